@@ -1,0 +1,118 @@
+// Importing and exporting the registry as the spreadsheets offices keep.
+//
+// Import is all or nothing: every row is validated (fields, references,
+// duplicate ID numbers inside the file and against the database) and, only
+// when no row has a problem, the whole file commits in one transaction with
+// its journal entries. Each problem names FILE:ROW:COLUMN, the row as a
+// spreadsheet numbers it (header = row 1) and the column as its header reads.
+// Re-importing the same file changes nothing (upsert by natural key).
+//
+//   LX_ASSIGN_OR_RETURN(ImportReport report,
+//                       ImportFile(*store, config, RecordKind::kHouseholds, "households.xlsx", {}));
+//   for (const ImportProblem& p : report.problems) std::cerr << p.ToString() << "\n";
+//
+// Export writes the same columns (Chinese headers, Chinese labels), so an
+// export imports back unchanged; ID numbers and phones are masked unless
+// `reveal` is set.
+#pragma once
+
+#include <memory>
+#include <string>
+#include <vector>
+
+#include "lianxin/config.hpp"
+#include "lianxin/registry.hpp"
+#include "lianxin/store.hpp"
+#include "lianxin/table_io.hpp"
+#include "lianxin/validate.hpp"
+
+namespace lianxin {
+
+struct ImportProblem {
+  std::string file;
+  int row = 0;          // 0 for a problem with the whole file
+  std::string column;   // as the header reads; empty for a whole row or file
+  std::string message;  // Chinese, then the English code in parentheses
+  // "FILE:ROW:COLUMN: message" (or "FILE: message" for the whole file).
+  std::string ToString() const;
+};
+
+struct ImportOptions {
+  bool dry_run = false;     // validate everything, write nothing
+  std::string actor = "cli";
+  Date today;               // birth dates after it are refused; default: the clock's date in Asia/Shanghai
+};
+
+struct ImportReport {
+  int rows = 0;
+  int inserted = 0, updated = 0, unchanged = 0;
+  std::vector<ImportProblem> problems;  // in row order
+  bool committed = false;
+};
+
+// Imports FILE (.csv or .xlsx). The report says what happened; a Status is
+// returned only when the store itself failed. A file that cannot be read is
+// a problem in the report (row 0), like any other refusal.
+Result<ImportReport> ImportFile(Store& store, const Config& config, RecordKind kind, const std::string& path,
+                                const ImportOptions& options);
+// The same over an open reader; `name` is what problems call the file.
+Result<ImportReport> ImportTable(Store& store, const Config& config, RecordKind kind, TableReader& reader,
+                                 const std::string& name, const ImportOptions& options);
+
+// The header row of a kind's file, in order: the natural key first.
+std::vector<std::string> ImportHeaders(RecordKind kind);
+
+struct ExportOptions {
+  bool reveal = false;  // write ID numbers and phones in full
+};
+
+// Writes every record of `kind` to PATH (.csv or .xlsx), completely or not at all.
+Status ExportKind(Store& store, RecordKind kind, const std::string& path, const ExportOptions& options);
+// Writes the header and one example row.
+Status WriteTemplate(RecordKind kind, const std::string& path);
+
+// A sink that upserts every record into an open transaction (the demo
+// county goes into a database through it). Counts what it did.
+class TxnSink final : public RegistrySink {
+ public:
+  explicit TxnSink(WriteTxn& txn) : txn_(txn) {}
+  Status Add(const Region& region) override { return Count(txn_.Upsert(region)); }
+  Status Add(const Unit& unit) override { return Count(txn_.Upsert(unit)); }
+  Status Add(const Org& org) override { return Count(txn_.Upsert(org)); }
+  Status Add(const Cadre& cadre) override { return Count(txn_.Upsert(cadre)); }
+  Status Add(const Household& household) override { return Count(txn_.Upsert(household)); }
+  Status Add(const Member& member) override { return Count(txn_.Upsert(member)); }
+  std::int64_t records = 0, changed = 0;
+
+ private:
+  Status Count(const Result<UpsertOutcome>& outcome) {
+    if (!outcome.ok()) return outcome.status();
+    ++records;
+    if (*outcome != UpsertOutcome::kUnchanged) ++changed;
+    return Status::Ok();
+  }
+  WriteTxn& txn_;
+};
+
+// A sink that writes each kind to DIR/<kind>.csv and DIR/<kind>.xlsx, for
+// `demo --out-dir`. Files are complete only after Close().
+class ExportDirSink final : public RegistrySink {
+ public:
+  static Result<std::unique_ptr<ExportDirSink>> Open(const std::string& dir, const ExportOptions& options);
+  ~ExportDirSink() override;
+  Status Add(const Region& region) override;
+  Status Add(const Unit& unit) override;
+  Status Add(const Org& org) override;
+  Status Add(const Cadre& cadre) override;
+  Status Add(const Household& household) override;
+  Status Add(const Member& member) override;
+  Status Close();
+
+ private:
+  ExportDirSink() = default;
+  Status Write(RecordKind kind, const std::vector<std::string>& cells);
+  ExportOptions options_;
+  std::vector<std::unique_ptr<TableWriter>> writers_;  // csv and xlsx per kind, in kAllRecordKinds order
+};
+
+}  // namespace lianxin

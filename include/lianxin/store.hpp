@@ -1,0 +1,120 @@
+// The Store: the one way into the registry's persistent state.
+//
+// `Store::Open` gives the SQLite implementation (WAL, synchronous=FULL,
+// foreign keys, secure_delete, numbered migrations applied at open). ID
+// numbers and phones are encrypted at rest with a key kept in a file outside
+// the database (created on first use, mode 0600) and found again through a
+// keyed blind index, so the database file never holds them in plaintext.
+//
+// Every change goes through a `WriteTxn`: all of it commits or none of it
+// does, and each record it inserts or changes appends an entry to the
+// hash-chained journal in the same transaction.
+//
+//   LX_ASSIGN_OR_RETURN(auto store, Store::Open("county.db", options));
+//   LX_ASSIGN_OR_RETURN(auto txn, store->Begin("import:households.csv"));
+//   LX_ASSIGN_OR_RETURN(UpsertOutcome outcome, txn->Upsert(household));
+//   LX_RETURN_IF_ERROR(txn->Commit());  // destroying an uncommitted txn rolls back
+//
+// Threads: a Store may be used from one thread at a time; open one Store per
+// thread for concurrent readers. At most one WriteTxn is open per Store.
+#pragma once
+
+#include <cstdint>
+#include <memory>
+#include <optional>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "lianxin/clock.hpp"
+#include "lianxin/registry.hpp"
+#include "lianxin/status.hpp"
+
+namespace lianxin {
+
+struct StoreOptions {
+  // The key file; empty means "<db path>.key". Created (mode 0600) when
+  // missing and `create` is set.
+  std::string key_file;
+  // Create the database (and key) if missing; otherwise a missing database
+  // is kNotFound.
+  bool create = true;
+  int busy_timeout_ms = 5000;
+  const Clock* clock = nullptr;  // SystemClock() when null
+};
+
+enum class UpsertOutcome { kInserted, kUpdated, kUnchanged };
+
+struct RegistryCounts {
+  std::int64_t regions = 0, townships = 0, villages = 0, units = 0, orgs = 0, weak_branches = 0,
+               cadres = 0, village_members = 0, households = 0, members = 0;
+};
+
+// One entry of the journal, as stored. Sensitive fields appear in before and
+// after only as their blind index, never in plaintext.
+struct JournalEntry {
+  std::int64_t seq = 0;
+  std::int64_t at_millis = 0;
+  std::string actor;
+  std::string action;  // insert | update
+  std::string entity;  // regions, units, …
+  std::string key;     // the record's natural key (a member: the blind index of the ID)
+  std::string before;  // JSON, empty for an insert
+  std::string after;   // JSON
+};
+
+class WriteTxn {
+ public:
+  virtual ~WriteTxn() = default;
+
+  // Inserts the record, or updates the one with the same natural key, or
+  // does nothing when every field is already equal (no journal entry then).
+  // Foreign keys and uniqueness (ID numbers among cadres, among household
+  // heads) are the caller's to check first with the lookups below; a
+  // violation that reaches the database is kConflict.
+  virtual Result<UpsertOutcome> Upsert(const Region& region) = 0;
+  virtual Result<UpsertOutcome> Upsert(const Unit& unit) = 0;
+  virtual Result<UpsertOutcome> Upsert(const Org& org) = 0;
+  virtual Result<UpsertOutcome> Upsert(const Cadre& cadre) = 0;
+  virtual Result<UpsertOutcome> Upsert(const Household& household) = 0;
+  virtual Result<UpsertOutcome> Upsert(const Member& member) = 0;
+
+  // Lookups that see this transaction's own writes.
+  virtual Result<std::optional<Region>> FindRegion(std::string_view code) = 0;
+  // `key` is the natural key; for members, the ID number in plaintext.
+  virtual Result<bool> Exists(RecordKind kind, std::string_view key) = 0;
+  // The natural key of the cadre (kind kCadres) or household (kHouseholds,
+  // by its head's ID) or member (kMembers: the household code) holding this
+  // ID number, if any.
+  virtual Result<std::optional<std::string>> OwnerOfIdNumber(RecordKind kind, const IdNumber& id) = 0;
+
+  // Makes every change durable (synchronous=FULL) or none of them.
+  virtual Status Commit() = 0;
+};
+
+class Store {
+ public:
+  virtual ~Store() = default;
+
+  static Result<std::unique_ptr<Store>> Open(const std::string& path, const StoreOptions& options);
+
+  virtual Result<std::unique_ptr<WriteTxn>> Begin(std::string actor) = 0;
+
+  virtual Result<RegistryCounts> Counts() = 0;
+  // Streams every record of one kind in export order (by natural key;
+  // members by household, head first) with sensitive fields decrypted.
+  virtual Status Scan(RecordKind kind, RegistrySink& sink) = 0;
+  virtual Result<std::optional<Household>> GetHousehold(std::string_view code) = 0;
+
+  // The schema version: the highest migration applied.
+  virtual Result<int> SchemaVersion() = 0;
+
+  // Recomputes the journal's hash chain from the first entry. Ok when every
+  // entry matches; otherwise kConflict naming the first entry that does not.
+  virtual Status VerifyJournal(std::int64_t* entries_checked) = 0;
+  // The hash of the newest journal entry, hex; empty for an empty journal.
+  virtual Result<std::string> JournalHead() = 0;
+  virtual Result<std::vector<JournalEntry>> ReadJournal(std::int64_t after_seq, int limit) = 0;
+};
+
+}  // namespace lianxin

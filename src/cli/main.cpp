@@ -1,0 +1,228 @@
+// lianxin: the command line. One function per subcommand; each returns a
+// Status that the one table in status.cpp turns into the exit code.
+#include <CLI/CLI.hpp>
+#include <chrono>
+#include <filesystem>
+#include <iostream>
+
+#include "lianxin/config.hpp"
+#include "lianxin/demo.hpp"
+#include "lianxin/registry_io.hpp"
+#include "lianxin/store.hpp"
+
+namespace lianxin {
+namespace {
+
+struct Common {
+  std::string config_path = "lianxin.toml";
+  bool config_given = false;
+  std::string db;
+};
+
+Result<Config> LoadConfig(const Common& common) { return Config::Load(common.config_path, common.config_given); }
+
+Result<std::unique_ptr<Store>> OpenStore(const Config& config, const std::string& path, bool create) {
+  StoreOptions options;
+  options.key_file = config.key_file;
+  options.busy_timeout_ms = config.busy_timeout_ms;
+  options.create = create;
+  return Store::Open(path, options);
+}
+
+Result<RecordKind> KindOf(const std::string& text) {
+  std::optional<RecordKind> kind = ParseRecordKind(text);
+  if (!kind) return Status::Usage("--kind 应为 regions|units|orgs|cadres|households|members,而不是 " + text);
+  return *kind;
+}
+
+double SecondsSince(std::chrono::steady_clock::time_point start) {
+  return std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
+}
+
+void PrintCounts(const RegistryCounts& c) {
+  std::cout << "区划 regions        " << c.regions << " (乡镇 " << c.townships << ", 村 " << c.villages << ")\n"
+            << "单位 units          " << c.units << "\n"
+            << "党组织 orgs         " << c.orgs << " (软弱涣散村党支部 weak branches " << c.weak_branches << ")\n"
+            << "干部 cadres         " << c.cadres << " (农村党员 village members " << c.village_members << ")\n"
+            << "农户 households     " << c.households << "\n"
+            << "家庭成员 members    " << c.members << "\n";
+}
+
+Status RunDemo(const Common& common, const std::string& scale_text, std::uint64_t seed, const std::string& out_dir) {
+  LX_ASSIGN_OR_RETURN(Config config, LoadConfig(common));
+  LX_ASSIGN_OR_RETURN(DemoScale scale, ParseDemoScale(scale_text));
+  DemoOptions options{scale, seed};
+  auto start = std::chrono::steady_clock::now();
+  if (!out_dir.empty()) {
+    // Synthetic people only, so the files carry ID numbers in full and import back.
+    LX_ASSIGN_OR_RETURN(std::unique_ptr<ExportDirSink> files, ExportDirSink::Open(out_dir, {.reveal = true}));
+    LX_RETURN_IF_ERROR(GenerateDemo(options, config, *files));
+    LX_RETURN_IF_ERROR(files->Close());
+    std::cout << "演示数据文件已写入 demo files written to " << out_dir << "\n";
+  }
+  if (!common.db.empty()) {
+    LX_ASSIGN_OR_RETURN(std::unique_ptr<Store> store, OpenStore(config, common.db, true));
+    LX_ASSIGN_OR_RETURN(std::unique_ptr<WriteTxn> txn, store->Begin("demo"));
+    TxnSink sink(*txn);
+    LX_RETURN_IF_ERROR(GenerateDemo(options, config, sink));
+    LX_RETURN_IF_ERROR(txn->Commit());
+    LX_ASSIGN_OR_RETURN(RegistryCounts counts, store->Counts());
+    std::cout << "演示县已写入 demo county written to " << common.db << " (" << sink.changed << " 条新增或更新 changed, "
+              << SecondsSince(start) << " s)\n";
+    PrintCounts(counts);
+  }
+  if (out_dir.empty() && common.db.empty()) return Status::Usage("demo 需要 --db 或 --out-dir");
+  return Status::Ok();
+}
+
+Status RunImport(const Common& common, const std::string& kind_text, const std::string& file, bool dry_run) {
+  LX_ASSIGN_OR_RETURN(Config config, LoadConfig(common));
+  LX_ASSIGN_OR_RETURN(RecordKind kind, KindOf(kind_text));
+  LX_ASSIGN_OR_RETURN(std::unique_ptr<Store> store, OpenStore(config, common.db, true));
+  ImportOptions options;
+  options.dry_run = dry_run;
+  options.actor = "cli:import";
+  auto start = std::chrono::steady_clock::now();
+  LX_ASSIGN_OR_RETURN(ImportReport report, ImportFile(*store, config, kind, file, options));
+  for (const ImportProblem& problem : report.problems) std::cerr << problem.ToString() << "\n";
+  if (!report.problems.empty()) {
+    return Status::Invalid(std::to_string(report.problems.size()) + " 处问题,未导入任何数据 (" +
+                           std::to_string(report.problems.size()) + " problems, nothing imported)");
+  }
+  std::cout << (dry_run ? "检查通过(未写入) dry run ok: " : "导入完成 imported: ") << report.rows << " 行 rows, "
+            << report.inserted << " 新增 inserted, " << report.updated << " 更新 updated, " << report.unchanged
+            << " 未变 unchanged (" << SecondsSince(start) << " s)\n";
+  return Status::Ok();
+}
+
+Status RunExport(const Common& common, const std::string& kind_text, const std::string& out, bool template_only,
+                 bool reveal) {
+  LX_ASSIGN_OR_RETURN(RecordKind kind, KindOf(kind_text));
+  if (template_only) {
+    LX_RETURN_IF_ERROR(WriteTemplate(kind, out));
+    std::cout << "模板已写入 template written to " << out << "\n";
+    return Status::Ok();
+  }
+  if (common.db.empty()) return Status::Usage("export 需要 --db(或 --template)");
+  LX_ASSIGN_OR_RETURN(Config config, LoadConfig(common));
+  LX_ASSIGN_OR_RETURN(std::unique_ptr<Store> store, OpenStore(config, common.db, false));
+  LX_RETURN_IF_ERROR(ExportKind(*store, kind, out, {.reveal = reveal}));
+  std::cout << "已导出 exported " << kind_text << " to " << out << (reveal ? "(含完整身份证号和电话)" : "(已脱敏 masked)")
+            << "\n";
+  return Status::Ok();
+}
+
+Status RunSummary(const Common& common) {
+  LX_ASSIGN_OR_RETURN(Config config, LoadConfig(common));
+  LX_ASSIGN_OR_RETURN(std::unique_ptr<Store> store, OpenStore(config, common.db, false));
+  LX_ASSIGN_OR_RETURN(RegistryCounts counts, store->Counts());
+  LX_ASSIGN_OR_RETURN(int version, store->SchemaVersion());
+  LX_ASSIGN_OR_RETURN(std::string head, store->JournalHead());
+  std::cout << "数据库 database     " << common.db << " (schema " << version << ")\n";
+  PrintCounts(counts);
+  std::cout << "日志根哈希 journal  " << (head.empty() ? "(empty)" : head) << "\n";
+  return Status::Ok();
+}
+
+Status RunJournalVerify(const Common& common) {
+  LX_ASSIGN_OR_RETURN(Config config, LoadConfig(common));
+  LX_ASSIGN_OR_RETURN(std::unique_ptr<Store> store, OpenStore(config, common.db, false));
+  std::int64_t checked = 0;
+  Status status = store->VerifyJournal(&checked);
+  if (!status.ok()) return Status::Invalid("日志校验失败 journal verification failed: " + status.message());
+  LX_ASSIGN_OR_RETURN(std::string head, store->JournalHead());
+  std::cout << "日志完整 journal ok: " << checked << " 条 entries, 根哈希 head " << head << "\n";
+  return Status::Ok();
+}
+
+Status RunConfigShow(const Common& common) {
+  LX_ASSIGN_OR_RETURN(Config config, LoadConfig(common));
+  std::cout << config.ToToml();
+  return Status::Ok();
+}
+
+int Main(int argc, char** argv) {
+  CLI::App app{"连心 Lianxin — 党员干部直接联系群众 (cadre–household direct contact)"};
+  app.require_subcommand(1);
+  Common common;
+  app.add_option_function<std::string>(
+      "--config",
+      [&](const std::string& path) {
+        common.config_path = path;
+        common.config_given = true;
+      },
+      "配置文件 config file (default ./lianxin.toml)");
+
+  Status status;
+  auto db_option = [&](CLI::App* sub, bool required) {
+    auto* option = sub->add_option("--db", common.db, "数据库文件 database file");
+    if (required) option->required();
+  };
+
+  std::string scale = "county", out_dir;
+  std::uint64_t seed = 1;
+  CLI::App* demo = app.add_subcommand("demo", "生成演示县 build the demo county");
+  db_option(demo, false);
+  demo->add_option("--scale", scale, "county|city|province");
+  demo->add_option("--seed", seed, "随机种子 seed");
+  demo->add_option("--out-dir", out_dir, "同时写出 CSV 和 XLSX 文件 also write CSV and XLSX files");
+  demo->callback([&] { status = RunDemo(common, scale, seed, out_dir); });
+
+  std::string kind, file;
+  bool dry_run = false;
+  CLI::App* import = app.add_subcommand("import", "导入登记表 import a registry file (CSV/XLSX)");
+  db_option(import, true);
+  import->add_option("--kind", kind, "regions|units|orgs|cadres|households|members")->required();
+  import->add_option("file", file, "文件 file")->required();
+  import->add_flag("--dry-run", dry_run, "只检查不写入 validate only");
+  import->callback([&] { status = RunImport(common, kind, file, dry_run); });
+
+  std::string out;
+  bool template_only = false, reveal = false;
+  CLI::App* export_cmd = app.add_subcommand("export", "导出登记表 export the registry (XLSX/CSV)");
+  db_option(export_cmd, false);
+  export_cmd->add_option("--kind", kind, "regions|units|orgs|cadres|households|members")->required();
+  export_cmd->add_option("--out", out, "输出文件 .xlsx|.csv")->required();
+  export_cmd->add_flag("--template", template_only, "只写表头和示例行 header and an example row");
+  export_cmd->add_flag("--reveal", reveal, "不脱敏 write ID numbers and phones in full");
+  export_cmd->callback([&] { status = RunExport(common, kind, out, template_only, reveal); });
+
+  CLI::App* summary = app.add_subcommand("summary", "数据库概况 what the database holds");
+  db_option(summary, true);
+  summary->callback([&] { status = RunSummary(common); });
+
+  CLI::App* journal = app.add_subcommand("journal", "写入日志 the write journal");
+  journal->require_subcommand(1);
+  CLI::App* verify = journal->add_subcommand("verify", "校验哈希链和数据 verify the chain and the data");
+  db_option(verify, true);
+  verify->callback([&] { status = RunJournalVerify(common); });
+
+  CLI::App* config = app.add_subcommand("config", "配置 configuration");
+  config->require_subcommand(1);
+  CLI::App* show = config->add_subcommand("show", "显示生效配置 print the effective configuration");
+  show->callback([&] { status = RunConfigShow(common); });
+
+  try {
+    app.parse(argc, argv);
+  } catch (const CLI::Success& e) {
+    return app.exit(e);
+  } catch (const CLI::ParseError& e) {
+    app.exit(e);
+    return ExitCodeFor(Code::kUsage);
+  }
+  if (!status.ok()) std::cerr << "lianxin: " << status.message() << "\n";
+  return ExitCodeFor(status.code());
+}
+
+}  // namespace
+}  // namespace lianxin
+
+int main(int argc, char** argv) {
+  try {
+    return lianxin::Main(argc, argv);
+  } catch (const std::exception& e) {
+    // The one last-resort handler: anything thrown is a bug or the environment.
+    std::cerr << "lianxin: 内部错误 internal error: " << e.what() << "\n";
+    return lianxin::ExitCodeFor(lianxin::Code::kInternal);
+  }
+}

@@ -1,0 +1,278 @@
+#include "lianxin/config.hpp"
+
+#include <algorithm>
+#include <filesystem>
+#include <set>
+#include <sstream>
+#include <toml++/toml.h>
+
+#include "lianxin/registry.hpp"
+
+namespace lianxin {
+
+namespace {
+
+// PRODUCT.md §2.1, from the seed's 「政策精通的去培训,擅长演讲的去宣传……从事法律工作的为群众普法」:
+// each need gives a task and is matched by these skills. The weights put a
+// household with no income and two heavy needs in the hardest tier.
+std::vector<NeedRule> DefaultNeeds() {
+  return {
+      {"低收入", {"低收入户", "收入低", "贫困户"}, "增收:人均纯收入达到目标", {"农技", "养殖", "营销", "组织"}, 15},
+      {"失学", {"辍学", "失学儿童"}, "筹集学费,完成义务教育", {"教育"}, 12},
+      {"无业劳动力", {"无业", "失业", "待业"}, "就业:安置劳动力", {"组织", "技能"}, 10},
+      {"创业意愿", {"创业"}, "启动资金和销售市场", {"营销", "组织"}, 4},
+      {"技能培训意愿", {"技能培训", "培训意愿"}, "联系部门培训", {"政策", "技能", "教育"}, 4},
+      {"种养大户", {"种植大户", "养殖大户"}, "技术支持", {"农技", "养殖"}, 2},
+      {"五保户", {"五保", "特困供养"}, "落实供养政策,定期探视", {"政策", "医疗"}, 20},
+      {"留守儿童", {"留守"}, "结对关爱,联系学校", {"教育"}, 8},
+      {"欠薪", {"拖欠工资", "法律纠纷", "纠纷"}, "法律援助,普法", {"法律"}, 8},
+      {"危房", {"危房改造"}, "危房改造", {"政策", "组织"}, 10},
+      {"大病", {"重病", "因病致贫"}, "医疗救助和报销", {"医疗", "政策"}, 18},
+      {"大学生村官", {"村官"}, "信息和创业园区", {"政策", "营销"}, 0},
+  };
+}
+
+// The seed's skills: 政策精通, 擅长演讲 (宣讲), 组织能力强, 法律, and the trades;
+// "技能" also admits a named trade written 技能:X.
+Dictionary DefaultSkills() {
+  return {{
+      {"政策", {"政策精通"}},
+      {"宣讲", {"演讲", "宣传"}},
+      {"组织", {"组织协调", "组织能力"}},
+      {"法律", {"普法"}},
+      {"农技", {"种植", "农业技术"}},
+      {"养殖", {"畜牧"}},
+      {"营销", {"销售", "物流"}},
+      {"教育", {"教学"}},
+      {"医疗", {"医疗卫生"}},
+      {"技能", {"手艺"}},
+  }};
+}
+
+template <typename T>
+Status Get(const toml::table& table, const char* key, const std::string& where, T& out) {
+  const toml::node* node = table.get(key);
+  if (node == nullptr) return Status::Ok();
+  std::optional<T> value = node->value<T>();
+  if (!value) {
+    return Status::Invalid(where + key + " 的类型不对 (config_type)", where + key);
+  }
+  out = *value;
+  return Status::Ok();
+}
+
+Status GetStrings(const toml::table& table, const char* key, const std::string& where,
+                  std::vector<std::string>& out) {
+  const toml::node* node = table.get(key);
+  if (node == nullptr) return Status::Ok();
+  const toml::array* array = node->as_array();
+  if (array == nullptr) return Status::Invalid(where + key + " 应为字符串列表 (config_type)", where + key);
+  out.clear();
+  for (const toml::node& item : *array) {
+    std::optional<std::string> text = item.value<std::string>();
+    if (!text) return Status::Invalid(where + key + " 应为字符串列表 (config_type)", where + key);
+    out.push_back(*text);
+  }
+  return Status::Ok();
+}
+
+Status CheckKeys(const toml::table& table, const std::set<std::string_view>& known, const std::string& where) {
+  for (const auto& [key, node] : table) {
+    if (!known.contains(key.str())) {
+      return Status::Invalid("未知的配置项 " + where + std::string(key.str()) + " (config_unknown_key)",
+                             where + std::string(key.str()));
+    }
+  }
+  return Status::Ok();
+}
+
+Status ReadDifficulty(const toml::table& table, DifficultyRules& rules) {
+  const std::string where = "difficulty.";
+  LX_RETURN_IF_ERROR(CheckKeys(table,
+                               {"income_line", "income_weight", "dangerous_housing_weight", "per_member_weight",
+                                "hardest_at", "harder_at"},
+                               where));
+  LX_RETURN_IF_ERROR(Get(table, "income_line", where, rules.income_line));
+  LX_RETURN_IF_ERROR(Get(table, "income_weight", where, rules.income_weight));
+  LX_RETURN_IF_ERROR(Get(table, "dangerous_housing_weight", where, rules.dangerous_housing_weight));
+  LX_RETURN_IF_ERROR(Get(table, "per_member_weight", where, rules.per_member_weight));
+  LX_RETURN_IF_ERROR(Get(table, "hardest_at", where, rules.hardest_at));
+  LX_RETURN_IF_ERROR(Get(table, "harder_at", where, rules.harder_at));
+  if (rules.income_line <= 0) return Status::Invalid("difficulty.income_line 必须大于 0 (config_range)");
+  if (rules.harder_at > rules.hardest_at) {
+    return Status::Invalid("difficulty.harder_at 不能大于 hardest_at (config_range)", "difficulty.harder_at");
+  }
+  return Status::Ok();
+}
+
+Status ReadNeeds(const toml::array& array, std::vector<NeedRule>& needs) {
+  needs.clear();
+  for (size_t i = 0; i < array.size(); ++i) {
+    const std::string where = "needs[" + std::to_string(i) + "].";
+    const toml::table* table = array[i].as_table();
+    if (table == nullptr) return Status::Invalid("needs 的每一项应为表 (config_type)", "needs");
+    LX_RETURN_IF_ERROR(CheckKeys(*table, {"label", "synonyms", "task", "skills", "difficulty_weight"}, where));
+    NeedRule rule;
+    LX_RETURN_IF_ERROR(Get(*table, "label", where, rule.label));
+    if (rule.label.empty()) return Status::Invalid(where + "label 不能为空 (config_required)", where + "label");
+    LX_RETURN_IF_ERROR(GetStrings(*table, "synonyms", where, rule.synonyms));
+    LX_RETURN_IF_ERROR(Get(*table, "task", where, rule.task));
+    LX_RETURN_IF_ERROR(GetStrings(*table, "skills", where, rule.skills));
+    LX_RETURN_IF_ERROR(Get(*table, "difficulty_weight", where, rule.difficulty_weight));
+    needs.push_back(std::move(rule));
+  }
+  return Status::Ok();
+}
+
+Status ReadSkills(const toml::array& array, Dictionary& skills) {
+  skills.entries.clear();
+  for (size_t i = 0; i < array.size(); ++i) {
+    const std::string where = "skills[" + std::to_string(i) + "].";
+    const toml::table* table = array[i].as_table();
+    if (table == nullptr) return Status::Invalid("skills 的每一项应为表 (config_type)", "skills");
+    LX_RETURN_IF_ERROR(CheckKeys(*table, {"label", "synonyms"}, where));
+    Dictionary::Entry entry;
+    LX_RETURN_IF_ERROR(Get(*table, "label", where, entry.label));
+    if (entry.label.empty()) return Status::Invalid(where + "label 不能为空 (config_required)", where + "label");
+    LX_RETURN_IF_ERROR(GetStrings(*table, "synonyms", where, entry.synonyms));
+    skills.entries.push_back(std::move(entry));
+  }
+  return Status::Ok();
+}
+
+// Every need's matching skills must be dictionary skills, or pairing would
+// silently never match them.
+Status CheckNeedSkills(const Config& config) {
+  for (size_t i = 0; i < config.needs.size(); ++i) {
+    for (const std::string& skill : config.needs[i].skills) {
+      bool known = std::any_of(config.skills.entries.begin(), config.skills.entries.end(),
+                               [&](const Dictionary::Entry& e) { return e.label == skill; });
+      if (!known) {
+        return Status::Invalid("needs[" + std::to_string(i) + "].skills 中的“" + skill +
+                                   "”不在 skills 字典中 (config_unknown_skill)",
+                               "needs[" + std::to_string(i) + "].skills");
+      }
+    }
+  }
+  return Status::Ok();
+}
+
+toml::array ToArray(const std::vector<std::string>& items) {
+  toml::array array;
+  for (const std::string& item : items) array.push_back(item);
+  return array;
+}
+
+}  // namespace
+
+Config Config::Defaults() {
+  Config config;
+  config.needs = DefaultNeeds();
+  config.skills = DefaultSkills();
+  return config;
+}
+
+Result<Config> Config::Load(const std::string& path, bool required) {
+  Config config = Defaults();
+  std::error_code ec;
+  if (!std::filesystem::exists(path, ec)) {
+    if (required) return Status::Invalid("找不到配置文件 " + path + " (config_missing)");
+    return config;
+  }
+  toml::table root;
+  try {
+    root = toml::parse_file(path);
+  } catch (const toml::parse_error& e) {
+    std::ostringstream where;
+    where << path << ":" << e.source().begin.line << ":" << e.source().begin.column;
+    return Status::Invalid(where.str() + ": 配置文件格式错误: " + std::string(e.description()) + " (config_syntax)");
+  }
+  auto in_file = [&](Status status) {
+    return Status(status.code(), path + ": " + status.message(), status.field());
+  };
+  Status status = CheckKeys(root, {"timezone", "key_file", "busy_timeout_ms", "difficulty", "needs", "skills"}, "");
+  if (status.ok()) status = Get(root, "timezone", "", config.timezone);
+  if (status.ok()) status = Get(root, "key_file", "", config.key_file);
+  if (status.ok()) status = Get(root, "busy_timeout_ms", "", config.busy_timeout_ms);
+  if (status.ok() && root.contains("difficulty")) {
+    const toml::table* table = root["difficulty"].as_table();
+    status = table ? ReadDifficulty(*table, config.difficulty)
+                   : Status::Invalid("difficulty 应为表 (config_type)", "difficulty");
+  }
+  if (status.ok() && root.contains("needs")) {
+    const toml::array* array = root["needs"].as_array();
+    status = array ? ReadNeeds(*array, config.needs) : Status::Invalid("needs 应为表数组 (config_type)", "needs");
+  }
+  if (status.ok() && root.contains("skills")) {
+    const toml::array* array = root["skills"].as_array();
+    status =
+        array ? ReadSkills(*array, config.skills) : Status::Invalid("skills 应为表数组 (config_type)", "skills");
+  }
+  if (status.ok()) status = CheckNeedSkills(config);
+  if (!status.ok()) return in_file(status);
+  return config;
+}
+
+std::string Config::ToToml() const {
+  toml::table root;
+  root.insert("timezone", timezone);
+  root.insert("key_file", key_file);
+  root.insert("busy_timeout_ms", busy_timeout_ms);
+  toml::table diff;
+  diff.insert("income_line", difficulty.income_line);
+  diff.insert("income_weight", difficulty.income_weight);
+  diff.insert("dangerous_housing_weight", difficulty.dangerous_housing_weight);
+  diff.insert("per_member_weight", difficulty.per_member_weight);
+  diff.insert("hardest_at", difficulty.hardest_at);
+  diff.insert("harder_at", difficulty.harder_at);
+  root.insert("difficulty", std::move(diff));
+  toml::array need_array;
+  for (const NeedRule& rule : needs) {
+    toml::table t;
+    t.insert("label", rule.label);
+    t.insert("synonyms", ToArray(rule.synonyms));
+    t.insert("task", rule.task);
+    t.insert("skills", ToArray(rule.skills));
+    t.insert("difficulty_weight", rule.difficulty_weight);
+    need_array.push_back(std::move(t));
+  }
+  root.insert("needs", std::move(need_array));
+  toml::array skill_array;
+  for (const Dictionary::Entry& entry : skills.entries) {
+    toml::table t;
+    t.insert("label", entry.label);
+    t.insert("synonyms", ToArray(entry.synonyms));
+    skill_array.push_back(std::move(t));
+  }
+  root.insert("skills", std::move(skill_array));
+  std::ostringstream out;
+  out << "# Lianxin effective configuration (lianxin config show)\n" << root << "\n";
+  return out.str();
+}
+
+Dictionary Config::NeedDictionary() const {
+  Dictionary dictionary;
+  for (const NeedRule& rule : needs) dictionary.entries.push_back({rule.label, rule.synonyms});
+  return dictionary;
+}
+
+void ScoreDifficulty(const Config& config, Household& household) {
+  const DifficultyRules& rules = config.difficulty;
+  double shortfall = static_cast<double>(rules.income_line - household.income_per_capita) /
+                     static_cast<double>(rules.income_line);
+  double score = rules.income_weight * std::clamp(shortfall, 0.0, 1.0);
+  for (const std::string& need : household.needs) {
+    for (const NeedRule& rule : config.needs) {
+      if (rule.label == need) score += rule.difficulty_weight;
+    }
+  }
+  if (household.housing == Housing::kDangerous) score += rules.dangerous_housing_weight;
+  score += rules.per_member_weight * std::max(0, household.size - 4);
+  // Two decimals keep the stored score stable across platforms and re-imports.
+  household.difficulty = std::round(score * 100) / 100;
+  household.tier = household.difficulty >= rules.hardest_at  ? Tier::kHardest
+                   : household.difficulty >= rules.harder_at ? Tier::kHarder
+                                                             : Tier::kEasier;
+}
+
+}  // namespace lianxin

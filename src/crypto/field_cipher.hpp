@@ -1,0 +1,43 @@
+// Encryption at rest for sensitive fields (ID numbers, phones).
+//
+// One 32-byte master key lives in a key file outside the database (hex, mode
+// 0600, created on first use). From it libsodium's KDF derives an AEAD key
+// (XChaCha20-Poly1305, the column name bound in as associated data so a
+// ciphertext cannot be moved to another column) and a BLAKE2b key for the
+// blind index, a keyed hash that finds a record by exact value without the
+// value being stored.
+#pragma once
+
+#include <array>
+#include <string>
+#include <string_view>
+
+#include "lianxin/status.hpp"
+
+namespace lianxin {
+
+class FieldCipher {
+ public:
+  static constexpr size_t kBlindIndexSize = 16;
+
+  // Loads the key file, creating it (mode 0600, never overwriting) when
+  // missing and `create` is set. A key file readable by group or others is
+  // refused, as is one of the wrong length.
+  static Result<FieldCipher> FromKeyFile(const std::string& path, bool create);
+
+  // nonce ‖ ciphertext ‖ tag, bound to `column`.
+  std::string Encrypt(std::string_view plain, std::string_view column) const;
+  // kInternal when the ciphertext was altered or belongs to another column or key.
+  Result<std::string> Decrypt(std::string_view sealed, std::string_view column) const;
+  // Deterministic for (domain, value): "id" and "phone" indexes never collide.
+  std::string BlindIndex(std::string_view domain, std::string_view plain) const;
+
+ private:
+  std::array<unsigned char, 32> aead_key_{};
+  std::array<unsigned char, 32> index_key_{};
+};
+
+// Lower-case hex of bytes.
+std::string ToHex(std::string_view bytes);
+
+}  // namespace lianxin

@@ -1,0 +1,89 @@
+#include <filesystem>
+
+#include "lianxin/registry_io.hpp"
+#include "registry/columns.hpp"
+
+namespace lianxin {
+
+namespace {
+
+std::string SheetName(RecordKind kind) { return std::string(Token(kind)); }
+
+// Writes each record of one kind as a row.
+class WriterSink final : public RegistrySink {
+ public:
+  WriterSink(TableWriter& writer, bool reveal) : writer_(writer), reveal_(reveal) {}
+  Status Add(const Region& r) override { return writer_.Write(Cells(r, reveal_)); }
+  Status Add(const Unit& u) override { return writer_.Write(Cells(u, reveal_)); }
+  Status Add(const Org& o) override { return writer_.Write(Cells(o, reveal_)); }
+  Status Add(const Cadre& c) override { return writer_.Write(Cells(c, reveal_)); }
+  Status Add(const Household& h) override { return writer_.Write(Cells(h, reveal_)); }
+  Status Add(const Member& m) override { return writer_.Write(Cells(m, reveal_)); }
+
+ private:
+  TableWriter& writer_;
+  bool reveal_;
+};
+
+}  // namespace
+
+Status ExportKind(Store& store, RecordKind kind, const std::string& path, const ExportOptions& options) {
+  LX_ASSIGN_OR_RETURN(std::unique_ptr<TableWriter> writer, CreateTableWriter(path, SheetName(kind)));
+  LX_RETURN_IF_ERROR(writer->Write(ImportHeaders(kind)));
+  WriterSink sink(*writer, options.reveal);
+  LX_RETURN_IF_ERROR(store.Scan(kind, sink));
+  return writer->Close();
+}
+
+Status WriteTemplate(RecordKind kind, const std::string& path) {
+  LX_ASSIGN_OR_RETURN(std::unique_ptr<TableWriter> writer, CreateTableWriter(path, SheetName(kind)));
+  std::vector<std::string> headers, example;
+  for (const ColumnSpec& column : Columns(kind)) {
+    if (column.computed) continue;
+    // The template marks required columns the way offices expect: 户编号*.
+    headers.push_back(std::string(column.header) + (column.required ? "*" : ""));
+    example.emplace_back(column.example);
+  }
+  LX_RETURN_IF_ERROR(writer->Write(headers));
+  LX_RETURN_IF_ERROR(writer->Write(example));
+  return writer->Close();
+}
+
+Result<std::unique_ptr<ExportDirSink>> ExportDirSink::Open(const std::string& dir, const ExportOptions& options) {
+  std::error_code ec;
+  std::filesystem::create_directories(dir, ec);
+  if (ec) return Status::Invalid("无法创建目录 " + dir + ": " + ec.message() + " (dir_create)");
+  std::unique_ptr<ExportDirSink> sink(new ExportDirSink());
+  sink->options_ = options;
+  for (RecordKind kind : kAllRecordKinds) {
+    for (const char* extension : {".csv", ".xlsx"}) {
+      std::string path = (std::filesystem::path(dir) / (SheetName(kind) + extension)).string();
+      LX_ASSIGN_OR_RETURN(std::unique_ptr<TableWriter> writer, CreateTableWriter(path, SheetName(kind)));
+      LX_RETURN_IF_ERROR(writer->Write(ImportHeaders(kind)));
+      sink->writers_.push_back(std::move(writer));
+    }
+  }
+  return sink;
+}
+
+ExportDirSink::~ExportDirSink() = default;
+
+Status ExportDirSink::Write(RecordKind kind, const std::vector<std::string>& cells) {
+  size_t base = static_cast<size_t>(kind) * 2;
+  LX_RETURN_IF_ERROR(writers_[base]->Write(cells));
+  return writers_[base + 1]->Write(cells);
+}
+
+Status ExportDirSink::Add(const Region& r) { return Write(RecordKind::kRegions, Cells(r, options_.reveal)); }
+Status ExportDirSink::Add(const Unit& u) { return Write(RecordKind::kUnits, Cells(u, options_.reveal)); }
+Status ExportDirSink::Add(const Org& o) { return Write(RecordKind::kOrgs, Cells(o, options_.reveal)); }
+Status ExportDirSink::Add(const Cadre& c) { return Write(RecordKind::kCadres, Cells(c, options_.reveal)); }
+Status ExportDirSink::Add(const Household& h) { return Write(RecordKind::kHouseholds, Cells(h, options_.reveal)); }
+Status ExportDirSink::Add(const Member& m) { return Write(RecordKind::kMembers, Cells(m, options_.reveal)); }
+
+Status ExportDirSink::Close() {
+  for (auto& writer : writers_) LX_RETURN_IF_ERROR(writer->Close());
+  return Status::Ok();
+}
+
+}  // namespace lianxin

@@ -1,0 +1,107 @@
+#include "store/sqlite/db.hpp"
+
+namespace lianxin::sqlite {
+
+Statement::Statement(sqlite3* db, std::string_view sql) : db_(db) {
+  int rc = sqlite3_prepare_v3(db, sql.data(), static_cast<int>(sql.size()), SQLITE_PREPARE_PERSISTENT, &stmt_,
+                              nullptr);
+  if (rc != SQLITE_OK) status_ = ErrorStatus(db, rc, sql);
+}
+
+Statement& Statement::operator=(Statement&& other) noexcept {
+  if (this != &other) {
+    sqlite3_finalize(stmt_);
+    db_ = other.db_;
+    stmt_ = other.stmt_;
+    status_ = std::move(other.status_);
+    other.stmt_ = nullptr;
+  }
+  return *this;
+}
+
+Statement& Statement::Reset() {
+  sqlite3_reset(stmt_);
+  sqlite3_clear_bindings(stmt_);
+  return *this;
+}
+
+Statement& Statement::BindText(int index, std::string_view text) {
+  sqlite3_bind_text(stmt_, index, text.data(), static_cast<int>(text.size()), SQLITE_TRANSIENT);
+  return *this;
+}
+Statement& Statement::BindBlob(int index, std::string_view bytes) {
+  sqlite3_bind_blob(stmt_, index, bytes.data(), static_cast<int>(bytes.size()), SQLITE_TRANSIENT);
+  return *this;
+}
+Statement& Statement::BindInt(int index, std::int64_t value) {
+  sqlite3_bind_int64(stmt_, index, value);
+  return *this;
+}
+Statement& Statement::BindReal(int index, double value) {
+  sqlite3_bind_double(stmt_, index, value);
+  return *this;
+}
+Statement& Statement::BindNull(int index) {
+  sqlite3_bind_null(stmt_, index);
+  return *this;
+}
+Statement& Statement::BindTextOrNull(int index, std::string_view text) {
+  return text.empty() ? BindNull(index) : BindText(index, text);
+}
+Statement& Statement::BindBlobOrNull(int index, std::string_view bytes) {
+  return bytes.empty() ? BindNull(index) : BindBlob(index, bytes);
+}
+
+Result<bool> Statement::Step() {
+  int rc = sqlite3_step(stmt_);
+  if (rc == SQLITE_ROW) return true;
+  if (rc == SQLITE_DONE) return false;
+  return ErrorStatus(db_, rc, sqlite3_sql(stmt_));
+}
+
+Status Statement::Run() {
+  while (true) {
+    Result<bool> more = Step();
+    if (!more.ok()) return more.status();
+    if (!*more) return Status::Ok();
+  }
+}
+
+std::string_view Statement::ColumnText(int index) const {
+  const auto* text = reinterpret_cast<const char*>(sqlite3_column_text(stmt_, index));
+  return text ? std::string_view(text, static_cast<size_t>(sqlite3_column_bytes(stmt_, index))) : std::string_view();
+}
+std::string_view Statement::ColumnBlob(int index) const {
+  const auto* bytes = static_cast<const char*>(sqlite3_column_blob(stmt_, index));
+  return bytes ? std::string_view(bytes, static_cast<size_t>(sqlite3_column_bytes(stmt_, index)))
+               : std::string_view();
+}
+std::int64_t Statement::ColumnInt(int index) const { return sqlite3_column_int64(stmt_, index); }
+double Statement::ColumnReal(int index) const { return sqlite3_column_double(stmt_, index); }
+bool Statement::ColumnIsNull(int index) const { return sqlite3_column_type(stmt_, index) == SQLITE_NULL; }
+
+Status ErrorStatus(sqlite3* db, int rc, std::string_view what) {
+  std::string message = std::string(sqlite3_errmsg(db)) + " (" + std::string(what.substr(0, 120)) + ")";
+  switch (rc & 0xff) {
+    case SQLITE_CONSTRAINT:
+      return Status::Conflict("数据约束冲突: " + message);
+    case SQLITE_BUSY:
+    case SQLITE_LOCKED:
+      return Status(Code::kUnavailable, "数据库忙: " + message);
+    default:
+      return Status::Internal("数据库错误: " + message);
+  }
+}
+
+Status Exec(sqlite3* db, std::string_view sql) {
+  std::string text(sql);
+  char* error = nullptr;
+  int rc = sqlite3_exec(db, text.c_str(), nullptr, nullptr, &error);
+  if (rc == SQLITE_OK) return Status::Ok();
+  std::string message = error ? error : "unknown";
+  sqlite3_free(error);
+  Status status = ErrorStatus(db, rc, text);
+  return Status(status.code(), message + " (" + text.substr(0, 120) + ")");
+}
+
+}  // namespace lianxin::sqlite

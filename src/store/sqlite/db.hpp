@@ -1,0 +1,66 @@
+// A thin RAII layer over the SQLite C API, for the store's own use.
+#pragma once
+
+#include <sqlite3.h>
+
+#include <cstdint>
+#include <string>
+#include <string_view>
+
+#include "lianxin/status.hpp"
+
+namespace lianxin::sqlite {
+
+// A prepared statement; reset and re-bound for every use.
+class Statement {
+ public:
+  Statement() = default;
+  Statement(sqlite3* db, std::string_view sql);
+  Statement(Statement&& other) noexcept : db_(other.db_), stmt_(other.stmt_), status_(std::move(other.status_)) {
+    other.stmt_ = nullptr;
+  }
+  Statement& operator=(Statement&& other) noexcept;
+  Statement(const Statement&) = delete;
+  Statement& operator=(const Statement&) = delete;
+  ~Statement() { sqlite3_finalize(stmt_); }
+
+  // Not ok when preparing failed.
+  const Status& prepared() const { return status_; }
+
+  Statement& Reset();
+  Statement& BindText(int index, std::string_view text);
+  Statement& BindBlob(int index, std::string_view bytes);
+  Statement& BindInt(int index, std::int64_t value);
+  Statement& BindReal(int index, double value);
+  Statement& BindNull(int index);
+  // Binds text, or NULL when empty.
+  Statement& BindTextOrNull(int index, std::string_view text);
+  Statement& BindBlobOrNull(int index, std::string_view bytes);
+
+  // Returns true while a row is available, false when done.
+  Result<bool> Step();
+  // Runs to completion.
+  Status Run();
+
+  std::string_view ColumnText(int index) const;
+  std::string_view ColumnBlob(int index) const;
+  std::int64_t ColumnInt(int index) const;
+  double ColumnReal(int index) const;
+  bool ColumnIsNull(int index) const;
+  int ColumnType(int index) const { return sqlite3_column_type(stmt_, index); }
+  int ColumnCount() const { return sqlite3_column_count(stmt_); }
+
+ private:
+  sqlite3* db_ = nullptr;
+  sqlite3_stmt* stmt_ = nullptr;
+  Status status_;
+};
+
+// Maps a SQLite error to a Status: constraint failures are kConflict, busy
+// and locked kUnavailable, the rest kInternal.
+Status ErrorStatus(sqlite3* db, int rc, std::string_view what);
+
+// Runs one or more statements with no results.
+Status Exec(sqlite3* db, std::string_view sql);
+
+}  // namespace lianxin::sqlite

@@ -1,0 +1,1018 @@
+// The SQLite implementation of Store.
+//
+// Each record kind is described once as a table of columns (`TableDef`); a
+// record becomes a row image (one Cell per column) and the generic upsert,
+// journal and verify code works on images, so adding a field touches one
+// image function and one decode function.
+#include <sodium.h>
+
+#include <algorithm>
+#include <filesystem>
+#include <map>
+#include <unordered_map>
+
+#include "crypto/field_cipher.hpp"
+#include "journal/chain.hpp"
+#include "lianxin/store.hpp"
+#include "store/migrations.hpp"
+#include "store/sqlite/db.hpp"
+
+namespace lianxin {
+
+namespace {
+
+using sqlite::Statement;
+
+struct Cell {
+  enum Type { kNull, kText, kInt, kReal, kBlob } type = kNull;
+  std::string bytes;  // text or blob
+  std::int64_t integer = 0;
+  double real = 0;
+
+  static Cell Text(std::string_view s) { return {kText, std::string(s), 0, 0}; }
+  static Cell TextOrNull(std::string_view s) { return s.empty() ? Cell{} : Text(s); }
+  static Cell Int(std::int64_t v) { return {kInt, {}, v, 0}; }
+  static Cell Real(double v) { return {kReal, {}, 0, v}; }
+  static Cell Blob(std::string b) { return {kBlob, std::move(b), 0, 0}; }
+  static Cell BlobOrNull(std::string b) { return b.empty() ? Cell{} : Blob(std::move(b)); }
+  bool operator==(const Cell&) const = default;
+};
+using Image = std::vector<Cell>;
+
+struct ColumnDef {
+  std::string_view name;
+  // Ciphertext columns are left out of comparisons and the journal: their
+  // blind index column (`index_column`) stands for them.
+  int index_column = -1;
+};
+
+struct TableDef {
+  RecordKind kind;
+  std::string_view table;
+  std::vector<ColumnDef> columns;  // the natural key first
+  std::string_view order_by;
+};
+
+const TableDef& Def(RecordKind kind) {
+  static const TableDef kRegions{RecordKind::kRegions,
+                                 "regions",
+                                 {{"code"}, {"name"}, {"level"}, {"parent_code"}, {"county_code"}},
+                                 "code"};
+  static const TableDef kUnits{RecordKind::kUnits,
+                               "units",
+                               {{"code"}, {"name"}, {"county_code"}, {"staff"}, {"strength"}},
+                               "code"};
+  static const TableDef kOrgs{RecordKind::kOrgs,
+                              "orgs",
+                              {{"code"}, {"name"}, {"kind"}, {"region_code"}, {"rating"}, {"county_code"}},
+                              "code"};
+  static const TableDef kCadres{RecordKind::kCadres,
+                                "cadres",
+                                {{"code"},
+                                 {"name"},
+                                 {"gender"},
+                                 {"id_enc", 4},
+                                 {"id_bidx"},
+                                 {"phone_enc", 6},
+                                 {"phone_bidx"},
+                                 {"unit_code"},
+                                 {"village_code"},
+                                 {"rank"},
+                                 {"education"},
+                                 {"skills"},
+                                 {"title"},
+                                 {"unit_head"},
+                                 {"county_code"}},
+                                "code"};
+  static const TableDef kHouseholds{RecordKind::kHouseholds,
+                                    "households",
+                                    {{"code"},
+                                     {"village_code"},
+                                     {"head_name"},
+                                     {"head_id_enc", 4},
+                                     {"head_id_bidx"},
+                                     {"phone_enc", 6},
+                                     {"phone_bidx"},
+                                     {"size"},
+                                     {"income_per_capita"},
+                                     {"housing"},
+                                     {"land_mu"},
+                                     {"needs"},
+                                     {"address"},
+                                     {"difficulty"},
+                                     {"tier"},
+                                     {"county_code"}},
+                                    "code"};
+  static const TableDef kMembers{RecordKind::kMembers,
+                                 "members",
+                                 {{"id_bidx"},
+                                  {"id_enc", 0},
+                                  {"household_code"},
+                                  {"name"},
+                                  {"relation"},
+                                  {"birth_date"},
+                                  {"gender"},
+                                  {"education"},
+                                  {"labour"},
+                                  {"health"},
+                                  {"disability"},
+                                  {"county_code"}},
+                                 // The head first, then the order members were added.
+                                 "household_code, relation <> '户主', seq"};
+  switch (kind) {
+    case RecordKind::kRegions:
+      return kRegions;
+    case RecordKind::kUnits:
+      return kUnits;
+    case RecordKind::kOrgs:
+      return kOrgs;
+    case RecordKind::kCadres:
+      return kCadres;
+    case RecordKind::kHouseholds:
+      return kHouseholds;
+    case RecordKind::kMembers:
+      return kMembers;
+  }
+  return kRegions;
+}
+
+std::string SelectSql(const TableDef& def) {
+  std::string sql = "SELECT ";
+  for (size_t i = 0; i < def.columns.size(); ++i) {
+    if (i) sql += ", ";
+    sql += def.columns[i].name;
+  }
+  return sql + " FROM " + std::string(def.table);
+}
+
+std::string Joined(const std::vector<std::string>& items) {
+  std::string out;
+  for (const std::string& item : items) {
+    if (!out.empty()) out += "、";
+    out += item;
+  }
+  return out;
+}
+
+std::vector<std::string> Split(std::string_view text) {
+  std::vector<std::string> out;
+  const std::string_view sep = "、";
+  while (!text.empty()) {
+    size_t at = text.find(sep);
+    out.emplace_back(text.substr(0, at));
+    if (at == std::string_view::npos) break;
+    text.remove_prefix(at + sep.size());
+  }
+  return out;
+}
+
+void AppendJsonString(std::string& out, std::string_view s) {
+  out.push_back('"');
+  for (unsigned char c : s) {
+    switch (c) {
+      case '"':
+        out += "\\\"";
+        break;
+      case '\\':
+        out += "\\\\";
+        break;
+      case '\n':
+        out += "\\n";
+        break;
+      case '\r':
+        out += "\\r";
+        break;
+      case '\t':
+        out += "\\t";
+        break;
+      default:
+        if (c < 0x20) {
+          static constexpr char kHex[] = "0123456789abcdef";
+          out += "\\u00";
+          out.push_back(kHex[c >> 4]);
+          out.push_back(kHex[c & 15]);
+        } else {
+          out.push_back(static_cast<char>(c));
+        }
+    }
+  }
+  out.push_back('"');
+}
+
+// The journal's view of a row: every column but the ciphertexts, blobs as
+// hex, in the table's column order. Deterministic, so verify can recompute it.
+std::string ImageJson(const TableDef& def, const Image& image) {
+  std::string out = "{";
+  bool first = true;
+  for (size_t i = 0; i < def.columns.size(); ++i) {
+    if (def.columns[i].index_column >= 0) continue;
+    if (!first) out.push_back(',');
+    first = false;
+    AppendJsonString(out, def.columns[i].name);
+    out.push_back(':');
+    const Cell& cell = image[i];
+    switch (cell.type) {
+      case Cell::kNull:
+        out += "null";
+        break;
+      case Cell::kText:
+        AppendJsonString(out, cell.bytes);
+        break;
+      case Cell::kInt:
+        out += std::to_string(cell.integer);
+        break;
+      case Cell::kReal: {
+        char buffer[32];
+        std::snprintf(buffer, sizeof buffer, "%.17g", cell.real);
+        out += buffer;
+        break;
+      }
+      case Cell::kBlob:
+        AppendJsonString(out, ToHex(cell.bytes));
+        break;
+    }
+  }
+  out.push_back('}');
+  return out;
+}
+
+std::string KeyText(const Cell& key) { return key.type == Cell::kBlob ? ToHex(key.bytes) : key.bytes; }
+
+void Bind(Statement& stmt, int index, const Cell& cell) {
+  switch (cell.type) {
+    case Cell::kNull:
+      stmt.BindNull(index);
+      break;
+    case Cell::kText:
+      stmt.BindText(index, cell.bytes);
+      break;
+    case Cell::kInt:
+      stmt.BindInt(index, cell.integer);
+      break;
+    case Cell::kReal:
+      stmt.BindReal(index, cell.real);
+      break;
+    case Cell::kBlob:
+      stmt.BindBlob(index, cell.bytes);
+      break;
+  }
+}
+
+Cell ReadCell(const Statement& stmt, int index) {
+  switch (stmt.ColumnType(index)) {
+    case SQLITE_INTEGER:
+      return Cell::Int(stmt.ColumnInt(index));
+    case SQLITE_FLOAT:
+      return Cell::Real(stmt.ColumnReal(index));
+    case SQLITE_TEXT:
+      return Cell::Text(stmt.ColumnText(index));
+    case SQLITE_BLOB:
+      return Cell::Blob(std::string(stmt.ColumnBlob(index)));
+    default:
+      return {};
+  }
+}
+
+Image ReadImage(const Statement& stmt, size_t columns) {
+  Image image;
+  image.reserve(columns);
+  for (size_t i = 0; i < columns; ++i) image.push_back(ReadCell(stmt, static_cast<int>(i)));
+  return image;
+}
+
+template <typename E>
+Result<E> FromToken(std::string_view token, std::initializer_list<E> values, std::string_view column) {
+  for (E value : values) {
+    if (Token(value) == token) return value;
+  }
+  return Status::Internal("数据库中 " + std::string(column) + " 的值无效: " + std::string(token));
+}
+
+constexpr std::string_view kIdDomain = "id";
+constexpr std::string_view kPhoneDomain = "phone";
+
+// The per-kind mapping between records and row images.
+class Codec {
+ public:
+  explicit Codec(const FieldCipher& cipher) : cipher_(cipher) {}
+
+  Image Of(const Region& r) const {
+    return {Cell::Text(r.code), Cell::Text(r.name), Cell::Text(Token(r.level)), Cell::TextOrNull(r.parent_code),
+            Cell::Text(r.code.substr(0, 6))};
+  }
+  Image Of(const Unit& u) const {
+    return {Cell::Text(u.code), Cell::Text(u.name), Cell::Text(u.county_code), Cell::Int(u.staff),
+            Cell::Text(Token(u.strength))};
+  }
+  Image Of(const Org& o) const {
+    return {Cell::Text(o.code),         Cell::Text(o.name),           Cell::Text(Token(o.kind)),
+            Cell::Text(o.region_code), Cell::Text(Token(o.rating)), Cell::Text(o.region_code.substr(0, 6))};
+  }
+  Image Of(const Cadre& c, const std::string& county_code) const {
+    return {Cell::Text(c.code),
+            Cell::Text(c.name),
+            Cell::Text(Token(c.gender)),
+            Sealed(c.id_number.Reveal(), "cadres.id"),
+            Index(kIdDomain, c.id_number.Reveal()),
+            Sealed(c.phone.Reveal(), "cadres.phone"),
+            Index(kPhoneDomain, c.phone.Reveal()),
+            Cell::TextOrNull(c.unit_code),
+            Cell::TextOrNull(c.village_code),
+            Cell::Text(Token(c.rank)),
+            Cell::Text(Token(c.education)),
+            Cell::Text(Joined(c.skills)),
+            Cell::Text(c.title),
+            Cell::Int(c.unit_head ? 1 : 0),
+            Cell::Text(county_code)};
+  }
+  Image Of(const Household& h) const {
+    return {Cell::Text(h.code),
+            Cell::Text(h.village_code),
+            Cell::Text(h.head_name),
+            Sealed(h.head_id_number.Reveal(), "households.head_id"),
+            Index(kIdDomain, h.head_id_number.Reveal()),
+            Sealed(h.phone.Reveal(), "households.phone"),
+            Index(kPhoneDomain, h.phone.Reveal()),
+            Cell::Int(h.size),
+            Cell::Int(h.income_per_capita),
+            Cell::Text(Token(h.housing)),
+            Cell::Real(h.land_mu),
+            Cell::Text(Joined(h.needs)),
+            Cell::Text(h.address),
+            Cell::Real(h.difficulty),
+            Cell::Text(Token(h.tier)),
+            Cell::Text(h.village_code.substr(0, 6))};
+  }
+  Image Of(const Member& m, const std::string& county_code) const {
+    return {Index(kIdDomain, m.id_number.Reveal()),
+            Sealed(m.id_number.Reveal(), "members.id"),
+            Cell::Text(m.household_code),
+            Cell::Text(m.name),
+            Cell::Text(m.relation),
+            Cell::Text(m.birth_date),
+            Cell::Text(Token(m.gender)),
+            Cell::Text(Token(m.education)),
+            Cell::Text(Token(m.labour)),
+            Cell::Text(Token(m.health)),
+            Cell::Text(m.disability),
+            Cell::Text(county_code)};
+  }
+
+  std::string IdIndex(const IdNumber& id) const { return cipher_.BlindIndex(kIdDomain, id.Reveal()); }
+
+  Result<std::string> Open(const Statement& stmt, int index, std::string_view column) const {
+    if (stmt.ColumnIsNull(index)) return std::string();
+    return cipher_.Decrypt(stmt.ColumnBlob(index), column);
+  }
+
+ private:
+  Cell Sealed(const std::string& plain, std::string_view column) const {
+    return plain.empty() ? Cell{} : Cell::Blob(cipher_.Encrypt(plain, column));
+  }
+  Cell Index(std::string_view domain, const std::string& plain) const {
+    return plain.empty() ? Cell{} : Cell::Blob(cipher_.BlindIndex(domain, plain));
+  }
+  const FieldCipher& cipher_;
+};
+
+Result<Region> DecodeRegion(const Statement& s) {
+  Region r;
+  r.code = s.ColumnText(0);
+  r.name = s.ColumnText(1);
+  LX_ASSIGN_OR_RETURN(r.level, FromToken(s.ColumnText(2),
+                                          {RegionLevel::kCounty, RegionLevel::kTownship, RegionLevel::kVillage,
+                                           RegionLevel::kGrid},
+                                          "regions.level"));
+  r.parent_code = s.ColumnText(3);
+  return r;
+}
+
+Result<Unit> DecodeUnit(const Statement& s) {
+  Unit u;
+  u.code = s.ColumnText(0);
+  u.name = s.ColumnText(1);
+  u.county_code = s.ColumnText(2);
+  u.staff = static_cast<int>(s.ColumnInt(3));
+  LX_ASSIGN_OR_RETURN(u.strength, FromToken(s.ColumnText(4),
+                                             {UnitStrength::kStrong, UnitStrength::kMedium, UnitStrength::kWeak},
+                                             "units.strength"));
+  return u;
+}
+
+Result<Org> DecodeOrg(const Statement& s) {
+  Org o;
+  o.code = s.ColumnText(0);
+  o.name = s.ColumnText(1);
+  LX_ASSIGN_OR_RETURN(o.kind, FromToken(s.ColumnText(2), {OrgKind::kVillageBranch, OrgKind::kNonPublic, OrgKind::kSocial},
+                                         "orgs.kind"));
+  o.region_code = s.ColumnText(3);
+  LX_ASSIGN_OR_RETURN(o.rating, FromToken(s.ColumnText(4),
+                                           {OrgRating::kGood, OrgRating::kFair, OrgRating::kAverage, OrgRating::kWeak},
+                                           "orgs.rating"));
+  return o;
+}
+
+constexpr std::initializer_list<Gender> kGenders = {Gender::kUnknown, Gender::kMale, Gender::kFemale};
+constexpr std::initializer_list<Education> kEducations = {
+    Education::kNone,    Education::kPrimary,  Education::kJunior,      Education::kSenior,
+    Education::kCollege, Education::kBachelor, Education::kPostgraduate};
+
+Result<Cadre> DecodeCadre(const Statement& s, const Codec& codec) {
+  Cadre c;
+  c.code = s.ColumnText(0);
+  c.name = s.ColumnText(1);
+  LX_ASSIGN_OR_RETURN(c.gender, FromToken(s.ColumnText(2), kGenders, "cadres.gender"));
+  LX_ASSIGN_OR_RETURN(std::string id, codec.Open(s, 3, "cadres.id"));
+  c.id_number = IdNumber(std::move(id));
+  LX_ASSIGN_OR_RETURN(std::string phone, codec.Open(s, 5, "cadres.phone"));
+  c.phone = Phone(std::move(phone));
+  c.unit_code = s.ColumnText(7);
+  c.village_code = s.ColumnText(8);
+  LX_ASSIGN_OR_RETURN(c.rank, FromToken(s.ColumnText(9),
+                                         {Rank::kCounty, Rank::kSection, Rank::kDeputySection, Rank::kOrdinary,
+                                          Rank::kVillageMember},
+                                         "cadres.rank"));
+  LX_ASSIGN_OR_RETURN(c.education, FromToken(s.ColumnText(10), kEducations, "cadres.education"));
+  if (!s.ColumnText(11).empty()) c.skills = Split(s.ColumnText(11));
+  c.title = s.ColumnText(12);
+  c.unit_head = s.ColumnInt(13) != 0;
+  return c;
+}
+
+Result<Household> DecodeHousehold(const Statement& s, const Codec& codec) {
+  Household h;
+  h.code = s.ColumnText(0);
+  h.village_code = s.ColumnText(1);
+  h.head_name = s.ColumnText(2);
+  LX_ASSIGN_OR_RETURN(std::string id, codec.Open(s, 3, "households.head_id"));
+  h.head_id_number = IdNumber(std::move(id));
+  LX_ASSIGN_OR_RETURN(std::string phone, codec.Open(s, 5, "households.phone"));
+  h.phone = Phone(std::move(phone));
+  h.size = static_cast<int>(s.ColumnInt(7));
+  h.income_per_capita = s.ColumnInt(8);
+  LX_ASSIGN_OR_RETURN(h.housing, FromToken(s.ColumnText(9), {Housing::kSafe, Housing::kOrdinary, Housing::kDangerous},
+                                            "households.housing"));
+  h.land_mu = s.ColumnReal(10);
+  if (!s.ColumnText(11).empty()) h.needs = Split(s.ColumnText(11));
+  h.address = s.ColumnText(12);
+  h.difficulty = s.ColumnReal(13);
+  LX_ASSIGN_OR_RETURN(h.tier, FromToken(s.ColumnText(14), {Tier::kEasier, Tier::kHarder, Tier::kHardest},
+                                         "households.tier"));
+  return h;
+}
+
+Result<Member> DecodeMember(const Statement& s, const Codec& codec) {
+  Member m;
+  LX_ASSIGN_OR_RETURN(std::string id, codec.Open(s, 1, "members.id"));
+  m.id_number = IdNumber(std::move(id));
+  m.household_code = s.ColumnText(2);
+  m.name = s.ColumnText(3);
+  m.relation = s.ColumnText(4);
+  m.birth_date = s.ColumnText(5);
+  LX_ASSIGN_OR_RETURN(m.gender, FromToken(s.ColumnText(6), kGenders, "members.gender"));
+  LX_ASSIGN_OR_RETURN(m.education, FromToken(s.ColumnText(7), kEducations, "members.education"));
+  LX_ASSIGN_OR_RETURN(m.labour, FromToken(s.ColumnText(8), {Labour::kFull, Labour::kWeak, Labour::kLost, Labour::kNone},
+                                           "members.labour"));
+  LX_ASSIGN_OR_RETURN(m.health,
+                      FromToken(s.ColumnText(9),
+                                {Health::kHealthy, Health::kChronic, Health::kSerious, Health::kDisabled},
+                                "members.health"));
+  m.disability = s.ColumnText(10);
+  return m;
+}
+
+struct DbCloser {
+  void operator()(sqlite3* db) const { sqlite3_close_v2(db); }
+};
+using DbHandle = std::unique_ptr<sqlite3, DbCloser>;
+
+class SqliteStore;
+
+// Prepared statements for one table's upsert, made on first use.
+struct TableStatements {
+  Statement select;
+  Statement insert;
+  Statement update;
+};
+
+class SqliteTxn final : public WriteTxn {
+ public:
+  SqliteTxn(SqliteStore& store, std::string actor);
+  ~SqliteTxn() override;
+
+  Status Start();
+
+  Result<UpsertOutcome> Upsert(const Region& r) override;
+  Result<UpsertOutcome> Upsert(const Unit& u) override;
+  Result<UpsertOutcome> Upsert(const Org& o) override;
+  Result<UpsertOutcome> Upsert(const Cadre& c) override;
+  Result<UpsertOutcome> Upsert(const Household& h) override;
+  Result<UpsertOutcome> Upsert(const Member& m) override;
+
+  Result<std::optional<Region>> FindRegion(std::string_view code) override;
+  Result<bool> Exists(RecordKind kind, std::string_view key) override;
+  Result<std::optional<std::string>> OwnerOfIdNumber(RecordKind kind, const IdNumber& id) override;
+  Status Commit() override;
+
+ private:
+  Result<UpsertOutcome> UpsertImage(const TableDef& def, Image image);
+  Status AppendJournal(std::string_view action, const TableDef& def, const std::string& key, std::string before,
+                       std::string after);
+  Result<std::string> CountyOfUnit(const std::string& unit_code);
+  Result<std::string> CountyOfHousehold(const std::string& household_code);
+
+  SqliteStore& store_;
+  std::string actor_;
+  bool open_ = false;
+  std::int64_t next_seq_ = 1;
+  std::string prev_hash_;
+  std::int64_t at_millis_ = 0;
+  std::unordered_map<std::string, std::string> county_of_unit_;
+  std::string last_household_, last_household_county_;
+};
+
+class SqliteStore final : public Store {
+ public:
+  SqliteStore(DbHandle db, FieldCipher cipher, const Clock& clock)
+      : db_(std::move(db)), cipher_(std::move(cipher)), codec_(cipher_), clock_(clock) {}
+
+  Status Migrate();
+
+  Result<std::unique_ptr<WriteTxn>> Begin(std::string actor) override {
+    if (txn_open_) return Status::Internal("同一 Store 上已有未结束的写事务");
+    auto txn = std::make_unique<SqliteTxn>(*this, std::move(actor));
+    LX_RETURN_IF_ERROR(txn->Start());
+    return std::unique_ptr<WriteTxn>(std::move(txn));
+  }
+
+  Result<RegistryCounts> Counts() override;
+  Status Scan(RecordKind kind, RegistrySink& sink) override;
+  Result<std::optional<Household>> GetHousehold(std::string_view code) override;
+  Result<int> SchemaVersion() override;
+  Status VerifyJournal(std::int64_t* entries_checked) override;
+  Result<std::string> JournalHead() override;
+  Result<std::vector<JournalEntry>> ReadJournal(std::int64_t after_seq, int limit) override;
+
+  sqlite3* db() { return db_.get(); }
+  const Codec& codec() const { return codec_; }
+  const Clock& clock() const { return clock_; }
+  bool txn_open_ = false;
+
+  // Cached statements, keyed by SQL text.
+  Result<Statement*> Prepare(const std::string& sql) {
+    auto it = statements_.find(sql);
+    if (it == statements_.end()) {
+      Statement stmt(db(), sql);
+      if (!stmt.prepared().ok()) return stmt.prepared();
+      it = statements_.emplace(sql, std::move(stmt)).first;
+    }
+    it->second.Reset();
+    return &it->second;
+  }
+  TableStatements& For(const TableDef& def);
+
+ private:
+  Result<std::int64_t> CountOf(const std::string& sql);
+
+  DbHandle db_;
+  FieldCipher cipher_;
+  Codec codec_;
+  const Clock& clock_;
+  std::map<std::string, Statement> statements_;
+  std::map<std::string_view, TableStatements> table_statements_;
+};
+
+TableStatements& SqliteStore::For(const TableDef& def) {
+  auto it = table_statements_.find(def.table);
+  if (it != table_statements_.end()) return it->second;
+  std::string key = std::string(def.columns[0].name);
+  std::string columns, params, sets;
+  for (size_t i = 0; i < def.columns.size(); ++i) {
+    std::string name(def.columns[i].name);
+    columns += (i ? ", " : "") + name;
+    params += (i ? ", ?" : "?") + std::to_string(i + 1);
+    if (i) sets += std::string(i > 1 ? ", " : "") + name + " = ?" + std::to_string(i + 1);
+  }
+  TableStatements statements{
+      Statement(db(), SelectSql(def) + " WHERE " + key + " = ?1"),
+      Statement(db(), "INSERT INTO " + std::string(def.table) + " (" + columns + ") VALUES (" + params + ")"),
+      Statement(db(), "UPDATE " + std::string(def.table) + " SET " + sets + " WHERE " + key + " = ?1"),
+  };
+  return table_statements_.emplace(def.table, std::move(statements)).first->second;
+}
+
+SqliteTxn::SqliteTxn(SqliteStore& store, std::string actor) : store_(store), actor_(std::move(actor)) {}
+
+SqliteTxn::~SqliteTxn() {
+  if (open_) {
+    (void)sqlite::Exec(store_.db(), "ROLLBACK");
+    store_.txn_open_ = false;
+  }
+}
+
+Status SqliteTxn::Start() {
+  LX_RETURN_IF_ERROR(sqlite::Exec(store_.db(), "BEGIN IMMEDIATE"));
+  open_ = true;
+  store_.txn_open_ = true;
+  at_millis_ = store_.clock().NowMillis();
+  LX_ASSIGN_OR_RETURN(Statement * head, store_.Prepare("SELECT seq, hash FROM journal ORDER BY seq DESC LIMIT 1"));
+  LX_ASSIGN_OR_RETURN(bool found, head->Step());
+  if (found) {
+    next_seq_ = head->ColumnInt(0) + 1;
+    prev_hash_ = std::string(head->ColumnBlob(1));
+  } else {
+    prev_hash_ = JournalGenesis();
+  }
+  return Status::Ok();
+}
+
+Status SqliteTxn::AppendJournal(std::string_view action, const TableDef& def, const std::string& key,
+                                std::string before, std::string after) {
+  JournalEntry entry{next_seq_, at_millis_, actor_, std::string(action), std::string(def.table), key,
+                     std::move(before), std::move(after)};
+  std::string hash = JournalHash(prev_hash_, entry);
+  LX_ASSIGN_OR_RETURN(Statement * insert,
+                      store_.Prepare("INSERT INTO journal (seq, at_millis, actor, action, entity, entity_key, "
+                                     "before, after, prev_hash, hash) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10)"));
+  insert->BindInt(1, entry.seq)
+      .BindInt(2, entry.at_millis)
+      .BindText(3, entry.actor)
+      .BindText(4, entry.action)
+      .BindText(5, entry.entity)
+      .BindText(6, entry.key)
+      .BindText(7, entry.before)
+      .BindText(8, entry.after)
+      .BindBlob(9, prev_hash_)
+      .BindBlob(10, hash);
+  LX_RETURN_IF_ERROR(insert->Run());
+  prev_hash_ = std::move(hash);
+  ++next_seq_;
+  return Status::Ok();
+}
+
+Result<UpsertOutcome> SqliteTxn::UpsertImage(const TableDef& def, Image image) {
+  if (!open_) return Status::Internal("写事务已结束");
+  TableStatements& st = store_.For(def);
+  LX_RETURN_IF_ERROR(st.select.prepared());
+  LX_RETURN_IF_ERROR(st.insert.prepared());
+  LX_RETURN_IF_ERROR(st.update.prepared());
+  st.select.Reset();
+  Bind(st.select, 1, image[0]);
+  LX_ASSIGN_OR_RETURN(bool exists, st.select.Step());
+  std::string key = KeyText(image[0]);
+  if (!exists) {
+    st.insert.Reset();
+    for (size_t i = 0; i < image.size(); ++i) Bind(st.insert, static_cast<int>(i + 1), image[i]);
+    LX_RETURN_IF_ERROR(st.insert.Run());
+    LX_RETURN_IF_ERROR(AppendJournal("insert", def, key, "", ImageJson(def, image)));
+    return UpsertOutcome::kInserted;
+  }
+  Image old = ReadImage(st.select, def.columns.size());
+  st.select.Reset();
+  bool changed = false;
+  for (size_t i = 0; i < def.columns.size(); ++i) {
+    int index_column = def.columns[i].index_column;
+    if (index_column >= 0) {
+      // Same plaintext (same blind index): keep the stored ciphertext, whose
+      // random nonce would otherwise make every re-import look like a change.
+      if (old[index_column] == image[index_column]) image[i] = old[i];
+      continue;
+    }
+    if (!(old[i] == image[i])) changed = true;
+  }
+  if (!changed) return UpsertOutcome::kUnchanged;
+  st.update.Reset();
+  for (size_t i = 0; i < image.size(); ++i) Bind(st.update, static_cast<int>(i + 1), image[i]);
+  LX_RETURN_IF_ERROR(st.update.Run());
+  LX_RETURN_IF_ERROR(AppendJournal("update", def, key, ImageJson(def, old), ImageJson(def, image)));
+  return UpsertOutcome::kUpdated;
+}
+
+Result<UpsertOutcome> SqliteTxn::Upsert(const Region& r) {
+  return UpsertImage(Def(RecordKind::kRegions), store_.codec().Of(r));
+}
+Result<UpsertOutcome> SqliteTxn::Upsert(const Unit& u) {
+  return UpsertImage(Def(RecordKind::kUnits), store_.codec().Of(u));
+}
+Result<UpsertOutcome> SqliteTxn::Upsert(const Org& o) {
+  return UpsertImage(Def(RecordKind::kOrgs), store_.codec().Of(o));
+}
+Result<UpsertOutcome> SqliteTxn::Upsert(const Cadre& c) {
+  std::string county = c.village_code.substr(0, 6);
+  if (!c.unit_code.empty()) {
+    LX_ASSIGN_OR_RETURN(county, CountyOfUnit(c.unit_code));
+  }
+  return UpsertImage(Def(RecordKind::kCadres), store_.codec().Of(c, county));
+}
+Result<UpsertOutcome> SqliteTxn::Upsert(const Household& h) {
+  return UpsertImage(Def(RecordKind::kHouseholds), store_.codec().Of(h));
+}
+Result<UpsertOutcome> SqliteTxn::Upsert(const Member& m) {
+  LX_ASSIGN_OR_RETURN(std::string county, CountyOfHousehold(m.household_code));
+  return UpsertImage(Def(RecordKind::kMembers), store_.codec().Of(m, county));
+}
+
+Result<std::string> SqliteTxn::CountyOfUnit(const std::string& unit_code) {
+  auto it = county_of_unit_.find(unit_code);
+  if (it != county_of_unit_.end()) return it->second;
+  LX_ASSIGN_OR_RETURN(Statement * select, store_.Prepare("SELECT county_code FROM units WHERE code = ?1"));
+  select->BindText(1, unit_code);
+  LX_ASSIGN_OR_RETURN(bool found, select->Step());
+  if (!found) return Status::Conflict("单位 " + unit_code + " 不存在");
+  std::string county(select->ColumnText(0));
+  county_of_unit_.emplace(unit_code, county);
+  return county;
+}
+
+Result<std::string> SqliteTxn::CountyOfHousehold(const std::string& household_code) {
+  // Members arrive grouped by household, so remembering the last one is enough.
+  if (household_code == last_household_) return last_household_county_;
+  LX_ASSIGN_OR_RETURN(Statement * select, store_.Prepare("SELECT county_code FROM households WHERE code = ?1"));
+  select->BindText(1, household_code);
+  LX_ASSIGN_OR_RETURN(bool found, select->Step());
+  if (!found) return Status::Conflict("户 " + household_code + " 不存在");
+  last_household_ = household_code;
+  last_household_county_ = std::string(select->ColumnText(0));
+  return last_household_county_;
+}
+
+Result<std::optional<Region>> SqliteTxn::FindRegion(std::string_view code) {
+  LX_ASSIGN_OR_RETURN(Statement * select, store_.Prepare(SelectSql(Def(RecordKind::kRegions)) + " WHERE code = ?1"));
+  select->BindText(1, code);
+  LX_ASSIGN_OR_RETURN(bool found, select->Step());
+  if (!found) return std::optional<Region>();
+  LX_ASSIGN_OR_RETURN(Region region, DecodeRegion(*select));
+  return std::optional<Region>(std::move(region));
+}
+
+Result<bool> SqliteTxn::Exists(RecordKind kind, std::string_view key) {
+  const TableDef& def = Def(kind);
+  LX_ASSIGN_OR_RETURN(Statement * select, store_.Prepare("SELECT 1 FROM " + std::string(def.table) + " WHERE " +
+                                                         std::string(def.columns[0].name) + " = ?1"));
+  if (kind == RecordKind::kMembers) {
+    select->BindBlob(1, store_.codec().IdIndex(IdNumber(std::string(key))));
+  } else {
+    select->BindText(1, key);
+  }
+  return select->Step();
+}
+
+Result<std::optional<std::string>> SqliteTxn::OwnerOfIdNumber(RecordKind kind, const IdNumber& id) {
+  std::string sql;
+  switch (kind) {
+    case RecordKind::kCadres:
+      sql = "SELECT code FROM cadres WHERE id_bidx = ?1";
+      break;
+    case RecordKind::kHouseholds:
+      sql = "SELECT code FROM households WHERE head_id_bidx = ?1";
+      break;
+    case RecordKind::kMembers:
+      sql = "SELECT household_code FROM members WHERE id_bidx = ?1";
+      break;
+    default:
+      return Status::Internal("OwnerOfIdNumber: 该类记录没有身份证号");
+  }
+  LX_ASSIGN_OR_RETURN(Statement * select, store_.Prepare(sql));
+  select->BindBlob(1, store_.codec().IdIndex(id));
+  LX_ASSIGN_OR_RETURN(bool found, select->Step());
+  if (!found) return std::optional<std::string>();
+  return std::optional<std::string>(std::string(select->ColumnText(0)));
+}
+
+Status SqliteTxn::Commit() {
+  if (!open_) return Status::Internal("写事务已结束");
+  Status status = sqlite::Exec(store_.db(), "COMMIT");
+  if (!status.ok()) return status;  // the destructor rolls back
+  open_ = false;
+  store_.txn_open_ = false;
+  return Status::Ok();
+}
+
+Status SqliteStore::Migrate() {
+  LX_RETURN_IF_ERROR(sqlite::Exec(db(),
+                                  "CREATE TABLE IF NOT EXISTS schema_migrations (number INTEGER PRIMARY KEY, "
+                                  "name TEXT NOT NULL, applied_at TEXT NOT NULL DEFAULT (datetime('now')))"));
+  LX_ASSIGN_OR_RETURN(int current, SchemaVersion());
+  for (const Migration& migration : Migrations()) {
+    if (migration.number <= current) continue;
+    LX_RETURN_IF_ERROR(sqlite::Exec(db(), "BEGIN IMMEDIATE"));
+    Status status = sqlite::Exec(db(), migration.sql);
+    if (status.ok()) {
+      Statement record(db(), "INSERT INTO schema_migrations (number, name) VALUES (?1, ?2)");
+      status = record.prepared();
+      if (status.ok()) status = record.BindInt(1, migration.number).BindText(2, migration.name).Run();
+    }
+    if (status.ok()) status = sqlite::Exec(db(), "COMMIT");
+    if (!status.ok()) {
+      (void)sqlite::Exec(db(), "ROLLBACK");
+      return Status(status.code(), "迁移 " + std::string(migration.name) + " 失败: " + status.message());
+    }
+  }
+  return Status::Ok();
+}
+
+Result<int> SqliteStore::SchemaVersion() {
+  Statement select(db(), "SELECT COALESCE(MAX(number), 0) FROM schema_migrations");
+  LX_RETURN_IF_ERROR(select.prepared());
+  LX_ASSIGN_OR_RETURN(bool found, select.Step());
+  return found ? static_cast<int>(select.ColumnInt(0)) : 0;
+}
+
+Result<std::int64_t> SqliteStore::CountOf(const std::string& sql) {
+  LX_ASSIGN_OR_RETURN(Statement * select, Prepare(sql));
+  LX_ASSIGN_OR_RETURN(bool found, select->Step());
+  return found ? select->ColumnInt(0) : 0;
+}
+
+Result<RegistryCounts> SqliteStore::Counts() {
+  RegistryCounts c;
+  LX_ASSIGN_OR_RETURN(c.regions, CountOf("SELECT COUNT(*) FROM regions"));
+  LX_ASSIGN_OR_RETURN(c.townships, CountOf("SELECT COUNT(*) FROM regions WHERE level = 'township'"));
+  LX_ASSIGN_OR_RETURN(c.villages, CountOf("SELECT COUNT(*) FROM regions WHERE level = 'village'"));
+  LX_ASSIGN_OR_RETURN(c.units, CountOf("SELECT COUNT(*) FROM units"));
+  LX_ASSIGN_OR_RETURN(c.orgs, CountOf("SELECT COUNT(*) FROM orgs"));
+  LX_ASSIGN_OR_RETURN(c.weak_branches,
+                      CountOf("SELECT COUNT(*) FROM orgs WHERE kind = 'village_branch' AND rating = 'weak'"));
+  LX_ASSIGN_OR_RETURN(c.cadres, CountOf("SELECT COUNT(*) FROM cadres"));
+  LX_ASSIGN_OR_RETURN(c.village_members, CountOf("SELECT COUNT(*) FROM cadres WHERE rank = 'village_member'"));
+  LX_ASSIGN_OR_RETURN(c.households, CountOf("SELECT COUNT(*) FROM households"));
+  LX_ASSIGN_OR_RETURN(c.members, CountOf("SELECT COUNT(*) FROM members"));
+  return c;
+}
+
+Status SqliteStore::Scan(RecordKind kind, RegistrySink& sink) {
+  const TableDef& def = Def(kind);
+  Statement select(db(), SelectSql(def) + " ORDER BY " + std::string(def.order_by));
+  LX_RETURN_IF_ERROR(select.prepared());
+  while (true) {
+    LX_ASSIGN_OR_RETURN(bool row, select.Step());
+    if (!row) return Status::Ok();
+    switch (kind) {
+      case RecordKind::kRegions: {
+        LX_ASSIGN_OR_RETURN(Region r, DecodeRegion(select));
+        LX_RETURN_IF_ERROR(sink.Add(r));
+        break;
+      }
+      case RecordKind::kUnits: {
+        LX_ASSIGN_OR_RETURN(Unit u, DecodeUnit(select));
+        LX_RETURN_IF_ERROR(sink.Add(u));
+        break;
+      }
+      case RecordKind::kOrgs: {
+        LX_ASSIGN_OR_RETURN(Org o, DecodeOrg(select));
+        LX_RETURN_IF_ERROR(sink.Add(o));
+        break;
+      }
+      case RecordKind::kCadres: {
+        LX_ASSIGN_OR_RETURN(Cadre c, DecodeCadre(select, codec_));
+        LX_RETURN_IF_ERROR(sink.Add(c));
+        break;
+      }
+      case RecordKind::kHouseholds: {
+        LX_ASSIGN_OR_RETURN(Household h, DecodeHousehold(select, codec_));
+        LX_RETURN_IF_ERROR(sink.Add(h));
+        break;
+      }
+      case RecordKind::kMembers: {
+        LX_ASSIGN_OR_RETURN(Member m, DecodeMember(select, codec_));
+        LX_RETURN_IF_ERROR(sink.Add(m));
+        break;
+      }
+    }
+  }
+}
+
+Result<std::optional<Household>> SqliteStore::GetHousehold(std::string_view code) {
+  LX_ASSIGN_OR_RETURN(Statement * select, Prepare(SelectSql(Def(RecordKind::kHouseholds)) + " WHERE code = ?1"));
+  select->BindText(1, code);
+  LX_ASSIGN_OR_RETURN(bool found, select->Step());
+  if (!found) return std::optional<Household>();
+  LX_ASSIGN_OR_RETURN(Household h, DecodeHousehold(*select, codec_));
+  return std::optional<Household>(std::move(h));
+}
+
+Result<std::string> SqliteStore::JournalHead() {
+  LX_ASSIGN_OR_RETURN(Statement * head, Prepare("SELECT hash FROM journal ORDER BY seq DESC LIMIT 1"));
+  LX_ASSIGN_OR_RETURN(bool found, head->Step());
+  return found ? ToHex(head->ColumnBlob(0)) : std::string();
+}
+
+Result<std::vector<JournalEntry>> SqliteStore::ReadJournal(std::int64_t after_seq, int limit) {
+  LX_ASSIGN_OR_RETURN(Statement * select,
+                      Prepare("SELECT seq, at_millis, actor, action, entity, entity_key, before, after FROM journal "
+                              "WHERE seq > ?1 ORDER BY seq LIMIT ?2"));
+  select->BindInt(1, after_seq).BindInt(2, limit);
+  std::vector<JournalEntry> entries;
+  while (true) {
+    LX_ASSIGN_OR_RETURN(bool row, select->Step());
+    if (!row) break;
+    entries.push_back({select->ColumnInt(0), select->ColumnInt(1), std::string(select->ColumnText(2)),
+                       std::string(select->ColumnText(3)), std::string(select->ColumnText(4)),
+                       std::string(select->ColumnText(5)), std::string(select->ColumnText(6)),
+                       std::string(select->ColumnText(7))});
+  }
+  return entries;
+}
+
+// Two checks: the chain itself (every hash recomputes, every link points at
+// the entry before), and the registry against the chain (every row equals
+// the `after` of its newest entry), so an edit made behind the program's back
+// — to the journal or to a table — is named.
+Status SqliteStore::VerifyJournal(std::int64_t* entries_checked) {
+  Statement select(db(),
+                   "SELECT seq, at_millis, actor, action, entity, entity_key, before, after, prev_hash, hash "
+                   "FROM journal ORDER BY seq");
+  LX_RETURN_IF_ERROR(select.prepared());
+  std::string prev = JournalGenesis();
+  std::int64_t expected_seq = 1;
+  // (entity, key) → a short hash of the newest `after` and its entry's seq.
+  std::unordered_map<std::string, std::pair<std::string, std::int64_t>> latest;
+  std::int64_t count = 0;
+  while (true) {
+    LX_ASSIGN_OR_RETURN(bool row, select.Step());
+    if (!row) break;
+    JournalEntry entry{select.ColumnInt(0),
+                       select.ColumnInt(1),
+                       std::string(select.ColumnText(2)),
+                       std::string(select.ColumnText(3)),
+                       std::string(select.ColumnText(4)),
+                       std::string(select.ColumnText(5)),
+                       std::string(select.ColumnText(6)),
+                       std::string(select.ColumnText(7))};
+    std::string where = "日志第 " + std::to_string(entry.seq) + " 条";
+    if (entry.seq != expected_seq) {
+      return Status::Conflict(where + "之前缺少第 " + std::to_string(expected_seq) + " 条 (journal_gap)");
+    }
+    if (select.ColumnBlob(8) != prev) return Status::Conflict(where + "的前序哈希不符 (journal_link)");
+    std::string hash = JournalHash(prev, entry);
+    if (select.ColumnBlob(9) != hash) {
+      return Status::Conflict(where + "(" + entry.entity + " " + entry.key + ")的内容与哈希不符 (journal_hash)");
+    }
+    unsigned char digest[16];
+    crypto_generichash(digest, sizeof digest, reinterpret_cast<const unsigned char*>(entry.after.data()),
+                       entry.after.size(), nullptr, 0);
+    latest[entry.entity + '\0' + entry.key] = {std::string(reinterpret_cast<char*>(digest), sizeof digest), entry.seq};
+    prev = std::move(hash);
+    ++expected_seq;
+    ++count;
+  }
+  for (RecordKind kind : kAllRecordKinds) {
+    const TableDef& def = Def(kind);
+    Statement rows(db(), SelectSql(def));
+    LX_RETURN_IF_ERROR(rows.prepared());
+    while (true) {
+      LX_ASSIGN_OR_RETURN(bool row, rows.Step());
+      if (!row) break;
+      Image image = ReadImage(rows, def.columns.size());
+      std::string key = KeyText(image[0]);
+      auto it = latest.find(std::string(def.table) + '\0' + key);
+      std::string record = std::string(def.table) + " " + key;
+      if (it == latest.end()) return Status::Conflict(record + " 在日志中没有记录,是绕过系统写入的 (journal_missing)");
+      std::string json = ImageJson(def, image);
+      unsigned char digest[16];
+      crypto_generichash(digest, sizeof digest, reinterpret_cast<const unsigned char*>(json.data()), json.size(),
+                         nullptr, 0);
+      if (it->second.first != std::string(reinterpret_cast<char*>(digest), sizeof digest)) {
+        return Status::Conflict(record + " 与日志第 " + std::to_string(it->second.second) +
+                                " 条记录的内容不符,数据被绕过系统改动 (journal_mismatch)");
+      }
+      latest.erase(it);
+    }
+  }
+  if (!latest.empty()) {
+    auto first = latest.begin();
+    std::string name = first->first;
+    std::replace(name.begin(), name.end(), '\0', ' ');
+    return Status::Conflict(name + " 在日志第 " + std::to_string(first->second.second) +
+                            " 条中存在,但在数据库中已被删除 (journal_deleted)");
+  }
+  if (entries_checked) *entries_checked = count;
+  return Status::Ok();
+}
+
+}  // namespace
+
+Result<std::unique_ptr<Store>> Store::Open(const std::string& path, const StoreOptions& options) {
+  std::error_code ec;
+  bool exists = std::filesystem::exists(path, ec);
+  if (!exists && !options.create) return Status::NotFound("数据库不存在: " + path + " (db_missing)");
+  std::string key_file = options.key_file.empty() ? path + ".key" : options.key_file;
+  // A database that already exists must find its key, never get a new one.
+  LX_ASSIGN_OR_RETURN(FieldCipher cipher, FieldCipher::FromKeyFile(key_file, !exists));
+  sqlite3* raw = nullptr;
+  int flags = SQLITE_OPEN_READWRITE | SQLITE_OPEN_NOMUTEX | (options.create ? SQLITE_OPEN_CREATE : 0);
+  int rc = sqlite3_open_v2(path.c_str(), &raw, flags, nullptr);
+  DbHandle db(raw);
+  if (rc != SQLITE_OK) return Status::Internal("无法打开数据库 " + path + ": " + sqlite3_errstr(rc));
+  sqlite3_busy_timeout(db.get(), options.busy_timeout_ms);
+  sqlite3_extended_result_codes(db.get(), 1);
+  LX_RETURN_IF_ERROR(sqlite::Exec(db.get(),
+                                  "PRAGMA journal_mode = WAL; PRAGMA synchronous = FULL; PRAGMA foreign_keys = ON; "
+                                  "PRAGMA secure_delete = ON; PRAGMA cache_size = -65536; PRAGMA temp_store = MEMORY"));
+  auto store = std::make_unique<SqliteStore>(std::move(db), std::move(cipher),
+                                             options.clock ? *options.clock : SystemClock());
+  LX_RETURN_IF_ERROR(store->Migrate());
+  return std::unique_ptr<Store>(std::move(store));
+}
+
+}  // namespace lianxin
