@@ -88,6 +88,9 @@ class WriteTxn {
   // ID number, if any.
   virtual Result<std::optional<std::string>> OwnerOfIdNumber(RecordKind kind, const IdNumber& id) = 0;
 
+  // The code of the cadre marked as the unit's head (单位一把手), if any.
+  virtual Result<std::optional<std::string>> HeadOfUnit(std::string_view unit_code) = 0;
+
   // Makes every change durable (synchronous=FULL) or none of them.
   virtual Status Commit() = 0;
 };

@@ -374,9 +374,12 @@ class Import {
     o.code = Required("code");
     LX_RETURN_IF_ERROR(CheckDuplicateKey(o.code));
     o.name = Required("name");
+    bool kind_ok = row_ok_;
     Take("kind", ParseOrgKind(Required("kind")), o.kind);
+    kind_ok = kind_ok && row_ok_;
     o.region_code = Required("region_code");
-    if (o.kind == OrgKind::kVillageBranch) {
+    // Only a known kind says which level its region must be.
+    if (kind_ok && o.kind == OrgKind::kVillageBranch) {
       LX_RETURN_IF_ERROR(CheckRegionRef("region_code", o.region_code, {RegionLevel::kVillage}));
     } else {
       LX_RETURN_IF_ERROR(CheckRegionRef("region_code", o.region_code,
@@ -467,6 +470,12 @@ class Import {
       if (!fresh) {
         Problem("unit_head", "单位 " + c.unit_code + " 的一把手已在第 " + std::to_string(it->second) +
                                  " 行 (unit_head_duplicate)");
+      } else {
+        LX_ASSIGN_OR_RETURN(std::optional<std::string> head, txn_->HeadOfUnit(c.unit_code));
+        if (head && *head != c.code) {
+          Problem("unit_head", "单位 " + c.unit_code + " 已有一把手 " + *head +
+                                   ",请先将其改为“否” (unit_head_duplicate)");
+        }
       }
     }
     return Save(c);

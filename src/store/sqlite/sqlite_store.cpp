@@ -512,6 +512,7 @@ class SqliteTxn final : public WriteTxn {
   Result<std::optional<Region>> FindRegion(std::string_view code) override;
   Result<bool> Exists(RecordKind kind, std::string_view key) override;
   Result<std::optional<std::string>> OwnerOfIdNumber(RecordKind kind, const IdNumber& id) override;
+  Result<std::optional<std::string>> HeadOfUnit(std::string_view unit_code) override;
   Status Commit() override;
 
  private:
@@ -774,6 +775,15 @@ Result<std::optional<std::string>> SqliteTxn::OwnerOfIdNumber(RecordKind kind, c
   }
   LX_ASSIGN_OR_RETURN(Statement * select, store_.Prepare(sql));
   select->BindBlob(1, store_.codec().IdIndex(id));
+  LX_ASSIGN_OR_RETURN(bool found, select->Step());
+  if (!found) return std::optional<std::string>();
+  return std::optional<std::string>(std::string(select->ColumnText(0)));
+}
+
+Result<std::optional<std::string>> SqliteTxn::HeadOfUnit(std::string_view unit_code) {
+  LX_ASSIGN_OR_RETURN(Statement * select,
+                      store_.Prepare("SELECT code FROM cadres WHERE unit_code = ?1 AND unit_head = 1"));
+  select->BindText(1, unit_code);
   LX_ASSIGN_OR_RETURN(bool found, select->Step());
   if (!found) return std::optional<std::string>();
   return std::optional<std::string>(std::string(select->ColumnText(0)));

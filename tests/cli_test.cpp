@@ -1,0 +1,110 @@
+// The lianxin command as a user runs it: exit codes, messages, files.
+#include <gtest/gtest.h>
+#include <sys/wait.h>
+
+#include <array>
+#include <cstdio>
+
+#include "test_util.hpp"
+
+namespace lianxin::testing {
+namespace {
+
+struct CliRun {
+  int exit_code = -1;
+  std::string output;  // stdout and stderr together
+};
+
+CliRun Lianxin(const std::string& args) {
+  std::string command = std::string(LIANXIN_BINARY) + " " + args + " 2>&1";
+  CliRun run;
+  FILE* pipe = ::popen(command.c_str(), "r");
+  if (pipe == nullptr) return run;
+  std::array<char, 4096> buffer;
+  size_t n;
+  while ((n = std::fread(buffer.data(), 1, buffer.size(), pipe)) > 0) run.output.append(buffer.data(), n);
+  int status = ::pclose(pipe);
+  run.exit_code = WIFEXITED(status) ? WEXITSTATUS(status) : -1;
+  return run;
+}
+
+const std::string kFixture = (DataDir() / "import" / "fixture").string();
+
+TEST(CliTest, UsageErrorsExitTwo) {
+  EXPECT_EQ(Lianxin("").exit_code, 2);
+  EXPECT_EQ(Lianxin("frobnicate").exit_code, 2);
+  EXPECT_EQ(Lianxin("import --kind households").exit_code, 2);
+  TempDir dir;
+  CliRun bad_kind = Lianxin("import --db " + (dir / "x.db") + " --kind people " + kFixture + "/units.csv");
+  EXPECT_EQ(bad_kind.exit_code, 2);
+  EXPECT_NE(bad_kind.output.find("regions|units"), std::string::npos) << bad_kind.output;
+}
+
+TEST(CliTest, ImportRefusesABadFileWithEveryProblemAndExitsOne) {
+  TempDir dir;
+  std::string db = dir / "c.db";
+  for (std::string kind : {"regions", "units", "orgs", "cadres", "households", "members"}) {
+    CliRun run = Lianxin("import --db " + db + " --kind " + kind + " " + kFixture + "/" + kind + ".csv");
+    ASSERT_EQ(run.exit_code, 0) << run.output;
+  }
+  std::string bad = (DataDir() / "import" / "bad" / "households_bad.households.csv").string();
+  CliRun run = Lianxin("import --db " + db + " --kind households " + bad);
+  EXPECT_EQ(run.exit_code, 1);
+  EXPECT_NE(run.output.find(bad + ":2:户主身份证号: "), std::string::npos) << run.output;
+  EXPECT_NE(run.output.find("nothing imported"), std::string::npos) << run.output;
+  CliRun summary = Lianxin("summary --db " + db);
+  EXPECT_EQ(summary.exit_code, 0);
+  EXPECT_NE(summary.output.find("农户 households     3"), std::string::npos) << summary.output;
+}
+
+TEST(CliTest, JournalVerifyPassesThenCatchesTampering) {
+  TempDir dir;
+  std::string db = dir / "v.db";
+  ASSERT_EQ(Lianxin("import --db " + db + " --kind regions " + kFixture + "/regions.csv").exit_code, 0);
+  CliRun ok = Lianxin("journal verify --db " + db);
+  EXPECT_EQ(ok.exit_code, 0) << ok.output;
+  EXPECT_NE(ok.output.find("6 条"), std::string::npos) << ok.output;
+  ASSERT_EQ(std::system(("sqlite3 " + db + " \"UPDATE regions SET name='改名村' WHERE code='149901001002'\"").c_str()),
+            0);
+  CliRun bad = Lianxin("journal verify --db " + db);
+  EXPECT_EQ(bad.exit_code, 1);
+  EXPECT_NE(bad.output.find("regions 149901001002"), std::string::npos) << bad.output;
+}
+
+TEST(CliTest, ConfigShowPrintsWhatLoadsBack) {
+  TempDir dir;
+  CliRun run = Lianxin("--config " + (dir / "none.toml") + " config show");
+  EXPECT_EQ(run.exit_code, 1) << "a config file the user names must exist";
+  run = Lianxin("config show");
+  ASSERT_EQ(run.exit_code, 0) << run.output;
+  EXPECT_NE(run.output.find("income_line = 6000"), std::string::npos) << run.output;
+  WriteFile(dir / "shown.toml", run.output);
+  CliRun again = Lianxin("--config " + (dir / "shown.toml") + " config show");
+  EXPECT_EQ(again.exit_code, 0) << again.output;
+  EXPECT_EQ(again.output, run.output);
+
+  WriteFile(dir / "typo.toml", "[difficulty]\nincome_lne = 5000\n");
+  CliRun typo = Lianxin("--config " + (dir / "typo.toml") + " config show");
+  EXPECT_EQ(typo.exit_code, 1);
+  EXPECT_NE(typo.output.find("difficulty.income_lne"), std::string::npos) << typo.output;
+}
+
+TEST(CliTest, ExportTemplateAndMaskedExport) {
+  TempDir dir;
+  CliRun tpl = Lianxin("export --template --kind members --out " + (dir / "members.xlsx"));
+  ASSERT_EQ(tpl.exit_code, 0) << tpl.output;
+  EXPECT_TRUE(std::filesystem::exists(dir / "members.xlsx"));
+  std::string db = dir / "e.db";
+  for (std::string kind : {"regions", "units", "orgs", "cadres"}) {
+    ASSERT_EQ(Lianxin("import --db " + db + " --kind " + kind + " " + kFixture + "/" + kind + ".csv").exit_code, 0);
+  }
+  CliRun out = Lianxin("export --db " + db + " --kind cadres --out " + (dir / "cadres.csv"));
+  ASSERT_EQ(out.exit_code, 0) << out.output;
+  std::string text = ReadFile(dir.path() / "cadres.csv");
+  EXPECT_NE(text.find("王建华"), std::string::npos);
+  EXPECT_EQ(text.find("14990119750312001X"), std::string::npos);
+  EXPECT_EQ(Lianxin("export --db " + (dir / "missing.db") + " --kind cadres --out " + (dir / "m.csv")).exit_code, 1);
+}
+
+}  // namespace
+}  // namespace lianxin::testing

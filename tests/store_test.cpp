@@ -1,0 +1,194 @@
+// The SQLite store: migrations, encryption at rest, the journal and its
+// tamper detection.
+#include <gtest/gtest.h>
+#include <sqlite3.h>
+#include <sys/stat.h>
+
+#include "store/migrations.hpp"
+#include "test_util.hpp"
+
+namespace lianxin::testing {
+namespace {
+
+// Runs SQL on the database file directly, the way someone with the sqlite3
+// shell would, behind the program's back.
+void RawSql(const std::string& path, const std::string& sql) {
+  sqlite3* db = nullptr;
+  ASSERT_EQ(sqlite3_open(path.c_str(), &db), SQLITE_OK);
+  char* error = nullptr;
+  int rc = sqlite3_exec(db, sql.c_str(), nullptr, nullptr, &error);
+  EXPECT_EQ(rc, SQLITE_OK) << (error ? error : "");
+  sqlite3_free(error);
+  sqlite3_close(db);
+}
+
+TEST(StoreTest, MigrationsApplyToAnEmptyDatabaseOnce) {
+  TempDir dir;
+  {
+    std::unique_ptr<Store> store = OpenOrDie(dir / "a.db");
+    ASSERT_NE(store, nullptr);
+    EXPECT_EQ(*store->SchemaVersion(), Migrations().back().number);
+    RegistryCounts counts = *store->Counts();
+    EXPECT_EQ(counts.regions + counts.households + counts.members, 0);
+  }
+  std::unique_ptr<Store> again = OpenOrDie(dir / "a.db");
+  ASSERT_NE(again, nullptr);
+  EXPECT_EQ(*again->SchemaVersion(), Migrations().back().number);
+}
+
+TEST(StoreTest, MissingDatabaseIsNotCreatedWhenNotAsked) {
+  TempDir dir;
+  StoreOptions options;
+  options.create = false;
+  Result<std::unique_ptr<Store>> store = Store::Open(dir / "none.db", options);
+  ASSERT_FALSE(store.ok());
+  EXPECT_EQ(store.status().code(), Code::kNotFound);
+  EXPECT_FALSE(std::filesystem::exists(dir / "none.db"));
+}
+
+TEST(StoreTest, KeyFileIsPrivateAndRequiredAfterwards) {
+  TempDir dir;
+  { ASSERT_NE(OpenOrDie(dir / "k.db"), nullptr); }
+  struct stat st {};
+  ASSERT_EQ(::stat((dir / "k.db.key").c_str(), &st), 0);
+  EXPECT_EQ(st.st_mode & 0777, 0600u);
+
+  ::chmod((dir / "k.db.key").c_str(), 0644);
+  Result<std::unique_ptr<Store>> loose = Store::Open(dir / "k.db", {});
+  ASSERT_FALSE(loose.ok());
+  EXPECT_NE(loose.status().message().find("0600"), std::string::npos);
+
+  std::filesystem::remove(dir / "k.db.key");
+  Result<std::unique_ptr<Store>> keyless = Store::Open(dir / "k.db", {});
+  ASSERT_FALSE(keyless.ok()) << "an existing database must never get a fresh key";
+}
+
+// No ID number or phone of the fixture appears in plaintext anywhere in the
+// database's files, journal included.
+TEST(StoreTest, NoPlaintextIdNumberOrPhoneInTheFile) {
+  TempDir dir;
+  {
+    std::unique_ptr<Store> store = OpenOrDie(dir / "p.db");
+    ASSERT_NE(store, nullptr);
+    ImportFixture(*store);
+  }
+  std::string bytes;
+  for (const auto& entry : std::filesystem::directory_iterator(dir.path())) {
+    if (entry.path().extension() != ".key") bytes += ReadFile(entry.path());
+  }
+  ASSERT_GT(bytes.size(), 10000u);
+  std::string members = ReadFile(DataDir() / "import" / "fixture" / "members.csv");
+  std::string cadres = ReadFile(DataDir() / "import" / "fixture" / "cadres.csv");
+  int checked = 0;
+  for (const std::string& secret :
+       {std::string("149901196007150012"), std::string("14990119750312001X"), std::string("149901201003050018"),
+        std::string("13803550001"), std::string("13903550001"), std::string("0355-1234567")}) {
+    ASSERT_TRUE(members.find(secret) != std::string::npos || cadres.find(secret) != std::string::npos ||
+                secret.size() < 18)
+        << "the test's secrets must come from the fixture: " << secret;
+    EXPECT_EQ(bytes.find(secret), std::string::npos) << secret << " is stored in plaintext";
+    ++checked;
+  }
+  EXPECT_EQ(checked, 6);
+  // The names are not secret; finding one shows the search reads real rows.
+  EXPECT_NE(bytes.find("赵大山"), std::string::npos);
+}
+
+TEST(StoreTest, JournalRecordsWhoAndWhenFromTheInjectedClock) {
+  TempDir dir;
+  ManualClock clock(1'790'000'000'000);
+  std::unique_ptr<Store> store = OpenOrDie(dir / "j.db", &clock);
+  ASSERT_NE(store, nullptr);
+  {
+    std::unique_ptr<WriteTxn> txn = std::move(store->Begin("tester")).value();
+    ASSERT_TRUE(txn->Upsert(Region{"149901", "连心县", RegionLevel::kCounty, ""}).ok());
+    ASSERT_TRUE(txn->Commit().ok());
+  }
+  std::vector<JournalEntry> entries = *store->ReadJournal(0, 10);
+  ASSERT_EQ(entries.size(), 1u);
+  EXPECT_EQ(entries[0].actor, "tester");
+  EXPECT_EQ(entries[0].at_millis, 1'790'000'000'000);
+  EXPECT_EQ(entries[0].action, "insert");
+  EXPECT_EQ(entries[0].key, "149901");
+}
+
+TEST(StoreTest, UncommittedTransactionLeavesNoTrace) {
+  TempDir dir;
+  std::unique_ptr<Store> store = OpenOrDie(dir / "u.db");
+  ASSERT_NE(store, nullptr);
+  {
+    std::unique_ptr<WriteTxn> txn = std::move(store->Begin("tester")).value();
+    ASSERT_EQ(*txn->Upsert(Region{"149901", "连心县", RegionLevel::kCounty, ""}), UpsertOutcome::kInserted);
+  }
+  EXPECT_EQ(store->Counts()->regions, 0);
+  EXPECT_EQ(*store->JournalHead(), "");
+}
+
+class TamperTest : public ::testing::Test {
+ protected:
+  void SetUp() override {
+    path_ = dir_ / "t.db";
+    std::unique_ptr<Store> store = OpenOrDie(path_);
+    ASSERT_NE(store, nullptr);
+    ImportFixture(*store);
+    std::int64_t checked = 0;
+    ASSERT_TRUE(store->VerifyJournal(&checked).ok());
+    EXPECT_EQ(checked, 22);  // 6 regions, 2 units, 3 orgs, 3 cadres, 3 households, 5 members
+  }
+  Status Verify() {
+    std::unique_ptr<Store> store = OpenOrDie(path_);
+    std::int64_t checked = 0;
+    return store ? store->VerifyJournal(&checked) : Status::Internal("open failed");
+  }
+  TempDir dir_;
+  std::string path_;
+};
+
+TEST_F(TamperTest, ChangedRowIsNamed) {
+  RawSql(path_, "UPDATE households SET income_per_capita = 99999 WHERE code = '1499010010010002'");
+  Status status = Verify();
+  ASSERT_FALSE(status.ok());
+  EXPECT_NE(status.message().find("households 1499010010010002"), std::string::npos) << status.message();
+  EXPECT_NE(status.message().find("journal_mismatch"), std::string::npos) << status.message();
+}
+
+TEST_F(TamperTest, InsertedRowIsNamed) {
+  RawSql(path_, "INSERT INTO units VALUES ('149901U099', '影子单位', '149901', 1, 'weak')");
+  Status status = Verify();
+  ASSERT_FALSE(status.ok());
+  EXPECT_NE(status.message().find("units 149901U099"), std::string::npos) << status.message();
+}
+
+TEST_F(TamperTest, DeletedRowIsNamed) {
+  RawSql(path_, "PRAGMA foreign_keys = OFF; DELETE FROM orgs WHERE code = '149901N001'");
+  Status status = Verify();
+  ASSERT_FALSE(status.ok());
+  EXPECT_NE(status.message().find("orgs 149901N001"), std::string::npos) << status.message();
+}
+
+TEST_F(TamperTest, RewrittenJournalEntryIsNamed) {
+  RawSql(path_,
+         "DROP TRIGGER journal_no_update; UPDATE journal SET after = replace(after, '赵大山', '赵小山') WHERE seq = 15");
+  Status status = Verify();
+  ASSERT_FALSE(status.ok());
+  EXPECT_NE(status.message().find("第 15 条"), std::string::npos) << status.message();
+}
+
+TEST_F(TamperTest, RemovedJournalEntryIsNamed) {
+  RawSql(path_, "DROP TRIGGER journal_no_delete; DELETE FROM journal WHERE seq = 7");
+  Status status = Verify();
+  ASSERT_FALSE(status.ok());
+  EXPECT_NE(status.message().find("第 7 条"), std::string::npos) << status.message();
+}
+
+TEST_F(TamperTest, JournalRefusesUpdatesThroughSql) {
+  sqlite3* db = nullptr;
+  ASSERT_EQ(sqlite3_open(path_.c_str(), &db), SQLITE_OK);
+  EXPECT_NE(sqlite3_exec(db, "UPDATE journal SET actor = 'x'", nullptr, nullptr, nullptr), SQLITE_OK);
+  EXPECT_NE(sqlite3_exec(db, "DELETE FROM journal", nullptr, nullptr, nullptr), SQLITE_OK);
+  sqlite3_close(db);
+  EXPECT_TRUE(Verify().ok());
+}
+
+}  // namespace
+}  // namespace lianxin::testing
