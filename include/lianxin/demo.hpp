@@ -30,6 +30,10 @@ Result<DemoScale> ParseDemoScale(std::string_view text);
 struct DemoOptions {
   DemoScale scale = DemoScale::kCounty;
   std::uint64_t seed = 1;
+  // When positive, households (and members) are generated for only the first
+  // this many villages of each county; regions, units, orgs and cadres stay
+  // whole. A small but complete registry, for tests.
+  int household_villages = 0;
 };
 
 // Generates the registry into `sink`, stopping at the first error the sink

@@ -52,7 +52,7 @@ Result<std::string> ParsePhone(std::string_view text);
 // (last 3 digits 000) and a village (last 3 not 000), 15 for a grid.
 // Problem codes: region_code_format, region_code_level.
 Result<std::string> ParseRegionCode(std::string_view text, RegionLevel level);
-// The level a code's shape implies (6 → county, 12 ending 000000 → township
+// The level a code's shape implies (6 → county, 12 ending 000 → township
 // … ); kInvalidInput when it fits none.
 Result<RegionLevel> RegionLevelOfCode(std::string_view code);
 // Whether `child` lies directly under `parent` by its digits: a township's

@@ -1,0 +1,67 @@
+#include "lianxin/registry.hpp"
+
+#include "domain/enum_tables.hpp"
+
+namespace lianxin {
+
+namespace {
+
+using internal::RowOf;
+
+struct RecordKindRow {
+  RecordKind kind;
+  std::string_view token;
+};
+// The import kinds' tokens, as `lianxin import --kind` and `demo --out-dir`
+// file names spell them (ARCHITECTURE.md).
+constexpr RecordKindRow kRecordKinds[] = {
+    {RecordKind::kRegions, "regions"},
+    {RecordKind::kUnits, "units"},
+    {RecordKind::kOrgs, "orgs"},
+    {RecordKind::kCadres, "cadres"},
+    {RecordKind::kHouseholds, "households"},
+    {RecordKind::kMembers, "members"},
+};
+static_assert(std::size(kRecordKinds) == std::size(kAllRecordKinds));
+
+}  // namespace
+
+std::string_view Token(RegionLevel v) { return RowOf(v).token; }
+std::string_view Token(Rank v) { return RowOf(v).token; }
+std::string_view Token(Education v) { return RowOf(v).token; }
+std::string_view Token(UnitStrength v) { return RowOf(v).token; }
+std::string_view Token(Gender v) { return RowOf(v).token; }
+std::string_view Token(Housing v) { return RowOf(v).token; }
+std::string_view Token(Tier v) { return RowOf(v).token; }
+std::string_view Token(Labour v) { return RowOf(v).token; }
+std::string_view Token(Health v) { return RowOf(v).token; }
+std::string_view Token(OrgKind v) { return RowOf(v).token; }
+std::string_view Token(OrgRating v) { return RowOf(v).token; }
+
+std::string_view Label(RegionLevel v) { return RowOf(v).label; }
+std::string_view Label(Rank v) { return RowOf(v).label; }
+std::string_view Label(Education v) { return RowOf(v).label; }
+std::string_view Label(UnitStrength v) { return RowOf(v).label; }
+std::string_view Label(Gender v) { return RowOf(v).label; }
+std::string_view Label(Housing v) { return RowOf(v).label; }
+std::string_view Label(Tier v) { return RowOf(v).label; }
+std::string_view Label(Labour v) { return RowOf(v).label; }
+std::string_view Label(Health v) { return RowOf(v).label; }
+std::string_view Label(OrgKind v) { return RowOf(v).label; }
+std::string_view Label(OrgRating v) { return RowOf(v).label; }
+
+std::string_view Token(RecordKind v) {
+  for (const RecordKindRow& row : kRecordKinds) {
+    if (row.kind == v) return row.token;
+  }
+  return {};
+}
+
+std::optional<RecordKind> ParseRecordKind(std::string_view token) {
+  for (const RecordKindRow& row : kRecordKinds) {
+    if (internal::EqualsIgnoreAsciiCase(row.token, token)) return row.kind;
+  }
+  return std::nullopt;
+}
+
+}  // namespace lianxin
