@@ -91,6 +91,9 @@ class WriteTxn {
   // The code of the cadre marked as the unit's head (单位一把手), if any.
   virtual Result<std::optional<std::string>> HeadOfUnit(std::string_view unit_code) = 0;
 
+  // Whether the table of `kind` holds no record (this transaction's included).
+  virtual Result<bool> Empty(RecordKind kind) = 0;
+
   // Makes every change durable (synchronous=FULL) or none of them.
   virtual Status Commit() = 0;
 };

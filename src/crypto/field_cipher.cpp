@@ -94,6 +94,7 @@ Result<FieldCipher> FieldCipher::FromKeyFile(const std::string& path, bool creat
   crypto_kdf_derive_from_key(cipher.aead_key_.data(), cipher.aead_key_.size(), 1, kKdfContext, master);
   crypto_kdf_derive_from_key(cipher.index_key_.data(), cipher.index_key_.size(), 2, kKdfContext, master);
   sodium_memzero(master, sizeof master);
+  randombytes_buf(cipher.nonce_prefix_.data(), cipher.nonce_prefix_.size());
   return cipher;
 }
 
@@ -101,7 +102,10 @@ std::string FieldCipher::Encrypt(std::string_view plain, std::string_view column
   constexpr size_t kNonce = crypto_aead_xchacha20poly1305_ietf_NPUBBYTES;
   std::string out(kNonce + plain.size() + crypto_aead_xchacha20poly1305_ietf_ABYTES, '\0');
   auto* bytes = reinterpret_cast<unsigned char*>(out.data());
-  randombytes_buf(bytes, kNonce);
+  static_assert(kNonce == 24);
+  std::memcpy(bytes, nonce_prefix_.data(), nonce_prefix_.size());
+  std::uint64_t counter = nonce_counter_++;
+  for (int i = 0; i < 8; ++i) bytes[16 + i] = static_cast<unsigned char>(counter >> (8 * i));
   unsigned long long written = 0;
   crypto_aead_xchacha20poly1305_ietf_encrypt(
       bytes + kNonce, &written, reinterpret_cast<const unsigned char*>(plain.data()), plain.size(),

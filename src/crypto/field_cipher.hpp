@@ -9,6 +9,7 @@
 #pragma once
 
 #include <array>
+#include <cstdint>
 #include <string>
 #include <string_view>
 
@@ -25,7 +26,8 @@ class FieldCipher {
   // refused, as is one of the wrong length.
   static Result<FieldCipher> FromKeyFile(const std::string& path, bool create);
 
-  // nonce ‖ ciphertext ‖ tag, bound to `column`.
+  // nonce ‖ ciphertext ‖ tag, bound to `column`. Not thread-safe (the nonce
+  // counter); use one FieldCipher per thread.
   std::string Encrypt(std::string_view plain, std::string_view column) const;
   // kInternal when the ciphertext was altered or belongs to another column or key.
   Result<std::string> Decrypt(std::string_view sealed, std::string_view column) const;
@@ -35,6 +37,10 @@ class FieldCipher {
  private:
   std::array<unsigned char, 32> aead_key_{};
   std::array<unsigned char, 32> index_key_{};
+  // Nonces are a random 16-byte prefix drawn once per instance and a 64-bit
+  // counter: unique without a system call per encryption.
+  std::array<unsigned char, 16> nonce_prefix_{};
+  mutable std::uint64_t nonce_counter_ = 0;
 };
 
 // Lower-case hex of bytes.

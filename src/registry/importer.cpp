@@ -50,6 +50,7 @@ class Import {
 
   Result<ImportReport> Run(TableReader& reader) {
     LX_ASSIGN_OR_RETURN(txn_, store_.Begin(options_.actor));
+    LX_ASSIGN_OR_RETURN(table_was_empty_, txn_->Empty(kind_));
     TableRow row;
     Result<bool> first = reader.Next(row);
     if (!first.ok()) return FileProblem(first.status().message());
@@ -412,6 +413,8 @@ class Import {
       return Status::Ok();
     }
     if (kind == RecordKind::kMembers) return Status::Ok();  // a member's ID is its key
+    // Into an empty table every ID comes from this file, already checked above.
+    if (table_was_empty_) return Status::Ok();
     LX_ASSIGN_OR_RETURN(std::optional<std::string> owner, txn_->OwnerOfIdNumber(kind, IdNumber(id.normalized)));
     if (owner && *owner != own_key) {
       Problem(field, "身份证号 " + MaskIdNumber(id.normalized) + " 已属于 " + *owner + " (id_duplicate)");
@@ -554,6 +557,7 @@ class Import {
   std::vector<std::string> header_text_;
   const TableRow* row_ = nullptr;
   bool row_ok_ = true;
+  bool table_was_empty_ = false;
 
   std::unordered_map<std::string, int> keys_;        // natural key → first row
   std::unordered_map<std::string, int> ids_;         // ID number → first row

@@ -513,6 +513,7 @@ class SqliteTxn final : public WriteTxn {
   Result<bool> Exists(RecordKind kind, std::string_view key) override;
   Result<std::optional<std::string>> OwnerOfIdNumber(RecordKind kind, const IdNumber& id) override;
   Result<std::optional<std::string>> HeadOfUnit(std::string_view unit_code) override;
+  Result<bool> Empty(RecordKind kind) override;
   Status Commit() override;
 
  private:
@@ -596,7 +597,8 @@ TableStatements& SqliteStore::For(const TableDef& def) {
   }
   TableStatements statements{
       Statement(db(), SelectSql(def) + " WHERE " + key + " = ?1"),
-      Statement(db(), "INSERT INTO " + std::string(def.table) + " (" + columns + ") VALUES (" + params + ")"),
+      Statement(db(), "INSERT INTO " + std::string(def.table) + " (" + columns + ") VALUES (" + params +
+                          ") ON CONFLICT (" + key + ") DO NOTHING"),
       Statement(db(), "UPDATE " + std::string(def.table) + " SET " + sets + " WHERE " + key + " = ?1"),
   };
   return table_statements_.emplace(def.table, std::move(statements)).first->second;
@@ -657,17 +659,20 @@ Result<UpsertOutcome> SqliteTxn::UpsertImage(const TableDef& def, Image image) {
   LX_RETURN_IF_ERROR(st.select.prepared());
   LX_RETURN_IF_ERROR(st.insert.prepared());
   LX_RETURN_IF_ERROR(st.update.prepared());
-  st.select.Reset();
-  Bind(st.select, 1, image[0]);
-  LX_ASSIGN_OR_RETURN(bool exists, st.select.Step());
+  // Insert first: on a fresh import nearly every row is new, and a failed
+  // insert costs no more than the look-up it saves.
+  st.insert.Reset();
+  for (size_t i = 0; i < image.size(); ++i) Bind(st.insert, static_cast<int>(i + 1), image[i]);
+  LX_RETURN_IF_ERROR(st.insert.Run());
   std::string key = KeyText(image[0]);
-  if (!exists) {
-    st.insert.Reset();
-    for (size_t i = 0; i < image.size(); ++i) Bind(st.insert, static_cast<int>(i + 1), image[i]);
-    LX_RETURN_IF_ERROR(st.insert.Run());
+  if (sqlite3_changes(store_.db()) == 1) {
     LX_RETURN_IF_ERROR(AppendJournal("insert", def, key, "", ImageJson(def, image)));
     return UpsertOutcome::kInserted;
   }
+  st.select.Reset();
+  Bind(st.select, 1, image[0]);
+  LX_ASSIGN_OR_RETURN(bool exists, st.select.Step());
+  if (!exists) return Status::Internal("upsert: row neither inserted nor found: " + key);
   Image old = ReadImage(st.select, def.columns.size());
   st.select.Reset();
   bool changed = false;
@@ -787,6 +792,13 @@ Result<std::optional<std::string>> SqliteTxn::HeadOfUnit(std::string_view unit_c
   LX_ASSIGN_OR_RETURN(bool found, select->Step());
   if (!found) return std::optional<std::string>();
   return std::optional<std::string>(std::string(select->ColumnText(0)));
+}
+
+Result<bool> SqliteTxn::Empty(RecordKind kind) {
+  LX_ASSIGN_OR_RETURN(Statement * select,
+                      store_.Prepare("SELECT 1 FROM " + std::string(Def(kind).table) + " LIMIT 1"));
+  LX_ASSIGN_OR_RETURN(bool any, select->Step());
+  return !any;
 }
 
 Status SqliteTxn::Commit() {
