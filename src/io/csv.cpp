@@ -15,21 +15,10 @@
 #include <utility>
 #include <vector>
 
+#include "io/internal.hpp"
 #include "lianxin/table_io.hpp"
 
 namespace lianxin {
-
-namespace io_internal {
-// Defined in encoding.cpp.
-void NormalizeCellInPlace(std::string& cell);
-Status Gb18030ToUtf8Into(std::string_view bytes, std::string& out, size_t& bad_offset);
-
-// Writers put their output in a temporary file beside PATH and rename it into
-// place only when complete, so a failed export never leaves half a file that
-// looks like a whole one.
-Result<std::string> CreateTempBeside(const std::string& path, int& fd);
-Status CommitTemp(const std::string& temp, const std::string& path);
-}  // namespace io_internal
 
 namespace {
 

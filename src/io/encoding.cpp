@@ -8,6 +8,7 @@
 #include <string>
 #include <string_view>
 
+#include "io/internal.hpp"
 #include "lianxin/table_io.hpp"
 
 namespace lianxin {

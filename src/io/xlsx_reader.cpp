@@ -15,14 +15,10 @@
 #include <utility>
 #include <vector>
 
+#include "io/internal.hpp"
 #include "lianxin/table_io.hpp"
 
 namespace lianxin {
-
-namespace io_internal {
-// Defined in encoding.cpp.
-void NormalizeCellInPlace(std::string& cell);
-}  // namespace io_internal
 
 namespace {
 

@@ -14,15 +14,10 @@
 #include <utility>
 #include <vector>
 
+#include "io/internal.hpp"
 #include "lianxin/table_io.hpp"
 
 namespace lianxin {
-
-namespace io_internal {
-// Defined in csv.cpp.
-Result<std::string> CreateTempBeside(const std::string& path, int& fd);
-Status CommitTemp(const std::string& temp, const std::string& path);
-}  // namespace io_internal
 
 namespace {
 
