@@ -54,10 +54,10 @@ TEST(ConfigTest, DifficultyTiersFollowTheThresholds) {
     Tier tier;
   } cases[] = {
       {20000, {}, Housing::kSafe, 3, Tier::kEasier},
-      {3000, {"低收入"}, Housing::kSafe, 3, Tier::kHarder},           // 20 + 15 = 35
-      {0, {"低收入", "大病"}, Housing::kSafe, 3, Tier::kHardest},      // 40 + 15 + 18 = 73
-      {6000, {"五保户"}, Housing::kDangerous, 1, Tier::kHarder},       // 20 + 15 = 35
-      {9000, {}, Housing::kSafe, 9, Tier::kEasier},                   // 2 × 5 = 10
+      {3000, {"低收入"}, Housing::kSafe, 3, Tier::kHarder},        // 20 + 15 = 35
+      {0, {"低收入", "大病"}, Housing::kSafe, 3, Tier::kHardest},  // 40 + 15 + 18 = 73
+      {6000, {"五保户"}, Housing::kDangerous, 1, Tier::kHarder},   // 20 + 15 = 35
+      {9000, {}, Housing::kSafe, 9, Tier::kEasier},                // 2 × 5 = 10
   };
   for (const Case& c : cases) {
     Household h;

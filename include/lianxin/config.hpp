@@ -46,6 +46,9 @@ struct Config {
   std::string key_file;
   // SQLite waits this long for a lock before giving up.
   int busy_timeout_ms = 5000;
+  // trace | debug | info | warn | error | off; logs go to standard error and
+  // never carry ID numbers or phones.
+  std::string log_level = "warn";
   std::vector<NeedRule> needs;
   Dictionary skills;
   DifficultyRules difficulty;

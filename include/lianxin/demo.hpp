@@ -19,7 +19,6 @@
 
 namespace lianxin {
 
-
 enum class DemoScale {
   kCounty,    // 1 county: 13 townships, 390 villages, ~90 k households
   kCity,      // 11 counties, ~1 M households

@@ -75,11 +75,11 @@ struct Household {
   std::string head_name;
   IdNumber head_id_number;
   Phone phone;
-  int size = 1;                      // 家庭人口
+  int size = 1;                        // 家庭人口
   std::int64_t income_per_capita = 0;  // 人均纯收入, yuan per year
   Housing housing = Housing::kSafe;
-  double land_mu = 0;                // 耕地面积, 亩
-  std::vector<std::string> needs;    // canonical need tags, in dictionary order
+  double land_mu = 0;              // 耕地面积, 亩
+  std::vector<std::string> needs;  // canonical need tags, in dictionary order
   std::string address;
   // Derived at import from configurable weights (see difficulty.hpp).
   double difficulty = 0;
@@ -87,14 +87,14 @@ struct Household {
   bool operator==(const Household&) const = default;
 };
 
-enum class Labour { kFull, kWeak, kLost, kNone };          // 普通, 弱, 丧失, 无劳动力
+enum class Labour { kFull, kWeak, kLost, kNone };               // 普通, 弱, 丧失, 无劳动力
 enum class Health { kHealthy, kChronic, kSerious, kDisabled };  // 健康, 长期慢性病, 大病, 残疾
 
 struct Member {
   IdNumber id_number;  // natural key
   std::string household_code;
   std::string name;
-  std::string relation;  // 与户主关系: 户主, 配偶, 子女, 父母, …
+  std::string relation;    // 与户主关系: 户主, 配偶, 子女, 父母, …
   std::string birth_date;  // YYYY-MM-DD, equal to the ID number's
   Gender gender = Gender::kUnknown;
   Education education = Education::kNone;
@@ -145,8 +145,8 @@ std::string_view Label(OrgRating v);
 
 // The import kinds, in the order they import.
 enum class RecordKind { kRegions, kUnits, kOrgs, kCadres, kHouseholds, kMembers };
-inline constexpr RecordKind kAllRecordKinds[] = {RecordKind::kRegions, RecordKind::kUnits,
-                                                 RecordKind::kOrgs,    RecordKind::kCadres,
+inline constexpr RecordKind kAllRecordKinds[] = {RecordKind::kRegions,    RecordKind::kUnits,
+                                                 RecordKind::kOrgs,       RecordKind::kCadres,
                                                  RecordKind::kHouseholds, RecordKind::kMembers};
 std::string_view Token(RecordKind v);  // regions, units, …
 std::optional<RecordKind> ParseRecordKind(std::string_view token);

@@ -38,9 +38,9 @@ struct ImportProblem {
 };
 
 struct ImportOptions {
-  bool dry_run = false;     // validate everything, write nothing
+  bool dry_run = false;  // validate everything, write nothing
   std::string actor = "cli";
-  Date today;               // birth dates after it are refused; default: the clock's date in Asia/Shanghai
+  Date today;  // birth dates after it are refused; default: the clock's date in Asia/Shanghai
 };
 
 struct ImportReport {

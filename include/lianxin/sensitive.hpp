@@ -56,4 +56,11 @@ std::ostream& operator<<(std::ostream& out, const Sensitive<K>& value) {
   return out << value.Masked();
 }
 
+// JSON (nlohmann::json finds this by argument-dependent lookup) gets the
+// masked form too; there is deliberately no from_json that could round-trip.
+template <typename Json, SensitiveKind K>
+void to_json(Json& json, const Sensitive<K>& value) {
+  json = value.Masked();
+}
+
 }  // namespace lianxin

@@ -70,7 +70,7 @@ int HttpStatusFor(Code code);
 template <typename T>
 class [[nodiscard]] Result {
  public:
-  Result(T value) : v_(std::move(value)) {}  // NOLINT(google-explicit-constructor)
+  Result(T value) : v_(std::move(value)) {}        // NOLINT(google-explicit-constructor)
   Result(Status status) : v_(std::move(status)) {  // NOLINT(google-explicit-constructor)
     assert(!std::get<Status>(v_).ok() && "a Result holding a Status must hold an error");
   }
@@ -95,10 +95,10 @@ class [[nodiscard]] Result {
 }  // namespace lianxin
 
 // Propagates a non-ok Status from an expression that yields Status.
-#define LX_RETURN_IF_ERROR(expr)              \
-  do {                                        \
-    ::lianxin::Status lx_status_ = (expr);    \
-    if (!lx_status_.ok()) return lx_status_;  \
+#define LX_RETURN_IF_ERROR(expr)             \
+  do {                                       \
+    ::lianxin::Status lx_status_ = (expr);   \
+    if (!lx_status_.ok()) return lx_status_; \
   } while (0)
 
 #define LX_CONCAT_INNER(a, b) a##b

@@ -46,8 +46,8 @@ struct StoreOptions {
 enum class UpsertOutcome { kInserted, kUpdated, kUnchanged };
 
 struct RegistryCounts {
-  std::int64_t regions = 0, townships = 0, villages = 0, units = 0, orgs = 0, weak_branches = 0,
-               cadres = 0, village_members = 0, households = 0, members = 0;
+  std::int64_t regions = 0, townships = 0, villages = 0, units = 0, orgs = 0, weak_branches = 0, cadres = 0,
+               village_members = 0, households = 0, members = 0;
 };
 
 // One entry of the journal, as stored. Sensitive fields appear in before and

@@ -68,17 +68,22 @@ Result<Date> ParseDate(std::string_view text);
 // Enumerations from their Chinese labels (with the synonyms offices use) or
 // their English tokens. Problem code: enum_value; the message lists the
 // accepted labels.
-Result<RegionLevel> ParseRegionLevel(std::string_view text);  // 县/县级, 乡镇/乡/镇/街道, 村/社区/行政村, 网格
-Result<Rank> ParseRank(std::string_view text);  // 县级/县处级, 乡科级/正科/正科级, 副科/副科级, 一般干部/科员/办事员, 农村党员/村党员
-Result<Education> ParseEducation(std::string_view text);  // 文盲/未上学, 小学, 初中, 高中/中专/职高/技校, 大专/专科, 本科/大学, 研究生/硕士/博士
+Result<RegionLevel> ParseRegionLevel(
+    std::string_view text);  // 县/县级, 乡镇/乡/镇/街道, 村/社区/行政村, 网格
+Result<Rank> ParseRank(std::string_view text);  // 县级/县处级, 乡科级/正科/正科级, 副科/副科级,
+                                                // 一般干部/科员/办事员, 农村党员/村党员
+Result<Education> ParseEducation(std::string_view text);  // 文盲/未上学, 小学, 初中, 高中/中专/职高/技校,
+                                                          // 大专/专科, 本科/大学, 研究生/硕士/博士
 Result<UnitStrength> ParseUnitStrength(std::string_view text);  // 强, 中/一般, 弱
-Result<Gender> ParseGender(std::string_view text);  // 男, 女 (empty → unknown)
+Result<Gender> ParseGender(std::string_view text);              // 男, 女 (empty → unknown)
 Result<Housing> ParseHousing(std::string_view text);  // 安全/安全住房, 一般, 危房/C级危房/D级危房
-Result<Labour> ParseLabour(std::string_view text);  // 普通劳动力/有劳动力, 弱劳动力/半劳动力, 丧失劳动力, 无劳动力
+Result<Labour> ParseLabour(
+    std::string_view text);  // 普通劳动力/有劳动力, 弱劳动力/半劳动力, 丧失劳动力, 无劳动力
 Result<Health> ParseHealth(std::string_view text);  // 健康, 长期慢性病/慢性病, 大病/患有大病, 残疾
-Result<OrgKind> ParseOrgKind(std::string_view text);  // 村党支部/村党组织/农村党支部, 非公经济组织党组织/非公, 社会组织党组织/社会组织
+Result<OrgKind> ParseOrgKind(
+    std::string_view text);  // 村党支部/村党组织/农村党支部, 非公经济组织党组织/非公, 社会组织党组织/社会组织
 Result<OrgRating> ParseOrgRating(std::string_view text);  // 好, 较好, 一般, 较差/软弱涣散/差
-Result<bool> ParseYesNo(std::string_view text);  // 是/否, Y/N, 1/0, true/false (empty → false)
+Result<bool> ParseYesNo(std::string_view text);           // 是/否, Y/N, 1/0, true/false (empty → false)
 
 // Splits a list cell on 、，,；; / and spaces, trims, and drops empties.
 std::vector<std::string> SplitList(std::string_view text);

@@ -1,5 +1,8 @@
 // lianxin: the command line. One function per subcommand; each returns a
 // Status that the one table in status.cpp turns into the exit code.
+#include <spdlog/sinks/stdout_color_sinks.h>
+#include <spdlog/spdlog.h>
+
 #include <CLI/CLI.hpp>
 #include <chrono>
 #include <filesystem>
@@ -19,7 +22,11 @@ struct Common {
   std::string db;
 };
 
-Result<Config> LoadConfig(const Common& common) { return Config::Load(common.config_path, common.config_given); }
+Result<Config> LoadConfig(const Common& common) {
+  Result<Config> config = Config::Load(common.config_path, common.config_given);
+  if (config.ok()) spdlog::set_level(spdlog::level::from_str(config->log_level));
+  return config;
+}
 
 Result<std::unique_ptr<Store>> OpenStore(const Config& config, const std::string& path, bool create) {
   StoreOptions options;
@@ -40,15 +47,19 @@ double SecondsSince(std::chrono::steady_clock::time_point start) {
 }
 
 void PrintCounts(const RegistryCounts& c) {
-  std::cout << "区划 regions        " << c.regions << " (乡镇 " << c.townships << ", 村 " << c.villages << ")\n"
+  std::cout << "区划 regions        " << c.regions << " (乡镇 " << c.townships << ", 村 " << c.villages
+            << ")\n"
             << "单位 units          " << c.units << "\n"
-            << "党组织 orgs         " << c.orgs << " (软弱涣散村党支部 weak branches " << c.weak_branches << ")\n"
-            << "干部 cadres         " << c.cadres << " (农村党员 village members " << c.village_members << ")\n"
+            << "党组织 orgs         " << c.orgs << " (软弱涣散村党支部 weak branches " << c.weak_branches
+            << ")\n"
+            << "干部 cadres         " << c.cadres << " (农村党员 village members " << c.village_members
+            << ")\n"
             << "农户 households     " << c.households << "\n"
             << "家庭成员 members    " << c.members << "\n";
 }
 
-Status RunDemo(const Common& common, const std::string& scale_text, std::uint64_t seed, const std::string& out_dir) {
+Status RunDemo(const Common& common, const std::string& scale_text, std::uint64_t seed,
+               const std::string& out_dir) {
   LX_ASSIGN_OR_RETURN(Config config, LoadConfig(common));
   LX_ASSIGN_OR_RETURN(DemoScale scale, ParseDemoScale(scale_text));
   DemoOptions options{scale, seed};
@@ -67,8 +78,8 @@ Status RunDemo(const Common& common, const std::string& scale_text, std::uint64_
     LX_RETURN_IF_ERROR(GenerateDemo(options, config, sink));
     LX_RETURN_IF_ERROR(txn->Commit());
     LX_ASSIGN_OR_RETURN(RegistryCounts counts, store->Counts());
-    std::cout << "演示县已写入 demo county written to " << common.db << " (" << sink.changed << " 条新增或更新 changed, "
-              << SecondsSince(start) << " s)\n";
+    std::cout << "演示县已写入 demo county written to " << common.db << " (" << sink.changed
+              << " 条新增或更新 changed, " << SecondsSince(start) << " s)\n";
     PrintCounts(counts);
   }
   if (out_dir.empty() && common.db.empty()) return Status::Usage("demo 需要 --db 或 --out-dir");
@@ -89,14 +100,14 @@ Status RunImport(const Common& common, const std::string& kind_text, const std::
     return Status::Invalid(std::to_string(report.problems.size()) + " 处问题,未导入任何数据 (" +
                            std::to_string(report.problems.size()) + " problems, nothing imported)");
   }
-  std::cout << (dry_run ? "检查通过(未写入) dry run ok: " : "导入完成 imported: ") << report.rows << " 行 rows, "
-            << report.inserted << " 新增 inserted, " << report.updated << " 更新 updated, " << report.unchanged
-            << " 未变 unchanged (" << SecondsSince(start) << " s)\n";
+  std::cout << (dry_run ? "检查通过(未写入) dry run ok: " : "导入完成 imported: ") << report.rows
+            << " 行 rows, " << report.inserted << " 新增 inserted, " << report.updated << " 更新 updated, "
+            << report.unchanged << " 未变 unchanged (" << SecondsSince(start) << " s)\n";
   return Status::Ok();
 }
 
-Status RunExport(const Common& common, const std::string& kind_text, const std::string& out, bool template_only,
-                 bool reveal) {
+Status RunExport(const Common& common, const std::string& kind_text, const std::string& out,
+                 bool template_only, bool reveal) {
   LX_ASSIGN_OR_RETURN(RecordKind kind, KindOf(kind_text));
   if (template_only) {
     LX_RETURN_IF_ERROR(WriteTemplate(kind, out));
@@ -107,8 +118,8 @@ Status RunExport(const Common& common, const std::string& kind_text, const std::
   LX_ASSIGN_OR_RETURN(Config config, LoadConfig(common));
   LX_ASSIGN_OR_RETURN(std::unique_ptr<Store> store, OpenStore(config, common.db, false));
   LX_RETURN_IF_ERROR(ExportKind(*store, kind, out, {.reveal = reveal}));
-  std::cout << "已导出 exported " << kind_text << " to " << out << (reveal ? "(含完整身份证号和电话)" : "(已脱敏 masked)")
-            << "\n";
+  std::cout << "已导出 exported " << kind_text << " to " << out
+            << (reveal ? "(含完整身份证号和电话)" : "(已脱敏 masked)") << "\n";
   return Status::Ok();
 }
 
@@ -142,6 +153,9 @@ Status RunConfigShow(const Common& common) {
 }
 
 int Main(int argc, char** argv) {
+  // Logs go to standard error so that standard output stays the command's answer.
+  spdlog::set_default_logger(spdlog::stderr_color_mt("lianxin"));
+  spdlog::set_level(spdlog::level::warn);
   CLI::App app{"连心 Lianxin — 党员干部直接联系群众 (cadre–household direct contact)"};
   app.require_subcommand(1);
   Common common;
@@ -175,46 +189,47 @@ int Main(int argc, char** argv) {
   import->add_option("--kind", kind, "regions|units|orgs|cadres|households|members")->required();
   import->add_option("file", file, "文件 file")->required();
   import->add_flag("--dry-run", dry_run, "只检查不写入 validate only");
-  import->callback([&] { status = RunImport(common, kind, file, dry_run); });
+  import->callback([&] { status = RunImport(common, kind, file, dry_run);
+});
 
-  std::string out;
-  bool template_only = false, reveal = false;
-  CLI::App* export_cmd = app.add_subcommand("export", "导出登记表 export the registry (XLSX/CSV)");
-  db_option(export_cmd, false);
-  export_cmd->add_option("--kind", kind, "regions|units|orgs|cadres|households|members")->required();
-  export_cmd->add_option("--out", out, "输出文件 .xlsx|.csv")->required();
-  export_cmd->add_flag("--template", template_only, "只写表头和示例行 header and an example row");
-  export_cmd->add_flag("--reveal", reveal, "不脱敏 write ID numbers and phones in full");
-  export_cmd->callback([&] { status = RunExport(common, kind, out, template_only, reveal); });
+std::string out;
+bool template_only = false, reveal = false;
+CLI::App* export_cmd = app.add_subcommand("export", "导出登记表 export the registry (XLSX/CSV)");
+db_option(export_cmd, false);
+export_cmd->add_option("--kind", kind, "regions|units|orgs|cadres|households|members")->required();
+export_cmd->add_option("--out", out, "输出文件 .xlsx|.csv")->required();
+export_cmd->add_flag("--template", template_only, "只写表头和示例行 header and an example row");
+export_cmd->add_flag("--reveal", reveal, "不脱敏 write ID numbers and phones in full");
+export_cmd->callback([&] { status = RunExport(common, kind, out, template_only, reveal); });
 
-  CLI::App* summary = app.add_subcommand("summary", "数据库概况 what the database holds");
-  db_option(summary, true);
-  summary->callback([&] { status = RunSummary(common); });
+CLI::App* summary = app.add_subcommand("summary", "数据库概况 what the database holds");
+db_option(summary, true);
+summary->callback([&] { status = RunSummary(common); });
 
-  CLI::App* journal = app.add_subcommand("journal", "写入日志 the write journal");
-  journal->require_subcommand(1);
-  CLI::App* verify = journal->add_subcommand("verify", "校验哈希链和数据 verify the chain and the data");
-  db_option(verify, true);
-  verify->callback([&] { status = RunJournalVerify(common); });
+CLI::App* journal = app.add_subcommand("journal", "写入日志 the write journal");
+journal->require_subcommand(1);
+CLI::App* verify = journal->add_subcommand("verify", "校验哈希链和数据 verify the chain and the data");
+db_option(verify, true);
+verify->callback([&] { status = RunJournalVerify(common); });
 
-  CLI::App* config = app.add_subcommand("config", "配置 configuration");
-  config->require_subcommand(1);
-  CLI::App* show = config->add_subcommand("show", "显示生效配置 print the effective configuration");
-  show->callback([&] { status = RunConfigShow(common); });
+CLI::App* config = app.add_subcommand("config", "配置 configuration");
+config->require_subcommand(1);
+CLI::App* show = config->add_subcommand("show", "显示生效配置 print the effective configuration");
+show->callback([&] { status = RunConfigShow(common); });
 
-  try {
-    app.parse(argc, argv);
-  } catch (const CLI::Success& e) {
-    return app.exit(e);
-  } catch (const CLI::ParseError& e) {
-    app.exit(e);
-    return ExitCodeFor(Code::kUsage);
-  }
-  if (!status.ok()) std::cerr << "lianxin: " << status.message() << "\n";
-  return ExitCodeFor(status.code());
+try {
+  app.parse(argc, argv);
+} catch (const CLI::Success& e) {
+  return app.exit(e);
+} catch (const CLI::ParseError& e) {
+  app.exit(e);
+  return ExitCodeFor(Code::kUsage);
 }
-
+if (!status.ok()) std::cerr << "lianxin: " << status.message() << "\n";
+return ExitCodeFor(status.code());
 }  // namespace
+
+}  // namespace lianxin
 }  // namespace lianxin
 
 int main(int argc, char** argv) {

@@ -1,10 +1,12 @@
 #include "lianxin/config.hpp"
 
+#include <spdlog/spdlog.h>
+#include <toml++/toml.h>
+
 #include <algorithm>
 #include <filesystem>
 #include <set>
 #include <sstream>
-#include <toml++/toml.h>
 
 #include "lianxin/registry.hpp"
 
@@ -17,7 +19,11 @@ namespace {
 // household with no income and two heavy needs in the hardest tier.
 std::vector<NeedRule> DefaultNeeds() {
   return {
-      {"低收入", {"低收入户", "收入低", "贫困户"}, "增收:人均纯收入达到目标", {"农技", "养殖", "营销", "组织"}, 15},
+      {"低收入",
+       {"低收入户", "收入低", "贫困户"},
+       "增收:人均纯收入达到目标",
+       {"农技", "养殖", "营销", "组织"},
+       15},
       {"失学", {"辍学", "失学儿童"}, "筹集学费,完成义务教育", {"教育"}, 12},
       {"无业劳动力", {"无业", "失业", "待业"}, "就业:安置劳动力", {"组织", "技能"}, 10},
       {"创业意愿", {"创业"}, "启动资金和销售市场", {"营销", "组织"}, 4},
@@ -76,7 +82,8 @@ Status GetStrings(const toml::table& table, const char* key, const std::string& 
   return Status::Ok();
 }
 
-Status CheckKeys(const toml::table& table, const std::set<std::string_view>& known, const std::string& where) {
+Status CheckKeys(const toml::table& table, const std::set<std::string_view>& known,
+                 const std::string& where) {
   for (const auto& [key, node] : table) {
     if (!known.contains(key.str())) {
       return Status::Invalid("未知的配置项 " + where + std::string(key.str()) + " (config_unknown_key)",
@@ -89,8 +96,8 @@ Status CheckKeys(const toml::table& table, const std::set<std::string_view>& kno
 Status ReadDifficulty(const toml::table& table, DifficultyRules& rules) {
   const std::string where = "difficulty.";
   LX_RETURN_IF_ERROR(CheckKeys(table,
-                               {"income_line", "income_weight", "dangerous_housing_weight", "per_member_weight",
-                                "hardest_at", "harder_at"},
+                               {"income_line", "income_weight", "dangerous_housing_weight",
+                                "per_member_weight", "hardest_at", "harder_at"},
                                where));
   LX_RETURN_IF_ERROR(Get(table, "income_line", where, rules.income_line));
   LX_RETURN_IF_ERROR(Get(table, "income_weight", where, rules.income_weight));
@@ -111,10 +118,12 @@ Status ReadNeeds(const toml::array& array, std::vector<NeedRule>& needs) {
     const std::string where = "needs[" + std::to_string(i) + "].";
     const toml::table* table = array[i].as_table();
     if (table == nullptr) return Status::Invalid("needs 的每一项应为表 (config_type)", "needs");
-    LX_RETURN_IF_ERROR(CheckKeys(*table, {"label", "synonyms", "task", "skills", "difficulty_weight"}, where));
+    LX_RETURN_IF_ERROR(
+        CheckKeys(*table, {"label", "synonyms", "task", "skills", "difficulty_weight"}, where));
     NeedRule rule;
     LX_RETURN_IF_ERROR(Get(*table, "label", where, rule.label));
-    if (rule.label.empty()) return Status::Invalid(where + "label 不能为空 (config_required)", where + "label");
+    if (rule.label.empty())
+      return Status::Invalid(where + "label 不能为空 (config_required)", where + "label");
     LX_RETURN_IF_ERROR(GetStrings(*table, "synonyms", where, rule.synonyms));
     LX_RETURN_IF_ERROR(Get(*table, "task", where, rule.task));
     LX_RETURN_IF_ERROR(GetStrings(*table, "skills", where, rule.skills));
@@ -133,7 +142,8 @@ Status ReadSkills(const toml::array& array, Dictionary& skills) {
     LX_RETURN_IF_ERROR(CheckKeys(*table, {"label", "synonyms"}, where));
     Dictionary::Entry entry;
     LX_RETURN_IF_ERROR(Get(*table, "label", where, entry.label));
-    if (entry.label.empty()) return Status::Invalid(where + "label 不能为空 (config_required)", where + "label");
+    if (entry.label.empty())
+      return Status::Invalid(where + "label 不能为空 (config_required)", where + "label");
     LX_RETURN_IF_ERROR(GetStrings(*table, "synonyms", where, entry.synonyms));
     skills.entries.push_back(std::move(entry));
   }
@@ -185,15 +195,22 @@ Result<Config> Config::Load(const std::string& path, bool required) {
   } catch (const toml::parse_error& e) {
     std::ostringstream where;
     where << path << ":" << e.source().begin.line << ":" << e.source().begin.column;
-    return Status::Invalid(where.str() + ": 配置文件格式错误: " + std::string(e.description()) + " (config_syntax)");
+    return Status::Invalid(where.str() + ": 配置文件格式错误: " + std::string(e.description()) +
+                           " (config_syntax)");
   }
   auto in_file = [&](Status status) {
     return Status(status.code(), path + ": " + status.message(), status.field());
   };
-  Status status = CheckKeys(root, {"timezone", "key_file", "busy_timeout_ms", "difficulty", "needs", "skills"}, "");
+  Status status = CheckKeys(
+      root, {"timezone", "key_file", "busy_timeout_ms", "log_level", "difficulty", "needs", "skills"}, "");
   if (status.ok()) status = Get(root, "timezone", "", config.timezone);
   if (status.ok()) status = Get(root, "key_file", "", config.key_file);
   if (status.ok()) status = Get(root, "busy_timeout_ms", "", config.busy_timeout_ms);
+  if (status.ok()) status = Get(root, "log_level", "", config.log_level);
+  if (status.ok() && spdlog::level::from_str(config.log_level) == spdlog::level::off &&
+      config.log_level != "off") {
+    status = Status::Invalid("log_level 应为 trace|debug|info|warn|error|off (config_range)", "log_level");
+  }
   if (status.ok() && root.contains("difficulty")) {
     const toml::table* table = root["difficulty"].as_table();
     status = table ? ReadDifficulty(*table, config.difficulty)
@@ -201,12 +218,13 @@ Result<Config> Config::Load(const std::string& path, bool required) {
   }
   if (status.ok() && root.contains("needs")) {
     const toml::array* array = root["needs"].as_array();
-    status = array ? ReadNeeds(*array, config.needs) : Status::Invalid("needs 应为表数组 (config_type)", "needs");
+    status =
+        array ? ReadNeeds(*array, config.needs) : Status::Invalid("needs 应为表数组 (config_type)", "needs");
   }
   if (status.ok() && root.contains("skills")) {
     const toml::array* array = root["skills"].as_array();
-    status =
-        array ? ReadSkills(*array, config.skills) : Status::Invalid("skills 应为表数组 (config_type)", "skills");
+    status = array ? ReadSkills(*array, config.skills)
+                   : Status::Invalid("skills 应为表数组 (config_type)", "skills");
   }
   if (status.ok()) status = CheckNeedSkills(config);
   if (!status.ok()) return in_file(status);
@@ -218,6 +236,7 @@ std::string Config::ToToml() const {
   root.insert("timezone", timezone);
   root.insert("key_file", key_file);
   root.insert("busy_timeout_ms", busy_timeout_ms);
+  root.insert("log_level", log_level);
   toml::table diff;
   diff.insert("income_line", difficulty.income_line);
   diff.insert("income_weight", difficulty.income_weight);

@@ -11,8 +11,8 @@
 namespace lianxin {
 
 struct ColumnSpec {
-  std::string_view field;    // English name; also accepted as a header
-  std::string_view header;   // the Chinese header we write
+  std::string_view field;                 // English name; also accepted as a header
+  std::string_view header;                // the Chinese header we write
   std::vector<std::string_view> aliases;  // other headers offices use
   bool required = false;
   bool computed = false;     // exported for reading, ignored on import

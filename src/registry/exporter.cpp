@@ -49,7 +49,8 @@ Status WriteTemplate(RecordKind kind, const std::string& path) {
   return writer->Close();
 }
 
-Result<std::unique_ptr<ExportDirSink>> ExportDirSink::Open(const std::string& dir, const ExportOptions& options) {
+Result<std::unique_ptr<ExportDirSink>> ExportDirSink::Open(const std::string& dir,
+                                                           const ExportOptions& options) {
   std::error_code ec;
   std::filesystem::create_directories(dir, ec);
   if (ec) return Status::Invalid("无法创建目录 " + dir + ": " + ec.message() + " (dir_create)");
@@ -78,7 +79,9 @@ Status ExportDirSink::Add(const Region& r) { return Write(RecordKind::kRegions, 
 Status ExportDirSink::Add(const Unit& u) { return Write(RecordKind::kUnits, Cells(u, options_.reveal)); }
 Status ExportDirSink::Add(const Org& o) { return Write(RecordKind::kOrgs, Cells(o, options_.reveal)); }
 Status ExportDirSink::Add(const Cadre& c) { return Write(RecordKind::kCadres, Cells(c, options_.reveal)); }
-Status ExportDirSink::Add(const Household& h) { return Write(RecordKind::kHouseholds, Cells(h, options_.reveal)); }
+Status ExportDirSink::Add(const Household& h) {
+  return Write(RecordKind::kHouseholds, Cells(h, options_.reveal));
+}
 Status ExportDirSink::Add(const Member& m) { return Write(RecordKind::kMembers, Cells(m, options_.reveal)); }
 
 Status ExportDirSink::Close() {

@@ -1,3 +1,5 @@
+#include <spdlog/spdlog.h>
+
 #include <algorithm>
 #include <map>
 #include <unordered_map>
@@ -85,6 +87,9 @@ class Import {
       report_.committed = true;
     }
     txn_.reset();  // rolls back when not committed
+    spdlog::info("import {} {}: {} rows, {} inserted, {} updated, {} unchanged, {} problems, {}",
+                 Token(kind_), name_, report_.rows, report_.inserted, report_.updated, report_.unchanged,
+                 report_.problems.size(), report_.committed ? "committed" : "nothing written");
     return std::move(report_);
   }
 
@@ -219,7 +224,8 @@ class Import {
   }
 
   // Checks that `code` names a region of one of `levels`.
-  Status CheckRegionRef(std::string_view field, const std::string& code, std::initializer_list<RegionLevel> levels) {
+  Status CheckRegionRef(std::string_view field, const std::string& code,
+                        std::initializer_list<RegionLevel> levels) {
     if (code.empty()) return Status::Ok();
     LX_ASSIGN_OR_RETURN(std::optional<Region> region, FindRegion(code));
     if (!region) {
@@ -271,7 +277,8 @@ class Import {
     r.parent_code = r.level == RegionLevel::kCounty ? "" : parent;
     if (row_ok_) {
       if (auto it = region_rows_.find(r.code); it != region_rows_.end()) {
-        Problem("code", "区划代码 " + r.code + " 与第 " + std::to_string(it->second) + " 行重复 (duplicate_key)");
+        Problem("code",
+                "区划代码 " + r.code + " 与第 " + std::to_string(it->second) + " 行重复 (duplicate_key)");
       } else {
         region_rows_.emplace(r.code, row_->number);
         pending_regions_.push_back({row_->number, r});
@@ -307,8 +314,9 @@ class Import {
         if (!parent) {
           Problem("parent_code", "上级区划 " + region.parent_code + " 不存在 (region_parent_unknown)");
         } else if (static_cast<int>(parent->level) + 1 != static_cast<int>(region.level)) {
-          Problem("parent_code", "上级区划 " + region.parent_code + " 是" + std::string(Label(parent->level)) +
-                                     ",不能作为" + std::string(Label(region.level)) + "的上级 (region_parent_level)");
+          Problem("parent_code", "上级区划 " + region.parent_code + " 是" +
+                                     std::string(Label(parent->level)) + ",不能作为" +
+                                     std::string(Label(region.level)) + "的上级 (region_parent_level)");
         }
       }
       LX_RETURN_IF_ERROR(Save(region));
@@ -383,8 +391,9 @@ class Import {
     if (kind_ok && o.kind == OrgKind::kVillageBranch) {
       LX_RETURN_IF_ERROR(CheckRegionRef("region_code", o.region_code, {RegionLevel::kVillage}));
     } else {
-      LX_RETURN_IF_ERROR(CheckRegionRef("region_code", o.region_code,
-                                        {RegionLevel::kCounty, RegionLevel::kTownship, RegionLevel::kVillage}));
+      LX_RETURN_IF_ERROR(
+          CheckRegionRef("region_code", o.region_code,
+                         {RegionLevel::kCounty, RegionLevel::kTownship, RegionLevel::kVillage}));
     }
     if (!Cell("rating").empty()) Take("rating", ParseOrgRating(Cell("rating")), o.rating);
     return Save(o);
@@ -405,7 +414,8 @@ class Import {
 
   // The ID number must not appear twice in the file, nor belong to another
   // record of this kind in the database.
-  Status CheckIdUnique(std::string_view field, const IdInfo& id, const std::string& own_key, RecordKind kind) {
+  Status CheckIdUnique(std::string_view field, const IdInfo& id, const std::string& own_key,
+                       RecordKind kind) {
     auto [it, fresh] = ids_.emplace(id.normalized, row_->number);
     if (!fresh) {
       Problem(field, "身份证号 " + MaskIdNumber(id.normalized) + " 与第 " + std::to_string(it->second) +
@@ -415,7 +425,8 @@ class Import {
     if (kind == RecordKind::kMembers) return Status::Ok();  // a member's ID is its key
     // Into an empty table every ID comes from this file, already checked above.
     if (table_was_empty_) return Status::Ok();
-    LX_ASSIGN_OR_RETURN(std::optional<std::string> owner, txn_->OwnerOfIdNumber(kind, IdNumber(id.normalized)));
+    LX_ASSIGN_OR_RETURN(std::optional<std::string> owner,
+                        txn_->OwnerOfIdNumber(kind, IdNumber(id.normalized)));
     if (owner && *owner != own_key) {
       Problem(field, "身份证号 " + MaskIdNumber(id.normalized) + " 已属于 " + *owner + " (id_duplicate)");
     }
@@ -455,7 +466,8 @@ class Import {
     c.village_code = std::string(Cell("village_code"));
     if (c.rank == Rank::kVillageMember) {
       if (c.village_code.empty()) Problem("village_code", "农村党员须填写所在村 (required)");
-      if (!c.unit_code.empty()) Problem("unit_code", "农村党员不属于党政单位,所在单位应为空 (unit_not_allowed)");
+      if (!c.unit_code.empty())
+        Problem("unit_code", "农村党员不属于党政单位,所在单位应为空 (unit_not_allowed)");
       LX_RETURN_IF_ERROR(CheckRegionRef("village_code", c.village_code, {RegionLevel::kVillage}));
     } else {
       if (c.unit_code.empty()) Problem("unit_code", "党政干部须填写所在单位 (required)");
@@ -476,8 +488,8 @@ class Import {
       } else {
         LX_ASSIGN_OR_RETURN(std::optional<std::string> head, txn_->HeadOfUnit(c.unit_code));
         if (head && *head != c.code) {
-          Problem("unit_head", "单位 " + c.unit_code + " 已有一把手 " + *head +
-                                   ",请先将其改为“否” (unit_head_duplicate)");
+          Problem("unit_head",
+                  "单位 " + c.unit_code + " 已有一把手 " + *head + ",请先将其改为“否” (unit_head_duplicate)");
         }
       }
     }
@@ -489,7 +501,8 @@ class Import {
     h.code = Required("code");
     LX_RETURN_IF_ERROR(CheckDuplicateKey(h.code));
     h.village_code = Required("village_code");
-    LX_RETURN_IF_ERROR(CheckRegionRef("village_code", h.village_code, {RegionLevel::kVillage, RegionLevel::kGrid}));
+    LX_RETURN_IF_ERROR(
+        CheckRegionRef("village_code", h.village_code, {RegionLevel::kVillage, RegionLevel::kGrid}));
     h.head_name = Required("head_name");
     std::optional<IdInfo> id = TakeId("head_id_number", false);
     if (id) {
@@ -530,8 +543,8 @@ class Import {
         Date date;
         Take("birth_date", ParseDate(Cell("birth_date")), date);
         if (row_ok_ && !(date == id->birth_date)) {
-          Problem("birth_date", "出生日期 " + date.ToString() + " 与身份证号中的 " + id->birth_date.ToString() +
-                                    " 不符 (birth_date_mismatch)");
+          Problem("birth_date", "出生日期 " + date.ToString() + " 与身份证号中的 " +
+                                    id->birth_date.ToString() + " 不符 (birth_date_mismatch)");
         }
       }
     }

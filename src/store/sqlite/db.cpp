@@ -69,7 +69,8 @@ Status Statement::Run() {
 
 std::string_view Statement::ColumnText(int index) const {
   const auto* text = reinterpret_cast<const char*>(sqlite3_column_text(stmt_, index));
-  return text ? std::string_view(text, static_cast<size_t>(sqlite3_column_bytes(stmt_, index))) : std::string_view();
+  return text ? std::string_view(text, static_cast<size_t>(sqlite3_column_bytes(stmt_, index)))
+              : std::string_view();
 }
 std::string_view Statement::ColumnBlob(int index) const {
   const auto* bytes = static_cast<const char*>(sqlite3_column_blob(stmt_, index));

@@ -16,7 +16,8 @@ class Statement {
  public:
   Statement() = default;
   Statement(sqlite3* db, std::string_view sql);
-  Statement(Statement&& other) noexcept : db_(other.db_), stmt_(other.stmt_), status_(std::move(other.status_)) {
+  Statement(Statement&& other) noexcept
+      : db_(other.db_), stmt_(other.stmt_), status_(std::move(other.status_)) {
     other.stmt_ = nullptr;
   }
   Statement& operator=(Statement&& other) noexcept;

@@ -5,6 +5,7 @@
 // journal and verify code works on images, so adding a field touches one
 // image function and one decode function.
 #include <sodium.h>
+#include <spdlog/spdlog.h>
 
 #include <algorithm>
 #include <filesystem>
@@ -58,10 +59,8 @@ const TableDef& Def(RecordKind kind) {
                                  "regions",
                                  {{"code"}, {"name"}, {"level"}, {"parent_code"}, {"county_code"}},
                                  "code"};
-  static const TableDef kUnits{RecordKind::kUnits,
-                               "units",
-                               {{"code"}, {"name"}, {"county_code"}, {"staff"}, {"strength"}},
-                               "code"};
+  static const TableDef kUnits{
+      RecordKind::kUnits, "units", {{"code"}, {"name"}, {"county_code"}, {"staff"}, {"strength"}}, "code"};
   static const TableDef kOrgs{RecordKind::kOrgs,
                               "orgs",
                               {{"code"}, {"name"}, {"kind"}, {"region_code"}, {"rating"}, {"county_code"}},
@@ -297,15 +296,15 @@ class Codec {
   explicit Codec(const FieldCipher& cipher) : cipher_(cipher) {}
 
   Image Of(const Region& r) const {
-    return {Cell::Text(r.code), Cell::Text(r.name), Cell::Text(Token(r.level)), Cell::TextOrNull(r.parent_code),
-            Cell::Text(r.code.substr(0, 6))};
+    return {Cell::Text(r.code), Cell::Text(r.name), Cell::Text(Token(r.level)),
+            Cell::TextOrNull(r.parent_code), Cell::Text(r.code.substr(0, 6))};
   }
   Image Of(const Unit& u) const {
     return {Cell::Text(u.code), Cell::Text(u.name), Cell::Text(u.county_code), Cell::Int(u.staff),
             Cell::Text(Token(u.strength))};
   }
   Image Of(const Org& o) const {
-    return {Cell::Text(o.code),         Cell::Text(o.name),           Cell::Text(Token(o.kind)),
+    return {Cell::Text(o.code),        Cell::Text(o.name),          Cell::Text(Token(o.kind)),
             Cell::Text(o.region_code), Cell::Text(Token(o.rating)), Cell::Text(o.region_code.substr(0, 6))};
   }
   Image Of(const Cadre& c, const std::string& county_code) const {
@@ -380,9 +379,9 @@ Result<Region> DecodeRegion(const Statement& s) {
   r.code = s.ColumnText(0);
   r.name = s.ColumnText(1);
   LX_ASSIGN_OR_RETURN(r.level, FromToken(s.ColumnText(2),
-                                          {RegionLevel::kCounty, RegionLevel::kTownship, RegionLevel::kVillage,
-                                           RegionLevel::kGrid},
-                                          "regions.level"));
+                                         {RegionLevel::kCounty, RegionLevel::kTownship, RegionLevel::kVillage,
+                                          RegionLevel::kGrid},
+                                         "regions.level"));
   r.parent_code = s.ColumnText(3);
   return r;
 }
@@ -393,9 +392,10 @@ Result<Unit> DecodeUnit(const Statement& s) {
   u.name = s.ColumnText(1);
   u.county_code = s.ColumnText(2);
   u.staff = static_cast<int>(s.ColumnInt(3));
-  LX_ASSIGN_OR_RETURN(u.strength, FromToken(s.ColumnText(4),
-                                             {UnitStrength::kStrong, UnitStrength::kMedium, UnitStrength::kWeak},
-                                             "units.strength"));
+  LX_ASSIGN_OR_RETURN(
+      u.strength,
+      FromToken(s.ColumnText(4), {UnitStrength::kStrong, UnitStrength::kMedium, UnitStrength::kWeak},
+                "units.strength"));
   return u;
 }
 
@@ -403,12 +403,14 @@ Result<Org> DecodeOrg(const Statement& s) {
   Org o;
   o.code = s.ColumnText(0);
   o.name = s.ColumnText(1);
-  LX_ASSIGN_OR_RETURN(o.kind, FromToken(s.ColumnText(2), {OrgKind::kVillageBranch, OrgKind::kNonPublic, OrgKind::kSocial},
-                                         "orgs.kind"));
+  LX_ASSIGN_OR_RETURN(
+      o.kind, FromToken(s.ColumnText(2), {OrgKind::kVillageBranch, OrgKind::kNonPublic, OrgKind::kSocial},
+                        "orgs.kind"));
   o.region_code = s.ColumnText(3);
-  LX_ASSIGN_OR_RETURN(o.rating, FromToken(s.ColumnText(4),
-                                           {OrgRating::kGood, OrgRating::kFair, OrgRating::kAverage, OrgRating::kWeak},
-                                           "orgs.rating"));
+  LX_ASSIGN_OR_RETURN(
+      o.rating,
+      FromToken(s.ColumnText(4), {OrgRating::kGood, OrgRating::kFair, OrgRating::kAverage, OrgRating::kWeak},
+                "orgs.rating"));
   return o;
 }
 
@@ -429,9 +431,9 @@ Result<Cadre> DecodeCadre(const Statement& s, const Codec& codec) {
   c.unit_code = s.ColumnText(7);
   c.village_code = s.ColumnText(8);
   LX_ASSIGN_OR_RETURN(c.rank, FromToken(s.ColumnText(9),
-                                         {Rank::kCounty, Rank::kSection, Rank::kDeputySection, Rank::kOrdinary,
-                                          Rank::kVillageMember},
-                                         "cadres.rank"));
+                                        {Rank::kCounty, Rank::kSection, Rank::kDeputySection, Rank::kOrdinary,
+                                         Rank::kVillageMember},
+                                        "cadres.rank"));
   LX_ASSIGN_OR_RETURN(c.education, FromToken(s.ColumnText(10), kEducations, "cadres.education"));
   if (!s.ColumnText(11).empty()) c.skills = Split(s.ColumnText(11));
   c.title = s.ColumnText(12);
@@ -450,14 +452,15 @@ Result<Household> DecodeHousehold(const Statement& s, const Codec& codec) {
   h.phone = Phone(std::move(phone));
   h.size = static_cast<int>(s.ColumnInt(7));
   h.income_per_capita = s.ColumnInt(8);
-  LX_ASSIGN_OR_RETURN(h.housing, FromToken(s.ColumnText(9), {Housing::kSafe, Housing::kOrdinary, Housing::kDangerous},
-                                            "households.housing"));
+  LX_ASSIGN_OR_RETURN(h.housing,
+                      FromToken(s.ColumnText(9), {Housing::kSafe, Housing::kOrdinary, Housing::kDangerous},
+                                "households.housing"));
   h.land_mu = s.ColumnReal(10);
   if (!s.ColumnText(11).empty()) h.needs = Split(s.ColumnText(11));
   h.address = s.ColumnText(12);
   h.difficulty = s.ColumnReal(13);
-  LX_ASSIGN_OR_RETURN(h.tier, FromToken(s.ColumnText(14), {Tier::kEasier, Tier::kHarder, Tier::kHardest},
-                                         "households.tier"));
+  LX_ASSIGN_OR_RETURN(
+      h.tier, FromToken(s.ColumnText(14), {Tier::kEasier, Tier::kHarder, Tier::kHardest}, "households.tier"));
   return h;
 }
 
@@ -471,12 +474,13 @@ Result<Member> DecodeMember(const Statement& s, const Codec& codec) {
   m.birth_date = s.ColumnText(5);
   LX_ASSIGN_OR_RETURN(m.gender, FromToken(s.ColumnText(6), kGenders, "members.gender"));
   LX_ASSIGN_OR_RETURN(m.education, FromToken(s.ColumnText(7), kEducations, "members.education"));
-  LX_ASSIGN_OR_RETURN(m.labour, FromToken(s.ColumnText(8), {Labour::kFull, Labour::kWeak, Labour::kLost, Labour::kNone},
-                                           "members.labour"));
-  LX_ASSIGN_OR_RETURN(m.health,
-                      FromToken(s.ColumnText(9),
-                                {Health::kHealthy, Health::kChronic, Health::kSerious, Health::kDisabled},
-                                "members.health"));
+  LX_ASSIGN_OR_RETURN(m.labour,
+                      FromToken(s.ColumnText(8), {Labour::kFull, Labour::kWeak, Labour::kLost, Labour::kNone},
+                                "members.labour"));
+  LX_ASSIGN_OR_RETURN(
+      m.health,
+      FromToken(s.ColumnText(9), {Health::kHealthy, Health::kChronic, Health::kSerious, Health::kDisabled},
+                "members.health"));
   m.disability = s.ColumnText(10);
   return m;
 }
@@ -518,8 +522,8 @@ class SqliteTxn final : public WriteTxn {
 
  private:
   Result<UpsertOutcome> UpsertImage(const TableDef& def, Image image);
-  Status AppendJournal(std::string_view action, const TableDef& def, const std::string& key, std::string before,
-                       std::string after);
+  Status AppendJournal(std::string_view action, const TableDef& def, const std::string& key,
+                       std::string before, std::string after);
   Result<std::string> CountyOfUnit(const std::string& unit_code);
   Result<std::string> CountyOfHousehold(const std::string& household_code);
 
@@ -618,7 +622,8 @@ Status SqliteTxn::Start() {
   open_ = true;
   store_.txn_open_ = true;
   at_millis_ = store_.clock().NowMillis();
-  LX_ASSIGN_OR_RETURN(Statement * head, store_.Prepare("SELECT seq, hash FROM journal ORDER BY seq DESC LIMIT 1"));
+  LX_ASSIGN_OR_RETURN(Statement * head,
+                      store_.Prepare("SELECT seq, hash FROM journal ORDER BY seq DESC LIMIT 1"));
   LX_ASSIGN_OR_RETURN(bool found, head->Step());
   if (found) {
     next_seq_ = head->ColumnInt(0) + 1;
@@ -631,12 +636,14 @@ Status SqliteTxn::Start() {
 
 Status SqliteTxn::AppendJournal(std::string_view action, const TableDef& def, const std::string& key,
                                 std::string before, std::string after) {
-  JournalEntry entry{next_seq_, at_millis_, actor_, std::string(action), std::string(def.table), key,
-                     std::move(before), std::move(after)};
+  JournalEntry entry{
+      next_seq_, at_millis_,        actor_,          std::string(action), std::string(def.table),
+      key,       std::move(before), std::move(after)};
   std::string hash = JournalHash(prev_hash_, entry);
-  LX_ASSIGN_OR_RETURN(Statement * insert,
-                      store_.Prepare("INSERT INTO journal (seq, at_millis, actor, action, entity, entity_key, "
-                                     "before, after, prev_hash, hash) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10)"));
+  LX_ASSIGN_OR_RETURN(
+      Statement * insert,
+      store_.Prepare("INSERT INTO journal (seq, at_millis, actor, action, entity, entity_key, "
+                     "before, after, prev_hash, hash) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10)"));
   insert->BindInt(1, entry.seq)
       .BindInt(2, entry.at_millis)
       .BindText(3, entry.actor)
@@ -733,7 +740,8 @@ Result<std::string> SqliteTxn::CountyOfUnit(const std::string& unit_code) {
 Result<std::string> SqliteTxn::CountyOfHousehold(const std::string& household_code) {
   // Members arrive grouped by household, so remembering the last one is enough.
   if (household_code == last_household_) return last_household_county_;
-  LX_ASSIGN_OR_RETURN(Statement * select, store_.Prepare("SELECT county_code FROM households WHERE code = ?1"));
+  LX_ASSIGN_OR_RETURN(Statement * select,
+                      store_.Prepare("SELECT county_code FROM households WHERE code = ?1"));
   select->BindText(1, household_code);
   LX_ASSIGN_OR_RETURN(bool found, select->Step());
   if (!found) return Status::Conflict("户 " + household_code + " 不存在");
@@ -743,7 +751,8 @@ Result<std::string> SqliteTxn::CountyOfHousehold(const std::string& household_co
 }
 
 Result<std::optional<Region>> SqliteTxn::FindRegion(std::string_view code) {
-  LX_ASSIGN_OR_RETURN(Statement * select, store_.Prepare(SelectSql(Def(RecordKind::kRegions)) + " WHERE code = ?1"));
+  LX_ASSIGN_OR_RETURN(Statement * select,
+                      store_.Prepare(SelectSql(Def(RecordKind::kRegions)) + " WHERE code = ?1"));
   select->BindText(1, code);
   LX_ASSIGN_OR_RETURN(bool found, select->Step());
   if (!found) return std::optional<Region>();
@@ -753,8 +762,9 @@ Result<std::optional<Region>> SqliteTxn::FindRegion(std::string_view code) {
 
 Result<bool> SqliteTxn::Exists(RecordKind kind, std::string_view key) {
   const TableDef& def = Def(kind);
-  LX_ASSIGN_OR_RETURN(Statement * select, store_.Prepare("SELECT 1 FROM " + std::string(def.table) + " WHERE " +
-                                                         std::string(def.columns[0].name) + " = ?1"));
+  LX_ASSIGN_OR_RETURN(Statement * select,
+                      store_.Prepare("SELECT 1 FROM " + std::string(def.table) + " WHERE " +
+                                     std::string(def.columns[0].name) + " = ?1"));
   if (kind == RecordKind::kMembers) {
     select->BindBlob(1, store_.codec().IdIndex(IdNumber(std::string(key))));
   } else {
@@ -829,6 +839,7 @@ Status SqliteStore::Migrate() {
       (void)sqlite::Exec(db(), "ROLLBACK");
       return Status(status.code(), "迁移 " + std::string(migration.name) + " 失败: " + status.message());
     }
+    spdlog::info("applied migration {}", migration.name);
   }
   return Status::Ok();
 }
@@ -856,7 +867,8 @@ Result<RegistryCounts> SqliteStore::Counts() {
   LX_ASSIGN_OR_RETURN(c.weak_branches,
                       CountOf("SELECT COUNT(*) FROM orgs WHERE kind = 'village_branch' AND rating = 'weak'"));
   LX_ASSIGN_OR_RETURN(c.cadres, CountOf("SELECT COUNT(*) FROM cadres"));
-  LX_ASSIGN_OR_RETURN(c.village_members, CountOf("SELECT COUNT(*) FROM cadres WHERE rank = 'village_member'"));
+  LX_ASSIGN_OR_RETURN(c.village_members,
+                      CountOf("SELECT COUNT(*) FROM cadres WHERE rank = 'village_member'"));
   LX_ASSIGN_OR_RETURN(c.households, CountOf("SELECT COUNT(*) FROM households"));
   LX_ASSIGN_OR_RETURN(c.members, CountOf("SELECT COUNT(*) FROM members"));
   return c;
@@ -905,7 +917,8 @@ Status SqliteStore::Scan(RecordKind kind, RegistrySink& sink) {
 }
 
 Result<std::optional<Household>> SqliteStore::GetHousehold(std::string_view code) {
-  LX_ASSIGN_OR_RETURN(Statement * select, Prepare(SelectSql(Def(RecordKind::kHouseholds)) + " WHERE code = ?1"));
+  LX_ASSIGN_OR_RETURN(Statement * select,
+                      Prepare(SelectSql(Def(RecordKind::kHouseholds)) + " WHERE code = ?1"));
   select->BindText(1, code);
   LX_ASSIGN_OR_RETURN(bool found, select->Step());
   if (!found) return std::optional<Household>();
@@ -920,9 +933,10 @@ Result<std::string> SqliteStore::JournalHead() {
 }
 
 Result<std::vector<JournalEntry>> SqliteStore::ReadJournal(std::int64_t after_seq, int limit) {
-  LX_ASSIGN_OR_RETURN(Statement * select,
-                      Prepare("SELECT seq, at_millis, actor, action, entity, entity_key, before, after FROM journal "
-                              "WHERE seq > ?1 ORDER BY seq LIMIT ?2"));
+  LX_ASSIGN_OR_RETURN(
+      Statement * select,
+      Prepare("SELECT seq, at_millis, actor, action, entity, entity_key, before, after FROM journal "
+              "WHERE seq > ?1 ORDER BY seq LIMIT ?2"));
   select->BindInt(1, after_seq).BindInt(2, limit);
   std::vector<JournalEntry> entries;
   while (true) {
@@ -968,12 +982,14 @@ Status SqliteStore::VerifyJournal(std::int64_t* entries_checked) {
     if (select.ColumnBlob(8) != prev) return Status::Conflict(where + "的前序哈希不符 (journal_link)");
     std::string hash = JournalHash(prev, entry);
     if (select.ColumnBlob(9) != hash) {
-      return Status::Conflict(where + "(" + entry.entity + " " + entry.key + ")的内容与哈希不符 (journal_hash)");
+      return Status::Conflict(where + "(" + entry.entity + " " + entry.key +
+                              ")的内容与哈希不符 (journal_hash)");
     }
     unsigned char digest[16];
     crypto_generichash(digest, sizeof digest, reinterpret_cast<const unsigned char*>(entry.after.data()),
                        entry.after.size(), nullptr, 0);
-    latest[entry.entity + '\0' + entry.key] = {std::string(reinterpret_cast<char*>(digest), sizeof digest), entry.seq};
+    latest[entry.entity + '\0' + entry.key] = {std::string(reinterpret_cast<char*>(digest), sizeof digest),
+                                               entry.seq};
     prev = std::move(hash);
     ++expected_seq;
     ++count;
@@ -989,11 +1005,12 @@ Status SqliteStore::VerifyJournal(std::int64_t* entries_checked) {
       std::string key = KeyText(image[0]);
       auto it = latest.find(std::string(def.table) + '\0' + key);
       std::string record = std::string(def.table) + " " + key;
-      if (it == latest.end()) return Status::Conflict(record + " 在日志中没有记录,是绕过系统写入的 (journal_missing)");
+      if (it == latest.end())
+        return Status::Conflict(record + " 在日志中没有记录,是绕过系统写入的 (journal_missing)");
       std::string json = ImageJson(def, image);
       unsigned char digest[16];
-      crypto_generichash(digest, sizeof digest, reinterpret_cast<const unsigned char*>(json.data()), json.size(),
-                         nullptr, 0);
+      crypto_generichash(digest, sizeof digest, reinterpret_cast<const unsigned char*>(json.data()),
+                         json.size(), nullptr, 0);
       if (it->second.first != std::string(reinterpret_cast<char*>(digest), sizeof digest)) {
         return Status::Conflict(record + " 与日志第 " + std::to_string(it->second.second) +
                                 " 条记录的内容不符,数据被绕过系统改动 (journal_mismatch)");
@@ -1028,9 +1045,10 @@ Result<std::unique_ptr<Store>> Store::Open(const std::string& path, const StoreO
   if (rc != SQLITE_OK) return Status::Internal("无法打开数据库 " + path + ": " + sqlite3_errstr(rc));
   sqlite3_busy_timeout(db.get(), options.busy_timeout_ms);
   sqlite3_extended_result_codes(db.get(), 1);
-  LX_RETURN_IF_ERROR(sqlite::Exec(db.get(),
-                                  "PRAGMA journal_mode = WAL; PRAGMA synchronous = FULL; PRAGMA foreign_keys = ON; "
-                                  "PRAGMA secure_delete = ON; PRAGMA cache_size = -65536; PRAGMA temp_store = MEMORY"));
+  LX_RETURN_IF_ERROR(
+      sqlite::Exec(db.get(),
+                   "PRAGMA journal_mode = WAL; PRAGMA synchronous = FULL; PRAGMA foreign_keys = ON; "
+                   "PRAGMA secure_delete = ON; PRAGMA cache_size = -65536; PRAGMA temp_store = MEMORY"));
   auto store = std::make_unique<SqliteStore>(std::move(db), std::move(cipher),
                                              options.clock ? *options.clock : SystemClock());
   LX_RETURN_IF_ERROR(store->Migrate());
