@@ -64,8 +64,10 @@ TEST(CliTest, JournalVerifyPassesThenCatchesTampering) {
   CliRun ok = Lianxin("journal verify --db " + db);
   EXPECT_EQ(ok.exit_code, 0) << ok.output;
   EXPECT_NE(ok.output.find("6 条"), std::string::npos) << ok.output;
-  ASSERT_EQ(std::system(("sqlite3 " + db + " \"UPDATE regions SET name='改名村' WHERE code='149901001002'\"").c_str()),
-            0);
+  ASSERT_EQ(
+      std::system(
+          ("sqlite3 " + db + " \"UPDATE regions SET name='改名村' WHERE code='149901001002'\"").c_str()),
+      0);
   CliRun bad = Lianxin("journal verify --db " + db);
   EXPECT_EQ(bad.exit_code, 1);
   EXPECT_NE(bad.output.find("regions 149901001002"), std::string::npos) << bad.output;
@@ -96,14 +98,17 @@ TEST(CliTest, ExportTemplateAndMaskedExport) {
   EXPECT_TRUE(std::filesystem::exists(dir / "members.xlsx"));
   std::string db = dir / "e.db";
   for (std::string kind : {"regions", "units", "orgs", "cadres"}) {
-    ASSERT_EQ(Lianxin("import --db " + db + " --kind " + kind + " " + kFixture + "/" + kind + ".csv").exit_code, 0);
+    ASSERT_EQ(
+        Lianxin("import --db " + db + " --kind " + kind + " " + kFixture + "/" + kind + ".csv").exit_code, 0);
   }
   CliRun out = Lianxin("export --db " + db + " --kind cadres --out " + (dir / "cadres.csv"));
   ASSERT_EQ(out.exit_code, 0) << out.output;
   std::string text = ReadFile(dir.path() / "cadres.csv");
   EXPECT_NE(text.find("王建华"), std::string::npos);
   EXPECT_EQ(text.find("14990119750312001X"), std::string::npos);
-  EXPECT_EQ(Lianxin("export --db " + (dir / "missing.db") + " --kind cadres --out " + (dir / "m.csv")).exit_code, 1);
+  EXPECT_EQ(
+      Lianxin("export --db " + (dir / "missing.db") + " --kind cadres --out " + (dir / "m.csv")).exit_code,
+      1);
 }
 
 }  // namespace

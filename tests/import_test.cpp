@@ -126,8 +126,8 @@ TEST_F(ImportTest, DryRunValidatesAndWritesNothing) {
   ASSERT_NE(fresh, nullptr);
   ImportOptions options;
   options.dry_run = true;
-  Result<ImportReport> report =
-      ImportFile(*fresh, Config::Defaults(), RecordKind::kRegions, (kFixture / "regions.csv").string(), options);
+  Result<ImportReport> report = ImportFile(*fresh, Config::Defaults(), RecordKind::kRegions,
+                                           (kFixture / "regions.csv").string(), options);
   ASSERT_TRUE(report.ok());
   EXPECT_TRUE(report->problems.empty());
   EXPECT_EQ(report->inserted, 6);

@@ -80,9 +80,9 @@ TEST(StoreTest, NoPlaintextIdNumberOrPhoneInTheFile) {
   std::string members = ReadFile(DataDir() / "import" / "fixture" / "members.csv");
   std::string cadres = ReadFile(DataDir() / "import" / "fixture" / "cadres.csv");
   int checked = 0;
-  for (const std::string& secret :
-       {std::string("149901196007150012"), std::string("14990119750312001X"), std::string("149901201003050018"),
-        std::string("13803550001"), std::string("13903550001"), std::string("0355-1234567")}) {
+  for (const std::string& secret : {std::string("149901196007150012"), std::string("14990119750312001X"),
+                                    std::string("149901201003050018"), std::string("13803550001"),
+                                    std::string("13903550001"), std::string("0355-1234567")}) {
     ASSERT_TRUE(members.find(secret) != std::string::npos || cadres.find(secret) != std::string::npos ||
                 secret.size() < 18)
         << "the test's secrets must come from the fixture: " << secret;
@@ -168,7 +168,8 @@ TEST_F(TamperTest, DeletedRowIsNamed) {
 
 TEST_F(TamperTest, RewrittenJournalEntryIsNamed) {
   RawSql(path_,
-         "DROP TRIGGER journal_no_update; UPDATE journal SET after = replace(after, '赵大山', '赵小山') WHERE seq = 15");
+         "DROP TRIGGER journal_no_update; UPDATE journal SET after = replace(after, '赵大山', '赵小山') "
+         "WHERE seq = 15");
   Status status = Verify();
   ASSERT_FALSE(status.ok());
   EXPECT_NE(status.message().find("第 15 条"), std::string::npos) << status.message();

@@ -122,8 +122,8 @@ Result<std::string> FieldCipher::Decrypt(std::string_view sealed, std::string_vi
   const auto* bytes = reinterpret_cast<const unsigned char*>(sealed.data());
   std::string out(sealed.size() - kNonce - crypto_aead_xchacha20poly1305_ietf_ABYTES, '\0');
   unsigned long long written = 0;
-  if (crypto_aead_xchacha20poly1305_ietf_decrypt(reinterpret_cast<unsigned char*>(out.data()), &written, nullptr,
-                                                 bytes + kNonce, sealed.size() - kNonce,
+  if (crypto_aead_xchacha20poly1305_ietf_decrypt(reinterpret_cast<unsigned char*>(out.data()), &written,
+                                                 nullptr, bytes + kNonce, sealed.size() - kNonce,
                                                  reinterpret_cast<const unsigned char*>(column.data()),
                                                  column.size(), bytes, aead_key_.data()) != 0) {
     return Status::Internal("解密失败(密文被改动或密钥不符): " + std::string(column));
