@@ -72,3 +72,22 @@ TEST(ConfigTest, DifficultyTiersFollowTheThresholds) {
 
 }  // namespace
 }  // namespace lianxin::testing
+
+namespace lianxin::testing {
+namespace {
+
+TEST(DatesTest, DaysRoundTripAndChinaIsUtcPlusEight) {
+  for (std::int64_t days : {-719468LL, -1LL, 0LL, 59LL, 11016LL, 20418LL, 2932896LL}) {
+    EXPECT_EQ(DaysFromDate(DateFromDays(days)), days);
+  }
+  EXPECT_EQ(DateFromDays(0), (Date{1970, 1, 1}));
+  EXPECT_EQ(DateFromDays(DaysFromDate({2024, 2, 28}) + 1), (Date{2024, 2, 29}));
+  EXPECT_EQ(DateFromDays(DaysFromDate({2023, 2, 28}) + 1), (Date{2023, 3, 1}));
+  // 2026-11-26 16:30 UTC is already the 27th in Beijing.
+  const std::int64_t millis = (DaysFromDate({2026, 11, 26}) * 86400 + 16 * 3600 + 1800) * 1000;
+  EXPECT_EQ(ChinaDateOf(millis), (Date{2026, 11, 27}));
+  EXPECT_EQ(ChinaDateOf(millis - 1800 * 1000 - 1), (Date{2026, 11, 26}));
+}
+
+}  // namespace
+}  // namespace lianxin::testing

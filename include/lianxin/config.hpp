@@ -23,6 +23,11 @@ struct NeedRule {
   std::string task;                   // 增收: raise per-capita income to a target
   std::vector<std::string> skills;    // 农技, 养殖, 营销, 组织
   double difficulty_weight = 0;
+  // The task's target ("{income_line}" is replaced), whether it is a major
+  // (重点) task, and how many days an assistance pair has to finish it.
+  std::string target;
+  bool major = false;
+  int deadline_days = 365;
 };
 
 // The difficulty score (富裕难度) of a household and its tier. The score is
@@ -40,6 +45,73 @@ struct DifficultyRules {
   double harder_at = 30;
 };
 
+// Every rule and price of pairing, flat, so lianxin.toml can set each one.
+// Prices are in points; the engine works in hundredths of a point
+// (integers, each price rounded once to the nearest 0.01), so a price or a
+// difficulty score finer than 0.01 point is rounded away.
+struct PairingRules {
+  // --- hard rules ---
+  // 「副科级以上干部每人联2户,一般干部每人联1户」: assistance households per cadre
+  // by rank. Village party members do no assistance (「单位干部联户」), and a
+  // household has at most one assistance cadre.
+  int quota_county = 2;
+  int quota_section = 2;
+  int quota_deputy_section = 2;
+  int quota_ordinary = 1;
+  // 「让每一户群众都有党员干部联系」: contact households per cadre, at most.
+  int contact_load = 15;
+
+  // --- unit ↔ village ---
+  // 「单位联村」: every unit holds at least this many villages (a goal, like
+  // the proportional share rounded down), so no unit's cadres stand idle.
+  int min_villages_per_unit = 1;
+  // Contact capacity. A village needs from its unit the households its own
+  // party members cannot take (households − members × contact_load); a
+  // unit's capacity (its cadres × contact_load) is split into one slot per
+  // village it may hold, shaped like the county's spread of needs (big and
+  // small), and each household a village needs beyond its slot costs this.
+  // It steers big villages to units that can cover them; the contact stage
+  // then reports what still does not fit.
+  double village_shortfall_cost = 50;
+  // Points per (strength point × difficulty point): the pair (u, v) costs
+  // −village_difficulty_weight × strength(u) × mean difficulty of v's
+  // households, so harder villages go to stronger units.
+  double village_difficulty_weight = 10;
+  double strength_strong = 2;
+  double strength_medium = 1;
+  double strength_weak = 0;
+  // A village moved away from its previous unit (a whole team leaves).
+  double village_move_cost = 2000;
+
+  // --- assistance ---
+  // 「县级领导包联富裕难度最大的农户,乡科级领导包联富裕难度较大的农户,一般党员干部包联富裕难度较小的农户」:
+  // per tier step between the cadre's rank tier and the household's tier.
+  double tier_mismatch_cost = 1000;
+  // 「政策精通的去培训……从事法律工作的为群众普法」: per need of the household
+  // that one of the cadre's skills matches (NeedRule::skills).
+  double skill_match_reward = 40;
+  // Per difficulty point of the household: when needy households outnumber
+  // quotas, the harder ones are paired first.
+  double difficulty_priority = 1;
+  // An assistance or contact pair of the previous run not kept.
+  double move_cost = 500;
+
+  // --- contact ---
+  // The household's assistance cadre is also its contact: one person to find.
+  double contact_assistance_reward = 100;
+  // The k-th contact household of a cadre costs (k − 1) × this, so loads even out.
+  double contact_balance_cost = 2;
+
+  // --- contact points ---
+  // The leader's weak branch lies in a village the leader's unit holds.
+  double contact_point_own_unit_reward = 50;
+  // The k-th leader on the same weak branch, or the k-th county-level leader
+  // on the same non-public or social org, costs (k − 1) × this.
+  double contact_point_balance_cost = 20;
+  // A contact point of the previous run not kept.
+  double contact_point_move_cost = 500;
+};
+
 struct Config {
   std::string timezone = "Asia/Shanghai";
   // Where the key for ID numbers and phones lives; empty means "<db>.key".
@@ -52,6 +124,7 @@ struct Config {
   std::vector<NeedRule> needs;
   Dictionary skills;
   DifficultyRules difficulty;
+  PairingRules pairing;
 
   static Config Defaults();
   // Reads a TOML file over the defaults; a missing file at the default path

@@ -15,22 +15,29 @@
 //      non-public and one social organisation party org.
 //
 // What is hard and what is priced. Hard rules are never broken: quotas,
-// loads, "same unit or same village", one unit per village, one contact per
-// household, one contact point of each kind per leader, and pins that can be
-// kept. Coverage goals come next and are maximised before any price is
-// looked at (lexicographically): every village held, every unit given at
-// least its proportional share rounded down, every quota filled, every
-// household with a contact, every cadre with a contact household, every
-// weak branch with a leader. Then the soft rules are priced in points
-// (`PairingRules`): tier mismatch, skill match, difficulty, stability, load
-// balance. The result is optimal for those prices, stage by stage: the
-// unit ↔ village pairing first, then assistance given the villages, then
-// contact given villages and assistance (the contact stage rewards making
-// a household's assistance cadre its contact too), then contact points
-// given the villages. Each stage is solved exactly; within a stage the
-// problem splits exactly into independent parts (a county; a unit with its
-// villages; a village no unit holds), so a county of 90 k households takes
-// well under a second.
+// loads, "same unit or same village", one unit per village, a unit's share
+// of villages rounded up, one contact and one assistance cadre per
+// household, one contact point of each kind per leader, and pins that can
+// be kept. Coverage goals come next and are maximised before any price is
+// looked at (lexicographically): every village held; every unit given at
+// least its share rounded down and at least `min_villages_per_unit`; every
+// quota filled; every household with a contact; every cadre with a contact
+// household; every leader with a contact point; every weak branch with a
+// leader. Then the soft rules are priced in points (`PairingRules`): tier
+// mismatch, skill match, difficulty, stability, load balance.
+//
+// Optimal, stage by stage: the unit ↔ village pairing first, then
+// assistance given the villages, then contact given villages and
+// assistance (rewarding a household's assistance cadre as its contact too),
+// then contact points given the villages. Each stage is solved exactly by
+// NetworkSimplex; within a stage the problem splits exactly into
+// independent parts (a county; a unit with the villages it holds; a village
+// no unit holds), so a county of 90 k households takes a fraction of a
+// second. One thing is not a flow: whether a unit's cadres can contact all
+// households of the villages it takes (villages are indivisible: a
+// knapsack). Stage 1 prices it instead (`village_shortfall_cost`, a slot
+// model described there), and stage 3 then covers the most households the
+// chosen villages allow, reporting any it cannot.
 //
 // Stability: pass the last result as `previous`. A pair that still satisfies
 // every hard rule is kept unless a rule or a price outweighing its move cost
@@ -50,8 +57,8 @@
 // binding reason, Chinese first and English in parentheses, e.g.
 //   "村 140527104213 有 212 户,联系能力 180 户 (village 140527104213 has 212
 //    households and contact capacity 180)".
-// Only malformed input fails: a duplicate code, or a negative quota or load
-// (kInvalidInput naming it).
+// Only malformed input fails (kInvalidInput naming it): a duplicate code, a
+// negative quota or load, or needs naming more than 64 distinct skills.
 //
 //   PairingInput in;
 //   in.units = …; in.villages = …; in.cadres = …; in.households = …;
@@ -77,62 +84,8 @@
 
 namespace lianxin {
 
-// Every rule and price of pairing, flat, so lianxin.toml can set each one.
-// Prices are in points; the engine works in hundredths of a point
-// (integers, each price rounded once to the nearest 0.01), so a price or a
-// difficulty score finer than 0.01 point is rounded away.
-struct PairingRules {
-  // --- hard rules ---
-  // 「副科级以上干部每人联2户,一般干部每人联1户」: assistance households per cadre
-  // by rank. Village party members do no assistance (「单位干部联户」).
-  int quota_county = 2;
-  int quota_section = 2;
-  int quota_deputy_section = 2;
-  int quota_ordinary = 1;
-  // Assistance cadres per needy household.
-  int assistance_per_household = 1;
-  // 「让每一户群众都有党员干部联系」: contact households per cadre, at most.
-  int contact_load = 15;
-
-  // --- unit ↔ village ---
-  // Points per (strength point × difficulty point): the pair (u, v) costs
-  // −village_difficulty_weight × strength(u) × mean difficulty of v's
-  // households, so harder villages go to stronger units.
-  double village_difficulty_weight = 10;
-  double strength_strong = 2;
-  double strength_medium = 1;
-  double strength_weak = 0;
-  // A village moved away from its previous unit (a whole team leaves).
-  double village_move_cost = 2000;
-
-  // --- assistance ---
-  // 「县级领导包联富裕难度最大的农户,乡科级领导包联富裕难度较大的农户,一般党员干部包联富裕难度较小的农户」:
-  // per tier step between the cadre's rank tier and the household's tier.
-  double tier_mismatch_cost = 1000;
-  // 「政策精通的去培训……从事法律工作的为群众普法」: per need of the household
-  // that one of the cadre's skills matches (NeedRule::skills).
-  double skill_match_reward = 40;
-  // Per difficulty point of the household: when needy households outnumber
-  // quotas, the harder ones are paired first.
-  double difficulty_priority = 1;
-  // An assistance or contact pair of the previous run not kept.
-  double move_cost = 500;
-
-  // --- contact ---
-  // The household's assistance cadre is also its contact: one person to find.
-  double contact_assistance_reward = 100;
-  // The k-th contact household of a cadre costs (k − 1) × this, so loads even out.
-  double contact_balance_cost = 2;
-
-  // --- contact points ---
-  // The leader's weak branch lies in a village the leader's unit holds.
-  double contact_point_own_unit_reward = 50;
-  // The k-th leader on the same weak branch, or the k-th county-level leader
-  // on the same non-public or social org, costs (k − 1) × this.
-  double contact_point_balance_cost = 20;
-  // A contact point of the previous run not kept.
-  double contact_point_move_cost = 500;
-};
+// PairingRules, every rule and price of pairing, lives in config.hpp with the
+// rest of the configuration ([pairing] in lianxin.toml).
 
 // One pair of each kind, by natural keys.
 struct UnitVillage {
@@ -162,6 +115,7 @@ struct PairingState {
 };
 
 struct PairingInput {
+  // Units; a unit's size is its staff, or its cadre count when staff is 0.
   std::vector<Unit> units;
   // Villages (other levels are ignored). A village's county is the first 6
   // digits of its code (统计用区划代码 begins with the GB/T 2260 county code);
@@ -189,7 +143,9 @@ std::string_view Token(UncoveredKind v);  // village, household, cadre, weak_bra
 
 // Something a rule wanted covered and could not be, and why.
 //   kVillage      kUnitVillage   no unit can hold the village
-//   kHousehold    kContact       the household has no contact
+//   kVillage      kContact       some of its households have no contact (the
+//                                binding reason, once per village)
+//   kHousehold    kContact       the household has no contact (same reason)
 //   kCadre        kContact       the cadre has no contact household
 //   kCadre        kAssistance    the cadre's quota is not filled
 //   kCadre        kContactPoint  the leader lacks a weak branch, or (county
@@ -220,13 +176,17 @@ struct PairingResult {
   int county_leaders_total = 0, county_leaders_with_non_public = 0, county_leaders_with_social = 0;
   int weak_branches_total = 0, weak_branches_covered = 0;
   int pins_total = 0, pins_kept = 0;
-  // Checked after solving, not assumed: pairs over a quota or load, and
-  // pairs breaking a placement rule (wrong unit or village, second unit of
-  // a village, second contact). Always 0 unless the engine has a bug.
+  // Checked after solving against the records' own fields, not assumed:
+  // cadres over a quota or load, and pairs breaking a placement rule (a
+  // cadre outside the unit holding the village or outside its own village,
+  // a household without needs assisted, a wrong rank or org kind, another
+  // county). Always 0 unless the engine has a bug.
   int quota_violations = 0;
   int rule_violations = 0;
-  // Σ of the priced terms of the chosen pairs, in points, where a moved
-  // previous pair costs its move cost (coverage goals are not included).
+  // Σ of the priced terms of the result, in points: each pair's price, the
+  // load-balance prices, and the move cost of each previous pair not kept.
+  // Coverage goals are not in it, nor stage 1's capacity steering (which
+  // prices a slot, not a pair).
   double objective = 0;
   // Previous pairs (whose two ends still exist) that the result does not keep.
   int moved = 0;
@@ -236,8 +196,8 @@ struct PairingResult {
 // against the optimum (both ≥ 0 when the result is optimal).
 struct Alternative {
   PairingKind pairing = PairingKind::kContact;
-  std::string code;  // the unit (for kUnitVillage) or cadre; empty: none at all
-  double cost_delta = 0;  // points
+  std::string code;       // the unit (for kUnitVillage) or cadre
+  double cost_delta = 0;  // points (for a unit, stage 1's capacity steering included)
   // How many more coverage goals the forced choice would miss (e.g. 1: one
   // more household without a contact, or one quota not filled).
   int coverage_delta = 0;
@@ -247,9 +207,9 @@ struct Alternative {
 struct Explanation {
   std::string household_code;
   std::string village_code;
-  std::string unit_code;             // empty when no unit holds the village
-  std::string contact_cadre_code;    // empty when uncovered
-  std::string assistance_cadre_code; // empty when none
+  std::string unit_code;              // empty when no unit holds the village
+  std::string contact_cadre_code;     // empty when uncovered
+  std::string assistance_cadre_code;  // empty when none
   Tier tier = Tier::kEasier;
   bool tier_matches = false;                // the assistance cadre's rank fits the tier
   std::vector<std::string> matched_skills;  // "需求→技能", e.g. "低收入→农技"
@@ -260,8 +220,8 @@ struct Explanation {
   std::vector<Alternative> alternatives;
 };
 
-// Computes all four pairings. Fails only on malformed input (duplicate
-// codes, negative rules); infeasibility is reported in `uncovered`.
+// Computes all four pairings. Fails only on malformed input (see above);
+// infeasibility is reported in `uncovered`.
 Result<PairingResult> ComputePairing(const PairingInput& input, const PairingRules& rules);
 
 // Explains `household_code` in `result`, which must have come from

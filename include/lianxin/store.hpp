@@ -27,8 +27,10 @@
 #include <vector>
 
 #include "lianxin/clock.hpp"
+#include "lianxin/pairing.hpp"
 #include "lianxin/registry.hpp"
 #include "lianxin/status.hpp"
+#include "lianxin/tasks.hpp"
 
 namespace lianxin {
 
@@ -63,6 +65,19 @@ struct JournalEntry {
   std::string after;   // JSON
 };
 
+// What ApplyPairing did.
+struct PairChanges {
+  int made = 0, ended = 0, kept = 0;
+};
+
+// One change of one pair: `held` (a village, household or org) went from
+// `from_holder` to `to_holder` ("" for none) for `reason`.
+struct PairHistoryEntry {
+  PairingKind kind = PairingKind::kContact;
+  std::string held, from_holder, to_holder, reason;
+  std::int64_t at_millis = 0;
+};
+
 class WriteTxn {
  public:
   virtual ~WriteTxn() = default;
@@ -94,6 +109,18 @@ class WriteTxn {
   // Whether the table of `kind` holds no record (this transaction's included).
   virtual Result<bool> Empty(RecordKind kind) = 0;
 
+  // Makes `next` the current pairing: pairs it lacks end, new ones are
+  // made, each change with a history entry (from, to, why) and a journal
+  // entry. Pairs kept are not touched.
+  virtual Result<PairChanges> ApplyPairing(const PairingState& next, const std::string& reason) = 0;
+  // Pins a pair as a manual override with its reason (journaled), or
+  // removes a pin; kNotFound when there is no such pin to remove.
+  virtual Status SetPin(PairingKind kind, const std::string& holder, const std::string& held,
+                        const std::string& reason) = 0;
+  virtual Status RemovePin(PairingKind kind, const std::string& holder, const std::string& held) = 0;
+  // Inserts a task, or updates the one for the same household, cadre and need.
+  virtual Result<UpsertOutcome> Upsert(const Task& task) = 0;
+
   // Makes every change durable (synchronous=FULL) or none of them.
   virtual Status Commit() = 0;
 };
@@ -110,7 +137,17 @@ class Store {
   // Streams every record of one kind in export order (by natural key;
   // members by household, head first) with sensitive fields decrypted.
   virtual Status Scan(RecordKind kind, RegistrySink& sink) = 0;
+  // The same without decrypting: ID numbers and phones are left empty. For
+  // work that never needs them (pairing, reports), and faster.
+  virtual Status ScanWithoutSecrets(RecordKind kind, RegistrySink& sink) = 0;
   virtual Result<std::optional<Household>> GetHousehold(std::string_view code) = 0;
+
+  // The current pairs and pins, sorted as PairingState says.
+  virtual Result<PairingState> Pairs() = 0;
+  virtual Result<PairingState> Pins() = 0;
+  // A household's tasks, and the history of whatever `held` names, oldest first.
+  virtual Result<std::vector<Task>> TasksOf(std::string_view household_code) = 0;
+  virtual Result<std::vector<PairHistoryEntry>> PairHistory(std::string_view held) = 0;
 
   // The schema version: the highest migration applied.
   virtual Result<int> SchemaVersion() = 0;

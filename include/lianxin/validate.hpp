@@ -8,6 +8,7 @@
 // All functions are pure and thread-safe.
 #pragma once
 
+#include <cstdint>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -24,6 +25,13 @@ struct Date {
   bool operator==(const Date&) const = default;
   auto operator<=>(const Date&) const = default;
 };
+
+// Day arithmetic on the proleptic Gregorian calendar: days since 1970-01-01.
+std::int64_t DaysFromDate(const Date& date);
+Date DateFromDays(std::int64_t days);
+// The calendar date at `millis` (Unix epoch, UTC) in China (UTC+8, no
+// daylight saving since 1991), where months, days and deadlines are reckoned.
+Date ChinaDateOf(std::int64_t millis);
 
 // GB 11643-1999 citizen ID number: 18 characters, the last a digit or X
 // (a lower-case x is accepted and upper-cased); the first 6 digits a region
@@ -84,6 +92,9 @@ Result<OrgKind> ParseOrgKind(
     std::string_view text);  // 村党支部/村党组织/农村党支部, 非公经济组织党组织/非公, 社会组织党组织/社会组织
 Result<OrgRating> ParseOrgRating(std::string_view text);  // 好, 较好, 一般, 较差/软弱涣散/差
 Result<bool> ParseYesNo(std::string_view text);           // 是/否, Y/N, 1/0, true/false (empty → false)
+
+// Joins a list the way offices write it and exports show it: 低收入、危房.
+std::string JoinList(const std::vector<std::string>& items);
 
 // Splits a list cell on 、，,；; / and spaces, trims, and drops empties.
 std::vector<std::string> SplitList(std::string_view text);

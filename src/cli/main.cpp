@@ -10,6 +10,7 @@
 
 #include "lianxin/config.hpp"
 #include "lianxin/demo.hpp"
+#include "lianxin/pairing_service.hpp"
 #include "lianxin/registry_io.hpp"
 #include "lianxin/store.hpp"
 
@@ -123,6 +124,69 @@ Status RunExport(const Common& common, const std::string& kind_text, const std::
   return Status::Ok();
 }
 
+void PrintPairing(const PairRun& run) {
+  const PairingResult& r = run.result;
+  std::cout << (run.written ? "结对已更新 pairing written" : "试算(未写入) dry run, nothing written") << " ("
+            << run.seconds << " s)\n"
+            << "单位包村 villages paired      " << r.villages_paired << " / " << r.villages_total << "\n"
+            << "联系户 households covered     " << r.households_covered << " / " << r.households_total << "\n"
+            << "包扶 assistance pairs         " << r.assistance_pairs << " (名额 quota " << r.assistance_quota
+            << ", 难度不符 tier mismatches " << r.tier_mismatches << ", 超额 quota violations "
+            << r.quota_violations << ")\n"
+            << "干部有联系户 cadres w/ contact " << r.cadres_with_contact << " / " << r.cadres_total << "\n"
+            << "较差支部有领导 weak branches   " << r.weak_branches_covered << " / " << r.weak_branches_total
+            << "\n"
+            << "变动 changes                  新增 made " << run.changes.made << ", 结束 ended "
+            << run.changes.ended << ", 保持 kept " << run.changes.kept << ", 新任务 tasks "
+            << run.tasks_created << "\n";
+  if (!r.uncovered.empty()) {
+    std::cout << "未覆盖 uncovered (" << r.uncovered.size() << "):\n";
+    for (const Uncovered& u : r.uncovered)
+      std::cout << "  " << Token(u.kind) << " " << u.id << ": " << u.reason << "\n";
+  }
+}
+
+void PrintExplanation(const Explanation& e) {
+  std::cout << "户 household " << e.household_code << " (村 " << e.village_code << ", 难度 " << Label(e.tier)
+            << ")\n"
+            << "  包村单位 unit       " << (e.unit_code.empty() ? "-" : e.unit_code) << "\n"
+            << "  联系干部 contact    " << (e.contact_cadre_code.empty() ? "-" : e.contact_cadre_code) << "\n"
+            << "  包扶干部 assistance " << (e.assistance_cadre_code.empty() ? "-" : e.assistance_cadre_code)
+            << "\n";
+  for (const std::string& rule : e.rules) std::cout << "  · " << rule << "\n";
+  if (!e.alternatives.empty()) std::cout << "  次优选择 next-best choices:\n";
+  for (const Alternative& a : e.alternatives) {
+    std::cout << "    " << Token(a.pairing) << " " << (a.code.empty() ? "(none)" : a.code) << ": +"
+              << a.cost_delta << " 分"
+              << (a.coverage_delta ? ", 覆盖 −" + std::to_string(a.coverage_delta) : "") << "  " << a.note
+              << "\n";
+  }
+}
+
+Status RunPair(const Common& common, bool dry_run, bool json, const std::string& explain) {
+  LX_ASSIGN_OR_RETURN(Config config, LoadConfig(common));
+  LX_ASSIGN_OR_RETURN(std::unique_ptr<Store> store, OpenStore(config, common.db, false));
+  PairRunOptions options;
+  // Explaining computes but never writes.
+  options.dry_run = dry_run || !explain.empty();
+  LX_ASSIGN_OR_RETURN(PairRun run, RunPairing(*store, config, options));
+  if (!explain.empty()) {
+    LX_ASSIGN_OR_RETURN(Explanation why, ExplainHousehold(run.input, config.pairing, run.result, explain));
+    if (json) {
+      std::cout << ExplanationJson(why).dump(2) << "\n";
+    } else {
+      PrintExplanation(why);
+    }
+    return Status::Ok();
+  }
+  if (json) {
+    std::cout << PairingSummaryJson(run).dump(2) << "\n";
+  } else {
+    PrintPairing(run);
+  }
+  return Status::Ok();
+}
+
 Status RunSummary(const Common& common) {
   LX_ASSIGN_OR_RETURN(Config config, LoadConfig(common));
   LX_ASSIGN_OR_RETURN(std::unique_ptr<Store> store, OpenStore(config, common.db, false));
@@ -201,6 +265,15 @@ export_cmd->add_option("--out", out, "输出文件 .xlsx|.csv")->required();
 export_cmd->add_flag("--template", template_only, "只写表头和示例行 header and an example row");
 export_cmd->add_flag("--reveal", reveal, "不脱敏 write ID numbers and phones in full");
 export_cmd->callback([&] { status = RunExport(common, kind, out, template_only, reveal); });
+
+bool json = false;
+std::string explain;
+CLI::App* pair = app.add_subcommand("pair", "结对:单位包村、包扶、联系户、联系点 compute the pairings");
+db_option(pair, true);
+pair->add_flag("--dry-run", dry_run, "只计算不写入 compute without writing");
+pair->add_flag("--json", json, "输出 JSON");
+pair->add_option("--explain", explain, "说明某户的结对理由 explain one household");
+pair->callback([&] { status = RunPair(common, dry_run, json, explain); });
 
 CLI::App* summary = app.add_subcommand("summary", "数据库概况 what the database holds");
 db_option(summary, true);

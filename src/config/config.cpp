@@ -23,18 +23,70 @@ std::vector<NeedRule> DefaultNeeds() {
        {"低收入户", "收入低", "贫困户"},
        "增收:人均纯收入达到目标",
        {"农技", "养殖", "营销", "组织"},
-       15},
-      {"失学", {"辍学", "失学儿童"}, "筹集学费,完成义务教育", {"教育"}, 12},
-      {"无业劳动力", {"无业", "失业", "待业"}, "就业:安置劳动力", {"组织", "技能"}, 10},
-      {"创业意愿", {"创业"}, "启动资金和销售市场", {"营销", "组织"}, 4},
-      {"技能培训意愿", {"技能培训", "培训意愿"}, "联系部门培训", {"政策", "技能", "教育"}, 4},
-      {"种养大户", {"种植大户", "养殖大户"}, "技术支持", {"农技", "养殖"}, 2},
-      {"五保户", {"五保", "特困供养"}, "落实供养政策,定期探视", {"政策", "医疗"}, 20},
-      {"留守儿童", {"留守"}, "结对关爱,联系学校", {"教育"}, 8},
-      {"欠薪", {"拖欠工资", "法律纠纷", "纠纷"}, "法律援助,普法", {"法律"}, 8},
-      {"危房", {"危房改造"}, "危房改造", {"政策", "组织"}, 10},
-      {"大病", {"重病", "因病致贫"}, "医疗救助和报销", {"医疗", "政策"}, 18},
-      {"大学生村官", {"村官"}, "信息和创业园区", {"政策", "营销"}, 0},
+       15,
+       "人均纯收入达到 {income_line} 元以上",
+       true,
+       365},
+      {"失学",
+       {"辍学", "失学儿童"},
+       "筹集学费,完成义务教育",
+       {"教育"},
+       12,
+       "适龄子女返校并完成义务教育",
+       true,
+       90},
+      {"无业劳动力",
+       {"无业", "失业", "待业"},
+       "就业:安置劳动力",
+       {"组织", "技能"},
+       10,
+       "至少一名劳动力稳定就业",
+       false,
+       180},
+      {"创业意愿", {"创业"}, "启动资金和销售市场", {"营销", "组织"}, 4, "落实启动资金和销售渠道", false, 365},
+      {"技能培训意愿",
+       {"技能培训", "培训意愿"},
+       "联系部门培训",
+       {"政策", "技能", "教育"},
+       4,
+       "参加一次职业技能培训",
+       false,
+       180},
+      {"种养大户",
+       {"种植大户", "养殖大户"},
+       "技术支持",
+       {"农技", "养殖"},
+       2,
+       "每季度上门技术指导一次",
+       false,
+       365},
+      {"五保户",
+       {"五保", "特困供养"},
+       "落实供养政策,定期探视",
+       {"政策", "医疗"},
+       20,
+       "五保供养落实到位,每月探视",
+       true,
+       30},
+      {"留守儿童", {"留守"}, "结对关爱,联系学校", {"教育"}, 8, "每月与学校和监护人联系一次", false, 90},
+      {"欠薪",
+       {"拖欠工资", "法律纠纷", "纠纷"},
+       "法律援助,普法",
+       {"法律"},
+       8,
+       "追回欠薪或进入法律程序",
+       true,
+       60},
+      {"危房", {"危房改造"}, "危房改造", {"政策", "组织"}, 10, "完成危房改造或安全住房安置", true, 365},
+      {"大病",
+       {"重病", "因病致贫"},
+       "医疗救助和报销",
+       {"医疗", "政策"},
+       18,
+       "医疗救助和报销落实到位",
+       true,
+       60},
+      {"大学生村官", {"村官"}, "信息和创业园区", {"政策", "营销"}, 0, "提供信息,对接创业园区", false, 180},
   };
 }
 
@@ -112,14 +164,64 @@ Status ReadDifficulty(const toml::table& table, DifficultyRules& rules) {
   return Status::Ok();
 }
 
+// The [pairing] table, one row per rule, so reading and writing stay in step.
+struct PairingField {
+  const char* name;
+  int PairingRules::*integer;
+  double PairingRules::*real;
+};
+constexpr PairingField kPairingFields[] = {
+    {"quota_county", &PairingRules::quota_county, nullptr},
+    {"quota_section", &PairingRules::quota_section, nullptr},
+    {"quota_deputy_section", &PairingRules::quota_deputy_section, nullptr},
+    {"quota_ordinary", &PairingRules::quota_ordinary, nullptr},
+    {"contact_load", &PairingRules::contact_load, nullptr},
+    {"min_villages_per_unit", &PairingRules::min_villages_per_unit, nullptr},
+    {"village_shortfall_cost", nullptr, &PairingRules::village_shortfall_cost},
+    {"village_difficulty_weight", nullptr, &PairingRules::village_difficulty_weight},
+    {"strength_strong", nullptr, &PairingRules::strength_strong},
+    {"strength_medium", nullptr, &PairingRules::strength_medium},
+    {"strength_weak", nullptr, &PairingRules::strength_weak},
+    {"village_move_cost", nullptr, &PairingRules::village_move_cost},
+    {"tier_mismatch_cost", nullptr, &PairingRules::tier_mismatch_cost},
+    {"skill_match_reward", nullptr, &PairingRules::skill_match_reward},
+    {"difficulty_priority", nullptr, &PairingRules::difficulty_priority},
+    {"move_cost", nullptr, &PairingRules::move_cost},
+    {"contact_assistance_reward", nullptr, &PairingRules::contact_assistance_reward},
+    {"contact_balance_cost", nullptr, &PairingRules::contact_balance_cost},
+    {"contact_point_own_unit_reward", nullptr, &PairingRules::contact_point_own_unit_reward},
+    {"contact_point_balance_cost", nullptr, &PairingRules::contact_point_balance_cost},
+    {"contact_point_move_cost", nullptr, &PairingRules::contact_point_move_cost},
+};
+
+Status ReadPairing(const toml::table& table, PairingRules& rules) {
+  const std::string where = "pairing.";
+  std::set<std::string_view> known;
+  for (const PairingField& field : kPairingFields) known.insert(field.name);
+  LX_RETURN_IF_ERROR(CheckKeys(table, known, where));
+  for (const PairingField& field : kPairingFields) {
+    if (field.integer) {
+      LX_RETURN_IF_ERROR(Get(table, field.name, where, rules.*field.integer));
+      if (rules.*field.integer < 0) {
+        return Status::Invalid(where + field.name + " 不能为负数 (config_range)", where + field.name);
+      }
+    } else {
+      LX_RETURN_IF_ERROR(Get(table, field.name, where, rules.*field.real));
+    }
+  }
+  return Status::Ok();
+}
+
 Status ReadNeeds(const toml::array& array, std::vector<NeedRule>& needs) {
   needs.clear();
   for (size_t i = 0; i < array.size(); ++i) {
     const std::string where = "needs[" + std::to_string(i) + "].";
     const toml::table* table = array[i].as_table();
     if (table == nullptr) return Status::Invalid("needs 的每一项应为表 (config_type)", "needs");
-    LX_RETURN_IF_ERROR(
-        CheckKeys(*table, {"label", "synonyms", "task", "skills", "difficulty_weight"}, where));
+    LX_RETURN_IF_ERROR(CheckKeys(
+        *table,
+        {"label", "synonyms", "task", "skills", "difficulty_weight", "target", "major", "deadline_days"},
+        where));
     NeedRule rule;
     LX_RETURN_IF_ERROR(Get(*table, "label", where, rule.label));
     if (rule.label.empty())
@@ -128,6 +230,12 @@ Status ReadNeeds(const toml::array& array, std::vector<NeedRule>& needs) {
     LX_RETURN_IF_ERROR(Get(*table, "task", where, rule.task));
     LX_RETURN_IF_ERROR(GetStrings(*table, "skills", where, rule.skills));
     LX_RETURN_IF_ERROR(Get(*table, "difficulty_weight", where, rule.difficulty_weight));
+    LX_RETURN_IF_ERROR(Get(*table, "target", where, rule.target));
+    LX_RETURN_IF_ERROR(Get(*table, "major", where, rule.major));
+    LX_RETURN_IF_ERROR(Get(*table, "deadline_days", where, rule.deadline_days));
+    if (rule.deadline_days <= 0) {
+      return Status::Invalid(where + "deadline_days 必须大于 0 (config_range)", where + "deadline_days");
+    }
     needs.push_back(std::move(rule));
   }
   return Status::Ok();
@@ -202,7 +310,9 @@ Result<Config> Config::Load(const std::string& path, bool required) {
     return Status(status.code(), path + ": " + status.message(), status.field());
   };
   Status status = CheckKeys(
-      root, {"timezone", "key_file", "busy_timeout_ms", "log_level", "difficulty", "needs", "skills"}, "");
+      root,
+      {"timezone", "key_file", "busy_timeout_ms", "log_level", "difficulty", "pairing", "needs", "skills"},
+      "");
   if (status.ok()) status = Get(root, "timezone", "", config.timezone);
   if (status.ok()) status = Get(root, "key_file", "", config.key_file);
   if (status.ok()) status = Get(root, "busy_timeout_ms", "", config.busy_timeout_ms);
@@ -215,6 +325,11 @@ Result<Config> Config::Load(const std::string& path, bool required) {
     const toml::table* table = root["difficulty"].as_table();
     status = table ? ReadDifficulty(*table, config.difficulty)
                    : Status::Invalid("difficulty 应为表 (config_type)", "difficulty");
+  }
+  if (status.ok() && root.contains("pairing")) {
+    const toml::table* table = root["pairing"].as_table();
+    status = table ? ReadPairing(*table, config.pairing)
+                   : Status::Invalid("pairing 应为表 (config_type)", "pairing");
   }
   if (status.ok() && root.contains("needs")) {
     const toml::array* array = root["needs"].as_array();
@@ -245,6 +360,15 @@ std::string Config::ToToml() const {
   diff.insert("hardest_at", difficulty.hardest_at);
   diff.insert("harder_at", difficulty.harder_at);
   root.insert("difficulty", std::move(diff));
+  toml::table pairing_table;
+  for (const PairingField& field : kPairingFields) {
+    if (field.integer) {
+      pairing_table.insert(field.name, pairing.*field.integer);
+    } else {
+      pairing_table.insert(field.name, pairing.*field.real);
+    }
+  }
+  root.insert("pairing", std::move(pairing_table));
   toml::array need_array;
   for (const NeedRule& rule : needs) {
     toml::table t;
@@ -253,6 +377,9 @@ std::string Config::ToToml() const {
     t.insert("task", rule.task);
     t.insert("skills", ToArray(rule.skills));
     t.insert("difficulty_weight", rule.difficulty_weight);
+    t.insert("target", rule.target);
+    t.insert("major", rule.major);
+    t.insert("deadline_days", rule.deadline_days);
     need_array.push_back(std::move(t));
   }
   root.insert("needs", std::move(need_array));

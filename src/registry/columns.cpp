@@ -2,6 +2,8 @@
 
 #include <charconv>
 
+#include "lianxin/validate.hpp"
+
 namespace lianxin {
 
 namespace {
@@ -68,15 +70,6 @@ const std::vector<ColumnSpec> kMemberColumns = {
     {"disability", "残疾情况", {"残疾类别"}, false, false, ""},
 };
 
-std::string Joined(const std::vector<std::string>& items) {
-  std::string out;
-  for (const std::string& item : items) {
-    if (!out.empty()) out += "、";
-    out += item;
-  }
-  return out;
-}
-
 template <typename T>
 std::string Shown(const T& value, bool reveal) {
   return reveal ? value.Reveal() : value.Masked();
@@ -84,21 +77,10 @@ std::string Shown(const T& value, bool reveal) {
 }  // namespace
 
 const std::vector<ColumnSpec>& Columns(RecordKind kind) {
-  switch (kind) {
-    case RecordKind::kRegions:
-      return kRegionColumns;
-    case RecordKind::kUnits:
-      return kUnitColumns;
-    case RecordKind::kOrgs:
-      return kOrgColumns;
-    case RecordKind::kCadres:
-      return kCadreColumns;
-    case RecordKind::kHouseholds:
-      return kHouseholdColumns;
-    case RecordKind::kMembers:
-      return kMemberColumns;
-  }
-  return kRegionColumns;
+  // In RecordKind order.
+  static const std::vector<ColumnSpec>* const kByKind[] = {
+      &kRegionColumns, &kUnitColumns, &kOrgColumns, &kCadreColumns, &kHouseholdColumns, &kMemberColumns};
+  return *kByKind[static_cast<size_t>(kind)];
 }
 
 std::string HeaderKey(std::string_view header) {
@@ -145,7 +127,7 @@ std::vector<std::string> Cells(const Cadre& c, bool reveal) {
           c.village_code,
           std::string(Label(c.rank)),
           std::string(Label(c.education)),
-          Joined(c.skills),
+          JoinList(c.skills),
           c.title,
           c.unit_head ? "是" : "否"};
 }
@@ -159,7 +141,7 @@ std::vector<std::string> Cells(const Household& h, bool reveal) {
           std::to_string(h.income_per_capita),
           std::string(Label(h.housing)),
           DecimalText(h.land_mu),
-          Joined(h.needs),
+          JoinList(h.needs),
           h.address,
           DecimalText(h.difficulty),
           std::string(Label(h.tier))};

@@ -12,29 +12,6 @@ namespace lianxin {
 
 namespace {
 
-// Howard Hinnant's days-to-civil algorithm: the proleptic Gregorian date of a
-// day count since 1970-01-01.
-Date DateOfDays(std::int64_t days) {
-  days += 719468;
-  std::int64_t era = (days >= 0 ? days : days - 146096) / 146097;
-  std::int64_t doe = days - era * 146097;
-  std::int64_t yoe = (doe - doe / 1460 + doe / 36524 - doe / 146096) / 365;
-  std::int64_t doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
-  std::int64_t mp = (5 * doy + 2) / 153;
-  int day = static_cast<int>(doy - (153 * mp + 2) / 5 + 1);
-  int month = static_cast<int>(mp < 10 ? mp + 3 : mp - 9);
-  int year = static_cast<int>(yoe + era * 400 + (month <= 2));
-  return {year, month, day};
-}
-
-// China has kept one UTC+8 offset with no daylight saving since 1991.
-constexpr std::int64_t kChinaOffsetMillis = 8 * 3600 * 1000;
-
-Date TodayInChina() {
-  std::int64_t ms = SystemClock().NowMillis() + kChinaOffsetMillis;
-  return DateOfDays(ms / 86400000);
-}
-
 // One file's import: the header map, the problems so far, and the state that
 // spans rows (codes and ID numbers seen in this file).
 class Import {
@@ -47,7 +24,7 @@ class Import {
         options_(options),
         columns_(Columns(kind)),
         need_dictionary_(config.NeedDictionary()) {
-    if (options_.today.year == 0) options_.today = TodayInChina();
+    if (options_.today.year == 0) options_.today = ChinaDateOf(SystemClock().NowMillis());
   }
 
   Result<ImportReport> Run(TableReader& reader) {

@@ -10,11 +10,14 @@
 #include <algorithm>
 #include <filesystem>
 #include <map>
+#include <set>
+#include <tuple>
 #include <unordered_map>
 
 #include "crypto/field_cipher.hpp"
 #include "journal/chain.hpp"
 #include "lianxin/store.hpp"
+#include "lianxin/validate.hpp"
 #include "store/migrations.hpp"
 #include "store/sqlite/db.hpp"
 
@@ -118,21 +121,133 @@ const TableDef& Def(RecordKind kind) {
                                   {"county_code"}},
                                  // The head first, then the order members were added.
                                  "household_code, relation <> '户主', seq"};
-  switch (kind) {
-    case RecordKind::kRegions:
-      return kRegions;
-    case RecordKind::kUnits:
-      return kUnits;
-    case RecordKind::kOrgs:
-      return kOrgs;
-    case RecordKind::kCadres:
-      return kCadres;
-    case RecordKind::kHouseholds:
-      return kHouseholds;
-    case RecordKind::kMembers:
-      return kMembers;
+  // In RecordKind order.
+  static const TableDef* const kByKind[] = {&kRegions, &kUnits, &kOrgs, &kCadres, &kHouseholds, &kMembers};
+  return *kByKind[static_cast<size_t>(kind)];
+}
+
+// Tables that are not registry kinds: pairing and tasks (migration 002).
+const TableDef& PairsDef() {
+  static const TableDef kDef{RecordKind::kRegions,
+                             "pairs",
+                             {{"key"}, {"kind"}, {"holder"}, {"held"}, {"county_code"}},
+                             "kind, held, holder"};
+  return kDef;
+}
+const TableDef& PinsDef() {
+  static const TableDef kDef{RecordKind::kRegions,
+                             "pins",
+                             {{"key"}, {"kind"}, {"holder"}, {"held"}, {"reason"}, {"county_code"}},
+                             "kind, held, holder"};
+  return kDef;
+}
+const TableDef& HistoryDef() {
+  static const TableDef kDef{RecordKind::kRegions,
+                             "pair_history",
+                             {{"seq"},
+                              {"kind"},
+                              {"held"},
+                              {"from_holder"},
+                              {"to_holder"},
+                              {"reason"},
+                              {"at_millis"},
+                              {"county_code"}},
+                             "seq"};
+  return kDef;
+}
+const TableDef& TasksDef() {
+  static const TableDef kDef{RecordKind::kRegions,
+                             "tasks",
+                             {{"key"},
+                              {"household_code"},
+                              {"cadre_code"},
+                              {"need"},
+                              {"task"},
+                              {"target"},
+                              {"deadline"},
+                              {"level"},
+                              {"status"},
+                              {"progress"},
+                              {"notes"},
+                              {"county_code"}},
+                             "household_code, cadre_code, need"};
+  return kDef;
+}
+
+// Every journaled table, for verification.
+std::vector<const TableDef*> AllTableDefs() {
+  std::vector<const TableDef*> defs;
+  for (RecordKind kind : kAllRecordKinds) defs.push_back(&Def(kind));
+  for (const TableDef* def : {&PairsDef(), &PinsDef(), &HistoryDef(), &TasksDef()}) defs.push_back(def);
+  return defs;
+}
+
+constexpr PairingKind kPairingKinds[] = {PairingKind::kUnitVillage, PairingKind::kAssistance,
+                                         PairingKind::kContact, PairingKind::kContactPoint};
+
+std::string PairKey(PairingKind kind, std::string_view held, std::string_view holder) {
+  return std::string(Token(kind)) + "|" + std::string(held) + "|" + std::string(holder);
+}
+
+Result<PairingKind> PairingKindOf(std::string_view token) {
+  for (PairingKind kind : kPairingKinds) {
+    if (Token(kind) == token) return kind;
   }
-  return kRegions;
+  return Status::Internal("数据库中的结对类型无效: " + std::string(token));
+}
+
+// (holder, held) of each pair of one kind in a state.
+std::vector<std::pair<std::string, std::string>> PairsOf(const PairingState& state, PairingKind kind) {
+  std::vector<std::pair<std::string, std::string>> out;
+  switch (kind) {
+    case PairingKind::kUnitVillage:
+      for (const UnitVillage& p : state.unit_villages) out.emplace_back(p.unit_code, p.village_code);
+      break;
+    case PairingKind::kAssistance:
+      for (const CadreHousehold& p : state.assistance) out.emplace_back(p.cadre_code, p.household_code);
+      break;
+    case PairingKind::kContact:
+      for (const CadreHousehold& p : state.contacts) out.emplace_back(p.cadre_code, p.household_code);
+      break;
+    case PairingKind::kContactPoint:
+      for (const CadreOrg& p : state.contact_points) out.emplace_back(p.cadre_code, p.org_code);
+      break;
+  }
+  return out;
+}
+
+void AddPair(PairingState& state, PairingKind kind, std::string holder, std::string held) {
+  switch (kind) {
+    case PairingKind::kUnitVillage:
+      state.unit_villages.push_back({std::move(holder), std::move(held)});
+      break;
+    case PairingKind::kAssistance:
+      state.assistance.push_back({std::move(holder), std::move(held)});
+      break;
+    case PairingKind::kContact:
+      state.contacts.push_back({std::move(holder), std::move(held)});
+      break;
+    case PairingKind::kContactPoint:
+      state.contact_points.push_back({std::move(holder), std::move(held)});
+      break;
+  }
+}
+
+// The order PairingState promises.
+void SortState(PairingState& state) {
+  std::sort(state.unit_villages.begin(), state.unit_villages.end(),
+            [](const UnitVillage& a, const UnitVillage& b) {
+              return std::tie(a.village_code, a.unit_code) < std::tie(b.village_code, b.unit_code);
+            });
+  auto by_household = [](const CadreHousehold& a, const CadreHousehold& b) {
+    return std::tie(a.household_code, a.cadre_code) < std::tie(b.household_code, b.cadre_code);
+  };
+  std::sort(state.assistance.begin(), state.assistance.end(), by_household);
+  std::sort(state.contacts.begin(), state.contacts.end(), by_household);
+  std::sort(state.contact_points.begin(), state.contact_points.end(),
+            [](const CadreOrg& a, const CadreOrg& b) {
+              return std::tie(a.cadre_code, a.org_code) < std::tie(b.cadre_code, b.org_code);
+            });
 }
 
 std::string SelectSql(const TableDef& def) {
@@ -142,15 +257,6 @@ std::string SelectSql(const TableDef& def) {
     sql += def.columns[i].name;
   }
   return sql + " FROM " + std::string(def.table);
-}
-
-std::string Joined(const std::vector<std::string>& items) {
-  std::string out;
-  for (const std::string& item : items) {
-    if (!out.empty()) out += "、";
-    out += item;
-  }
-  return out;
 }
 
 std::vector<std::string> Split(std::string_view text) {
@@ -235,7 +341,10 @@ std::string ImageJson(const TableDef& def, const Image& image) {
   return out;
 }
 
-std::string KeyText(const Cell& key) { return key.type == Cell::kBlob ? ToHex(key.bytes) : key.bytes; }
+std::string KeyText(const Cell& key) {
+  if (key.type == Cell::kInt) return std::to_string(key.integer);
+  return key.type == Cell::kBlob ? ToHex(key.bytes) : key.bytes;
+}
 
 void Bind(Statement& stmt, int index, const Cell& cell) {
   switch (cell.type) {
@@ -319,7 +428,7 @@ class Codec {
             Cell::TextOrNull(c.village_code),
             Cell::Text(Token(c.rank)),
             Cell::Text(Token(c.education)),
-            Cell::Text(Joined(c.skills)),
+            Cell::Text(JoinList(c.skills)),
             Cell::Text(c.title),
             Cell::Int(c.unit_head ? 1 : 0),
             Cell::Text(county_code)};
@@ -336,7 +445,7 @@ class Codec {
             Cell::Int(h.income_per_capita),
             Cell::Text(Token(h.housing)),
             Cell::Real(h.land_mu),
-            Cell::Text(Joined(h.needs)),
+            Cell::Text(JoinList(h.needs)),
             Cell::Text(h.address),
             Cell::Real(h.difficulty),
             Cell::Text(Token(h.tier)),
@@ -360,7 +469,7 @@ class Codec {
   std::string IdIndex(const IdNumber& id) const { return cipher_.BlindIndex(kIdDomain, id.Reveal()); }
 
   Result<std::string> Open(const Statement& stmt, int index, std::string_view column) const {
-    if (stmt.ColumnIsNull(index)) return std::string();
+    if (stmt.ColumnIsNull(index) || !decrypt_) return std::string();
     return cipher_.Decrypt(stmt.ColumnBlob(index), column);
   }
 
@@ -372,6 +481,10 @@ class Codec {
     return plain.empty() ? Cell{} : Cell::Blob(cipher_.BlindIndex(domain, plain));
   }
   const FieldCipher& cipher_;
+
+ public:
+  // Off while ScanWithoutSecrets runs: sensitive fields decode as empty.
+  mutable bool decrypt_ = true;
 };
 
 Result<Region> DecodeRegion(const Statement& s) {
@@ -518,9 +631,22 @@ class SqliteTxn final : public WriteTxn {
   Result<std::optional<std::string>> OwnerOfIdNumber(RecordKind kind, const IdNumber& id) override;
   Result<std::optional<std::string>> HeadOfUnit(std::string_view unit_code) override;
   Result<bool> Empty(RecordKind kind) override;
+  Result<PairChanges> ApplyPairing(const PairingState& next, const std::string& reason) override;
+  Status SetPin(PairingKind kind, const std::string& holder, const std::string& held,
+                const std::string& reason) override;
+  Status RemovePin(PairingKind kind, const std::string& holder, const std::string& held) override;
+  Result<UpsertOutcome> Upsert(const Task& task) override;
   Status Commit() override;
 
  private:
+  Status DeleteImage(const TableDef& def, const std::string& key);
+  Status AddHistory(PairingKind kind, const std::string& held, const std::string& from, const std::string& to,
+                    const std::string& reason);
+  // The county of the record `held` names for a pairing kind.
+  Result<std::string> CountyOfHeld(PairingKind kind, const std::string& held);
+  Result<std::string> CountyFrom(const std::string& sql, const std::string& code);
+  std::unordered_map<std::string, std::string> county_cache_;
+  std::int64_t next_history_seq_ = 0;
   Result<UpsertOutcome> UpsertImage(const TableDef& def, Image image);
   Status AppendJournal(std::string_view action, const TableDef& def, const std::string& key,
                        std::string before, std::string after);
@@ -553,7 +679,17 @@ class SqliteStore final : public Store {
 
   Result<RegistryCounts> Counts() override;
   Status Scan(RecordKind kind, RegistrySink& sink) override;
+  Status ScanWithoutSecrets(RecordKind kind, RegistrySink& sink) override {
+    codec_.decrypt_ = false;
+    Status status = Scan(kind, sink);
+    codec_.decrypt_ = true;
+    return status;
+  }
   Result<std::optional<Household>> GetHousehold(std::string_view code) override;
+  Result<PairingState> Pairs() override { return ReadPairs("pairs"); }
+  Result<PairingState> Pins() override { return ReadPairs("pins"); }
+  Result<std::vector<Task>> TasksOf(std::string_view household_code) override;
+  Result<std::vector<PairHistoryEntry>> PairHistory(std::string_view held) override;
   Result<int> SchemaVersion() override;
   Status VerifyJournal(std::int64_t* entries_checked) override;
   Result<std::string> JournalHead() override;
@@ -579,6 +715,7 @@ class SqliteStore final : public Store {
 
  private:
   Result<std::int64_t> CountOf(const std::string& sql);
+  Result<PairingState> ReadPairs(const std::string& table);
 
   DbHandle db_;
   FieldCipher cipher_;
@@ -811,6 +948,138 @@ Result<bool> SqliteTxn::Empty(RecordKind kind) {
   return !any;
 }
 
+Status SqliteTxn::DeleteImage(const TableDef& def, const std::string& key) {
+  LX_ASSIGN_OR_RETURN(Statement * select, store_.Prepare(SelectSql(def) + " WHERE " +
+                                                         std::string(def.columns[0].name) + " = ?1"));
+  select->BindText(1, key);
+  LX_ASSIGN_OR_RETURN(bool found, select->Step());
+  if (!found) return Status::NotFound(std::string(def.table) + " " + key + " 不存在");
+  Image old = ReadImage(*select, def.columns.size());
+  LX_ASSIGN_OR_RETURN(Statement * remove, store_.Prepare("DELETE FROM " + std::string(def.table) + " WHERE " +
+                                                         std::string(def.columns[0].name) + " = ?1"));
+  remove->BindText(1, key);
+  LX_RETURN_IF_ERROR(remove->Run());
+  return AppendJournal("delete", def, key, ImageJson(def, old), "");
+}
+
+Result<std::string> SqliteTxn::CountyFrom(const std::string& sql, const std::string& code) {
+  std::string cache_key = sql + '\0' + code;
+  if (auto it = county_cache_.find(cache_key); it != county_cache_.end()) return it->second;
+  LX_ASSIGN_OR_RETURN(Statement * select, store_.Prepare(sql));
+  select->BindText(1, code);
+  LX_ASSIGN_OR_RETURN(bool found, select->Step());
+  if (!found) return Status::Conflict(code + " 不存在");
+  std::string county(select->ColumnText(0));
+  county_cache_.emplace(std::move(cache_key), county);
+  return county;
+}
+
+Result<std::string> SqliteTxn::CountyOfHeld(PairingKind kind, const std::string& held) {
+  switch (kind) {
+    case PairingKind::kUnitVillage:
+      return CountyFrom("SELECT county_code FROM regions WHERE code = ?1", held);
+    case PairingKind::kAssistance:
+    case PairingKind::kContact:
+      return CountyFrom("SELECT county_code FROM households WHERE code = ?1", held);
+    case PairingKind::kContactPoint:
+      return CountyFrom("SELECT county_code FROM orgs WHERE code = ?1", held);
+  }
+  return Status::Internal("unknown pairing kind");
+}
+
+Status SqliteTxn::AddHistory(PairingKind kind, const std::string& held, const std::string& from,
+                             const std::string& to, const std::string& reason) {
+  if (next_history_seq_ == 0) {
+    LX_ASSIGN_OR_RETURN(Statement * max, store_.Prepare("SELECT COALESCE(MAX(seq), 0) FROM pair_history"));
+    LX_ASSIGN_OR_RETURN(bool found, max->Step());
+    next_history_seq_ = (found ? max->ColumnInt(0) : 0) + 1;
+  }
+  LX_ASSIGN_OR_RETURN(std::string county, CountyOfHeld(kind, held));
+  Image image{Cell::Int(next_history_seq_++),
+              Cell::Text(Token(kind)),
+              Cell::Text(held),
+              Cell::Text(from),
+              Cell::Text(to),
+              Cell::Text(reason),
+              Cell::Int(at_millis_),
+              Cell::Text(county)};
+  return UpsertImage(HistoryDef(), std::move(image)).status();
+}
+
+Result<PairChanges> SqliteTxn::ApplyPairing(const PairingState& next, const std::string& reason) {
+  LX_ASSIGN_OR_RETURN(PairingState current, store_.Pairs());
+  PairChanges changes;
+  for (PairingKind kind : kPairingKinds) {
+    // held → holders, before and after.
+    std::map<std::string, std::set<std::string>> before, after;
+    for (auto& [holder, held] : PairsOf(current, kind)) before[held].insert(holder);
+    for (auto& [holder, held] : PairsOf(next, kind)) after[held].insert(holder);
+    std::set<std::string> helds;
+    for (const auto& entry : before) helds.insert(entry.first);
+    for (const auto& entry : after) helds.insert(entry.first);
+    for (const std::string& held : helds) {
+      const std::set<std::string>& was = before[held];
+      const std::set<std::string>& is = after[held];
+      std::vector<std::string> ended, made;
+      std::set_difference(was.begin(), was.end(), is.begin(), is.end(), std::back_inserter(ended));
+      std::set_difference(is.begin(), is.end(), was.begin(), was.end(), std::back_inserter(made));
+      changes.kept += static_cast<int>(was.size() - ended.size());
+      for (const std::string& holder : ended) {
+        LX_RETURN_IF_ERROR(DeleteImage(PairsDef(), PairKey(kind, held, holder)));
+        ++changes.ended;
+      }
+      for (const std::string& holder : made) {
+        LX_ASSIGN_OR_RETURN(std::string county, CountyOfHeld(kind, held));
+        Image image{Cell::Text(PairKey(kind, held, holder)), Cell::Text(Token(kind)), Cell::Text(holder),
+                    Cell::Text(held), Cell::Text(county)};
+        LX_RETURN_IF_ERROR(UpsertImage(PairsDef(), std::move(image)).status());
+        ++changes.made;
+      }
+      // A household handed from one cadre to another reads as one change, from → to.
+      for (size_t i = 0; i < std::max(ended.size(), made.size()); ++i) {
+        LX_RETURN_IF_ERROR(
+            AddHistory(kind, held, i < ended.size() ? ended[i] : "", i < made.size() ? made[i] : "", reason));
+      }
+    }
+  }
+  return changes;
+}
+
+Status SqliteTxn::SetPin(PairingKind kind, const std::string& holder, const std::string& held,
+                         const std::string& reason) {
+  if (reason.empty()) return Status::Invalid("固定结对须说明理由 (reason_required)", "reason");
+  Result<std::string> county = CountyOfHeld(kind, held);
+  if (!county.ok()) return Status::NotFound(std::string(Token(kind)) + " 的对象 " + held + " 不存在");
+  Image image{Cell::Text(PairKey(kind, held, holder)),
+              Cell::Text(Token(kind)),
+              Cell::Text(holder),
+              Cell::Text(held),
+              Cell::Text(reason),
+              Cell::Text(*county)};
+  return UpsertImage(PinsDef(), std::move(image)).status();
+}
+
+Status SqliteTxn::RemovePin(PairingKind kind, const std::string& holder, const std::string& held) {
+  return DeleteImage(PinsDef(), PairKey(kind, held, holder));
+}
+
+Result<UpsertOutcome> SqliteTxn::Upsert(const Task& t) {
+  LX_ASSIGN_OR_RETURN(std::string county, CountyOfHeld(PairingKind::kAssistance, t.household_code));
+  Image image{Cell::Text(t.household_code + "|" + t.cadre_code + "|" + t.need),
+              Cell::Text(t.household_code),
+              Cell::Text(t.cadre_code),
+              Cell::Text(t.need),
+              Cell::Text(t.task),
+              Cell::Text(t.target),
+              Cell::Text(t.deadline),
+              Cell::Text(Token(t.level)),
+              Cell::Text(Token(t.status)),
+              Cell::Int(t.progress),
+              Cell::Text(t.notes),
+              Cell::Text(county)};
+  return UpsertImage(TasksDef(), std::move(image));
+}
+
 Status SqliteTxn::Commit() {
   if (!open_) return Status::Internal("写事务已结束");
   Status status = sqlite::Exec(store_.db(), "COMMIT");
@@ -926,6 +1195,71 @@ Result<std::optional<Household>> SqliteStore::GetHousehold(std::string_view code
   return std::optional<Household>(std::move(h));
 }
 
+Result<PairingState> SqliteStore::ReadPairs(const std::string& table) {
+  Statement select(db(), "SELECT kind, holder, held FROM " + table);
+  LX_RETURN_IF_ERROR(select.prepared());
+  PairingState state;
+  while (true) {
+    LX_ASSIGN_OR_RETURN(bool row, select.Step());
+    if (!row) break;
+    LX_ASSIGN_OR_RETURN(PairingKind kind, PairingKindOf(select.ColumnText(0)));
+    AddPair(state, kind, std::string(select.ColumnText(1)), std::string(select.ColumnText(2)));
+  }
+  SortState(state);
+  return state;
+}
+
+Result<std::vector<Task>> SqliteStore::TasksOf(std::string_view household_code) {
+  LX_ASSIGN_OR_RETURN(
+      Statement * select,
+      Prepare("SELECT household_code, cadre_code, need, task, target, deadline, level, status, "
+              "progress, notes FROM tasks WHERE household_code = ?1 ORDER BY cadre_code, need"));
+  select->BindText(1, household_code);
+  std::vector<Task> tasks;
+  while (true) {
+    LX_ASSIGN_OR_RETURN(bool row, select->Step());
+    if (!row) break;
+    Task t;
+    t.household_code = select->ColumnText(0);
+    t.cadre_code = select->ColumnText(1);
+    t.need = select->ColumnText(2);
+    t.task = select->ColumnText(3);
+    t.target = select->ColumnText(4);
+    t.deadline = select->ColumnText(5);
+    LX_ASSIGN_OR_RETURN(
+        t.level, FromToken(select->ColumnText(6), {TaskLevel::kMajor, TaskLevel::kNormal}, "tasks.level"));
+    LX_ASSIGN_OR_RETURN(
+        t.status, FromToken(select->ColumnText(7),
+                            {TaskStatus::kOpen, TaskStatus::kDone, TaskStatus::kCancelled}, "tasks.status"));
+    t.progress = static_cast<int>(select->ColumnInt(8));
+    t.notes = select->ColumnText(9);
+    tasks.push_back(std::move(t));
+  }
+  return tasks;
+}
+
+Result<std::vector<PairHistoryEntry>> SqliteStore::PairHistory(std::string_view held) {
+  LX_ASSIGN_OR_RETURN(
+      Statement * select,
+      Prepare("SELECT kind, held, from_holder, to_holder, reason, at_millis FROM pair_history "
+              "WHERE held = ?1 ORDER BY seq"));
+  select->BindText(1, held);
+  std::vector<PairHistoryEntry> entries;
+  while (true) {
+    LX_ASSIGN_OR_RETURN(bool row, select->Step());
+    if (!row) break;
+    PairHistoryEntry e;
+    LX_ASSIGN_OR_RETURN(e.kind, PairingKindOf(select->ColumnText(0)));
+    e.held = select->ColumnText(1);
+    e.from_holder = select->ColumnText(2);
+    e.to_holder = select->ColumnText(3);
+    e.reason = select->ColumnText(4);
+    e.at_millis = select->ColumnInt(5);
+    entries.push_back(std::move(e));
+  }
+  return entries;
+}
+
 Result<std::string> SqliteStore::JournalHead() {
   LX_ASSIGN_OR_RETURN(Statement * head, Prepare("SELECT hash FROM journal ORDER BY seq DESC LIMIT 1"));
   LX_ASSIGN_OR_RETURN(bool found, head->Step());
@@ -961,8 +1295,14 @@ Status SqliteStore::VerifyJournal(std::int64_t* entries_checked) {
   LX_RETURN_IF_ERROR(select.prepared());
   std::string prev = JournalGenesis();
   std::int64_t expected_seq = 1;
-  // (entity, key) → a short hash of the newest `after` and its entry's seq.
-  std::unordered_map<std::string, std::pair<std::string, std::int64_t>> latest;
+  // (entity, key) → the newest entry: a short hash of its `after`, its seq,
+  // and whether it deleted the record.
+  struct Latest {
+    std::string digest;
+    std::int64_t seq = 0;
+    bool deleted = false;
+  };
+  std::unordered_map<std::string, Latest> latest;
   std::int64_t count = 0;
   while (true) {
     LX_ASSIGN_OR_RETURN(bool row, select.Step());
@@ -989,13 +1329,13 @@ Status SqliteStore::VerifyJournal(std::int64_t* entries_checked) {
     crypto_generichash(digest, sizeof digest, reinterpret_cast<const unsigned char*>(entry.after.data()),
                        entry.after.size(), nullptr, 0);
     latest[entry.entity + '\0' + entry.key] = {std::string(reinterpret_cast<char*>(digest), sizeof digest),
-                                               entry.seq};
+                                               entry.seq, entry.action == "delete"};
     prev = std::move(hash);
     ++expected_seq;
     ++count;
   }
-  for (RecordKind kind : kAllRecordKinds) {
-    const TableDef& def = Def(kind);
+  for (const TableDef* table : AllTableDefs()) {
+    const TableDef& def = *table;
     Statement rows(db(), SelectSql(def));
     LX_RETURN_IF_ERROR(rows.prepared());
     while (true) {
@@ -1005,24 +1345,26 @@ Status SqliteStore::VerifyJournal(std::int64_t* entries_checked) {
       std::string key = KeyText(image[0]);
       auto it = latest.find(std::string(def.table) + '\0' + key);
       std::string record = std::string(def.table) + " " + key;
-      if (it == latest.end())
+      if (it == latest.end() || it->second.deleted) {
         return Status::Conflict(record + " 在日志中没有记录,是绕过系统写入的 (journal_missing)");
+      }
       std::string json = ImageJson(def, image);
       unsigned char digest[16];
       crypto_generichash(digest, sizeof digest, reinterpret_cast<const unsigned char*>(json.data()),
                          json.size(), nullptr, 0);
-      if (it->second.first != std::string(reinterpret_cast<char*>(digest), sizeof digest)) {
-        return Status::Conflict(record + " 与日志第 " + std::to_string(it->second.second) +
+      if (it->second.digest != std::string(reinterpret_cast<char*>(digest), sizeof digest)) {
+        return Status::Conflict(record + " 与日志第 " + std::to_string(it->second.seq) +
                                 " 条记录的内容不符,数据被绕过系统改动 (journal_mismatch)");
       }
       latest.erase(it);
     }
   }
+  std::erase_if(latest, [](const auto& entry) { return entry.second.deleted; });
   if (!latest.empty()) {
     auto first = latest.begin();
     std::string name = first->first;
     std::replace(name.begin(), name.end(), '\0', ' ');
-    return Status::Conflict(name + " 在日志第 " + std::to_string(first->second.second) +
+    return Status::Conflict(name + " 在日志第 " + std::to_string(first->second.seq) +
                             " 条中存在,但在数据库中已被删除 (journal_deleted)");
   }
   if (entries_checked) *entries_checked = count;

@@ -1,0 +1,52 @@
+// Running the pairing engine against the store: load the registry and the
+// last pairing, compute, and (unless a dry run) write the new pairs with
+// their history, journal entries and the tasks new assistance pairs give.
+//
+//   LX_ASSIGN_OR_RETURN(PairRun run, RunPairing(*store, config, {.dry_run = true}));
+//   std::cout << PairingSummaryJson(run).dump(2);
+//
+// Used by `lianxin pair` and, later, the county admin's API.
+#pragma once
+
+#include <nlohmann/json.hpp>
+#include <string>
+
+#include "lianxin/config.hpp"
+#include "lianxin/pairing.hpp"
+#include "lianxin/store.hpp"
+
+namespace lianxin {
+
+// The registry as the engine needs it (sensitive fields left empty), the
+// current pairs as `previous`, and the pins.
+Result<PairingInput> LoadPairingInput(Store& store, const Config& config);
+
+struct PairRunOptions {
+  bool dry_run = false;
+  std::string actor = "cli:pair";
+  Date today;  // task deadlines count from it; default: today in China
+};
+
+struct PairRun {
+  PairingInput input;
+  PairingResult result;
+  PairChanges changes;    // what was (or, in a dry run, would be) written
+  int tasks_created = 0;  // for assistance pairs new in this run
+  double seconds = 0;     // end to end, loading and writing included
+  bool written = false;
+};
+
+Result<PairRun> RunPairing(Store& store, const Config& config, const PairRunOptions& options);
+
+// The run as one JSON object: households.total/covered, assistance.pairs/
+// quota_violations/tier_mismatches, cadres.total/with_contact,
+// weak_branches.total/covered, villages.total/paired, objective, moved,
+// seconds, and uncovered [{kind, id, reason, pairing}].
+nlohmann::json PairingSummaryJson(const PairRun& run);
+
+// An explanation as JSON: {household, village, unit, contact, assistance,
+// tier, tier_matches, matched_skills, rules, alternatives [{pairing, code,
+// cost_delta, coverage_delta, note}]}.
+nlohmann::json ExplanationJson(const Explanation& explanation);
+
+}  // namespace lianxin

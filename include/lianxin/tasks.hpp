@@ -1,0 +1,45 @@
+// Tasks (包扶任务, PRODUCT.md §3): what an assistance pair must get done for
+// its household, one per need, with a target and a deadline.
+//
+//   std::vector<Task> tasks = TasksForAssistance(household, cadre.code, config, today);
+//
+// 「规定完不成者,不得撤出村」: open tasks hold a unit in its village (the exit gate).
+#pragma once
+
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "lianxin/config.hpp"
+#include "lianxin/registry.hpp"
+#include "lianxin/validate.hpp"
+
+namespace lianxin {
+
+// 项目绩效管理考评: a major (重点/部级) task carries more points than a normal (一般/科级) one.
+enum class TaskLevel { kMajor, kNormal };
+enum class TaskStatus { kOpen, kDone, kCancelled };
+std::string_view Token(TaskLevel v);   // major, normal
+std::string_view Token(TaskStatus v);  // open, done, cancelled
+
+struct Task {
+  std::string household_code;
+  std::string cadre_code;
+  std::string need;      // the need tag it answers
+  std::string task;      // what to do (NeedRule::task)
+  std::string target;    // when it is done (NeedRule::target, filled in)
+  std::string deadline;  // YYYY-MM-DD
+  TaskLevel level = TaskLevel::kNormal;
+  TaskStatus status = TaskStatus::kOpen;
+  int progress = 0;  // percent
+  std::string notes;
+  bool operator==(const Task&) const = default;
+};
+
+// One task per need of the household that the configuration gives a task,
+// due `deadline_days` after `today`. "{income_line}" in a target becomes the
+// configured income line.
+std::vector<Task> TasksForAssistance(const Household& household, const std::string& cadre_code,
+                                     const Config& config, const Date& today);
+
+}  // namespace lianxin

@@ -1,0 +1,43 @@
+#include "lianxin/tasks.hpp"
+
+namespace lianxin {
+
+std::string_view Token(TaskLevel v) { return v == TaskLevel::kMajor ? "major" : "normal"; }
+
+std::string_view Token(TaskStatus v) {
+  switch (v) {
+    case TaskStatus::kOpen:
+      return "open";
+    case TaskStatus::kDone:
+      return "done";
+    case TaskStatus::kCancelled:
+      return "cancelled";
+  }
+  return "open";
+}
+
+std::vector<Task> TasksForAssistance(const Household& household, const std::string& cadre_code,
+                                     const Config& config, const Date& today) {
+  std::vector<Task> tasks;
+  for (const std::string& need : household.needs) {
+    for (const NeedRule& rule : config.needs) {
+      if (rule.label != need || rule.task.empty()) continue;
+      Task task;
+      task.household_code = household.code;
+      task.cadre_code = cadre_code;
+      task.need = need;
+      task.task = rule.task;
+      task.target = rule.target;
+      const std::string placeholder = "{income_line}";
+      if (size_t at = task.target.find(placeholder); at != std::string::npos) {
+        task.target.replace(at, placeholder.size(), std::to_string(config.difficulty.income_line));
+      }
+      task.deadline = DateFromDays(DaysFromDate(today) + rule.deadline_days).ToString();
+      task.level = rule.major ? TaskLevel::kMajor : TaskLevel::kNormal;
+      tasks.push_back(std::move(task));
+    }
+  }
+  return tasks;
+}
+
+}  // namespace lianxin

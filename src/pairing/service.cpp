@@ -1,0 +1,152 @@
+#include <chrono>
+#include <set>
+
+#include "lianxin/pairing_service.hpp"
+
+namespace lianxin {
+
+namespace {
+
+// Collects the registry into a PairingInput.
+class InputSink final : public RegistrySink {
+ public:
+  explicit InputSink(PairingInput& input) : input_(input) {}
+  Status Add(const Region& r) override {
+    if (r.level == RegionLevel::kVillage) input_.villages.push_back(r);
+    return Status::Ok();
+  }
+  Status Add(const Unit& u) override {
+    input_.units.push_back(u);
+    return Status::Ok();
+  }
+  Status Add(const Org& o) override {
+    input_.orgs.push_back(o);
+    return Status::Ok();
+  }
+  Status Add(const Cadre& c) override {
+    input_.cadres.push_back(c);
+    return Status::Ok();
+  }
+  Status Add(const Household& h) override {
+    input_.households.push_back(h);
+    return Status::Ok();
+  }
+  Status Add(const Member&) override { return Status::Ok(); }
+
+ private:
+  PairingInput& input_;
+};
+
+}  // namespace
+
+Result<PairingInput> LoadPairingInput(Store& store, const Config& config) {
+  PairingInput input;
+  InputSink sink(input);
+  for (RecordKind kind : {RecordKind::kRegions, RecordKind::kUnits, RecordKind::kOrgs, RecordKind::kCadres,
+                          RecordKind::kHouseholds}) {
+    LX_RETURN_IF_ERROR(store.ScanWithoutSecrets(kind, sink));
+  }
+  input.needs = config.needs;
+  LX_ASSIGN_OR_RETURN(input.previous, store.Pairs());
+  LX_ASSIGN_OR_RETURN(input.pins, store.Pins());
+  return input;
+}
+
+Result<PairRun> RunPairing(Store& store, const Config& config, const PairRunOptions& options) {
+  auto start = std::chrono::steady_clock::now();
+  PairRun run;
+  LX_ASSIGN_OR_RETURN(run.input, LoadPairingInput(store, config));
+  LX_ASSIGN_OR_RETURN(run.result, ComputePairing(run.input, config.pairing));
+
+  // Assistance pairs new in this run give their household's tasks.
+  std::set<std::pair<std::string, std::string>> before;
+  for (const CadreHousehold& p : run.input.previous.assistance)
+    before.emplace(p.cadre_code, p.household_code);
+  std::vector<const CadreHousehold*> fresh;
+  for (const CadreHousehold& p : run.result.pairs.assistance) {
+    if (!before.contains({p.cadre_code, p.household_code})) fresh.push_back(&p);
+  }
+
+  LX_ASSIGN_OR_RETURN(std::unique_ptr<WriteTxn> txn, store.Begin(options.actor));
+  LX_ASSIGN_OR_RETURN(run.changes, txn->ApplyPairing(run.result.pairs, "结对计算 pairing run"));
+  if (!fresh.empty()) {
+    std::unordered_map<std::string, const Household*> households;
+    for (const Household& h : run.input.households) households.emplace(h.code, &h);
+    Date today = options.today.year ? options.today : ChinaDateOf(SystemClock().NowMillis());
+    for (const CadreHousehold* pair : fresh) {
+      auto it = households.find(pair->household_code);
+      if (it == households.end()) continue;
+      for (const Task& task : TasksForAssistance(*it->second, pair->cadre_code, config, today)) {
+        LX_ASSIGN_OR_RETURN(UpsertOutcome outcome, txn->Upsert(task));
+        if (outcome == UpsertOutcome::kInserted) ++run.tasks_created;
+      }
+    }
+  }
+  if (!options.dry_run) {
+    LX_RETURN_IF_ERROR(txn->Commit());
+    run.written = true;
+  }
+  txn.reset();  // a dry run rolls back here
+  run.seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
+  return run;
+}
+
+nlohmann::json PairingSummaryJson(const PairRun& run) {
+  const PairingResult& r = run.result;
+  nlohmann::json uncovered = nlohmann::json::array();
+  for (const Uncovered& u : r.uncovered) {
+    uncovered.push_back(
+        {{"kind", Token(u.kind)}, {"id", u.id}, {"reason", u.reason}, {"pairing", Token(u.pairing)}});
+  }
+  return {
+      {"households", {{"total", r.households_total}, {"covered", r.households_covered}}},
+      {"needy", {{"total", r.needy_total}, {"assisted", r.needy_assisted}}},
+      {"assistance",
+       {{"pairs", r.assistance_pairs},
+        {"quota", r.assistance_quota},
+        {"quota_violations", r.quota_violations},
+        {"tier_mismatches", r.tier_mismatches},
+        {"skill_matched", r.skill_matched_pairs}}},
+      {"cadres", {{"total", r.cadres_total}, {"with_contact", r.cadres_with_contact}}},
+      {"leaders",
+       {{"total", r.leaders_total},
+        {"with_branch", r.leaders_with_branch},
+        {"county_total", r.county_leaders_total},
+        {"county_with_non_public", r.county_leaders_with_non_public},
+        {"county_with_social", r.county_leaders_with_social}}},
+      {"weak_branches", {{"total", r.weak_branches_total}, {"covered", r.weak_branches_covered}}},
+      {"villages", {{"total", r.villages_total}, {"paired", r.villages_paired}}},
+      {"pins", {{"total", r.pins_total}, {"kept", r.pins_kept}}},
+      {"rule_violations", r.rule_violations},
+      {"objective", r.objective},
+      {"moved", r.moved},
+      {"changes", {{"made", run.changes.made}, {"ended", run.changes.ended}, {"kept", run.changes.kept}}},
+      {"tasks_created", run.tasks_created},
+      {"written", run.written},
+      {"seconds", run.seconds},
+      {"uncovered", uncovered},
+  };
+}
+
+nlohmann::json ExplanationJson(const Explanation& e) {
+  nlohmann::json alternatives = nlohmann::json::array();
+  for (const Alternative& a : e.alternatives) {
+    alternatives.push_back({{"pairing", Token(a.pairing)},
+                            {"code", a.code},
+                            {"cost_delta", a.cost_delta},
+                            {"coverage_delta", a.coverage_delta},
+                            {"note", a.note}});
+  }
+  return {{"household", e.household_code},
+          {"village", e.village_code},
+          {"unit", e.unit_code},
+          {"contact", e.contact_cadre_code},
+          {"assistance", e.assistance_cadre_code},
+          {"tier", Token(e.tier)},
+          {"tier_matches", e.tier_matches},
+          {"matched_skills", e.matched_skills},
+          {"rules", e.rules},
+          {"alternatives", alternatives}};
+}
+
+}  // namespace lianxin
