@@ -4,6 +4,7 @@
 
 #include <array>
 #include <cstdio>
+#include <nlohmann/json.hpp>
 
 #include "test_util.hpp"
 
@@ -109,6 +110,64 @@ TEST(CliTest, ExportTemplateAndMaskedExport) {
   EXPECT_EQ(
       Lianxin("export --db " + (dir / "missing.db") + " --kind cadres --out " + (dir / "m.csv")).exit_code,
       1);
+}
+
+}  // namespace
+}  // namespace lianxin::testing
+
+namespace lianxin::testing {
+namespace {
+
+// Runs `lianxin` and parses its standard output as JSON.
+nlohmann::json LianxinJson(const std::string& args, int* exit_code) {
+  std::string command = std::string(LIANXIN_BINARY) + " " + args + " 2>/dev/null";
+  std::string output;
+  FILE* pipe = ::popen(command.c_str(), "r");
+  std::array<char, 4096> buffer;
+  size_t n;
+  while (pipe && (n = std::fread(buffer.data(), 1, buffer.size(), pipe)) > 0) output.append(buffer.data(), n);
+  int status = pipe ? ::pclose(pipe) : -1;
+  *exit_code = WIFEXITED(status) ? WEXITSTATUS(status) : -1;
+  return nlohmann::json::parse(output, nullptr, false);
+}
+
+TEST(CliTest, PairCoversTheFixtureExplainsAndDryRunWritesNothing) {
+  TempDir dir;
+  std::string db = dir / "pair.db";
+  for (std::string kind : {"regions", "units", "orgs", "cadres", "households", "members"}) {
+    ASSERT_EQ(
+        Lianxin("import --db " + db + " --kind " + kind + " " + kFixture + "/" + kind + ".csv").exit_code, 0);
+  }
+  int code = -1;
+  nlohmann::json dry = LianxinJson("pair --db " + db + " --dry-run --json", &code);
+  ASSERT_EQ(code, 0);
+  ASSERT_TRUE(dry.is_object());
+  EXPECT_EQ(dry["households"]["total"], 3);
+  EXPECT_EQ(dry["households"]["covered"], 3);
+  EXPECT_EQ(dry["villages"]["paired"], dry["villages"]["total"]);
+  EXPECT_EQ(dry["assistance"]["quota_violations"], 0);
+  EXPECT_EQ(dry["weak_branches"]["covered"], 1);
+  EXPECT_FALSE(dry["written"].get<bool>());
+  EXPECT_GT(dry["changes"]["made"].get<int>(), 0);
+  for (const char* field : {"objective", "moved", "seconds", "uncovered"})
+    EXPECT_TRUE(dry.contains(field)) << field;
+
+  nlohmann::json first = LianxinJson("pair --db " + db + " --json", &code);
+  ASSERT_EQ(code, 0);
+  EXPECT_TRUE(first["written"].get<bool>());
+  EXPECT_EQ(first["changes"]["made"], dry["changes"]["made"]) << "the dry run must have written nothing";
+  nlohmann::json again = LianxinJson("pair --db " + db + " --json", &code);
+  EXPECT_EQ(again["changes"]["made"], 0);
+  EXPECT_EQ(again["moved"], 0);
+
+  nlohmann::json why = LianxinJson("pair --db " + db + " --json --explain 1499010010010001", &code);
+  ASSERT_EQ(code, 0);
+  EXPECT_EQ(why["household"], "1499010010010001");
+  EXPECT_EQ(why["village"], "149901001001");
+  EXPECT_FALSE(why["contact"].get<std::string>().empty());
+  EXPECT_FALSE(why["rules"].empty());
+  EXPECT_EQ(Lianxin("pair --db " + db + " --explain 0000").exit_code, 1);
+  EXPECT_EQ(Lianxin("journal verify --db " + db).exit_code, 0);
 }
 
 }  // namespace
