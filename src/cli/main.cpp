@@ -248,61 +248,65 @@ int Main(int argc, char** argv) {
 
   std::string kind, file;
   bool dry_run = false;
-  CLI::App* import = app.add_subcommand("import", "导入登记表 import a registry file (CSV/XLSX)");
-  db_option(import, true);
-  import->add_option("--kind", kind, "regions|units|orgs|cadres|households|members")->required();
-  import->add_option("file", file, "文件 file")->required();
-  import->add_flag("--dry-run", dry_run, "只检查不写入 validate only");
-  import->callback([&] { status = RunImport(common, kind, file, dry_run);
-});
+  CLI::App* import_cmd = app.add_subcommand("import", "导入登记表 import a registry file (CSV/XLSX)");
+  db_option(import_cmd, true);
+  import_cmd->add_option("--kind", kind, "regions|units|orgs|cadres|households|members")->required();
+  import_cmd->add_option("file", file, "文件 file")->required();
+  import_cmd->add_flag("--dry-run", dry_run, "只检查不写入 validate only");
+  import_cmd->callback([&] { status = RunImport(common, kind, file, dry_run); });
 
-std::string out;
-bool template_only = false, reveal = false;
-CLI::App* export_cmd = app.add_subcommand("export", "导出登记表 export the registry (XLSX/CSV)");
-db_option(export_cmd, false);
-export_cmd->add_option("--kind", kind, "regions|units|orgs|cadres|households|members")->required();
-export_cmd->add_option("--out", out, "输出文件 .xlsx|.csv")->required();
-export_cmd->add_flag("--template", template_only, "只写表头和示例行 header and an example row");
-export_cmd->add_flag("--reveal", reveal, "不脱敏 write ID numbers and phones in full");
-export_cmd->callback([&] { status = RunExport(common, kind, out, template_only, reveal); });
+  std::string out;
+  bool template_only = false, reveal = false;
+  CLI::App* export_cmd = app.add_subcommand("export", "导出登记表 export the registry (XLSX/CSV)");
+  db_option(export_cmd, false);
+  export_cmd->add_option("--kind", kind, "regions|units|orgs|cadres|households|members")->required();
+  export_cmd->add_option("--out", out, "输出文件 .xlsx|.csv")->required();
+  export_cmd->add_flag("--template", template_only, "只写表头和示例行 header and an example row");
+  export_cmd->add_flag("--reveal", reveal, "不脱敏 write ID numbers and phones in full");
+  export_cmd->callback([&] { status = RunExport(common, kind, out, template_only, reveal); });
 
-bool json = false;
-std::string explain;
-CLI::App* pair = app.add_subcommand("pair", "结对:单位包村、包扶、联系户、联系点 compute the pairings");
-db_option(pair, true);
-pair->add_flag("--dry-run", dry_run, "只计算不写入 compute without writing");
-pair->add_flag("--json", json, "输出 JSON");
-pair->add_option("--explain", explain, "说明某户的结对理由 explain one household");
-pair->callback([&] { status = RunPair(common, dry_run, json, explain); });
+  bool json = false;
+  std::string explain;
+  CLI::App* pair = app.add_subcommand("pair", "结对:单位包村、包扶、联系户、联系点 compute the pairings");
+  db_option(pair, true);
+  pair->add_flag("--dry-run", dry_run, "只计算不写入 compute without writing");
+  pair->add_flag("--json", json, "输出 JSON");
+  pair->add_option("--explain", explain, "说明某户的结对理由 explain one household");
+  pair->callback([&] { status = RunPair(common, dry_run, json, explain); });
 
-CLI::App* summary = app.add_subcommand("summary", "数据库概况 what the database holds");
-db_option(summary, true);
-summary->callback([&] { status = RunSummary(common); });
+  CLI::App* summary = app.add_subcommand("summary", "数据库概况 what the database holds");
+  db_option(summary, true);
+  summary->callback([&] { status = RunSummary(common); });
 
-CLI::App* journal = app.add_subcommand("journal", "写入日志 the write journal");
-journal->require_subcommand(1);
-CLI::App* verify = journal->add_subcommand("verify", "校验哈希链和数据 verify the chain and the data");
-db_option(verify, true);
-verify->callback([&] { status = RunJournalVerify(common); });
+  CLI::App* journal = app.add_subcommand("journal", "写入日志 the write journal");
+  journal->require_subcommand(1);
+  CLI::App* verify = journal->add_subcommand("verify", "校验哈希链和数据 verify the chain and the data");
+  db_option(verify, true);
+  verify->callback([&] { status = RunJournalVerify(common); });
 
-CLI::App* config = app.add_subcommand("config", "配置 configuration");
-config->require_subcommand(1);
-CLI::App* show = config->add_subcommand("show", "显示生效配置 print the effective configuration");
-show->callback([&] { status = RunConfigShow(common); });
+  CLI::App* config = app.add_subcommand("config", "配置 configuration");
+  config->require_subcommand(1);
+  CLI::App* show = config->add_subcommand("show", "显示生效配置 print the effective configuration");
+  show->callback([&] { status = RunConfigShow(common); });
+  if (argc == 1) {
+    // A bare `lianxin` shows what it can do rather than one line of complaint.
+    std::cerr << app.help();
+    return ExitCodeFor(Code::kUsage);
+  }
 
-try {
-  app.parse(argc, argv);
-} catch (const CLI::Success& e) {
-  return app.exit(e);
-} catch (const CLI::ParseError& e) {
-  app.exit(e);
-  return ExitCodeFor(Code::kUsage);
-}
-if (!status.ok()) std::cerr << "lianxin: " << status.message() << "\n";
-return ExitCodeFor(status.code());
+  try {
+    app.parse(argc, argv);
+  } catch (const CLI::Success& e) {
+    return app.exit(e);
+  } catch (const CLI::ParseError& e) {
+    app.exit(e);
+    return ExitCodeFor(Code::kUsage);
+  }
+  if (!status.ok()) std::cerr << "lianxin: " << status.message() << "\n";
+  return ExitCodeFor(status.code());
 }  // namespace
 
-}  // namespace lianxin
+}  // namespace
 }  // namespace lianxin
 
 int main(int argc, char** argv) {
