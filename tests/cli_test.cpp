@@ -172,3 +172,33 @@ TEST(CliTest, PairCoversTheFixtureExplainsAndDryRunWritesNothing) {
 
 }  // namespace
 }  // namespace lianxin::testing
+
+namespace lianxin::testing {
+namespace {
+
+TEST(CliTest, PinIsKeptByTheNextRunAndNeedsAReason) {
+  TempDir dir;
+  std::string db = dir / "pin.db";
+  for (std::string kind : {"regions", "units", "orgs", "cadres", "households", "members"}) {
+    ASSERT_EQ(
+        Lianxin("import --db " + db + " --kind " + kind + " " + kFixture + "/" + kind + ".csv").exit_code, 0);
+  }
+  ASSERT_EQ(Lianxin("pair --db " + db).exit_code, 0);
+  // The village member of 东岭村 takes household 0001 as a contact, by hand.
+  std::string pin = "pin --db " + db + " --kind contact --holder 149901C00003 --held 1499010010010001";
+  EXPECT_EQ(Lianxin(pin).exit_code, 1) << "a pin without a reason is refused";
+  ASSERT_EQ(Lianxin(pin + " --reason 户主要求由本村党员联系").exit_code, 0);
+  int code = -1;
+  nlohmann::json run = LianxinJson("pair --db " + db + " --json", &code);
+  ASSERT_EQ(code, 0);
+  EXPECT_EQ(run["pins"]["kept"], 1);
+  nlohmann::json why = LianxinJson("pair --db " + db + " --json --explain 1499010010010001", &code);
+  EXPECT_EQ(why["contact"], "149901C00003");
+  EXPECT_EQ(Lianxin(pin + " --remove").exit_code, 0);
+  EXPECT_EQ(Lianxin(pin + " --remove").exit_code, 1) << "no such pin any more";
+  EXPECT_EQ(Lianxin("pin --db " + db + " --kind friendship --holder a --held b --reason c").exit_code, 2);
+  EXPECT_EQ(Lianxin("journal verify --db " + db).exit_code, 0);
+}
+
+}  // namespace
+}  // namespace lianxin::testing

@@ -187,6 +187,29 @@ Status RunPair(const Common& common, bool dry_run, bool json, const std::string&
   return Status::Ok();
 }
 
+Result<PairingKind> PairingKindOf(const std::string& text) {
+  for (PairingKind kind : {PairingKind::kUnitVillage, PairingKind::kAssistance, PairingKind::kContact,
+                           PairingKind::kContactPoint}) {
+    if (Token(kind) == text) return kind;
+  }
+  return Status::Usage("--kind 应为 unit_village|assistance|contact|contact_point,而不是 " + text);
+}
+
+// A manual override: the pair is kept by every later run while it breaks no
+// hard rule. Takes effect at the next `lianxin pair`.
+Status RunPin(const Common& common, const std::string& kind_text, const std::string& holder,
+              const std::string& held, const std::string& reason, bool remove) {
+  LX_ASSIGN_OR_RETURN(PairingKind kind, PairingKindOf(kind_text));
+  LX_ASSIGN_OR_RETURN(Config config, LoadConfig(common));
+  LX_ASSIGN_OR_RETURN(std::unique_ptr<Store> store, OpenStore(config, common.db, false));
+  LX_ASSIGN_OR_RETURN(std::unique_ptr<WriteTxn> txn, store->Begin("cli:pin"));
+  LX_RETURN_IF_ERROR(remove ? txn->RemovePin(kind, holder, held) : txn->SetPin(kind, holder, held, reason));
+  LX_RETURN_IF_ERROR(txn->Commit());
+  std::cout << (remove ? "已取消固定 unpinned " : "已固定 pinned ") << kind_text << " " << holder << " → "
+            << held << (remove ? "" : ",下次结对时生效 (applies at the next `lianxin pair`)") << "\n";
+  return Status::Ok();
+}
+
 Status RunSummary(const Common& common) {
   LX_ASSIGN_OR_RETURN(Config config, LoadConfig(common));
   LX_ASSIGN_OR_RETURN(std::unique_ptr<Store> store, OpenStore(config, common.db, false));
@@ -273,6 +296,18 @@ int Main(int argc, char** argv) {
   pair->add_flag("--json", json, "输出 JSON");
   pair->add_option("--explain", explain, "说明某户的结对理由 explain one household");
   pair->callback([&] { status = RunPair(common, dry_run, json, explain); });
+
+  std::string pin_kind, holder, held, reason;
+  bool unpin = false;
+  CLI::App* pin =
+      app.add_subcommand("pin", "固定一对结对(人工调整,须说明理由) pin a pair as a manual override");
+  db_option(pin, true);
+  pin->add_option("--kind", pin_kind, "unit_village|assistance|contact|contact_point")->required();
+  pin->add_option("--holder", holder, "单位或干部编号 unit or cadre code")->required();
+  pin->add_option("--held", held, "村、户编号或党组织代码 village, household or org code")->required();
+  pin->add_option("--reason", reason, "理由 reason (required unless --remove)");
+  pin->add_flag("--remove", unpin, "取消固定 remove the pin");
+  pin->callback([&] { status = RunPin(common, pin_kind, holder, held, reason, unpin); });
 
   CLI::App* summary = app.add_subcommand("summary", "数据库概况 what the database holds");
   db_option(summary, true);
