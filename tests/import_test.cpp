@@ -211,3 +211,31 @@ TEST_F(ImportTest, UnreadableFileIsAProblemNotACrash) {
 
 }  // namespace
 }  // namespace lianxin::testing
+
+namespace lianxin::testing {
+namespace {
+
+TEST(ExportDirTest, KindTooLongForAWorksheetIsWrittenToCsvOnly) {
+  TempDir dir;
+  ExportOptions options;
+  options.reveal = true;
+  options.xlsx_max_rows = 3;  // the header and two rows
+  Result<std::unique_ptr<ExportDirSink>> sink = ExportDirSink::Open(dir / "out", options);
+  ASSERT_TRUE(sink.ok());
+  for (const char* code : {"149901", "149902", "149903"}) {
+    ASSERT_TRUE((*sink)->Add(Region{code, "县", RegionLevel::kCounty, ""}).ok());
+  }
+  ASSERT_TRUE((*sink)->Add(Unit{"149901U001", "县委组织部", "149901", 10, UnitStrength::kStrong}).ok());
+  ASSERT_TRUE((*sink)->Close().ok());
+  ASSERT_EQ((*sink)->notes().size(), 1u);
+  EXPECT_NE((*sink)->notes()[0].find("regions.xlsx"), std::string::npos);
+  EXPECT_FALSE(std::filesystem::exists(dir / "out/regions.xlsx"));
+  EXPECT_TRUE(std::filesystem::exists(dir / "out/units.xlsx"));
+  EXPECT_NE(ReadFile(dir.path() / "out/regions.csv").find("149903"), std::string::npos);
+  for (const auto& entry : std::filesystem::directory_iterator(dir.path() / "out")) {
+    EXPECT_EQ(entry.path().string().find(".tmp"), std::string::npos) << entry.path();
+  }
+}
+
+}  // namespace
+}  // namespace lianxin::testing

@@ -64,6 +64,8 @@ std::vector<std::string> ImportHeaders(RecordKind kind);
 
 struct ExportOptions {
   bool reveal = false;  // write ID numbers and phones in full
+  // ExportDirSink writes a kind's XLSX only while it fits a worksheet.
+  std::int64_t xlsx_max_rows = kXlsxMaxRows;
 };
 
 // Writes every record of `kind` to PATH (.csv or .xlsx), completely or not at all.
@@ -107,12 +109,18 @@ class ExportDirSink final : public RegistrySink {
   Status Add(const Household& household) override;
   Status Add(const Member& member) override;
   Status Close();
+  // What the files could not hold: a kind with more rows than a worksheet
+  // takes (ExportOptions::xlsx_max_rows) is written to CSV only, and its XLSX file left out.
+  const std::vector<std::string>& notes() const { return notes_; }
 
  private:
   ExportDirSink() = default;
   Status Write(RecordKind kind, const std::vector<std::string>& cells);
   ExportOptions options_;
   std::vector<std::unique_ptr<TableWriter>> writers_;  // csv and xlsx per kind, in kAllRecordKinds order
+  std::vector<std::int64_t> rows_ =
+      std::vector<std::int64_t>(std::size(kAllRecordKinds), 1);  // header included
+  std::vector<std::string> notes_;
 };
 
 }  // namespace lianxin

@@ -80,6 +80,9 @@ class TableWriter {
 // CSV in UTF-8 with a BOM (so Excel opens Chinese text correctly), CR LF line
 // ends, quoting as RFC 4180 needs.
 Result<std::unique_ptr<TableWriter>> CreateCsvWriter(const std::string& path);
+// Excel's last row: a worksheet holds at most this many rows, header included.
+inline constexpr int kXlsxMaxRows = 1048576;
+
 // XLSX with one worksheet named `sheet`, every cell written as text (so
 // 18-digit ID numbers and 12-digit codes keep every digit), in constant memory.
 Result<std::unique_ptr<TableWriter>> CreateXlsxWriter(const std::string& path, const std::string& sheet);

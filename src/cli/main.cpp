@@ -70,6 +70,7 @@ Status RunDemo(const Common& common, const std::string& scale_text, std::uint64_
     LX_ASSIGN_OR_RETURN(std::unique_ptr<ExportDirSink> files, ExportDirSink::Open(out_dir, {.reveal = true}));
     LX_RETURN_IF_ERROR(GenerateDemo(options, config, *files));
     LX_RETURN_IF_ERROR(files->Close());
+    for (const std::string& note : files->notes()) std::cout << note << "\n";
     std::cout << "演示数据文件已写入 demo files written to " << out_dir << "\n";
   }
   if (!common.db.empty()) {

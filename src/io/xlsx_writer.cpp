@@ -48,6 +48,7 @@ class XlsxWriter final : public TableWriter {
   Status Write(const std::vector<std::string>& cells) override {
     if (!error_.ok()) return error_;
     if (!workbook_) return Status::Internal("文件已关闭，不能再写入 (writer_closed)");
+    static_assert(LXW_ROW_MAX == kXlsxMaxRows);
     if (row_ >= LXW_ROW_MAX) {
       return Status::Invalid("超过 XLSX 的行数上限 " + std::to_string(LXW_ROW_MAX) +
                              " 行 (xlsx_too_many_rows)");

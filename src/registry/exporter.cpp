@@ -72,7 +72,17 @@ ExportDirSink::~ExportDirSink() = default;
 Status ExportDirSink::Write(RecordKind kind, const std::vector<std::string>& cells) {
   size_t base = static_cast<size_t>(kind) * 2;
   LX_RETURN_IF_ERROR(writers_[base]->Write(cells));
-  return writers_[base + 1]->Write(cells);
+  std::unique_ptr<TableWriter>& xlsx = writers_[base + 1];
+  if (!xlsx) return Status::Ok();
+  if (++rows_[static_cast<size_t>(kind)] > options_.xlsx_max_rows) {
+    // Dropping the writer unclosed removes its temporary file: no truncated workbook is left behind.
+    xlsx.reset();
+    notes_.push_back(std::string(Token(kind)) + ".xlsx: 超过 Excel 每表 " +
+                     std::to_string(options_.xlsx_max_rows) +
+                     " 行的上限,只写出 CSV (more rows than a worksheet holds; CSV only)");
+    return Status::Ok();
+  }
+  return xlsx->Write(cells);
 }
 
 Status ExportDirSink::Add(const Region& r) { return Write(RecordKind::kRegions, Cells(r, options_.reveal)); }
@@ -85,7 +95,9 @@ Status ExportDirSink::Add(const Household& h) {
 Status ExportDirSink::Add(const Member& m) { return Write(RecordKind::kMembers, Cells(m, options_.reveal)); }
 
 Status ExportDirSink::Close() {
-  for (auto& writer : writers_) LX_RETURN_IF_ERROR(writer->Close());
+  for (auto& writer : writers_) {
+    if (writer) LX_RETURN_IF_ERROR(writer->Close());
+  }
   return Status::Ok();
 }
 
