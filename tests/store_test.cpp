@@ -193,3 +193,62 @@ TEST_F(TamperTest, JournalRefusesUpdatesThroughSql) {
 
 }  // namespace
 }  // namespace lianxin::testing
+
+namespace lianxin::testing {
+namespace {
+
+TEST(BackupTest, BackupRestoresAndBadCopiesAreRefused) {
+  TempDir dir;
+  std::string db = dir / "live.db";
+  std::string expected;
+  {
+    std::unique_ptr<Store> store = OpenOrDie(db);
+    ASSERT_NE(store, nullptr);
+    ImportFixture(*store);
+    expected = Snapshot(*store, dir);
+    ASSERT_TRUE(store->Backup(dir / "b1.db").ok());
+    EXPECT_EQ(store->Backup(dir / "b1.db").code(), Code::kInvalidInput) << "never overwrite a backup";
+    // A change after the backup is lost by restoring it.
+    std::unique_ptr<WriteTxn> txn = std::move(store->Begin("t")).value();
+    ASSERT_TRUE(txn->Upsert(Region{"149901003000", "新镇", RegionLevel::kTownship, "149901"}).ok());
+    ASSERT_TRUE(txn->Commit().ok());
+  }
+  ASSERT_TRUE(Store::Restore(db, dir / "b1.db", {}).ok());
+  {
+    std::unique_ptr<Store> store = OpenOrDie(db);
+    EXPECT_EQ(Snapshot(*store, dir), expected);
+    std::int64_t checked = 0;
+    EXPECT_TRUE(store->VerifyJournal(&checked).ok());
+  }
+
+  // A damaged copy: bytes overwritten in the middle of the file.
+  std::string bytes = ReadFile(dir.path() / "b1.db");
+  for (size_t i = bytes.size() / 2; i < bytes.size() / 2 + 4096 && i < bytes.size(); ++i) bytes[i] = '\x5a';
+  WriteFile(dir / "bad.db", bytes);
+  EXPECT_FALSE(Store::Restore(db, dir / "bad.db", {}).ok());
+
+  // A copy made under another key.
+  TempDir other;
+  {
+    std::unique_ptr<Store> foreign = OpenOrDie(other / "f.db");
+    ImportFixture(*foreign);
+    ASSERT_TRUE(foreign->Backup(other / "f-backup.db").ok());
+  }
+  Status wrong_key = Store::Restore(db, other / "f-backup.db", {});
+  ASSERT_FALSE(wrong_key.ok());
+  EXPECT_NE(wrong_key.message().find("key_mismatch"), std::string::npos) << wrong_key.message();
+
+  // A tampered copy whose journal no longer matches.
+  std::filesystem::copy_file(dir / "b1.db", dir / "tampered.db");
+  RawSql(dir / "tampered.db", "UPDATE households SET size = 9 WHERE code = '1499010010010002'");
+  Status tampered = Store::Restore(db, dir / "tampered.db", {});
+  ASSERT_FALSE(tampered.ok());
+  EXPECT_NE(tampered.message().find("1499010010010002"), std::string::npos) << tampered.message();
+
+  // Nothing refused touched the live database.
+  std::unique_ptr<Store> store = OpenOrDie(db);
+  EXPECT_EQ(Snapshot(*store, dir), expected);
+}
+
+}  // namespace
+}  // namespace lianxin::testing

@@ -131,6 +131,12 @@ class Store {
 
   static Result<std::unique_ptr<Store>> Open(const std::string& path, const StoreOptions& options);
 
+  // Replaces the database at `path` with the backup `from`, refusing (and
+  // changing nothing) when the backup fails integrity_check, was made with
+  // another key, or its journal does not verify. Run it with no server on
+  // `path`. The key file is `options.key_file` or "<path>.key", as for Open.
+  static Status Restore(const std::string& path, const std::string& from, const StoreOptions& options);
+
   virtual Result<std::unique_ptr<WriteTxn>> Begin(std::string actor) = 0;
 
   virtual Result<RegistryCounts> Counts() = 0;
@@ -148,6 +154,13 @@ class Store {
   // A household's tasks, and the history of whatever `held` names, oldest first.
   virtual Result<std::vector<Task>> TasksOf(std::string_view household_code) = 0;
   virtual Result<std::vector<PairHistoryEntry>> PairHistory(std::string_view held) = 0;
+
+  // Copies the database to `out` with SQLite's online backup API (safe
+  // while others write: the copy is one consistent snapshot), then checks
+  // the copy with PRAGMA integrity_check. A copy that fails is removed and
+  // the result is kInternal. `out` must not exist. The key file is not
+  // copied: keep it apart from the backups.
+  virtual Status Backup(const std::string& out) = 0;
 
   // The schema version: the highest migration applied.
   virtual Result<int> SchemaVersion() = 0;
