@@ -1,3 +1,5 @@
+#include <spdlog/spdlog.h>
+
 #include <chrono>
 #include <set>
 
@@ -54,9 +56,14 @@ Result<PairingInput> LoadPairingInput(Store& store, const Config& config) {
 
 Result<PairRun> RunPairing(Store& store, const Config& config, const PairRunOptions& options) {
   auto start = std::chrono::steady_clock::now();
+  auto since = [&start] {
+    return std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
+  };
   PairRun run;
   LX_ASSIGN_OR_RETURN(run.input, LoadPairingInput(store, config));
+  const double loaded = since();
   LX_ASSIGN_OR_RETURN(run.result, ComputePairing(run.input, config.pairing));
+  const double solved = since();
 
   // Assistance pairs new in this run give their household's tasks.
   std::set<std::pair<std::string, std::string>> before;
@@ -87,7 +94,9 @@ Result<PairRun> RunPairing(Store& store, const Config& config, const PairRunOpti
     run.written = true;
   }
   txn.reset();  // a dry run rolls back here
-  run.seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
+  run.seconds = since();
+  spdlog::info("pairing: loaded in {:.3f} s, solved in {:.3f} s, written in {:.3f} s", loaded,
+               solved - loaded, run.seconds - solved);
   return run;
 }
 

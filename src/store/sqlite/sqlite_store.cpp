@@ -1013,20 +1013,37 @@ Result<PairChanges> SqliteTxn::ApplyPairing(const PairingState& next, const std:
   LX_ASSIGN_OR_RETURN(PairingState current, store_.Pairs());
   PairChanges changes;
   for (PairingKind kind : kPairingKinds) {
-    // held → holders, before and after.
-    std::map<std::string, std::set<std::string>> before, after;
-    for (auto& [holder, held] : PairsOf(current, kind)) before[held].insert(holder);
-    for (auto& [holder, held] : PairsOf(next, kind)) after[held].insert(holder);
-    std::set<std::string> helds;
-    for (const auto& entry : before) helds.insert(entry.first);
-    for (const auto& entry : after) helds.insert(entry.first);
-    for (const std::string& held : helds) {
-      const std::set<std::string>& was = before[held];
-      const std::set<std::string>& is = after[held];
+    // (held, holder), sorted: one merge walk finds, per held record, the
+    // holders that ended and the ones that are new. Sorted vectors rather
+    // than maps, as a county has about 100 k pairs.
+    auto sorted = [kind](const PairingState& state) {
+      std::vector<std::pair<std::string, std::string>> pairs;
+      for (auto& [holder, held] : PairsOf(state, kind))
+        pairs.emplace_back(std::move(held), std::move(holder));
+      std::sort(pairs.begin(), pairs.end());
+      pairs.erase(std::unique(pairs.begin(), pairs.end()), pairs.end());
+      return pairs;
+    };
+    const std::vector<std::pair<std::string, std::string>> was = sorted(current), is = sorted(next);
+    size_t a = 0, b = 0;
+    while (a < was.size() || b < is.size()) {
+      const std::string& held =
+          (b == is.size() || (a < was.size() && was[a].first < is[b].first)) ? was[a].first : is[b].first;
       std::vector<std::string> ended, made;
-      std::set_difference(was.begin(), was.end(), is.begin(), is.end(), std::back_inserter(ended));
-      std::set_difference(is.begin(), is.end(), was.begin(), was.end(), std::back_inserter(made));
-      changes.kept += static_cast<int>(was.size() - ended.size());
+      while (a < was.size() || b < is.size()) {
+        const bool in_was = a < was.size() && was[a].first == held;
+        const bool in_is = b < is.size() && is[b].first == held;
+        if (!in_was && !in_is) break;
+        if (in_was && in_is && was[a].second == is[b].second) {
+          ++changes.kept;
+          ++a;
+          ++b;
+        } else if (in_was && (!in_is || was[a].second < is[b].second)) {
+          ended.push_back(was[a++].second);
+        } else {
+          made.push_back(is[b++].second);
+        }
+      }
       for (const std::string& holder : ended) {
         LX_RETURN_IF_ERROR(DeleteImage(PairsDef(), PairKey(kind, held, holder)));
         ++changes.ended;
