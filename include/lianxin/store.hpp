@@ -26,6 +26,7 @@
 #include <string_view>
 #include <vector>
 
+#include "lianxin/auth.hpp"
 #include "lianxin/clock.hpp"
 #include "lianxin/pairing.hpp"
 #include "lianxin/registry.hpp"
@@ -130,6 +131,14 @@ class Store {
   virtual ~Store() = default;
 
   static Result<std::unique_ptr<Store>> Open(const std::string& path, const StoreOptions& options);
+
+  // The accounts, sessions and audit log of auth.hpp on the database at
+  // `path`, through a connection of its own: thread-safe (one lock), and
+  // every user change and audit event journaled before it returns. The TOTP
+  // secret is encrypted like ID numbers; the journal holds digests of the
+  // password hash and the secret, never the values.
+  static Result<std::unique_ptr<UserRepository>> OpenUserRepository(const std::string& path,
+                                                                    const StoreOptions& options);
 
   // Replaces the database at `path` with the backup `from`, refusing (and
   // changing nothing) when the backup fails integrity_check, was made with

@@ -10,6 +10,8 @@
 #include <algorithm>
 #include <filesystem>
 #include <map>
+#include <mutex>
+#include <nlohmann/json.hpp>
 #include <set>
 #include <tuple>
 #include <unordered_map>
@@ -48,6 +50,9 @@ struct ColumnDef {
   // Ciphertext columns are left out of comparisons and the journal: their
   // blind index column (`index_column`) stands for them.
   int index_column = -1;
+  // Secrets the journal must not hold (a password hash): it holds their
+  // BLAKE2b digest instead, which still exposes any change made behind its back.
+  bool digest_only = false;
 };
 
 struct TableDef {
@@ -174,11 +179,35 @@ const TableDef& TasksDef() {
   return kDef;
 }
 
+const TableDef& UsersDef() {
+  static const TableDef kDef{RecordKind::kRegions,
+                             "users",
+                             {{"username"},
+                              {"display_name"},
+                              {"roles"},
+                              {"scope_kind"},
+                              {"scope_code"},
+                              {"password_hash", -1, true},
+                              {"must_change_password"},
+                              {"disabled"},
+                              {"totp_secret", -1, true},
+                              {"totp_confirmed"},
+                              {"totp_last_step"},
+                              {"failed_attempts"},
+                              {"locked_until_millis"},
+                              {"password_changed_millis"},
+                              {"last_login_millis"}},
+                             "username"};
+  return kDef;
+}
+
 // Every journaled table, for verification.
 std::vector<const TableDef*> AllTableDefs() {
   std::vector<const TableDef*> defs;
   for (RecordKind kind : kAllRecordKinds) defs.push_back(&Def(kind));
-  for (const TableDef* def : {&PairsDef(), &PinsDef(), &HistoryDef(), &TasksDef()}) defs.push_back(def);
+  for (const TableDef* def : {&PairsDef(), &PinsDef(), &HistoryDef(), &TasksDef(), &UsersDef()}) {
+    defs.push_back(def);
+  }
   return defs;
 }
 
@@ -316,6 +345,14 @@ std::string ImageJson(const TableDef& def, const Image& image) {
     AppendJsonString(out, def.columns[i].name);
     out.push_back(':');
     const Cell& cell = image[i];
+    if (def.columns[i].digest_only && cell.type != Cell::kNull) {
+      unsigned char digest[16];
+      crypto_generichash(digest, sizeof digest, reinterpret_cast<const unsigned char*>(cell.bytes.data()),
+                         cell.bytes.size(), nullptr, 0);
+      AppendJsonString(out,
+                       "blake2b:" + ToHex(std::string_view(reinterpret_cast<char*>(digest), sizeof digest)));
+      continue;
+    }
     switch (cell.type) {
       case Cell::kNull:
         out += "null";
@@ -638,6 +675,12 @@ class SqliteTxn final : public WriteTxn {
   Result<UpsertOutcome> Upsert(const Task& task) override;
   Status Commit() override;
 
+  // For the user repository, in this file: rows of tables outside the
+  // registry, and events (audit) that have no row.
+  Result<UpsertOutcome> UpsertImage(const TableDef& def, Image image);
+  Status AppendJournal(std::string_view action, const TableDef& def, const std::string& key,
+                       std::string before, std::string after);
+
  private:
   Status DeleteImage(const TableDef& def, const std::string& key);
   Status AddHistory(PairingKind kind, const std::string& held, const std::string& from, const std::string& to,
@@ -647,9 +690,6 @@ class SqliteTxn final : public WriteTxn {
   Result<std::string> CountyFrom(const std::string& sql, const std::string& code);
   std::unordered_map<std::string, std::string> county_cache_;
   std::int64_t next_history_seq_ = 0;
-  Result<UpsertOutcome> UpsertImage(const TableDef& def, Image image);
-  Status AppendJournal(std::string_view action, const TableDef& def, const std::string& key,
-                       std::string before, std::string after);
   Result<std::string> CountyOfUnit(const std::string& unit_code);
   Result<std::string> CountyOfHousehold(const std::string& household_code);
 
@@ -699,6 +739,7 @@ class SqliteStore final : public Store {
   Result<std::vector<JournalEntry>> ReadJournal(std::int64_t after_seq, int limit) override;
 
   sqlite3* db() { return db_.get(); }
+  const FieldCipher& cipher() const { return cipher_; }
   const Codec& codec() const { return codec_; }
   const Clock& clock() const { return clock_; }
   bool txn_open_ = false;
@@ -1384,6 +1425,9 @@ Status SqliteStore::VerifyJournal(std::int64_t* entries_checked) {
     bool deleted = false;
   };
   std::unordered_map<std::string, Latest> latest;
+  // Events (the audit log) are chained like every entry but have no row to match.
+  std::set<std::string, std::less<>> tables;
+  for (const TableDef* def : AllTableDefs()) tables.emplace(def->table);
   std::int64_t count = 0;
   while (true) {
     LX_ASSIGN_OR_RETURN(bool row, select.Step());
@@ -1409,8 +1453,10 @@ Status SqliteStore::VerifyJournal(std::int64_t* entries_checked) {
     unsigned char digest[16];
     crypto_generichash(digest, sizeof digest, reinterpret_cast<const unsigned char*>(entry.after.data()),
                        entry.after.size(), nullptr, 0);
-    latest[entry.entity + '\0' + entry.key] = {std::string(reinterpret_cast<char*>(digest), sizeof digest),
-                                               entry.seq, entry.action == "delete"};
+    if (tables.contains(entry.entity)) {
+      latest[entry.entity + '\0' + entry.key] = {std::string(reinterpret_cast<char*>(digest), sizeof digest),
+                                                 entry.seq, entry.action == "delete"};
+    }
     prev = std::move(hash);
     ++expected_seq;
     ++count;
@@ -1452,7 +1498,190 @@ Status SqliteStore::VerifyJournal(std::int64_t* entries_checked) {
   return Status::Ok();
 }
 
+// ---------------------------------------------------------------------------
+// Accounts (auth.hpp) on the same database, through a connection of its own.
+
+const TableDef& AuditDef() {
+  static const TableDef kDef{RecordKind::kRegions, "audit", {{"key"}}, ""};
+  return kDef;
+}
+
+class SqliteUserRepository final : public UserRepository {
+ public:
+  explicit SqliteUserRepository(std::unique_ptr<SqliteStore> store) : store_(std::move(store)) {}
+
+  Result<std::optional<User>> FindByUsername(std::string_view username) override {
+    std::lock_guard lock(mu_);
+    return Find(username);
+  }
+
+  Status Insert(const User& user) override {
+    std::lock_guard lock(mu_);
+    LX_ASSIGN_OR_RETURN(std::optional<User> existing, Find(user.username));
+    if (existing) return Status::Conflict("用户名已存在: " + user.username + " (username_taken)");
+    return Write(user, "");
+  }
+
+  Status Update(const User& user) override {
+    std::lock_guard lock(mu_);
+    LX_ASSIGN_OR_RETURN(std::optional<User> existing, Find(user.username));
+    if (!existing) return Status::NotFound("用户不存在: " + user.username);
+    return Write(user, existing->totp_secret == user.totp_secret ? existing_secret_ : "");
+  }
+
+  Result<bool> HasAnyUser() override {
+    std::lock_guard lock(mu_);
+    LX_ASSIGN_OR_RETURN(Statement * select, store_->Prepare("SELECT 1 FROM users LIMIT 1"));
+    return select->Step();
+  }
+
+  Result<std::vector<std::string>> PreviousPasswordHashes(std::string_view username, int n) override {
+    std::lock_guard lock(mu_);
+    LX_ASSIGN_OR_RETURN(Statement * select,
+                        store_->Prepare("SELECT hash FROM password_history WHERE username = ?1 "
+                                        "ORDER BY seq DESC LIMIT ?2"));
+    select->BindText(1, username).BindInt(2, n);
+    std::vector<std::string> hashes;
+    while (true) {
+      LX_ASSIGN_OR_RETURN(bool row, select->Step());
+      if (!row) return hashes;
+      hashes.emplace_back(select->ColumnText(0));
+    }
+  }
+
+  Status AddPasswordHash(std::string_view username, std::string_view hash, std::int64_t at_millis) override {
+    std::lock_guard lock(mu_);
+    LX_ASSIGN_OR_RETURN(Statement * insert, store_->Prepare("INSERT INTO password_history (username, hash, "
+                                                            "at_millis) VALUES (?1, ?2, ?3)"));
+    insert->BindText(1, username).BindText(2, hash).BindInt(3, at_millis);
+    return insert->Run();
+  }
+
+  Status SaveSession(const Session& session) override {
+    std::lock_guard lock(mu_);
+    LX_ASSIGN_OR_RETURN(
+        Statement * upsert,
+        store_->Prepare("INSERT OR REPLACE INTO sessions (token_hash, username, csrf_token, "
+                        "created_millis, last_seen_millis, remote) VALUES (?1, ?2, ?3, ?4, ?5, ?6)"));
+    upsert->BindText(1, session.token_hash)
+        .BindText(2, session.username)
+        .BindText(3, session.csrf_token)
+        .BindInt(4, session.created_millis)
+        .BindInt(5, session.last_seen_millis)
+        .BindText(6, session.remote);
+    return upsert->Run();
+  }
+
+  Result<std::optional<Session>> FindSession(std::string_view token_hash) override {
+    std::lock_guard lock(mu_);
+    LX_ASSIGN_OR_RETURN(
+        Statement * select,
+        store_->Prepare("SELECT token_hash, username, csrf_token, created_millis, last_seen_millis, "
+                        "remote FROM sessions WHERE token_hash = ?1"));
+    select->BindText(1, token_hash);
+    LX_ASSIGN_OR_RETURN(bool found, select->Step());
+    if (!found) return std::optional<Session>();
+    return std::optional<Session>(Session{std::string(select->ColumnText(0)),
+                                          std::string(select->ColumnText(1)),
+                                          std::string(select->ColumnText(2)), select->ColumnInt(3),
+                                          select->ColumnInt(4), std::string(select->ColumnText(5))});
+  }
+
+  Status DeleteSession(std::string_view token_hash) override {
+    std::lock_guard lock(mu_);
+    LX_ASSIGN_OR_RETURN(Statement * remove, store_->Prepare("DELETE FROM sessions WHERE token_hash = ?1"));
+    remove->BindText(1, token_hash);
+    return remove->Run();
+  }
+
+  Status DeleteUserSessions(std::string_view username) override {
+    std::lock_guard lock(mu_);
+    LX_ASSIGN_OR_RETURN(Statement * remove, store_->Prepare("DELETE FROM sessions WHERE username = ?1"));
+    remove->BindText(1, username);
+    return remove->Run();
+  }
+
+  // An event in the journal, committed (synchronous=FULL) before returning.
+  Status Audit(const AuditEvent& e) override {
+    std::lock_guard lock(mu_);
+    nlohmann::json json = {{"at_millis", e.at_millis}, {"actor", e.actor},   {"action", e.action},
+                           {"target", e.target},       {"remote", e.remote}, {"outcome", e.outcome},
+                           {"detail", e.detail}};
+    LX_ASSIGN_OR_RETURN(std::unique_ptr<WriteTxn> txn, store_->Begin(e.actor.empty() ? "system" : e.actor));
+    auto& sqlite_txn = static_cast<SqliteTxn&>(*txn);
+    LX_RETURN_IF_ERROR(sqlite_txn.AppendJournal(e.action, AuditDef(), e.target, "", json.dump()));
+    return txn->Commit();
+  }
+
+ private:
+  Result<std::optional<User>> Find(std::string_view username) {
+    LX_ASSIGN_OR_RETURN(Statement * select, store_->Prepare(SelectSql(UsersDef()) + " WHERE username = ?1"));
+    select->BindText(1, username);
+    LX_ASSIGN_OR_RETURN(bool found, select->Step());
+    if (!found) return std::optional<User>();
+    User u;
+    u.username = select->ColumnText(0);
+    u.display_name = select->ColumnText(1);
+    LX_ASSIGN_OR_RETURN(u.roles, ParseRoleTokens(select->ColumnText(2)));
+    std::optional<ScopeKind> kind = ParseScopeKind(select->ColumnText(3));
+    if (!kind) return Status::Internal("数据库中 users.scope_kind 的值无效");
+    u.scope = {*kind, std::string(select->ColumnText(4))};
+    u.password_hash = select->ColumnText(5);
+    u.must_change_password = select->ColumnInt(6) != 0;
+    u.disabled = select->ColumnInt(7) != 0;
+    existing_secret_ = std::string(select->ColumnBlob(8));
+    if (!existing_secret_.empty()) {
+      LX_ASSIGN_OR_RETURN(u.totp_secret, store_->cipher().Decrypt(existing_secret_, "users.totp_secret"));
+    }
+    u.totp_confirmed = select->ColumnInt(9) != 0;
+    u.totp_last_step = select->ColumnInt(10);
+    u.failed_attempts = static_cast<int>(select->ColumnInt(11));
+    u.locked_until_millis = select->ColumnInt(12);
+    u.password_changed_millis = select->ColumnInt(13);
+    u.last_login_millis = select->ColumnInt(14);
+    return std::optional<User>(std::move(u));
+  }
+
+  // `sealed_secret`: the stored ciphertext to keep when the secret did not
+  // change, so an unchanged user is not re-encrypted into a spurious change.
+  Status Write(const User& u, const std::string& sealed_secret) {
+    std::string secret = u.totp_secret.empty() ? std::string()
+                         : sealed_secret.empty()
+                             ? store_->cipher().Encrypt(u.totp_secret, "users.totp_secret")
+                             : sealed_secret;
+    Image image{Cell::Text(u.username),
+                Cell::Text(u.display_name),
+                Cell::Text(JoinRoleTokens(u.roles)),
+                Cell::Text(ScopeKindToken(u.scope.kind)),
+                Cell::Text(u.scope.code),
+                Cell::Text(u.password_hash),
+                Cell::Int(u.must_change_password ? 1 : 0),
+                Cell::Int(u.disabled ? 1 : 0),
+                Cell::BlobOrNull(std::move(secret)),
+                Cell::Int(u.totp_confirmed ? 1 : 0),
+                Cell::Int(u.totp_last_step),
+                Cell::Int(u.failed_attempts),
+                Cell::Int(u.locked_until_millis),
+                Cell::Int(u.password_changed_millis),
+                Cell::Int(u.last_login_millis)};
+    LX_ASSIGN_OR_RETURN(std::unique_ptr<WriteTxn> txn, store_->Begin("auth"));
+    LX_RETURN_IF_ERROR(static_cast<SqliteTxn&>(*txn).UpsertImage(UsersDef(), std::move(image)).status());
+    return txn->Commit();
+  }
+
+  std::mutex mu_;
+  std::unique_ptr<SqliteStore> store_;
+  std::string existing_secret_;  // the ciphertext Find last read
+};
+
 }  // namespace
+
+Result<std::unique_ptr<UserRepository>> Store::OpenUserRepository(const std::string& path,
+                                                                  const StoreOptions& options) {
+  LX_ASSIGN_OR_RETURN(std::unique_ptr<Store> store, Store::Open(path, options));
+  return std::unique_ptr<UserRepository>(std::make_unique<SqliteUserRepository>(
+      std::unique_ptr<SqliteStore>(static_cast<SqliteStore*>(store.release()))));
+}
 
 Status Store::Restore(const std::string& path, const std::string& from, const StoreOptions& options) {
   std::error_code ec;

@@ -1,0 +1,493 @@
+// Authentication and the account rules of PRODUCT.md §5 Trust and §7: roles,
+// scopes, the three separated admins (三权分立), passwords, TOTP, sessions,
+// lock-out and the audit events of every security-relevant act.
+//
+// The service is pure logic over a `UserRepository` (the only way it touches
+// storage) and an injected `Clock`, so lock-outs, rotations and session
+// timeouts are tested on a ManualClock.
+//
+//   AuthService auth(repository, policy, clock);
+//   LX_ASSIGN_OR_RETURN(SignedIn s, auth.SignIn("zhangsan", password, totp_code, "203.0.113.5"));
+//   // Set-Cookie: s.session_token (HttpOnly, Secure, SameSite=Strict); send s.csrf_token to the app.
+//   LX_ASSIGN_OR_RETURN(AuthenticatedUser who, auth.Authenticate(cookie));
+//   LX_RETURN_IF_ERROR(auth.CheckCsrf(who.session(), header, origin, "https://lianxin.example"));
+//
+// Which role may call which operation (who may create users, change roles,
+// read the audit log) is the route allow table's business, not this file's;
+// what this file enforces on every path is what must hold whoever calls:
+// separation of duties, the password policy, no self-promotion, and that a
+// secret never leaves the service except where it is handed out once.
+//
+// Standards behind the numbers: GB/T 22239-2019 level 3 (等保三级) 8.1.4.1
+// 身份鉴别 (complexity, periodic change, failed-login handling, session timeout,
+// two factors), 8.1.4.2 访问控制 (default passwords changed, 三权分立, least
+// privilege) and 8.1.4.3 安全审计 (who, when, what, whether it succeeded);
+// OWASP ASVS 4.0.3 level 2 chapters V2 (authentication) and V3 (sessions).
+//
+// Threads: AuthService may be called from many threads; it serialises its own
+// read-modify-write of a user (failure counters, TOTP steps). The repository
+// must be thread-safe.
+#pragma once
+
+#include <cstdint>
+#include <functional>
+#include <memory>
+#include <optional>
+#include <set>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "lianxin/clock.hpp"
+#include "lianxin/status.hpp"
+
+namespace lianxin {
+
+// ---------------------------------------------------------------------------
+// Roles and scopes
+
+// The roles of PRODUCT.md's table. The first three are the separated admins:
+// each has only its own console (users; roles and policy; audit log).
+enum class Role {
+  kSysadmin,       // 系统管理员: users, dictionaries, parameters, server health
+  kSecadmin,       // 安全管理员: roles, scopes, security policy, unlock, TOTP reset
+  kAuditor,        // 审计管理员: the operation and login logs, nothing else
+  kCountyAdmin,    // 县级管理员
+  kTownshipAdmin,  // 乡镇管理员
+  kUnitHead,       // 单位负责人
+  kCadre,          // 干部
+  kOperator,       // 接线员 (12345 / 接访)
+  kInspector,      // 督查员
+  kDiscipline,     // 纪检员
+  kHousehold,      // 群众
+  kPublic,         // 公众: anyone, signed in or not; never granted to an account
+};
+
+// Stable English token ("sysadmin", "county_admin", …) as stored and spoken by
+// the API, and the Chinese label the console shows.
+std::string_view RoleToken(Role role);
+std::string_view RoleLabel(Role role);
+// Accepts a token or a label; kInvalidInput "未知角色 … (unknown_role)" otherwise.
+Result<Role> ParseRole(std::string_view text);
+// Every role, in enum order.
+const std::vector<Role>& AllRoles();
+// "cadre,unit_head": tokens in enum order joined by ','; the stored form.
+std::string JoinRoleTokens(const std::set<Role>& roles);
+// The inverse of JoinRoleTokens; "" gives an empty set.
+Result<std::set<Role>> ParseRoleTokens(std::string_view joined);
+
+// True for sysadmin, secadmin and auditor.
+bool IsSeparatedAdmin(Role role);
+
+// 三权分立 (GB/T 22239 8.1.4.2 d, "应授予管理用户所需的最小权限,实现管理用户的权限分离"):
+// false when the set holds two of sysadmin/secadmin/auditor, or one of them
+// together with any other role. Every other combination (including empty) is
+// allowed here; CreateUser and SetRoles also refuse an empty set and kPublic.
+bool SeparationOfDutiesOk(const std::set<Role>& roles);
+
+// What data an account reaches. Deny by default: kNone reaches no business
+// data (right for the three admins, whose consoles hold none).
+enum class ScopeKind {
+  kNone,
+  kRegion,  // a region subtree: a county (6-digit GB/T 2260 code), a township or a village
+  kUnit,    // one unit (党政单位) by unit code
+  kCadre,   // one cadre's own pairs, by cadre code
+};
+
+struct Scope {
+  ScopeKind kind = ScopeKind::kNone;
+  std::string code;  // empty for kNone
+  bool operator==(const Scope&) const = default;
+};
+
+// "none", "region", "unit", "cadre".
+std::string_view ScopeKindToken(ScopeKind kind);
+std::optional<ScopeKind> ParseScopeKind(std::string_view token);
+// kInvalidInput (field "scope") when the code does not fit the kind: a region
+// scope needs a 6-digit county code or a 12-digit 统计用区划代码; unit and cadre
+// scopes need a code; kNone needs none.
+Status ValidateScope(const Scope& scope);
+
+// Whether a region scope covers `region_code` (统计用区划代码 hierarchy: the
+// county is the first 6 digits, a township the first 9 and "000", a village
+// all 12, a grid the village and 3 more). A county scope "149901" (or
+// "149901000000") covers itself, its townships "149901001000" and villages
+// "149901001001"; a township scope "149901001000" covers its villages
+// "149901001xxx" but not the county; a village scope covers itself and its
+// grids. False for any other kind of scope, a malformed code on either side,
+// or a region above the scope: unit and cadre scopes are resolved against the
+// registry by the caller.
+bool ScopeContains(const Scope& scope, std::string_view region_code);
+
+// ---------------------------------------------------------------------------
+// Accounts and policy
+
+struct User {
+  std::string username;  // the natural key: lower-case [a-z0-9._-], 3 to 64 characters
+  std::string display_name;
+  std::set<Role> roles;
+  Scope scope;
+  std::string password_hash;          // argon2id, libsodium's encoded form ($argon2id$v=19$m=…)
+  bool must_change_password = false;  // set for one-time passwords and by an admin reset
+  bool disabled = false;
+  // TOTP secret, raw bytes (20 from NewTotpSecret); the repository stores it
+  // encrypted (FieldCipher). Usable for sign-in only once confirmed.
+  std::string totp_secret;
+  bool totp_confirmed = false;
+  std::int64_t totp_last_step = -1;  // the last accepted TOTP step; older and equal ones are replays
+  int failed_attempts = 0;           // consecutive failures since the last success or lock
+  std::int64_t locked_until_millis = 0;
+  std::int64_t password_changed_millis = 0;
+  std::int64_t last_login_millis = 0;
+  bool operator==(const User&) const = default;
+};
+
+// Every rule as a named value. The defaults are the production values and sit
+// at or above 等保三级 and ASVS L2; the config loader fills this from
+// lianxin.toml and must pass it through ValidateAuthPolicy. Tests may lower
+// the argon2 cost without validating.
+struct AuthPolicy {
+  // Passwords. 等保 8.1.4.1 a (复杂度要求) is read by assessors as length and
+  // character classes; 10 to 128 characters and 3 of 4 classes is the OWASP
+  // Authentication Cheat Sheet's complexity rule. ASVS 4.0.3 2.1.1 asks for
+  // 12 and 2.1.9 for no composition rule: raise the length and set
+  // min_classes = 0 where the assessor allows.
+  int password_min_length = 10;   // Unicode code points
+  int password_max_length = 128;  // ASVS 2.1.2: at least 64 allowed; bounds argon2 input
+  int password_min_classes = 3;   // of lower case, upper case, digit, other (symbol, space, CJK)
+  bool password_forbid_username = true;
+  bool password_deny_common = true;  // ASVS 2.1.7: a built-in list of common/breached passwords
+  int password_history = 5;          // a new password may not equal any of the last 5
+  // 等保 8.1.4.1 a (定期更换): a password older than this signs in with
+  // must_change_password. 0 = off (ASVS 2.1.10 discourages rotation).
+  int password_max_age_days = 90;
+  int one_time_password_length = 16;  // ~90 bits from a 55-symbol alphabet
+
+  // 等保 8.1.4.1 b (登录失败处理) and ASVS 2.2.1: after this many consecutive
+  // failures the account locks for lockout_minutes. 0 = never lock.
+  int lockout_attempts = 5;
+  int lockout_minutes = 30;
+
+  // 等保 8.1.4.1 b (登录连接超时自动退出) and ASVS 3.3.2 (L2): re-authenticate
+  // after 30 minutes idle or 12 hours.
+  int session_idle_minutes = 30;
+  int session_absolute_hours = 12;
+  // last_seen is written at most this often, so a busy session costs no write
+  // per request; a session can thus expire up to this much early, never late.
+  int session_touch_seconds = 60;
+
+  // argon2id cost. libsodium's INTERACTIVE: t=2, m=64 MiB, above the OWASP
+  // Password Storage minimum (m=19 MiB, t=2, p=1; libsodium always uses p=1).
+  static constexpr std::uint64_t kInteractiveOpslimit = 2;
+  static constexpr std::uint64_t kInteractiveMemlimit = 64ull << 20;
+  std::uint64_t argon2_opslimit = kInteractiveOpslimit;
+  std::uint64_t argon2_memlimit = kInteractiveMemlimit;
+
+  // TOTP (RFC 6238, ASVS 2.8): 等保 8.1.4.1 d asks for 两种或两种以上组合的鉴别技术;
+  // required here of the three admins, whose accounts reach everything, and
+  // open to anyone else who enrols. Once an account has confirmed TOTP it is
+  // always asked for. Add roles to extend it.
+  std::set<Role> totp_required_roles = {Role::kSysadmin, Role::kSecadmin, Role::kAuditor};
+  int totp_period_seconds = 30;
+  int totp_digits = 6;
+  int totp_skew_steps = 1;  // accept the previous and next step (RFC 6238 §5.2)
+  std::string totp_issuer = "连心";
+};
+
+// kInvalidInput "… (auth_policy_range)" (field: the member's name) when a value
+// is outside its sane range or below the floor of the standards above:
+// min length < 8, classes outside 0..4, history < 0, lockout attempts outside
+// 1..10, idle > 30 min, absolute > 12 h, argon2 below m=19 MiB t=2, TOTP
+// digits outside 6..8.
+Status ValidateAuthPolicy(const AuthPolicy& policy);
+
+// ---------------------------------------------------------------------------
+// Passwords
+
+// argon2id with the policy's cost, in libsodium's self-describing encoded
+// form (salt and parameters included). kInternal when memory runs out.
+Result<std::string> HashPassword(std::string_view password, const AuthPolicy& policy);
+// Whether `password` matches an argon2id `hash`; false for a malformed hash.
+// libsodium compares in constant time.
+bool VerifyPassword(std::string_view hash, std::string_view password);
+
+// The policy's rules, first failure wins, each kInvalidInput with field
+// "password" and a Chinese-first message:
+//   密码含有无效字符 (password_invalid_character)  — not UTF-8, or a control character
+//   密码至少 10 位 (password_too_short)
+//   密码不能超过 128 位 (password_too_long)
+//   密码须包含大写字母、小写字母、数字、符号中的至少 3 类 (password_too_simple)
+//   密码不能包含用户名 (password_contains_username) — case-insensitive, usernames of 3+ characters
+//   密码过于常见 (password_common)
+//   不能使用最近 5 次用过的密码 (password_reused) — `previous_hashes` are argon2id hashes
+Status CheckPasswordPolicy(const AuthPolicy& policy, const User& user, std::string_view candidate,
+                           const std::vector<std::string>& previous_hashes);
+
+// A random password that passes the policy for `user` (every class present,
+// no look-alike characters such as 0/O and 1/l/I, so a printed slip reads
+// unambiguously).
+std::string GenerateOneTimePassword(const AuthPolicy& policy, const User& user);
+
+// ---------------------------------------------------------------------------
+// TOTP (RFC 6238 over RFC 4226 HOTP, HMAC-SHA1 as authenticator apps use it)
+
+// 20 random bytes (RFC 4226 §4: a shared secret of 160 bits).
+std::string NewTotpSecret();
+// RFC 4648 §6 base32, upper case; `padding` adds the '=' RFC 4648 prescribes
+// (otpauth URIs leave it off).
+std::string Base32Encode(std::string_view bytes, bool padding = true);
+// otpauth://totp/ISSUER:ACCOUNT?secret=BASE32&issuer=ISSUER&algorithm=SHA1&digits=6&period=30,
+// issuer and account percent-encoded (Key URI Format of Google Authenticator).
+std::string TotpUri(std::string_view issuer, std::string_view account, std::string_view secret,
+                    int digits = 6, int period_seconds = 30);
+// The code for the step holding `unix_seconds` (T0 = 0), zero-padded to
+// `digits` (6 to 8). Empty for an empty secret, bad digits or period, or a
+// negative time.
+std::string TotpCode(std::string_view secret, std::int64_t unix_seconds, int digits = 6,
+                     int period_seconds = 30);
+// Whether `code` is the code of a step within ±skew_steps of now's step. Each
+// candidate is compared in constant time. With `last_used_step` set, a step
+// at or before *last_used_step is refused (RFC 6238 §5.2: an OTP is accepted
+// once) and on success *last_used_step becomes the matched step; pass null
+// only where no replay can matter.
+bool VerifyTotp(std::string_view secret, std::string_view code, std::int64_t unix_seconds, int skew_steps,
+                std::int64_t* last_used_step, int digits = 6, int period_seconds = 30);
+
+// ---------------------------------------------------------------------------
+// Sessions and audit
+
+struct Session {
+  // Lower-case hex BLAKE2b-256 of the raw token. The raw token is never
+  // stored, so a copy of the store (a backup, a leak) yields no live session.
+  std::string token_hash;
+  std::string username;
+  std::string csrf_token;  // sent by the app in a header on every unsafe request
+  std::int64_t created_millis = 0;
+  std::int64_t last_seen_millis = 0;
+  std::string remote;  // the client address at sign-in
+  bool operator==(const Session&) const = default;
+};
+
+// The hash a Session is stored and found under.
+std::string SessionTokenHash(std::string_view session_token);
+
+// One security-relevant act, for the login log (登录日志) and operation log
+// (操作日志); the repository journals it. The fields are those 等保 8.1.4.3 b
+// asks of an audit record (time, user, event type, outcome, more). Never holds
+// a password, token, TOTP secret or code.
+struct AuditEvent {
+  std::int64_t at_millis = 0;
+  std::string actor;   // who acted: a username, or "system:bootstrap"
+  std::string action;  // sign_in, sign_out, lockout, session_expire, session_revoke,
+                       // password_change, password_reset, user_create, user_disable,
+                       // user_enable, user_unlock, roles_change, scope_change,
+                       // totp_enrol, totp_confirm, totp_reset
+  std::string target;  // the account acted on
+  std::string remote;
+  std::string outcome;  // "ok", or the English code of the refusal (bad_credentials, …)
+  std::string detail;   // e.g. "cadre → unit_head,cadre"; never a secret
+  bool operator==(const AuditEvent&) const = default;
+};
+
+// Who performs an administrative act, for the audit trail and for the rules
+// against acting on oneself.
+struct Actor {
+  std::string username;
+  std::string remote;
+};
+
+// Everything the auth service stores, and nothing else. Implementations must
+// be thread-safe. Errors are returned as they are (kInternal, kUnavailable);
+// the service passes them on.
+class UserRepository {
+ public:
+  virtual ~UserRepository() = default;
+  // nullopt when no such user.
+  virtual Result<std::optional<User>> FindByUsername(std::string_view username) = 0;
+  // kConflict when the username is taken.
+  virtual Status Insert(const User& user) = 0;
+  // Replaces the stored user; kNotFound when missing.
+  virtual Status Update(const User& user) = 0;
+  virtual Result<bool> HasAnyUser() = 0;
+  // The `n` most recent password hashes of the user, newest first (the
+  // current one included, as AddPasswordHash is called for every password set).
+  virtual Result<std::vector<std::string>> PreviousPasswordHashes(std::string_view username, int n) = 0;
+  virtual Status AddPasswordHash(std::string_view username, std::string_view hash,
+                                 std::int64_t at_millis) = 0;
+  // Inserts or replaces by token_hash.
+  virtual Status SaveSession(const Session& session) = 0;
+  virtual Result<std::optional<Session>> FindSession(std::string_view token_hash) = 0;
+  // Ok when there was none.
+  virtual Status DeleteSession(std::string_view token_hash) = 0;
+  virtual Status DeleteUserSessions(std::string_view username) = 0;
+  // Must be durable before it returns. The service fails closed when it errs:
+  // the act is undone where it can be (a new session deleted, a changed user
+  // restored, a new user disabled) and the error returned.
+  virtual Status Audit(const AuditEvent& event) = 0;
+};
+
+// ---------------------------------------------------------------------------
+// The service
+
+// A User as it may leave the service: password_hash and totp_secret cleared.
+User Redacted(User user);
+
+struct SignedIn {
+  std::string session_token;  // 32 random bytes, base64url: the cookie; shown to no one else
+  std::string csrf_token;     // 32 random bytes, base64url
+  User user;                  // redacted
+  // Either flag restricts the session to changing the password, enrolling
+  // TOTP and signing out, until resolved.
+  bool must_change_password = false;  // one-time password, admin reset, or older than the rotation age
+  bool must_enrol_totp = false;       // a role requires TOTP and none is confirmed yet
+};
+
+// A valid session and its user, as of this request. Only AuthService makes
+// one, so holding it proves Authenticate passed.
+class AuthenticatedUser {
+ public:
+  const User& user() const { return user_; }  // redacted, roles and scope current
+  const Session& session() const { return session_; }
+  bool must_change_password() const { return must_change_password_; }
+  bool must_enrol_totp() const { return must_enrol_totp_; }
+  // True while the session may only change the password, enrol TOTP or sign out.
+  bool restricted() const { return must_change_password_ || must_enrol_totp_; }
+
+ private:
+  friend class AuthService;
+  AuthenticatedUser() = default;
+  User user_;
+  Session session_;
+  bool must_change_password_ = false;
+  bool must_enrol_totp_ = false;
+};
+
+struct CreatedUser {
+  User user;                      // redacted
+  std::string one_time_password;  // shown once (or printed on the slip), never stored in clear
+};
+
+class AuthService {
+ public:
+  // Holds references to `repository` and `clock`, which must outlive it; the
+  // policy is copied.
+  AuthService(UserRepository& repository, const AuthPolicy& policy, const Clock& clock);
+  ~AuthService();
+  AuthService(const AuthService&) = delete;
+  AuthService& operator=(const AuthService&) = delete;
+
+  // Signs in and opens a session. `totp_code` is empty when the form had none.
+  // Failures (each audited as sign_in with the code as outcome):
+  //   kUnauthenticated "用户名或密码错误 (bad_credentials)" — unknown user,
+  //     wrong password, disabled or locked account alike, with a password
+  //     hash verified on every path, so neither message nor timing tells an
+  //     account exists (ASVS 2.2, OWASP Authentication Cheat Sheet);
+  //   kUnauthenticated "需要动态口令 (totp_required)" — right password, TOTP
+  //     confirmed, no code given (not counted as a failure);
+  //   kUnauthenticated "动态口令错误 (bad_totp)" — a wrong or replayed code.
+  // Wrong passwords and codes count towards the lock-out; the failure that
+  // reaches policy.lockout_attempts locks the account for lockout_minutes (a
+  // "lockout" event). Success clears the count.
+  Result<SignedIn> SignIn(std::string_view username, std::string_view password, std::string_view totp_code,
+                          std::string_view remote);
+
+  // The session behind a raw token, touched. kUnauthenticated
+  // "未登录或会话已失效 (session_invalid)" for an unknown token or a disabled or
+  // deleted user; "会话已超时,请重新登录 (session_expired)" past the idle or the
+  // absolute timeout (the session is deleted and a session_expire audited).
+  Result<AuthenticatedUser> Authenticate(std::string_view session_token);
+
+  // For every state-changing request: the header token must equal the
+  // session's (constant-time compare), else kPermissionDenied
+  // "请求校验失败 (csrf_mismatch)"; and an Origin header, when present, must
+  // equal `expected_origin` exactly, else "请求来源不符 (origin_mismatch)".
+  static Status CheckCsrf(const Session& session, std::string_view header_token, std::string_view origin,
+                          std::string_view expected_origin);
+
+  // Ends the session (idempotent: Ok for an unknown token).
+  Status SignOut(std::string_view session_token, std::string_view remote);
+  // 在线用户 force sign-out by token hash; kNotFound when no such session.
+  Status RevokeSession(const Actor& by, std::string_view token_hash);
+
+  // The signed-in user changes its own password. kUnauthenticated
+  // "原密码错误 (bad_old_password)" (counted towards the lock-out) or
+  // "用户名或密码错误 (bad_credentials)" for a locked or disabled account;
+  // CheckPasswordPolicy's refusals. On success every session of the user ends
+  // (ASVS 3.3.3), so the app signs in again with the new password.
+  Status ChangePassword(std::string_view username, std::string_view old_password,
+                        std::string_view new_password, std::string_view remote);
+
+  // A new account with a one-time password and must_change_password.
+  // kInvalidInput: username not [a-z0-9._-]{3,64} starting with a letter or
+  // digit (username_invalid), display name empty or over 64 characters
+  // (display_name_invalid), roles empty or holding kPublic (roles_invalid),
+  // separation of duties broken (roles_separation), ValidateScope's refusals;
+  // kConflict "用户名已存在 (username_taken)".
+  Result<CreatedUser> CreateUser(const Actor& by, std::string_view username, std::string_view display_name,
+                                 const std::set<Role>& roles, const Scope& scope);
+  // A fresh one-time password with must_change_password; clears the lock and
+  // ends the user's sessions. kNotFound; kPermissionDenied on oneself
+  // (self_change_refused: use ChangePassword).
+  Result<CreatedUser> ResetPassword(const Actor& by, std::string_view username);
+  // Disabling ends every session. kNotFound; kPermissionDenied on oneself.
+  Status Disable(const Actor& by, std::string_view username);
+  Status Enable(const Actor& by, std::string_view username);
+  // Clears a lock-out and the failure count. kNotFound.
+  Status Unlock(const Actor& by, std::string_view username);
+  // Replaces the roles; takes effect on the user's next request. kInvalidInput
+  // as for CreateUser; kNotFound; kPermissionDenied on oneself (no one grants
+  // itself a role).
+  Status SetRoles(const Actor& by, std::string_view username, const std::set<Role>& roles);
+  Status SetScope(const Actor& by, std::string_view username, const Scope& scope);
+
+  // The account holder draws a new TOTP secret and gets its otpauth URI (to
+  // show as a QR code once); it takes effect after ConfirmTotp. Only for
+  // oneself (kPermissionDenied otherwise: the secret must reach no one but its
+  // holder); kConflict "已绑定动态口令 (totp_already_enrolled)" once confirmed —
+  // a secadmin's ResetTotp comes first.
+  Result<std::string> EnrolTotp(const Actor& by, std::string_view username);
+  // Proves the authenticator holds the enrolled secret. kInvalidInput
+  // "动态口令错误 (bad_totp)"; kConflict when nothing is pending.
+  Status ConfirmTotp(const Actor& by, std::string_view username, std::string_view code);
+  // Removes the secret (lost phone). kNotFound; kPermissionDenied on oneself.
+  Status ResetTotp(const Actor& by, std::string_view username);
+
+  // First start: when the repository holds no user, creates "sysadmin",
+  // "secadmin" and "auditor" (scope none) with one-time passwords; each signs
+  // in, then must set a password (等保 8.1.4.2 b: no default password
+  // survives) and enrol TOTP. Does nothing (an empty vector) when any user
+  // exists, so it is safe on every start.
+  Result<std::vector<CreatedUser>> CreateInitialAdmins();
+
+  const AuthPolicy& policy() const { return policy_; }
+
+ private:
+  struct Impl;
+  std::int64_t Now() const;
+  bool MustChangePassword(const User& user, std::int64_t now) const;
+  bool MustEnrolTotp(const User& user) const;
+  // Verifies against `hash`, or against a dummy hash when it is empty, so an
+  // unknown account costs the same argon2 work as a known one.
+  bool VerifyOrDummy(std::string_view hash, std::string_view password);
+  Status Record(std::string_view actor, std::string_view action, std::string_view target,
+                std::string_view remote, const Status& outcome, std::string detail = {});
+  Result<User> LoadUser(std::string_view username);  // kNotFound when missing
+  // With the lock held: counts a failed attempt on `user` (locking it at the
+  // threshold), saves and audits it, and returns `refusal`.
+  Status CountFailure(User& user, std::string_view action, std::string_view remote, const Status& refusal,
+                      std::string detail = {});
+  Result<CreatedUser> CreateUserUnlocked(std::string_view actor, std::string_view remote,
+                                         std::string_view username, std::string_view display_name,
+                                         const std::set<Role>& roles, const Scope& scope);
+  // Loads the user under the lock, applies `change` (which may set an audit
+  // detail), saves and audits; refusals are audited too.
+  Status Mutate(const Actor& by, std::string_view username, std::string_view action, bool refuse_self,
+                const std::function<Status(User&, std::string&)>& change);
+
+  UserRepository& repository_;
+  AuthPolicy policy_;
+  const Clock& clock_;
+  std::unique_ptr<Impl> impl_;  // the lock and the dummy hash
+};
+
+}  // namespace lianxin

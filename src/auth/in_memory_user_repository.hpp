@@ -1,0 +1,111 @@
+// A UserRepository in memory, for tests of the auth service and of anything
+// built on it (HTTP handlers). Not part of the public contract.
+//
+//   InMemoryUserRepository repository;
+//   AuthService auth(repository, policy, clock);
+//   ... repository.audit() holds every AuditEvent, in order.
+#pragma once
+
+#include <algorithm>
+#include <map>
+#include <mutex>
+#include <string>
+#include <vector>
+
+#include "lianxin/auth.hpp"
+
+namespace lianxin {
+
+class InMemoryUserRepository : public UserRepository {
+ public:
+  Result<std::optional<User>> FindByUsername(std::string_view username) override {
+    std::lock_guard<std::mutex> lock(mu_);
+    auto it = users_.find(std::string(username));
+    if (it == users_.end()) return std::optional<User>();
+    return std::optional<User>(it->second);
+  }
+  Status Insert(const User& user) override {
+    std::lock_guard<std::mutex> lock(mu_);
+    if (!users_.emplace(user.username, user).second) return Status::Conflict("用户名已存在 (username_taken)");
+    return Status::Ok();
+  }
+  Status Update(const User& user) override {
+    std::lock_guard<std::mutex> lock(mu_);
+    auto it = users_.find(user.username);
+    if (it == users_.end()) return Status::NotFound("用户不存在 (user_not_found)");
+    it->second = user;
+    return Status::Ok();
+  }
+  Result<bool> HasAnyUser() override {
+    std::lock_guard<std::mutex> lock(mu_);
+    return !users_.empty();
+  }
+  Result<std::vector<std::string>> PreviousPasswordHashes(std::string_view username, int n) override {
+    std::lock_guard<std::mutex> lock(mu_);
+    std::vector<std::string> out;
+    auto it = history_.find(std::string(username));
+    if (it == history_.end()) return out;
+    for (auto h = it->second.rbegin(); h != it->second.rend() && static_cast<int>(out.size()) < n; ++h) {
+      out.push_back(*h);
+    }
+    return out;
+  }
+  Status AddPasswordHash(std::string_view username, std::string_view hash, std::int64_t) override {
+    std::lock_guard<std::mutex> lock(mu_);
+    history_[std::string(username)].emplace_back(hash);
+    return Status::Ok();
+  }
+  Status SaveSession(const Session& session) override {
+    std::lock_guard<std::mutex> lock(mu_);
+    sessions_[session.token_hash] = session;
+    return Status::Ok();
+  }
+  Result<std::optional<Session>> FindSession(std::string_view token_hash) override {
+    std::lock_guard<std::mutex> lock(mu_);
+    auto it = sessions_.find(std::string(token_hash));
+    if (it == sessions_.end()) return std::optional<Session>();
+    return std::optional<Session>(it->second);
+  }
+  Status DeleteSession(std::string_view token_hash) override {
+    std::lock_guard<std::mutex> lock(mu_);
+    sessions_.erase(std::string(token_hash));
+    return Status::Ok();
+  }
+  Status DeleteUserSessions(std::string_view username) override {
+    std::lock_guard<std::mutex> lock(mu_);
+    std::erase_if(sessions_, [&](const auto& entry) { return entry.second.username == username; });
+    return Status::Ok();
+  }
+  Status Audit(const AuditEvent& event) override {
+    std::lock_guard<std::mutex> lock(mu_);
+    if (fail_audit_) return Status::Internal("审计日志写入失败 (audit_failed)");
+    audit_.push_back(event);
+    return Status::Ok();
+  }
+
+  // For assertions and fault injection.
+  std::vector<AuditEvent> audit() const {
+    std::lock_guard<std::mutex> lock(mu_);
+    return audit_;
+  }
+  std::vector<Session> sessions() const {
+    std::lock_guard<std::mutex> lock(mu_);
+    std::vector<Session> out;
+    for (const auto& [hash, session] : sessions_) out.push_back(session);
+    return out;
+  }
+  void set_fail_audit(bool fail) {
+    std::lock_guard<std::mutex> lock(mu_);
+    fail_audit_ = fail;
+  }
+
+ private:
+  mutable std::mutex mu_;
+  std::map<std::string, User> users_;
+  std::map<std::string, std::vector<std::string>> history_;  // oldest first
+  std::map<std::string, Session> sessions_;
+  std::vector<AuditEvent> audit_;
+  bool fail_audit_ = false;
+};
+
+}  // namespace lianxin
