@@ -1,0 +1,472 @@
+// Requests, responses and the router: everything of HTTP that needs no socket.
+#include <fmt/format.h>
+
+#include <algorithm>
+#include <map>
+#include <set>
+#include <stdexcept>
+
+#include "http/internal.hpp"
+#include "lianxin/http.hpp"
+
+namespace lianxin {
+
+namespace http_internal {
+
+namespace {
+int HexValue(char c) {
+  if (c >= '0' && c <= '9') return c - '0';
+  if (c >= 'a' && c <= 'f') return c - 'a' + 10;
+  if (c >= 'A' && c <= 'F') return c - 'A' + 10;
+  return -1;
+}
+
+char Lower(char c) { return (c >= 'A' && c <= 'Z') ? static_cast<char>(c - 'A' + 'a') : c; }
+
+bool IsTokenChar(char c) {
+  if ((c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9')) return true;
+  return std::string_view("!#$%&'*+-.^_`|~").find(c) != std::string_view::npos;
+}
+
+// Shown to users in place of a 5xx detail; the detail goes to the log.
+std::string_view GenericMessage(Code code) {
+  if (code == Code::kUnavailable) return "服务暂时不可用,请稍后再试";
+  return "服务器内部错误;请把错误编号告诉管理员";
+}
+}  // namespace
+
+bool IsValidUtf8(std::string_view text) {
+  const auto* s = reinterpret_cast<const unsigned char*>(text.data());
+  size_t n = text.size();
+  size_t i = 0;
+  while (i < n) {
+    unsigned char c = s[i];
+    if (c < 0x80) {
+      ++i;
+      continue;
+    }
+    size_t len;
+    unsigned lo = 0x80, hi = 0xBF;  // the allowed range of the second byte
+    if (c >= 0xC2 && c <= 0xDF) {
+      len = 2;
+    } else if (c >= 0xE0 && c <= 0xEF) {
+      len = 3;
+      if (c == 0xE0) lo = 0xA0;  // no overlong forms
+      if (c == 0xED) hi = 0x9F;  // no UTF-16 surrogates
+    } else if (c >= 0xF0 && c <= 0xF4) {
+      len = 4;
+      if (c == 0xF0) lo = 0x90;  // no overlong forms
+      if (c == 0xF4) hi = 0x8F;  // nothing above U+10FFFF
+    } else {
+      return false;
+    }
+    if (i + len > n) return false;
+    if (s[i + 1] < lo || s[i + 1] > hi) return false;
+    for (size_t k = 2; k < len; ++k) {
+      if (s[i + k] < 0x80 || s[i + k] > 0xBF) return false;
+    }
+    i += len;
+  }
+  return true;
+}
+
+std::optional<std::string> PercentDecode(std::string_view text, bool plus_as_space) {
+  std::string out;
+  out.reserve(text.size());
+  for (size_t i = 0; i < text.size(); ++i) {
+    char c = text[i];
+    if (c == '%') {
+      if (i + 2 >= text.size()) return std::nullopt;
+      int hi = HexValue(text[i + 1]);
+      int lo = HexValue(text[i + 2]);
+      if (hi < 0 || lo < 0) return std::nullopt;
+      out += static_cast<char>(hi * 16 + lo);
+      i += 2;
+    } else if (c == '+' && plus_as_space) {
+      out += ' ';
+    } else {
+      out += c;
+    }
+  }
+  if (out.find('\0') != std::string::npos || !IsValidUtf8(out)) return std::nullopt;
+  return out;
+}
+
+std::string ErrorBody(std::string_view code, std::string_view message, std::string_view field,
+                      std::string_view id) {
+  nlohmann::json error = {{"code", std::string(code)}, {"message", std::string(message)}};
+  if (!field.empty()) error["field"] = std::string(field);
+  if (!id.empty()) error["id"] = std::string(id);
+  return nlohmann::json{{"error", std::move(error)}}.dump(-1, ' ', false,
+                                                          nlohmann::json::error_handler_t::replace);
+}
+
+bool IsSendableHeader(std::string_view name, std::string_view value) {
+  if (name.empty() || !std::all_of(name.begin(), name.end(), IsTokenChar)) return false;
+  // Beast stores a field's length in 16 bits and throws beyond it.
+  if (name.size() + value.size() > kMaxHeaderBytes) return false;
+  return value.find_first_of(std::string_view("\r\n\0", 3)) == std::string_view::npos;
+}
+
+bool EqualsIgnoreCase(std::string_view a, std::string_view b) {
+  if (a.size() != b.size()) return false;
+  for (size_t i = 0; i < a.size(); ++i) {
+    if (Lower(a[i]) != Lower(b[i])) return false;
+  }
+  return true;
+}
+
+std::optional<Status> ResponseAccess::TakeWithheld(HttpResponse& response, std::string_view id) {
+  if (!response.withheld_) return std::nullopt;
+  Status detail = std::move(*response.withheld_);
+  response.withheld_.reset();
+  Code code = detail.ok() ? Code::kInternal : detail.code();
+  response.body = ErrorBody(CodeName(code), GenericMessage(code), {}, id);
+  return detail;
+}
+
+}  // namespace http_internal
+
+using http_internal::EqualsIgnoreCase;
+
+// --- HttpHeaders ---------------------------------------------------------------
+
+std::optional<std::string_view> HttpHeaders::Get(std::string_view name) const {
+  for (const Field& field : fields_) {
+    if (EqualsIgnoreCase(field.first, name)) return field.second;
+  }
+  return std::nullopt;
+}
+
+std::vector<std::string_view> HttpHeaders::GetAll(std::string_view name) const {
+  std::vector<std::string_view> out;
+  for (const Field& field : fields_) {
+    if (EqualsIgnoreCase(field.first, name)) out.push_back(field.second);
+  }
+  return out;
+}
+
+void HttpHeaders::Set(std::string name, std::string value) {
+  Remove(name);
+  fields_.emplace_back(std::move(name), std::move(value));
+}
+
+void HttpHeaders::Add(std::string name, std::string value) {
+  fields_.emplace_back(std::move(name), std::move(value));
+}
+
+void HttpHeaders::Remove(std::string_view name) {
+  std::erase_if(fields_, [&](const Field& field) { return EqualsIgnoreCase(field.first, name); });
+}
+
+// --- HttpRequest ---------------------------------------------------------------
+
+std::optional<std::string_view> HttpRequest::QueryParam(std::string_view name) const {
+  for (const auto& [key, value] : query) {
+    if (key == name) return value;
+  }
+  return std::nullopt;
+}
+
+std::string_view HttpRequest::PathParam(std::string_view name) const {
+  for (const auto& [key, value] : path_params) {
+    if (key == name) return value;
+  }
+  return {};
+}
+
+Status HttpRequest::SetTarget(std::string_view new_target) {
+  if (new_target.empty() || new_target[0] != '/') {
+    return Status::Invalid("请求地址必须以 / 开头", "target");
+  }
+  size_t question = new_target.find('?');
+  std::string_view raw_query = question == std::string_view::npos ? "" : new_target.substr(question + 1);
+  std::vector<std::pair<std::string, std::string>> decoded;
+  while (!raw_query.empty()) {
+    size_t amp = raw_query.find('&');
+    std::string_view piece = raw_query.substr(0, amp);
+    raw_query = amp == std::string_view::npos ? "" : raw_query.substr(amp + 1);
+    if (piece.empty()) continue;
+    size_t eq = piece.find('=');
+    std::optional<std::string> key = http_internal::PercentDecode(piece.substr(0, eq), true);
+    std::optional<std::string> value = http_internal::PercentDecode(
+        eq == std::string_view::npos ? std::string_view() : piece.substr(eq + 1), true);
+    // The message names no value: it may be personal data.
+    if (!key || !value) return Status::Invalid("查询参数的百分号编码无效或不是 UTF-8", "target");
+    decoded.emplace_back(std::move(*key), std::move(*value));
+  }
+  target = std::string(new_target);
+  path = std::string(new_target.substr(0, question));
+  query = std::move(decoded);
+  return Status::Ok();
+}
+
+// --- HttpResponse --------------------------------------------------------------
+
+HttpResponse HttpResponse::Json(int status, const nlohmann::json& body) {
+  HttpResponse response;
+  response.status = status;
+  response.headers.Set("Content-Type", "application/json; charset=utf-8");
+  response.body = body.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace);
+  return response;
+}
+
+HttpResponse HttpResponse::Text(int status, std::string body, std::string content_type) {
+  HttpResponse response;
+  response.status = status;
+  response.headers.Set("Content-Type", std::move(content_type));
+  response.body = std::move(body);
+  return response;
+}
+
+HttpResponse HttpResponse::Error(const Status& status) {
+  int http_status = status.ok() ? 500 : HttpStatusFor(status.code());
+  HttpResponse response;
+  response.status = http_status;
+  response.headers.Set("Content-Type", "application/json; charset=utf-8");
+  if (http_status >= 500) {
+    response.withheld_ =
+        status.ok() ? Status::Internal("HttpResponse::Error() was given an ok Status") : status;
+    // Replaced (with the id) by the server; this body is what Router::Handle
+    // callers without a server see.
+    Code code = status.ok() ? Code::kInternal : status.code();
+    response.body = http_internal::ErrorBody(CodeName(code), http_internal::GenericMessage(code));
+    return response;
+  }
+  response.body = http_internal::ErrorBody(CodeName(status.code()), status.message(), status.field());
+  return response;
+}
+
+HttpResponse HttpResponse::ErrorWithCode(int http_status, std::string_view code, std::string_view message,
+                                         std::string_view field) {
+  HttpResponse response;
+  response.status = http_status;
+  response.headers.Set("Content-Type", "application/json; charset=utf-8");
+  response.body = http_internal::ErrorBody(code, message, field);
+  return response;
+}
+
+// --- Router --------------------------------------------------------------------
+
+namespace http_internal {
+struct RouteNode {
+  struct Entry {
+    std::string method;
+    std::string pattern;
+    HttpHandler handler;
+  };
+  std::map<std::string, std::unique_ptr<RouteNode>, std::less<>> literals;
+  std::unique_ptr<RouteNode> param;  // `{name}`
+  std::string param_name;
+  std::unique_ptr<RouteNode> rest;  // `{name...}`, always a leaf
+  std::string rest_name;
+  std::vector<Entry> entries;  // routes ending here, one per method
+
+  // The entry for `method`; a GET entry also serves HEAD.
+  const Entry* Find(std::string_view method) const {
+    const Entry* get = nullptr;
+    for (const Entry& entry : entries) {
+      if (entry.method == method) return &entry;
+      if (entry.method == "GET") get = &entry;
+    }
+    return method == "HEAD" ? get : nullptr;
+  }
+};
+}  // namespace http_internal
+
+using http_internal::RouteNode;
+
+namespace {
+
+using Params = std::vector<std::pair<std::string, std::string>>;
+
+bool IsParamName(std::string_view name) {
+  if (name.empty() || (name[0] >= '0' && name[0] <= '9')) return false;
+  return std::all_of(name.begin(), name.end(), [](char c) {
+    return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') || c == '_';
+  });
+}
+
+std::vector<std::string_view> SplitSegments(std::string_view path) {
+  std::vector<std::string_view> segments;
+  if (path == "/") return segments;
+  path.remove_prefix(1);
+  while (true) {
+    size_t slash = path.find('/');
+    segments.push_back(path.substr(0, slash));
+    if (slash == std::string_view::npos) break;
+    path.remove_prefix(slash + 1);
+  }
+  return segments;
+}
+
+// The outcome of walking the tree for one request.
+struct RouteMatch {
+  std::string_view method;
+  const RouteNode::Entry* entry = nullptr;
+  Params params;
+  std::string_view first_pattern;  // of any route matching the path, for 405
+  std::set<std::string> allowed;   // methods of every route matching the path
+};
+
+void NoteEntries(const RouteNode& node, RouteMatch& match) {
+  for (const auto& entry : node.entries) {
+    if (match.first_pattern.empty()) match.first_pattern = entry.pattern;
+    match.allowed.insert(entry.method);
+    if (entry.method == "GET") match.allowed.insert("HEAD");
+  }
+}
+
+// Depth-first, literal before `{name}` before `{name...}`, stopping at the
+// first route for the method; routes for other methods are noted on the way.
+bool Walk(const RouteNode& node, const std::vector<std::string>& segments, size_t i, Params& params,
+          RouteMatch& match) {
+  if (i == segments.size()) {
+    if (const auto* entry = node.Find(match.method)) {
+      match.entry = entry;
+      match.params = params;
+      return true;
+    }
+    NoteEntries(node, match);
+    return false;
+  }
+  if (auto it = node.literals.find(segments[i]); it != node.literals.end()) {
+    if (Walk(*it->second, segments, i + 1, params, match)) return true;
+  }
+  if (node.param && !segments[i].empty()) {
+    params.emplace_back(node.param_name, segments[i]);
+    if (Walk(*node.param, segments, i + 1, params, match)) return true;
+    params.pop_back();
+  }
+  if (node.rest) {
+    std::string rest;
+    for (size_t k = i; k < segments.size(); ++k) {
+      if (k > i) rest += '/';
+      rest += segments[k];
+    }
+    if (!rest.empty()) {
+      if (const auto* entry = node.rest->Find(match.method)) {
+        match.entry = entry;
+        match.params = params;
+        match.params.emplace_back(node.rest_name, std::move(rest));
+        return true;
+      }
+      NoteEntries(*node.rest, match);
+    }
+  }
+  return false;
+}
+
+// Decoded path segments, or nullopt when one is badly encoded.
+std::optional<std::vector<std::string>> DecodeSegments(std::string_view path) {
+  std::vector<std::string> decoded;
+  for (std::string_view segment : SplitSegments(path)) {
+    std::optional<std::string> text = http_internal::PercentDecode(segment, false);
+    if (!text) return std::nullopt;
+    decoded.push_back(std::move(*text));
+  }
+  return decoded;
+}
+
+}  // namespace
+
+Router::Router() : root_(std::make_unique<RouteNode>()) {}
+Router::~Router() = default;
+Router::Router(Router&&) noexcept = default;
+Router& Router::operator=(Router&&) noexcept = default;
+
+Router& Router::Add(std::string_view method, std::string_view pattern, HttpHandler handler) {
+  auto fail = [&](std::string_view why) {
+    throw std::logic_error(fmt::format("route {} {}: {}", method, pattern, why));
+  };
+  if (method.empty() ||
+      !std::all_of(method.begin(), method.end(), [](char c) { return c >= 'A' && c <= 'Z'; })) {
+    fail("the method must be upper-case letters");
+  }
+  if (pattern.empty() || pattern[0] != '/') fail("the pattern must start with '/'");
+  if (!handler) fail("no handler");
+  std::vector<std::string_view> segments = SplitSegments(pattern);
+  RouteNode* node = root_.get();
+  for (size_t i = 0; i < segments.size(); ++i) {
+    std::string_view segment = segments[i];
+    if (segment.empty()) fail("empty segment");
+    bool braced = segment.front() == '{' && segment.back() == '}' && segment.size() > 2;
+    if (!braced) {
+      if (segment.find_first_of("{}") != std::string_view::npos) fail("a '{' or '}' outside a {param}");
+      auto it = node->literals.find(segment);
+      if (it == node->literals.end()) {
+        it = node->literals.emplace(std::string(segment), std::make_unique<RouteNode>()).first;
+      }
+      node = it->second.get();
+      continue;
+    }
+    std::string_view name = segment.substr(1, segment.size() - 2);
+    bool rest = name.size() > 3 && name.substr(name.size() - 3) == "...";
+    if (rest) name.remove_suffix(3);
+    if (!IsParamName(name)) fail("a parameter name must be letters, digits and '_'");
+    std::unique_ptr<RouteNode>& child = rest ? node->rest : node->param;
+    std::string& child_name = rest ? node->rest_name : node->param_name;
+    if (rest && i + 1 != segments.size()) fail("{name...} must be the last segment");
+    if (child && child_name != name) {
+      fail(fmt::format("parameter '{}' where another route has '{}'", name, child_name));
+    }
+    if (!child) {
+      child = std::make_unique<RouteNode>();
+      child_name = std::string(name);
+    }
+    node = child.get();
+  }
+  for (const RouteNode::Entry& entry : node->entries) {
+    if (entry.method == method) fail(fmt::format("already routed (as {})", entry.pattern));
+  }
+  node->entries.push_back({std::string(method), std::string(pattern), std::move(handler)});
+  routes_.push_back({std::string(method), std::string(pattern)});
+  return *this;
+}
+
+std::vector<RouteInfo> Router::Routes() const { return routes_; }
+
+std::string_view Router::PatternFor(std::string_view method, std::string_view path) const {
+  if (path.empty() || path[0] != '/') return {};
+  std::optional<std::vector<std::string>> segments = DecodeSegments(path);
+  if (!segments) return {};
+  RouteMatch match;
+  match.method = method;
+  Params params;
+  if (Walk(*root_, *segments, 0, params, match)) return match.entry->pattern;
+  return {};
+}
+
+HttpResponse Router::Handle(HttpRequest& request) const {
+  request.route.clear();
+  request.path_params.clear();
+  if (request.path.empty() || request.path[0] != '/') {
+    return HttpResponse::Error(Status::Invalid("请求地址必须以 / 开头", "target"));
+  }
+  std::optional<std::vector<std::string>> segments = DecodeSegments(request.path);
+  if (!segments)
+    return HttpResponse::Error(Status::Invalid("请求地址的百分号编码无效或不是 UTF-8", "target"));
+  RouteMatch match;
+  match.method = request.method;
+  Params params;
+  if (Walk(*root_, *segments, 0, params, match)) {
+    request.route = match.entry->pattern;
+    request.path_params = std::move(match.params);
+    return match.entry->handler(request);
+  }
+  if (!match.allowed.empty()) {
+    request.route = std::string(match.first_pattern);
+    std::string allow;
+    for (const std::string& method : match.allowed) {
+      if (!allow.empty()) allow += ", ";
+      allow += method;
+    }
+    HttpResponse response = HttpResponse::ErrorWithCode(405, "method_not_allowed",
+                                                        fmt::format("该地址不支持 {} 方法", request.method));
+    response.headers.Set("Allow", std::move(allow));
+    return response;
+  }
+  return HttpResponse::Error(Status::NotFound("找不到该地址"));
+}
+
+}  // namespace lianxin
