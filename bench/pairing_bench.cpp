@@ -26,35 +26,6 @@ namespace {
 
 using lianxin::PairingInput;
 
-class Collect : public lianxin::RegistrySink {
- public:
-  explicit Collect(PairingInput& in) : in_(in) {}
-  lianxin::Status Add(const lianxin::Region& r) override {
-    if (r.level == lianxin::RegionLevel::kVillage) in_.villages.push_back(r);
-    return lianxin::Status::Ok();
-  }
-  lianxin::Status Add(const lianxin::Unit& u) override {
-    in_.units.push_back(u);
-    return lianxin::Status::Ok();
-  }
-  lianxin::Status Add(const lianxin::Org& o) override {
-    in_.orgs.push_back(o);
-    return lianxin::Status::Ok();
-  }
-  lianxin::Status Add(const lianxin::Cadre& c) override {
-    in_.cadres.push_back(c);
-    return lianxin::Status::Ok();
-  }
-  lianxin::Status Add(const lianxin::Household& h) override {
-    in_.households.push_back(h);
-    return lianxin::Status::Ok();
-  }
-  lianxin::Status Add(const lianxin::Member&) override { return lianxin::Status::Ok(); }
-
- private:
-  PairingInput& in_;
-};
-
 double Seconds(std::chrono::steady_clock::duration d) { return std::chrono::duration<double>(d).count(); }
 
 double Median(std::vector<double> v) {
@@ -116,11 +87,11 @@ class CountyByCounty : public lianxin::RegistrySink {
   void Reset() {
     input_ = PairingInput{};
     input_.needs = config_.needs;
-    collect_ = std::make_unique<Collect>(input_);
+    collect_ = std::make_unique<lianxin::PairingInputSink>(input_);
   }
   const lianxin::Config& config_;
   PairingInput input_;
-  std::unique_ptr<Collect> collect_;
+  std::unique_ptr<lianxin::PairingInputSink> collect_;
 };
 
 int RunScale(lianxin::DemoScale scale, std::uint64_t seed) {
@@ -170,7 +141,7 @@ int main(int argc, char** argv) {
   const lianxin::Config config = lianxin::Config::Defaults();
   PairingInput in;
   in.needs = config.needs;
-  Collect sink(in);
+  lianxin::PairingInputSink sink(in);
   const lianxin::Status generated =
       lianxin::GenerateDemo({lianxin::DemoScale::kCounty, seed, villages}, config, sink);
   if (!generated.ok()) {

@@ -82,7 +82,8 @@ TEST_F(PairStoreTest, PinsNeedAReasonAndAreJournaled) {
   Status no_reason = txn->SetPin(PairingKind::kContact, "149901C00002", "1499010010010002", "");
   EXPECT_EQ(no_reason.code(), Code::kInvalidInput);
   ASSERT_TRUE(txn->SetPin(PairingKind::kContact, "149901C00002", "1499010010010002", "户主要求").ok());
-  EXPECT_EQ(txn->SetPin(PairingKind::kContact, "149901C00002", "1499019999999999", "x").code(), Code::kNotFound);
+  EXPECT_EQ(txn->SetPin(PairingKind::kContact, "149901C00002", "1499019999999999", "x").code(),
+            Code::kNotFound);
   ASSERT_TRUE(txn->Commit().ok());
   PairingState pins = *store_->Pins();
   ASSERT_EQ(pins.contacts.size(), 1u);
@@ -91,7 +92,8 @@ TEST_F(PairStoreTest, PinsNeedAReasonAndAreJournaled) {
 
   txn = std::move(store_->Begin("admin")).value();
   ASSERT_TRUE(txn->RemovePin(PairingKind::kContact, "149901C00002", "1499010010010002").ok());
-  EXPECT_EQ(txn->RemovePin(PairingKind::kContact, "149901C00002", "1499010010010002").code(), Code::kNotFound);
+  EXPECT_EQ(txn->RemovePin(PairingKind::kContact, "149901C00002", "1499010010010002").code(),
+            Code::kNotFound);
   ASSERT_TRUE(txn->Commit().ok());
   EXPECT_TRUE(store_->Pins()->contacts.empty());
   ExpectVerified();

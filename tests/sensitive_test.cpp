@@ -1,10 +1,10 @@
 // Sensitive values mask themselves however they leave the program.
+#include "lianxin/sensitive.hpp"
+
 #include <gtest/gtest.h>
 
 #include <nlohmann/json.hpp>
 #include <sstream>
-
-#include "lianxin/sensitive.hpp"
 
 namespace lianxin {
 namespace {

@@ -33,10 +33,12 @@ TEST(UserRepositoryTest, AdminsSignInLockOutAndEverythingIsJournaled) {
     EXPECT_TRUE(auth.CreateInitialAdmins()->empty()) << "only on the first start";
 
     Actor sysadmin{"sysadmin", "127.0.0.1"};
-    Result<CreatedUser> cadre = auth.CreateUser(sysadmin, "wangjh", "王建华", {Role::kCadre},
-                                                {ScopeKind::kCadre, "149901C00001"});
+    Result<CreatedUser> cadre =
+        auth.CreateUser(sysadmin, "wangjh", "王建华", {Role::kCadre}, {ScopeKind::kCadre, "149901C00001"});
     ASSERT_TRUE(cadre.ok()) << cadre.status().ToString();
-    EXPECT_EQ(auth.CreateUser(sysadmin, "wangjh", "王建华", {Role::kCadre}, {ScopeKind::kCadre, "x"}).status().code(),
+    EXPECT_EQ(auth.CreateUser(sysadmin, "wangjh", "王建华", {Role::kCadre}, {ScopeKind::kCadre, "x"})
+                  .status()
+                  .code(),
               Code::kConflict);
 
     Result<SignedIn> in = auth.SignIn("wangjh", cadre->one_time_password, "", "10.1.1.1");
@@ -83,8 +85,8 @@ TEST(UserRepositoryTest, AdminsSignInLockOutAndEverythingIsJournaled) {
   // Tampering with a password hash behind the program's back is caught.
   sqlite3* raw = nullptr;
   ASSERT_EQ(sqlite3_open(db.c_str(), &raw), SQLITE_OK);
-  ASSERT_EQ(sqlite3_exec(raw, "UPDATE users SET password_hash = 'x' WHERE username = 'auditor'", nullptr, nullptr,
-                         nullptr),
+  ASSERT_EQ(sqlite3_exec(raw, "UPDATE users SET password_hash = 'x' WHERE username = 'auditor'", nullptr,
+                         nullptr, nullptr),
             SQLITE_OK);
   sqlite3_close(raw);
   Status tampered = store->VerifyJournal(&checked);

@@ -135,6 +135,22 @@ struct PairingInput {
   PairingState pins;            // manual overrides, kept when they break no hard rule
 };
 
+// Collects a registry as the engine needs it: villages (other region levels
+// are skipped), units, orgs, cadres and households; members are not needed.
+class PairingInputSink final : public RegistrySink {
+ public:
+  explicit PairingInputSink(PairingInput& input) : input_(input) {}
+  Status Add(const Region& region) override;
+  Status Add(const Unit& unit) override;
+  Status Add(const Org& org) override;
+  Status Add(const Cadre& cadre) override;
+  Status Add(const Household& household) override;
+  Status Add(const Member& member) override;
+
+ private:
+  PairingInput& input_;
+};
+
 enum class PairingKind { kUnitVillage, kAssistance, kContact, kContactPoint };
 std::string_view Token(PairingKind v);  // unit_village, assistance, contact, contact_point
 

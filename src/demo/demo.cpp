@@ -346,27 +346,8 @@ std::vector<int> DistinctPicks(Rng& rng, int n, int count) {
 // Dates and digits.
 // ---------------------------------------------------------------------------
 
-// Days since 1970-01-01 (Howard Hinnant's civil-calendar algorithms).
-constexpr int DaysFromCivil(int y, int m, int d) {
-  y -= m <= 2;
-  const int era = (y >= 0 ? y : y - 399) / 400;
-  const int yoe = y - era * 400;
-  const int doy = (153 * (m + (m > 2 ? -3 : 9)) + 2) / 5 + d - 1;
-  const int doe = yoe * 365 + yoe / 4 - yoe / 100 + doy;
-  return era * 146097 + doe - 719468;
-}
-
-Date CivilFromDays(int z) {
-  z += 719468;
-  const int era = (z >= 0 ? z : z - 146096) / 146097;
-  const int doe = z - era * 146097;
-  const int yoe = (doe - doe / 1460 + doe / 36524 - doe / 146096) / 365;
-  const int doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
-  const int mp = (5 * doy + 2) / 153;
-  const int d = doy - (153 * mp + 2) / 5 + 1;
-  const int m = mp < 10 ? mp + 3 : mp - 9;
-  return Date{yoe + era * 400 + (m <= 2), m, d};
-}
+// Days since 1970-01-01, as int: the demo's dates all lie within 1900–2100.
+constexpr int DaysFromCivil(int y, int m, int d) { return static_cast<int>(DaysFromDate({y, m, d})); }
 
 constexpr int kFirstBirthDay = DaysFromCivil(kEarliestBirthYear, 1, 1);
 constexpr int kLastBirthDay = DaysFromCivil(kReferenceYear, 12, 31);
@@ -442,7 +423,7 @@ class IdAllocator {
     }
     const int k = used[static_cast<std::size_t>(index)]++;
     const int sequence = gender == Gender::kFemale ? 2 * k + 2 : 2 * k + 1;
-    const Date birth = CivilFromDays(kFirstBirthDay + index);
+    const Date birth = DateFromDays(kFirstBirthDay + index);
     id.clear();
     id += county_code_;
     AppendDigits(id, static_cast<std::uint64_t>(birth.year), 4);

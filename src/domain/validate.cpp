@@ -146,30 +146,6 @@ constexpr bool IsRealDate(int y, int m, int d) {
   return m >= 1 && m <= 12 && d >= 1 && d <= DaysInMonth(y, m);
 }
 
-// Days since 1970-01-01 and back (H. Hinnant, "chrono-Compatible Low-Level
-// Date Algorithms").
-constexpr long DaysFromCivil(int y, int m, int d) {
-  y -= m <= 2;
-  const long era = (y >= 0 ? y : y - 399) / 400;
-  const long yoe = y - era * 400;
-  const long doy = (153 * (m + (m > 2 ? -3 : 9)) + 2) / 5 + d - 1;
-  const long doe = yoe * 365 + yoe / 4 - yoe / 100 + doy;
-  return era * 146097 + doe - 719468;
-}
-
-constexpr Date CivilFromDays(long z) {
-  z += 719468;
-  const long era = (z >= 0 ? z : z - 146096) / 146097;
-  const long doe = z - era * 146097;
-  const long yoe = (doe - doe / 1460 + doe / 36524 - doe / 146096) / 365;
-  const long doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
-  const long mp = (5 * doy + 2) / 153;
-  const int d = static_cast<int>(doy - (153 * mp + 2) / 5 + 1);
-  const int m = static_cast<int>(mp < 10 ? mp + 3 : mp - 9);
-  const int y = static_cast<int>(yoe + era * 400 + (m <= 2));
-  return {y, m, d};
-}
-
 // ---------------------------------------------------------------------------
 // ID numbers (GB 11643-1999)
 
@@ -316,8 +292,8 @@ Result<Date> DateFromSerial(std::string_view text, long serial) {
   if (serial == kExcelLeapBug) {
     return Status::Invalid("Excel 日期序号" + Quote(text) + "对应不存在的 1900-02-29 (date_format)");
   }
-  const long base = serial < kExcelLeapBug ? DaysFromCivil(1899, 12, 31) : DaysFromCivil(1899, 12, 30);
-  Date d = CivilFromDays(base + serial);
+  const long base = serial < kExcelLeapBug ? DaysFromDate({1899, 12, 31}) : DaysFromDate({1899, 12, 30});
+  Date d = DateFromDays(base + serial);
   return CheckedDate(text, d.year, d.month, d.day);
 }
 

@@ -1203,42 +1203,13 @@ TEST(PairingStabilityTest, ReRunKeepsEveryPair) {
   }
 }
 
-class Collect : public RegistrySink {
- public:
-  explicit Collect(PairingInput& in) : in_(in) {}
-  Status Add(const Region& r) override {
-    if (r.level == RegionLevel::kVillage) in_.villages.push_back(r);
-    return Status::Ok();
-  }
-  Status Add(const Unit& u) override {
-    in_.units.push_back(u);
-    return Status::Ok();
-  }
-  Status Add(const Org& o) override {
-    in_.orgs.push_back(o);
-    return Status::Ok();
-  }
-  Status Add(const Cadre& c) override {
-    in_.cadres.push_back(c);
-    return Status::Ok();
-  }
-  Status Add(const Household& h) override {
-    in_.households.push_back(h);
-    return Status::Ok();
-  }
-  Status Add(const Member&) override { return Status::Ok(); }
-
- private:
-  PairingInput& in_;
-};
-
 // The demo county with households in its first 60 villages (~14 k), made once.
 const PairingInput& Demo() {
   static const PairingInput demo = [] {
     const Config config = Config::Defaults();
     PairingInput in;
     in.needs = config.needs;
-    Collect sink(in);
+    PairingInputSink sink(in);
     const Status status = GenerateDemo({DemoScale::kCounty, 1, 60}, config, sink);
     EXPECT_TRUE(status.ok()) << status.ToString();
     return in;

@@ -7,43 +7,31 @@
 
 namespace lianxin {
 
-namespace {
-
-// Collects the registry into a PairingInput.
-class InputSink final : public RegistrySink {
- public:
-  explicit InputSink(PairingInput& input) : input_(input) {}
-  Status Add(const Region& r) override {
-    if (r.level == RegionLevel::kVillage) input_.villages.push_back(r);
-    return Status::Ok();
-  }
-  Status Add(const Unit& u) override {
-    input_.units.push_back(u);
-    return Status::Ok();
-  }
-  Status Add(const Org& o) override {
-    input_.orgs.push_back(o);
-    return Status::Ok();
-  }
-  Status Add(const Cadre& c) override {
-    input_.cadres.push_back(c);
-    return Status::Ok();
-  }
-  Status Add(const Household& h) override {
-    input_.households.push_back(h);
-    return Status::Ok();
-  }
-  Status Add(const Member&) override { return Status::Ok(); }
-
- private:
-  PairingInput& input_;
-};
-
-}  // namespace
+Status PairingInputSink::Add(const Region& r) {
+  if (r.level == RegionLevel::kVillage) input_.villages.push_back(r);
+  return Status::Ok();
+}
+Status PairingInputSink::Add(const Unit& u) {
+  input_.units.push_back(u);
+  return Status::Ok();
+}
+Status PairingInputSink::Add(const Org& o) {
+  input_.orgs.push_back(o);
+  return Status::Ok();
+}
+Status PairingInputSink::Add(const Cadre& c) {
+  input_.cadres.push_back(c);
+  return Status::Ok();
+}
+Status PairingInputSink::Add(const Household& h) {
+  input_.households.push_back(h);
+  return Status::Ok();
+}
+Status PairingInputSink::Add(const Member&) { return Status::Ok(); }
 
 Result<PairingInput> LoadPairingInput(Store& store, const Config& config) {
   PairingInput input;
-  InputSink sink(input);
+  PairingInputSink sink(input);
   for (RecordKind kind : {RecordKind::kRegions, RecordKind::kUnits, RecordKind::kOrgs, RecordKind::kCadres,
                           RecordKind::kHouseholds}) {
     LX_RETURN_IF_ERROR(store.ScanWithoutSecrets(kind, sink));
