@@ -8,6 +8,7 @@
 #include <filesystem>
 #include <iostream>
 
+#include "lianxin/api.hpp"
 #include "lianxin/config.hpp"
 #include "lianxin/demo.hpp"
 #include "lianxin/pairing_service.hpp"
@@ -229,6 +230,47 @@ Status RunRestore(const Common& common, const std::string& from) {
   return Status::Ok();
 }
 
+// Serves the API there is so far: sign-in, sign-out and who-am-I, with
+// /healthz and /metrics. The first start creates the three admins and shows
+// their one-time passwords, once.
+Status RunServe(const Common& common, const std::string& listen, const std::string& cert,
+                const std::string& key) {
+  LX_ASSIGN_OR_RETURN(Config config, LoadConfig(common));
+  StoreOptions store_options;
+  store_options.key_file = config.key_file;
+  store_options.create = false;
+  LX_ASSIGN_OR_RETURN(std::unique_ptr<UserRepository> users,
+                      Store::OpenUserRepository(common.db, store_options));
+  AuthPolicy policy;
+  LX_RETURN_IF_ERROR(ValidateAuthPolicy(policy));
+  AuthService auth(*users, policy, SystemClock());
+  LX_ASSIGN_OR_RETURN(std::vector<CreatedUser> admins, auth.CreateInitialAdmins());
+  for (const CreatedUser& admin : admins) {
+    std::cout << "初始管理员 initial admin " << admin.user.username << " 一次性密码 one-time password "
+              << admin.one_time_password << "\n";
+  }
+  if (!admins.empty()) {
+    std::cout << "以上密码只显示这一次;首次登录须改密码并绑定动态口令 (shown once: change it and enrol TOTP "
+                 "at first "
+                 "sign-in)\n";
+  }
+  Router router;
+  ApiOptions api;
+  api.tls = !cert.empty();
+  AddSessionRoutes(router, auth, api);
+  ServerOptions options;
+  options.listen = listen;
+  options.tls_cert_file = cert;
+  options.tls_key_file = key;
+  HttpServer server(options, std::move(router));
+  LX_RETURN_IF_ERROR(server.Start());
+  std::cout << "连心服务已启动 serving on " << (api.tls ? "https://" : "http://")
+            << listen.substr(0, listen.rfind(':') + 1) << server.port()
+            << " — 登录 sign in: POST /api/v1/session {\"username\",\"password\"}; Ctrl-C 停止 to stop"
+            << std::endl;
+  return server.RunUntilSignal();
+}
+
 Status RunSummary(const Common& common) {
   LX_ASSIGN_OR_RETURN(Config config, LoadConfig(common));
   LX_ASSIGN_OR_RETURN(std::unique_ptr<Store> store, OpenStore(config, common.db, false));
@@ -338,6 +380,14 @@ int Main(int argc, char** argv) {
   db_option(restore, true);
   restore->add_option("--from", restore_from, "备份文件 backup file")->required();
   restore->callback([&] { status = RunRestore(common, restore_from); });
+
+  std::string listen = "127.0.0.1:8080", tls_cert, tls_key;
+  CLI::App* serve = app.add_subcommand("serve", "启动服务(登录接口) serve the API (sign-in so far)");
+  db_option(serve, true);
+  serve->add_option("--listen", listen, "监听地址 address:port");
+  serve->add_option("--tls-cert", tls_cert, "TLS 证书 certificate (PEM)");
+  serve->add_option("--tls-key", tls_key, "TLS 私钥 private key (PEM)");
+  serve->callback([&] { status = RunServe(common, listen, tls_cert, tls_key); });
 
   CLI::App* summary = app.add_subcommand("summary", "数据库概况 what the database holds");
   db_option(summary, true);
