@@ -1,10 +1,15 @@
 // The lianxin command as a user runs it: exit codes, messages, files.
 #include <gtest/gtest.h>
+#include <httplib.h>
+#include <signal.h>
 #include <sys/wait.h>
 
 #include <array>
+#include <chrono>
 #include <cstdio>
+#include <cstring>
 #include <nlohmann/json.hpp>
+#include <thread>
 
 #include "test_util.hpp"
 
@@ -198,6 +203,70 @@ TEST(CliTest, PinIsKeptByTheNextRunAndNeedsAReason) {
   EXPECT_EQ(Lianxin(pin + " --remove").exit_code, 1) << "no such pin any more";
   EXPECT_EQ(Lianxin("pin --db " + db + " --kind friendship --holder a --held b --reason c").exit_code, 2);
   EXPECT_EQ(Lianxin("journal verify --db " + db).exit_code, 0);
+}
+
+}  // namespace
+}  // namespace lianxin::testing
+
+namespace lianxin::testing {
+namespace {
+
+// `lianxin serve` as an operator starts it: admins printed once, sign-in over
+// real HTTP, a clean stop on SIGTERM.
+TEST(CliTest, ServeSignsInTheInitialAdminAndStopsOnSigterm) {
+  TempDir dir;
+  std::string db = dir / "serve.db";
+  ASSERT_EQ(Lianxin("import --db " + db + " --kind regions " + kFixture + "/regions.csv").exit_code, 0);
+  std::string log = dir / "serve.log", pid_file = dir / "serve.pid";
+  ASSERT_EQ(std::system((std::string(LIANXIN_BINARY) + " serve --db " + db + " --listen 127.0.0.1:0 > " +
+                         log + " 2>&1 & echo $! > " + pid_file)
+                            .c_str()),
+            0);
+  std::string output;
+  int port = 0;
+  for (int i = 0; i < 600 && port == 0; ++i) {  // polls, with a generous bound; no timing is asserted
+    std::this_thread::sleep_for(std::chrono::milliseconds(50));
+    output = ReadFile(log);
+    size_t at = output.find("serving on http://127.0.0.1:");
+    if (at != std::string::npos) port = std::atoi(output.c_str() + at + 28);
+  }
+  ASSERT_GT(port, 0) << output;
+  size_t at = output.find("admin sysadmin 一次性密码 one-time password ");
+  ASSERT_NE(at, std::string::npos) << output;
+  std::string password = output.substr(at + std::strlen("admin sysadmin 一次性密码 one-time password "));
+  password = password.substr(0, password.find('\n'));
+
+  httplib::Client client("127.0.0.1", port);
+  httplib::Result health = client.Get("/healthz");
+  ASSERT_TRUE(health) << "no answer";
+  EXPECT_EQ(health->status, 200);
+  httplib::Result in =
+      client.Post("/api/v1/session", nlohmann::json{{"username", "sysadmin"}, {"password", password}}.dump(),
+                  "application/json");
+  ASSERT_TRUE(in);
+  EXPECT_EQ(in->status, 200) << in->body;
+  EXPECT_TRUE(nlohmann::json::parse(in->body)["must_enrol_totp"].get<bool>()) << "admins must enrol TOTP";
+
+  int pid = std::atoi(ReadFile(pid_file).c_str());
+  ASSERT_GT(pid, 0);
+  ::kill(pid, SIGTERM);
+  bool gone = false;
+  for (int i = 0; i < 600 && !gone; ++i) {
+    std::this_thread::sleep_for(std::chrono::milliseconds(50));
+    gone = ::kill(pid, 0) != 0;
+  }
+  EXPECT_TRUE(gone) << "serve did not stop on SIGTERM";
+
+  // A second start shows no password: the admins exist already.
+  ASSERT_EQ(std::system((std::string(LIANXIN_BINARY) + " serve --db " + db + " --listen 127.0.0.1:0 > " +
+                         log + " 2>&1 & echo $! > " + pid_file)
+                            .c_str()),
+            0);
+  for (int i = 0; i < 600 && ReadFile(log).find("serving on") == std::string::npos; ++i) {
+    std::this_thread::sleep_for(std::chrono::milliseconds(50));
+  }
+  EXPECT_EQ(ReadFile(log).find("one-time password"), std::string::npos) << ReadFile(log);
+  ::kill(std::atoi(ReadFile(pid_file).c_str()), SIGTERM);
 }
 
 }  // namespace
