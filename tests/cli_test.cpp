@@ -36,6 +36,22 @@ CliRun Lianxin(const std::string& args) {
 
 const std::string kFixture = (DataDir() / "import" / "fixture").string();
 
+// Imports the fixture registry into DB through the command, as a clerk would.
+void ImportFixtureWithCli(const std::string& db) {
+  for (std::string kind : {"regions", "units", "orgs", "cadres", "households", "members"}) {
+    CliRun run = Lianxin("import --db " + db + " --kind " + kind + " " + kFixture + "/" + kind + ".csv");
+    ASSERT_EQ(run.exit_code, 0) << run.output;
+  }
+}
+
+// Starts `lianxin serve` in the background on a free port, its output in
+// LOG and its process id in PID_FILE.
+bool StartServe(const std::string& db, const std::string& log, const std::string& pid_file) {
+  return std::system((std::string(LIANXIN_BINARY) + " serve --db " + db + " --listen 127.0.0.1:0 > " + log +
+                      " 2>&1 & echo $! > " + pid_file)
+                         .c_str()) == 0;
+}
+
 TEST(CliTest, UsageErrorsExitTwo) {
   EXPECT_EQ(Lianxin("").exit_code, 2);
   EXPECT_EQ(Lianxin("frobnicate").exit_code, 2);
@@ -49,10 +65,7 @@ TEST(CliTest, UsageErrorsExitTwo) {
 TEST(CliTest, ImportRefusesABadFileWithEveryProblemAndExitsOne) {
   TempDir dir;
   std::string db = dir / "c.db";
-  for (std::string kind : {"regions", "units", "orgs", "cadres", "households", "members"}) {
-    CliRun run = Lianxin("import --db " + db + " --kind " + kind + " " + kFixture + "/" + kind + ".csv");
-    ASSERT_EQ(run.exit_code, 0) << run.output;
-  }
+  ImportFixtureWithCli(db);
   std::string bad = (DataDir() / "import" / "bad" / "households_bad.households.csv").string();
   CliRun run = Lianxin("import --db " + db + " --kind households " + bad);
   EXPECT_EQ(run.exit_code, 1);
@@ -117,12 +130,6 @@ TEST(CliTest, ExportTemplateAndMaskedExport) {
       1);
 }
 
-}  // namespace
-}  // namespace lianxin::testing
-
-namespace lianxin::testing {
-namespace {
-
 // Runs `lianxin` and parses its standard output as JSON.
 nlohmann::json LianxinJson(const std::string& args, int* exit_code) {
   std::string command = std::string(LIANXIN_BINARY) + " " + args + " 2>/dev/null";
@@ -139,10 +146,7 @@ nlohmann::json LianxinJson(const std::string& args, int* exit_code) {
 TEST(CliTest, PairCoversTheFixtureExplainsAndDryRunWritesNothing) {
   TempDir dir;
   std::string db = dir / "pair.db";
-  for (std::string kind : {"regions", "units", "orgs", "cadres", "households", "members"}) {
-    ASSERT_EQ(
-        Lianxin("import --db " + db + " --kind " + kind + " " + kFixture + "/" + kind + ".csv").exit_code, 0);
-  }
+  ImportFixtureWithCli(db);
   int code = -1;
   nlohmann::json dry = LianxinJson("pair --db " + db + " --dry-run --json", &code);
   ASSERT_EQ(code, 0);
@@ -175,19 +179,10 @@ TEST(CliTest, PairCoversTheFixtureExplainsAndDryRunWritesNothing) {
   EXPECT_EQ(Lianxin("journal verify --db " + db).exit_code, 0);
 }
 
-}  // namespace
-}  // namespace lianxin::testing
-
-namespace lianxin::testing {
-namespace {
-
 TEST(CliTest, PinIsKeptByTheNextRunAndNeedsAReason) {
   TempDir dir;
   std::string db = dir / "pin.db";
-  for (std::string kind : {"regions", "units", "orgs", "cadres", "households", "members"}) {
-    ASSERT_EQ(
-        Lianxin("import --db " + db + " --kind " + kind + " " + kFixture + "/" + kind + ".csv").exit_code, 0);
-  }
+  ImportFixtureWithCli(db);
   ASSERT_EQ(Lianxin("pair --db " + db).exit_code, 0);
   // The village member of 东岭村 takes household 0001 as a contact, by hand.
   std::string pin = "pin --db " + db + " --kind contact --holder 149901C00003 --held 1499010010010001";
@@ -205,12 +200,6 @@ TEST(CliTest, PinIsKeptByTheNextRunAndNeedsAReason) {
   EXPECT_EQ(Lianxin("journal verify --db " + db).exit_code, 0);
 }
 
-}  // namespace
-}  // namespace lianxin::testing
-
-namespace lianxin::testing {
-namespace {
-
 // `lianxin serve` as an operator starts it: admins printed once, sign-in over
 // real HTTP, a clean stop on SIGTERM.
 TEST(CliTest, ServeSignsInTheInitialAdminAndStopsOnSigterm) {
@@ -218,10 +207,7 @@ TEST(CliTest, ServeSignsInTheInitialAdminAndStopsOnSigterm) {
   std::string db = dir / "serve.db";
   ASSERT_EQ(Lianxin("import --db " + db + " --kind regions " + kFixture + "/regions.csv").exit_code, 0);
   std::string log = dir / "serve.log", pid_file = dir / "serve.pid";
-  ASSERT_EQ(std::system((std::string(LIANXIN_BINARY) + " serve --db " + db + " --listen 127.0.0.1:0 > " +
-                         log + " 2>&1 & echo $! > " + pid_file)
-                            .c_str()),
-            0);
+  ASSERT_TRUE(StartServe(db, log, pid_file));
   std::string output;
   int port = 0;
   for (int i = 0; i < 600 && port == 0; ++i) {  // polls, with a generous bound; no timing is asserted
@@ -260,10 +246,7 @@ TEST(CliTest, ServeSignsInTheInitialAdminAndStopsOnSigterm) {
   // A second start shows no password: the admins exist already. (Its own
   // log: the shell may truncate a shared one only after we read it.)
   std::string log2 = dir / "serve2.log", pid_file2 = dir / "serve2.pid";
-  ASSERT_EQ(std::system((std::string(LIANXIN_BINARY) + " serve --db " + db + " --listen 127.0.0.1:0 > " +
-                         log2 + " 2>&1 & echo $! > " + pid_file2)
-                            .c_str()),
-            0);
+  ASSERT_TRUE(StartServe(db, log2, pid_file2));
   for (int i = 0; i < 600 && ReadFile(log2).find("serving on") == std::string::npos; ++i) {
     std::this_thread::sleep_for(std::chrono::milliseconds(50));
   }

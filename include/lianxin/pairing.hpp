@@ -74,6 +74,7 @@
 #pragma once
 
 #include <cstdint>
+#include <optional>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -153,6 +154,10 @@ class PairingInputSink final : public RegistrySink {
 
 enum class PairingKind { kUnitVillage, kAssistance, kContact, kContactPoint };
 std::string_view Token(PairingKind v);  // unit_village, assistance, contact, contact_point
+inline constexpr PairingKind kPairingKinds[] = {PairingKind::kUnitVillage, PairingKind::kAssistance,
+                                                PairingKind::kContact, PairingKind::kContactPoint};
+// The kind a token names, or nullopt.
+std::optional<PairingKind> ParsePairingKind(std::string_view token);
 
 enum class UncoveredKind { kVillage, kHousehold, kCadre, kWeakBranch, kPin };
 std::string_view Token(UncoveredKind v);  // village, household, cadre, weak_branch, pin

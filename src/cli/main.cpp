@@ -190,11 +190,9 @@ Status RunPair(const Common& common, bool dry_run, bool json, const std::string&
 }
 
 Result<PairingKind> PairingKindOf(const std::string& text) {
-  for (PairingKind kind : {PairingKind::kUnitVillage, PairingKind::kAssistance, PairingKind::kContact,
-                           PairingKind::kContactPoint}) {
-    if (Token(kind) == text) return kind;
-  }
-  return Status::Usage("--kind 应为 unit_village|assistance|contact|contact_point,而不是 " + text);
+  std::optional<PairingKind> kind = ParsePairingKind(text);
+  if (!kind) return Status::Usage("--kind 应为 unit_village|assistance|contact|contact_point,而不是 " + text);
+  return *kind;
 }
 
 // A manual override: the pair is kept by every later run while it breaks no

@@ -18,6 +18,13 @@ using pairing_internal::kPointKinds;
 using pairing_internal::kWeakBranch;
 using pairing_internal::Reason;
 
+std::optional<PairingKind> ParsePairingKind(std::string_view token) {
+  for (PairingKind kind : kPairingKinds) {
+    if (Token(kind) == token) return kind;
+  }
+  return std::nullopt;
+}
+
 std::string_view Token(PairingKind v) {
   switch (v) {
     case PairingKind::kUnitVillage:

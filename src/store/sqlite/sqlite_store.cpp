@@ -211,18 +211,14 @@ std::vector<const TableDef*> AllTableDefs() {
   return defs;
 }
 
-constexpr PairingKind kPairingKinds[] = {PairingKind::kUnitVillage, PairingKind::kAssistance,
-                                         PairingKind::kContact, PairingKind::kContactPoint};
-
 std::string PairKey(PairingKind kind, std::string_view held, std::string_view holder) {
   return std::string(Token(kind)) + "|" + std::string(held) + "|" + std::string(holder);
 }
 
 Result<PairingKind> PairingKindOf(std::string_view token) {
-  for (PairingKind kind : kPairingKinds) {
-    if (Token(kind) == token) return kind;
-  }
-  return Status::Internal("数据库中的结对类型无效: " + std::string(token));
+  std::optional<PairingKind> kind = ParsePairingKind(token);
+  if (!kind) return Status::Internal("数据库中的结对类型无效: " + std::string(token));
+  return *kind;
 }
 
 // (holder, held) of each pair of one kind in a state.
