@@ -148,6 +148,19 @@ class Store {
 
   virtual Result<std::unique_ptr<WriteTxn>> Begin(std::string actor) = 0;
 
+  // Group commit (GroupCommitWriter drives these; see writer.hpp). Between
+  // BeginBatch() and EndBatch(), each Begin() opens a nested transaction: its
+  // Commit() adds its changes to the batch and destroying it uncommitted
+  // undoes only its own; EndBatch() then makes the whole batch durable with
+  // one commit (one fsync) or, when that fails, none of it. An item
+  // (BeginBatchItem .. EndBatchItem) groups the transactions of one request,
+  // so a request that fails midway leaves nothing behind (keep = false).
+  // Items and transactions do not overlap; kInternal when misused.
+  virtual Status BeginBatch() = 0;
+  virtual Status BeginBatchItem() = 0;
+  virtual Status EndBatchItem(bool keep) = 0;
+  virtual Status EndBatch() = 0;
+
   virtual Result<RegistryCounts> Counts() = 0;
   // Streams every record of one kind in export order (by natural key;
   // members by household, head first) with sensitive fields decrypted.

@@ -713,6 +713,28 @@ class SqliteStore final : public Store {
     return std::unique_ptr<WriteTxn>(std::move(txn));
   }
 
+  Status BeginBatch() override {
+    if (txn_open_ || batch_open_) return Status::Internal("同一 Store 上已有未结束的写事务");
+    LX_RETURN_IF_ERROR(sqlite::Exec(db(), "BEGIN IMMEDIATE"));
+    batch_open_ = true;
+    return Status::Ok();
+  }
+  Status BeginBatchItem() override {
+    if (!batch_open_ || txn_open_) return Status::Internal("BeginBatchItem 须在批次内、事务外调用");
+    return sqlite::Exec(db(), "SAVEPOINT item");
+  }
+  Status EndBatchItem(bool keep) override {
+    if (!batch_open_ || txn_open_) return Status::Internal("EndBatchItem 须在批次内、事务外调用");
+    return sqlite::Exec(db(), keep ? "RELEASE item" : "ROLLBACK TO item; RELEASE item");
+  }
+  Status EndBatch() override {
+    if (!batch_open_ || txn_open_) return Status::Internal("EndBatch 须在批次内、事务外调用");
+    batch_open_ = false;
+    Status status = sqlite::Exec(db(), "COMMIT");
+    if (!status.ok()) (void)sqlite::Exec(db(), "ROLLBACK");
+    return status;
+  }
+
   Result<RegistryCounts> Counts() override;
   Status Scan(RecordKind kind, RegistrySink& sink) override;
   Status ScanWithoutSecrets(RecordKind kind, RegistrySink& sink) override {
@@ -739,6 +761,7 @@ class SqliteStore final : public Store {
   const Codec& codec() const { return codec_; }
   const Clock& clock() const { return clock_; }
   bool txn_open_ = false;
+  bool batch_open_ = false;
 
   // Cached statements, keyed by SQL text.
   Result<Statement*> Prepare(const std::string& sql) {
@@ -789,13 +812,15 @@ SqliteTxn::SqliteTxn(SqliteStore& store, std::string actor) : store_(store), act
 
 SqliteTxn::~SqliteTxn() {
   if (open_) {
-    (void)sqlite::Exec(store_.db(), "ROLLBACK");
+    // Inside a batch only this transaction's savepoint is undone; the
+    // batch's other writes stay.
+    (void)sqlite::Exec(store_.db(), store_.batch_open_ ? "ROLLBACK TO txn; RELEASE txn" : "ROLLBACK");
     store_.txn_open_ = false;
   }
 }
 
 Status SqliteTxn::Start() {
-  LX_RETURN_IF_ERROR(sqlite::Exec(store_.db(), "BEGIN IMMEDIATE"));
+  LX_RETURN_IF_ERROR(sqlite::Exec(store_.db(), store_.batch_open_ ? "SAVEPOINT txn" : "BEGIN IMMEDIATE"));
   open_ = true;
   store_.txn_open_ = true;
   at_millis_ = store_.clock().NowMillis();
@@ -1139,7 +1164,8 @@ Result<UpsertOutcome> SqliteTxn::Upsert(const Task& t) {
 
 Status SqliteTxn::Commit() {
   if (!open_) return Status::Internal("写事务已结束");
-  Status status = sqlite::Exec(store_.db(), "COMMIT");
+  // Inside a batch the changes join it and become durable at EndBatch().
+  Status status = sqlite::Exec(store_.db(), store_.batch_open_ ? "RELEASE txn" : "COMMIT");
   if (!status.ok()) return status;  // the destructor rolls back
   open_ = false;
   store_.txn_open_ = false;

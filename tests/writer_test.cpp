@@ -1,0 +1,158 @@
+// The group-commit writer on a real SQLite file: many writers, one commit per
+// batch, a failing write undone without taking its batch with it.
+#include "lianxin/writer.hpp"
+
+#include <gtest/gtest.h>
+
+#include <atomic>
+#include <future>
+#include <thread>
+
+#include "test_util.hpp"
+
+namespace lianxin {
+namespace {
+
+using testing::TempDir;
+
+std::unique_ptr<Store> OpenAt(const std::string& path) {
+  Result<std::unique_ptr<Store>> store = Store::Open(path, {});
+  EXPECT_TRUE(store.ok()) << store.status().ToString();
+  return std::move(*store);
+}
+
+std::string VillageCode(int i) {
+  char code[13];
+  std::snprintf(code, sizeof code, "149901001%03d", i);
+  return code;
+}
+
+// A job that adds village `i` under township 149901001000.
+GroupCommitWriter::Job AddVillage(int i) {
+  return [i](Store& store) -> Status {
+    LX_ASSIGN_OR_RETURN(std::unique_ptr<WriteTxn> txn, store.Begin("writer-test"));
+    LX_RETURN_IF_ERROR(
+        txn->Upsert(Region{VillageCode(i), "村" + std::to_string(i), RegionLevel::kVillage, "149901001000"})
+            .status());
+    return txn->Commit();
+  };
+}
+
+void Seed(const std::string& path) {
+  std::unique_ptr<Store> store = OpenAt(path);
+  auto txn = store->Begin("seed");
+  ASSERT_TRUE(txn.ok());
+  ASSERT_TRUE((*txn)->Upsert(Region{"149901", "连心县", RegionLevel::kCounty, ""}).ok());
+  ASSERT_TRUE((*txn)->Upsert(Region{"149901001000", "城关镇", RegionLevel::kTownship, "149901"}).ok());
+  ASSERT_TRUE((*txn)->Commit().ok());
+}
+
+TEST(GroupCommitWriterTest, EveryAcknowledgedWriteIsCommittedAndJournaled) {
+  TempDir dir;
+  std::string path = dir / "w.db";
+  Seed(path);
+  Metrics metrics;
+  constexpr int kThreads = 16, kPerThread = 20;
+  {
+    GroupCommitWriter writer(OpenAt(path), {.max_batch = 64}, &metrics);
+    std::vector<std::thread> threads;
+    std::atomic<int> failures{0};
+    for (int t = 0; t < kThreads; ++t) {
+      threads.emplace_back([&, t] {
+        for (int k = 0; k < kPerThread; ++k) {
+          if (!writer.Write(AddVillage(t * kPerThread + k)).ok()) ++failures;
+        }
+      });
+    }
+    for (std::thread& thread : threads) thread.join();
+    EXPECT_EQ(failures.load(), 0);
+  }
+  std::unique_ptr<Store> reader = OpenAt(path);
+  Result<RegistryCounts> counts = reader->Counts();
+  ASSERT_TRUE(counts.ok());
+  EXPECT_EQ(counts->villages, kThreads * kPerThread);
+  std::int64_t checked = 0;
+  EXPECT_TRUE(reader->VerifyJournal(&checked).ok());
+  EXPECT_EQ(checked, 2 + kThreads * kPerThread);
+  std::string text = metrics.RenderPrometheus();
+  EXPECT_NE(text.find("lianxin_store_writes_total{outcome=\"ok\"} " + std::to_string(kThreads * kPerThread)),
+            std::string::npos)
+      << text;
+  EXPECT_NE(text.find("lianxin_store_commit_batch_size_count"), std::string::npos);
+}
+
+TEST(GroupCommitWriterTest, AFailingWriteIsUndoneAndItsBatchStillCommits) {
+  TempDir dir;
+  std::string path = dir / "w.db";
+  Seed(path);
+  Metrics metrics;
+  GroupCommitWriter writer(OpenAt(path), {.max_batch = 64}, &metrics);
+  Gauge& depth = metrics.gauge("lianxin_store_writer_queue_depth", "");
+
+  // The first write holds the writer until the next two are queued, so they
+  // share one batch.
+  std::promise<void> release;
+  std::shared_future<void> released = release.get_future().share();
+  std::atomic<bool> started{false};
+  auto first = std::async(std::launch::async, [&] {
+    return writer.Write([&started, released](Store& store) {
+      started = true;
+      released.wait();
+      return AddVillage(1)(store);
+    });
+  });
+  while (!started) std::this_thread::yield();
+  auto good = std::async(std::launch::async, [&] { return writer.Write(AddVillage(2)); });
+  auto bad = std::async(std::launch::async, [&] {
+    return writer.Write([](Store& store) -> Status {
+      LX_RETURN_IF_ERROR(AddVillage(3)(store));  // committed into the batch, then…
+      LX_RETURN_IF_ERROR(AddVillage(4)(store));
+      return Status::Invalid("refused after two writes");  // …the whole item is undone
+    });
+  });
+  while (depth.Value() < 2) std::this_thread::yield();
+  release.set_value();
+  EXPECT_TRUE(first.get().ok());
+  EXPECT_TRUE(good.get().ok());
+  Status refused = bad.get();
+  EXPECT_EQ(refused.code(), Code::kInvalidInput);
+  writer.Stop();
+
+  std::unique_ptr<Store> reader = OpenAt(path);
+  Result<RegistryCounts> counts = reader->Counts();
+  ASSERT_TRUE(counts.ok());
+  EXPECT_EQ(counts->villages, 2);
+  std::int64_t checked = 0;
+  EXPECT_TRUE(reader->VerifyJournal(&checked).ok());
+  EXPECT_EQ(checked, 4);  // county, township, villages 1 and 2: nothing of 3 or 4
+}
+
+TEST(GroupCommitWriterTest, StopCommitsWhatIsQueuedAndRefusesLaterWrites) {
+  TempDir dir;
+  std::string path = dir / "w.db";
+  Seed(path);
+  GroupCommitWriter writer(OpenAt(path), {.max_batch = 1}, nullptr);
+  std::vector<std::future<Status>> writes;
+  for (int i = 0; i < 8; ++i) {
+    writes.push_back(std::async(std::launch::async, [&, i] { return writer.Write(AddVillage(i)); }));
+  }
+  for (auto& write : writes) EXPECT_TRUE(write.get().ok());
+  writer.Stop();
+  EXPECT_EQ(writer.Write(AddVillage(99)).code(), Code::kUnavailable);
+  Result<RegistryCounts> counts = OpenAt(path)->Counts();
+  ASSERT_TRUE(counts.ok());
+  EXPECT_EQ(counts->villages, 8);
+}
+
+TEST(GroupCommitWriterTest, AThrowingJobIsAnInternalErrorNotACrash) {
+  TempDir dir;
+  std::string path = dir / "w.db";
+  Seed(path);
+  GroupCommitWriter writer(OpenAt(path), {}, nullptr);
+  Status status = writer.Write([](Store&) -> Status { throw std::runtime_error("boom"); });
+  EXPECT_EQ(status.code(), Code::kInternal);
+  EXPECT_TRUE(writer.Write(AddVillage(1)).ok());
+}
+
+}  // namespace
+}  // namespace lianxin
