@@ -134,9 +134,10 @@ struct HttpResponse {
   std::optional<Status> withheld_;  // the 5xx detail, kept out of the body
 };
 
-// A handler answers one request. It runs on a server IO thread, concurrently
-// with other requests (so it must be thread-safe), and may block briefly
-// (e.g. for a store commit), which holds that thread. An exception escaping
+// A handler answers one request. It runs concurrently with other requests
+// (so it must be thread-safe), on a server IO thread, or on the handler pool
+// when ServerOptions::handler_threads is set; there it may block (e.g. for
+// a group commit) without holding up other connections. An exception escaping
 // it is caught at the connection and answered 500 with a request id.
 using HttpHandler = std::function<HttpResponse(HttpRequest&)>;
 
@@ -211,6 +212,11 @@ struct ServerOptions {
   std::string listen = "127.0.0.1:8080";
   // IO threads; 0 means one per hardware thread.
   int threads = 0;
+  // Threads that run handlers, apart from the IO threads, so a handler
+  // waiting for a group commit holds none of them and many requests can
+  // wait for one commit together; 0 runs handlers on the IO threads (the
+  // best for handlers that never block).
+  int handler_threads = 0;
   // Largest request body accepted (413 beyond). Big enough for an import file.
   std::uint64_t body_limit = 8 * 1024 * 1024;
   // Largest request line + headers accepted (431 beyond).

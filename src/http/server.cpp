@@ -268,6 +268,9 @@ class ServerCore {
   // Whether Stop() has begun; read without the lock on every response.
   bool draining() const { return draining_.load(std::memory_order_relaxed); }
   HttpResponse Dispatch(HttpRequest& request);
+  // Dispatch() on the handler pool when there is one (handlers may block on
+  // a commit without holding an IO thread), resuming on the caller's strand.
+  net::awaitable<HttpResponse> DispatchAsync(HttpRequest& request);
   // Withheld 5xx details logged, security headers set, invalid responses
   // replaced by a 500. True when the handler asked to close the connection.
   bool Finalize(const HttpRequest& request, HttpResponse& response);
@@ -297,6 +300,7 @@ class ServerCore {
 
   std::mutex join_mu_;  // one Stop() at a time waits and joins
   std::vector<std::thread> threads_;
+  std::optional<net::thread_pool> handlers_;  // when options_.handler_threads > 0
 
   // Declared after everything a connection touches from its destructor: the
   // io_context destroys the coroutines still pending in it, and with them
@@ -435,7 +439,13 @@ class Connection final : public ConnectionBase, public std::enable_shared_from_t
     Status target = request.SetTarget(ToStd(message.target()));
     for (const auto& field : message) request.headers.Add(ToStd(field.name_string()), ToStd(field.value()));
     request.body = std::move(message.body());
-    HttpResponse response = target.ok() ? server_.Dispatch(request) : HttpResponse::Error(target);
+    // Not a ?: expression: g++ 12 destroys a co_await's result twice there.
+    HttpResponse response;
+    if (target.ok()) {
+      response = co_await server_.DispatchAsync(request);
+    } else {
+      response = HttpResponse::Error(target);
+    }
     // A request answered during a stop is the connection's last, so the
     // client knows not to send another on it.
     bool keep_alive = co_await Respond(request, response, message.version(), start,
@@ -537,6 +547,23 @@ HttpResponse ServerCore::Dispatch(HttpRequest& request) {
   } catch (...) {
     return HttpResponse::Error(Status::Internal("处理请求时抛出未知异常"));
   }
+}
+
+net::awaitable<HttpResponse> ServerCore::DispatchAsync(HttpRequest& request) {
+  if (!handlers_) co_return Dispatch(request);
+  auto strand = co_await net::this_coro::executor;
+  co_return co_await net::async_initiate<decltype(net::use_awaitable), void(HttpResponse)>(
+      [this, &request, strand](auto resume) {
+        // Tracked, so the io_context keeps running while the handler does.
+        auto back = net::prefer(strand, net::execution::outstanding_work.tracked);
+        net::post(*handlers_, [this, &request, back, resume = std::move(resume)]() mutable {
+          HttpResponse response = Dispatch(request);
+          net::post(back, [resume = std::move(resume), response = std::move(response)]() mutable {
+            resume(std::move(response));
+          });
+        });
+      },
+      net::use_awaitable);
 }
 
 bool ServerCore::Finalize(const HttpRequest& request, HttpResponse& response) {
@@ -676,6 +703,7 @@ Status ServerCore::Start() {
     accepting_ = true;
   }
   work_.emplace(ioc_.get_executor());
+  if (options_.handler_threads > 0) handlers_.emplace(static_cast<size_t>(options_.handler_threads));
   net::co_spawn(acceptor_->get_executor(), AcceptLoop(), [](std::exception_ptr error) {
     if (error) spdlog::critical("http: the accept loop failed; no new connections will be accepted");
   });
@@ -736,6 +764,8 @@ void ServerCore::Stop() {
   ioc_.stop();
   for (std::thread& thread : threads_) thread.join();
   threads_.clear();
+  // Before the io_context (and with it the requests handlers refer to) goes.
+  if (handlers_) handlers_->join();
   spdlog::info("http: stopped");
 }
 

@@ -634,6 +634,42 @@ TEST(HttpServerTest, ConcurrentClientsAllSucceed) {
       std::string::npos);
 }
 
+// With a handler pool, handlers that block (waiting for a group commit) hold
+// no IO thread: eight requests all wait inside their handlers at once on a
+// server with a single IO thread, and then all complete.
+TEST(HttpServerTest, BlockingHandlersRunOnTheHandlerPool) {
+  constexpr int kClients = 8;
+  std::mutex mu;
+  std::condition_variable cv;
+  int waiting = 0;
+  Router router;
+  router.Post("/api/v1/wait", [&](HttpRequest&) {
+    std::unique_lock lock(mu);
+    ++waiting;
+    cv.notify_all();
+    bool all = cv.wait_for(lock, std::chrono::seconds(30), [&] { return waiting == kClients; });
+    return HttpResponse::Json(200, {{"all_waited_together", all}});
+  });
+  ServerOptions options = TestOptions();
+  options.threads = 1;
+  options.handler_threads = kClients;
+  auto server = StartServer(std::move(router), options);
+  std::atomic<int> together{0};
+  std::vector<std::thread> clients;
+  for (int c = 0; c < kClients; ++c) {
+    clients.emplace_back([&] {
+      httplib::Client client("127.0.0.1", server->port());
+      client.set_read_timeout(60, 0);
+      auto result = client.Post("/api/v1/wait", "{}", "application/json");
+      if (result && result->status == 200 && json::parse(result->body)["all_waited_together"] == true) {
+        ++together;
+      }
+    });
+  }
+  for (std::thread& thread : clients) thread.join();
+  EXPECT_EQ(together.load(), kClients);
+}
+
 TEST(HttpServerTest, StopFinishesInFlightRequestAndRefusesNewConnections) {
   std::mutex mu;
   std::condition_variable cv;
