@@ -10,6 +10,7 @@
 #include <string>
 #include <vector>
 
+#include "lianxin/auth.hpp"
 #include "lianxin/status.hpp"
 #include "lianxin/validate.hpp"
 
@@ -112,6 +113,27 @@ struct PairingRules {
   double contact_point_move_cost = 500;
 };
 
+// The HTTP server ([server]): where `lianxin serve` listens and the limits it
+// holds every connection to. Loading refuses a value outside the range noted,
+// naming the key (kInvalidInput, field "server.<key>").
+struct ServerConfig {
+  std::string listen = "127.0.0.1:8080";  // "host:port" or "[v6]:port"
+  int threads = 0;                        // IO threads, 0 = one per hardware thread; 0..1024
+  int handler_threads = 64;  // run handlers, which may wait for a group commit; 0 = the IO threads; 0..4096
+  std::int64_t body_limit = 8 * 1024 * 1024;  // bytes of a request body (413 beyond); ≥ 1024
+  int header_limit = 16 * 1024;               // bytes of request line + headers (431 beyond); ≥ 1024
+  int read_timeout_ms = 30000;                // the whole request, once its first byte arrives
+  int write_timeout_ms = 30000;               // the whole response
+  int idle_timeout_ms = 60000;                // a keep-alive connection between requests
+  int drain_timeout_ms = 10000;               // in-flight requests at shutdown
+  std::string tls_cert;                       // PEM path; tls_cert and tls_key both set (HTTPS) or neither
+  std::string tls_key;                        // PEM path
+  std::string origin;  // Origin unsafe requests must carry ("https://lianxin.example.gov.cn"); "" = none
+  bool group_commit = true;        // false = one write per commit
+  int max_batch = 512;             // writes per group commit; 1..100000
+  int audit_retention_days = 180;  // ≥ 180: 网络安全法 第二十一条 and 等保三级 keep logs six months
+};
+
 struct Config {
   std::string timezone = "Asia/Shanghai";
   // Where the key for ID numbers and phones lives; empty means "<db>.key".
@@ -125,6 +147,10 @@ struct Config {
   Dictionary skills;
   DifficultyRules difficulty;
   PairingRules pairing;
+  ServerConfig server;
+  // [auth]: keys are the member names; totp_required_roles is an array of
+  // role tokens. Loading passes it through ValidateAuthPolicy (field "auth.<member>").
+  AuthPolicy auth;
 
   static Config Defaults();
   // Reads a TOML file over the defaults; a missing file at the default path

@@ -7,6 +7,9 @@
 #include <filesystem>
 #include <set>
 #include <sstream>
+#include <type_traits>
+#include <utility>
+#include <variant>
 
 #include "lianxin/registry.hpp"
 
@@ -212,6 +215,173 @@ Status ReadPairing(const toml::table& table, PairingRules& rules) {
   return Status::Ok();
 }
 
+// A flat section of scalar keys, one row per key, so reading and writing
+// stay in step: the key's name and the member it sets.
+template <typename Section>
+struct ScalarField {
+  const char* name;
+  std::variant<int Section::*, bool Section::*, std::int64_t Section::*, std::uint64_t Section::*,
+               std::string Section::*>
+      member;
+};
+
+template <typename Section, size_t N>
+Status ReadScalars(const toml::table& table, const ScalarField<Section> (&fields)[N],
+                   const std::set<std::string_view>& extra_keys, const std::string& where, Section& section) {
+  std::set<std::string_view> known = extra_keys;
+  for (const ScalarField<Section>& field : fields) known.insert(field.name);
+  LX_RETURN_IF_ERROR(CheckKeys(table, known, where));
+  for (const ScalarField<Section>& field : fields) {
+    LX_RETURN_IF_ERROR(std::visit([&](auto member) { return Get(table, field.name, where, section.*member); },
+                                  field.member));
+  }
+  return Status::Ok();
+}
+
+template <typename Section, size_t N>
+void WriteScalars(const ScalarField<Section> (&fields)[N], const Section& section, toml::table& table) {
+  for (const ScalarField<Section>& field : fields) {
+    std::visit(
+        [&](auto member) {
+          using T = std::remove_cvref_t<decltype(section.*member)>;
+          // TOML integers are signed 64-bit; every unsigned value we hold
+          // (argon2 limits) is far below 2^63.
+          if constexpr (std::is_same_v<T, std::uint64_t>) {
+            table.insert(field.name, static_cast<std::int64_t>(section.*member));
+          } else {
+            table.insert(field.name, section.*member);
+          }
+        },
+        field.member);
+  }
+}
+
+constexpr ScalarField<ServerConfig> kServerFields[] = {
+    {"listen", &ServerConfig::listen},
+    {"threads", &ServerConfig::threads},
+    {"handler_threads", &ServerConfig::handler_threads},
+    {"body_limit", &ServerConfig::body_limit},
+    {"header_limit", &ServerConfig::header_limit},
+    {"read_timeout_ms", &ServerConfig::read_timeout_ms},
+    {"write_timeout_ms", &ServerConfig::write_timeout_ms},
+    {"idle_timeout_ms", &ServerConfig::idle_timeout_ms},
+    {"drain_timeout_ms", &ServerConfig::drain_timeout_ms},
+    {"tls_cert", &ServerConfig::tls_cert},
+    {"tls_key", &ServerConfig::tls_key},
+    {"origin", &ServerConfig::origin},
+    {"group_commit", &ServerConfig::group_commit},
+    {"max_batch", &ServerConfig::max_batch},
+    {"audit_retention_days", &ServerConfig::audit_retention_days},
+};
+
+Status ServerRange(const std::string& key, const std::string& rule) {
+  return Status::Invalid("server." + key + " " + rule + " (config_range)", "server." + key);
+}
+
+// An Origin header is "scheme://host[:port]" exactly (RFC 6454 §6.1), and the
+// check compares it byte for byte: a trailing slash or a path here would
+// silently refuse every browser.
+bool IsOrigin(std::string_view origin) {
+  std::string_view rest;
+  if (origin.starts_with("https://")) {
+    rest = origin.substr(8);
+  } else if (origin.starts_with("http://")) {
+    rest = origin.substr(7);
+  } else {
+    return false;
+  }
+  return !rest.empty() && rest.find_first_of("/?#@ ") == std::string_view::npos;
+}
+
+Status CheckServer(const ServerConfig& server) {
+  if (server.listen.empty()) return ServerRange("listen", "不能为空");
+  if (server.threads < 0 || server.threads > 1024) return ServerRange("threads", "应在 0 到 1024 之间");
+  if (server.handler_threads < 0 || server.handler_threads > 4096) {
+    return ServerRange("handler_threads", "应在 0 到 4096 之间");
+  }
+  if (server.body_limit < 1024) return ServerRange("body_limit", "不能小于 1024");
+  if (server.header_limit < 1024) return ServerRange("header_limit", "不能小于 1024");
+  const std::pair<const char*, int> timeouts[] = {{"read_timeout_ms", server.read_timeout_ms},
+                                                  {"write_timeout_ms", server.write_timeout_ms},
+                                                  {"idle_timeout_ms", server.idle_timeout_ms},
+                                                  {"drain_timeout_ms", server.drain_timeout_ms}};
+  for (const auto& [key, value] : timeouts) {
+    if (value <= 0) return ServerRange(key, "必须大于 0");
+  }
+  if (server.tls_cert.empty() != server.tls_key.empty()) {
+    return ServerRange(server.tls_cert.empty() ? "tls_cert" : "tls_key",
+                       "未设置: tls_cert 和 tls_key 须同时设置或同时留空");
+  }
+  if (!server.origin.empty() && !IsOrigin(server.origin)) {
+    return ServerRange("origin",
+                       "应为 scheme://host[:port] 形式, 不带路径, 如 https://lianxin.example.gov.cn");
+  }
+  if (server.max_batch < 1 || server.max_batch > 100000) {
+    return ServerRange("max_batch", "应在 1 到 100000 之间");
+  }
+  // 网络安全法 第二十一条: 「留存相关的网络日志不少于六个月」; 等保三级 8.1.4.3 asks the same of audit
+  // records.
+  if (server.audit_retention_days < 180) {
+    return ServerRange("audit_retention_days",
+                       "不能少于 180 天 (网络安全法第二十一条: 网络日志留存不少于六个月)");
+  }
+  return Status::Ok();
+}
+
+Status ReadServer(const toml::table& table, ServerConfig& server) {
+  return ReadScalars(table, kServerFields, {}, "server.", server);
+}
+
+// [auth]: AuthPolicy's members by name; totp_required_roles is the one
+// non-scalar key, an array of role tokens.
+constexpr ScalarField<AuthPolicy> kAuthFields[] = {
+    {"password_min_length", &AuthPolicy::password_min_length},
+    {"password_max_length", &AuthPolicy::password_max_length},
+    {"password_min_classes", &AuthPolicy::password_min_classes},
+    {"password_forbid_username", &AuthPolicy::password_forbid_username},
+    {"password_deny_common", &AuthPolicy::password_deny_common},
+    {"password_history", &AuthPolicy::password_history},
+    {"password_max_age_days", &AuthPolicy::password_max_age_days},
+    {"one_time_password_length", &AuthPolicy::one_time_password_length},
+    {"lockout_attempts", &AuthPolicy::lockout_attempts},
+    {"lockout_minutes", &AuthPolicy::lockout_minutes},
+    {"session_idle_minutes", &AuthPolicy::session_idle_minutes},
+    {"session_absolute_hours", &AuthPolicy::session_absolute_hours},
+    {"session_touch_seconds", &AuthPolicy::session_touch_seconds},
+    {"argon2_opslimit", &AuthPolicy::argon2_opslimit},
+    {"argon2_memlimit", &AuthPolicy::argon2_memlimit},
+    {"totp_period_seconds", &AuthPolicy::totp_period_seconds},
+    {"totp_digits", &AuthPolicy::totp_digits},
+    {"totp_skew_steps", &AuthPolicy::totp_skew_steps},
+    {"totp_issuer", &AuthPolicy::totp_issuer},
+};
+
+Status ReadAuth(const toml::table& table, AuthPolicy& policy) {
+  const std::string where = "auth.";
+  LX_RETURN_IF_ERROR(ReadScalars(table, kAuthFields, {"totp_required_roles"}, where, policy));
+  if (table.contains("totp_required_roles")) {
+    std::vector<std::string> tokens;
+    LX_RETURN_IF_ERROR(GetStrings(table, "totp_required_roles", where, tokens));
+    policy.totp_required_roles.clear();
+    for (const std::string& token : tokens) {
+      Result<Role> role = ParseRole(token);
+      if (!role.ok() || *role == Role::kPublic) {
+        return Status::Invalid(where + "totp_required_roles 中的“" + token + "”不是账号角色 (unknown_role)",
+                               where + "totp_required_roles");
+      }
+      policy.totp_required_roles.insert(*role);
+    }
+  }
+  return Status::Ok();
+}
+
+// The policy's own floors (等保三级, ASVS L2), with the field named as in the file.
+Status CheckAuth(const AuthPolicy& policy) {
+  Status status = ValidateAuthPolicy(policy);
+  if (status.ok()) return status;
+  return Status(status.code(), status.message(), "auth." + status.field());
+}
+
 Status ReadNeeds(const toml::array& array, std::vector<NeedRule>& needs) {
   needs.clear();
   for (size_t i = 0; i < array.size(); ++i) {
@@ -309,10 +479,10 @@ Result<Config> Config::Load(const std::string& path, bool required) {
   auto in_file = [&](Status status) {
     return Status(status.code(), path + ": " + status.message(), status.field());
   };
-  Status status = CheckKeys(
-      root,
-      {"timezone", "key_file", "busy_timeout_ms", "log_level", "difficulty", "pairing", "needs", "skills"},
-      "");
+  Status status = CheckKeys(root,
+                            {"timezone", "key_file", "busy_timeout_ms", "log_level", "difficulty", "pairing",
+                             "server", "auth", "needs", "skills"},
+                            "");
   if (status.ok()) status = Get(root, "timezone", "", config.timezone);
   if (status.ok()) status = Get(root, "key_file", "", config.key_file);
   if (status.ok()) status = Get(root, "busy_timeout_ms", "", config.busy_timeout_ms);
@@ -331,6 +501,17 @@ Result<Config> Config::Load(const std::string& path, bool required) {
     status = table ? ReadPairing(*table, config.pairing)
                    : Status::Invalid("pairing 应为表 (config_type)", "pairing");
   }
+  if (status.ok() && root.contains("server")) {
+    const toml::table* table = root["server"].as_table();
+    status =
+        table ? ReadServer(*table, config.server) : Status::Invalid("server 应为表 (config_type)", "server");
+  }
+  if (status.ok()) status = CheckServer(config.server);
+  if (status.ok() && root.contains("auth")) {
+    const toml::table* table = root["auth"].as_table();
+    status = table ? ReadAuth(*table, config.auth) : Status::Invalid("auth 应为表 (config_type)", "auth");
+  }
+  if (status.ok()) status = CheckAuth(config.auth);
   if (status.ok() && root.contains("needs")) {
     const toml::array* array = root["needs"].as_array();
     status =
@@ -369,6 +550,15 @@ std::string Config::ToToml() const {
     }
   }
   root.insert("pairing", std::move(pairing_table));
+  toml::table server_table;
+  WriteScalars(kServerFields, server, server_table);
+  root.insert("server", std::move(server_table));
+  toml::table auth_table;
+  WriteScalars(kAuthFields, auth, auth_table);
+  toml::array roles;
+  for (Role role : auth.totp_required_roles) roles.push_back(std::string(RoleToken(role)));
+  auth_table.insert("totp_required_roles", std::move(roles));
+  root.insert("auth", std::move(auth_table));
   toml::array need_array;
   for (const NeedRule& rule : needs) {
     toml::table t;
