@@ -279,7 +279,7 @@ struct AuditEvent {
   std::int64_t at_millis = 0;
   std::string actor;   // who acted: a username, or "system:bootstrap"
   std::string action;  // sign_in, sign_out, lockout, session_expire, session_revoke,
-                       // password_change, password_reset, user_create, user_disable,
+                       // password_change, password_reset, password_set, user_create, user_disable,
                        // user_enable, user_unlock, roles_change, scope_change,
                        // totp_enrol, totp_confirm, totp_reset
   std::string target;  // the account acted on
@@ -287,6 +287,23 @@ struct AuditEvent {
   std::string outcome;  // "ok", or the English code of the refusal (bad_credentials, …)
   std::string detail;   // e.g. "cadre → unit_head,cadre"; never a secret
   bool operator==(const AuditEvent&) const = default;
+};
+
+// An AuditEvent as stored, with its place in the log: `seq` grows with every
+// event (it is the journal's sequence number in the SQLite repository, so it
+// has gaps where other entries sit between audit events).
+struct AuditRecord {
+  std::int64_t seq = 0;
+  AuditEvent event;
+};
+
+// Which audit events to read, newest first. Empty strings and zeros filter
+// nothing.
+struct AuditQuery {
+  std::int64_t before_seq = 0;    // only seq < before_seq (a page's cursor); 0 = from the newest
+  std::int64_t since_millis = 0;  // only event.at_millis >= since_millis
+  std::string actor, action;      // exact matches on event.actor and event.action
+  int limit = 100;                // at most this many; < 1 gives none
 };
 
 // Who performs an administrative act, for the audit trail and for the rules
@@ -309,6 +326,8 @@ class UserRepository {
   // Replaces the stored user; kNotFound when missing.
   virtual Status Update(const User& user) = 0;
   virtual Result<bool> HasAnyUser() = 0;
+  // Every user, ordered by username, secrets included (the service redacts).
+  virtual Result<std::vector<User>> ListUsers() = 0;
   // The `n` most recent password hashes of the user, newest first (the
   // current one included, as AddPasswordHash is called for every password set).
   virtual Result<std::vector<std::string>> PreviousPasswordHashes(std::string_view username, int n) = 0;
@@ -324,6 +343,9 @@ class UserRepository {
   // the act is undone where it can be (a new session deleted, a changed user
   // restored, a new user disabled) and the error returned.
   virtual Status Audit(const AuditEvent& event) = 0;
+  // The audit events matching `query`, newest (highest seq) first. Reads
+  // only; the log is never pruned here.
+  virtual Result<std::vector<AuditRecord>> ReadAudit(const AuditQuery& query) = 0;
 };
 
 // ---------------------------------------------------------------------------
@@ -429,6 +451,15 @@ class AuthService {
   // ends the user's sessions. kNotFound; kPermissionDenied on oneself
   // (self_change_refused: use ChangePassword).
   Result<CreatedUser> ResetPassword(const Actor& by, std::string_view username);
+  // Sets a password an administrator chose (the `lianxin user` console: a
+  // service account, or a slip handed over in person), audited as
+  // password_set. CheckPasswordPolicy's refusals, the history included;
+  // kNotFound; kPermissionDenied on oneself (self_change_refused: use
+  // ChangePassword, which asks for the old password). Records the hash in the
+  // history, clears the lock-out and the failure count, sets
+  // must_change_password to `must_change` and ends the user's sessions.
+  Status SetPassword(const Actor& by, std::string_view username, std::string_view new_password,
+                     bool must_change);
   // Disabling ends every session. kNotFound; kPermissionDenied on oneself.
   Status Disable(const Actor& by, std::string_view username);
   Status Enable(const Actor& by, std::string_view username);
@@ -458,6 +489,9 @@ class AuthService {
   // survives) and enrol TOTP. Does nothing (an empty vector) when any user
   // exists, so it is safe on every start.
   Result<std::vector<CreatedUser>> CreateInitialAdmins();
+
+  // Every account, redacted, ordered by username. Reads only: not audited.
+  Result<std::vector<User>> ListUsers();
 
   const AuthPolicy& policy() const { return policy_; }
 

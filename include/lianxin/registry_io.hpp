@@ -17,6 +17,7 @@
 #pragma once
 
 #include <memory>
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -64,6 +65,8 @@ std::vector<std::string> ImportHeaders(RecordKind kind);
 
 struct ExportOptions {
   bool reveal = false;  // write ID numbers and phones in full
+  // Only the records this scope reaches (Store::List's rule); unset: all.
+  std::optional<Scope> scope;
   // ExportDirSink writes a kind's XLSX only while it fits a worksheet.
   std::int64_t xlsx_max_rows = kXlsxMaxRows;
 };

@@ -79,6 +79,66 @@ struct PairHistoryEntry {
   std::int64_t at_millis = 0;
 };
 
+// ---------------------------------------------------------------------------
+// Reading the registry for the API: lists, single records, and scope.
+//
+// What a scope (auth.hpp) reaches, for every record kind. This is the one
+// place the rule lives; Store::List and Store::InScope apply it in SQL.
+//
+//   region scope, subtree S (a county: its 6 digits; a township: its first 9;
+//   a village: all 12 — ScopeContains' hierarchy):
+//     regions     whose code lies in S (never the regions above S)
+//     orgs        whose region_code lies in S
+//     households  whose village lies in S, and the members of those
+//     cadres      whose village_code lies in S, or whose unit is in scope
+//     units       for a county scope, those with that county_code; for a
+//                 township or village scope, those holding a village in S
+//                 (unit_village pairs)
+//   unit scope, unit U:
+//     units       U itself
+//     cadres      of U (unit_code = U)
+//     regions     the villages U holds (unit_village pairs)
+//     households  in those villages, and their members
+//     orgs        whose region_code is one of those villages
+//   cadre scope, cadre C:
+//     cadres      C itself
+//     units       C's unit
+//     households  C holds in contact or assistance pairs, and their members
+//     regions     the villages of those households
+//     orgs        none
+//   none, a region scope whose code is malformed, a unit or cadre scope
+//   naming no record: nothing.
+//
+// The `region` filter of a ListQuery selects with the same rule as a region
+// scope on that code, and is ANDed with the caller's scope.
+
+// What a list asks for. Every filter narrows; `scope` is the caller's reach
+// and is always applied.
+struct ListQuery {
+  Scope scope;         // kNone reaches nothing
+  std::string region;  // a region code (6 digits, or 12: a county as 6 digits and 000000, a
+                       // township ending 000, a village): only records in its subtree; empty =
+                       // no filter
+  // Text; leading and trailing spaces are ignored; empty = no filter.
+  //   a whole valid ID number (validate.hpp): the records holding exactly it,
+  //     through the blind index — cadres and members by their own, households
+  //     by their head's or any member's; nothing of the other kinds;
+  //   a whole valid phone number: the cadres and households with exactly it
+  //     (blind index), and records whose natural key begins with q;
+  //   anything else: a substring of the name (a household: of its head's
+  //     name or of its address) or a prefix of the natural key.
+  // Members' natural key is their ID number, which is sealed: for them the
+  // prefix is of their household's code.
+  std::string q;
+  int limit = 50;      // 1..1000 (the caller validates; outside it is kInvalidInput, field "limit")
+  std::string cursor;  // the `next` of the previous page, passed back unchanged; empty = first page
+};
+
+struct ListPage {
+  std::int64_t total = 0;  // records matching the query (all pages)
+  std::string next;        // cursor of the next page; empty on the last
+};
+
 class WriteTxn {
  public:
   virtual ~WriteTxn() = default;
@@ -157,6 +217,10 @@ class Store {
   // so a request that fails midway leaves nothing behind (keep = false).
   // Items and transactions do not overlap; kInternal when misused.
   virtual Status BeginBatch() = 0;
+  // Ends the read transaction a finished read may have left open, so the
+  // next read on this Store sees the newest commit. StorePool calls it when
+  // a lease ends; no effect inside a transaction.
+  virtual void EndRead() = 0;
   virtual Status BeginBatchItem() = 0;
   virtual Status EndBatchItem(bool keep) = 0;
   virtual Status EndBatch() = 0;
@@ -169,6 +233,31 @@ class Store {
   // work that never needs them (pairing, reports), and faster.
   virtual Status ScanWithoutSecrets(RecordKind kind, RegistrySink& sink) = 0;
   virtual Result<std::optional<Household>> GetHousehold(std::string_view code) = 0;
+
+  // Streams one page of `kind` that `query` selects (see the scope rule
+  // above ListQuery) into `sink`, in natural-key order (members: in the order
+  // they were added — a household's members together, as its file listed
+  // them; MembersOf puts the head first), sensitive fields decrypted (the
+  // types mask them when shown). Total and page are read in one snapshot.
+  // The cursor holds the last record's natural key (members: an internal row
+  // number), never personal data, sealed with a keyed hash so only this
+  // store's cursors are taken. kInvalidInput with field "cursor" for a cursor
+  // this store did not make for this kind, "region" for a malformed region
+  // code, "limit" for a limit outside 1..1000. The sink must not call back
+  // into the store.
+  virtual Result<ListPage> List(RecordKind kind, const ListQuery& query, RegistrySink& sink) = 0;
+  // One record by natural key into `sink` (a primary-key lookup); kNotFound
+  // when there is none. Members are not fetched alone (their key is an ID
+  // number, which must never sit in a URL): kInvalidInput (field "kind");
+  // use MembersOf.
+  virtual Status Get(RecordKind kind, std::string_view key, RegistrySink& sink) = 0;
+  // The members of a household, head first; kNotFound when there is no such
+  // household.
+  virtual Status MembersOf(std::string_view household_code, RegistrySink& sink) = 0;
+  // Whether the record `key` of `kind` lies within `scope` (the rule above
+  // ListQuery); kNotFound when there is no such record. A member's key is
+  // its ID number in plaintext, as for WriteTxn::Exists.
+  virtual Result<bool> InScope(RecordKind kind, std::string_view key, const Scope& scope) = 0;
 
   // The current pairs and pins, sorted as PairingState says.
   virtual Result<PairingState> Pairs() = 0;

@@ -511,6 +511,43 @@ Result<CreatedUser> AuthService::ResetPassword(const Actor& by, std::string_view
   return created;
 }
 
+Status AuthService::SetPassword(const Actor& by, std::string_view username_in, std::string_view new_password,
+                                bool must_change) {
+  const std::string username = NormalizeUsername(username_in);
+  auto refuse = [&](const Status& refusal) -> Status {
+    LX_RETURN_IF_ERROR(Record(by.username, "password_set", ForLog(username), by.remote, refusal));
+    return refusal;
+  };
+  if (NormalizeUsername(by.username) == username) return refuse(SelfChangeRefused());
+  // The argon2 work (history, new hash) happens before the lock, as in ChangePassword.
+  Result<User> found = LoadUser(username);
+  if (!found.ok()) return found.status().code() == Code::kNotFound ? refuse(found.status()) : found.status();
+  LX_ASSIGN_OR_RETURN(std::vector<std::string> history,
+                      repository_.PreviousPasswordHashes(username, policy_.password_history));
+  if (std::find(history.begin(), history.end(), found->password_hash) == history.end()) {
+    history.insert(history.begin(), found->password_hash);
+  }
+  if (Status policy = CheckPasswordPolicy(policy_, *found, new_password, history); !policy.ok()) {
+    return refuse(policy);
+  }
+  LX_ASSIGN_OR_RETURN(std::string new_hash, HashPassword(new_password, policy_));
+  LX_RETURN_IF_ERROR(
+      Mutate(by, username, "password_set", true, [&](User& user, std::string& detail) -> Status {
+        if (user.password_hash != found->password_hash) {
+          return Status::Conflict("密码刚被修改过,请重试 (concurrent_change)");
+        }
+        user.password_hash = new_hash;
+        user.must_change_password = must_change;
+        user.password_changed_millis = Now();
+        user.failed_attempts = 0;
+        user.locked_until_millis = 0;
+        if (must_change) detail = "must_change_password";
+        return Status::Ok();
+      }));
+  LX_RETURN_IF_ERROR(repository_.AddPasswordHash(username, new_hash, Now()));
+  return repository_.DeleteUserSessions(username);
+}
+
 Status AuthService::Disable(const Actor& by, std::string_view username) {
   LX_RETURN_IF_ERROR(Mutate(by, username, "user_disable", true, [](User& user, std::string&) {
     user.disabled = true;
@@ -603,6 +640,13 @@ Status AuthService::ResetTotp(const Actor& by, std::string_view username) {
     user.totp_last_step = -1;
     return Status::Ok();
   });
+}
+
+Result<std::vector<User>> AuthService::ListUsers() {
+  LX_ASSIGN_OR_RETURN(std::vector<User> users, repository_.ListUsers());
+  for (User& user : users) user = Redacted(std::move(user));
+  std::sort(users.begin(), users.end(), [](const User& a, const User& b) { return a.username < b.username; });
+  return users;
 }
 
 Result<std::vector<CreatedUser>> AuthService::CreateInitialAdmins() {

@@ -816,6 +816,95 @@ TEST_F(AuthServiceTest, AuthAdminResetPasswordAndUnlock) {
             "password_reused");
 }
 
+TEST_F(AuthServiceTest, AuthAdminSetPasswordClearsLockEndsSessionsAndKeepsHistory) {
+  MakeUser("zhangsan", {Role::kCadre});
+  std::string token = auth_.SignIn("zhangsan", kPassword, "", "r")->session_token;
+  for (int i = 0; i < 5; ++i) ASSERT_FALSE(auth_.SignIn("zhangsan", "Wrong-Passw0rd", "", "r").ok());
+  ASSERT_GT(Stored("zhangsan").locked_until_millis, kStart);
+
+  ASSERT_TRUE(auth_.SetPassword(sysadmin_, "ZhangSan", "Brand-New-Pass9", false).ok());
+  User stored = Stored("zhangsan");
+  EXPECT_EQ(stored.locked_until_millis, 0);
+  EXPECT_EQ(stored.failed_attempts, 0);
+  EXPECT_FALSE(stored.must_change_password);
+  EXPECT_EQ(stored.password_changed_millis, kStart);
+  EXPECT_FALSE(auth_.Authenticate(token).ok()) << "sessions end when the password is set";
+  Result<SignedIn> signed_in = auth_.SignIn("zhangsan", "Brand-New-Pass9", "", "r");
+  ASSERT_TRUE(signed_in.ok()) << signed_in.status().ToString();
+  EXPECT_FALSE(signed_in->must_change_password);
+  EXPECT_FALSE(auth_.SignIn("zhangsan", kPassword, "", "r").ok());
+  // The new hash is in the history, so the holder cannot "change" back to it.
+  EXPECT_EQ(CodeOf(auth_.ChangePassword("zhangsan", "Brand-New-Pass9", "Brand-New-Pass9", "r")),
+            "password_reused");
+
+  ASSERT_TRUE(auth_.SetPassword(sysadmin_, "zhangsan", "Another-Pass-42", true).ok());
+  signed_in = auth_.SignIn("zhangsan", "Another-Pass-42", "", "r");
+  ASSERT_TRUE(signed_in.ok());
+  EXPECT_TRUE(signed_in->must_change_password);
+
+  std::vector<AuditEvent> set;
+  for (const AuditEvent& e : repository_.audit()) {
+    if (e.action == "password_set") set.push_back(e);
+  }
+  ASSERT_EQ(set.size(), 2u);
+  EXPECT_EQ(set[0].actor, "sysadmin");
+  EXPECT_EQ(set[0].target, "zhangsan");
+  EXPECT_EQ(set[0].remote, "10.0.0.1");
+  EXPECT_EQ(set[0].outcome, "ok");
+  EXPECT_EQ(set[0].detail, "");
+  EXPECT_EQ(set[1].detail, "must_change_password");
+  for (const AuditEvent& e : repository_.audit()) {
+    for (const std::string& field : {e.actor, e.action, e.target, e.remote, e.outcome, e.detail}) {
+      EXPECT_EQ(field.find("Brand-New-Pass9"), std::string::npos);
+      EXPECT_EQ(field.find("Another-Pass-42"), std::string::npos);
+    }
+  }
+}
+
+TEST_F(AuthServiceTest, AuthAdminSetPasswordRefusals) {
+  MakeUser("zhangsan", {Role::kCadre});
+  const std::string before = Stored("zhangsan").password_hash;
+  EXPECT_EQ(CodeOf(auth_.SetPassword(sysadmin_, "zhangsan", "short", false)), "password_too_short");
+  EXPECT_EQ(CodeOf(auth_.SetPassword(sysadmin_, "zhangsan", "zhangsan-Pass-9", false)),
+            "password_contains_username");
+  EXPECT_EQ(CodeOf(auth_.SetPassword(sysadmin_, "zhangsan", kPassword, false)), "password_reused");
+  Status missing = auth_.SetPassword(sysadmin_, "nobody", "Brand-New-Pass9", false);
+  EXPECT_EQ(missing.code(), Code::kNotFound);
+  Status self = auth_.SetPassword(Actor{"zhangsan", "r"}, "zhangsan", "Brand-New-Pass9", false);
+  EXPECT_EQ(self.code(), Code::kPermissionDenied);
+  EXPECT_EQ(CodeOf(self), "self_change_refused");
+  EXPECT_EQ(Stored("zhangsan").password_hash, before);
+
+  std::vector<std::string> refused;
+  for (const AuditEvent& e : repository_.audit()) {
+    if (e.action == "password_set") refused.push_back(e.outcome);
+  }
+  EXPECT_EQ(refused, (std::vector<std::string>{"password_too_short", "password_contains_username",
+                                               "password_reused", "user_not_found", "self_change_refused"}));
+
+  // An unaudited password change does not happen (fail closed).
+  repository_.set_fail_audit(true);
+  EXPECT_EQ(auth_.SetPassword(sysadmin_, "zhangsan", "Brand-New-Pass9", false).code(), Code::kInternal);
+  repository_.set_fail_audit(false);
+  EXPECT_EQ(Stored("zhangsan").password_hash, before);
+  EXPECT_TRUE(auth_.SignIn("zhangsan", kPassword, "", "r").ok());
+}
+
+TEST_F(AuthServiceTest, AuthAdminListUsersRedactedInOrder) {
+  MakeUser("zhangsan", {Role::kCadre}, {ScopeKind::kCadre, "C0001"});
+  MakeUser("lisi", {Role::kCountyAdmin}, {ScopeKind::kRegion, "149901"});
+  Result<std::vector<User>> users = auth_.ListUsers();
+  ASSERT_TRUE(users.ok()) << users.status().ToString();
+  ASSERT_EQ(users->size(), 2u);
+  EXPECT_EQ((*users)[0].username, "lisi");
+  EXPECT_EQ((*users)[0].scope.code, "149901");
+  EXPECT_EQ((*users)[1].username, "zhangsan");
+  for (const User& user : *users) {
+    EXPECT_TRUE(user.password_hash.empty()) << "redacted";
+    EXPECT_TRUE(user.totp_secret.empty());
+  }
+}
+
 TEST_F(AuthServiceTest, AuthAdminChangePasswordRefusals) {
   MakeUser("zhangsan", {Role::kCadre});
   Status wrong_old = auth_.ChangePassword("zhangsan", "Wrong-Passw0rd", "Brand-New-Pass9", "r");

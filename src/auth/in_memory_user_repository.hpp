@@ -40,6 +40,12 @@ class InMemoryUserRepository : public UserRepository {
     std::lock_guard<std::mutex> lock(mu_);
     return !users_.empty();
   }
+  Result<std::vector<User>> ListUsers() override {
+    std::lock_guard<std::mutex> lock(mu_);
+    std::vector<User> out;
+    for (const auto& [name, user] : users_) out.push_back(user);
+    return out;
+  }
   Result<std::vector<std::string>> PreviousPasswordHashes(std::string_view username, int n) override {
     std::lock_guard<std::mutex> lock(mu_);
     std::vector<std::string> out;
@@ -81,6 +87,22 @@ class InMemoryUserRepository : public UserRepository {
     if (fail_audit_) return Status::Internal("审计日志写入失败 (audit_failed)");
     audit_.push_back(event);
     return Status::Ok();
+  }
+
+  // seq is the event's position in audit(), from 1.
+  Result<std::vector<AuditRecord>> ReadAudit(const AuditQuery& query) override {
+    std::lock_guard<std::mutex> lock(mu_);
+    std::vector<AuditRecord> out;
+    for (std::int64_t seq = static_cast<std::int64_t>(audit_.size()); seq >= 1; --seq) {
+      if (static_cast<int>(out.size()) >= query.limit) break;
+      const AuditEvent& event = audit_[seq - 1];
+      if (query.before_seq > 0 && seq >= query.before_seq) continue;
+      if (event.at_millis < query.since_millis) continue;
+      if (!query.actor.empty() && event.actor != query.actor) continue;
+      if (!query.action.empty() && event.action != query.action) continue;
+      out.push_back({seq, event});
+    }
+    return out;
   }
 
   // For assertions and fault injection.

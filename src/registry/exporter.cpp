@@ -31,7 +31,18 @@ Status ExportKind(Store& store, RecordKind kind, const std::string& path, const 
   LX_ASSIGN_OR_RETURN(std::unique_ptr<TableWriter> writer, CreateTableWriter(path, SheetName(kind)));
   LX_RETURN_IF_ERROR(writer->Write(ImportHeaders(kind)));
   WriterSink sink(*writer, options.reveal);
-  LX_RETURN_IF_ERROR(store.Scan(kind, sink));
+  if (!options.scope) {
+    LX_RETURN_IF_ERROR(store.Scan(kind, sink));
+    return writer->Close();
+  }
+  // Only what the scope reaches, a page at a time.
+  ListQuery query;
+  query.scope = *options.scope;
+  query.limit = 1000;
+  do {
+    LX_ASSIGN_OR_RETURN(ListPage page, store.List(kind, query, sink));
+    query.cursor = page.next;
+  } while (!query.cursor.empty());
   return writer->Close();
 }
 

@@ -83,7 +83,10 @@ struct GroupCommitWriter::Impl {
       }
       results[i] = RunJob(batch[i]->job, *store);
       Status ended = store->EndBatchItem(results[i].ok());
-      if (results[i].ok() && !ended.ok()) results[i] = ended;
+      if (!ended.ok()) {
+        spdlog::error("ending a write of a group commit failed: {}", ended.message());
+        if (results[i].ok()) results[i] = ended;
+      }
     }
     Status committed = store->EndBatch();
     if (!committed.ok())

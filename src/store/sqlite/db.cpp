@@ -94,6 +94,13 @@ Status ErrorStatus(sqlite3* db, int rc, std::string_view what) {
   }
 }
 
+void ResetStatements(sqlite3* db) {
+  for (sqlite3_stmt* stmt = sqlite3_next_stmt(db, nullptr); stmt != nullptr;
+       stmt = sqlite3_next_stmt(db, stmt)) {
+    if (sqlite3_stmt_busy(stmt)) sqlite3_reset(stmt);
+  }
+}
+
 Status Exec(sqlite3* db, std::string_view sql) {
   std::string text(sql);
   char* error = nullptr;

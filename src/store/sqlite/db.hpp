@@ -64,4 +64,10 @@ Status ErrorStatus(sqlite3* db, int rc, std::string_view what);
 // Runs one or more statements with no results.
 Status Exec(sqlite3* db, std::string_view sql);
 
+// Resets every statement of the connection that is still stepping. A
+// statement left mid-result keeps its read transaction open: later reads on
+// the connection would see that old snapshot, and a write would fail at once
+// with SQLITE_BUSY once another connection has committed since.
+void ResetStatements(sqlite3* db);
+
 }  // namespace lianxin::sqlite

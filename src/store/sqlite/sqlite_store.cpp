@@ -8,6 +8,8 @@
 #include <spdlog/spdlog.h>
 
 #include <algorithm>
+#include <charconv>
+#include <cstring>
 #include <filesystem>
 #include <map>
 #include <mutex>
@@ -713,8 +715,13 @@ class SqliteStore final : public Store {
     return std::unique_ptr<WriteTxn>(std::move(txn));
   }
 
+  void EndRead() override {
+    if (!txn_open_ && !batch_open_) sqlite::ResetStatements(db());
+  }
+
   Status BeginBatch() override {
     if (txn_open_ || batch_open_) return Status::Internal("同一 Store 上已有未结束的写事务");
+    sqlite::ResetStatements(db());  // as SqliteTxn::Start does
     LX_RETURN_IF_ERROR(sqlite::Exec(db(), "BEGIN IMMEDIATE"));
     batch_open_ = true;
     return Status::Ok();
@@ -755,6 +762,11 @@ class SqliteStore final : public Store {
   Status CheckKeyOpensData();
   Result<std::string> JournalHead() override;
   Result<std::vector<JournalEntry>> ReadJournal(std::int64_t after_seq, int limit) override;
+  // The registry read side (store.hpp, "Reading the registry for the API").
+  Result<ListPage> List(RecordKind kind, const ListQuery& query, RegistrySink& sink) override;
+  Status Get(RecordKind kind, std::string_view key, RegistrySink& sink) override;
+  Status MembersOf(std::string_view household_code, RegistrySink& sink) override;
+  Result<bool> InScope(RecordKind kind, std::string_view key, const Scope& scope) override;
 
   sqlite3* db() { return db_.get(); }
   const FieldCipher& cipher() const { return cipher_; }
@@ -820,6 +832,9 @@ SqliteTxn::~SqliteTxn() {
 }
 
 Status SqliteTxn::Start() {
+  // A snapshot a finished read left open would make BEGIN IMMEDIATE fail
+  // once another connection (the writer, another process) has committed.
+  if (!store_.batch_open_) sqlite::ResetStatements(store_.db());
   LX_RETURN_IF_ERROR(sqlite::Exec(store_.db(), store_.batch_open_ ? "SAVEPOINT txn" : "BEGIN IMMEDIATE"));
   open_ = true;
   store_.txn_open_ = true;
@@ -1428,6 +1443,505 @@ Result<std::vector<JournalEntry>> SqliteStore::ReadJournal(std::int64_t after_se
   return entries;
 }
 
+// ---------------------------------------------------------------------------
+// The registry read side for the API: lists, single records, scope
+// (store.hpp, "Reading the registry for the API", holds the rule).
+
+// One SQL condition and its `?` parameters, in the order they appear.
+struct Condition {
+  std::string sql;
+  std::vector<Cell> binds;
+};
+
+const Condition kNothing{"0", {}};
+
+// The least string above every string that starts with `prefix` (empty when
+// there is none), so `column >= prefix AND column < end` is a prefix match
+// an index can serve.
+std::string PrefixEnd(std::string prefix) {
+  while (!prefix.empty() && static_cast<unsigned char>(prefix.back()) == 0xFF) prefix.pop_back();
+  if (!prefix.empty()) prefix.back() = static_cast<char>(static_cast<unsigned char>(prefix.back()) + 1);
+  return prefix;
+}
+
+// A region subtree as a range of codes: [lo, hi).
+struct Subtree {
+  std::string county;  // its 6 digits
+  std::string lo, hi;
+  bool whole_county = false;
+};
+
+// ScopeContains' hierarchy (auth.hpp): a county is its 6 digits (also
+// written as 12 ending 000000), a township its first 9 (12 ending 000), a
+// village all 12. nullopt for anything else.
+std::optional<Subtree> SubtreeOf(std::string_view code) {
+  if (code.empty() || !std::all_of(code.begin(), code.end(), [](char c) { return c >= '0' && c <= '9'; })) {
+    return std::nullopt;
+  }
+  size_t prefix = 0;
+  if (code.size() == 6) {
+    prefix = 6;
+  } else if (code.size() == 12) {
+    prefix = code.substr(6) == "000000" ? 6 : code.substr(9) == "000" ? 9 : 12;
+  } else {
+    return std::nullopt;
+  }
+  std::string lo(code.substr(0, prefix));
+  return Subtree{lo.substr(0, 6), lo, PrefixEnd(lo), prefix == 6};
+}
+
+Condition InSubtree(const std::string& column, const Subtree& t) {
+  return {column + " >= ? AND " + column + " < ?", {Cell::Text(t.lo), Cell::Text(t.hi)}};
+}
+
+constexpr std::string_view kVillagesOfUnit =
+    "SELECT held FROM pairs WHERE kind = 'unit_village' AND holder = ?";
+constexpr std::string_view kHouseholdsOfCadre =
+    "SELECT held FROM pairs WHERE kind IN ('contact', 'assistance') AND holder = ?";
+
+// How the planner may use a condition. kLead: read the table through the
+// condition's index (right for a narrow condition). kFilter: only test rows
+// read some other way — for a page of a large selection, read in key order
+// and stopped after one page, or for the wider of two nested regions — by
+// writing "+column", which SQLite does not look up through an index.
+enum class Use { kLead, kFilter };
+
+std::string Col(Use use, std::string_view column) {
+  return (use == Use::kFilter ? "+" : "") + std::string(column);
+}
+
+// The codes of the units a region subtree reaches: a county's own units; for
+// a township or village, the units holding one of its villages.
+Condition UnitsIn(const Subtree& t) {
+  if (t.whole_county) return {"SELECT code FROM units WHERE county_code = ?", {Cell::Text(t.county)}};
+  return {"SELECT holder FROM pairs WHERE kind = 'unit_village' AND held >= ? AND held < ?",
+          {Cell::Text(t.lo), Cell::Text(t.hi)}};
+}
+
+// Members whose household meets `households` (a condition on the households
+// table): as a list of household codes when leading, and as a look-up of
+// each member's household when filtering (a page of a large selection then
+// costs a few rows, not the list of every household in it).
+Condition MembersOfHouseholds(Condition households, Use use) {
+  if (use == Use::kLead) {
+    return {"household_code IN (SELECT code FROM households WHERE " + households.sql + ")",
+            std::move(households.binds)};
+  }
+  return {"EXISTS (SELECT 1 FROM households WHERE households.code = members.household_code AND (" +
+              households.sql + "))",
+          std::move(households.binds)};
+}
+
+// What a region scope, or the region filter, on subtree `t` selects of `kind`.
+Condition RegionRule(RecordKind kind, const Subtree& t, Use use) {
+  switch (kind) {
+    case RecordKind::kRegions:
+      return InSubtree("code", t);  // the key: a range of the table itself
+    case RecordKind::kUnits: {
+      Condition units = UnitsIn(t);
+      return {"code IN (" + units.sql + ")", units.binds};
+    }
+    case RecordKind::kOrgs:
+      return InSubtree(Col(use, "region_code"), t);
+    case RecordKind::kCadres: {
+      // A village's own party members, or the cadres of a unit in scope.
+      Condition village = InSubtree(Col(use, "village_code"), t);
+      Condition units = UnitsIn(t);
+      std::vector<Cell> binds = village.binds;
+      binds.insert(binds.end(), units.binds.begin(), units.binds.end());
+      return {"(" + village.sql + ") OR " + Col(use, "unit_code") + " IN (" + units.sql + ")",
+              std::move(binds)};
+    }
+    case RecordKind::kHouseholds:
+      return InSubtree(Col(use, "village_code"), t);
+    case RecordKind::kMembers:
+      return MembersOfHouseholds(InSubtree("village_code", t), use);
+  }
+  return kNothing;
+}
+
+// What `scope` reaches of `kind`; nothing for kNone or a malformed scope.
+Condition ScopeRule(RecordKind kind, const Scope& scope, Use use) {
+  const std::string in_villages = " IN (" + std::string(kVillagesOfUnit) + ")";
+  const std::string in_households = " IN (" + std::string(kHouseholdsOfCadre) + ")";
+  const Cell code = Cell::Text(scope.code);
+  switch (scope.kind) {
+    case ScopeKind::kNone:
+      return kNothing;
+    case ScopeKind::kRegion: {
+      std::optional<Subtree> t = SubtreeOf(scope.code);
+      return t ? RegionRule(kind, *t, use) : kNothing;
+    }
+    case ScopeKind::kUnit:
+      if (scope.code.empty()) return kNothing;
+      switch (kind) {
+        case RecordKind::kRegions:
+          return {"code" + in_villages, {code}};
+        case RecordKind::kUnits:
+          return {"code = ?", {code}};
+        case RecordKind::kOrgs:
+          return {Col(use, "region_code") + in_villages, {code}};
+        case RecordKind::kCadres:
+          return {Col(use, "unit_code") + " = ?", {code}};
+        case RecordKind::kHouseholds:
+          return {Col(use, "village_code") + in_villages, {code}};
+        case RecordKind::kMembers:
+          return MembersOfHouseholds({"village_code" + in_villages, {code}}, use);
+      }
+      return kNothing;
+    case ScopeKind::kCadre:
+      if (scope.code.empty()) return kNothing;
+      switch (kind) {
+        case RecordKind::kRegions:
+          return {"code IN (SELECT village_code FROM households WHERE code" + in_households + ")", {code}};
+        case RecordKind::kUnits:
+          return {"code IN (SELECT unit_code FROM cadres WHERE code = ?)", {code}};
+        case RecordKind::kOrgs:
+          return kNothing;
+        case RecordKind::kCadres:
+          return {"code = ?", {code}};
+        case RecordKind::kHouseholds:
+          return {"code" + in_households, {code}};
+        case RecordKind::kMembers:
+          // Few households: their members through the index, either way.
+          return {"household_code" + in_households, {code}};
+      }
+      return kNothing;
+  }
+  return kNothing;
+}
+
+// `text` for LIKE ... ESCAPE '\': its wildcards taken literally.
+std::string EscapeLike(std::string_view text) {
+  std::string out;
+  for (char c : text) {
+    if (c == '%' || c == '_' || c == '\\') out.push_back('\\');
+    out.push_back(c);
+  }
+  return out;
+}
+
+// ListQuery::q for `kind`. A whole valid ID number is looked up through the
+// blind index alone (no name holds one, no key begins with one); a whole
+// valid phone number through the blind index or as a key prefix (a digit
+// string like 14990100100 is both); any other text as a name (or address)
+// substring or a key prefix. The look-ups are index searches, the substring
+// a scan.
+Condition TextRule(RecordKind kind, std::string_view q, const FieldCipher& cipher, const Date& today) {
+  Condition out;
+  auto any = [&out](std::string sql, std::vector<Cell> binds) {
+    if (!out.sql.empty()) out.sql += " OR ";
+    out.sql += "(" + sql + ")";
+    out.binds.insert(out.binds.end(), binds.begin(), binds.end());
+  };
+  const std::string key = kind == RecordKind::kMembers ? "household_code" : "code";
+  auto key_prefix = [&] {
+    std::string end = PrefixEnd(std::string(q));
+    if (end.empty()) return any(key + " >= ?", {Cell::Text(q)});
+    any(key + " >= ? AND " + key + " < ?", {Cell::Text(q), Cell::Text(end)});
+  };
+  if (Result<IdInfo> info = ParseIdNumber(q, today); info.ok()) {
+    const Cell id = Cell::Blob(cipher.BlindIndex(kIdDomain, info->normalized));
+    switch (kind) {
+      case RecordKind::kCadres:
+      case RecordKind::kMembers:
+        any("id_bidx = ?", {id});
+        break;
+      case RecordKind::kHouseholds:
+        // By its head, or by any member: the ID a caller gives may be anyone's in the household.
+        any("head_id_bidx = ?", {id});
+        any("code IN (SELECT household_code FROM members WHERE id_bidx = ?)", {id});
+        break;
+      default:
+        return kNothing;
+    }
+    return out;
+  }
+  if (Result<std::string> number = ParsePhone(q); number.ok()) {
+    const Cell phone = Cell::Blob(cipher.BlindIndex(kPhoneDomain, *number));
+    if (kind == RecordKind::kCadres || kind == RecordKind::kHouseholds) any("phone_bidx = ?", {phone});
+    key_prefix();
+    return out;
+  }
+  const Cell like = Cell::Text("%" + EscapeLike(q) + "%");
+  auto name = [&](std::string_view column) { any(std::string(column) + " LIKE ? ESCAPE '\\'", {like}); };
+  switch (kind) {
+    case RecordKind::kHouseholds:
+      name("head_name");
+      name("address");
+      break;
+    default:
+      name("name");
+      break;
+  }
+  key_prefix();
+  return out;
+}
+
+// " WHERE a AND b …" (nothing for no conditions) and their parameters, in order.
+Condition Joined(const std::vector<Condition>& conditions) {
+  Condition out;
+  for (const Condition& c : conditions) {
+    out.sql += out.sql.empty() ? " WHERE (" : " AND (";
+    out.sql += c.sql + ")";
+    out.binds.insert(out.binds.end(), c.binds.begin(), c.binds.end());
+  }
+  return out;
+}
+
+// Decodes the current row of a SelectSql(Def(kind)) statement into `sink`.
+Status EmitRow(RecordKind kind, const Statement& row, const Codec& codec, RegistrySink& sink) {
+  switch (kind) {
+    case RecordKind::kRegions: {
+      LX_ASSIGN_OR_RETURN(Region r, DecodeRegion(row));
+      return sink.Add(r);
+    }
+    case RecordKind::kUnits: {
+      LX_ASSIGN_OR_RETURN(Unit u, DecodeUnit(row));
+      return sink.Add(u);
+    }
+    case RecordKind::kOrgs: {
+      LX_ASSIGN_OR_RETURN(Org o, DecodeOrg(row));
+      return sink.Add(o);
+    }
+    case RecordKind::kCadres: {
+      LX_ASSIGN_OR_RETURN(Cadre c, DecodeCadre(row, codec));
+      return sink.Add(c);
+    }
+    case RecordKind::kHouseholds: {
+      LX_ASSIGN_OR_RETURN(Household h, DecodeHousehold(row, codec));
+      return sink.Add(h);
+    }
+    case RecordKind::kMembers: {
+      LX_ASSIGN_OR_RETURN(Member m, DecodeMember(row, codec));
+      return sink.Add(m);
+    }
+  }
+  return Status::Internal("unknown record kind");
+}
+
+// Cursors: base64url of MAC ‖ kind ‖ key, the MAC a keyed hash (the blind
+// index key, its own domain) so a cursor this store did not make, or made for
+// another kind, is refused rather than trusted. The key is a natural key
+// (members: their row number), never personal data.
+constexpr std::string_view kCursorDomain = "cursor";
+constexpr size_t kCursorMacSize = 8;
+
+std::string SealCursor(const FieldCipher& cipher, RecordKind kind, std::string_view key) {
+  std::string payload(1, static_cast<char>('a' + static_cast<int>(kind)));
+  payload += key;
+  std::string sealed = cipher.BlindIndex(kCursorDomain, payload).substr(0, kCursorMacSize) + payload;
+  std::string out(sodium_base64_encoded_len(sealed.size(), sodium_base64_VARIANT_URLSAFE_NO_PADDING), '\0');
+  sodium_bin2base64(out.data(), out.size(), reinterpret_cast<const unsigned char*>(sealed.data()),
+                    sealed.size(), sodium_base64_VARIANT_URLSAFE_NO_PADDING);
+  out.resize(std::strlen(out.c_str()));
+  return out;
+}
+
+Result<std::string> OpenCursor(const FieldCipher& cipher, RecordKind kind, std::string_view cursor) {
+  const Status refused = Status::Invalid("翻页游标无效 (cursor_invalid)", "cursor");
+  if (cursor.size() > 1024) return refused;
+  std::string sealed(cursor.size(), '\0');
+  size_t length = 0;
+  if (sodium_base642bin(reinterpret_cast<unsigned char*>(sealed.data()), sealed.size(), cursor.data(),
+                        cursor.size(), nullptr, &length, nullptr,
+                        sodium_base64_VARIANT_URLSAFE_NO_PADDING) != 0 ||
+      length < kCursorMacSize + 2) {
+    return refused;
+  }
+  sealed.resize(length);
+  std::string payload = sealed.substr(kCursorMacSize);
+  std::string mac = cipher.BlindIndex(kCursorDomain, payload).substr(0, kCursorMacSize);
+  if (sodium_memcmp(mac.data(), sealed.data(), kCursorMacSize) != 0) return refused;
+  if (payload[0] != static_cast<char>('a' + static_cast<int>(kind))) return refused;
+  return payload.substr(1);
+}
+
+std::string_view TrimSpaces(std::string_view text) {
+  while (!text.empty() && (text.front() == ' ' || text.front() == '\t')) text.remove_prefix(1);
+  while (!text.empty() && (text.back() == ' ' || text.back() == '\t')) text.remove_suffix(1);
+  return text;
+}
+
+constexpr int kMaxListLimit = 1000;
+// Above this many matches a page is read in key order (a county's database
+// holds ~100 k households, so such a selection is dense enough that a page
+// is found within a few thousand rows); at or below it, read through the
+// filter's index and sorted, which costs at most this many rows.
+constexpr std::int64_t kSortedSelectionMax = 2000;
+
+// Count and page read one snapshot, unless a write transaction (which
+// already is one) is open.
+class ReadSnapshot {
+ public:
+  ReadSnapshot(sqlite3* db, bool in_txn) : db_(db) {
+    if (!in_txn) open_ = sqlite::Exec(db_, "BEGIN").ok();
+  }
+  ~ReadSnapshot() {
+    if (open_) (void)sqlite::Exec(db_, "COMMIT");
+  }
+  ReadSnapshot(const ReadSnapshot&) = delete;
+  ReadSnapshot& operator=(const ReadSnapshot&) = delete;
+
+ private:
+  sqlite3* db_;
+  bool open_ = false;
+};
+
+// Resets a cached statement on every path out, so an early return does not
+// leave it holding its read.
+struct ResetOnExit {
+  Statement* stmt;
+  ~ResetOnExit() { stmt->Reset(); }
+};
+
+Result<ListPage> SqliteStore::List(RecordKind kind, const ListQuery& query, RegistrySink& sink) {
+  if (query.limit < 1 || query.limit > kMaxListLimit) {
+    return Status::Invalid("每页条数应在 1 到 1000 之间 (limit_invalid)", "limit");
+  }
+  std::optional<Subtree> region;
+  if (!query.region.empty()) {
+    region = SubtreeOf(query.region);
+    if (!region) {
+      return Status::Invalid("区划代码应为 6 位县级代码或 12 位统计用区划代码 (region_invalid)", "region");
+    }
+  }
+  const bool members = kind == RecordKind::kMembers;
+  std::string after;
+  std::int64_t after_seq = 0;
+  if (!query.cursor.empty()) {
+    LX_ASSIGN_OR_RETURN(after, OpenCursor(cipher_, kind, query.cursor));
+    if (members) {
+      auto [end, ec] = std::from_chars(after.data(), after.data() + after.size(), after_seq);
+      if (ec != std::errc() || end != after.data() + after.size()) {
+        return Status::Invalid("翻页游标无效 (cursor_invalid)", "cursor");
+      }
+    }
+  }
+  const std::string_view q = TrimSpaces(query.q);
+  const Date today = ChinaDateOf(clock_.NowMillis());
+  // Of a region scope and a region filter, one inside the other, the inner
+  // one leads: SQLite would otherwise as soon read a whole county's range.
+  Use scope_use = Use::kLead, region_use = Use::kLead;
+  if (std::optional<Subtree> scope_tree =
+          query.scope.kind == ScopeKind::kRegion ? SubtreeOf(query.scope.code) : std::nullopt;
+      scope_tree && region) {
+    (region->lo.starts_with(scope_tree->lo) ? scope_use : region_use) = Use::kFilter;
+  }
+  auto conditions = [&](bool key_order) {
+    std::vector<Condition> all{ScopeRule(kind, query.scope, key_order ? Use::kFilter : scope_use)};
+    if (region) all.push_back(RegionRule(kind, *region, key_order ? Use::kFilter : region_use));
+    if (!q.empty()) all.push_back(TextRule(kind, q, cipher_, today));
+    return all;
+  };
+  const TableDef& def = Def(kind);
+  const std::string table(def.table);
+  ReadSnapshot snapshot(db(), txn_open_ || batch_open_);
+
+  ListPage page;
+  {
+    Condition where = Joined(conditions(false));
+    LX_ASSIGN_OR_RETURN(Statement * count, Prepare("SELECT COUNT(*) FROM " + table + where.sql));
+    ResetOnExit reset{count};
+    for (size_t i = 0; i < where.binds.size(); ++i) Bind(*count, static_cast<int>(i + 1), where.binds[i]);
+    LX_ASSIGN_OR_RETURN(bool row, count->Step());
+    page.total = row ? count->ColumnInt(0) : 0;
+  }
+  if (page.total == 0) return page;
+
+  std::vector<Condition> all = conditions(page.total > kSortedSelectionMax);
+  const std::string key = members ? "seq" : "code";
+  if (!query.cursor.empty()) {
+    all.push_back({key + " > ?", {members ? Cell::Int(after_seq) : Cell::Text(after)}});
+  }
+  Condition where = Joined(all);
+  // SelectSql's columns, and for members their row number last (the cursor).
+  std::string sql = SelectSql(def);
+  if (members) sql.insert(sql.find(" FROM "), ", seq");
+  LX_ASSIGN_OR_RETURN(Statement * select, Prepare(sql + where.sql + " ORDER BY " + key + " LIMIT ?"));
+  ResetOnExit reset{select};
+  for (size_t i = 0; i < where.binds.size(); ++i) Bind(*select, static_cast<int>(i + 1), where.binds[i]);
+  // One row more than the page: whether there is a next one.
+  select->BindInt(static_cast<int>(where.binds.size() + 1), query.limit + 1);
+  std::string last;
+  for (int n = 0;; ++n) {
+    LX_ASSIGN_OR_RETURN(bool row, select->Step());
+    if (!row) break;
+    if (n == query.limit) {
+      page.next = SealCursor(cipher_, kind, last);
+      break;
+    }
+    LX_RETURN_IF_ERROR(EmitRow(kind, *select, codec_, sink));
+    last = members ? std::to_string(select->ColumnInt(static_cast<int>(def.columns.size())))
+                   : std::string(select->ColumnText(0));
+  }
+  return page;
+}
+
+Status SqliteStore::Get(RecordKind kind, std::string_view key, RegistrySink& sink) {
+  if (kind == RecordKind::kMembers) {
+    return Status::Invalid("家庭成员不单独查询,请按户查询 (members_by_household)", "kind");
+  }
+  const TableDef& def = Def(kind);
+  LX_ASSIGN_OR_RETURN(Statement * select, Prepare(SelectSql(def) + " WHERE code = ?1"));
+  ResetOnExit reset{select};
+  select->BindText(1, key);
+  LX_ASSIGN_OR_RETURN(bool found, select->Step());
+  if (!found) {
+    return Status::NotFound(std::string(Token(kind)) + " " + std::string(key) + " 不存在 (not_found)");
+  }
+  return EmitRow(kind, *select, codec_, sink);
+}
+
+Status SqliteStore::MembersOf(std::string_view household_code, RegistrySink& sink) {
+  {
+    LX_ASSIGN_OR_RETURN(Statement * exists, Prepare("SELECT 1 FROM households WHERE code = ?1"));
+    ResetOnExit reset{exists};
+    exists->BindText(1, household_code);
+    LX_ASSIGN_OR_RETURN(bool found, exists->Step());
+    if (!found) return Status::NotFound("户 " + std::string(household_code) + " 不存在 (not_found)");
+  }
+  LX_ASSIGN_OR_RETURN(Statement * select,
+                      Prepare(SelectSql(Def(RecordKind::kMembers)) +
+                              " WHERE household_code = ?1 ORDER BY relation <> '户主', seq"));
+  ResetOnExit reset{select};
+  select->BindText(1, household_code);
+  while (true) {
+    LX_ASSIGN_OR_RETURN(bool row, select->Step());
+    if (!row) return Status::Ok();
+    LX_RETURN_IF_ERROR(EmitRow(RecordKind::kMembers, *select, codec_, sink));
+  }
+}
+
+Result<bool> SqliteStore::InScope(RecordKind kind, std::string_view key, const Scope& scope) {
+  if (kind == RecordKind::kMembers) {
+    // A member is in scope with its household: one look-up by the ID's
+    // blind index, then the household's check (cheaper than the members rule).
+    std::string household;
+    {
+      LX_ASSIGN_OR_RETURN(Statement * owner,
+                          Prepare("SELECT household_code FROM members WHERE id_bidx = ?1"));
+      ResetOnExit reset{owner};
+      owner->BindBlob(1, codec_.IdIndex(IdNumber(std::string(key))));
+      LX_ASSIGN_OR_RETURN(bool found, owner->Step());
+      if (!found) return Status::NotFound("家庭成员不存在 (not_found)");
+      household = owner->ColumnText(0);
+    }
+    return InScope(RecordKind::kHouseholds, household, scope);
+  }
+  Condition rule = ScopeRule(kind, scope, Use::kLead);
+  LX_ASSIGN_OR_RETURN(Statement * select, Prepare("SELECT " + rule.sql + " FROM " +
+                                                  std::string(Def(kind).table) + " WHERE code = ?"));
+  ResetOnExit reset{select};
+  for (size_t i = 0; i < rule.binds.size(); ++i) Bind(*select, static_cast<int>(i + 1), rule.binds[i]);
+  select->BindText(static_cast<int>(rule.binds.size() + 1), key);
+  LX_ASSIGN_OR_RETURN(bool found, select->Step());
+  if (!found) {
+    return Status::NotFound(std::string(Token(kind)) + " " + std::string(key) + " 不存在 (not_found)");
+  }
+  return select->ColumnInt(0) != 0;
+}
+
 // Two checks: the chain itself (every hash recomputes, every link points at
 // the entry before), and the registry against the chain (every row equals
 // the `after` of its newest entry), so an edit made behind the program's back
@@ -1532,33 +2046,63 @@ class SqliteUserRepository final : public UserRepository {
  public:
   explicit SqliteUserRepository(std::unique_ptr<SqliteStore> store) : store_(std::move(store)) {}
 
+ private:
+  // The lock of every call, which on the way out ends whatever read the
+  // call left open, so the next call sees commits made elsewhere (the
+  // writer, `lianxin user` in another process).
+  struct Locked {
+    explicit Locked(SqliteUserRepository& repository) : guard(repository.mu_), store(*repository.store_) {}
+    ~Locked() { store.EndRead(); }
+    std::lock_guard<std::mutex> guard;
+    SqliteStore& store;
+  };
+
+ public:
   Result<std::optional<User>> FindByUsername(std::string_view username) override {
-    std::lock_guard lock(mu_);
+    Locked lock(*this);
     return Find(username);
   }
 
   Status Insert(const User& user) override {
-    std::lock_guard lock(mu_);
+    Locked lock(*this);
     LX_ASSIGN_OR_RETURN(std::optional<User> existing, Find(user.username));
     if (existing) return Status::Conflict("用户名已存在: " + user.username + " (username_taken)");
     return Write(user, "");
   }
 
   Status Update(const User& user) override {
-    std::lock_guard lock(mu_);
+    Locked lock(*this);
     LX_ASSIGN_OR_RETURN(std::optional<User> existing, Find(user.username));
     if (!existing) return Status::NotFound("用户不存在: " + user.username);
     return Write(user, existing->totp_secret == user.totp_secret ? existing_secret_ : "");
   }
 
   Result<bool> HasAnyUser() override {
-    std::lock_guard lock(mu_);
+    Locked lock(*this);
     LX_ASSIGN_OR_RETURN(Statement * select, store_->Prepare("SELECT 1 FROM users LIMIT 1"));
     return select->Step();
   }
 
+  Result<std::vector<User>> ListUsers() override {
+    Locked lock(*this);
+    // The names first: Find reuses a cached statement of its own.
+    LX_ASSIGN_OR_RETURN(Statement * select, store_->Prepare("SELECT username FROM users ORDER BY username"));
+    std::vector<std::string> names;
+    while (true) {
+      LX_ASSIGN_OR_RETURN(bool row, select->Step());
+      if (!row) break;
+      names.emplace_back(select->ColumnText(0));
+    }
+    std::vector<User> users;
+    for (const std::string& name : names) {
+      LX_ASSIGN_OR_RETURN(std::optional<User> user, Find(name));
+      if (user) users.push_back(std::move(*user));
+    }
+    return users;
+  }
+
   Result<std::vector<std::string>> PreviousPasswordHashes(std::string_view username, int n) override {
-    std::lock_guard lock(mu_);
+    Locked lock(*this);
     LX_ASSIGN_OR_RETURN(Statement * select,
                         store_->Prepare("SELECT hash FROM password_history WHERE username = ?1 "
                                         "ORDER BY seq DESC LIMIT ?2"));
@@ -1572,7 +2116,7 @@ class SqliteUserRepository final : public UserRepository {
   }
 
   Status AddPasswordHash(std::string_view username, std::string_view hash, std::int64_t at_millis) override {
-    std::lock_guard lock(mu_);
+    Locked lock(*this);
     LX_ASSIGN_OR_RETURN(Statement * insert, store_->Prepare("INSERT INTO password_history (username, hash, "
                                                             "at_millis) VALUES (?1, ?2, ?3)"));
     insert->BindText(1, username).BindText(2, hash).BindInt(3, at_millis);
@@ -1580,7 +2124,7 @@ class SqliteUserRepository final : public UserRepository {
   }
 
   Status SaveSession(const Session& session) override {
-    std::lock_guard lock(mu_);
+    Locked lock(*this);
     LX_ASSIGN_OR_RETURN(
         Statement * upsert,
         store_->Prepare("INSERT OR REPLACE INTO sessions (token_hash, username, csrf_token, "
@@ -1595,7 +2139,7 @@ class SqliteUserRepository final : public UserRepository {
   }
 
   Result<std::optional<Session>> FindSession(std::string_view token_hash) override {
-    std::lock_guard lock(mu_);
+    Locked lock(*this);
     LX_ASSIGN_OR_RETURN(
         Statement * select,
         store_->Prepare("SELECT token_hash, username, csrf_token, created_millis, last_seen_millis, "
@@ -1610,14 +2154,14 @@ class SqliteUserRepository final : public UserRepository {
   }
 
   Status DeleteSession(std::string_view token_hash) override {
-    std::lock_guard lock(mu_);
+    Locked lock(*this);
     LX_ASSIGN_OR_RETURN(Statement * remove, store_->Prepare("DELETE FROM sessions WHERE token_hash = ?1"));
     remove->BindText(1, token_hash);
     return remove->Run();
   }
 
   Status DeleteUserSessions(std::string_view username) override {
-    std::lock_guard lock(mu_);
+    Locked lock(*this);
     LX_ASSIGN_OR_RETURN(Statement * remove, store_->Prepare("DELETE FROM sessions WHERE username = ?1"));
     remove->BindText(1, username);
     return remove->Run();
@@ -1625,7 +2169,7 @@ class SqliteUserRepository final : public UserRepository {
 
   // An event in the journal, committed (synchronous=FULL) before returning.
   Status Audit(const AuditEvent& e) override {
-    std::lock_guard lock(mu_);
+    Locked lock(*this);
     nlohmann::json json = {{"at_millis", e.at_millis}, {"actor", e.actor},   {"action", e.action},
                            {"target", e.target},       {"remote", e.remote}, {"outcome", e.outcome},
                            {"detail", e.detail}};
@@ -1633,6 +2177,45 @@ class SqliteUserRepository final : public UserRepository {
     auto& sqlite_txn = static_cast<SqliteTxn&>(*txn);
     LX_RETURN_IF_ERROR(sqlite_txn.AppendJournal(e.action, AuditDef(), e.target, "", json.dump()));
     return txn->Commit();
+  }
+
+  // Newest first down the journal_entity_seq index (migration 005). The
+  // event's own fields decide the filters (the journal's actor and time are
+  // the transaction's, which may differ).
+  Result<std::vector<AuditRecord>> ReadAudit(const AuditQuery& q) override {
+    Locked lock(*this);
+    std::vector<AuditRecord> records;
+    if (q.limit < 1) return records;
+    LX_ASSIGN_OR_RETURN(
+        Statement * select,
+        store_->Prepare("SELECT seq, after FROM journal WHERE entity = 'audit' AND seq < ?1 "
+                        "AND (?2 = 0 OR json_extract(after, '$.at_millis') >= ?2) "
+                        "AND (?3 = '' OR action = ?3) AND (?4 = '' OR json_extract(after, '$.actor') = ?4) "
+                        "ORDER BY seq DESC LIMIT ?5"));
+    select->BindInt(1, q.before_seq > 0 ? q.before_seq : INT64_MAX)
+        .BindInt(2, q.since_millis)
+        .BindText(3, q.action)
+        .BindText(4, q.actor)
+        .BindInt(5, q.limit);
+    while (true) {
+      LX_ASSIGN_OR_RETURN(bool row, select->Step());
+      if (!row) return records;
+      nlohmann::json json = nlohmann::json::parse(select->ColumnText(1), nullptr, false);
+      if (!json.is_object()) {
+        return Status::Internal("审计记录 " + std::to_string(select->ColumnInt(0)) +
+                                " 无法解析 (audit_corrupt)");
+      }
+      AuditRecord record;
+      record.seq = select->ColumnInt(0);
+      record.event.at_millis = json.value("at_millis", std::int64_t{0});
+      record.event.actor = json.value("actor", "");
+      record.event.action = json.value("action", "");
+      record.event.target = json.value("target", "");
+      record.event.remote = json.value("remote", "");
+      record.event.outcome = json.value("outcome", "");
+      record.event.detail = json.value("detail", "");
+      records.push_back(std::move(record));
+    }
   }
 
  private:

@@ -1,0 +1,51 @@
+#include "lianxin/store_pool.hpp"
+
+#include <utility>
+
+namespace lianxin {
+
+StorePool::StorePool(Opener open) : open_(std::move(open)) {}
+
+StorePool::Lease::Lease(Lease&& other) noexcept
+    : pool_(std::exchange(other.pool_, nullptr)), store_(std::move(other.store_)) {}
+
+StorePool::Lease& StorePool::Lease::operator=(Lease&& other) noexcept {
+  if (this != &other) {
+    Return();
+    pool_ = std::exchange(other.pool_, nullptr);
+    store_ = std::move(other.store_);
+  }
+  return *this;
+}
+
+StorePool::Lease::~Lease() { Return(); }
+
+void StorePool::Lease::Return() {
+  if (pool_ != nullptr && store_ != nullptr) pool_->Release(std::move(store_));
+  pool_ = nullptr;
+  store_.reset();
+}
+
+Result<StorePool::Lease> StorePool::Acquire() {
+  {
+    std::lock_guard<std::mutex> lock(mutex_);
+    if (!idle_.empty()) {
+      std::unique_ptr<Store> store = std::move(idle_.back());
+      idle_.pop_back();
+      return Lease(this, std::move(store));
+    }
+  }
+  // Opened outside the lock: an open reads the key file and checks the
+  // schema, and other requests need not wait for it.
+  LX_ASSIGN_OR_RETURN(std::unique_ptr<Store> store, open_());
+  if (store == nullptr) return Status::Internal("StorePool: the opener returned no Store");
+  return Lease(this, std::move(store));
+}
+
+void StorePool::Release(std::unique_ptr<Store> store) {
+  store->EndRead();  // the next lessee reads the newest commit
+  std::lock_guard<std::mutex> lock(mutex_);
+  idle_.push_back(std::move(store));
+}
+
+}  // namespace lianxin
