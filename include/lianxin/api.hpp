@@ -12,6 +12,7 @@
 // Handlers are thread-safe as AuthService is.
 #pragma once
 
+#include <nlohmann/json.hpp>
 #include <string>
 #include <string_view>
 
@@ -34,6 +35,44 @@ std::string_view SessionCookieName(const ApiOptions& options);
 // The value of cookie `name` in a Cookie header, or "".
 std::string_view CookieValue(std::string_view cookie_header, std::string_view name);
 
-void AddSessionRoutes(Router& router, AuthService& auth, const ApiOptions& options);
+class ApiRouter;  // access.hpp
+
+// The session and one's own account, all behind the gate (access.hpp):
+//   POST   /api/v1/session            sign in (public)
+//   DELETE /api/v1/session            sign out
+//   GET    /api/v1/me                 who is signed in, and whether restricted
+//   POST   /api/v1/me/password        {"old_password","new_password"}: ends every
+//                                     session of the account (sign in again)
+//   POST   /api/v1/me/totp            enrol: {"otpauth_uri","secret"} shown once
+//   POST   /api/v1/me/totp/confirm    {"code"}: TOTP is then asked at every sign-in
+// The last four are open to a restricted session, which can do nothing else.
+void AddSessionRoutes(ApiRouter& api);
+
+// The three admins' consoles (三权分立):
+//   GET  /api/v1/users                          sysadmin, secadmin
+//   POST /api/v1/users {"username","display_name","roles":[…],"scope":{"kind","code"}}
+//        → the account and its one-time password, shown once          sysadmin
+//   POST /api/v1/users/{id}/disable | enable | reset-password           sysadmin
+//   PUT  /api/v1/users/{id}/roles {"roles":[…][,"scope":{…}]}           secadmin
+//   POST /api/v1/users/{id}/unlock | reset-totp                         secadmin
+//   GET  /api/v1/audit?since=MILLIS&actor=&action=&limit=&cursor=       auditor
+// The audit log lists sign-ins, account changes, reveals and exports, newest
+// first, as {"items":[…],"next":…}.
+// `users` (the repository behind api.auth()) is read for the audit log; `clock`
+// tells whether a lock-out is still running. Both must outlive the router.
+void AddAccountRoutes(ApiRouter& api, UserRepository& users, const Clock& clock = SystemClock());
+
+// GET /api/v1/openapi.json (public): the OpenAPI 3 document of every route,
+// kept in src/http/openapi.json and compiled in; a test checks it names
+// every route the server has and no other.
+void AddOpenApiRoute(ApiRouter& api);
+
+// Shared by the handlers: the request body as a JSON object (kInvalidInput,
+// field "body", otherwise), and one string member of it (kInvalidInput naming
+// the field when a required one is missing or any is not a string).
+Result<nlohmann::json> JsonObjectBody(const HttpRequest& request);
+Result<std::string> StringField(const nlohmann::json& body, std::string_view name, bool required = true);
+// A user as the API shows it: no secret, roles as tokens, the scope.
+nlohmann::json UserJson(const User& user);
 
 }  // namespace lianxin

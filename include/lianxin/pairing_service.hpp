@@ -5,11 +5,12 @@
 //   LX_ASSIGN_OR_RETURN(PairRun run, RunPairing(*store, config, {.dry_run = true}));
 //   std::cout << PairingSummaryJson(run).dump(2);
 //
-// Used by `lianxin pair` and, later, the county admin's API.
+// Used by `lianxin pair` and the county admin's API (pairing_api.hpp).
 #pragma once
 
 #include <nlohmann/json.hpp>
 #include <string>
+#include <string_view>
 
 #include "lianxin/config.hpp"
 #include "lianxin/pairing.hpp"
@@ -37,6 +38,13 @@ struct PairRun {
 };
 
 Result<PairRun> RunPairing(Store& store, const Config& config, const PairRunOptions& options);
+
+// Why household `household_code` would be paired as it is: computes the
+// pairing of the store as it stands (registry, current pairs, pins) and
+// explains the household in it. Reads only: no transaction is opened, so
+// nothing is written and no write lock is taken. kNotFound when there is no
+// such household.
+Result<Explanation> ExplainPairing(Store& store, const Config& config, std::string_view household_code);
 
 // The run as one JSON object: households.total/covered, assistance.pairs/
 // quota_violations/tier_mismatches, cadres.total/with_contact,

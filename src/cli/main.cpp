@@ -8,7 +8,8 @@
 #include <filesystem>
 #include <iostream>
 
-#include "lianxin/api.hpp"
+#include "cli/user_cmd.hpp"
+#include "lianxin/app.hpp"
 #include "lianxin/config.hpp"
 #include "lianxin/demo.hpp"
 #include "lianxin/pairing_service.hpp"
@@ -168,12 +169,9 @@ void PrintExplanation(const Explanation& e) {
 Status RunPair(const Common& common, bool dry_run, bool json, const std::string& explain) {
   LX_ASSIGN_OR_RETURN(Config config, LoadConfig(common));
   LX_ASSIGN_OR_RETURN(std::unique_ptr<Store> store, OpenStore(config, common.db, false));
-  PairRunOptions options;
-  // Explaining computes but never writes.
-  options.dry_run = dry_run || !explain.empty();
-  LX_ASSIGN_OR_RETURN(PairRun run, RunPairing(*store, config, options));
   if (!explain.empty()) {
-    LX_ASSIGN_OR_RETURN(Explanation why, ExplainHousehold(run.input, config.pairing, run.result, explain));
+    // Explaining computes but never writes.
+    LX_ASSIGN_OR_RETURN(Explanation why, ExplainPairing(*store, config, explain));
     if (json) {
       std::cout << ExplanationJson(why).dump(2) << "\n";
     } else {
@@ -181,6 +179,9 @@ Status RunPair(const Common& common, bool dry_run, bool json, const std::string&
     }
     return Status::Ok();
   }
+  PairRunOptions options;
+  options.dry_run = dry_run;
+  LX_ASSIGN_OR_RETURN(PairRun run, RunPairing(*store, config, options));
   if (json) {
     std::cout << PairingSummaryJson(run).dump(2) << "\n";
   } else {
@@ -228,45 +229,40 @@ Status RunRestore(const Common& common, const std::string& from) {
   return Status::Ok();
 }
 
-// Serves the API there is so far: sign-in, sign-out and who-am-I, with
-// /healthz and /metrics. The first start creates the three admins and shows
-// their one-time passwords, once.
+// Serves the API on the database: the first start creates the three admins
+// and shows their one-time passwords, once. Flags override [server] of the
+// config. Stops on SIGINT/SIGTERM: in-flight requests finish, queued writes commit.
 Status RunServe(const Common& common, const std::string& listen, const std::string& cert,
                 const std::string& key) {
   LX_ASSIGN_OR_RETURN(Config config, LoadConfig(common));
-  StoreOptions store_options;
-  store_options.key_file = config.key_file;
-  store_options.create = false;
-  LX_ASSIGN_OR_RETURN(std::unique_ptr<UserRepository> users,
-                      Store::OpenUserRepository(common.db, store_options));
-  AuthPolicy policy;
-  LX_RETURN_IF_ERROR(ValidateAuthPolicy(policy));
-  AuthService auth(*users, policy, SystemClock());
-  LX_ASSIGN_OR_RETURN(std::vector<CreatedUser> admins, auth.CreateInitialAdmins());
+  if (!listen.empty()) config.server.listen = listen;
+  if (!cert.empty() || !key.empty()) {
+    if (cert.empty() || key.empty()) return Status::Usage("--tls-cert 和 --tls-key 须同时给出");
+    config.server.tls_cert = cert;
+    config.server.tls_key = key;
+  }
+  LX_ASSIGN_OR_RETURN(std::unique_ptr<App> app, App::Open(common.db, config, SystemClock()));
+  LX_ASSIGN_OR_RETURN(std::vector<CreatedUser> admins, app->auth().CreateInitialAdmins());
   for (const CreatedUser& admin : admins) {
     std::cout << "初始管理员 initial admin " << admin.user.username << " 一次性密码 one-time password "
               << admin.one_time_password << "\n";
   }
   if (!admins.empty()) {
-    std::cout << "以上密码只显示这一次;首次登录须改密码并绑定动态口令 (shown once: change it and enrol TOTP "
-                 "at first "
-                 "sign-in)\n";
+    std::cout << "以上密码只显示这一次;首次登录须改密码并绑定动态口令 (shown once: change it and enrol "
+                 "TOTP at first sign-in)\n";
   }
-  Router router;
-  ApiOptions api;
-  api.tls = !cert.empty();
-  AddSessionRoutes(router, auth, api);
-  ServerOptions options;
-  options.listen = listen;
-  options.tls_cert_file = cert;
-  options.tls_key_file = key;
-  HttpServer server(options, std::move(router));
+  HttpServer server(app->server_options(), app->BuildRouter(), app->metrics());
   LX_RETURN_IF_ERROR(server.Start());
-  std::cout << "连心服务已启动 serving on " << (api.tls ? "https://" : "http://")
-            << listen.substr(0, listen.rfind(':') + 1) << server.port()
-            << " — 登录 sign in: POST /api/v1/session {\"username\",\"password\"}; Ctrl-C 停止 to stop"
+  std::string address =
+      config.server.listen.substr(0, config.server.listen.rfind(':') + 1) + std::to_string(server.port());
+  std::cout << "连心服务已启动 serving on " << (config.server.tls_cert.empty() ? "http://" : "https://")
+            << address << "\n"
+            << "  登录 sign in: POST /api/v1/session {\"username\",\"password\"}; "
+               "接口文档 API: /api/v1/openapi.json; Ctrl-C 停止 to stop"
             << std::endl;
-  return server.RunUntilSignal();
+  Status served = server.RunUntilSignal();
+  app->Stop();  // after the server: its last requests may be waiting on a commit
+  return served;
 }
 
 Status RunSummary(const Common& common) {
@@ -379,10 +375,11 @@ int Main(int argc, char** argv) {
   restore->add_option("--from", restore_from, "备份文件 backup file")->required();
   restore->callback([&] { status = RunRestore(common, restore_from); });
 
-  std::string listen = "127.0.0.1:8080", tls_cert, tls_key;
-  CLI::App* serve = app.add_subcommand("serve", "启动服务(登录接口) serve the API (sign-in so far)");
+  std::string listen, tls_cert, tls_key;
+  CLI::App* serve = app.add_subcommand("serve", "启动服务 serve the API");
   db_option(serve, true);
-  serve->add_option("--listen", listen, "监听地址 address:port");
+  serve->add_option("--listen", listen,
+                    "监听地址 address:port (默认 default [server] listen, 127.0.0.1:8080)");
   serve->add_option("--tls-cert", tls_cert, "TLS 证书 certificate (PEM)");
   serve->add_option("--tls-key", tls_key, "TLS 私钥 private key (PEM)");
   serve->callback([&] { status = RunServe(common, listen, tls_cert, tls_key); });
@@ -401,6 +398,8 @@ int Main(int argc, char** argv) {
   config->require_subcommand(1);
   CLI::App* show = config->add_subcommand("show", "显示生效配置 print the effective configuration");
   show->callback([&] { status = RunConfigShow(common); });
+
+  AddUserCommands(app, status, [&] { return LoadConfig(common); });
   if (argc == 1) {
     // A bare `lianxin` shows what it can do rather than one line of complaint.
     std::cerr << app.help();

@@ -1,22 +1,9 @@
+#include "lianxin/access.hpp"
 #include "lianxin/api.hpp"
 
 namespace lianxin {
 
 namespace {
-
-nlohmann::json UserJson(const User& user) {
-  nlohmann::json roles = nlohmann::json::array();
-  for (Role role : user.roles) roles.push_back(RoleToken(role));
-  return {{"username", user.username},
-          {"display_name", user.display_name},
-          {"roles", roles},
-          {"scope", {{"kind", ScopeKindToken(user.scope.kind)}, {"code", user.scope.code}}}};
-}
-
-std::string SessionToken(const HttpRequest& request, const ApiOptions& options) {
-  std::optional<std::string_view> cookie = request.headers.Get("Cookie");
-  return cookie ? std::string(CookieValue(*cookie, SessionCookieName(options))) : std::string();
-}
 
 std::string CookieHeader(const ApiOptions& options, std::string_view value, bool expire) {
   std::string header = std::string(SessionCookieName(options)) + "=" + std::string(value) +
@@ -26,18 +13,23 @@ std::string CookieHeader(const ApiOptions& options, std::string_view value, bool
   return header;
 }
 
+// A response that also ends the browser's copy of the session cookie.
+HttpResponse ClearingCookie(const ApiOptions& options, nlohmann::json body) {
+  HttpResponse response = HttpResponse::Json(200, body);
+  response.headers.Set("Set-Cookie", CookieHeader(options, "", true));
+  return response;
+}
+
 HttpResponse SignIn(AuthService& auth, const ApiOptions& options, HttpRequest& request) {
-  nlohmann::json body = nlohmann::json::parse(request.body, nullptr, false);
-  if (!body.is_object())
-    return HttpResponse::Error(Status::Invalid("请求体应为 JSON 对象 (json_invalid)", "body"));
-  for (const char* field : {"username", "password"}) {
-    if (!body.contains(field) || !body[field].is_string()) {
-      return HttpResponse::Error(Status::Invalid(std::string("缺少字段 ") + field + " (required)", field));
-    }
-  }
-  std::string totp = body.contains("totp") && body["totp"].is_string() ? body["totp"].get<std::string>() : "";
-  Result<SignedIn> in = auth.SignIn(body["username"].get<std::string>(), body["password"].get<std::string>(),
-                                    totp, request.remote_address);
+  Result<nlohmann::json> body = JsonObjectBody(request);
+  if (!body.ok()) return HttpResponse::Error(body.status());
+  Result<std::string> username = StringField(*body, "username");
+  if (!username.ok()) return HttpResponse::Error(username.status());
+  Result<std::string> password = StringField(*body, "password");
+  if (!password.ok()) return HttpResponse::Error(password.status());
+  Result<std::string> totp = StringField(*body, "totp", false);
+  if (!totp.ok()) return HttpResponse::Error(totp.status());
+  Result<SignedIn> in = auth.SignIn(*username, *password, *totp, request.remote_address);
   if (!in.ok()) return HttpResponse::Error(in.status());
   HttpResponse response = HttpResponse::Json(200, {{"csrf_token", in->csrf_token},
                                                    {"must_change_password", in->must_change_password},
@@ -47,31 +39,34 @@ HttpResponse SignIn(AuthService& auth, const ApiOptions& options, HttpRequest& r
   return response;
 }
 
-HttpResponse SignOut(AuthService& auth, const ApiOptions& options, HttpRequest& request) {
-  std::string token = SessionToken(request, options);
-  Result<AuthenticatedUser> who = auth.Authenticate(token);
-  if (!who.ok()) return HttpResponse::Error(who.status());
-  std::optional<std::string_view> csrf = request.headers.Get("X-CSRF-Token");
-  std::optional<std::string_view> origin = request.headers.Get("Origin");
-  Status allowed =
-      AuthService::CheckCsrf(who->session(), csrf.value_or(""), origin.value_or(""), options.expected_origin);
-  if (!allowed.ok()) return HttpResponse::Error(allowed);
-  Status out = auth.SignOut(token, request.remote_address);
-  if (!out.ok()) return HttpResponse::Error(out);
-  HttpResponse response = HttpResponse::Json(200, {{"signed_out", true}});
-  response.headers.Set("Set-Cookie", CookieHeader(options, "", true));
-  return response;
-}
-
-HttpResponse Me(AuthService& auth, const ApiOptions& options, HttpRequest& request) {
-  Result<AuthenticatedUser> who = auth.Authenticate(SessionToken(request, options));
-  if (!who.ok()) return HttpResponse::Error(who.status());
-  return HttpResponse::Json(200, {{"user", UserJson(who->user())},
-                                  {"must_change_password", who->must_change_password()},
-                                  {"must_enrol_totp", who->must_enrol_totp()}});
-}
-
 }  // namespace
+
+Result<nlohmann::json> JsonObjectBody(const HttpRequest& request) {
+  nlohmann::json body = nlohmann::json::parse(request.body, nullptr, false);
+  if (!body.is_object()) return Status::Invalid("请求体应为 JSON 对象 (json_invalid)", "body");
+  return body;
+}
+
+Result<std::string> StringField(const nlohmann::json& body, std::string_view name, bool required) {
+  auto it = body.find(name);
+  if (it == body.end() || it->is_null()) {
+    if (required) return Status::Invalid("缺少字段 " + std::string(name) + " (required)", std::string(name));
+    return std::string();
+  }
+  if (!it->is_string()) {
+    return Status::Invalid("字段 " + std::string(name) + " 应为字符串 (type)", std::string(name));
+  }
+  return it->get<std::string>();
+}
+
+nlohmann::json UserJson(const User& user) {
+  nlohmann::json roles = nlohmann::json::array();
+  for (Role role : user.roles) roles.push_back(RoleToken(role));
+  return {{"username", user.username},
+          {"display_name", user.display_name},
+          {"roles", roles},
+          {"scope", {{"kind", ScopeKindToken(user.scope.kind)}, {"code", user.scope.code}}}};
+}
 
 std::string_view SessionCookieName(const ApiOptions& options) {
   // __Host- binds the cookie to this host and path "/" and demands Secure,
@@ -93,12 +88,56 @@ std::string_view CookieValue(std::string_view header, std::string_view name) {
   return {};
 }
 
-void AddSessionRoutes(Router& router, AuthService& auth, const ApiOptions& options) {
-  router.Add("POST", "/api/v1/session",
-             [&auth, options](HttpRequest& r) { return SignIn(auth, options, r); });
-  router.Add("DELETE", "/api/v1/session",
-             [&auth, options](HttpRequest& r) { return SignOut(auth, options, r); });
-  router.Add("GET", "/api/v1/me", [&auth, options](HttpRequest& r) { return Me(auth, options, r); });
+void AddSessionRoutes(ApiRouter& api) {
+  AuthService& auth = api.auth();
+  const ApiOptions& options = api.options();
+  api.Add("POST", "/api/v1/session",
+          [&auth, options](HttpRequest& request, const Caller&) { return SignIn(auth, options, request); });
+  api.Add("DELETE", "/api/v1/session", [&auth, options](HttpRequest& request, const Caller& caller) {
+    Status out = auth.SignOut(caller.token(), request.remote_address);
+    if (!out.ok()) return HttpResponse::Error(out);
+    return ClearingCookie(options, {{"signed_out", true}});
+  });
+  api.Add("GET", "/api/v1/me", [](HttpRequest&, const Caller& caller) {
+    return HttpResponse::Json(200, {{"user", UserJson(*caller.user())},
+                                    {"must_change_password", caller.who()->must_change_password()},
+                                    {"must_enrol_totp", caller.who()->must_enrol_totp()}});
+  });
+  api.Add("POST", "/api/v1/me/password", [&auth, options](HttpRequest& request, const Caller& caller) {
+    Result<nlohmann::json> body = JsonObjectBody(request);
+    if (!body.ok()) return HttpResponse::Error(body.status());
+    Result<std::string> old_password = StringField(*body, "old_password");
+    if (!old_password.ok()) return HttpResponse::Error(old_password.status());
+    Result<std::string> new_password = StringField(*body, "new_password");
+    if (!new_password.ok()) return HttpResponse::Error(new_password.status());
+    Status changed =
+        auth.ChangePassword(caller.user()->username, *old_password, *new_password, caller.remote());
+    if (!changed.ok()) return HttpResponse::Error(changed);
+    // Every session of the account has ended (ASVS 3.3.3): sign in again.
+    return ClearingCookie(options, {{"password_changed", true}});
+  });
+  api.Add("POST", "/api/v1/me/totp", [&auth](HttpRequest&, const Caller& caller) {
+    const std::string& username = caller.user()->username;
+    Result<std::string> uri = auth.EnrolTotp({username, caller.remote()}, username);
+    if (!uri.ok()) return HttpResponse::Error(uri.status());
+    // The secret as an authenticator app takes it typed in, and the URI for
+    // the QR code; shown this once.
+    std::string secret;
+    if (size_t at = uri->find("secret="); at != std::string::npos) {
+      secret = uri->substr(at + 7, uri->find('&', at) - at - 7);
+    }
+    return HttpResponse::Json(200, {{"otpauth_uri", *uri}, {"secret", secret}});
+  });
+  api.Add("POST", "/api/v1/me/totp/confirm", [&auth](HttpRequest& request, const Caller& caller) {
+    Result<nlohmann::json> body = JsonObjectBody(request);
+    if (!body.ok()) return HttpResponse::Error(body.status());
+    Result<std::string> code = StringField(*body, "code");
+    if (!code.ok()) return HttpResponse::Error(code.status());
+    const std::string& username = caller.user()->username;
+    Status confirmed = auth.ConfirmTotp({username, caller.remote()}, username, *code);
+    if (!confirmed.ok()) return HttpResponse::Error(confirmed);
+    return HttpResponse::Json(200, {{"totp_confirmed", true}});
+  });
 }
 
 }  // namespace lianxin

@@ -88,6 +88,12 @@ Result<PairRun> RunPairing(Store& store, const Config& config, const PairRunOpti
   return run;
 }
 
+Result<Explanation> ExplainPairing(Store& store, const Config& config, std::string_view household_code) {
+  LX_ASSIGN_OR_RETURN(PairingInput input, LoadPairingInput(store, config));
+  LX_ASSIGN_OR_RETURN(PairingResult result, ComputePairing(input, config.pairing));
+  return ExplainHousehold(input, config.pairing, result, household_code);
+}
+
 nlohmann::json PairingSummaryJson(const PairRun& run) {
   const PairingResult& r = run.result;
   nlohmann::json uncovered = nlohmann::json::array();

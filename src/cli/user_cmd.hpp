@@ -1,0 +1,30 @@
+// `lianxin user ...`: the account console on the command line, for the
+// operator who holds the server (ARCHITECTURE.md: "lianxin user
+// add|passwd|roles ..."). Every act goes through AuthService, so it is checked
+// (password policy, separation of duties) and audited like one from the API;
+// the actor is "cli:" + the OS user name, the remote "local".
+//
+//   echo "$PASSWORD" | lianxin user add zhangsan --db county.db --role county_admin --scope region:149901
+//   lianxin user list --db county.db
+//
+// Passwords are read from standard input (the first line, without echo on a
+// terminal), never from an argument, so they stay out of `ps` and the shell
+// history.
+#pragma once
+
+#include <CLI/CLI.hpp>
+#include <functional>
+
+#include "lianxin/config.hpp"
+#include "lianxin/status.hpp"
+
+namespace lianxin {
+
+// Adds `user add|passwd|roles|disable|enable|unlock|list` to `app`. The
+// subcommand that runs stores its outcome in `status` (Status::Usage for a
+// malformed --role or --scope, kInvalidInput for a refused password, and
+// AuthService's refusals as they are). `load_config` is called when a
+// subcommand runs, after parsing, so the global --config applies.
+void AddUserCommands(CLI::App& app, Status& status, std::function<Result<Config>()> load_config);
+
+}  // namespace lianxin

@@ -1,0 +1,155 @@
+#include "lianxin/access.hpp"
+
+#include <stdexcept>
+
+namespace lianxin {
+
+namespace {
+
+using enum Role;
+
+// Who reads the registry: everyone with business data (their scope decides
+// how much of it); who changes it: the county's and townships' admins.
+const std::set<Role> kRegistryReaders = {kCountyAdmin, kTownshipAdmin, kUnitHead,  kCadre,
+                                         kOperator,    kInspector,     kDiscipline};
+const std::set<Role> kRegistryWriters = {kCountyAdmin, kTownshipAdmin};
+const std::set<Role> kExporters = {kCountyAdmin, kTownshipAdmin, kUnitHead};
+// A reveal shows an ID number or phone in full: to those who must phone or
+// verify the person, within their scope, with a reason, logged.
+const std::set<Role> kRevealers = {kCountyAdmin, kTownshipAdmin, kUnitHead, kCadre, kDiscipline};
+
+std::vector<AccessRule> BuildTable() {
+  std::vector<AccessRule> table = {
+      // Built into the server. /metrics holds counts only, never personal data.
+      {"GET", "/healthz", {}, true, false, ScopeUse::kNone},
+      {"GET", "/metrics", {}, true, false, ScopeUse::kNone},
+      {"GET", "/api/v1/openapi.json", {}, true, false, ScopeUse::kNone},
+
+      // One's own session and account; open to a restricted session, which
+      // is how it changes its one-time password and enrols TOTP.
+      {"POST", "/api/v1/session", {}, true, false, ScopeUse::kNone},
+      {"DELETE", "/api/v1/session", AnySignedIn(), false, true, ScopeUse::kNone},
+      {"GET", "/api/v1/me", AnySignedIn(), false, true, ScopeUse::kNone},
+      {"POST", "/api/v1/me/password", AnySignedIn(), false, true, ScopeUse::kNone},
+      {"POST", "/api/v1/me/totp", AnySignedIn(), false, true, ScopeUse::kNone},
+      {"POST", "/api/v1/me/totp/confirm", AnySignedIn(), false, true, ScopeUse::kNone},
+
+      // 三权分立: the system admin keeps accounts, the security admin roles,
+      // scopes, locks and second factors, the auditor the log; none of them
+      // reaches business data (their scope is none).
+      {"GET", "/api/v1/users", {kSysadmin, kSecadmin}, false, false, ScopeUse::kNone},
+      {"POST", "/api/v1/users", {kSysadmin}, false, false, ScopeUse::kNone},
+      {"POST", "/api/v1/users/{id}/disable", {kSysadmin}, false, false, ScopeUse::kNone},
+      {"POST", "/api/v1/users/{id}/enable", {kSysadmin}, false, false, ScopeUse::kNone},
+      {"POST", "/api/v1/users/{id}/reset-password", {kSysadmin}, false, false, ScopeUse::kNone},
+      {"PUT", "/api/v1/users/{id}/roles", {kSecadmin}, false, false, ScopeUse::kNone},
+      {"POST", "/api/v1/users/{id}/unlock", {kSecadmin}, false, false, ScopeUse::kNone},
+      {"POST", "/api/v1/users/{id}/reset-totp", {kSecadmin}, false, false, ScopeUse::kNone},
+      {"GET", "/api/v1/audit", {kAuditor}, false, false, ScopeUse::kNone},
+
+      // Personal data in full, one field at a time, with a reason.
+      {"POST", "/api/v1/reveal", kRevealers, false, false, ScopeUse::kRecord},
+
+      // Pairing (PRODUCT.md §2): the county runs it; townships preview it.
+      {"POST", "/api/v1/pairing/run", {kCountyAdmin}, false, false, ScopeUse::kNone},
+      {"POST", "/api/v1/pairing/preview", {kCountyAdmin, kTownshipAdmin}, false, false, ScopeUse::kNone},
+      {"GET",
+       "/api/v1/pairing/explain/{id}",
+       {kCountyAdmin, kTownshipAdmin, kUnitHead},
+       false,
+       false,
+       ScopeUse::kRecord},
+      {"POST", "/api/v1/pairing/pins", {kCountyAdmin}, false, false, ScopeUse::kRecord},
+      {"DELETE", "/api/v1/pairing/pins", {kCountyAdmin}, false, false, ScopeUse::kRecord},
+  };
+  // The registry: the same five routes for each kind, plus the members'
+  // upload (members are read and written with their household).
+  for (std::string kind : {"regions", "units", "orgs", "cadres", "households"}) {
+    std::string base = "/api/v1/" + kind;
+    table.push_back({"GET", base, kRegistryReaders, false, false, ScopeUse::kFilter});
+    table.push_back({"GET", base + "/{id}", kRegistryReaders, false, false, ScopeUse::kRecord});
+    table.push_back({"POST", base, kRegistryWriters, false, false, ScopeUse::kRecord});
+    table.push_back({"PUT", base + "/{id}", kRegistryWriters, false, false, ScopeUse::kRecord});
+    table.push_back({"POST", base + "/upload", kRegistryWriters, false, false, ScopeUse::kRecord});
+    table.push_back({"GET", base + "/export", kExporters, false, false, ScopeUse::kFilter});
+  }
+  table.push_back({"POST", "/api/v1/members/upload", kRegistryWriters, false, false, ScopeUse::kRecord});
+  table.push_back({"GET", "/api/v1/members/export", kExporters, false, false, ScopeUse::kFilter});
+  return table;
+}
+
+bool Unsafe(std::string_view method) { return method != "GET" && method != "HEAD"; }
+
+std::string SessionTokenOf(const HttpRequest& request, const ApiOptions& options) {
+  std::optional<std::string_view> cookie = request.headers.Get("Cookie");
+  return cookie ? std::string(CookieValue(*cookie, SessionCookieName(options))) : std::string();
+}
+
+}  // namespace
+
+const std::set<Role>& AnySignedIn() {
+  static const std::set<Role> roles = [] {
+    std::set<Role> all(AllRoles().begin(), AllRoles().end());
+    all.erase(Role::kPublic);
+    return all;
+  }();
+  return roles;
+}
+
+const std::vector<AccessRule>& AllowTable() {
+  static const std::vector<AccessRule> table = BuildTable();
+  return table;
+}
+
+const AccessRule* FindRule(std::string_view method, std::string_view pattern) {
+  for (const AccessRule& rule : AllowTable()) {
+    if (rule.method == method && rule.pattern == pattern) return &rule;
+  }
+  return nullptr;
+}
+
+Status Forbidden() { return Status(Code::kPermissionDenied, "无权访问 (forbidden)"); }
+Status OutOfScope() { return Status(Code::kPermissionDenied, "不在您的管辖范围 (out_of_scope)"); }
+
+ApiRouter::ApiRouter(Router& router, AuthService& auth, ApiOptions options)
+    : router_(router), auth_(auth), options_(std::move(options)) {}
+
+void ApiRouter::Add(std::string_view method, std::string_view pattern, ApiHandler handler) {
+  const AccessRule* found = FindRule(method, pattern);
+  if (found == nullptr) {
+    throw std::logic_error("route " + std::string(method) + " " + std::string(pattern) +
+                           " is not in the allow table (src/http/access.cpp)");
+  }
+  AccessRule rule = *found;
+  // Captures no `this`: the ApiRouter may go once the routes are wired.
+  router_.Add(
+      method, pattern,
+      [&auth = auth_, options = options_, rule,
+       handler = std::move(handler)](HttpRequest& request) -> HttpResponse {
+        Caller caller;
+        caller.remote_ = request.remote_address;
+        if (rule.public_route) return handler(request, caller);
+        caller.token_ = SessionTokenOf(request, options);
+        Result<AuthenticatedUser> who = auth.Authenticate(caller.token_);
+        if (!who.ok()) return HttpResponse::Error(who.status());
+        if (who->restricted() && !rule.restricted_ok) {
+          return HttpResponse::Error(Status(
+              Code::kPermissionDenied, who->must_change_password()
+                                           ? "请先修改密码 (restricted_session: change the password first)"
+                                           : "请先绑定动态口令 (restricted_session: enrol TOTP first)"));
+        }
+        bool allowed = false;
+        for (Role role : who->user().roles) allowed = allowed || rule.roles.count(role) > 0;
+        if (!allowed) return HttpResponse::Error(Forbidden());
+        if (Unsafe(request.method)) {
+          Status csrf =
+              AuthService::CheckCsrf(who->session(), request.headers.Get("X-CSRF-Token").value_or(""),
+                                     request.headers.Get("Origin").value_or(""), options.expected_origin);
+          if (!csrf.ok()) return HttpResponse::Error(csrf);
+        }
+        caller.who_ = std::move(*who);
+        return handler(request, caller);
+      });
+}
+
+}  // namespace lianxin

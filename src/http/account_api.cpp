@@ -1,0 +1,256 @@
+// The three admins' consoles (三权分立, api.hpp): accounts for the system
+// admin; roles, scopes, locks and second factors for the security admin; the
+// audit log for the auditor. Which admin reaches which route is the allow
+// table's (access.cpp); what holds whoever calls (no self-promotion,
+// separation of duties, every act audited) is AuthService's.
+#include <charconv>
+#include <optional>
+#include <set>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "lianxin/access.hpp"
+#include "lianxin/api.hpp"
+
+namespace lianxin {
+
+namespace {
+
+// One page of the audit log: 100 by default, and never more than 1000, which
+// bounds a response's size and the journal rows one request walks.
+constexpr int kAuditPageDefault = 100;
+constexpr int kAuditPageMax = 1000;
+
+Actor ActorOf(const Caller& caller) { return {caller.user()->username, caller.remote()}; }
+
+// The username in the path as AuthService reads it (trimmed, ASCII lower
+// case), so the account can be read back after the service changed it.
+std::string PathUsername(const HttpRequest& request) {
+  std::string_view id = request.PathParam("id");
+  while (!id.empty() && (id.front() == ' ' || id.front() == '\t')) id.remove_prefix(1);
+  while (!id.empty() && (id.back() == ' ' || id.back() == '\t')) id.remove_suffix(1);
+  std::string username(id);
+  for (char& c : username) {
+    if (c >= 'A' && c <= 'Z') c = static_cast<char>(c - 'A' + 'a');
+  }
+  return username;
+}
+
+// A user as the consoles show it: UserJson and the account's standing.
+// `user` is redacted; `now` decides whether a lock-out still runs.
+nlohmann::json AccountJson(const User& user, std::int64_t now) {
+  nlohmann::json json = UserJson(user);
+  json["disabled"] = user.disabled;
+  json["locked"] = user.locked_until_millis > now;
+  json["must_change_password"] = user.must_change_password;
+  json["totp_confirmed"] = user.totp_confirmed;
+  json["last_login_millis"] = user.last_login_millis;
+  return json;
+}
+
+// "roles": an array of role tokens (or labels), field "roles" on any fault.
+Result<std::set<Role>> RolesField(const nlohmann::json& body) {
+  auto it = body.find("roles");
+  if (it == body.end() || it->is_null()) return Status::Invalid("缺少字段 roles (required)", "roles");
+  if (!it->is_array()) return Status::Invalid("字段 roles 应为角色数组 (type)", "roles");
+  std::set<Role> roles;
+  for (const nlohmann::json& token : *it) {
+    if (!token.is_string()) return Status::Invalid("字段 roles 应为角色数组 (type)", "roles");
+    Result<Role> role = ParseRole(token.get<std::string>());
+    if (!role.ok()) return Status::Invalid(role.status().message(), "roles");
+    roles.insert(*role);
+  }
+  return roles;
+}
+
+// "scope": {"kind","code"}, validated, field "scope" on any fault; nullopt
+// when absent.
+Result<std::optional<Scope>> ScopeField(const nlohmann::json& body) {
+  auto it = body.find("scope");
+  if (it == body.end() || it->is_null()) return std::optional<Scope>();
+  if (!it->is_object()) return Status::Invalid("字段 scope 应为 {\"kind\",\"code\"} 对象 (type)", "scope");
+  auto kind = it->find("kind");
+  if (kind == it->end() || !kind->is_string()) {
+    return Status::Invalid("字段 scope 缺少 kind (scope_invalid)", "scope");
+  }
+  std::optional<ScopeKind> parsed = ParseScopeKind(kind->get<std::string>());
+  if (!parsed) return Status::Invalid("未知的数据范围类型 (scope_invalid)", "scope");
+  Scope scope{*parsed, {}};
+  if (auto code = it->find("code"); code != it->end() && !code->is_null()) {
+    if (!code->is_string()) return Status::Invalid("字段 scope.code 应为字符串 (scope_invalid)", "scope");
+    scope.code = code->get<std::string>();
+  }
+  Status valid = ValidateScope(scope);
+  if (!valid.ok()) return Status::Invalid(valid.message(), "scope");
+  return std::optional<Scope>(std::move(scope));
+}
+
+// The query parameter `name` as a decimal integer in [min, max]; `fallback`
+// when absent. kInvalidInput naming the parameter otherwise.
+Result<std::int64_t> IntParam(const HttpRequest& request, std::string_view name, std::int64_t min,
+                              std::int64_t max, std::int64_t fallback, std::string message) {
+  std::optional<std::string_view> text = request.QueryParam(name);
+  if (!text) return fallback;
+  std::int64_t value = 0;
+  auto [end, error] = std::from_chars(text->data(), text->data() + text->size(), value);
+  if (text->empty() || error != std::errc() || end != text->data() + text->size() || value < min ||
+      value > max) {
+    return Status::Invalid(std::move(message), std::string(name));
+  }
+  return value;
+}
+
+// The account after a change, as the list shows it.
+HttpResponse AccountResponse(UserRepository& users, const Clock& clock, const std::string& username) {
+  Result<std::optional<User>> user = users.FindByUsername(username);
+  if (!user.ok()) return HttpResponse::Error(user.status());
+  if (!*user) return HttpResponse::Error(Status::NotFound("用户不存在 (user_not_found)"));
+  return HttpResponse::Json(200, {{"user", AccountJson(Redacted(std::move(**user)), clock.NowMillis())}});
+}
+
+HttpResponse ListAccounts(AuthService& auth, const Clock& clock) {
+  Result<std::vector<User>> users = auth.ListUsers();
+  if (!users.ok()) return HttpResponse::Error(users.status());
+  const std::int64_t now = clock.NowMillis();
+  nlohmann::json items = nlohmann::json::array();
+  for (const User& user : *users) items.push_back(AccountJson(user, now));
+  return HttpResponse::Json(200, {{"items", items}});
+}
+
+HttpResponse CreateAccount(AuthService& auth, const Clock& clock, HttpRequest& request,
+                           const Caller& caller) {
+  Result<nlohmann::json> body = JsonObjectBody(request);
+  if (!body.ok()) return HttpResponse::Error(body.status());
+  Result<std::string> username = StringField(*body, "username");
+  if (!username.ok()) return HttpResponse::Error(username.status());
+  Result<std::string> display_name = StringField(*body, "display_name");
+  if (!display_name.ok()) return HttpResponse::Error(display_name.status());
+  Result<std::set<Role>> roles = RolesField(*body);
+  if (!roles.ok()) return HttpResponse::Error(roles.status());
+  // No scope given is no scope: deny by default (right for the three admins).
+  Result<std::optional<Scope>> scope = ScopeField(*body);
+  if (!scope.ok()) return HttpResponse::Error(scope.status());
+  Result<CreatedUser> created =
+      auth.CreateUser(ActorOf(caller), *username, *display_name, *roles, scope->value_or(Scope{}));
+  if (!created.ok()) return HttpResponse::Error(created.status());
+  // The one-time password leaves the server this once (the server sends
+  // /api/ responses with Cache-Control: no-store).
+  return HttpResponse::Json(201, {{"user", AccountJson(created->user, clock.NowMillis())},
+                                  {"one_time_password", created->one_time_password}});
+}
+
+HttpResponse ChangeRoles(AuthService& auth, UserRepository& users, const Clock& clock, HttpRequest& request,
+                         const Caller& caller) {
+  Result<nlohmann::json> body = JsonObjectBody(request);
+  if (!body.ok()) return HttpResponse::Error(body.status());
+  Result<std::set<Role>> roles = RolesField(*body);
+  if (!roles.ok()) return HttpResponse::Error(roles.status());
+  // Both fields are checked before either is applied, so a bad scope does
+  // not leave the roles half-changed.
+  Result<std::optional<Scope>> scope = ScopeField(*body);
+  if (!scope.ok()) return HttpResponse::Error(scope.status());
+  const std::string username = PathUsername(request);
+  Status changed = auth.SetRoles(ActorOf(caller), username, *roles);
+  if (changed.ok() && *scope) changed = auth.SetScope(ActorOf(caller), username, **scope);
+  if (!changed.ok()) return HttpResponse::Error(changed);
+  return AccountResponse(users, clock, username);
+}
+
+HttpResponse ReadAuditLog(UserRepository& users, HttpRequest& request) {
+  AuditQuery query;
+  Result<std::int64_t> limit =
+      IntParam(request, "limit", 1, kAuditPageMax, kAuditPageDefault,
+               "limit 应为 1 到 " + std::to_string(kAuditPageMax) + " 的整数 (limit_invalid)");
+  if (!limit.ok()) return HttpResponse::Error(limit.status());
+  Result<std::int64_t> since =
+      IntParam(request, "since", 0, INT64_MAX, 0, "since 应为毫秒时间戳 (since_invalid)");
+  if (!since.ok()) return HttpResponse::Error(since.status());
+  Result<std::int64_t> cursor = IntParam(request, "cursor", 1, INT64_MAX, 0, "翻页游标无效 (cursor_invalid)");
+  if (!cursor.ok()) return HttpResponse::Error(cursor.status());
+  query.since_millis = *since;
+  query.before_seq = *cursor;
+  query.actor = std::string(request.QueryParam("actor").value_or(""));
+  query.action = std::string(request.QueryParam("action").value_or(""));
+  // One more than the page, to know whether an older page exists.
+  query.limit = static_cast<int>(*limit) + 1;
+  Result<std::vector<AuditRecord>> records = users.ReadAudit(query);
+  if (!records.ok()) return HttpResponse::Error(records.status());
+  nlohmann::json next = nullptr;
+  if (records->size() > static_cast<size_t>(*limit)) {
+    records->resize(static_cast<size_t>(*limit));
+    next = std::to_string(records->back().seq);
+  }
+  nlohmann::json items = nlohmann::json::array();
+  for (const AuditRecord& record : *records) {
+    const AuditEvent& e = record.event;
+    items.push_back({{"seq", record.seq},
+                     {"at_millis", e.at_millis},
+                     {"actor", e.actor},
+                     {"action", e.action},
+                     {"target", e.target},
+                     {"remote", e.remote},
+                     {"outcome", e.outcome},
+                     {"detail", e.detail}});
+  }
+  return HttpResponse::Json(200, {{"items", items}, {"next", next}});
+}
+
+}  // namespace
+
+void AddAccountRoutes(ApiRouter& api, UserRepository& users, const Clock& clock) {
+  AuthService& auth = api.auth();
+  const Clock* now = &clock;
+  UserRepository* repository = &users;
+
+  api.Add("GET", "/api/v1/users",
+          [&auth, now](HttpRequest&, const Caller&) { return ListAccounts(auth, *now); });
+  api.Add("POST", "/api/v1/users", [&auth, now](HttpRequest& request, const Caller& caller) {
+    return CreateAccount(auth, *now, request, caller);
+  });
+
+  // The acts on one account that take no body: the service does the act and
+  // audits it (refusals too); the answer is the account as it now stands.
+  using Act = Status (*)(AuthService&, const Actor&, const std::string&);
+  const std::pair<const char*, Act> acts[] = {
+      {"/api/v1/users/{id}/disable",
+       [](AuthService& a, const Actor& by, const std::string& u) { return a.Disable(by, u); }},
+      {"/api/v1/users/{id}/enable",
+       [](AuthService& a, const Actor& by, const std::string& u) { return a.Enable(by, u); }},
+      {"/api/v1/users/{id}/unlock",
+       [](AuthService& a, const Actor& by, const std::string& u) { return a.Unlock(by, u); }},
+      {"/api/v1/users/{id}/reset-totp",
+       [](AuthService& a, const Actor& by, const std::string& u) { return a.ResetTotp(by, u); }},
+  };
+  for (const auto& [pattern, act] : acts) {
+    api.Add("POST", pattern, [&auth, repository, now, act](HttpRequest& request, const Caller& caller) {
+      const std::string username = PathUsername(request);
+      Status done = act(auth, ActorOf(caller), username);
+      if (!done.ok()) return HttpResponse::Error(done);
+      return AccountResponse(*repository, *now, username);
+    });
+  }
+  api.Add("POST", "/api/v1/users/{id}/reset-password",
+          [&auth, now](HttpRequest& request, const Caller& caller) {
+            Result<CreatedUser> reset = auth.ResetPassword(ActorOf(caller), PathUsername(request));
+            if (!reset.ok()) return HttpResponse::Error(reset.status());
+            return HttpResponse::Json(200, {{"user", AccountJson(reset->user, now->NowMillis())},
+                                            {"one_time_password", reset->one_time_password}});
+          });
+  api.Add("PUT", "/api/v1/users/{id}/roles",
+          [&auth, repository, now](HttpRequest& request, const Caller& caller) {
+            return ChangeRoles(auth, *repository, *now, request, caller);
+          });
+
+  // Retention: audit events are journal entries, and the journal is
+  // append-only (its triggers refuse UPDATE and DELETE) and never pruned, so
+  // every event is kept for good — beyond the configured minimum
+  // (server.audit_retention_days, 180 by default; 《网络安全法》第二十一条 asks
+  // for network logs to be kept at least six months). Anything that ever
+  // prunes the journal must keep that many days of entity 'audit'.
+  // Reading the log is not itself audited.
+  api.Add("GET", "/api/v1/audit",
+          [repository](HttpRequest& request, const Caller&) { return ReadAuditLog(*repository, request); });
+}
+
+}  // namespace lianxin

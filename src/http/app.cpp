@@ -1,0 +1,64 @@
+#include "lianxin/app.hpp"
+
+#include "lianxin/api.hpp"
+#include "lianxin/pairing_api.hpp"
+#include "lianxin/registry_api.hpp"
+
+namespace lianxin {
+
+Result<std::unique_ptr<App>> App::Open(const std::string& path, const Config& config, const Clock& clock) {
+  std::unique_ptr<App> app(new App(config, clock));
+  StoreOptions options;
+  options.key_file = config.key_file;
+  options.busy_timeout_ms = config.busy_timeout_ms;
+  options.create = false;
+  options.clock = &clock;
+  app->metrics_ = std::make_shared<Metrics>();
+  LX_ASSIGN_OR_RETURN(app->users_, Store::OpenUserRepository(path, options));
+  app->auth_ = std::make_unique<AuthService>(*app->users_, config.auth, clock);
+  LX_ASSIGN_OR_RETURN(std::unique_ptr<Store> write_store, Store::Open(path, options));
+  WriterOptions writer;
+  writer.max_batch = config.server.group_commit ? config.server.max_batch : 1;
+  app->writer_ = std::make_unique<GroupCommitWriter>(std::move(write_store), writer, app->metrics_.get());
+  app->reads_ = std::make_unique<StorePool>([path, options] { return Store::Open(path, options); });
+  return app;
+}
+
+App::~App() { Stop(); }
+
+void App::Stop() {
+  if (writer_) writer_->Stop();
+}
+
+Router App::BuildRouter() {
+  Router router;
+  ApiOptions api;
+  api.tls = !config_.server.tls_cert.empty();
+  api.expected_origin = config_.server.origin;
+  ApiRouter gate(router, *auth_, api);
+  AddSessionRoutes(gate);
+  AddAccountRoutes(gate, *users_, clock_);
+  AddRegistryRoutes(gate, {*writer_, *reads_, config_, *users_, clock_});
+  AddPairingRoutes(gate, *writer_, *reads_, config_);
+  AddOpenApiRoute(gate);
+  return router;
+}
+
+ServerOptions App::server_options() const {
+  const ServerConfig& s = config_.server;
+  ServerOptions options;
+  options.listen = s.listen;
+  options.threads = s.threads;
+  options.handler_threads = s.handler_threads;
+  options.body_limit = static_cast<std::uint64_t>(s.body_limit);
+  options.header_limit = static_cast<std::uint32_t>(s.header_limit);
+  options.read_timeout = std::chrono::milliseconds(s.read_timeout_ms);
+  options.write_timeout = std::chrono::milliseconds(s.write_timeout_ms);
+  options.idle_timeout = std::chrono::milliseconds(s.idle_timeout_ms);
+  options.drain_timeout = std::chrono::milliseconds(s.drain_timeout_ms);
+  options.tls_cert_file = s.tls_cert;
+  options.tls_key_file = s.tls_key;
+  return options;
+}
+
+}  // namespace lianxin

@@ -1,0 +1,155 @@
+#include "lianxin/pairing_api.hpp"
+
+#include <optional>
+
+#include "lianxin/api.hpp"
+#include "lianxin/pairing_service.hpp"
+
+namespace lianxin {
+
+namespace {
+
+// The record a pin holds, whose scope decides who may pin it.
+RecordKind HeldKind(PairingKind kind) {
+  switch (kind) {
+    case PairingKind::kUnitVillage:
+      return RecordKind::kRegions;
+    case PairingKind::kAssistance:
+    case PairingKind::kContact:
+      return RecordKind::kHouseholds;
+    case PairingKind::kContactPoint:
+      return RecordKind::kOrgs;
+  }
+  return RecordKind::kHouseholds;
+}
+
+RecordKind HolderKind(PairingKind kind) {
+  return kind == PairingKind::kUnitVillage ? RecordKind::kUnits : RecordKind::kCadres;
+}
+
+// Ok when `key` of `kind` lies in `scope`; 403 out_of_scope when not;
+// kNotFound when there is no such record.
+Status CheckInScope(Store& store, RecordKind kind, std::string_view key, const Scope& scope) {
+  LX_ASSIGN_OR_RETURN(bool in_scope, store.InScope(kind, key, scope));
+  return in_scope ? Status::Ok() : OutOfScope();
+}
+
+// A required string field that must also hold more than blanks.
+Result<std::string> TextField(const nlohmann::json& body, std::string_view name) {
+  LX_ASSIGN_OR_RETURN(std::string value, StringField(body, name));
+  if (value.find_first_not_of(" \t\r\n") == std::string::npos) {
+    return Status::Invalid("字段 " + std::string(name) + " 不能为空 (required)", std::string(name));
+  }
+  return value;
+}
+
+struct PinRequest {
+  PairingKind kind = PairingKind::kContact;
+  std::string holder, held, reason;
+};
+
+Result<PinRequest> ParsePinRequest(const HttpRequest& request, bool with_reason) {
+  LX_ASSIGN_OR_RETURN(nlohmann::json body, JsonObjectBody(request));
+  PinRequest pin;
+  LX_ASSIGN_OR_RETURN(std::string kind, StringField(body, "kind"));
+  std::optional<PairingKind> parsed = ParsePairingKind(kind);
+  if (!parsed) {
+    return Status::Invalid(
+        "结对类型应为 unit_village|assistance|contact|contact_point,而不是 " + kind + " (unknown_kind)",
+        "kind");
+  }
+  pin.kind = *parsed;
+  LX_ASSIGN_OR_RETURN(pin.holder, TextField(body, "holder"));
+  LX_ASSIGN_OR_RETURN(pin.held, TextField(body, "held"));
+  // A manual override must say why (PRODUCT.md §2): the reason is journaled with it.
+  if (with_reason) {
+    LX_ASSIGN_OR_RETURN(pin.reason, TextField(body, "reason"));
+  }
+  return pin;
+}
+
+HttpResponse Run(GroupCommitWriter& writer, const Config& config, const Caller& caller) {
+  PairRunOptions options;
+  options.actor = caller.actor();
+  std::optional<PairRun> run;
+  // One job: RunPairing's transaction joins the writer's batch, so the
+  // answer comes once the new pairs are durable.
+  Status written = writer.Write([&](Store& store) -> Status {
+    LX_ASSIGN_OR_RETURN(PairRun done, RunPairing(store, config, options));
+    run = std::move(done);
+    return Status::Ok();
+  });
+  if (!written.ok()) return HttpResponse::Error(written);
+  return HttpResponse::Json(200, PairingSummaryJson(*run));
+}
+
+HttpResponse Preview(StorePool& reads, const Config& config, const Caller& caller) {
+  Result<StorePool::Lease> store = reads.Acquire();
+  if (!store.ok()) return HttpResponse::Error(store.status());
+  PairRunOptions options;
+  options.dry_run = true;
+  options.actor = caller.actor();
+  Result<PairRun> run = RunPairing(**store, config, options);
+  if (!run.ok()) return HttpResponse::Error(run.status());
+  return HttpResponse::Json(200, PairingSummaryJson(*run));
+}
+
+HttpResponse Explain(StorePool& reads, const Config& config, const HttpRequest& request,
+                     const Caller& caller) {
+  std::string household(request.PathParam("id"));
+  Result<StorePool::Lease> store = reads.Acquire();
+  if (!store.ok()) return HttpResponse::Error(store.status());
+  Status in_scope = CheckInScope(**store, RecordKind::kHouseholds, household, caller.scope());
+  if (!in_scope.ok()) return HttpResponse::Error(in_scope);
+  Result<Explanation> why = ExplainPairing(**store, config, household);
+  if (!why.ok()) return HttpResponse::Error(why.status());
+  return HttpResponse::Json(200, ExplanationJson(*why));
+}
+
+HttpResponse Pin(GroupCommitWriter& writer, const HttpRequest& request, const Caller& caller) {
+  Result<PinRequest> pin = ParsePinRequest(request, true);
+  if (!pin.ok()) return HttpResponse::Error(pin.status());
+  Status pinned = writer.Write([&](Store& store) -> Status {
+    // Both ends: a pin the caller could not see either end of is not theirs
+    // to make (and one with a holder outside the county could never be kept).
+    LX_RETURN_IF_ERROR(CheckInScope(store, HeldKind(pin->kind), pin->held, caller.scope()));
+    LX_RETURN_IF_ERROR(CheckInScope(store, HolderKind(pin->kind), pin->holder, caller.scope()));
+    LX_ASSIGN_OR_RETURN(std::unique_ptr<WriteTxn> txn, store.Begin(caller.actor()));
+    LX_RETURN_IF_ERROR(txn->SetPin(pin->kind, pin->holder, pin->held, pin->reason));
+    return txn->Commit();
+  });
+  if (!pinned.ok()) return HttpResponse::Error(pinned);
+  return HttpResponse::Json(201, {{"pinned", true}, {"next_run_applies", true}});
+}
+
+HttpResponse Unpin(GroupCommitWriter& writer, const HttpRequest& request, const Caller& caller) {
+  Result<PinRequest> pin = ParsePinRequest(request, false);
+  if (!pin.ok()) return HttpResponse::Error(pin.status());
+  Status removed = writer.Write([&](Store& store) -> Status {
+    LX_RETURN_IF_ERROR(CheckInScope(store, HeldKind(pin->kind), pin->held, caller.scope()));
+    LX_ASSIGN_OR_RETURN(std::unique_ptr<WriteTxn> txn, store.Begin(caller.actor()));
+    LX_RETURN_IF_ERROR(txn->RemovePin(pin->kind, pin->holder, pin->held));
+    return txn->Commit();
+  });
+  if (!removed.ok()) return HttpResponse::Error(removed);
+  return HttpResponse::Json(200, {{"unpinned", true}, {"next_run_applies", true}});
+}
+
+}  // namespace
+
+void AddPairingRoutes(ApiRouter& api, GroupCommitWriter& writer, StorePool& reads, const Config& config) {
+  api.Add("POST", "/api/v1/pairing/run",
+          [&writer, &config](HttpRequest&, const Caller& caller) { return Run(writer, config, caller); });
+  api.Add("POST", "/api/v1/pairing/preview",
+          [&reads, &config](HttpRequest&, const Caller& caller) { return Preview(reads, config, caller); });
+  api.Add("GET", "/api/v1/pairing/explain/{id}",
+          [&reads, &config](HttpRequest& request, const Caller& caller) {
+            return Explain(reads, config, request, caller);
+          });
+  api.Add("POST", "/api/v1/pairing/pins",
+          [&writer](HttpRequest& request, const Caller& caller) { return Pin(writer, request, caller); });
+  api.Add("DELETE", "/api/v1/pairing/pins",
+          [&writer](HttpRequest& request, const Caller& caller) { return Unpin(writer, request, caller); });
+}
+
+}  // namespace lianxin

@@ -1,0 +1,580 @@
+#include "lianxin/registry_api.hpp"
+
+#include <unistd.h>
+
+#include <charconv>
+#include <cmath>
+#include <filesystem>
+#include <fstream>
+#include <iterator>
+#include <random>
+
+#include "lianxin/registry_io.hpp"
+#include "registry/columns.hpp"
+
+namespace lianxin {
+
+namespace {
+
+using nlohmann::json;
+
+constexpr int kDefaultLimit = 50;
+constexpr int kMaxLimit = 1000;
+constexpr size_t kMaxReasonBytes = 500;
+
+struct KindPath {
+  RecordKind kind;
+  std::string_view path;
+};
+constexpr KindPath kApiKinds[] = {{RecordKind::kRegions, "regions"},
+                                  {RecordKind::kUnits, "units"},
+                                  {RecordKind::kOrgs, "orgs"},
+                                  {RecordKind::kCadres, "cadres"},
+                                  {RecordKind::kHouseholds, "households"}};
+
+// A record as the API shows it: the export's cells by English column name.
+json RecordJson(RecordKind kind, const std::vector<std::string>& cells) {
+  json object = json::object();
+  const std::vector<ColumnSpec>& columns = Columns(kind);
+  for (size_t i = 0; i < columns.size(); ++i) {
+    object[std::string(columns[i].field)] = i < cells.size() ? cells[i] : "";
+  }
+  return object;
+}
+
+// Collects records (masked) as JSON objects.
+class JsonSink final : public RegistrySink {
+ public:
+  Status Add(const Region& r) override { return Push(RecordKind::kRegions, Cells(r, false)); }
+  Status Add(const Unit& u) override { return Push(RecordKind::kUnits, Cells(u, false)); }
+  Status Add(const Org& o) override { return Push(RecordKind::kOrgs, Cells(o, false)); }
+  Status Add(const Cadre& c) override { return Push(RecordKind::kCadres, Cells(c, false)); }
+  Status Add(const Household& h) override { return Push(RecordKind::kHouseholds, Cells(h, false)); }
+  Status Add(const Member& m) override {
+    json member = RecordJson(RecordKind::kMembers, Cells(m, false));
+    member.erase("household_code");  // it sits under its household
+    items.push_back(std::move(member));
+    return Status::Ok();
+  }
+  json items = json::array();
+
+ private:
+  Status Push(RecordKind kind, std::vector<std::string> cells) {
+    items.push_back(RecordJson(kind, cells));
+    return Status::Ok();
+  }
+};
+
+// Keeps the records themselves, for a reveal.
+class RecordSink final : public RegistrySink {
+ public:
+  Status Add(const Region&) override { return Status::Ok(); }
+  Status Add(const Unit&) override { return Status::Ok(); }
+  Status Add(const Org&) override { return Status::Ok(); }
+  Status Add(const Cadre& c) override {
+    cadre = c;
+    return Status::Ok();
+  }
+  Status Add(const Household& h) override {
+    household = h;
+    return Status::Ok();
+  }
+  Status Add(const Member& m) override {
+    members.push_back(m);
+    return Status::Ok();
+  }
+  std::optional<Cadre> cadre;
+  std::optional<Household> household;
+  std::vector<Member> members;
+};
+
+// Rows handed to the importer from memory (a JSON body, or a file read
+// whole so its keys can be checked against the scope afterwards).
+class RowsReader final : public TableReader {
+ public:
+  explicit RowsReader(const std::vector<TableRow>& rows) : rows_(rows) {}
+  Result<bool> Next(TableRow& row) override {
+    if (next_ >= rows_.size()) return false;
+    row = rows_[next_++];
+    return true;
+  }
+
+ private:
+  const std::vector<TableRow>& rows_;
+  size_t next_ = 0;
+};
+
+std::vector<std::string> HeaderRow(RecordKind kind) {
+  std::vector<std::string> headers;
+  for (const ColumnSpec& column : Columns(kind)) headers.emplace_back(column.header);
+  return headers;
+}
+
+// The text a JSON value stands for in a file cell.
+Result<std::string> CellText(const json& value, const std::string& field) {
+  if (value.is_null()) return std::string();
+  if (value.is_string()) return value.get<std::string>();
+  if (value.is_boolean()) return std::string(value.get<bool>() ? "是" : "否");
+  if (value.is_number_integer()) return std::to_string(value.get<std::int64_t>());
+  if (value.is_number_unsigned()) return std::to_string(value.get<std::uint64_t>());
+  if (value.is_number_float()) return DecimalText(value.get<double>());
+  if (value.is_array()) {
+    std::string joined;
+    for (const json& item : value) {
+      if (!item.is_string()) return Status::Invalid("字段 " + field + " 应为文字列表 (type)", field);
+      joined += (joined.empty() ? "" : "、") + item.get<std::string>();
+    }
+    return joined;
+  }
+  return Status::Invalid("字段 " + field + " 的类型不对 (type)", field);
+}
+
+// One file row from a JSON record; `prefix` names nested fields
+// ("members[1].") in errors; members named in `skip` are the caller's.
+Result<TableRow> RowFromJson(RecordKind kind, const json& object, const std::string& prefix, int number,
+                             const std::set<std::string>& skip = {}) {
+  if (!object.is_object())
+    return Status::Invalid("应为 JSON 对象 (json_invalid)", prefix.empty() ? "body" : prefix);
+  const std::vector<ColumnSpec>& columns = Columns(kind);
+  for (const auto& [name, value] : object.items()) {
+    if (skip.count(name)) continue;
+    bool known = false;
+    for (const ColumnSpec& column : columns) known = known || column.field == name;
+    if (!known) return Status::Invalid("未知字段 " + prefix + name + " (unknown_field)", prefix + name);
+  }
+  TableRow row;
+  row.number = number;
+  for (const ColumnSpec& column : columns) {
+    std::string field(column.field);
+    auto it = object.find(field);
+    if (it == object.end() || column.computed) {
+      row.cells.emplace_back();
+      continue;
+    }
+    LX_ASSIGN_OR_RETURN(std::string text, CellText(*it, prefix + field));
+    row.cells.push_back(std::move(text));
+  }
+  return row;
+}
+
+// The JSON member a file column stands for, with `prefix`.
+std::string FieldOf(RecordKind kind, std::string_view column, const std::string& prefix) {
+  for (const ColumnSpec& spec : Columns(kind)) {
+    if (spec.header == column) return prefix + std::string(spec.field);
+  }
+  return prefix.empty() ? std::string() : prefix.substr(0, prefix.size() - 1);
+}
+
+struct Problem {
+  int row = 0;
+  std::string column, field, message;
+};
+
+HttpResponse ProblemsResponse(const std::vector<Problem>& problems) {
+  json list = json::array();
+  for (const Problem& p : problems) {
+    list.push_back({{"row", p.row}, {"column", p.column}, {"field", p.field}, {"message", p.message}});
+  }
+  json error = {{"code", CodeName(Code::kInvalidInput)},
+                {"message", std::to_string(problems.size()) + " 处问题,未写入任何数据 (" +
+                                std::to_string(problems.size()) +
+                                " problems, nothing written): " + problems.front().message}};
+  if (!problems.front().field.empty()) error["field"] = problems.front().field;
+  return HttpResponse::Json(400, {{"error", error}, {"problems", list}});
+}
+
+// What one write asks of the writer: files of rows, imported in order (a
+// household, then its members), every resulting record checked against the
+// scope; all or nothing.
+struct WritePlan {
+  struct Part {
+    RecordKind kind;
+    std::vector<TableRow> rows;  // the header first
+    std::string prefix;          // for JSON field names in problems ("members[0]." etc. per row)
+    bool from_json = true;
+  };
+  std::vector<Part> parts;
+  bool dry_run = false;
+  // Create: the record must not exist yet; update: it must, inside the scope.
+  enum class Mode { kCreate, kUpdate, kUpload } mode = Mode::kUpload;
+  RecordKind kind = RecordKind::kHouseholds;
+  std::string key;
+};
+
+struct WriteOutcome {
+  std::vector<Problem> problems;
+  int rows = 0, inserted = 0, updated = 0, unchanged = 0;
+};
+
+// Where the column scope is decided by sits in a file's header row: the
+// natural key (members: the household's code), found by its header, its
+// English name or an alias, as the importer finds it; -1 when absent.
+int ScopeColumn(RecordKind kind, const TableRow& header) {
+  std::string_view field = kind == RecordKind::kMembers ? "household_code" : Columns(kind)[0].field;
+  for (const ColumnSpec& spec : Columns(kind)) {
+    if (spec.field != field) continue;
+    for (size_t i = 0; i < header.cells.size(); ++i) {
+      std::string key = HeaderKey(header.cells[i]);
+      bool match = key == HeaderKey(spec.header) || key == HeaderKey(spec.field);
+      for (std::string_view alias : spec.aliases) match = match || key == HeaderKey(alias);
+      if (match) return static_cast<int>(i);
+    }
+  }
+  return -1;
+}
+
+Status RunPlan(Store& store, const Config& config, const Caller& caller, const WritePlan& plan,
+               WriteOutcome& outcome) {
+  if (plan.mode != WritePlan::Mode::kUpload) {
+    Result<bool> in = store.InScope(plan.kind, plan.key, caller.scope());
+    if (plan.mode == WritePlan::Mode::kCreate && in.ok()) {
+      // Outside the scope even its existence is not the caller's to learn.
+      if (!*in) return OutOfScope();
+      return Status::Conflict("记录已存在 " + plan.key + " (exists)");
+    }
+    if (plan.mode == WritePlan::Mode::kUpdate) {
+      if (!in.ok()) return in.status();
+      if (!*in) return OutOfScope();
+    }
+  }
+  ImportOptions options;
+  options.dry_run = plan.dry_run;
+  options.actor = caller.actor();
+  for (const WritePlan::Part& part : plan.parts) {
+    if (part.rows.size() <= 1) continue;
+    RowsReader reader(part.rows);
+    LX_ASSIGN_OR_RETURN(ImportReport report,
+                        ImportTable(store, config, part.kind, reader, "request", options));
+    bool earlier_refused = !outcome.problems.empty();
+    for (const ImportProblem& p : report.problems) {
+      std::string prefix = part.prefix;
+      if (part.from_json && part.kind == RecordKind::kMembers) {
+        prefix = "members[" + std::to_string(p.row - 2) + "].";
+        // The household the members join was itself refused: saying it
+        // does not exist would only repeat that.
+        if (earlier_refused && FieldOf(part.kind, p.column, prefix) == prefix + "household_code") continue;
+      }
+      outcome.problems.push_back(
+          {p.row, p.column, part.from_json ? FieldOf(part.kind, p.column, prefix) : "", p.message});
+    }
+    outcome.rows += report.rows;
+    outcome.inserted += report.inserted;
+    outcome.updated += report.updated;
+    outcome.unchanged += report.unchanged;
+  }
+  if (!outcome.problems.empty()) return Status::Invalid("refused");
+  // Whatever was written must lie within the caller's scope (seen inside
+  // this write, before it commits).
+  for (const WritePlan::Part& part : plan.parts) {
+    int column = part.rows.empty() ? -1 : ScopeColumn(part.kind, part.rows[0]);
+    for (size_t i = 1; i < part.rows.size(); ++i) {
+      const std::vector<std::string>& cells = part.rows[i].cells;
+      std::string key = column >= 0 && column < static_cast<int>(cells.size()) ? cells[column] : "";
+      RecordKind kind = part.kind == RecordKind::kMembers ? RecordKind::kHouseholds : part.kind;
+      Result<bool> in = store.InScope(kind, key, caller.scope());
+      if (plan.dry_run && !in.ok() && in.status().code() == Code::kNotFound) continue;
+      if (!in.ok()) return in.status();
+      if (!*in) {
+        Status refused = OutOfScope();
+        return Status(refused.code(), refused.message() + ": 第 " + std::to_string(part.rows[i].number) +
+                                          " 行 " + key + " (row " + std::to_string(part.rows[i].number) +
+                                          ")");
+      }
+    }
+  }
+  // A dry run writes nothing: the importer committed nothing, and the
+  // writer undoes whatever else a failing job did.
+  return Status::Ok();
+}
+
+class RegistryApi {
+ public:
+  explicit RegistryApi(const RegistryApiDeps& deps) : deps_(deps) {}
+
+  HttpResponse List(RecordKind kind, HttpRequest& request, const Caller& caller) {
+    ListQuery query;
+    query.scope = caller.scope();
+    query.region = std::string(request.QueryParam("region").value_or(""));
+    query.q = std::string(request.QueryParam("q").value_or(""));
+    query.cursor = std::string(request.QueryParam("cursor").value_or(""));
+    Result<int> limit = Limit(request);
+    if (!limit.ok()) return HttpResponse::Error(limit.status());
+    query.limit = *limit;
+    JsonSink sink;
+    Result<ListPage> page = WithReader([&](Store& store) { return store.List(kind, query, sink); });
+    if (!page.ok()) return HttpResponse::Error(page.status());
+    return HttpResponse::Json(200, {{"items", std::move(sink.items)},
+                                    {"next", page->next.empty() ? json(nullptr) : json(page->next)},
+                                    {"total", page->total}});
+  }
+
+  HttpResponse Get(RecordKind kind, HttpRequest& request, const Caller& caller) {
+    std::string key(request.PathParam("id"));
+    JsonSink sink, members;
+    Result<bool> found = WithReader([&](Store& store) -> Result<bool> {
+      LX_ASSIGN_OR_RETURN(bool in, store.InScope(kind, key, caller.scope()));
+      if (!in) return false;
+      LX_RETURN_IF_ERROR(store.Get(kind, key, sink));
+      if (kind == RecordKind::kHouseholds) LX_RETURN_IF_ERROR(store.MembersOf(key, members));
+      return true;
+    });
+    if (!found.ok()) return HttpResponse::Error(found.status());
+    if (!*found || sink.items.empty()) return HttpResponse::Error(OutOfScope());
+    json record = std::move(sink.items[0]);
+    if (kind == RecordKind::kHouseholds) record["members"] = std::move(members.items);
+    return HttpResponse::Json(200, record);
+  }
+
+  // POST /KIND (create) and PUT /KIND/{id} (update).
+  HttpResponse Put(RecordKind kind, HttpRequest& request, const Caller& caller, bool create) {
+    Result<json> body = JsonObjectBody(request);
+    if (!body.ok()) return HttpResponse::Error(body.status());
+    WritePlan plan;
+    plan.kind = kind;
+    plan.mode = create ? WritePlan::Mode::kCreate : WritePlan::Mode::kUpdate;
+    if (!create) {
+      std::string key(request.PathParam("id"));
+      auto code = body->find("code");
+      if (code == body->end()) {
+        (*body)["code"] = key;
+      } else if (!code->is_string() || code->get<std::string>() != key) {
+        return HttpResponse::Error(Status::Invalid("code 与地址中的编号不一致 (code_mismatch)", "code"));
+      }
+    }
+    std::set<std::string> nested;
+    if (kind == RecordKind::kHouseholds) nested.insert("members");
+    Result<TableRow> row = RowFromJson(kind, *body, "", 2, nested);
+    if (!row.ok()) return HttpResponse::Error(row.status());
+    plan.key = row->cells.empty() ? "" : row->cells[0];
+    if (plan.key.empty()) return HttpResponse::Error(Status::Invalid("缺少字段 code (required)", "code"));
+    plan.parts.push_back({kind, {{1, HeaderRow(kind)}, std::move(*row)}, "", true});
+    if (auto members = body->find("members"); members != body->end() && kind == RecordKind::kHouseholds) {
+      if (!members->is_array()) {
+        return HttpResponse::Error(Status::Invalid("members 应为数组 (type)", "members"));
+      }
+      WritePlan::Part part{RecordKind::kMembers, {{1, HeaderRow(RecordKind::kMembers)}}, "members", true};
+      int index = 0;
+      for (json member : *members) {
+        std::string prefix = "members[" + std::to_string(index) + "].";
+        if (member.is_object() && !member.contains("household_code")) member["household_code"] = plan.key;
+        Result<TableRow> member_row = RowFromJson(RecordKind::kMembers, member, prefix, index + 2);
+        if (!member_row.ok()) return HttpResponse::Error(member_row.status());
+        part.rows.push_back(std::move(*member_row));
+        ++index;
+      }
+      plan.parts.push_back(std::move(part));
+    }
+    WriteOutcome outcome;
+    Status status =
+        deps_.writer.Write([&](Store& store) { return RunPlan(store, deps_.config, caller, plan, outcome); });
+    if (!outcome.problems.empty()) return ProblemsResponse(outcome.problems);
+    if (!status.ok()) return HttpResponse::Error(status);
+    return Get(kind, request, caller, plan.key, create ? 201 : 200);
+  }
+
+  HttpResponse Upload(RecordKind kind, HttpRequest& request, const Caller& caller) {
+    std::string format(request.QueryParam("format").value_or(""));
+    std::string content_type(request.headers.Get("Content-Type").value_or(""));
+    bool xlsx = format == "xlsx" || content_type.find("spreadsheetml") != std::string::npos ||
+                (format.empty() && request.body.rfind("PK\x03\x04", 0) == 0);
+    if (!format.empty() && format != "xlsx" && format != "csv") {
+      return HttpResponse::Error(Status::Invalid("format 应为 csv 或 xlsx (format)", "format"));
+    }
+    Result<std::unique_ptr<TableReader>> reader =
+        xlsx ? OpenXlsx(std::move(request.body)) : OpenCsv(std::move(request.body));
+    if (!reader.ok()) return ProblemsResponse({{0, "", "body", reader.status().message()}});
+    WritePlan plan;
+    plan.kind = kind;
+    plan.dry_run = request.QueryParam("dry_run").value_or("") == "true";
+    WritePlan::Part part{kind, {}, "", false};
+    while (true) {
+      TableRow row;
+      Result<bool> more = (*reader)->Next(row);
+      if (!more.ok()) return ProblemsResponse({{0, "", "body", more.status().message()}});
+      if (!*more) break;
+      part.rows.push_back(std::move(row));
+    }
+    if (part.rows.size() <= 1) return ProblemsResponse({{0, "", "body", "文件中没有数据行 (empty_file)"}});
+    plan.parts.push_back(std::move(part));
+    WriteOutcome outcome;
+    // A dry run validates everything and writes nothing (the importer
+    // commits nothing then).
+    Status status =
+        deps_.writer.Write([&](Store& store) { return RunPlan(store, deps_.config, caller, plan, outcome); });
+    if (!outcome.problems.empty()) return ProblemsResponse(outcome.problems);
+    if (!status.ok()) return HttpResponse::Error(status);
+    return HttpResponse::Json(200, {{"rows", outcome.rows},
+                                    {"inserted", outcome.inserted},
+                                    {"updated", outcome.updated},
+                                    {"unchanged", outcome.unchanged},
+                                    {"dry_run", plan.dry_run}});
+  }
+
+  HttpResponse Export(RecordKind kind, HttpRequest& request, const Caller& caller) {
+    std::string format(request.QueryParam("format").value_or("xlsx"));
+    if (format != "xlsx" && format != "csv") {
+      return HttpResponse::Error(Status::Invalid("format 应为 csv 或 xlsx (format)", "format"));
+    }
+    std::filesystem::path path =
+        std::filesystem::temp_directory_path() / ("lianxin-export-" + request.id + "." + format);
+    ExportOptions options;
+    options.scope = caller.scope();
+    Status written =
+        WithReader([&](Store& store) { return ExportKind(store, kind, path.string(), options); });
+    std::string bytes;
+    if (written.ok()) {
+      std::ifstream in(path, std::ios::binary);
+      bytes.assign(std::istreambuf_iterator<char>(in), std::istreambuf_iterator<char>());
+    }
+    std::error_code ec;
+    std::filesystem::remove(path, ec);
+    if (!written.ok()) return HttpResponse::Error(written);
+    Status audited = Audit(caller, "export", std::string(Token(kind)), "format=" + format + " masked");
+    if (!audited.ok()) return HttpResponse::Error(audited);
+    HttpResponse response = HttpResponse::Text(
+        200, std::move(bytes),
+        format == "csv" ? "text/csv; charset=utf-8"
+                        : "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet");
+    response.headers.Set("Content-Disposition",
+                         "attachment; filename=\"" + std::string(Token(kind)) + "." + format + "\"");
+    return response;
+  }
+
+  HttpResponse Reveal(HttpRequest& request, const Caller& caller) {
+    Result<json> body = JsonObjectBody(request);
+    if (!body.ok()) return HttpResponse::Error(body.status());
+    Result<std::string> kind_text = StringField(*body, "kind");
+    if (!kind_text.ok()) return HttpResponse::Error(kind_text.status());
+    Result<std::string> id = StringField(*body, "id");
+    if (!id.ok()) return HttpResponse::Error(id.status());
+    Result<std::string> field = StringField(*body, "field");
+    if (!field.ok()) return HttpResponse::Error(field.status());
+    Result<std::string> reason = StringField(*body, "reason");
+    if (!reason.ok()) return HttpResponse::Error(reason.status());
+    if (reason->find_first_not_of(" \t\r\n") == std::string::npos || reason->size() > kMaxReasonBytes) {
+      return HttpResponse::Error(Status::Invalid("请说明查看理由(500 字节以内) (reason_required)", "reason"));
+    }
+    std::optional<RecordKind> kind = ParseRecordKind(*kind_text);
+    bool member = kind == RecordKind::kMembers;
+    if (!kind || (*kind != RecordKind::kHouseholds && *kind != RecordKind::kCadres && !member)) {
+      return HttpResponse::Error(Status::Invalid("kind 应为 households、cadres 或 members (kind)", "kind"));
+    }
+    int index = 0;
+    if (member) {
+      auto it = body->find("member");
+      if (it == body->end() || !it->is_number_integer() || it->get<int>() < 0) {
+        return HttpResponse::Error(Status::Invalid("member 应为家庭成员的序号 (member)", "member"));
+      }
+      index = it->get<int>();
+    }
+    RecordKind scope_kind = member ? RecordKind::kHouseholds : *kind;
+    RecordSink sink;
+    Result<bool> in = WithReader([&](Store& store) -> Result<bool> {
+      LX_ASSIGN_OR_RETURN(bool inside, store.InScope(scope_kind, *id, caller.scope()));
+      if (!inside) return false;
+      if (member) {
+        LX_RETURN_IF_ERROR(store.MembersOf(*id, sink));
+      } else {
+        LX_RETURN_IF_ERROR(store.Get(*kind, *id, sink));
+      }
+      return true;
+    });
+    if (!in.ok()) return HttpResponse::Error(in.status());
+    if (!*in) return HttpResponse::Error(OutOfScope());
+    std::optional<std::string> value;
+    if (member && index < static_cast<int>(sink.members.size())) {
+      const Member& m = sink.members[index];
+      if (*field == "id_number") value = m.id_number.Reveal();
+    } else if (sink.household) {
+      if (*field == "head_id_number") value = sink.household->head_id_number.Reveal();
+      if (*field == "phone") value = sink.household->phone.Reveal();
+    } else if (sink.cadre) {
+      if (*field == "id_number") value = sink.cadre->id_number.Reveal();
+      if (*field == "phone") value = sink.cadre->phone.Reveal();
+    }
+    if (member && index >= static_cast<int>(sink.members.size())) {
+      return HttpResponse::Error(Status::NotFound("没有这个家庭成员 (member_not_found)"));
+    }
+    if (!value) {
+      return HttpResponse::Error(Status::Invalid("该记录没有可查看的字段 " + *field + " (field)", "field"));
+    }
+    std::string target = *kind_text + "/" + *id + (member ? "#" + std::to_string(index) : "");
+    Status audited = Audit(caller, "reveal", target, *field + " 理由 reason: " + *reason);
+    if (!audited.ok()) return HttpResponse::Error(audited);  // fail closed: nothing shown unlogged
+    return HttpResponse::Json(200, {{"value", *value}});
+  }
+
+ private:
+  // Runs `read` on a pooled read connection.
+  template <typename F>
+  auto WithReader(F&& read) -> decltype(read(std::declval<Store&>())) {
+    Result<StorePool::Lease> lease = deps_.reads.Acquire();
+    if (!lease.ok()) return lease.status();
+    return read(lease->store());
+  }
+
+  HttpResponse Get(RecordKind kind, HttpRequest& request, const Caller& caller, const std::string& key,
+                   int status) {
+    request.path_params = {{"id", key}};
+    HttpResponse response = Get(kind, request, caller);
+    if (response.status == 200) response.status = status;
+    return response;
+  }
+
+  Result<int> Limit(const HttpRequest& request) {
+    std::optional<std::string_view> text = request.QueryParam("limit");
+    if (!text) return kDefaultLimit;
+    int limit = 0;
+    auto [end, ec] = std::from_chars(text->data(), text->data() + text->size(), limit);
+    if (ec != std::errc() || end != text->data() + text->size() || limit < 1 || limit > kMaxLimit) {
+      return Status::Invalid("limit 应为 1 到 1000 的整数 (limit)", "limit");
+    }
+    return limit;
+  }
+
+  Status Audit(const Caller& caller, std::string action, std::string target, std::string detail) {
+    AuditEvent event;
+    event.at_millis = deps_.clock.NowMillis();
+    event.actor = caller.actor();
+    event.action = std::move(action);
+    event.target = std::move(target);
+    event.remote = caller.remote();
+    event.outcome = "ok";
+    event.detail = std::move(detail);
+    return deps_.audit.Audit(event);
+  }
+
+  RegistryApiDeps deps_;
+};
+
+}  // namespace
+
+void AddRegistryRoutes(ApiRouter& api, const RegistryApiDeps& deps) {
+  auto registry = std::make_shared<RegistryApi>(deps);
+  for (const KindPath& k : kApiKinds) {
+    std::string base = "/api/v1/" + std::string(k.path);
+    RecordKind kind = k.kind;
+    api.Add("GET", base,
+            [registry, kind](HttpRequest& r, const Caller& c) { return registry->List(kind, r, c); });
+    api.Add("GET", base + "/{id}",
+            [registry, kind](HttpRequest& r, const Caller& c) { return registry->Get(kind, r, c); });
+    api.Add("POST", base,
+            [registry, kind](HttpRequest& r, const Caller& c) { return registry->Put(kind, r, c, true); });
+    api.Add("PUT", base + "/{id}",
+            [registry, kind](HttpRequest& r, const Caller& c) { return registry->Put(kind, r, c, false); });
+    api.Add("POST", base + "/upload",
+            [registry, kind](HttpRequest& r, const Caller& c) { return registry->Upload(kind, r, c); });
+    api.Add("GET", base + "/export",
+            [registry, kind](HttpRequest& r, const Caller& c) { return registry->Export(kind, r, c); });
+  }
+  api.Add("POST", "/api/v1/members/upload", [registry](HttpRequest& r, const Caller& c) {
+    return registry->Upload(RecordKind::kMembers, r, c);
+  });
+  api.Add("GET", "/api/v1/members/export", [registry](HttpRequest& r, const Caller& c) {
+    return registry->Export(RecordKind::kMembers, r, c);
+  });
+  api.Add("POST", "/api/v1/reveal",
+          [registry](HttpRequest& r, const Caller& c) { return registry->Reveal(r, c); });
+}
+
+}  // namespace lianxin
