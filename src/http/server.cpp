@@ -551,19 +551,27 @@ HttpResponse ServerCore::Dispatch(HttpRequest& request) {
 
 net::awaitable<HttpResponse> ServerCore::DispatchAsync(HttpRequest& request) {
   if (!handlers_) co_return Dispatch(request);
-  auto strand = co_await net::this_coro::executor;
-  co_return co_await net::async_initiate<decltype(net::use_awaitable), void(HttpResponse)>(
-      [this, &request, strand](auto resume) {
-        // Tracked, so the io_context keeps running while the handler does.
-        auto back = net::prefer(strand, net::execution::outstanding_work.tracked);
-        net::post(*handlers_, [this, &request, back, resume = std::move(resume)]() mutable {
-          HttpResponse response = Dispatch(request);
-          net::post(back, [resume = std::move(resume), response = std::move(response)]() mutable {
-            resume(std::move(response));
-          });
-        });
-      },
-      net::use_awaitable);
+  // The connection's strand as its concrete type. Completing an awaitable
+  // handler from the pool through the type-erased any_io_executor was seen
+  // to free the strand while a stream timer still held it (a use-after-free
+  // under ASan with Boost 1.74); a timer cancelled on the concrete strand
+  // keeps every completion on Asio's ordinary path.
+  using Strand = net::strand<net::io_context::executor_type>;
+  auto executor = co_await net::this_coro::executor;
+  const Strand* found = executor.target<Strand>();
+  if (found == nullptr) co_return Dispatch(request);
+  Strand strand = *found;
+  // A timer that never fires on its own: the pool thread cancels it (on the
+  // strand) once the response is ready, which wakes the coroutine.
+  net::steady_timer ready(strand, net::steady_timer::time_point::max());
+  HttpResponse response;
+  net::post(*handlers_, [this, &request, &response, &ready, strand] {
+    response = Dispatch(request);
+    net::post(strand, [&ready] { ready.cancel(); });
+  });
+  error_code ec;
+  co_await ready.async_wait(Redirect(ec));
+  co_return response;
 }
 
 bool ServerCore::Finalize(const HttpRequest& request, HttpResponse& response) {

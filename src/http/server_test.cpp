@@ -670,6 +670,25 @@ TEST(HttpServerTest, BlockingHandlersRunOnTheHandlerPool) {
   EXPECT_EQ(together.load(), kClients);
 }
 
+// A regression test: with the handler pool, a connection that closed and
+// one opened after it once met a freed strand (ASan: heap-use-after-free).
+TEST(HttpServerTest, HandlerPoolServesConnectionsOneAfterAnother) {
+  ServerOptions options = TestOptions();
+  options.handler_threads = 4;
+  options.idle_timeout = std::chrono::milliseconds(200);
+  auto server = StartServer(EchoRouter(), options);
+  for (int i = 0; i < 3; ++i) {
+    {
+      httplib::Client client("127.0.0.1", server->port());
+      auto result = client.Get("/api/v1/households/" + std::to_string(i));
+      ASSERT_TRUE(result) << "request " << i;
+      EXPECT_EQ(result->status, 200);
+    }
+    // Past the idle timeout, so the closed connection's timers complete.
+    std::this_thread::sleep_for(std::chrono::milliseconds(400));
+  }
+}
+
 TEST(HttpServerTest, StopFinishesInFlightRequestAndRefusesNewConnections) {
   std::mutex mu;
   std::condition_variable cv;
