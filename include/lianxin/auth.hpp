@@ -483,11 +483,12 @@ class AuthService {
   // Removes the secret (lost phone). kNotFound; kPermissionDenied on oneself.
   Status ResetTotp(const Actor& by, std::string_view username);
 
-  // First start: when the repository holds no user, creates "sysadmin",
-  // "secadmin" and "auditor" (scope none) with one-time passwords; each signs
-  // in, then must set a password (等保 8.1.4.2 b: no default password
-  // survives) and enrol TOTP. Does nothing (an empty vector) when any user
-  // exists, so it is safe on every start.
+  // First start: creates "sysadmin", "secadmin" and "auditor" (scope none)
+  // with one-time passwords, each only while no account holds its role (or
+  // its name), so accounts added first with `lianxin user add` do not keep
+  // the system from its three admins; each signs in, then must set a
+  // password (等保 8.1.4.2 b: no default password survives) and enrol TOTP.
+  // Does nothing (an empty vector) once they exist, so it is safe on every start.
   Result<std::vector<CreatedUser>> CreateInitialAdmins();
 
   // Every account, redacted, ordered by username. Reads only: not audited.

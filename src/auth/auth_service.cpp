@@ -653,10 +653,13 @@ Result<std::vector<CreatedUser>> AuthService::CreateInitialAdmins() {
   // Held across the check and the inserts, so two callers in one process
   // cannot both bootstrap.
   std::lock_guard<std::mutex> lock(impl_->mu);
-  LX_ASSIGN_OR_RETURN(bool any, repository_.HasAnyUser());
+  LX_ASSIGN_OR_RETURN(std::vector<User> users, repository_.ListUsers());
   std::vector<CreatedUser> created;
-  if (any) return created;
   for (Role role : {Role::kSysadmin, Role::kSecadmin, Role::kAuditor}) {
+    bool held = false;
+    for (const User& user : users)
+      held = held || user.roles.count(role) > 0 || user.username == RoleToken(role);
+    if (held) continue;
     LX_ASSIGN_OR_RETURN(CreatedUser admin, CreateUserUnlocked(kBootstrapActor, "", RoleToken(role),
                                                               RoleLabel(role), {role}, Scope{}));
     created.push_back(std::move(admin));

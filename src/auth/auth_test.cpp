@@ -736,12 +736,18 @@ TEST_F(AuthServiceTest, AuthAdminInitialAdminsCreatedOnce) {
   EXPECT_EQ(repository_.audit().size(), 3u);
 }
 
-TEST_F(AuthServiceTest, AuthAdminNoBootstrapWhenAnyUserExists) {
+// Accounts added before the first start (lianxin user add) do not keep the
+// system from its admins; an admin role already held is not created again.
+TEST_F(AuthServiceTest, AuthAdminBootstrapCreatesOnlyTheMissingAdmins) {
   ASSERT_TRUE(auth_.CreateUser(sysadmin_, "zhangsan", "张三", {Role::kCadre}, {}).ok());
+  ASSERT_TRUE(auth_.CreateUser(sysadmin_, "lisi", "李四", {Role::kAuditor}, {}).ok());
   Result<std::vector<CreatedUser>> admins = auth_.CreateInitialAdmins();
   ASSERT_TRUE(admins.ok());
-  EXPECT_TRUE(admins->empty());
-  EXPECT_FALSE(*repository_.FindByUsername("sysadmin"));
+  ASSERT_EQ(admins->size(), 2u);
+  EXPECT_EQ((*admins)[0].user.username, "sysadmin");
+  EXPECT_EQ((*admins)[1].user.username, "secadmin");
+  EXPECT_FALSE(*repository_.FindByUsername("auditor"));
+  EXPECT_TRUE(auth_.CreateInitialAdmins()->empty());
 }
 
 TEST_F(AuthServiceTest, AuthAdminCreateUserRefusals) {
