@@ -117,6 +117,16 @@ TEST_F(RegistryApiTest, CreatesAndUpdatesWithTheImportersValidation) {
   HttpResponse updated = Call("PUT", "/api/v1/households/1499010010019001", update.dump(), county.headers);
   ASSERT_EQ(updated.status, 200) << updated.body;
   EXPECT_EQ(Json(updated)["address"], "东岭村100号");
+  // Only what is given changes: the ID number and phone, which the client
+  // only ever sees masked, stay as they were.
+  HttpResponse address_only = Call("PUT", "/api/v1/households/1499010010019001",
+                                   json{{"address", "东岭村101号"}}.dump(), county.headers);
+  ASSERT_EQ(address_only.status, 200) << address_only.body;
+  EXPECT_EQ(Json(address_only)["address"], "东岭村101号");
+  EXPECT_EQ(Json(address_only)["phone"], Json(created)["phone"]);
+  json reveal = {
+      {"kind", "households"}, {"id", "1499010010019001"}, {"field", "head_id_number"}, {"reason", "核对"}};
+  EXPECT_EQ(Json(Call("POST", "/api/v1/reveal", reveal.dump(), county.headers))["value"], head);
   update["code"] = "1499010010019003";
   EXPECT_EQ(Call("PUT", "/api/v1/households/1499010010019001", update.dump(), county.headers).status, 400);
   EXPECT_EQ(Call("PUT", "/api/v1/households/1499010010019555", json{{"address", "x"}}.dump(), county.headers)

@@ -8,7 +8,10 @@
 //   GET  /api/v1/KIND/{id}          one record by its natural key (a
 //                                   household with "members":[…])
 //   POST /api/v1/KIND               create → 201 (409 exists)
-//   PUT  /api/v1/KIND/{id}          update → 200 (404 unknown)
+//   PUT  /api/v1/KIND/{id}          update → 200 (404 unknown): the members
+//                                   given replace the stored values, the
+//                                   rest (masked ID numbers and phones
+//                                   included) are kept
 //   POST /api/v1/KIND/upload[?dry_run=true]   a CSV or XLSX file as the body
 //   GET  /api/v1/KIND/export?format=xlsx|csv  the caller's records as a file
 // and POST /api/v1/members/upload, GET /api/v1/members/export.

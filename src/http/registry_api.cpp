@@ -88,6 +88,26 @@ class RecordSink final : public RegistrySink {
   std::vector<Member> members;
 };
 
+// The cells of one stored record in full (an update keeps what its body
+// leaves out, ID numbers and phones included, which a client only ever
+// sees masked).
+class StoredCellsSink final : public RegistrySink {
+ public:
+  Status Add(const Region& r) override { return Keep(Cells(r, true)); }
+  Status Add(const Unit& u) override { return Keep(Cells(u, true)); }
+  Status Add(const Org& o) override { return Keep(Cells(o, true)); }
+  Status Add(const Cadre& c) override { return Keep(Cells(c, true)); }
+  Status Add(const Household& h) override { return Keep(Cells(h, true)); }
+  Status Add(const Member& m) override { return Keep(Cells(m, true)); }
+  std::vector<std::string> cells;
+
+ private:
+  Status Keep(std::vector<std::string> row) {
+    cells = std::move(row);
+    return Status::Ok();
+  }
+};
+
 // Rows handed to the importer from memory (a JSON body, or a file read
 // whole so its keys can be checked against the scope afterwards).
 class RowsReader final : public TableReader {
@@ -199,6 +219,8 @@ struct WritePlan {
   enum class Mode { kCreate, kUpdate, kUpload } mode = Mode::kUpload;
   RecordKind kind = RecordKind::kHouseholds;
   std::string key;
+  // Update: the JSON members the body gave; the record keeps the others.
+  std::set<std::string> given;
 };
 
 struct WriteOutcome {
@@ -237,10 +259,20 @@ Status RunPlan(Store& store, const Config& config, const Caller& caller, const W
       if (!*in) return OutOfScope();
     }
   }
+  std::vector<WritePlan::Part> parts = plan.parts;
+  if (plan.mode == WritePlan::Mode::kUpdate && !parts.empty() && parts[0].rows.size() == 2) {
+    StoredCellsSink stored;
+    LX_RETURN_IF_ERROR(store.Get(plan.kind, plan.key, stored));
+    const std::vector<ColumnSpec>& columns = Columns(plan.kind);
+    std::vector<std::string>& cells = parts[0].rows[1].cells;
+    for (size_t i = 0; i < columns.size() && i < cells.size() && i < stored.cells.size(); ++i) {
+      if (!plan.given.count(std::string(columns[i].field))) cells[i] = stored.cells[i];
+    }
+  }
   ImportOptions options;
   options.dry_run = plan.dry_run;
   options.actor = caller.actor();
-  for (const WritePlan::Part& part : plan.parts) {
+  for (const WritePlan::Part& part : parts) {
     if (part.rows.size() <= 1) continue;
     RowsReader reader(part.rows);
     LX_ASSIGN_OR_RETURN(ImportReport report,
@@ -343,6 +375,7 @@ class RegistryApi {
     }
     std::set<std::string> nested;
     if (kind == RecordKind::kHouseholds) nested.insert("members");
+    for (const auto& [name, value] : body->items()) plan.given.insert(name);
     Result<TableRow> row = RowFromJson(kind, *body, "", 2, nested);
     if (!row.ok()) return HttpResponse::Error(row.status());
     plan.key = row->cells.empty() ? "" : row->cells[0];
