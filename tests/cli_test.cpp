@@ -16,23 +16,7 @@
 namespace lianxin::testing {
 namespace {
 
-struct CliRun {
-  int exit_code = -1;
-  std::string output;  // stdout and stderr together
-};
-
-CliRun Lianxin(const std::string& args) {
-  std::string command = std::string(LIANXIN_BINARY) + " " + args + " 2>&1";
-  CliRun run;
-  FILE* pipe = ::popen(command.c_str(), "r");
-  if (pipe == nullptr) return run;
-  std::array<char, 4096> buffer;
-  size_t n;
-  while ((n = std::fread(buffer.data(), 1, buffer.size(), pipe)) > 0) run.output.append(buffer.data(), n);
-  int status = ::pclose(pipe);
-  run.exit_code = WIFEXITED(status) ? WEXITSTATUS(status) : -1;
-  return run;
-}
+CliRun Lianxin(const std::string& args) { return RunShell(std::string(LIANXIN_BINARY) + " " + args); }
 
 const std::string kFixture = (DataDir() / "import" / "fixture").string();
 

@@ -19,26 +19,12 @@ namespace {
 
 constexpr char kPassword[] = "Lianxin-Test-7q";
 
-struct CliRun {
-  int exit_code = -1;
-  std::string output;  // stdout and stderr together
-};
-
 // Runs `lianxin ARGS` with INPUT on standard input (through a file in DIR,
 // so no password passes through a shell's quoting).
 CliRun Lianxin(const std::string& args, const TempDir& dir, const std::string& input = "") {
   std::string stdin_file = dir / "stdin.txt";
   WriteFile(stdin_file, input);
-  std::string command = std::string(LIANXIN_BINARY) + " " + args + " < " + stdin_file + " 2>&1";
-  CliRun run;
-  FILE* pipe = ::popen(command.c_str(), "r");
-  if (pipe == nullptr) return run;
-  std::array<char, 4096> buffer;
-  size_t n;
-  while ((n = std::fread(buffer.data(), 1, buffer.size(), pipe)) > 0) run.output.append(buffer.data(), n);
-  int status = ::pclose(pipe);
-  run.exit_code = WIFEXITED(status) ? WEXITSTATUS(status) : -1;
-  return run;
+  return RunShell(std::string(LIANXIN_BINARY) + " " + args + " < " + stdin_file);
 }
 
 // The line of `user list` for USERNAME, or "" when it is not listed.

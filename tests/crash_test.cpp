@@ -34,25 +34,7 @@ constexpr int kClients = 8;
 constexpr int kTownships = 9;
 constexpr int kVillageCodes = kTownships * 999;
 
-struct CliRun {
-  int exit_code = -1;
-  std::string output;  // stdout and stderr together
-};
-
-// Runs a shell command and collects what it prints.
-CliRun Shell(const std::string& command) {
-  CliRun run;
-  FILE* pipe = ::popen((command + " 2>&1").c_str(), "r");
-  if (pipe == nullptr) return run;
-  std::array<char, 4096> buffer;
-  size_t n;
-  while ((n = std::fread(buffer.data(), 1, buffer.size(), pipe)) > 0) run.output.append(buffer.data(), n);
-  int status = ::pclose(pipe);
-  run.exit_code = WIFEXITED(status) ? WEXITSTATUS(status) : -1;
-  return run;
-}
-
-CliRun Lianxin(const std::string& args) { return Shell(std::string(LIANXIN_BINARY) + " " + args); }
+CliRun Lianxin(const std::string& args) { return RunShell(std::string(LIANXIN_BINARY) + " " + args); }
 
 std::string Pad3(int n) {
   std::string digits = std::to_string(n);
@@ -230,7 +212,7 @@ class WriteLoad {
 
 // The village codes in DB, read by the sqlite3 shell apart from lianxin.
 std::set<std::string> VillagesIn(const std::string& db) {
-  CliRun select = Shell("sqlite3 " + db + " \"SELECT code FROM regions WHERE level = 'village'\"");
+  CliRun select = RunShell("sqlite3 " + db + " \"SELECT code FROM regions WHERE level = 'village'\"");
   EXPECT_EQ(select.exit_code, 0) << select.output;
   std::set<std::string> codes;
   std::istringstream lines(select.output);
@@ -242,7 +224,7 @@ std::set<std::string> VillagesIn(const std::string& db) {
 
 // integrity_check, the journal, and every acknowledged village present.
 void ExpectIntact(const std::string& db, const std::vector<std::string>& acked, const std::string& when) {
-  CliRun integrity = Shell("sqlite3 " + db + " 'PRAGMA integrity_check'");
+  CliRun integrity = RunShell("sqlite3 " + db + " 'PRAGMA integrity_check'");
   EXPECT_EQ(integrity.exit_code, 0) << when << ": " << integrity.output;
   EXPECT_EQ(integrity.output, "ok\n") << when;
   CliRun journal = Lianxin("journal verify --db " + db);

@@ -2,7 +2,10 @@
 #pragma once
 
 #include <gtest/gtest.h>
+#include <sys/wait.h>
 
+#include <array>
+#include <cstdio>
 #include <filesystem>
 #include <fstream>
 #include <random>
@@ -89,6 +92,26 @@ inline std::string Snapshot(Store& store, const TempDir& dir) {
     all += "## " + std::string(Token(kind)) + "\n" + ReadFile(path);
   }
   return all;
+}
+
+// What a command printed (standard output and error together) and its exit
+// status (-1 when it did not exit normally).
+struct CliRun {
+  int exit_code = -1;
+  std::string output;
+};
+
+// Runs a shell command and collects what it prints.
+inline CliRun RunShell(const std::string& command) {
+  CliRun run;
+  FILE* pipe = ::popen((command + " 2>&1").c_str(), "r");
+  if (pipe == nullptr) return run;
+  std::array<char, 4096> buffer;
+  size_t n;
+  while ((n = std::fread(buffer.data(), 1, buffer.size(), pipe)) > 0) run.output.append(buffer.data(), n);
+  int status = ::pclose(pipe);
+  run.exit_code = WIFEXITED(status) ? WEXITSTATUS(status) : -1;
+  return run;
 }
 
 }  // namespace lianxin::testing
