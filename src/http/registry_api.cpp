@@ -398,10 +398,7 @@ class RegistryApi {
       plan.parts.push_back(std::move(part));
     }
     WriteOutcome outcome;
-    Status status =
-        deps_.writer.Write([&](Store& store) { return RunPlan(store, deps_.config, caller, plan, outcome); });
-    if (!outcome.problems.empty()) return ProblemsResponse(outcome.problems);
-    if (!status.ok()) return HttpResponse::Error(status);
+    if (std::optional<HttpResponse> refused = Write(caller, plan, outcome)) return std::move(*refused);
     return Get(kind, request, caller, plan.key, create ? 201 : 200);
   }
 
@@ -429,13 +426,10 @@ class RegistryApi {
     }
     if (part.rows.size() <= 1) return ProblemsResponse({{0, "", "body", "文件中没有数据行 (empty_file)"}});
     plan.parts.push_back(std::move(part));
-    WriteOutcome outcome;
     // A dry run validates everything and writes nothing (the importer
     // commits nothing then).
-    Status status =
-        deps_.writer.Write([&](Store& store) { return RunPlan(store, deps_.config, caller, plan, outcome); });
-    if (!outcome.problems.empty()) return ProblemsResponse(outcome.problems);
-    if (!status.ok()) return HttpResponse::Error(status);
+    WriteOutcome outcome;
+    if (std::optional<HttpResponse> refused = Write(caller, plan, outcome)) return std::move(*refused);
     return HttpResponse::Json(200, {{"rows", outcome.rows},
                                     {"inserted", outcome.inserted},
                                     {"updated", outcome.updated},
@@ -538,6 +532,15 @@ class RegistryApi {
   }
 
  private:
+  // Runs the plan as one group-commit job; the refusal to answer, if any.
+  std::optional<HttpResponse> Write(const Caller& caller, const WritePlan& plan, WriteOutcome& outcome) {
+    Status status =
+        deps_.writer.Write([&](Store& store) { return RunPlan(store, deps_.config, caller, plan, outcome); });
+    if (!outcome.problems.empty()) return ProblemsResponse(outcome.problems);
+    if (!status.ok()) return HttpResponse::Error(status);
+    return std::nullopt;
+  }
+
   // Runs `read` on a pooled read connection.
   template <typename F>
   auto WithReader(F&& read) -> decltype(read(std::declval<Store&>())) {
