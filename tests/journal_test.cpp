@@ -332,6 +332,25 @@ TEST_F(JournalTamperTest, RollbackPastTheCheckpointFails) {
   EXPECT_NE(status.message().find("journal_checkpoint"), std::string::npos) << status.message();
 }
 
+TEST_F(JournalTamperTest, RestoreOfAnOlderBackupMovesTheCheckpointBack) {
+  // Restoring is the one deliberate rollback: it must not read as tampering.
+  std::string path = Copy("restore");
+  std::string backup = *dir_ / "restore-backup.db";
+  {
+    std::unique_ptr<Store> store = OpenOrDie(path);
+    ASSERT_TRUE(store->Backup(backup).ok());
+  }
+  {
+    std::unique_ptr<UserRepository> users = std::move(Store::OpenUserRepository(path, {})).value();
+    ASSERT_TRUE(users->Audit({13, "auditor", "sign_out", "auditor", "127.0.0.1", "ok", ""}).ok());
+  }
+  ASSERT_TRUE(VerifyAt(path).ok());
+  Status restored = Store::Restore(path, backup, {});
+  ASSERT_TRUE(restored.ok()) << restored.ToString();
+  Status status = VerifyAt(path);
+  EXPECT_TRUE(status.ok()) << status.ToString();
+}
+
 TEST_F(JournalTamperTest, CheckpointEditedFails) {
   std::string path = Copy("checkpoint");
   std::string line = ReadFile(path + ".key.head");
