@@ -72,7 +72,7 @@ TEST(CliTest, JournalVerifyPassesThenCatchesTampering) {
           ("sqlite3 " + db + " \"UPDATE regions SET name='改名村' WHERE code='149901001002'\"").c_str()),
       0);
   CliRun bad = Lianxin("journal verify --db " + db);
-  EXPECT_EQ(bad.exit_code, 1);
+  EXPECT_EQ(bad.exit_code, 4) << "tampering has its own exit status";
   EXPECT_NE(bad.output.find("regions 149901001002"), std::string::npos) << bad.output;
 }
 

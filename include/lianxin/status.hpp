@@ -29,6 +29,7 @@ enum class Code {
   kPermissionDenied,  // signed in, but not allowed
   kUnavailable,       // a resource is busy or gone for now
   kInternal,          // a bug or an environment fault
+  kTampered,          // stored data was changed behind the program's back (journal verify)
 };
 
 // A stable English name for the code, used in JSON errors and logs.
@@ -48,6 +49,7 @@ class [[nodiscard]] Status {
   static Status Conflict(std::string message) { return {Code::kConflict, std::move(message)}; }
   static Status Usage(std::string message) { return {Code::kUsage, std::move(message)}; }
   static Status Internal(std::string message) { return {Code::kInternal, std::move(message)}; }
+  static Status Tampered(std::string message) { return {Code::kTampered, std::move(message)}; }
 
   bool ok() const { return code_ == Code::kOk; }
   Code code() const { return code_; }
@@ -62,9 +64,10 @@ class [[nodiscard]] Status {
   std::string field_;
 };
 
-// The process exit status for a code: 0 done, 1 input refused, 2 usage, 3 other.
+// The process exit status for a code: 0 done, 1 input refused, 2 usage, 3 other,
+// 4 the stored data was tampered with (tampering is not bad input).
 int ExitCodeFor(Code code);
-// The HTTP status for a code (200, 400, 404, 409, 401, 403, 503, 500).
+// The HTTP status for a code (200, 400, 404, 409, 401, 403, 503, 500; tampering 500).
 int HttpStatusFor(Code code);
 
 template <typename T>

@@ -54,12 +54,14 @@ struct RegistryCounts {
 };
 
 // One entry of the journal, as stored. Sensitive fields appear in before and
-// after only as their blind index, never in plaintext.
+// after only as their blind index and the digest of their ciphertext (which
+// is bound to its column and row), secrets (password hashes, TOTP secrets,
+// CSRF tokens) as digests, never in plaintext.
 struct JournalEntry {
   std::int64_t seq = 0;
   std::int64_t at_millis = 0;
   std::string actor;
-  std::string action;  // insert | update
+  std::string action;  // insert | update | delete | reseal | adopt, or an audit event
   std::string entity;  // regions, units, …
   std::string key;     // the record's natural key (a member: the blind index of the ID)
   std::string before;  // JSON, empty for an insert
@@ -203,7 +205,8 @@ class Store {
   // Replaces the database at `path` with the backup `from`, refusing (and
   // changing nothing) when the backup fails integrity_check, was made with
   // another key, or its journal does not verify. Run it with no server on
-  // `path`. The key file is `options.key_file` or "<path>.key", as for Open.
+  // `path`. The key file is `options.key_file` or "<path>.key", as for Open;
+  // the restored head becomes the journal checkpoint beside it.
   static Status Restore(const std::string& path, const std::string& from, const StoreOptions& options);
 
   virtual Result<std::unique_ptr<WriteTxn>> Begin(std::string actor) = 0;
@@ -276,11 +279,22 @@ class Store {
   // The schema version: the highest migration applied.
   virtual Result<int> SchemaVersion() = 0;
 
-  // Recomputes the journal's hash chain from the first entry. Ok when every
-  // entry matches; otherwise kConflict naming the first entry that does not.
+  // Recomputes the journal's hash chain from the first entry and checks
+  // that its head is the one sealed (a MAC keyed from the key file) in the
+  // database, that it still holds the entry the checkpoint file names, and
+  // that every row of every journaled table equals its newest entry: the
+  // registry, pairs, pins, pair history, tasks, users, sessions and password
+  // history (ciphertexts and secrets as digests). Ok when all of that holds,
+  // and the head is then written as the new checkpoint; otherwise kTampered
+  // naming the first thing that does not match (exit status 4).
   virtual Status VerifyJournal(std::int64_t* entries_checked) = 0;
   // The hash of the newest journal entry, hex; empty for an empty journal.
   virtual Result<std::string> JournalHead() = 0;
+  // The checkpoint the last successful VerifyJournal (or Restore) left
+  // beside the key file, as "seq hash" (hex); empty when there is none yet.
+  virtual Result<std::string> JournalCheckpoint() = 0;
+  // Where the checkpoint of a database with this key file lives: "<key file>.head".
+  static std::string JournalCheckpointPath(const std::string& key_file);
   virtual Result<std::vector<JournalEntry>> ReadJournal(std::int64_t after_seq, int limit) = 0;
 };
 

@@ -273,7 +273,10 @@ Status RunSummary(const Common& common) {
   LX_ASSIGN_OR_RETURN(std::string head, store->JournalHead());
   std::cout << "数据库 database     " << common.db << " (schema " << version << ")\n";
   PrintCounts(counts);
+  LX_ASSIGN_OR_RETURN(std::string checkpoint, store->JournalCheckpoint());
   std::cout << "日志根哈希 journal  " << (head.empty() ? "(empty)" : head) << "\n";
+  std::cout << "日志检查点 checkpoint " << (checkpoint.empty() ? "(none: run journal verify)" : checkpoint)
+            << "\n";
   return Status::Ok();
 }
 
@@ -282,7 +285,9 @@ Status RunJournalVerify(const Common& common) {
   LX_ASSIGN_OR_RETURN(std::unique_ptr<Store> store, OpenStore(config, common.db, false));
   std::int64_t checked = 0;
   Status status = store->VerifyJournal(&checked);
-  if (!status.ok()) return Status::Invalid("日志校验失败 journal verification failed: " + status.message());
+  if (!status.ok()) {
+    return Status(status.code(), "日志校验失败 journal verification failed: " + status.message());
+  }
   LX_ASSIGN_OR_RETURN(std::string head, store->JournalHead());
   std::cout << "日志完整 journal ok: " << checked << " 条 entries, 根哈希 head " << head << "\n";
   return Status::Ok();

@@ -98,7 +98,15 @@ Result<FieldCipher> FieldCipher::FromKeyFile(const std::string& path, bool creat
   return cipher;
 }
 
-std::string FieldCipher::Encrypt(std::string_view plain, std::string_view column) const {
+std::string FieldCipher::Binding(std::string_view column, std::string_view row_key) {
+  // The NUL keeps ("a.b", "c") apart from any other split: column names hold none.
+  std::string binding(column);
+  binding.push_back('\0');
+  binding.append(row_key);
+  return binding;
+}
+
+std::string FieldCipher::Encrypt(std::string_view plain, std::string_view binding) const {
   constexpr size_t kNonce = crypto_aead_xchacha20poly1305_ietf_NPUBBYTES;
   std::string out(kNonce + plain.size() + crypto_aead_xchacha20poly1305_ietf_ABYTES, '\0');
   auto* bytes = reinterpret_cast<unsigned char*>(out.data());
@@ -109,24 +117,26 @@ std::string FieldCipher::Encrypt(std::string_view plain, std::string_view column
   unsigned long long written = 0;
   crypto_aead_xchacha20poly1305_ietf_encrypt(
       bytes + kNonce, &written, reinterpret_cast<const unsigned char*>(plain.data()), plain.size(),
-      reinterpret_cast<const unsigned char*>(column.data()), column.size(), nullptr, bytes, aead_key_.data());
+      reinterpret_cast<const unsigned char*>(binding.data()), binding.size(), nullptr, bytes,
+      aead_key_.data());
   out.resize(kNonce + written);
   return out;
 }
 
-Result<std::string> FieldCipher::Decrypt(std::string_view sealed, std::string_view column) const {
+Result<std::string> FieldCipher::Decrypt(std::string_view sealed, std::string_view binding) const {
   constexpr size_t kNonce = crypto_aead_xchacha20poly1305_ietf_NPUBBYTES;
   if (sealed.size() < kNonce + crypto_aead_xchacha20poly1305_ietf_ABYTES) {
-    return Status::Internal(std::string("密文过短: ") + std::string(column));
+    return Status::Internal("密文过短: " + std::string(binding.substr(0, binding.find('\0'))));
   }
   const auto* bytes = reinterpret_cast<const unsigned char*>(sealed.data());
   std::string out(sealed.size() - kNonce - crypto_aead_xchacha20poly1305_ietf_ABYTES, '\0');
   unsigned long long written = 0;
   if (crypto_aead_xchacha20poly1305_ietf_decrypt(reinterpret_cast<unsigned char*>(out.data()), &written,
                                                  nullptr, bytes + kNonce, sealed.size() - kNonce,
-                                                 reinterpret_cast<const unsigned char*>(column.data()),
-                                                 column.size(), bytes, aead_key_.data()) != 0) {
-    return Status::Internal("解密失败(密文被改动或密钥不符): " + std::string(column));
+                                                 reinterpret_cast<const unsigned char*>(binding.data()),
+                                                 binding.size(), bytes, aead_key_.data()) != 0) {
+    return Status::Internal("解密失败(密文被改动、被挪到别的记录或密钥不符): " +
+                            std::string(binding.substr(0, binding.find('\0'))));
   }
   out.resize(written);
   return out;

@@ -2,8 +2,9 @@
 //
 // One 32-byte master key lives in a key file outside the database (hex, mode
 // 0600, created on first use). From it libsodium's KDF derives an AEAD key
-// (XChaCha20-Poly1305, the column name bound in as associated data so a
-// ciphertext cannot be moved to another column) and a BLAKE2b key for the
+// (XChaCha20-Poly1305, the column name and the row's key bound in as
+// associated data — `Binding` — so a ciphertext cannot be moved to another
+// column or another row) and a BLAKE2b key for the
 // blind index, a keyed hash that finds a record by exact value without the
 // value being stored.
 #pragma once
@@ -26,11 +27,17 @@ class FieldCipher {
   // refused, as is one of the wrong length.
   static Result<FieldCipher> FromKeyFile(const std::string& path, bool create);
 
-  // nonce ‖ ciphertext ‖ tag, bound to `column`. Not thread-safe (the nonce
+  // The associated data that binds a field to its column ("households.phone")
+  // and its row (the record's natural key, as the journal names it).
+  static std::string Binding(std::string_view column, std::string_view row_key);
+
+  // nonce ‖ ciphertext ‖ tag, bound to `binding` (see Binding; databases
+  // before schema 5 bound the column name alone). Not thread-safe (the nonce
   // counter); use one FieldCipher per thread.
-  std::string Encrypt(std::string_view plain, std::string_view column) const;
-  // kInternal when the ciphertext was altered or belongs to another column or key.
-  Result<std::string> Decrypt(std::string_view sealed, std::string_view column) const;
+  std::string Encrypt(std::string_view plain, std::string_view binding) const;
+  // kInternal when the ciphertext was altered or belongs to another column,
+  // row or key.
+  Result<std::string> Decrypt(std::string_view sealed, std::string_view binding) const;
   // Deterministic for (domain, value): "id" and "phone" indexes never collide.
   std::string BlindIndex(std::string_view domain, std::string_view plain) const;
 

@@ -19,6 +19,7 @@ constexpr CodeRow kCodes[] = {
     {Code::kUnauthenticated, "unauthenticated", 1, 401},
     {Code::kPermissionDenied, "permission_denied", 1, 403},
     {Code::kUnavailable, "unavailable", 3, 503},
+    {Code::kTampered, "tampered", 4, 500},
     {Code::kInternal, "internal", 3, 500},
 };
 

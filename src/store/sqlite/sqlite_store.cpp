@@ -11,9 +11,11 @@
 #include <charconv>
 #include <cstring>
 #include <filesystem>
+#include <fstream>
 #include <map>
 #include <mutex>
 #include <nlohmann/json.hpp>
+#include <optional>
 #include <set>
 #include <tuple>
 #include <unordered_map>
@@ -49,12 +51,17 @@ using Image = std::vector<Cell>;
 
 struct ColumnDef {
   std::string_view name;
-  // Ciphertext columns are left out of comparisons and the journal: their
-  // blind index column (`index_column`) stands for them.
+  // Ciphertext columns are left out of comparisons: their blind index column
+  // (`index_column`) stands for them. The journal holds their digest.
   int index_column = -1;
   // Secrets the journal must not hold (a password hash): it holds their
   // BLAKE2b digest instead, which still exposes any change made behind its back.
   bool digest_only = false;
+  // For a ciphertext column, the column name its FieldCipher binding names
+  // ("households.phone"); the row's key completes the binding.
+  std::string_view sealed_as = {};
+
+  bool Digested() const { return digest_only || index_column >= 0; }
 };
 
 struct TableDef {
@@ -80,9 +87,9 @@ const TableDef& Def(RecordKind kind) {
                                 {{"code"},
                                  {"name"},
                                  {"gender"},
-                                 {"id_enc", 4},
+                                 {"id_enc", 4, false, "cadres.id"},
                                  {"id_bidx"},
-                                 {"phone_enc", 6},
+                                 {"phone_enc", 6, false, "cadres.phone"},
                                  {"phone_bidx"},
                                  {"unit_code"},
                                  {"village_code"},
@@ -98,9 +105,9 @@ const TableDef& Def(RecordKind kind) {
                                     {{"code"},
                                      {"village_code"},
                                      {"head_name"},
-                                     {"head_id_enc", 4},
+                                     {"head_id_enc", 4, false, "households.head_id"},
                                      {"head_id_bidx"},
-                                     {"phone_enc", 6},
+                                     {"phone_enc", 6, false, "households.phone"},
                                      {"phone_bidx"},
                                      {"size"},
                                      {"income_per_capita"},
@@ -115,7 +122,7 @@ const TableDef& Def(RecordKind kind) {
   static const TableDef kMembers{RecordKind::kMembers,
                                  "members",
                                  {{"id_bidx"},
-                                  {"id_enc", 0},
+                                  {"id_enc", 0, false, "members.id"},
                                   {"household_code"},
                                   {"name"},
                                   {"relation"},
@@ -192,7 +199,7 @@ const TableDef& UsersDef() {
                               {"password_hash", -1, true},
                               {"must_change_password"},
                               {"disabled"},
-                              {"totp_secret", -1, true},
+                              {"totp_secret", -1, true, "users.totp_secret"},
                               {"totp_confirmed"},
                               {"totp_last_step"},
                               {"failed_attempts"},
@@ -203,12 +210,39 @@ const TableDef& UsersDef() {
   return kDef;
 }
 
-// Every journaled table, for verification.
-std::vector<const TableDef*> AllTableDefs() {
+// Rows that grant access or record a change (migration 005): journaled like
+// the registry, with the secrets in them as digests.
+const TableDef& SessionsDef() {
+  static const TableDef kDef{RecordKind::kRegions,
+                             "sessions",
+                             {{"token_hash"},
+                              {"username"},
+                              {"csrf_token", -1, true},
+                              {"created_millis"},
+                              {"last_seen_millis"},
+                              {"remote"}},
+                             "token_hash"};
+  return kDef;
+}
+const TableDef& PasswordHistoryDef() {
+  static const TableDef kDef{RecordKind::kRegions,
+                             "password_history",
+                             {{"seq"}, {"username"}, {"hash", -1, true}, {"at_millis"}},
+                             "seq"};
+  return kDef;
+}
+
+// Every journaled table, for verification. `legacy`: the tables journaled
+// before schema 5, to verify a database before it is upgraded.
+std::vector<const TableDef*> AllTableDefs(bool legacy = false) {
   std::vector<const TableDef*> defs;
   for (RecordKind kind : kAllRecordKinds) defs.push_back(&Def(kind));
   for (const TableDef* def : {&PairsDef(), &PinsDef(), &HistoryDef(), &TasksDef(), &UsersDef()}) {
     defs.push_back(def);
+  }
+  if (!legacy) {
+    defs.push_back(&SessionsDef());
+    defs.push_back(&PasswordHistoryDef());
   }
   return defs;
 }
@@ -331,19 +365,22 @@ void AppendJsonString(std::string& out, std::string_view s) {
   out.push_back('"');
 }
 
-// The journal's view of a row: every column but the ciphertexts, blobs as
-// hex, in the table's column order. Deterministic, so verify can recompute it.
-std::string ImageJson(const TableDef& def, const Image& image) {
+// The journal's view of a row: every column in the table's column order,
+// blobs as hex, ciphertexts and secrets as their digest. Deterministic, so
+// verify can recompute it; with the ciphertexts' digests in it, a ciphertext
+// copied from another row is a change verify sees. `legacy`: the form before
+// schema 5, which left the ciphertexts out.
+std::string ImageJson(const TableDef& def, const Image& image, bool legacy = false) {
   std::string out = "{";
   bool first = true;
   for (size_t i = 0; i < def.columns.size(); ++i) {
-    if (def.columns[i].index_column >= 0) continue;
+    if (legacy && def.columns[i].index_column >= 0) continue;
     if (!first) out.push_back(',');
     first = false;
     AppendJsonString(out, def.columns[i].name);
     out.push_back(':');
     const Cell& cell = image[i];
-    if (def.columns[i].digest_only && cell.type != Cell::kNull) {
+    if (def.columns[i].Digested() && cell.type != Cell::kNull) {
       unsigned char digest[16];
       crypto_generichash(digest, sizeof digest, reinterpret_cast<const unsigned char*>(cell.bytes.data()),
                          cell.bytes.size(), nullptr, 0);
@@ -455,9 +492,9 @@ class Codec {
     return {Cell::Text(c.code),
             Cell::Text(c.name),
             Cell::Text(Token(c.gender)),
-            Sealed(c.id_number.Reveal(), "cadres.id"),
+            Sealed(c.id_number.Reveal(), "cadres.id", c.code),
             Index(kIdDomain, c.id_number.Reveal()),
-            Sealed(c.phone.Reveal(), "cadres.phone"),
+            Sealed(c.phone.Reveal(), "cadres.phone", c.code),
             Index(kPhoneDomain, c.phone.Reveal()),
             Cell::TextOrNull(c.unit_code),
             Cell::TextOrNull(c.village_code),
@@ -472,9 +509,9 @@ class Codec {
     return {Cell::Text(h.code),
             Cell::Text(h.village_code),
             Cell::Text(h.head_name),
-            Sealed(h.head_id_number.Reveal(), "households.head_id"),
+            Sealed(h.head_id_number.Reveal(), "households.head_id", h.code),
             Index(kIdDomain, h.head_id_number.Reveal()),
-            Sealed(h.phone.Reveal(), "households.phone"),
+            Sealed(h.phone.Reveal(), "households.phone", h.code),
             Index(kPhoneDomain, h.phone.Reveal()),
             Cell::Int(h.size),
             Cell::Int(h.income_per_capita),
@@ -487,8 +524,10 @@ class Codec {
             Cell::Text(h.village_code.substr(0, 6))};
   }
   Image Of(const Member& m, const std::string& county_code) const {
-    return {Index(kIdDomain, m.id_number.Reveal()),
-            Sealed(m.id_number.Reveal(), "members.id"),
+    Cell key = Index(kIdDomain, m.id_number.Reveal());
+    std::string row_key = KeyText(key);
+    return {std::move(key),
+            Sealed(m.id_number.Reveal(), "members.id", row_key),
             Cell::Text(m.household_code),
             Cell::Text(m.name),
             Cell::Text(m.relation),
@@ -503,14 +542,16 @@ class Codec {
 
   std::string IdIndex(const IdNumber& id) const { return cipher_.BlindIndex(kIdDomain, id.Reveal()); }
 
-  Result<std::string> Open(const Statement& stmt, int index, std::string_view column) const {
+  // The field at `index`, sealed for `column` of the row keyed `row_key`.
+  Result<std::string> Open(const Statement& stmt, int index, std::string_view column,
+                           std::string_view row_key) const {
     if (stmt.ColumnIsNull(index) || !decrypt_) return std::string();
-    return cipher_.Decrypt(stmt.ColumnBlob(index), column);
+    return cipher_.Decrypt(stmt.ColumnBlob(index), FieldCipher::Binding(column, row_key));
   }
 
  private:
-  Cell Sealed(const std::string& plain, std::string_view column) const {
-    return plain.empty() ? Cell{} : Cell::Blob(cipher_.Encrypt(plain, column));
+  Cell Sealed(const std::string& plain, std::string_view column, std::string_view row_key) const {
+    return plain.empty() ? Cell{} : Cell::Blob(cipher_.Encrypt(plain, FieldCipher::Binding(column, row_key)));
   }
   Cell Index(std::string_view domain, const std::string& plain) const {
     return plain.empty() ? Cell{} : Cell::Blob(cipher_.BlindIndex(domain, plain));
@@ -572,9 +613,9 @@ Result<Cadre> DecodeCadre(const Statement& s, const Codec& codec) {
   c.code = s.ColumnText(0);
   c.name = s.ColumnText(1);
   LX_ASSIGN_OR_RETURN(c.gender, FromToken(s.ColumnText(2), kGenders, "cadres.gender"));
-  LX_ASSIGN_OR_RETURN(std::string id, codec.Open(s, 3, "cadres.id"));
+  LX_ASSIGN_OR_RETURN(std::string id, codec.Open(s, 3, "cadres.id", c.code));
   c.id_number = IdNumber(std::move(id));
-  LX_ASSIGN_OR_RETURN(std::string phone, codec.Open(s, 5, "cadres.phone"));
+  LX_ASSIGN_OR_RETURN(std::string phone, codec.Open(s, 5, "cadres.phone", c.code));
   c.phone = Phone(std::move(phone));
   c.unit_code = s.ColumnText(7);
   c.village_code = s.ColumnText(8);
@@ -594,9 +635,9 @@ Result<Household> DecodeHousehold(const Statement& s, const Codec& codec) {
   h.code = s.ColumnText(0);
   h.village_code = s.ColumnText(1);
   h.head_name = s.ColumnText(2);
-  LX_ASSIGN_OR_RETURN(std::string id, codec.Open(s, 3, "households.head_id"));
+  LX_ASSIGN_OR_RETURN(std::string id, codec.Open(s, 3, "households.head_id", h.code));
   h.head_id_number = IdNumber(std::move(id));
-  LX_ASSIGN_OR_RETURN(std::string phone, codec.Open(s, 5, "households.phone"));
+  LX_ASSIGN_OR_RETURN(std::string phone, codec.Open(s, 5, "households.phone", h.code));
   h.phone = Phone(std::move(phone));
   h.size = static_cast<int>(s.ColumnInt(7));
   h.income_per_capita = s.ColumnInt(8);
@@ -614,7 +655,7 @@ Result<Household> DecodeHousehold(const Statement& s, const Codec& codec) {
 
 Result<Member> DecodeMember(const Statement& s, const Codec& codec) {
   Member m;
-  LX_ASSIGN_OR_RETURN(std::string id, codec.Open(s, 1, "members.id"));
+  LX_ASSIGN_OR_RETURN(std::string id, codec.Open(s, 1, "members.id", ToHex(s.ColumnBlob(0))));
   m.id_number = IdNumber(std::move(id));
   m.household_code = s.ColumnText(2);
   m.name = s.ColumnText(3);
@@ -676,11 +717,18 @@ class SqliteTxn final : public WriteTxn {
   // For the user repository, in this file: rows of tables outside the
   // registry, and events (audit) that have no row.
   Result<UpsertOutcome> UpsertImage(const TableDef& def, Image image);
+  Status DeleteImage(const TableDef& def, const std::string& key);
   Status AppendJournal(std::string_view action, const TableDef& def, const std::string& key,
                        std::string before, std::string after);
+  // The schema 5 upgrade (UpgradeToSchema5): re-seals every ciphertext of
+  // `def` bound to its row, journaling each row as "reseal"; and journals
+  // each row of an already filled table as "adopt".
+  Status Reseal(const TableDef& def);
+  Status Adopt(const TableDef& def);
+  // Seals the head at Commit even when nothing was appended.
+  void SealHeadAtCommit() { appended_ = true; }
 
  private:
-  Status DeleteImage(const TableDef& def, const std::string& key);
   Status AddHistory(PairingKind kind, const std::string& held, const std::string& from, const std::string& to,
                     const std::string& reason);
   // The county of the record `held` names for a pairing kind.
@@ -696,6 +744,7 @@ class SqliteTxn final : public WriteTxn {
   bool open_ = false;
   std::int64_t next_seq_ = 1;
   std::string prev_hash_;
+  bool appended_ = false;  // the journal_head row must follow at Commit
   std::int64_t at_millis_ = 0;
   std::unordered_map<std::string, std::string> county_of_unit_;
   std::string last_household_, last_household_county_;
@@ -703,8 +752,12 @@ class SqliteTxn final : public WriteTxn {
 
 class SqliteStore final : public Store {
  public:
-  SqliteStore(DbHandle db, FieldCipher cipher, const Clock& clock)
-      : db_(std::move(db)), cipher_(std::move(cipher)), codec_(cipher_), clock_(clock) {}
+  SqliteStore(DbHandle db, FieldCipher cipher, const Clock& clock, std::string checkpoint_path)
+      : db_(std::move(db)),
+        cipher_(std::move(cipher)),
+        codec_(cipher_),
+        clock_(clock),
+        checkpoint_path_(std::move(checkpoint_path)) {}
 
   Status Migrate();
 
@@ -758,6 +811,24 @@ class SqliteStore final : public Store {
   Result<int> SchemaVersion() override;
   Status Backup(const std::string& out) override;
   Status VerifyJournal(std::int64_t* entries_checked) override;
+  Result<std::string> JournalCheckpoint() override;
+  // The journal's newest entry (seq 0 and the genesis hash when empty).
+  struct Mark {
+    std::int64_t seq = 0;
+    std::string hash;
+  };
+  struct VerifyMode {
+    bool legacy = false;             // the tables and row images before schema 5, and no head
+    bool against_checkpoint = true;  // the checkpoint file must name an entry of this chain
+  };
+  // VerifyJournal's checks; the verified head in `head` on success.
+  Status Verify(const VerifyMode& mode, std::int64_t* entries_checked, Mark* head);
+  // The sealed head: the journal_head row and the checkpoint file hold it.
+  std::string HeadMac(const Mark& mark) const;
+  Status WriteHead(const Mark& mark);
+  // The checkpoint file's one line for `mark`: "seq hash mac", hex.
+  std::string CheckpointLine(const Mark& mark) const;
+  const std::string& checkpoint_path() const { return checkpoint_path_; }
   // A sealed field, if the database holds any, to prove a key opens it.
   Status CheckKeyOpensData();
   Result<std::string> JournalHead() override;
@@ -791,11 +862,13 @@ class SqliteStore final : public Store {
  private:
   Result<std::int64_t> CountOf(const std::string& sql);
   Result<PairingState> ReadPairs(const std::string& table);
+  Status UpgradeToSchema5();
 
   DbHandle db_;
   FieldCipher cipher_;
   Codec codec_;
   const Clock& clock_;
+  std::string checkpoint_path_;
   std::map<std::string, Statement> statements_;
   std::map<std::string_view, TableStatements> table_statements_;
 };
@@ -874,6 +947,7 @@ Status SqliteTxn::AppendJournal(std::string_view action, const TableDef& def, co
   LX_RETURN_IF_ERROR(insert->Run());
   prev_hash_ = std::move(hash);
   ++next_seq_;
+  appended_ = true;
   return Status::Ok();
 }
 
@@ -916,6 +990,71 @@ Result<UpsertOutcome> SqliteTxn::UpsertImage(const TableDef& def, Image image) {
   LX_RETURN_IF_ERROR(st.update.Run());
   LX_RETURN_IF_ERROR(AppendJournal("update", def, key, ImageJson(def, old), ImageJson(def, image)));
   return UpsertOutcome::kUpdated;
+}
+
+Status SqliteTxn::Reseal(const TableDef& def) {
+  const FieldCipher& cipher = store_.cipher();
+  TableStatements& st = store_.For(def);
+  LX_RETURN_IF_ERROR(st.update.prepared());
+  const std::string key_column(def.columns[0].name);
+  // In key order, a chunk at a time: no statement reads a table while it is
+  // written, and a county's 300 k members need not sit in memory at once.
+  std::optional<Cell> after;
+  while (true) {
+    Statement select(store_.db(), SelectSql(def) + (after ? " WHERE " + key_column + " > ?1" : "") +
+                                      " ORDER BY " + key_column + " LIMIT 2000");
+    LX_RETURN_IF_ERROR(select.prepared());
+    if (after) Bind(select, 1, *after);
+    std::vector<Image> chunk;
+    while (true) {
+      LX_ASSIGN_OR_RETURN(bool row, select.Step());
+      if (!row) break;
+      chunk.push_back(ReadImage(select, def.columns.size()));
+    }
+    if (chunk.empty()) return Status::Ok();
+    after = chunk.back()[0];
+    for (const Image& old : chunk) {
+      const std::string key = KeyText(old[0]);
+      Image image = old;
+      for (size_t i = 0; i < def.columns.size(); ++i) {
+        const ColumnDef& column = def.columns[i];
+        if (column.sealed_as.empty() || old[i].type == Cell::kNull) continue;
+        // Before schema 5 a field was bound to its column alone.
+        Result<std::string> plain = cipher.Decrypt(old[i].bytes, column.sealed_as);
+        if (!plain.ok()) {
+          return Status::Invalid(std::string(def.table) + " " + key + " 的 " + std::string(column.sealed_as) +
+                                 " 无法用这个密钥文件解密,密钥与数据不符 (key_mismatch)");
+        }
+        // The blind index is journaled, the ciphertext was not: a ciphertext
+        // moved here from another row shows as one whose index disagrees.
+        if (column.index_column >= 0) {
+          std::string_view domain = column.sealed_as.ends_with("phone") ? kPhoneDomain : kIdDomain;
+          if (cipher.BlindIndex(domain, *plain) != old[column.index_column].bytes) {
+            return Status::Tampered(
+                "数据库未通过升级前的校验,未作升级 (upgrade_refused): " + std::string(def.table) + " " + key +
+                " 的 " + std::string(column.sealed_as) +
+                " 密文与其索引不符,密文被从别的记录挪来 (sealed_mismatch)");
+          }
+        }
+        image[i] = Cell::Blob(cipher.Encrypt(*plain, FieldCipher::Binding(column.sealed_as, key)));
+      }
+      st.update.Reset();
+      for (size_t i = 0; i < image.size(); ++i) Bind(st.update, static_cast<int>(i + 1), image[i]);
+      LX_RETURN_IF_ERROR(st.update.Run());
+      LX_RETURN_IF_ERROR(AppendJournal("reseal", def, key, ImageJson(def, old), ImageJson(def, image)));
+    }
+  }
+}
+
+Status SqliteTxn::Adopt(const TableDef& def) {
+  Statement select(store_.db(), SelectSql(def) + " ORDER BY " + std::string(def.order_by));
+  LX_RETURN_IF_ERROR(select.prepared());
+  while (true) {
+    LX_ASSIGN_OR_RETURN(bool row, select.Step());
+    if (!row) return Status::Ok();
+    Image image = ReadImage(select, def.columns.size());
+    LX_RETURN_IF_ERROR(AppendJournal("adopt", def, KeyText(image[0]), "", ImageJson(def, image)));
+  }
 }
 
 Result<UpsertOutcome> SqliteTxn::Upsert(const Region& r) {
@@ -1179,6 +1318,7 @@ Result<UpsertOutcome> SqliteTxn::Upsert(const Task& t) {
 
 Status SqliteTxn::Commit() {
   if (!open_) return Status::Internal("写事务已结束");
+  if (appended_) LX_RETURN_IF_ERROR(store_.WriteHead({next_seq_ - 1, prev_hash_}));
   // Inside a batch the changes join it and become durable at EndBatch().
   Status status = sqlite::Exec(store_.db(), store_.batch_open_ ? "RELEASE txn" : "COMMIT");
   if (!status.ok()) return status;  // the destructor rolls back
@@ -1195,7 +1335,14 @@ Status SqliteStore::Migrate() {
   for (const Migration& migration : Migrations()) {
     if (migration.number <= current) continue;
     LX_RETURN_IF_ERROR(sqlite::Exec(db(), "BEGIN IMMEDIATE"));
+    // Another process may have applied it while this one waited for the lock.
+    Result<int> now = SchemaVersion();
+    if (now.ok() && *now >= migration.number) {
+      LX_RETURN_IF_ERROR(sqlite::Exec(db(), "COMMIT"));
+      continue;
+    }
     Status status = sqlite::Exec(db(), migration.sql);
+    if (status.ok() && migration.number == 5) status = UpgradeToSchema5();
     if (status.ok()) {
       Statement record(db(), "INSERT INTO schema_migrations (number, name) VALUES (?1, ?2)");
       status = record.prepared();
@@ -1260,14 +1407,15 @@ Status SqliteStore::Backup(const std::string& out) {
 
 Status SqliteStore::CheckKeyOpensData() {
   for (const char* sql :
-       {"SELECT id_enc, 'members.id' FROM members LIMIT 1",
-        "SELECT phone_enc, 'households.phone' FROM households WHERE phone_enc IS NOT NULL LIMIT 1",
-        "SELECT id_enc, 'cadres.id' FROM cadres WHERE id_enc IS NOT NULL LIMIT 1"}) {
+       {"SELECT id_enc, 'members.id', lower(hex(id_bidx)) FROM members LIMIT 1",
+        "SELECT phone_enc, 'households.phone', code FROM households WHERE phone_enc IS NOT NULL LIMIT 1",
+        "SELECT id_enc, 'cadres.id', code FROM cadres WHERE id_enc IS NOT NULL LIMIT 1"}) {
     Statement select(db(), sql);
     LX_RETURN_IF_ERROR(select.prepared());
     LX_ASSIGN_OR_RETURN(bool row, select.Step());
     if (!row) continue;
-    Result<std::string> plain = cipher_.Decrypt(select.ColumnBlob(0), select.ColumnText(1));
+    Result<std::string> plain = cipher_.Decrypt(
+        select.ColumnBlob(0), FieldCipher::Binding(select.ColumnText(1), select.ColumnText(2)));
     if (!plain.ok()) return Status::Invalid("密钥与数据不符:这份数据是用另一个密钥加密的 (key_mismatch)");
     return Status::Ok();
   }
@@ -1944,11 +2092,95 @@ Result<bool> SqliteStore::InScope(RecordKind kind, std::string_view key, const S
   return select->ColumnInt(0) != 0;
 }
 
-// Two checks: the chain itself (every hash recomputes, every link points at
-// the entry before), and the registry against the chain (every row equals
-// the `after` of its newest entry), so an edit made behind the program's back
-// — to the journal or to a table — is named.
-Status SqliteStore::VerifyJournal(std::int64_t* entries_checked) {
+constexpr std::string_view kHeadDomain = "journal_head";
+
+std::string SqliteStore::HeadMac(const Mark& mark) const {
+  return cipher_.BlindIndex(kHeadDomain, std::to_string(mark.seq) + '\0' + mark.hash);
+}
+
+Status SqliteStore::WriteHead(const Mark& mark) {
+  LX_ASSIGN_OR_RETURN(
+      Statement * upsert,
+      Prepare("INSERT OR REPLACE INTO journal_head (id, seq, hash, mac) VALUES (1, ?1, ?2, ?3)"));
+  upsert->BindInt(1, mark.seq).BindBlob(2, mark.hash).BindBlob(3, HeadMac(mark));
+  return upsert->Run();
+}
+
+std::string SqliteStore::CheckpointLine(const Mark& mark) const {
+  return std::to_string(mark.seq) + " " + ToHex(mark.hash) + " " + ToHex(HeadMac(mark)) + "\n";
+}
+
+// Writes `text` to `path` through a temporary file and a rename, so a reader
+// sees the old checkpoint or the new one, never half of one.
+Status ReplaceFile(const std::string& path, const std::string& text) {
+  std::string temporary = path + ".tmp";
+  {
+    std::ofstream out(temporary, std::ios::binary | std::ios::trunc);
+    out << text;
+    out.flush();
+    if (!out) return Status::Internal("无法写入日志检查点 " + temporary);
+  }
+  std::error_code ec;
+  std::filesystem::rename(temporary, path, ec);
+  if (ec) return Status::Internal("无法写入日志检查点 " + path + ": " + ec.message());
+  return Status::Ok();
+}
+
+Result<std::string> HexToBytes(std::string_view hex) {
+  std::string out(hex.size() / 2, '\0');
+  size_t length = 0;
+  if (hex.size() % 2 != 0 ||
+      sodium_hex2bin(reinterpret_cast<unsigned char*>(out.data()), out.size(), hex.data(), hex.size(),
+                     nullptr, &length, nullptr) != 0 ||
+      length != out.size()) {
+    return Status::Invalid("not hex");
+  }
+  return out;
+}
+
+Result<std::string> SqliteStore::JournalCheckpoint() {
+  std::error_code ec;
+  if (!std::filesystem::exists(checkpoint_path_, ec)) return std::string();
+  std::ifstream in(checkpoint_path_);
+  std::string seq, hash;
+  in >> seq >> hash;
+  if (!in) return Status::Tampered("日志检查点文件 " + checkpoint_path_ + " 格式错误 (checkpoint_format)");
+  return seq + " " + hash;
+}
+
+// Four checks: the chain itself (every hash recomputes, every link points at
+// the entry before); its head against the journal_head row, whose MAC only
+// the key holder can make (a removed tail or a chain rebuilt with fresh hashes
+// no longer matches); the checkpoint file beside the key names an entry of
+// this chain (a rollback past it is caught); and every journaled table
+// against the chain (every row equals the `after` of its newest entry), so an
+// edit made behind the program's back — to the journal or to a table — is
+// named. Every failure is kTampered.
+Status SqliteStore::Verify(const VerifyMode& mode, std::int64_t* entries_checked, Mark* head_out) {
+  // The checkpoint first: the walk below looks for its entry.
+  std::optional<Mark> checkpoint;
+  if (mode.against_checkpoint && !mode.legacy) {
+    std::error_code ec;
+    if (std::filesystem::exists(checkpoint_path_, ec)) {
+      std::ifstream in(checkpoint_path_);
+      std::string seq_text, hash_hex, mac_hex;
+      in >> seq_text >> hash_hex >> mac_hex;
+      Mark mark;
+      Result<std::string> hash = HexToBytes(hash_hex);
+      Result<std::string> mac = HexToBytes(mac_hex);
+      auto [end, error] = std::from_chars(seq_text.data(), seq_text.data() + seq_text.size(), mark.seq);
+      if (!in || error != std::errc() || end != seq_text.data() + seq_text.size() || !hash.ok() ||
+          !mac.ok()) {
+        return Status::Tampered("日志检查点文件 " + checkpoint_path_ + " 格式错误 (checkpoint_format)");
+      }
+      mark.hash = *hash;
+      if (HeadMac(mark) != *mac) {
+        return Status::Tampered("日志检查点文件 " + checkpoint_path_ +
+                                " 的校验码不符,检查点被改写 (checkpoint_mac)");
+      }
+      checkpoint = std::move(mark);
+    }
+  }
   Statement select(db(),
                    "SELECT seq, at_millis, actor, action, entity, entity_key, before, after, prev_hash, hash "
                    "FROM journal ORDER BY seq");
@@ -1964,9 +2196,11 @@ Status SqliteStore::VerifyJournal(std::int64_t* entries_checked) {
   };
   std::unordered_map<std::string, Latest> latest;
   // Events (the audit log) are chained like every entry but have no row to match.
+  const std::vector<const TableDef*> defs = AllTableDefs(mode.legacy);
   std::set<std::string, std::less<>> tables;
-  for (const TableDef* def : AllTableDefs()) tables.emplace(def->table);
+  for (const TableDef* def : defs) tables.emplace(def->table);
   std::int64_t count = 0;
+  bool checkpoint_found = checkpoint && checkpoint->seq == 0 && checkpoint->hash == prev;
   while (true) {
     LX_ASSIGN_OR_RETURN(bool row, select.Step());
     if (!row) break;
@@ -1980,14 +2214,15 @@ Status SqliteStore::VerifyJournal(std::int64_t* entries_checked) {
                        std::string(select.ColumnText(7))};
     std::string where = "日志第 " + std::to_string(entry.seq) + " 条";
     if (entry.seq != expected_seq) {
-      return Status::Conflict(where + "之前缺少第 " + std::to_string(expected_seq) + " 条 (journal_gap)");
+      return Status::Tampered(where + "之前缺少第 " + std::to_string(expected_seq) + " 条 (journal_gap)");
     }
-    if (select.ColumnBlob(8) != prev) return Status::Conflict(where + "的前序哈希不符 (journal_link)");
+    if (select.ColumnBlob(8) != prev) return Status::Tampered(where + "的前序哈希不符 (journal_link)");
     std::string hash = JournalHash(prev, entry);
     if (select.ColumnBlob(9) != hash) {
-      return Status::Conflict(where + "(" + entry.entity + " " + entry.key +
+      return Status::Tampered(where + "(" + entry.entity + " " + entry.key +
                               ")的内容与哈希不符 (journal_hash)");
     }
+    if (checkpoint && checkpoint->seq == entry.seq && checkpoint->hash == hash) checkpoint_found = true;
     unsigned char digest[16];
     crypto_generichash(digest, sizeof digest, reinterpret_cast<const unsigned char*>(entry.after.data()),
                        entry.after.size(), nullptr, 0);
@@ -1999,7 +2234,27 @@ Status SqliteStore::VerifyJournal(std::int64_t* entries_checked) {
     ++expected_seq;
     ++count;
   }
-  for (const TableDef* table : AllTableDefs()) {
+  const Mark head{expected_seq - 1, prev};
+  if (!mode.legacy) {
+    Statement sealed(db(), "SELECT seq, hash, mac FROM journal_head WHERE id = 1");
+    LX_RETURN_IF_ERROR(sealed.prepared());
+    LX_ASSIGN_OR_RETURN(bool found, sealed.Step());
+    if (!found) return Status::Tampered("日志头记录 journal_head 缺失 (journal_head_missing)");
+    Mark recorded{sealed.ColumnInt(0), std::string(sealed.ColumnBlob(1))};
+    if (sealed.ColumnBlob(2) != HeadMac(recorded)) {
+      return Status::Tampered("日志头记录的校验码不符,日志头被绕过系统改写 (journal_head_mac)");
+    }
+    if (recorded.seq != head.seq || recorded.hash != head.hash) {
+      return Status::Tampered("日志止于第 " + std::to_string(head.seq) + " 条,而日志头记录为第 " +
+                              std::to_string(recorded.seq) +
+                              " 条:日志尾部被删除或哈希链被重建 (journal_head_mismatch)");
+    }
+    if (checkpoint && !checkpoint_found) {
+      return Status::Tampered("日志检查点(第 " + std::to_string(checkpoint->seq) +
+                              " 条)不在现有日志中:日志被截短、回滚或重建 (journal_checkpoint)");
+    }
+  }
+  for (const TableDef* table : defs) {
     const TableDef& def = *table;
     Statement rows(db(), SelectSql(def));
     LX_RETURN_IF_ERROR(rows.prepared());
@@ -2011,14 +2266,14 @@ Status SqliteStore::VerifyJournal(std::int64_t* entries_checked) {
       auto it = latest.find(std::string(def.table) + '\0' + key);
       std::string record = std::string(def.table) + " " + key;
       if (it == latest.end() || it->second.deleted) {
-        return Status::Conflict(record + " 在日志中没有记录,是绕过系统写入的 (journal_missing)");
+        return Status::Tampered(record + " 在日志中没有记录,是绕过系统写入的 (journal_missing)");
       }
-      std::string json = ImageJson(def, image);
+      std::string json = ImageJson(def, image, mode.legacy);
       unsigned char digest[16];
       crypto_generichash(digest, sizeof digest, reinterpret_cast<const unsigned char*>(json.data()),
                          json.size(), nullptr, 0);
       if (it->second.digest != std::string(reinterpret_cast<char*>(digest), sizeof digest)) {
-        return Status::Conflict(record + " 与日志第 " + std::to_string(it->second.seq) +
+        return Status::Tampered(record + " 与日志第 " + std::to_string(it->second.seq) +
                                 " 条记录的内容不符,数据被绕过系统改动 (journal_mismatch)");
       }
       latest.erase(it);
@@ -2029,11 +2284,46 @@ Status SqliteStore::VerifyJournal(std::int64_t* entries_checked) {
     auto first = latest.begin();
     std::string name = first->first;
     std::replace(name.begin(), name.end(), '\0', ' ');
-    return Status::Conflict(name + " 在日志第 " + std::to_string(first->second.seq) +
+    return Status::Tampered(name + " 在日志第 " + std::to_string(first->second.seq) +
                             " 条中存在,但在数据库中已被删除 (journal_deleted)");
   }
   if (entries_checked) *entries_checked = count;
+  if (head_out) *head_out = head;
   return Status::Ok();
+}
+
+// A verified head becomes the checkpoint, so a later rollback past it shows.
+Status SqliteStore::VerifyJournal(std::int64_t* entries_checked) {
+  Mark head;
+  LX_RETURN_IF_ERROR(Verify({}, entries_checked, &head));
+  return ReplaceFile(checkpoint_path_, CheckpointLine(head));
+}
+
+// Schema 5, inside the migration's transaction: the old journal must verify
+// as it stands (so the upgrade launders nothing), then every ciphertext is
+// re-sealed bound to its row, the password history is journaled, and the
+// head is sealed.
+Status SqliteStore::UpgradeToSchema5() {
+  Status old = Verify({.legacy = true, .against_checkpoint = false}, nullptr, nullptr);
+  if (!old.ok()) {
+    return Status(old.code(),
+                  "数据库未通过升级前的日志校验,未作升级;请先查明 (upgrade_refused): " + old.message());
+  }
+  // The writes join the migration's transaction as a nested one, as in a batch.
+  batch_open_ = true;
+  struct Reset {
+    bool& flag;
+    ~Reset() { flag = false; }
+  } reset{batch_open_};
+  LX_ASSIGN_OR_RETURN(std::unique_ptr<WriteTxn> txn, Begin("upgrade:schema5"));
+  auto& sqlite_txn = static_cast<SqliteTxn&>(*txn);
+  for (const TableDef* def :
+       {&Def(RecordKind::kCadres), &Def(RecordKind::kHouseholds), &Def(RecordKind::kMembers), &UsersDef()}) {
+    LX_RETURN_IF_ERROR(sqlite_txn.Reseal(*def));
+  }
+  LX_RETURN_IF_ERROR(sqlite_txn.Adopt(PasswordHistoryDef()));
+  sqlite_txn.SealHeadAtCommit();
+  return txn->Commit();
 }
 
 // ---------------------------------------------------------------------------
@@ -2117,27 +2407,32 @@ class SqliteUserRepository final : public UserRepository {
     }
   }
 
+  // Journaled (the hash as a digest): a deleted entry would let an old
+  // password back in, and verify must see that.
   Status AddPasswordHash(std::string_view username, std::string_view hash, std::int64_t at_millis) override {
     Locked lock(*this);
-    LX_ASSIGN_OR_RETURN(Statement * insert, store_->Prepare("INSERT INTO password_history (username, hash, "
-                                                            "at_millis) VALUES (?1, ?2, ?3)"));
-    insert->BindText(1, username).BindText(2, hash).BindInt(3, at_millis);
-    return insert->Run();
+    LX_ASSIGN_OR_RETURN(std::unique_ptr<WriteTxn> txn, store_->Begin("auth"));
+    LX_ASSIGN_OR_RETURN(Statement * max,
+                        store_->Prepare("SELECT COALESCE(MAX(seq), 0) FROM password_history"));
+    LX_ASSIGN_OR_RETURN(bool found, max->Step());
+    Image image{Cell::Int((found ? max->ColumnInt(0) : 0) + 1), Cell::Text(username), Cell::Text(hash),
+                Cell::Int(at_millis)};
+    max->Reset();
+    LX_RETURN_IF_ERROR(
+        static_cast<SqliteTxn&>(*txn).UpsertImage(PasswordHistoryDef(), std::move(image)).status());
+    return txn->Commit();
   }
 
+  // Journaled (the CSRF token as a digest): a session row grants access, so
+  // one planted behind the program's back must fail verify.
   Status SaveSession(const Session& session) override {
     Locked lock(*this);
-    LX_ASSIGN_OR_RETURN(
-        Statement * upsert,
-        store_->Prepare("INSERT OR REPLACE INTO sessions (token_hash, username, csrf_token, "
-                        "created_millis, last_seen_millis, remote) VALUES (?1, ?2, ?3, ?4, ?5, ?6)"));
-    upsert->BindText(1, session.token_hash)
-        .BindText(2, session.username)
-        .BindText(3, session.csrf_token)
-        .BindInt(4, session.created_millis)
-        .BindInt(5, session.last_seen_millis)
-        .BindText(6, session.remote);
-    return upsert->Run();
+    Image image{Cell::Text(session.token_hash),      Cell::Text(session.username),
+                Cell::Text(session.csrf_token),      Cell::Int(session.created_millis),
+                Cell::Int(session.last_seen_millis), Cell::Text(session.remote)};
+    LX_ASSIGN_OR_RETURN(std::unique_ptr<WriteTxn> txn, store_->Begin("auth"));
+    LX_RETURN_IF_ERROR(static_cast<SqliteTxn&>(*txn).UpsertImage(SessionsDef(), std::move(image)).status());
+    return txn->Commit();
   }
 
   Result<std::optional<Session>> FindSession(std::string_view token_hash) override {
@@ -2157,16 +2452,12 @@ class SqliteUserRepository final : public UserRepository {
 
   Status DeleteSession(std::string_view token_hash) override {
     Locked lock(*this);
-    LX_ASSIGN_OR_RETURN(Statement * remove, store_->Prepare("DELETE FROM sessions WHERE token_hash = ?1"));
-    remove->BindText(1, token_hash);
-    return remove->Run();
+    return DeleteSessionsWhere("token_hash", token_hash);
   }
 
   Status DeleteUserSessions(std::string_view username) override {
     Locked lock(*this);
-    LX_ASSIGN_OR_RETURN(Statement * remove, store_->Prepare("DELETE FROM sessions WHERE username = ?1"));
-    remove->BindText(1, username);
-    return remove->Run();
+    return DeleteSessionsWhere("username", username);
   }
 
   // An event in the journal, committed (synchronous=FULL) before returning.
@@ -2238,7 +2529,7 @@ class SqliteUserRepository final : public UserRepository {
     u.disabled = select->ColumnInt(7) != 0;
     existing_secret_ = std::string(select->ColumnBlob(8));
     if (!existing_secret_.empty()) {
-      LX_ASSIGN_OR_RETURN(u.totp_secret, store_->cipher().Decrypt(existing_secret_, "users.totp_secret"));
+      LX_ASSIGN_OR_RETURN(u.totp_secret, store_->cipher().Decrypt(existing_secret_, TotpBinding(u.username)));
     }
     u.totp_confirmed = select->ColumnInt(9) != 0;
     u.totp_last_step = select->ColumnInt(10);
@@ -2249,12 +2540,32 @@ class SqliteUserRepository final : public UserRepository {
     return std::optional<User>(std::move(u));
   }
 
+  // Deletes (journaled) the sessions whose `column` is `value`; none is fine.
+  Status DeleteSessionsWhere(std::string_view column, std::string_view value) {
+    LX_ASSIGN_OR_RETURN(Statement * select, store_->Prepare("SELECT token_hash FROM sessions WHERE " +
+                                                            std::string(column) + " = ?1"));
+    select->BindText(1, value);
+    std::vector<std::string> tokens;
+    while (true) {
+      LX_ASSIGN_OR_RETURN(bool row, select->Step());
+      if (!row) break;
+      tokens.emplace_back(select->ColumnText(0));
+    }
+    select->Reset();
+    if (tokens.empty()) return Status::Ok();
+    LX_ASSIGN_OR_RETURN(std::unique_ptr<WriteTxn> txn, store_->Begin("auth"));
+    for (const std::string& token : tokens) {
+      LX_RETURN_IF_ERROR(static_cast<SqliteTxn&>(*txn).DeleteImage(SessionsDef(), token));
+    }
+    return txn->Commit();
+  }
+
   // `sealed_secret`: the stored ciphertext to keep when the secret did not
   // change, so an unchanged user is not re-encrypted into a spurious change.
   Status Write(const User& u, const std::string& sealed_secret) {
     std::string secret = u.totp_secret.empty() ? std::string()
                          : sealed_secret.empty()
-                             ? store_->cipher().Encrypt(u.totp_secret, "users.totp_secret")
+                             ? store_->cipher().Encrypt(u.totp_secret, TotpBinding(u.username))
                              : sealed_secret;
     Image image{Cell::Text(u.username),
                 Cell::Text(u.display_name),
@@ -2274,6 +2585,10 @@ class SqliteUserRepository final : public UserRepository {
     LX_ASSIGN_OR_RETURN(std::unique_ptr<WriteTxn> txn, store_->Begin("auth"));
     LX_RETURN_IF_ERROR(static_cast<SqliteTxn&>(*txn).UpsertImage(UsersDef(), std::move(image)).status());
     return txn->Commit();
+  }
+
+  static std::string TotpBinding(std::string_view username) {
+    return FieldCipher::Binding("users.totp_secret", username);
   }
 
   std::mutex mu_;
@@ -2318,14 +2633,19 @@ Status Store::Restore(const std::string& path, const std::string& from, const St
     std::filesystem::remove(staging + "-shm", ec);
     return status;
   };
+  // The restored head becomes the checkpoint: restoring is the one
+  // deliberate rollback, and the old checkpoint would call it tampering.
+  std::string checkpoint, checkpoint_line;
   {
     Result<std::unique_ptr<Store>> opened = Store::Open(staging, staging_options);
     if (!opened.ok()) return discard(opened.status());
     auto& store = static_cast<SqliteStore&>(**opened);
     Status status = store.CheckKeyOpensData();
-    std::int64_t checked = 0;
-    if (status.ok()) status = store.VerifyJournal(&checked);
+    SqliteStore::Mark head;
+    if (status.ok()) status = store.Verify({.against_checkpoint = false}, nullptr, &head);
     if (!status.ok()) return discard(Status::Invalid("备份不能恢复: " + status.message()));
+    checkpoint = store.checkpoint_path();
+    checkpoint_line = store.CheckpointLine(head);
   }
   // Swap in: the old WAL must go with the old file, or SQLite would replay it onto the new one.
   std::filesystem::remove(path + "-wal", ec);
@@ -2334,8 +2654,10 @@ Status Store::Restore(const std::string& path, const std::string& from, const St
   if (ec) return discard(Status::Internal("无法替换数据库 " + path + ": " + ec.message()));
   std::filesystem::remove(staging + "-wal", ec);
   std::filesystem::remove(staging + "-shm", ec);
-  return Status::Ok();
+  return ReplaceFile(checkpoint, checkpoint_line);
 }
+
+std::string Store::JournalCheckpointPath(const std::string& key_file) { return key_file + ".head"; }
 
 Result<std::unique_ptr<Store>> Store::Open(const std::string& path, const StoreOptions& options) {
   std::error_code ec;
@@ -2356,7 +2678,8 @@ Result<std::unique_ptr<Store>> Store::Open(const std::string& path, const StoreO
                    "PRAGMA journal_mode = WAL; PRAGMA synchronous = FULL; PRAGMA foreign_keys = ON; "
                    "PRAGMA secure_delete = ON; PRAGMA cache_size = -65536; PRAGMA temp_store = MEMORY"));
   auto store = std::make_unique<SqliteStore>(std::move(db), std::move(cipher),
-                                             options.clock ? *options.clock : SystemClock());
+                                             options.clock ? *options.clock : SystemClock(),
+                                             JournalCheckpointPath(key_file));
   LX_RETURN_IF_ERROR(store->Migrate());
   return std::unique_ptr<Store>(std::move(store));
 }
