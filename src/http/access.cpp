@@ -42,13 +42,18 @@ std::vector<AccessRule> BuildTable() {
       {"POST", "/api/v1/users/{id}/disable", {kSysadmin}, false, false, ScopeUse::kNone},
       {"POST", "/api/v1/users/{id}/enable", {kSysadmin}, false, false, ScopeUse::kNone},
       {"POST", "/api/v1/users/{id}/reset-password", {kSysadmin}, false, false, ScopeUse::kNone},
+      // What the system admin asks for (a new account's roles, a password
+      // reset) waits for the security admin (auth.hpp, PendingChange).
+      {"GET", "/api/v1/approvals", {kSysadmin, kSecadmin}, false, false, ScopeUse::kNone},
+      {"POST", "/api/v1/users/{id}/approve", {kSecadmin}, false, false, ScopeUse::kNone},
+      {"POST", "/api/v1/users/{id}/reject", {kSecadmin}, false, false, ScopeUse::kNone},
       {"PUT", "/api/v1/users/{id}/roles", {kSecadmin}, false, false, ScopeUse::kNone},
       {"POST", "/api/v1/users/{id}/unlock", {kSecadmin}, false, false, ScopeUse::kNone},
       {"POST", "/api/v1/users/{id}/reset-totp", {kSecadmin}, false, false, ScopeUse::kNone},
       {"GET", "/api/v1/audit", {kAuditor}, false, false, ScopeUse::kNone},
 
       // Personal data in full, one field at a time, with a reason.
-      {"POST", "/api/v1/reveal", kRevealers, false, false, ScopeUse::kRecord},
+      {"POST", "/api/v1/reveal", kRevealers, false, false, ScopeUse::kRecord, true},
 
       // Pairing (PRODUCT.md §2): the county runs it; townships preview it.
       {"POST", "/api/v1/pairing/run", {kCountyAdmin}, false, false, ScopeUse::kNone},
@@ -138,9 +143,13 @@ void ApiRouter::Add(std::string_view method, std::string_view pattern, ApiHandle
                                            ? "请先修改密码 (restricted_session: change the password first)"
                                            : "请先绑定动态口令 (restricted_session: enrol TOTP first)"));
         }
-        bool allowed = false;
+        bool allowed = rule.roles == AnySignedIn();
         for (Role role : who->user().roles) allowed = allowed || rule.roles.count(role) > 0;
         if (!allowed) return HttpResponse::Error(Forbidden());
+        if (rule.second_factor && auth.policy().totp_for_personal_data && !who->user().totp_confirmed) {
+          return HttpResponse::Error(
+              Status(Code::kPermissionDenied, "查看完整个人信息须先绑定动态口令 (totp_required_for_reveal)"));
+        }
         if (Unsafe(request.method)) {
           Status csrf =
               AuthService::CheckCsrf(who->session(), request.headers.Get("X-CSRF-Token").value_or(""),
