@@ -582,6 +582,23 @@ TEST_F(AuthServiceTest, AuthRateLimitsBeforeArgon2) {
   EXPECT_TRUE(auth.SignIn("zhangsan", kPassword, "", "203.0.113.1").ok());
 }
 
+// Issue "under attack": expired sessions do not pile up; a sign-in deletes
+// them, at most every session_purge_minutes.
+TEST_F(AuthServiceTest, AuthExpiredSessionsArePurged) {
+  MakeUser("zhangsan", {Role::kCadre});
+  MakeUser("lisi", {Role::kCadre});
+  ASSERT_TRUE(auth_.SignIn("zhangsan", kPassword, "", "r").ok());
+  clock_.Advance(20 * kMinute);
+  std::string lisi = auth_.SignIn("lisi", kPassword, "", "r")->session_token;
+  EXPECT_EQ(repository_.sessions().size(), 2u);
+  clock_.Advance(11 * kMinute);  // zhangsan's is 31 minutes idle; lisi's 11
+  ASSERT_TRUE(auth_.SignIn("lisi", kPassword, "", "r2").ok());
+  std::vector<Session> left = repository_.sessions();
+  ASSERT_EQ(left.size(), 2u);
+  for (const Session& session : left) EXPECT_EQ(session.username, "lisi");
+  EXPECT_TRUE(auth_.Authenticate(lisi).ok());
+}
+
 TEST_F(AuthServiceTest, AuthSignInRotationForcesChange) {
   MakeUser("zhangsan", {Role::kCadre});
   clock_.Advance(90 * kDay);

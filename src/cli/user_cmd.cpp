@@ -1,11 +1,16 @@
 // `lianxin user ...`: accounts from the command line, through AuthService.
 #include "cli/user_cmd.hpp"
 
+#include <fcntl.h>
 #include <sodium.h>
+#include <sys/stat.h>
 #include <termios.h>
 #include <unistd.h>
 
+#include <cerrno>
+#include <cstdio>
 #include <cstdlib>
+#include <cstring>
 #include <iostream>
 #include <memory>
 #include <set>
@@ -303,6 +308,48 @@ void AddUserCommands(CLI::App& app, Status& status, std::function<Result<Config>
   CLI::App* list = user->add_subcommand("list", "列出全部账号 list the accounts");
   list->add_option("--db", args->db, "数据库文件 database file")->required();
   list->callback([&status, args, load] { status = RunUserList(*load, *args); });
+}
+
+Result<std::string> WriteInitialPasswords(const std::string& db, const std::vector<CreatedUser>& admins) {
+  const std::string path = db + ".initial-passwords";
+  const std::string staging = path + ".tmp" + std::to_string(::getpid());
+  std::string text =
+      "# 连心初始管理员的一次性密码 one-time passwords of the initial admins of " + db +
+      "\n# 首次登录须修改密码并绑定动态口令;交给本人后请删除本文件 "
+      "(each must change it and enrol TOTP at first sign-in; delete this file once handed over)\n";
+  for (const CreatedUser& admin : admins) text += admin.user.username + " " + admin.one_time_password + "\n";
+  auto fail = [&](const char* what) {
+    Status status =
+        Status::Internal("无法写入初始密码文件 " + path + " (" + what + ": " + std::strerror(errno) + ")");
+    ::unlink(staging.c_str());
+    sodium_memzero(text.data(), text.size());
+    return status;
+  };
+  ::unlink(staging.c_str());
+  // O_EXCL: a file made now, by this user, with this mode; nothing planted
+  // beforehand (a link, a wider mode) is written through.
+  int fd = ::open(staging.c_str(), O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC, 0600);
+  if (fd < 0) return fail("open");
+  const char* data = text.data();
+  std::size_t left = text.size();
+  while (left > 0) {
+    ssize_t written = ::write(fd, data, left);
+    if (written < 0 && errno == EINTR) continue;
+    if (written <= 0) {
+      ::close(fd);
+      return fail("write");
+    }
+    data += written;
+    left -= static_cast<std::size_t>(written);
+  }
+  if (::fchmod(fd, 0600) != 0 || ::fsync(fd) != 0) {
+    ::close(fd);
+    return fail("fsync");
+  }
+  ::close(fd);
+  if (std::rename(staging.c_str(), path.c_str()) != 0) return fail("rename");
+  sodium_memzero(text.data(), text.size());
+  return path;
 }
 
 }  // namespace lianxin
