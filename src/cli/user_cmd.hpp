@@ -23,7 +23,7 @@
 
 namespace lianxin {
 
-// Adds `user add|passwd|roles|disable|enable|unlock|list` to `app`. The
+// Adds `user add|passwd|roles|disable|enable|unlock|reset-totp|list` to `app`. The
 // subcommand that runs stores its outcome in `status` (Status::Usage for a
 // malformed --role or --scope, kInvalidInput for a refused password, and
 // AuthService's refusals as they are). `load_config` is called when a
