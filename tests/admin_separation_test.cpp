@@ -54,13 +54,15 @@ class AdminSeparationTest : public ApiFixture {
 
   // POST /api/v1/session from `remote`, with the given Content-Type.
   HttpResponse SignInFrom(const std::string& remote, const std::string& username, const std::string& password,
-                          const std::string& content_type = "application/json") {
+                          const std::string& content_type = "application/json",
+                          const std::string& forwarded_for = "") {
     HttpRequest request;
     request.method = "POST";
     EXPECT_TRUE(request.SetTarget("/api/v1/session").ok());
     request.body = json{{"username", username}, {"password", password}}.dump();
     request.remote_address = remote;
     request.headers.Set("Content-Type", content_type);
+    if (!forwarded_for.empty()) request.headers.Set("X-Forwarded-For", forwarded_for);
     return router_.Handle(request);
   }
 
@@ -242,6 +244,39 @@ TEST_F(AdminSeparationTest, AFloodNeitherLocksOutTheAdminNorPassesTheLimits) {
   EXPECT_GE(refused, tried - 8);
   HttpResponse admin = SignInFrom("127.0.0.1", "secadmin", kApiPassword);
   EXPECT_EQ(admin.status, 200) << admin.body;
+}
+
+// Behind a trusted proxy the client it names is the address that is limited
+// and locked; anyone else's X-Forwarded-For is not believed.
+TEST_F(AdminSeparationTest, OnlyATrustedProxyNamesTheClient) {
+  Config config = TestConfig();
+  config.server.trusted_proxies = "10.9.9.9";
+  config.auth.signin_per_account_per_minute = 100;  // this test is about the addresses, not the name's limit
+  Reopen(config);
+  SignIn("secadmin", {Role::kSecadmin}, {});
+  const std::string proxy = "10.9.9.9";
+  for (int i = 0; i < 5; ++i) {
+    EXPECT_EQ(SignInFrom(proxy, "secadmin", "Guess-" + std::to_string(i), "application/json",
+                         "198.51.100.1, 203.0.113.7")
+                  .status,
+              401);
+  }
+  // 203.0.113.7 is locked out (the claimed 198.51.100.1 is the client's word, not the proxy's).
+  EXPECT_EQ(SignInFrom(proxy, "secadmin", kApiPassword, "application/json", "203.0.113.7").status, 429);
+  EXPECT_EQ(SignInFrom(proxy, "secadmin", kApiPassword, "application/json", "198.51.100.1").status, 200);
+  // A peer that is no proxy forges the header in vain: it locks itself out.
+  for (int i = 0; i < 5; ++i) {
+    (void)SignInFrom("203.0.113.9", "secadmin", "Guess-" + std::to_string(i), "application/json",
+                     "198.51.100.2");
+  }
+  EXPECT_EQ(SignInFrom("203.0.113.9", "secadmin", kApiPassword, "application/json", "198.51.100.2").status,
+            429);
+  EXPECT_EQ(SignInFrom(proxy, "secadmin", kApiPassword, "application/json", "198.51.100.2").status, 200);
+  Result<std::vector<AuditRecord>> log = app_->users().ReadAudit({.action = "lockout", .limit = 10});
+  ASSERT_TRUE(log.ok());
+  ASSERT_EQ(log->size(), 2u);
+  EXPECT_EQ((*log)[0].event.remote, "203.0.113.9");
+  EXPECT_EQ((*log)[1].event.remote, "203.0.113.7");
 }
 
 // Sessions and audit events are written by the server's one writer

@@ -13,7 +13,10 @@
 // wiring time, and a test walks every route × role × in/out of scope against
 // the table, so a route cannot be reachable by accident.
 //
-// For each request the gate, in order: authenticates the session cookie
+// For each request the gate, in order: sets request.remote_address to the
+// client's (the TCP peer's, or, from a trusted proxy of ApiOptions, the
+// client its X-Forwarded-For names; never a header from anyone else);
+// authenticates the session cookie
 // (401 session_invalid / session_expired) unless the route is public; refuses
 // a restricted session (one-time password, TOTP not enrolled) everything but
 // the routes that resolve it (403 restricted_session); refuses a role the

@@ -15,6 +15,7 @@
 #include <nlohmann/json.hpp>
 #include <string>
 #include <string_view>
+#include <vector>
 
 #include "lianxin/auth.hpp"
 #include "lianxin/http.hpp"
@@ -27,6 +28,8 @@ struct ApiOptions {
   // "https://lianxin.example.gov.cn"; empty accepts a request without Origin
   // only (non-browser clients), never a foreign one.
   std::string expected_origin;
+  // Peers whose X-Forwarded-For is believed (ServerConfig::trusted_proxies).
+  std::vector<std::string> trusted_proxies;
 };
 
 // The session cookie's name: "__Host-lx_session" under TLS, else "lx_session".

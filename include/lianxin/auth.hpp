@@ -178,7 +178,9 @@ struct AuthPolicy {
   // and per account name from addresses that have not signed in to that
   // account within known_address_days (so a flood at an admin's name from
   // many addresses does not keep the admin out from the usual place).
-  // Refused attempts answer 429 with Retry-After. 0 = no limit.
+  // Refused attempts answer 429 with Retry-After. 0 = no limit (tests only:
+  // ValidateAuthPolicy refuses it). The address is the TCP peer's, or the
+  // client a trusted proxy names (access.hpp).
   int signin_per_address_per_minute = 30;
   int signin_per_account_per_minute = 10;
   int known_address_days = 30;
@@ -219,8 +221,9 @@ struct AuthPolicy {
 // kInvalidInput "… (auth_policy_range)" (field: the member's name) when a value
 // is outside its sane range or below the floor of the standards above:
 // min length < 8, classes outside 0..4, history < 0, lockout attempts outside
-// 1..10, idle > 30 min, absolute > 12 h, argon2 below m=19 MiB t=2, TOTP
-// digits outside 6..8.
+// 1..10, lockout_max_minutes below lockout_minutes, a sign-in rate limit of 0
+// (off: for tests only), idle > 30 min, absolute > 12 h, argon2 below
+// m=19 MiB t=2, TOTP digits outside 6..8.
 Status ValidateAuthPolicy(const AuthPolicy& policy);
 
 // ---------------------------------------------------------------------------

@@ -1,6 +1,9 @@
 #include "lianxin/access.hpp"
 
+#include <algorithm>
 #include <stdexcept>
+
+#include "lianxin/config.hpp"
 
 namespace lianxin {
 
@@ -85,6 +88,29 @@ std::vector<AccessRule> BuildTable() {
 
 bool Unsafe(std::string_view method) { return method != "GET" && method != "HEAD"; }
 
+// The client's address: the TCP peer's, unless the peer is a trusted proxy,
+// whose X-Forwarded-For then names the client: its rightmost entry that is
+// not itself a trusted proxy. Entries further left are the client's own
+// claim, and a peer not trusted may write anything there, so neither is
+// believed (a forged header must not dodge the sign-in limits).
+std::string ClientAddress(const HttpRequest& request, const ApiOptions& options) {
+  auto trusted = [&](std::string_view address) {
+    return std::find(options.trusted_proxies.begin(), options.trusted_proxies.end(), address) !=
+           options.trusted_proxies.end();
+  };
+  std::string address = request.remote_address;
+  if (!trusted(address)) return address;
+  std::optional<std::string_view> forwarded = request.headers.Get("X-Forwarded-For");
+  if (!forwarded) return address;
+  std::vector<std::string> hops = SplitAddresses(*forwarded);
+  for (auto hop = hops.rbegin(); hop != hops.rend(); ++hop) {
+    if (hop->empty() || hop->size() > 64) break;
+    address = *hop;
+    if (!trusted(address)) break;
+  }
+  return address;
+}
+
 std::string SessionTokenOf(const HttpRequest& request, const ApiOptions& options) {
   std::optional<std::string_view> cookie = request.headers.Get("Cookie");
   return cookie ? std::string(CookieValue(*cookie, SessionCookieName(options))) : std::string();
@@ -132,6 +158,8 @@ void ApiRouter::Add(std::string_view method, std::string_view pattern, ApiHandle
       [&auth = auth_, options = options_, rule,
        handler = std::move(handler)](HttpRequest& request) -> HttpResponse {
         Caller caller;
+        // Every handler and the audit log see the client, not a proxy.
+        request.remote_address = ClientAddress(request, options);
         caller.remote_ = request.remote_address;
         if (rule.public_route) return handler(request, caller);
         caller.token_ = SessionTokenOf(request, options);

@@ -37,6 +37,7 @@ Router App::BuildRouter() {
   ApiOptions api;
   api.tls = !config_.server.tls_cert.empty();
   api.expected_origin = config_.server.origin;
+  api.trusted_proxies = SplitAddresses(config_.server.trusted_proxies);
   ApiRouter gate(router, *auth_, api);
   AddSessionRoutes(gate);
   AddAccountRoutes(gate, *users_);
