@@ -53,7 +53,7 @@ class AccountApiTest : public ::testing::Test {
     auth_ = std::make_unique<AuthService>(*repository_, policy_, clock_);
     api_ = std::make_unique<ApiRouter>(router_, *auth_, ApiOptions{});
     AddSessionRoutes(*api_);
-    AddAccountRoutes(*api_, *repository_, clock_);
+    AddAccountRoutes(*api_, *repository_);
     MakeAccount("sys1", Role::kSysadmin, {});
     MakeAccount("sec1", Role::kSecadmin, {});
     MakeAccount("aud1", Role::kAuditor, {});
@@ -63,7 +63,7 @@ class AccountApiTest : public ::testing::Test {
   // An account with a permanent password; the three admins also with TOTP
   // enrolled and confirmed, so their sessions are unrestricted.
   void MakeAccount(const std::string& username, Role role, const Scope& scope) {
-    const Actor root{"root", "127.0.0.1"};
+    const Actor root{"cli:root", "local"};  // the local operator: no approval needed
     Result<CreatedUser> created = auth_->CreateUser(root, username, "测试 " + username, {role}, scope);
     ASSERT_TRUE(created.ok()) << created.status().ToString();
     Status set = auth_->SetPassword(root, username, kPassword, /*must_change=*/false);
@@ -89,6 +89,7 @@ class AccountApiTest : public ::testing::Test {
     EXPECT_TRUE(request.SetTarget(target).ok()) << target;
     request.body = body;
     request.remote_address = "127.0.0.1";
+    if (!body.empty()) request.headers.Set("Content-Type", "application/json");  // `headers` may replace it
     for (const auto& [name, value] : headers) request.headers.Set(name, value);
     return router_.Handle(request);
   }
@@ -142,10 +143,26 @@ TEST_F(AccountApiTest, SysadminCreatesAUserWhoseOneTimePasswordSignsIn) {
   std::string one_time = body["one_time_password"];
   ASSERT_FALSE(one_time.empty());
   EXPECT_EQ(body["user"]["username"], "wangjh");
-  EXPECT_EQ(body["user"]["roles"], nlohmann::json::array({"cadre"}));
-  EXPECT_EQ(body["user"]["scope"], (nlohmann::json{{"kind", "cadre"}, {"code", "149901C00001"}}));
+  // 三权分立: the roles wait for the security admin.
+  EXPECT_TRUE(body["pending_approval"].get<bool>());
+  EXPECT_EQ(body["user"]["roles"], nlohmann::json::array());
+  EXPECT_EQ(body["user"]["scope"], (nlohmann::json{{"kind", "none"}, {"code", ""}}));
   EXPECT_TRUE(body["user"]["must_change_password"].get<bool>());
   EXPECT_EQ(created.body.find("password_hash"), std::string::npos);
+  const std::int64_t created_at = clock_.NowMillis();
+  Headers sec = SignIn("sec1");
+  HttpResponse approvals = Call("GET", "/api/v1/approvals", "", sec);
+  ASSERT_EQ(approvals.status, 200) << approvals.body;
+  EXPECT_EQ(
+      Parse(approvals)["items"],
+      nlohmann::json::parse(
+          R"([{"kind":"grant","requested_by":"sys1","requested_millis":)" + std::to_string(created_at) +
+          R"(,"roles":["cadre"],"scope":{"code":"149901C00001","kind":"cadre"},"username":"wangjh"}])"));
+  HttpResponse approved = Call("POST", "/api/v1/users/wangjh/approve", "", sec);
+  ASSERT_EQ(approved.status, 200) << approved.body;
+  EXPECT_EQ(Parse(approved)["user"]["roles"], nlohmann::json::array({"cadre"}));
+  EXPECT_EQ(Parse(approved)["user"]["scope"], (nlohmann::json{{"kind", "cadre"}, {"code", "149901C00001"}}));
+  EXPECT_EQ(Parse(Call("GET", "/api/v1/approvals", "", sec))["items"], nlohmann::json::array());
 
   HttpResponse in = TrySignIn("wangjh", one_time);
   ASSERT_EQ(in.status, 200) << in.body;
@@ -201,9 +218,22 @@ TEST_F(AccountApiTest, SysadminDisablesEnablesAndResetsPasswords) {
   HttpResponse reset = Call("POST", "/api/v1/users/cadre1/reset-password", "", sys);
   ASSERT_EQ(reset.status, 200) << reset.body;
   std::string one_time = Parse(reset)["one_time_password"];
-  EXPECT_TRUE(Parse(reset)["user"]["must_change_password"].get<bool>());
+  EXPECT_TRUE(Parse(reset)["pending_approval"].get<bool>());
+  // Until the security admin approves, the old password holds, not the new.
+  EXPECT_EQ(TrySignIn("cadre1", one_time).status, 401);
+  EXPECT_EQ(TrySignIn("cadre1", kPassword).status, 200);
+  Headers sec = SignIn("sec1");
+  HttpResponse approved = Call("POST", "/api/v1/users/cadre1/approve", "", sec);
+  ASSERT_EQ(approved.status, 200) << approved.body;
+  EXPECT_TRUE(Parse(approved)["user"]["must_change_password"].get<bool>());
   EXPECT_EQ(TrySignIn("cadre1", kPassword).status, 401);
   EXPECT_EQ(TrySignIn("cadre1", one_time).status, 200);
+  // A rejected reset changes nothing.
+  HttpResponse again = Call("POST", "/api/v1/users/cadre1/reset-password", "", sys);
+  ASSERT_EQ(again.status, 200) << again.body;
+  ASSERT_EQ(Call("POST", "/api/v1/users/cadre1/reject", "", sec).status, 200);
+  EXPECT_EQ(TrySignIn("cadre1", Parse(again)["one_time_password"].get<std::string>()).status, 401);
+  EXPECT_EQ(Call("POST", "/api/v1/users/cadre1/approve", "", sec).status, 404) << "nothing left to approve";
 
   HttpResponse self = Call("POST", "/api/v1/users/sys1/disable", "", sys);
   EXPECT_EQ(self.status, 403);
@@ -250,19 +280,26 @@ TEST_F(AccountApiTest, SecadminUnlocksAndResetsTotp) {
   for (int i = 0; i < policy_.lockout_attempts; ++i)
     EXPECT_EQ(TrySignIn("cadre1", "Wrong-pass-123").status, 401);
   EXPECT_TRUE(Listed(sec, "cadre1")["locked"].get<bool>());
-  EXPECT_EQ(TrySignIn("cadre1", kPassword).status, 401) << "locked";
+  HttpResponse locked = TrySignIn("cadre1", kPassword);
+  EXPECT_EQ(locked.status, 429) << "locked from this address";
+  // TrySignIn moved the clock on 30 s since the lock began.
+  EXPECT_EQ(locked.headers.Get("Retry-After").value_or(""),
+            std::to_string(policy_.lockout_minutes * 60 - 30));
   HttpResponse unlocked = Call("POST", "/api/v1/users/cadre1/unlock", "", sec);
   ASSERT_EQ(unlocked.status, 200) << unlocked.body;
   EXPECT_FALSE(Parse(unlocked)["user"]["locked"].get<bool>());
   EXPECT_EQ(TrySignIn("cadre1", kPassword).status, 200);
 
-  HttpResponse reset = Call("POST", "/api/v1/users/aud1/reset-totp", "", sec);
+  Result<std::string> uri = auth_->EnrolTotp({"cadre1", "r"}, "cadre1");
+  ASSERT_TRUE(uri.ok());
+  secrets_["cadre1"] = SecretOf(*uri);
+  ASSERT_TRUE(auth_->ConfirmTotp({"cadre1", "r"}, "cadre1", Code("cadre1")).ok());
+  HttpResponse reset = Call("POST", "/api/v1/users/cadre1/reset-totp", "", sec);
   ASSERT_EQ(reset.status, 200) << reset.body;
   EXPECT_FALSE(Parse(reset)["user"]["totp_confirmed"].get<bool>());
-  secrets_.erase("aud1");
-  HttpResponse in = TrySignIn("aud1", kPassword);
-  ASSERT_EQ(in.status, 200) << in.body;
-  EXPECT_TRUE(Parse(in)["must_enrol_totp"].get<bool>()) << "an admin must enrol again";
+  HttpResponse admin = Call("POST", "/api/v1/users/aud1/reset-totp", "", sec);
+  EXPECT_EQ(admin.status, 403) << "not another of the three admins";
+  EXPECT_NE(admin.body.find("admin_protected"), std::string::npos) << admin.body;
   EXPECT_EQ(Call("POST", "/api/v1/users/sec1/reset-totp", "", sec).status, 403) << "not on oneself";
 }
 

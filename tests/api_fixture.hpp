@@ -59,6 +59,10 @@ class ApiFixture : public ::testing::Test {
     config.auth.argon2_opslimit = crypto_pwhash_argon2id_OPSLIMIT_MIN;
     config.auth.argon2_memlimit = crypto_pwhash_argon2id_MEMLIMIT_MIN;
     config.auth.totp_required_roles.clear();
+    config.auth.totp_for_personal_data = false;
+    // These tests sign in hundreds of times a second from one address.
+    config.auth.signin_per_address_per_minute = 0;
+    config.auth.signin_per_account_per_minute = 0;
     Result<std::unique_ptr<App>> app = App::Open(path_, config, SystemClock());
     ASSERT_TRUE(app.ok()) << app.status().ToString();
     app_ = std::move(*app);
@@ -91,6 +95,7 @@ class ApiFixture : public ::testing::Test {
     request.body = body;
     request.remote_address = "127.0.0.1";
     request.id = "test-" + std::to_string(++requests_);
+    if (!body.empty()) request.headers.Set("Content-Type", "application/json");  // `headers` may replace it
     for (const auto& [name, value] : headers) request.headers.Set(name, value);
     return router_.Handle(request);
   }

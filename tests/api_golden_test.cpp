@@ -67,6 +67,7 @@ const std::set<std::string> kVolatileKeys = {
     "one_time_password",  // random per account created or reset
     "at_millis",          // the audit log's clock
     "last_login_millis",  // the accounts' clock
+    "requested_millis",   // when a change awaiting approval was asked for
     "seconds",            // how long a pairing run took
     "seq",                // journal sequence numbers, shifted by any other write
     "next",               // page cursors, signed with a key made per database

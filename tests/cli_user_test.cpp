@@ -120,6 +120,26 @@ TEST(CliUserTest, AddListRolesDisableEnablePasswd) {
   EXPECT_EQ(Lianxin("journal verify" + on, dir).exit_code, 0);
 }
 
+// 三权分立: no admin acts on another of the three, so the local operator
+// (the CLI on the database file) is the one who can: it resets an admin's
+// lost TOTP, disables and re-enables an admin account.
+TEST(CliUserTest, TheLocalOperatorManagesTheThreeAdmins) {
+  TempDir dir;
+  std::string on = " --db " + (dir / "admins.db");
+  ASSERT_EQ(
+      Lianxin("user add sec2" + on + " --role secadmin --no-force-change", dir, std::string(kPassword) + "\n")
+          .exit_code,
+      0);
+  CliRun reset = Lianxin("user reset-totp sec2" + on, dir);
+  EXPECT_EQ(reset.exit_code, 0) << reset.output;
+  EXPECT_NE(reset.output.find("TOTP removed"), std::string::npos) << reset.output;
+  ASSERT_EQ(Lianxin("user disable sec2" + on, dir).exit_code, 0);
+  EXPECT_EQ(ListedLine(Lianxin("user list" + on, dir).output, "sec2"),
+            "sec2\tsec2\tsecadmin\tnone\tdisabled");
+  ASSERT_EQ(Lianxin("user enable sec2" + on, dir).exit_code, 0);
+  EXPECT_EQ(Lianxin("user reset-totp nobody" + on, dir).exit_code, 1);
+}
+
 // Waits for `lianxin serve` (started by the shell into LOG) to print its port.
 int WaitForPort(const std::string& log) {
   for (int i = 0; i < 600; ++i) {  // polls, with a generous bound; no timing is asserted

@@ -64,7 +64,7 @@ class PairingApiTest : public ::testing::Test {
   }
 
   void CreateUser(const std::string& username, const std::set<Role>& roles, const Scope& scope) {
-    const Actor sysadmin{"sysadmin", "127.0.0.1"};
+    const Actor sysadmin{"cli:test", "local"};  // the local operator: no approval needed
     Result<CreatedUser> created = auth_->CreateUser(sysadmin, username, username, roles, scope);
     ASSERT_TRUE(created.ok()) << created.status().ToString();
     // A password set by the admin, not a one-time one: the session is not restricted.
@@ -92,6 +92,7 @@ class PairingApiTest : public ::testing::Test {
     EXPECT_TRUE(request.SetTarget(target).ok());
     request.body = body;
     request.remote_address = "127.0.0.1";
+    if (!body.empty()) request.headers.Set("Content-Type", "application/json");
     for (const auto& [name, value] : headers) request.headers.Set(name, value);
     return router_.Handle(request);
   }

@@ -16,8 +16,8 @@ class SessionApiTest : public ::testing::Test {
     policy_.argon2_opslimit = crypto_pwhash_argon2id_OPSLIMIT_MIN;
     policy_.argon2_memlimit = crypto_pwhash_argon2id_MEMLIMIT_MIN;
     auth_ = std::make_unique<AuthService>(*repository_, policy_, SystemClock());
-    Result<CreatedUser> created = auth_->CreateUser({"sysadmin", "127.0.0.1"}, "wangjh", "王建华",
-                                                    {Role::kCadre}, {ScopeKind::kCadre, "149901C00001"});
+    Result<CreatedUser> created = auth_->CreateUser({"cli:root", "local"}, "wangjh", "王建华", {Role::kCadre},
+                                                    {ScopeKind::kCadre, "149901C00001"});
     ASSERT_TRUE(created.ok()) << created.status().ToString();
     password_ = created->one_time_password;
     api_ = std::make_unique<ApiRouter>(router_, *auth_, ApiOptions{});
@@ -31,6 +31,7 @@ class SessionApiTest : public ::testing::Test {
     EXPECT_TRUE(request.SetTarget(target).ok());
     request.body = body;
     request.remote_address = "127.0.0.1";
+    if (!body.empty()) request.headers.Set("Content-Type", "application/json");  // `headers` may replace it
     for (const auto& [name, value] : headers) request.headers.Set(name, value);
     return router_.Handle(request);
   }

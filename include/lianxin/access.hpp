@@ -13,11 +13,17 @@
 // wiring time, and a test walks every route × role × in/out of scope against
 // the table, so a route cannot be reachable by accident.
 //
-// For each request the gate, in order: authenticates the session cookie
+// For each request the gate, in order: sets request.remote_address to the
+// client's (the TCP peer's, or, from a trusted proxy of ApiOptions, the
+// client its X-Forwarded-For names; never a header from anyone else);
+// authenticates the session cookie
 // (401 session_invalid / session_expired) unless the route is public; refuses
 // a restricted session (one-time password, TOTP not enrolled) everything but
 // the routes that resolve it (403 restricted_session); refuses a role the
-// rule does not list (403 forbidden); checks CSRF (X-CSRF-Token and Origin)
+// rule does not list (403 forbidden) — a rule for AnySignedIn() also admits
+// an account that has no role yet (its grant awaits approval); refuses a
+// second_factor route to an account without confirmed TOTP (403
+// totp_required_for_reveal); checks CSRF (X-CSRF-Token and Origin)
 // on every method but GET and HEAD (403 csrf_mismatch / origin_mismatch).
 // Scope is the handler's: the rule says how the route uses it (ScopeUse) and
 // the Store applies it (store.hpp, ListQuery).
@@ -49,6 +55,10 @@ struct AccessRule {
   bool public_route = false;   // anyone, signed in or not
   bool restricted_ok = false;  // also a restricted session (it is how one gets out of it)
   ScopeUse scope = ScopeUse::kNone;
+  // The route shows personal data in full: with AuthPolicy::totp_for_personal_data
+  // only an account that has confirmed TOTP reaches it (403
+  // totp_required_for_reveal otherwise).
+  bool second_factor = false;
 };
 
 // Every role an account can hold (all but kPublic).

@@ -15,6 +15,7 @@
 #include <nlohmann/json.hpp>
 #include <string>
 #include <string_view>
+#include <vector>
 
 #include "lianxin/auth.hpp"
 #include "lianxin/http.hpp"
@@ -27,6 +28,8 @@ struct ApiOptions {
   // "https://lianxin.example.gov.cn"; empty accepts a request without Origin
   // only (non-browser clients), never a foreign one.
   std::string expected_origin;
+  // Peers whose X-Forwarded-For is believed (ServerConfig::trusted_proxies).
+  std::vector<std::string> trusted_proxies;
 };
 
 // The session cookie's name: "__Host-lx_session" under TLS, else "lx_session".
@@ -51,16 +54,22 @@ void AddSessionRoutes(ApiRouter& api);
 // The three admins' consoles (三权分立):
 //   GET  /api/v1/users                          sysadmin, secadmin
 //   POST /api/v1/users {"username","display_name","roles":[…],"scope":{"kind","code"}}
-//        → the account and its one-time password, shown once          sysadmin
-//   POST /api/v1/users/{id}/disable | enable | reset-password           sysadmin
+//        → the account (no role yet) and its one-time password, shown once;
+//          the roles and scope wait for the security admin ("pending_approval")  sysadmin
+//   POST /api/v1/users/{id}/disable | enable                            sysadmin
+//   POST /api/v1/users/{id}/reset-password → a one-time password that holds
+//        once approved ("pending_approval")                             sysadmin
+//   GET  /api/v1/approvals                      what waits for approval  sysadmin, secadmin
+//   POST /api/v1/users/{id}/approve | reject                            secadmin
 //   PUT  /api/v1/users/{id}/roles {"roles":[…][,"scope":{…}]}           secadmin
 //   POST /api/v1/users/{id}/unlock | reset-totp                         secadmin
 //   GET  /api/v1/audit?since=MILLIS&actor=&action=&limit=&cursor=       auditor
-// The audit log lists sign-ins, account changes, reveals and exports, newest
-// first, as {"items":[…],"next":…}.
-// `users` (the repository behind api.auth()) is read for the audit log; `clock`
-// tells whether a lock-out is still running. Both must outlive the router.
-void AddAccountRoutes(ApiRouter& api, UserRepository& users, const Clock& clock = SystemClock());
+// No admin acts on another of the three (admin_protected): their accounts are
+// the local operator's (`lianxin user`). The audit log lists sign-ins,
+// account changes, approvals, reveals and exports, newest first, as
+// {"items":[…],"next":…}. `users` (the repository behind api.auth()) is read
+// for the audit log and must outlive the router.
+void AddAccountRoutes(ApiRouter& api, UserRepository& users);
 
 // GET /api/v1/openapi.json (public): the OpenAPI 3 document of every route,
 // kept in src/http/openapi.json and compiled in; a test checks it names

@@ -164,9 +164,28 @@ struct AuthPolicy {
   int one_time_password_length = 16;  // ~90 bits from a 55-symbol alphabet
 
   // 等保 8.1.4.1 b (登录失败处理) and ASVS 2.2.1: after this many consecutive
-  // failures the account locks for lockout_minutes. 0 = never lock.
+  // failures of one account from one client address, that address is locked
+  // out of that account for lockout_minutes, doubled at each further lock
+  // (back-off) up to lockout_max_minutes. The lock is per account *and*
+  // address, so an outsider's guesses lock the outsider out, never the
+  // account's holder elsewhere (the three admins included). 0 = never lock.
   int lockout_attempts = 5;
   int lockout_minutes = 30;
+  int lockout_max_minutes = 24 * 60;
+
+  // Rate limits checked before any argon2 work (ASVS 2.2.1, OWASP
+  // Credential Stuffing Prevention): sign-in attempts per client address,
+  // and per account name from addresses that have not signed in to that
+  // account within known_address_days (so a flood at an admin's name from
+  // many addresses does not keep the admin out from the usual place).
+  // Refused attempts answer 429 with Retry-After. 0 = no limit (tests only:
+  // ValidateAuthPolicy refuses it). The address is the TCP peer's, or the
+  // client a trusted proxy names (access.hpp).
+  int signin_per_address_per_minute = 30;
+  int signin_per_account_per_minute = 10;
+  int known_address_days = 30;
+  // Expired sessions are deleted at most this often (at a sign-in).
+  int session_purge_minutes = 10;
 
   // 等保 8.1.4.1 b (登录连接超时自动退出) and ASVS 3.3.2 (L2): re-authenticate
   // after 30 minutes idle or 12 hours.
@@ -188,6 +207,11 @@ struct AuthPolicy {
   // open to anyone else who enrols. Once an account has confirmed TOTP it is
   // always asked for. Add roles to extend it.
   std::set<Role> totp_required_roles = {Role::kSysadmin, Role::kSecadmin, Role::kAuditor};
+  // Every other role that may reveal personal data in full (the routes the
+  // allow table marks second_factor, POST /api/v1/reveal) reaches them only
+  // once the account has confirmed TOTP; until then those routes answer 403
+  // totp_required_for_reveal and the rest works. false only for tests.
+  bool totp_for_personal_data = true;
   int totp_period_seconds = 30;
   int totp_digits = 6;
   int totp_skew_steps = 1;  // accept the previous and next step (RFC 6238 §5.2)
@@ -197,8 +221,9 @@ struct AuthPolicy {
 // kInvalidInput "… (auth_policy_range)" (field: the member's name) when a value
 // is outside its sane range or below the floor of the standards above:
 // min length < 8, classes outside 0..4, history < 0, lockout attempts outside
-// 1..10, idle > 30 min, absolute > 12 h, argon2 below m=19 MiB t=2, TOTP
-// digits outside 6..8.
+// 1..10, lockout_max_minutes below lockout_minutes, a sign-in rate limit of 0
+// (off: for tests only), idle > 30 min, absolute > 12 h, argon2 below
+// m=19 MiB t=2, TOTP digits outside 6..8.
 Status ValidateAuthPolicy(const AuthPolicy& policy);
 
 // ---------------------------------------------------------------------------
@@ -311,6 +336,30 @@ struct AuditQuery {
 struct Actor {
   std::string username;
   std::string remote;
+  // The local operator: `lianxin user` run on the machine by the account that
+  // owns the database file ("cli:<os user>"), or the first start
+  // ("system:bootstrap"). It holds the database and its key already, so it is
+  // trusted as such: its changes need no approval and it alone manages the
+  // three admins' accounts. No username contains ':', so no API caller is one.
+  bool local() const { return username.find(':') != std::string::npos; }
+};
+
+// A change one admin asked for that takes effect only when the security
+// admin approves it (三权分立, GB/T 22239 8.1.4.2 d): the business roles and
+// scope of a new account, or a password reset.
+enum class PendingKind { kGrant, kPasswordReset };
+std::string_view PendingKindToken(PendingKind kind);  // "grant", "password_reset"
+std::optional<PendingKind> ParsePendingKind(std::string_view token);
+
+struct PendingChange {
+  std::string username;  // the account it changes
+  PendingKind kind = PendingKind::kGrant;
+  std::string requested_by;
+  std::int64_t requested_millis = 0;
+  std::set<Role> roles;       // kGrant: the roles asked for
+  Scope scope;                // kGrant: the scope asked for
+  std::string password_hash;  // kPasswordReset: argon2id of the one-time password
+  bool operator==(const PendingChange&) const = default;
 };
 
 // Everything the auth service stores, and nothing else. Implementations must
@@ -339,6 +388,17 @@ class UserRepository {
   // Ok when there was none.
   virtual Status DeleteSession(std::string_view token_hash) = 0;
   virtual Status DeleteUserSessions(std::string_view username) = 0;
+  // Deletes the sessions last seen before `seen_before_millis` or created
+  // before `created_before_millis`; how many.
+  virtual Result<int> DeleteExpiredSessions(std::int64_t seen_before_millis,
+                                            std::int64_t created_before_millis) = 0;
+  // Inserts or replaces by (username, kind).
+  virtual Status SavePending(const PendingChange& change) = 0;
+  // The pending changes of one account, or of every account for "", by
+  // username then kind.
+  virtual Result<std::vector<PendingChange>> ListPending(std::string_view username) = 0;
+  // Ok when there was none.
+  virtual Status DeletePending(std::string_view username, PendingKind kind) = 0;
   // Must be durable before it returns. The service fails closed when it errs:
   // the act is undone where it can be (a new session deleted, a changed user
   // restored, a new user disabled) and the error returned.
@@ -387,6 +447,10 @@ class AuthenticatedUser {
 struct CreatedUser {
   User user;                      // redacted
   std::string one_time_password;  // shown once (or printed on the slip), never stored in clear
+  // The roles (CreateUser) or the password (ResetPassword) wait for the
+  // security admin's approval; until then the account has no role, or its
+  // old password still holds.
+  bool pending_approval = false;
 };
 
 class AuthService {
@@ -401,17 +465,31 @@ class AuthService {
   // Signs in and opens a session. `totp_code` is empty when the form had none.
   // Failures (each audited as sign_in with the code as outcome):
   //   kUnauthenticated "用户名或密码错误 (bad_credentials)" — unknown user,
-  //     wrong password, disabled or locked account alike, with a password
-  //     hash verified on every path, so neither message nor timing tells an
-  //     account exists (ASVS 2.2, OWASP Authentication Cheat Sheet);
+  //     wrong password or disabled account alike, with a password hash
+  //     verified on every path, so neither message nor timing tells an
+  //     account exists (an unknown name counts towards the lock-out too) (ASVS 2.2, OWASP Authentication Cheat Sheet);
   //   kUnauthenticated "需要动态口令 (totp_required)" — right password, TOTP
   //     confirmed, no code given (not counted as a failure);
   //   kUnauthenticated "动态口令错误 (bad_totp)" — a wrong or replayed code.
-  // Wrong passwords and codes count towards the lock-out; the failure that
-  // reaches policy.lockout_attempts locks the account for lockout_minutes (a
-  // "lockout" event). Success clears the count.
+  //   kUnavailable "登录尝试过于频繁,请稍后再试 (rate_limited)" — before any
+  //     argon2 work, when the address or the account name is over its rate
+  //     limit or the address is locked out of the account; *retry_after_seconds
+  //     (when given) is then set to the seconds to wait (else left at 0). Only
+  //     the first refusal of a window is audited, so a flood writes nothing.
+  // Wrong passwords and codes count towards the lock-out of this account from
+  // this address; the failure that reaches policy.lockout_attempts locks it
+  // (a "lockout" event), longer at each further lock. Success clears the
+  // count and remembers the address as known to the account. A failure
+  // writes no account row: it costs one audit event.
   Result<SignedIn> SignIn(std::string_view username, std::string_view password, std::string_view totp_code,
-                          std::string_view remote);
+                          std::string_view remote, std::int64_t* retry_after_seconds = nullptr);
+
+  // Whether some address is locked out of the account now (for the consoles).
+  bool Locked(std::string_view username) const;
+
+  // Deletes the sessions past the idle or absolute timeout; SignIn calls it
+  // at most every policy.session_purge_minutes. The number deleted.
+  Result<int> PurgeExpiredSessions();
 
   // The session behind a raw token, touched. kUnauthenticated
   // "未登录或会话已失效 (session_invalid)" for an unknown token or a disabled or
@@ -440,6 +518,10 @@ class AuthService {
                         std::string_view new_password, std::string_view remote);
 
   // A new account with a one-time password and must_change_password.
+  // From an admin (not the local operator, Actor::local) the account gets no
+  // role yet: the roles and scope wait as a PendingChange for the security
+  // admin's ApproveChanges (pending_approval is set), and an admin role is
+  // refused, kPermissionDenied "三员账号只能由本机操作员管理 (admin_protected)".
   // kInvalidInput: username not [a-z0-9._-]{3,64} starting with a letter or
   // digit (username_invalid), display name empty or over 64 characters
   // (display_name_invalid), roles empty or holding kPublic (roles_invalid),
@@ -448,9 +530,23 @@ class AuthService {
   Result<CreatedUser> CreateUser(const Actor& by, std::string_view username, std::string_view display_name,
                                  const std::set<Role>& roles, const Scope& scope);
   // A fresh one-time password with must_change_password; clears the lock and
-  // ends the user's sessions. kNotFound; kPermissionDenied on oneself
-  // (self_change_refused: use ChangePassword).
+  // ends the user's sessions. From an admin it waits for the security
+  // admin's approval (pending_approval; the old password holds meanwhile and
+  // the requester hands the slip over once approved). kNotFound;
+  // kPermissionDenied on oneself (self_change_refused: use ChangePassword)
+  // and, from an admin, on one of the three admins (admin_protected).
   Result<CreatedUser> ResetPassword(const Actor& by, std::string_view username);
+  // Applies every pending change of the account (roles and scope; the reset
+  // password, ending its sessions), audited as "approve". kNotFound
+  // "没有待审批的变更 (nothing_pending)"; kPermissionDenied when `by` asked
+  // for one of them itself (approval_self), and admin_protected as below.
+  Status ApproveChanges(const Actor& by, std::string_view username);
+  // Drops every pending change of the account, audited as "reject". kNotFound
+  // as for ApproveChanges.
+  Status RejectChanges(const Actor& by, std::string_view username);
+  // The pending changes, of one account or of all for "" (password hashes
+  // cleared).
+  Result<std::vector<PendingChange>> ListPending(std::string_view username = {});
   // Sets a password an administrator chose (the `lianxin user` console: a
   // service account, or a slip handed over in person), audited as
   // password_set. CheckPasswordPolicy's refusals, the history included;
@@ -460,14 +556,19 @@ class AuthService {
   // must_change_password to `must_change` and ends the user's sessions.
   Status SetPassword(const Actor& by, std::string_view username, std::string_view new_password,
                      bool must_change);
+  // Every act below and above on another account is refused to an admin
+  // when that account is one of the three admins' (kPermissionDenied
+  // "不能更改三员账号,请由本机操作员处理 (admin_protected)"): no admin
+  // disables, resets, unlocks or changes another; the local operator can.
   // Disabling ends every session. kNotFound; kPermissionDenied on oneself.
   Status Disable(const Actor& by, std::string_view username);
   Status Enable(const Actor& by, std::string_view username);
-  // Clears a lock-out and the failure count. kNotFound.
+  // Clears the lock-outs of every address and the failure counts. kNotFound.
   Status Unlock(const Actor& by, std::string_view username);
-  // Replaces the roles; takes effect on the user's next request. kInvalidInput
-  // as for CreateUser; kNotFound; kPermissionDenied on oneself (no one grants
-  // itself a role).
+  // Replaces the roles; takes effect on the user's next request, and
+  // settles a pending grant (it is dropped). kInvalidInput as for
+  // CreateUser; kNotFound; kPermissionDenied on oneself (no one grants
+  // itself a role) and, from an admin, admin_protected for an admin role.
   Status SetRoles(const Actor& by, std::string_view username, const std::set<Role>& roles);
   Status SetScope(const Actor& by, std::string_view username, const Scope& scope);
 
@@ -507,15 +608,18 @@ class AuthService {
   Status Record(std::string_view actor, std::string_view action, std::string_view target,
                 std::string_view remote, const Status& outcome, std::string detail = {});
   Result<User> LoadUser(std::string_view username);  // kNotFound when missing
-  // With the lock held: counts a failed attempt on `user` (locking it at the
-  // threshold), saves and audits it, and returns `refusal`.
-  Status CountFailure(User& user, std::string_view action, std::string_view remote, const Status& refusal,
-                      std::string detail = {});
-  Result<CreatedUser> CreateUserUnlocked(std::string_view actor, std::string_view remote,
-                                         std::string_view username, std::string_view display_name,
-                                         const std::set<Role>& roles, const Scope& scope);
+  // Counts a failed attempt at `username` from `remote` (locking the pair at
+  // the threshold), audits it, and returns `refusal`.
+  Status CountFailure(const std::string& username, std::string_view action, std::string_view remote,
+                      const Status& refusal, std::string detail = {});
+  Result<CreatedUser> CreateUserUnlocked(const Actor& by, std::string_view username,
+                                         std::string_view display_name, const std::set<Role>& roles,
+                                         const Scope& scope);
+  // Applies or drops (`approve`) every pending change of `username`.
+  Status SettlePending(const Actor& by, std::string_view username, bool approve);
   // Loads the user under the lock, applies `change` (which may set an audit
-  // detail), saves and audits; refusals are audited too.
+  // detail), saves and audits; refusals are audited too. From an admin, an
+  // account of the three admins other than the caller's is refused.
   Status Mutate(const Actor& by, std::string_view username, std::string_view action, bool refuse_self,
                 const std::function<Status(User&, std::string&)>& change);
 

@@ -8,6 +8,7 @@
 
 #include <cstdint>
 #include <string>
+#include <string_view>
 #include <vector>
 
 #include "lianxin/auth.hpp"
@@ -129,10 +130,17 @@ struct ServerConfig {
   std::string tls_cert;                       // PEM path; tls_cert and tls_key both set (HTTPS) or neither
   std::string tls_key;                        // PEM path
   std::string origin;  // Origin unsafe requests must carry ("https://lianxin.example.gov.cn"); "" = none
+  // Reverse proxies whose X-Forwarded-For names the client ("127.0.0.1,::1"),
+  // comma-separated IP addresses; "" = none: the TCP peer is the client.
+  std::string trusted_proxies;
   bool group_commit = true;        // false = one write per commit
   int max_batch = 512;             // writes per group commit; 1..100000
   int audit_retention_days = 180;  // ≥ 180: 网络安全法 第二十一条 and 等保三级 keep logs six months
 };
+
+// "a, b,c" as {"a","b","c"} (spaces trimmed, empty items kept, "" gives
+// none): the form of ServerConfig::trusted_proxies.
+std::vector<std::string> SplitAddresses(std::string_view list);
 
 struct Config {
   std::string timezone = "Asia/Shanghai";

@@ -188,6 +188,8 @@ class WriteTxn {
   virtual Status Commit() = 0;
 };
 
+class GroupCommitWriter;  // writer.hpp
+
 class Store {
  public:
   virtual ~Store() = default;
@@ -195,12 +197,16 @@ class Store {
   static Result<std::unique_ptr<Store>> Open(const std::string& path, const StoreOptions& options);
 
   // The accounts, sessions and audit log of auth.hpp on the database at
-  // `path`, through a connection of its own: thread-safe (one lock), and
-  // every user change and audit event journaled before it returns. The TOTP
+  // `path`: thread-safe, and every user change and audit event journaled
+  // before it returns. Reads use a connection of its own (one lock). Writes
+  // go through `writer` (the server's group commit, whose Store must be on
+  // the same database; it must outlive the repository) when one is given,
+  // so no second connection writes; else through that own connection. The TOTP
   // secret is encrypted like ID numbers; the journal holds digests of the
   // password hash and the secret, never the values.
   static Result<std::unique_ptr<UserRepository>> OpenUserRepository(const std::string& path,
-                                                                    const StoreOptions& options);
+                                                                    const StoreOptions& options,
+                                                                    GroupCommitWriter* writer = nullptr);
 
   // Replaces the database at `path` with the backup `from`, refusing (and
   // changing nothing) when the backup fails integrity_check, was made with

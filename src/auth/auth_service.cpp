@@ -3,9 +3,11 @@
 #include <sodium.h>
 
 #include <algorithm>
+#include <atomic>
 #include <mutex>
 
 #include "auth/internal.hpp"
+#include "auth/throttle.hpp"
 #include "lianxin/auth.hpp"
 
 namespace lianxin {
@@ -15,6 +17,7 @@ using auth_internal::UsernameWellFormed;
 using auth_internal::Wipe;
 
 struct AuthService::Impl {
+  explicit Impl(const AuthPolicy& policy) : throttle(policy) {}
   // Serialises every read-modify-write of a user (failure counts, lock-out,
   // TOTP steps) so two concurrent requests cannot both pass on a stale count
   // or both spend one TOTP code. One lock for all users is plenty at a
@@ -23,6 +26,9 @@ struct AuthService::Impl {
   std::mutex mu;
   std::once_flag dummy_once;
   std::string dummy_hash;
+  // Rate limits and lock-outs, in memory (throttle.hpp).
+  auth_internal::SignInThrottle throttle;
+  std::atomic<std::int64_t> last_purge_millis{0};
 };
 
 namespace {
@@ -47,6 +53,13 @@ Status SessionInvalid() { return Unauthenticated("未登录或会话已失效 (s
 Status SessionExpired() { return Unauthenticated("会话已超时,请重新登录 (session_expired)"); }
 Status UserNotFound() { return Status::NotFound("用户不存在 (user_not_found)"); }
 Status SelfChangeRefused() { return Denied("不能对自己的账号执行此操作 (self_change_refused)"); }
+Status AdminProtected() { return Denied("不能更改三员账号,请由本机操作员处理 (admin_protected)"); }
+Status RateLimited() { return {Code::kUnavailable, "登录尝试过于频繁,请稍后再试 (rate_limited)"}; }
+Status NothingPending() { return Status::NotFound("没有待审批的变更 (nothing_pending)"); }
+
+bool HoldsAdminRole(const std::set<Role>& roles) {
+  return std::any_of(roles.begin(), roles.end(), IsSeparatedAdmin);
+}
 
 // The English code a message ends with, "(bad_credentials)", as the audit
 // outcome; the Status code's name when there is none.
@@ -116,7 +129,7 @@ std::string SessionTokenHash(std::string_view session_token) {
 }
 
 AuthService::AuthService(UserRepository& repository, const AuthPolicy& policy, const Clock& clock)
-    : repository_(repository), policy_(policy), clock_(clock), impl_(std::make_unique<Impl>()) {}
+    : repository_(repository), policy_(policy), clock_(clock), impl_(std::make_unique<Impl>(policy_)) {}
 
 AuthService::~AuthService() = default;
 
@@ -170,43 +183,65 @@ Result<User> AuthService::LoadUser(std::string_view username) {
   return std::move(*user);
 }
 
-Status AuthService::CountFailure(User& user, std::string_view action, std::string_view remote,
-                                 const Status& refusal, std::string detail) {
-  const std::int64_t now = Now();
-  bool locked = false;
-  if (policy_.lockout_attempts > 0 && ++user.failed_attempts >= policy_.lockout_attempts) {
-    // The count starts again, so after the lock the user has the full number
-    // of attempts (等保 8.1.4.1 b: 限制非法登录次数).
-    user.failed_attempts = 0;
-    user.locked_until_millis = now + policy_.lockout_minutes * kMinute;
-    locked = true;
-  }
-  LX_RETURN_IF_ERROR(repository_.Update(user));
-  LX_RETURN_IF_ERROR(Record(user.username, action, user.username, remote, refusal, std::move(detail)));
+Status AuthService::CountFailure(const std::string& username, std::string_view action,
+                                 std::string_view remote, const Status& refusal, std::string detail) {
+  // No account row is written: a flood of wrong guesses costs one audit
+  // event each, and the rate limits bound how many.
+  int minutes = 0;
+  const bool locked = impl_->throttle.Failed(username, std::string(remote), Now(), &minutes);
+  LX_RETURN_IF_ERROR(Record(username, action, username, remote, refusal, std::move(detail)));
   if (locked) {
-    LX_RETURN_IF_ERROR(Record(user.username, "lockout", user.username, remote,
-                              Unauthenticated("账号已临时锁定 (locked)"),
-                              "after " + std::to_string(policy_.lockout_attempts) + " failures, " +
-                                  std::to_string(policy_.lockout_minutes) + " min"));
+    LX_RETURN_IF_ERROR(
+        Record(username, "lockout", username, remote, Unauthenticated("账号已临时锁定 (locked)"),
+               "address " + ForLog(remote) + " after " + std::to_string(policy_.lockout_attempts) +
+                   " failures, " + std::to_string(minutes) + " min"));
   }
   return refusal;
 }
 
+bool AuthService::Locked(std::string_view username) const {
+  return impl_->throttle.Locked(NormalizeUsername(username), Now());
+}
+
+Result<int> AuthService::PurgeExpiredSessions() {
+  const std::int64_t now = Now();
+  impl_->last_purge_millis = now;
+  return repository_.DeleteExpiredSessions(now - policy_.session_idle_minutes * kMinute,
+                                           now - policy_.session_absolute_hours * kHour);
+}
+
 Result<SignedIn> AuthService::SignIn(std::string_view username_in, std::string_view password,
-                                     std::string_view totp_code, std::string_view remote) {
+                                     std::string_view totp_code, std::string_view remote,
+                                     std::int64_t* retry_after_seconds) {
   const std::string username = NormalizeUsername(username_in);
   // A typed "username" that is no username may be a password typed in the
   // wrong box: it is not written to the log.
   const bool well_formed = UsernameWellFormed(username);
   const std::string log_name = well_formed ? username : "(malformed)";
+  if (retry_after_seconds != nullptr) *retry_after_seconds = 0;
+  // The limits come before any lookup or argon2 work, known account or not.
+  auth_internal::SignInThrottle::Admission admission =
+      impl_->throttle.Admit(log_name, std::string(remote), Now());
+  if (admission.wait_seconds > 0) {
+    if (retry_after_seconds != nullptr) *retry_after_seconds = admission.wait_seconds;
+    if (admission.first_refusal) {
+      LX_RETURN_IF_ERROR(Record(log_name, "sign_in", log_name, remote, RateLimited(), admission.reason));
+    }
+    return RateLimited();
+  }
+  if (policy_.session_purge_minutes > 0 &&
+      Now() - impl_->last_purge_millis.load() >= policy_.session_purge_minutes * kMinute) {
+    LX_RETURN_IF_ERROR(PurgeExpiredSessions().status());
+  }
   std::optional<User> found;
   if (well_formed) {
     LX_ASSIGN_OR_RETURN(found, repository_.FindByUsername(username));
   }
   const bool password_ok = VerifyOrDummy(found ? found->password_hash : "", password);
   if (!found) {
-    LX_RETURN_IF_ERROR(Record(log_name, "sign_in", log_name, remote, BadCredentials(), "unknown_user"));
-    return BadCredentials();
+    // Counted like a wrong password, so the answer and the lock-out say
+    // nothing about whether the account exists.
+    return CountFailure(log_name, "sign_in", remote, BadCredentials(), "unknown_user");
   }
   // A stronger argon2 cost in the policy upgrades the stored hash at the next
   // successful sign-in; hashed here, outside the lock.
@@ -229,16 +264,12 @@ Result<SignedIn> AuthService::SignIn(std::string_view username_in, std::string_v
     LX_RETURN_IF_ERROR(Record(username, "sign_in", username, remote, BadCredentials(), "account_disabled"));
     return BadCredentials();
   }
-  if (user.locked_until_millis > now) {
-    LX_RETURN_IF_ERROR(Record(username, "sign_in", username, remote, BadCredentials(), "account_locked"));
-    return BadCredentials();
-  }
   bool ok = password_ok;
   if (user.password_hash != found->password_hash) {  // changed while we hashed
     ok = VerifyPassword(user.password_hash, password);
     rehash.clear();
   }
-  if (!ok) return CountFailure(user, "sign_in", remote, BadCredentials(), "bad_password");
+  if (!ok) return CountFailure(username, "sign_in", remote, BadCredentials(), "bad_password");
   if (TotpConfirmed(user)) {
     if (totp_code.empty()) {
       // Not a guess, so not counted: the form asks for the code next.
@@ -247,9 +278,10 @@ Result<SignedIn> AuthService::SignIn(std::string_view username_in, std::string_v
     }
     if (!VerifyTotp(user.totp_secret, totp_code, now / kSecond, policy_.totp_skew_steps, &user.totp_last_step,
                     policy_.totp_digits, policy_.totp_period_seconds)) {
-      return CountFailure(user, "sign_in", remote, BadTotp());
+      return CountFailure(username, "sign_in", remote, BadTotp());
     }
   }
+  impl_->throttle.Succeeded(username, std::string(remote), now);
   user.failed_attempts = 0;
   user.locked_until_millis = 0;
   user.last_login_millis = now;
@@ -383,9 +415,12 @@ Status AuthService::ChangePassword(std::string_view username_in, std::string_vie
   const std::int64_t now = Now();
   LX_ASSIGN_OR_RETURN(User user, LoadUser(username));
   if (user.disabled) return refuse(BadCredentials(), "account_disabled");
-  if (user.locked_until_millis > now) return refuse(BadCredentials(), "account_locked");
+  if (impl_->throttle.Admit(username, std::string(remote), now).wait_seconds > 0) {
+    return refuse(BadCredentials(), "account_locked");
+  }
   if (!old_ok) {
-    return CountFailure(user, "password_change", remote, Unauthenticated("原密码错误 (bad_old_password)"));
+    return CountFailure(username, "password_change", remote,
+                        Unauthenticated("原密码错误 (bad_old_password)"));
   }
   if (user.password_hash != found->password_hash) {
     return refuse(Status::Conflict("密码刚被修改过,请重新登录后再试 (concurrent_change)"));
@@ -404,11 +439,12 @@ Status AuthService::ChangePassword(std::string_view username_in, std::string_vie
   return audited;
 }
 
-Result<CreatedUser> AuthService::CreateUserUnlocked(std::string_view actor, std::string_view remote,
-                                                    std::string_view username_in,
+Result<CreatedUser> AuthService::CreateUserUnlocked(const Actor& by, std::string_view username_in,
                                                     std::string_view display_name,
                                                     const std::set<Role>& roles, const Scope& scope) {
   const std::string username = NormalizeUsername(username_in);
+  const std::string& actor = by.username;
+  const std::string& remote = by.remote;
   auto refuse = [&](const Status& refusal) -> Status {
     LX_RETURN_IF_ERROR(Record(actor, "user_create", ForLog(username), remote, refusal));
     return refusal;
@@ -424,6 +460,9 @@ Result<CreatedUser> AuthService::CreateUserUnlocked(std::string_view actor, std:
   }
   if (Status roles_ok = CheckRoles(roles); !roles_ok.ok()) return refuse(roles_ok);
   if (Status scope_ok = ValidateScope(scope); !scope_ok.ok()) return refuse(scope_ok);
+  // The three admins' accounts are the local operator's alone (三权分立):
+  // an admin who could make one could approve its own requests with it.
+  if (!by.local() && HoldsAdminRole(roles)) return refuse(AdminProtected());
   LX_ASSIGN_OR_RETURN(std::optional<User> existing, repository_.FindByUsername(username));
   if (existing) return refuse(Status::Conflict("用户名已存在 (username_taken)"));
 
@@ -431,8 +470,13 @@ Result<CreatedUser> AuthService::CreateUserUnlocked(std::string_view actor, std:
   User user;
   user.username = username;
   user.display_name = std::string(display_name);
-  user.roles = roles;
-  user.scope = scope;
+  // From an admin the account starts with no role: whoever made it knows its
+  // one-time password, so its roles wait for the security admin.
+  const bool pending = !by.local();
+  if (!pending) {
+    user.roles = roles;
+    user.scope = scope;
+  }
   user.must_change_password = true;
   user.password_changed_millis = now;
   CreatedUser created;
@@ -442,8 +486,20 @@ Result<CreatedUser> AuthService::CreateUserUnlocked(std::string_view actor, std:
   LX_ASSIGN_OR_RETURN(user.password_hash, HashPassword(created.one_time_password, policy_));
   LX_RETURN_IF_ERROR(repository_.Insert(user));
   LX_RETURN_IF_ERROR(repository_.AddPasswordHash(username, user.password_hash, now));
-  Status audited = Record(actor, "user_create", username, remote, Status::Ok(),
-                          "roles=" + JoinRoleTokens(roles) + " scope=" + ScopeText(scope));
+  if (pending) {
+    PendingChange grant;
+    grant.username = username;
+    grant.kind = PendingKind::kGrant;
+    grant.requested_by = actor;
+    grant.requested_millis = now;
+    grant.roles = roles;
+    grant.scope = scope;
+    LX_RETURN_IF_ERROR(repository_.SavePending(grant));
+    created.pending_approval = true;
+  }
+  Status audited = Record(
+      actor, "user_create", username, remote, Status::Ok(),
+      "roles=" + JoinRoleTokens(roles) + " scope=" + ScopeText(scope) + (pending ? " pending_approval" : ""));
   if (!audited.ok()) {
     // The repository cannot delete; an unaudited account at least cannot sign in.
     user.disabled = true;
@@ -458,7 +514,7 @@ Result<CreatedUser> AuthService::CreateUserUnlocked(std::string_view actor, std:
 Result<CreatedUser> AuthService::CreateUser(const Actor& by, std::string_view username,
                                             std::string_view display_name, const std::set<Role>& roles,
                                             const Scope& scope) {
-  return CreateUserUnlocked(by.username, by.remote, username, display_name, roles, scope);
+  return CreateUserUnlocked(by, username, display_name, roles, scope);
 }
 
 Status AuthService::Mutate(const Actor& by, std::string_view username_in, std::string_view action,
@@ -470,12 +526,15 @@ Status AuthService::Mutate(const Actor& by, std::string_view username_in, std::s
   };
   // No one changes its own standing: a secadmin does not grant itself a
   // role, a sysadmin does not re-enable itself (三权分立).
-  if (refuse_self && NormalizeUsername(by.username) == username) return refuse(SelfChangeRefused());
+  const bool self = NormalizeUsername(by.username) == username;
+  if (refuse_self && self) return refuse(SelfChangeRefused());
   std::lock_guard<std::mutex> lock(impl_->mu);
   Result<User> loaded = LoadUser(username);
   if (!loaded.ok())
     return loaded.status().code() == Code::kNotFound ? refuse(loaded.status()) : loaded.status();
   User user = std::move(*loaded);
+  // No admin disables, resets, unlocks or changes another of the three.
+  if (!self && !by.local() && HoldsAdminRole(user.roles)) return refuse(AdminProtected());
   const User before = user;
   std::string detail;
   if (Status changed = change(user, detail); !changed.ok()) return refuse(changed);
@@ -488,22 +547,43 @@ Status AuthService::Mutate(const Actor& by, std::string_view username_in, std::s
 Result<CreatedUser> AuthService::ResetPassword(const Actor& by, std::string_view username) {
   CreatedUser created;
   std::string new_hash;
-  Status status = Mutate(by, username, "password_reset", true, [&](User& user, std::string&) -> Status {
-    created.one_time_password = GenerateOneTimePassword(policy_, user);
-    if (created.one_time_password.empty())
-      return Status::Internal("无法生成一次性密码 (one_time_password_failed)");
-    LX_ASSIGN_OR_RETURN(new_hash, HashPassword(created.one_time_password, policy_));
-    user.password_hash = new_hash;
-    user.must_change_password = true;
-    user.password_changed_millis = Now();
-    user.failed_attempts = 0;
-    user.locked_until_millis = 0;
-    created.user = user;
-    return Status::Ok();
-  });
+  const bool pending = !by.local();
+  Status status =
+      Mutate(by, username, "password_reset", true, [&](User& user, std::string& detail) -> Status {
+        created.one_time_password = GenerateOneTimePassword(policy_, user);
+        if (created.one_time_password.empty())
+          return Status::Internal("无法生成一次性密码 (one_time_password_failed)");
+        LX_ASSIGN_OR_RETURN(new_hash, HashPassword(created.one_time_password, policy_));
+        if (pending) {
+          // Whoever resets knows the new password, so it holds only once the
+          // security admin approves; until then nothing about the account changes.
+          PendingChange reset;
+          reset.username = user.username;
+          reset.kind = PendingKind::kPasswordReset;
+          reset.requested_by = by.username;
+          reset.requested_millis = Now();
+          reset.password_hash = new_hash;
+          LX_RETURN_IF_ERROR(repository_.SavePending(reset));
+          detail = "pending_approval";
+          created.user = user;
+          created.pending_approval = true;
+          return Status::Ok();
+        }
+        user.password_hash = new_hash;
+        user.must_change_password = true;
+        user.password_changed_millis = Now();
+        user.failed_attempts = 0;
+        user.locked_until_millis = 0;
+        created.user = user;
+        return Status::Ok();
+      });
   if (!status.ok()) {
     Wipe(created.one_time_password);
     return status;
+  }
+  if (pending) {
+    created.user = Redacted(std::move(created.user));
+    return created;
   }
   LX_RETURN_IF_ERROR(repository_.AddPasswordHash(created.user.username, new_hash, Now()));
   LX_RETURN_IF_ERROR(repository_.DeleteUserSessions(created.user.username));
@@ -519,6 +599,9 @@ Status AuthService::SetPassword(const Actor& by, std::string_view username_in, s
     return refusal;
   };
   if (NormalizeUsername(by.username) == username) return refuse(SelfChangeRefused());
+  // A password an admin chose would be an admin's to use: only the local
+  // operator sets one (an admin resets, with approval).
+  if (!by.local()) return refuse(Denied("只有本机操作员可以直接设置密码 (local_only)"));
   // The argon2 work (history, new hash) happens before the lock, as in ChangePassword.
   Result<User> found = LoadUser(username);
   if (!found.ok()) return found.status().code() == Code::kNotFound ? refuse(found.status()) : found.status();
@@ -544,6 +627,7 @@ Status AuthService::SetPassword(const Actor& by, std::string_view username_in, s
         if (must_change) detail = "must_change_password";
         return Status::Ok();
       }));
+  impl_->throttle.Clear(username);
   LX_RETURN_IF_ERROR(repository_.AddPasswordHash(username, new_hash, Now()));
   return repository_.DeleteUserSessions(username);
 }
@@ -565,7 +649,8 @@ Status AuthService::Enable(const Actor& by, std::string_view username) {
 }
 
 Status AuthService::Unlock(const Actor& by, std::string_view username) {
-  return Mutate(by, username, "user_unlock", true, [](User& user, std::string&) {
+  return Mutate(by, username, "user_unlock", true, [this](User& user, std::string&) {
+    impl_->throttle.Clear(user.username);
     user.failed_attempts = 0;
     user.locked_until_millis = 0;
     return Status::Ok();
@@ -573,8 +658,11 @@ Status AuthService::Unlock(const Actor& by, std::string_view username) {
 }
 
 Status AuthService::SetRoles(const Actor& by, std::string_view username, const std::set<Role>& roles) {
-  return Mutate(by, username, "roles_change", true, [&](User& user, std::string& detail) {
+  return Mutate(by, username, "roles_change", true, [&](User& user, std::string& detail) -> Status {
     LX_RETURN_IF_ERROR(CheckRoles(roles));
+    if (!by.local() && HoldsAdminRole(roles)) return AdminProtected();
+    // The security admin's own choice settles whatever grant was asked for.
+    LX_RETURN_IF_ERROR(repository_.DeletePending(user.username, PendingKind::kGrant));
     detail = JoinRoleTokens(user.roles) + " → " + JoinRoleTokens(roles);
     user.roles = roles;
     return Status::Ok();
@@ -642,6 +730,79 @@ Status AuthService::ResetTotp(const Actor& by, std::string_view username) {
   });
 }
 
+Status AuthService::SettlePending(const Actor& by, std::string_view username_in, bool approve) {
+  const std::string username = NormalizeUsername(username_in);
+  LX_ASSIGN_OR_RETURN(std::vector<PendingChange> changes, repository_.ListPending(username));
+  const char* action = approve ? "approve" : "reject";
+  for (const PendingChange& change : changes) {
+    // The approval is a second person's: never the requester's own.
+    if (NormalizeUsername(change.requested_by) == NormalizeUsername(by.username)) {
+      Status refusal = Denied("不能审批自己提出的变更 (approval_self)");
+      LX_RETURN_IF_ERROR(Record(by.username, action, username, by.remote, refusal));
+      return refusal;
+    }
+  }
+  bool reset = false;
+  std::string new_hash;
+  LX_RETURN_IF_ERROR(Mutate(by, username, action, true, [&](User& user, std::string& detail) -> Status {
+    if (changes.empty()) return NothingPending();
+    for (const PendingChange& change : changes) {
+      std::string what = std::string(PendingKindToken(change.kind)) + " by " + change.requested_by;
+      if (change.kind == PendingKind::kGrant) {
+        what += " roles=" + JoinRoleTokens(change.roles) + " scope=" + ScopeText(change.scope);
+        if (approve) {
+          LX_RETURN_IF_ERROR(CheckRoles(change.roles));
+          if (!by.local() && HoldsAdminRole(change.roles)) return AdminProtected();
+          user.roles = change.roles;
+          user.scope = change.scope;
+        }
+      } else if (approve) {
+        reset = true;
+        new_hash = change.password_hash;
+        user.password_hash = change.password_hash;
+        user.must_change_password = true;
+        user.password_changed_millis = Now();
+        user.failed_attempts = 0;
+        user.locked_until_millis = 0;
+      }
+      detail += (detail.empty() ? "" : "; ") + what;
+      LX_RETURN_IF_ERROR(repository_.DeletePending(user.username, change.kind));
+    }
+    return Status::Ok();
+  }));
+  if (reset) {
+    impl_->throttle.Clear(username);
+    LX_RETURN_IF_ERROR(repository_.AddPasswordHash(username, new_hash, Now()));
+    LX_RETURN_IF_ERROR(repository_.DeleteUserSessions(username));
+  }
+  return Status::Ok();
+}
+
+Status AuthService::ApproveChanges(const Actor& by, std::string_view username) {
+  return SettlePending(by, username, true);
+}
+
+Status AuthService::RejectChanges(const Actor& by, std::string_view username) {
+  return SettlePending(by, username, false);
+}
+
+Result<std::vector<PendingChange>> AuthService::ListPending(std::string_view username) {
+  LX_ASSIGN_OR_RETURN(std::vector<PendingChange> changes,
+                      repository_.ListPending(NormalizeUsername(username)));
+  for (PendingChange& change : changes) Wipe(change.password_hash);
+  return changes;
+}
+
+std::string_view PendingKindToken(PendingKind kind) {
+  return kind == PendingKind::kGrant ? "grant" : "password_reset";
+}
+
+std::optional<PendingKind> ParsePendingKind(std::string_view token) {
+  if (token == "grant") return PendingKind::kGrant;
+  if (token == "password_reset") return PendingKind::kPasswordReset;
+  return std::nullopt;
+}
+
 Result<std::vector<User>> AuthService::ListUsers() {
   LX_ASSIGN_OR_RETURN(std::vector<User> users, repository_.ListUsers());
   for (User& user : users) user = Redacted(std::move(user));
@@ -660,8 +821,9 @@ Result<std::vector<CreatedUser>> AuthService::CreateInitialAdmins() {
     for (const User& user : users)
       held = held || user.roles.count(role) > 0 || user.username == RoleToken(role);
     if (held) continue;
-    LX_ASSIGN_OR_RETURN(CreatedUser admin, CreateUserUnlocked(kBootstrapActor, "", RoleToken(role),
-                                                              RoleLabel(role), {role}, Scope{}));
+    LX_ASSIGN_OR_RETURN(CreatedUser admin,
+                        CreateUserUnlocked({std::string(kBootstrapActor), ""}, RoleToken(role),
+                                           RoleLabel(role), {role}, Scope{}));
     created.push_back(std::move(admin));
   }
   return created;

@@ -380,9 +380,10 @@ TEST(AuthScope, ContainmentTable) {
 
 class AuthServiceTest : public ::testing::Test {
  protected:
-  // Creates an account and moves it past its one-time password to kPassword.
+  // Creates an account (as the local operator, so its roles hold at once)
+  // and moves it past its one-time password to kPassword.
   void MakeUser(const std::string& username, std::set<Role> roles, Scope scope = {}) {
-    Result<CreatedUser> created = auth_.CreateUser(sysadmin_, username, "张三", roles, scope);
+    Result<CreatedUser> created = auth_.CreateUser(operator_, username, "张三", roles, scope);
     ASSERT_TRUE(created.ok()) << created.status().ToString();
     Status changed = auth_.ChangePassword(username, created->one_time_password, kPassword, "10.0.0.9");
     ASSERT_TRUE(changed.ok()) << changed.ToString();
@@ -398,6 +399,7 @@ class AuthServiceTest : public ::testing::Test {
   AuthService auth_{repository_, policy_, clock_};
   Actor sysadmin_{"sysadmin", "10.0.0.1"};
   Actor secadmin_{"secadmin", "10.0.0.2"};
+  Actor operator_{"cli:root", "local"};
 };
 
 TEST_F(AuthServiceTest, AuthSignInSucceeds) {
@@ -481,20 +483,23 @@ TEST_F(AuthServiceTest, AuthSignInUnknownUserAndWrongPasswordAlike) {
 TEST_F(AuthServiceTest, AuthSignInLockoutAfterFiveFailuresAndUnlockAfterDuration) {
   MakeUser("zhangsan", {Role::kCadre});
   for (int i = 0; i < 4; ++i) ASSERT_FALSE(auth_.SignIn("zhangsan", "Wrong-Passw0rd", "", "r").ok());
-  EXPECT_EQ(Stored("zhangsan").failed_attempts, 4);
   // A success clears the count.
   ASSERT_TRUE(auth_.SignIn("zhangsan", kPassword, "", "r").ok());
-  EXPECT_EQ(Stored("zhangsan").failed_attempts, 0);
+  for (int i = 0; i < 4; ++i) ASSERT_FALSE(auth_.SignIn("zhangsan", "Wrong-Passw0rd", "", "r").ok());
+  EXPECT_FALSE(auth_.Locked("zhangsan"));
 
-  for (int i = 0; i < 5; ++i) ASSERT_FALSE(auth_.SignIn("zhangsan", "Wrong-Passw0rd", "", "r").ok());
-  EXPECT_EQ(Stored("zhangsan").locked_until_millis, kStart + 30 * kMinute);
-  Status locked = auth_.SignIn("zhangsan", kPassword, "", "r").status();
-  EXPECT_EQ(locked.message(), "用户名或密码错误 (bad_credentials)") << "a lock reads like any failure";
+  ASSERT_FALSE(auth_.SignIn("zhangsan", "Wrong-Passw0rd", "", "r").ok());
+  EXPECT_TRUE(auth_.Locked("zhangsan"));
+  std::int64_t wait = 0;
+  Status locked = auth_.SignIn("zhangsan", kPassword, "", "r", &wait).status();
+  EXPECT_EQ(CodeOf(locked), "rate_limited") << "locked out, even with the right password";
+  EXPECT_EQ(wait, 30 * 60);
   std::vector<AuditEvent> audit = repository_.audit();
   auto lockouts =
       std::count_if(audit.begin(), audit.end(), [](const AuditEvent& e) { return e.action == "lockout"; });
   EXPECT_EQ(lockouts, 1);
-  EXPECT_EQ(audit.back().detail, "account_locked");
+  EXPECT_EQ(audit.back().detail, "locked");
+  EXPECT_EQ(Stored("zhangsan").failed_attempts, 0) << "a failure writes no account row";
 
   clock_.Advance(30 * kMinute - 1);
   EXPECT_FALSE(auth_.SignIn("zhangsan", kPassword, "", "r").ok());
@@ -507,7 +512,91 @@ TEST_F(AuthServiceTest, AuthSignInLockoutAfterFiveFailuresAndUnlockAfterDuration
   quick.lockout_minutes = 5;
   AuthService other(repository_, quick, clock_);
   for (int i = 0; i < 3; ++i) ASSERT_FALSE(other.SignIn("zhangsan", "Wrong-Passw0rd", "", "r").ok());
-  EXPECT_EQ(Stored("zhangsan").locked_until_millis, clock_.NowMillis() + 5 * kMinute);
+  wait = 0;
+  EXPECT_FALSE(other.SignIn("zhangsan", kPassword, "", "r", &wait).ok());
+  EXPECT_EQ(wait, 5 * 60);
+}
+
+// Issue "under attack": an outsider's guesses lock the outsider's address
+// out of the account, not the account's holder elsewhere; each further lock
+// of the same address lasts twice as long.
+TEST_F(AuthServiceTest, AuthLockoutIsPerAddressWithBackOff) {
+  MakeUser("secadmin2", {Role::kCadre});
+  const std::string outsider = "198.51.100.66";
+  std::int64_t expected_minutes = 30;
+  for (int round = 0; round < 3; ++round) {
+    for (int i = 0; i < 5; ++i) (void)auth_.SignIn("secadmin2", "Wrong-Passw0rd", "", outsider);
+    std::int64_t wait = 0;
+    EXPECT_FALSE(auth_.SignIn("secadmin2", "Wrong-Passw0rd", "", outsider, &wait).ok());
+    EXPECT_EQ(wait, expected_minutes * 60) << "round " << round;
+    // The holder, from its own address, signs in all along.
+    Result<SignedIn> holder = auth_.SignIn("secadmin2", kPassword, "", "10.0.0.9");
+    EXPECT_TRUE(holder.ok()) << holder.status().ToString();
+    clock_.Advance(expected_minutes * kMinute);
+    expected_minutes *= 2;
+  }
+  // The security admin's unlock lifts it.
+  for (int i = 0; i < 5; ++i) (void)auth_.SignIn("secadmin2", "Wrong-Passw0rd", "", outsider);
+  EXPECT_TRUE(auth_.Locked("secadmin2"));
+  ASSERT_TRUE(auth_.Unlock(secadmin_, "secadmin2").ok());
+  EXPECT_FALSE(auth_.Locked("secadmin2"));
+}
+
+// Issue "under attack": the rate limits come before the argon2 work, per
+// address and per account name, with the seconds to wait; an address the
+// account signed in from before is not held by the account's limit.
+TEST_F(AuthServiceTest, AuthRateLimitsBeforeArgon2) {
+  policy_.signin_per_address_per_minute = 3;
+  policy_.signin_per_account_per_minute = 4;
+  policy_.lockout_attempts = 0;
+  AuthService auth(repository_, policy_, clock_);
+  MakeUser("zhangsan", {Role::kCadre});
+  ASSERT_TRUE(auth.SignIn("zhangsan", kPassword, "", "10.0.0.9").ok());  // the holder's usual address
+  clock_.Advance(kMinute);
+
+  // One address: three attempts a minute, at any account name.
+  for (int i = 0; i < 3; ++i) {
+    EXPECT_EQ(CodeOf(auth.SignIn("user" + std::to_string(i), "x", "", "203.0.113.1").status()),
+              "bad_credentials");
+  }
+  clock_.Advance(10 * kSecond);
+  std::int64_t wait = 0;
+  Status limited = auth.SignIn("zhangsan", kPassword, "", "203.0.113.1", &wait).status();
+  EXPECT_EQ(limited.code(), Code::kUnavailable);
+  EXPECT_EQ(CodeOf(limited), "rate_limited");
+  EXPECT_EQ(wait, 50);
+  // One account name from many addresses: four attempts a minute...
+  for (int i = 0; i < 4; ++i) {
+    EXPECT_EQ(
+        CodeOf(auth.SignIn("zhangsan", "Wrong-Passw0rd", "", "203.0.113." + std::to_string(10 + i)).status()),
+        "bad_credentials");
+  }
+  EXPECT_EQ(CodeOf(auth.SignIn("zhangsan", kPassword, "", "203.0.113.20").status()), "rate_limited");
+  // ...but the holder's known address is not held back.
+  EXPECT_TRUE(auth.SignIn("zhangsan", kPassword, "", "10.0.0.9").ok());
+  // A refused attempt costs no audit event beyond the first of its window.
+  const std::size_t events = repository_.audit().size();
+  for (int i = 0; i < 50; ++i) (void)auth.SignIn("zhangsan", "Wrong-Passw0rd", "", "203.0.113.20");
+  EXPECT_LE(repository_.audit().size(), events + 1);
+  clock_.Advance(kMinute);
+  EXPECT_TRUE(auth.SignIn("zhangsan", kPassword, "", "203.0.113.1").ok());
+}
+
+// Issue "under attack": expired sessions do not pile up; a sign-in deletes
+// them, at most every session_purge_minutes.
+TEST_F(AuthServiceTest, AuthExpiredSessionsArePurged) {
+  MakeUser("zhangsan", {Role::kCadre});
+  MakeUser("lisi", {Role::kCadre});
+  ASSERT_TRUE(auth_.SignIn("zhangsan", kPassword, "", "r").ok());
+  clock_.Advance(20 * kMinute);
+  std::string lisi = auth_.SignIn("lisi", kPassword, "", "r")->session_token;
+  EXPECT_EQ(repository_.sessions().size(), 2u);
+  clock_.Advance(11 * kMinute);  // zhangsan's is 31 minutes idle; lisi's 11
+  ASSERT_TRUE(auth_.SignIn("lisi", kPassword, "", "r2").ok());
+  std::vector<Session> left = repository_.sessions();
+  ASSERT_EQ(left.size(), 2u);
+  for (const Session& session : left) EXPECT_EQ(session.username, "lisi");
+  EXPECT_TRUE(auth_.Authenticate(lisi).ok());
 }
 
 TEST_F(AuthServiceTest, AuthSignInRotationForcesChange) {
@@ -670,10 +759,8 @@ TEST_F(AuthServiceTest, AuthTotpRequiredForAdmins) {
   Status without = auth_.SignIn("sysadmin", kPassword, "", "r").status();
   EXPECT_EQ(without.code(), Code::kUnauthenticated);
   EXPECT_EQ(without.message(), "需要动态口令 (totp_required)");
-  EXPECT_EQ(Stored("sysadmin").failed_attempts, 0) << "asking for the code is not a failure";
   // The code spent on confirmation cannot sign in (replay).
   EXPECT_EQ(CodeOf(auth_.SignIn("sysadmin", kPassword, CurrentTotp("sysadmin"), "r").status()), "bad_totp");
-  EXPECT_EQ(Stored("sysadmin").failed_attempts, 1);
   clock_.Advance(30 * kSecond);
   Result<SignedIn> with = auth_.SignIn("sysadmin", kPassword, CurrentTotp("sysadmin"), "r");
   ASSERT_TRUE(with.ok()) << with.status().ToString();
@@ -684,8 +771,10 @@ TEST_F(AuthServiceTest, AuthTotpRequiredForAdmins) {
   EXPECT_EQ(CodeOf(auth_.SignIn("sysadmin", "Wrong-Passw0rd", CurrentTotp("sysadmin"), "r").status()),
             "bad_credentials");
 
-  // Lost phone: a secadmin resets, the admin enrols again.
-  ASSERT_TRUE(auth_.ResetTotp(secadmin_, "sysadmin").ok());
+  // Lost phone: not another admin (三权分立) but the local operator resets,
+  // and the admin enrols again.
+  EXPECT_EQ(CodeOf(auth_.ResetTotp(secadmin_, "sysadmin")), "admin_protected");
+  ASSERT_TRUE(auth_.ResetTotp(operator_, "sysadmin").ok());
   Result<SignedIn> after_reset = auth_.SignIn("sysadmin", kPassword, "", "r");
   ASSERT_TRUE(after_reset.ok());
   EXPECT_TRUE(after_reset->must_enrol_totp);
@@ -739,8 +828,8 @@ TEST_F(AuthServiceTest, AuthAdminInitialAdminsCreatedOnce) {
 // Accounts added before the first start (lianxin user add) do not keep the
 // system from its admins; an admin role already held is not created again.
 TEST_F(AuthServiceTest, AuthAdminBootstrapCreatesOnlyTheMissingAdmins) {
-  ASSERT_TRUE(auth_.CreateUser(sysadmin_, "zhangsan", "张三", {Role::kCadre}, {}).ok());
-  ASSERT_TRUE(auth_.CreateUser(sysadmin_, "lisi", "李四", {Role::kAuditor}, {}).ok());
+  ASSERT_TRUE(auth_.CreateUser(operator_, "zhangsan", "张三", {Role::kCadre}, {}).ok());
+  ASSERT_TRUE(auth_.CreateUser(operator_, "lisi", "李四", {Role::kAuditor}, {}).ok());
   Result<std::vector<CreatedUser>> admins = auth_.CreateInitialAdmins();
   ASSERT_TRUE(admins.ok());
   ASSERT_EQ(admins->size(), 2u);
@@ -812,6 +901,13 @@ TEST_F(AuthServiceTest, AuthAdminResetPasswordAndUnlock) {
   Result<CreatedUser> reset = auth_.ResetPassword(sysadmin_, "zhangsan");
   ASSERT_TRUE(reset.ok()) << reset.status().ToString();
   EXPECT_TRUE(reset->user.password_hash.empty());
+  // The system admin knows the new password: it holds only once approved.
+  EXPECT_TRUE(reset->pending_approval);
+  EXPECT_TRUE(auth_.Authenticate(token).ok()) << "nothing changes before the approval";
+  EXPECT_FALSE(auth_.SignIn("zhangsan", reset->one_time_password, "", "r").ok());
+  EXPECT_EQ(CodeOf(auth_.ApproveChanges(sysadmin_, "zhangsan")), "approval_self");
+  ASSERT_TRUE(auth_.ApproveChanges(secadmin_, "zhangsan").ok());
+  EXPECT_EQ(CodeOf(auth_.ApproveChanges(secadmin_, "zhangsan")), "nothing_pending");
   EXPECT_FALSE(auth_.Authenticate(token).ok()) << "sessions end on reset";
   EXPECT_FALSE(auth_.SignIn("zhangsan", kPassword, "", "r").ok());
   Result<SignedIn> with_otp = auth_.SignIn("zhangsan", reset->one_time_password, "", "r");
@@ -826,12 +922,12 @@ TEST_F(AuthServiceTest, AuthAdminSetPasswordClearsLockEndsSessionsAndKeepsHistor
   MakeUser("zhangsan", {Role::kCadre});
   std::string token = auth_.SignIn("zhangsan", kPassword, "", "r")->session_token;
   for (int i = 0; i < 5; ++i) ASSERT_FALSE(auth_.SignIn("zhangsan", "Wrong-Passw0rd", "", "r").ok());
-  ASSERT_GT(Stored("zhangsan").locked_until_millis, kStart);
+  ASSERT_TRUE(auth_.Locked("zhangsan"));
 
-  ASSERT_TRUE(auth_.SetPassword(sysadmin_, "ZhangSan", "Brand-New-Pass9", false).ok());
+  EXPECT_EQ(CodeOf(auth_.SetPassword(sysadmin_, "zhangsan", "Brand-New-Pass9", false)), "local_only");
+  ASSERT_TRUE(auth_.SetPassword(operator_, "ZhangSan", "Brand-New-Pass9", false).ok());
   User stored = Stored("zhangsan");
-  EXPECT_EQ(stored.locked_until_millis, 0);
-  EXPECT_EQ(stored.failed_attempts, 0);
+  EXPECT_FALSE(auth_.Locked("zhangsan"));
   EXPECT_FALSE(stored.must_change_password);
   EXPECT_EQ(stored.password_changed_millis, kStart);
   EXPECT_FALSE(auth_.Authenticate(token).ok()) << "sessions end when the password is set";
@@ -843,7 +939,7 @@ TEST_F(AuthServiceTest, AuthAdminSetPasswordClearsLockEndsSessionsAndKeepsHistor
   EXPECT_EQ(CodeOf(auth_.ChangePassword("zhangsan", "Brand-New-Pass9", "Brand-New-Pass9", "r")),
             "password_reused");
 
-  ASSERT_TRUE(auth_.SetPassword(sysadmin_, "zhangsan", "Another-Pass-42", true).ok());
+  ASSERT_TRUE(auth_.SetPassword(operator_, "zhangsan", "Another-Pass-42", true).ok());
   signed_in = auth_.SignIn("zhangsan", "Another-Pass-42", "", "r");
   ASSERT_TRUE(signed_in.ok());
   EXPECT_TRUE(signed_in->must_change_password);
@@ -852,13 +948,14 @@ TEST_F(AuthServiceTest, AuthAdminSetPasswordClearsLockEndsSessionsAndKeepsHistor
   for (const AuditEvent& e : repository_.audit()) {
     if (e.action == "password_set") set.push_back(e);
   }
-  ASSERT_EQ(set.size(), 2u);
-  EXPECT_EQ(set[0].actor, "sysadmin");
-  EXPECT_EQ(set[0].target, "zhangsan");
-  EXPECT_EQ(set[0].remote, "10.0.0.1");
-  EXPECT_EQ(set[0].outcome, "ok");
-  EXPECT_EQ(set[0].detail, "");
-  EXPECT_EQ(set[1].detail, "must_change_password");
+  ASSERT_EQ(set.size(), 3u);
+  EXPECT_EQ(set[0].outcome, "local_only");
+  EXPECT_EQ(set[1].actor, "cli:root");
+  EXPECT_EQ(set[1].target, "zhangsan");
+  EXPECT_EQ(set[1].remote, "local");
+  EXPECT_EQ(set[1].outcome, "ok");
+  EXPECT_EQ(set[1].detail, "");
+  EXPECT_EQ(set[2].detail, "must_change_password");
   for (const AuditEvent& e : repository_.audit()) {
     for (const std::string& field : {e.actor, e.action, e.target, e.remote, e.outcome, e.detail}) {
       EXPECT_EQ(field.find("Brand-New-Pass9"), std::string::npos);
@@ -870,11 +967,11 @@ TEST_F(AuthServiceTest, AuthAdminSetPasswordClearsLockEndsSessionsAndKeepsHistor
 TEST_F(AuthServiceTest, AuthAdminSetPasswordRefusals) {
   MakeUser("zhangsan", {Role::kCadre});
   const std::string before = Stored("zhangsan").password_hash;
-  EXPECT_EQ(CodeOf(auth_.SetPassword(sysadmin_, "zhangsan", "short", false)), "password_too_short");
-  EXPECT_EQ(CodeOf(auth_.SetPassword(sysadmin_, "zhangsan", "zhangsan-Pass-9", false)),
+  EXPECT_EQ(CodeOf(auth_.SetPassword(operator_, "zhangsan", "short", false)), "password_too_short");
+  EXPECT_EQ(CodeOf(auth_.SetPassword(operator_, "zhangsan", "zhangsan-Pass-9", false)),
             "password_contains_username");
-  EXPECT_EQ(CodeOf(auth_.SetPassword(sysadmin_, "zhangsan", kPassword, false)), "password_reused");
-  Status missing = auth_.SetPassword(sysadmin_, "nobody", "Brand-New-Pass9", false);
+  EXPECT_EQ(CodeOf(auth_.SetPassword(operator_, "zhangsan", kPassword, false)), "password_reused");
+  Status missing = auth_.SetPassword(operator_, "nobody", "Brand-New-Pass9", false);
   EXPECT_EQ(missing.code(), Code::kNotFound);
   Status self = auth_.SetPassword(Actor{"zhangsan", "r"}, "zhangsan", "Brand-New-Pass9", false);
   EXPECT_EQ(self.code(), Code::kPermissionDenied);
@@ -916,7 +1013,11 @@ TEST_F(AuthServiceTest, AuthAdminChangePasswordRefusals) {
   Status wrong_old = auth_.ChangePassword("zhangsan", "Wrong-Passw0rd", "Brand-New-Pass9", "r");
   EXPECT_EQ(wrong_old.code(), Code::kUnauthenticated);
   EXPECT_EQ(CodeOf(wrong_old), "bad_old_password");
-  EXPECT_EQ(Stored("zhangsan").failed_attempts, 1) << "guessing the old password counts";
+  for (int i = 0; i < 4; ++i)
+    (void)auth_.ChangePassword("zhangsan", "Wrong-Passw0rd", "Brand-New-Pass9", "r");
+  EXPECT_TRUE(auth_.Locked("zhangsan")) << "guessing the old password counts";
+  EXPECT_EQ(CodeOf(auth_.ChangePassword("zhangsan", kPassword, "Brand-New-Pass9", "r")), "bad_credentials");
+  ASSERT_TRUE(auth_.Unlock(secadmin_, "zhangsan").ok());
   EXPECT_EQ(CodeOf(auth_.ChangePassword("zhangsan", kPassword, "short", "r")), "password_too_short");
   EXPECT_EQ(CodeOf(auth_.ChangePassword("zhangsan", kPassword, kPassword, "r")), "password_reused");
   EXPECT_EQ(CodeOf(auth_.ChangePassword("nobody", kPassword, "Brand-New-Pass9", "r")), "bad_credentials");
@@ -1027,9 +1128,10 @@ TEST_F(AuthServiceTest, AuthConcurrentFailuresLockExactlyOnce) {
   for (const AuditEvent& e : repository_.audit()) {
     if (e.action == "sign_in" || e.action == "lockout") ++details[e.action + "/" + e.detail];
   }
-  EXPECT_EQ(details["sign_in/bad_password"], 5);
-  EXPECT_EQ(details["sign_in/account_locked"], 5);
-  EXPECT_EQ(details["lockout/after 5 failures, 30 min"], 1);
+  // Attempts admitted before the lock began do not start another.
+  EXPECT_EQ(details["lockout/address r after 5 failures, 30 min"], 1);
+  EXPECT_GE(details["sign_in/bad_password"], 5);
+  EXPECT_LE(details["sign_in/bad_password"] + details["sign_in/locked"], 10);
 }
 
 TEST_F(AuthServiceTest, AuthConcurrentTotpCodeSpentOnce) {

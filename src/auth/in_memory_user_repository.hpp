@@ -82,6 +82,30 @@ class InMemoryUserRepository : public UserRepository {
     std::erase_if(sessions_, [&](const auto& entry) { return entry.second.username == username; });
     return Status::Ok();
   }
+  Result<int> DeleteExpiredSessions(std::int64_t seen_before, std::int64_t created_before) override {
+    std::lock_guard<std::mutex> lock(mu_);
+    return static_cast<int>(std::erase_if(sessions_, [&](const auto& entry) {
+      return entry.second.last_seen_millis < seen_before || entry.second.created_millis < created_before;
+    }));
+  }
+  Status SavePending(const PendingChange& change) override {
+    std::lock_guard<std::mutex> lock(mu_);
+    pending_[{change.username, change.kind}] = change;
+    return Status::Ok();
+  }
+  Result<std::vector<PendingChange>> ListPending(std::string_view username) override {
+    std::lock_guard<std::mutex> lock(mu_);
+    std::vector<PendingChange> out;
+    for (const auto& [key, change] : pending_) {
+      if (username.empty() || key.first == username) out.push_back(change);
+    }
+    return out;
+  }
+  Status DeletePending(std::string_view username, PendingKind kind) override {
+    std::lock_guard<std::mutex> lock(mu_);
+    pending_.erase({std::string(username), kind});
+    return Status::Ok();
+  }
   Status Audit(const AuditEvent& event) override {
     std::lock_guard<std::mutex> lock(mu_);
     if (fail_audit_) return Status::Internal("审计日志写入失败 (audit_failed)");
@@ -126,6 +150,7 @@ class InMemoryUserRepository : public UserRepository {
   std::map<std::string, User> users_;
   std::map<std::string, std::vector<std::string>> history_;  // oldest first
   std::map<std::string, Session> sessions_;
+  std::map<std::pair<std::string, PendingKind>, PendingChange> pending_;
   std::vector<AuditEvent> audit_;
   bool fail_audit_ = false;
 };

@@ -107,6 +107,22 @@ Status ValidateAuthPolicy(const AuthPolicy& p) {
   if (p.lockout_minutes < 1 || p.lockout_minutes > 24 * 60) {
     return PolicyRange("lockout_minutes", "应在 1 到 1440 之间");
   }
+  if (p.lockout_max_minutes < p.lockout_minutes || p.lockout_max_minutes > 7 * 24 * 60) {
+    return PolicyRange("lockout_max_minutes", "应在 lockout_minutes 到 10080 之间");
+  }
+  // A limit of 0 would let a flood spend argon2 work without bound.
+  if (p.signin_per_address_per_minute < 1 || p.signin_per_address_per_minute > 10000) {
+    return PolicyRange("signin_per_address_per_minute", "应在 1 到 10000 之间");
+  }
+  if (p.signin_per_account_per_minute < 1 || p.signin_per_account_per_minute > 1000) {
+    return PolicyRange("signin_per_account_per_minute", "应在 1 到 1000 之间");
+  }
+  if (p.known_address_days < 0 || p.known_address_days > 365) {
+    return PolicyRange("known_address_days", "应在 0 到 365 之间");
+  }
+  if (p.session_purge_minutes < 1 || p.session_purge_minutes > 24 * 60) {
+    return PolicyRange("session_purge_minutes", "应在 1 到 1440 之间");
+  }
   if (p.session_idle_minutes < 1 || p.session_idle_minutes > 30) {
     return PolicyRange("session_idle_minutes", "应在 1 到 30 之间 (ASVS 3.3.2)");
   }

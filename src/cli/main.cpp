@@ -230,7 +230,7 @@ Status RunRestore(const Common& common, const std::string& from) {
 }
 
 // Serves the API on the database: the first start creates the three admins
-// and shows their one-time passwords, once. Flags override [server] of the
+// and writes their one-time passwords to a file only the operator reads. Flags override [server] of the
 // config. Stops on SIGINT/SIGTERM: in-flight requests finish, queued writes commit.
 Status RunServe(const Common& common, const std::string& listen, const std::string& cert,
                 const std::string& key) {
@@ -243,13 +243,16 @@ Status RunServe(const Common& common, const std::string& listen, const std::stri
   }
   LX_ASSIGN_OR_RETURN(std::unique_ptr<App> app, App::Open(common.db, config, SystemClock()));
   LX_ASSIGN_OR_RETURN(std::vector<CreatedUser> admins, app->auth().CreateInitialAdmins());
-  for (const CreatedUser& admin : admins) {
-    std::cout << "初始管理员 initial admin " << admin.user.username << " 一次性密码 one-time password "
-              << admin.one_time_password << "\n";
-  }
   if (!admins.empty()) {
-    std::cout << "以上密码只显示这一次;首次登录须改密码并绑定动态口令 (shown once: change it and enrol "
-                 "TOTP at first sign-in)\n";
+    // Not to the log, which others may read or collect: to a file only the
+    // local operator reads.
+    LX_ASSIGN_OR_RETURN(std::string file, WriteInitialPasswords(common.db, admins));
+    std::string names;
+    for (const CreatedUser& admin : admins) names += (names.empty() ? "" : ", ") + admin.user.username;
+    std::cout << "已创建初始管理员 created the initial admins " << names
+              << ";一次性密码见 one-time passwords in " << file
+              << " (仅本用户可读 mode 0600;首次登录须改密码并绑定动态口令 change them and enrol TOTP "
+                 "at first sign-in)\n";
   }
   HttpServer server(app->server_options(), app->BuildRouter(), app->metrics());
   LX_RETURN_IF_ERROR(server.Start());

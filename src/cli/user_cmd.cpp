@@ -1,11 +1,16 @@
 // `lianxin user ...`: accounts from the command line, through AuthService.
 #include "cli/user_cmd.hpp"
 
+#include <fcntl.h>
 #include <sodium.h>
+#include <sys/stat.h>
 #include <termios.h>
 #include <unistd.h>
 
+#include <cerrno>
+#include <cstdio>
 #include <cstdlib>
+#include <cstring>
 #include <iostream>
 #include <memory>
 #include <set>
@@ -218,7 +223,7 @@ Status RunUserRoles(const std::function<Result<Config>()>& load_config, const Us
   return Status::Ok();
 }
 
-// disable, enable and unlock: one act on one account.
+// disable, enable, unlock and reset-totp: one act on one account.
 Status RunUserAct(const std::function<Result<Config>()>& load_config, const UserArgs& args,
                   Status (AuthService::*act)(const Actor&, std::string_view), std::string_view done) {
   LX_ASSIGN_OR_RETURN(Config config, load_config());
@@ -232,7 +237,6 @@ Status RunUserList(const std::function<Result<Config>()>& load_config, const Use
   LX_ASSIGN_OR_RETURN(Config config, load_config());
   LX_ASSIGN_OR_RETURN(Console console, OpenConsole(config, args.db, false));
   LX_ASSIGN_OR_RETURN(std::vector<User> users, console.auth->ListUsers());
-  const std::int64_t now = SystemClock().NowMillis();
   // Tab-separated, one account a line, so the list reads in a terminal and in a script.
   std::cout << "# 用户名 username\t姓名 display name\t角色 roles\t范围 scope\t状态 flags\n";
   for (const User& user : users) {
@@ -243,7 +247,6 @@ Status RunUserList(const std::function<Result<Config>()>& load_config, const Use
       flags += name;
     };
     flag(user.disabled, "disabled");
-    flag(user.locked_until_millis > now, "locked");
     flag(user.must_change_password, "must_change_password");
     flag(user.totp_confirmed, "totp");
     std::cout << user.username << "\t" << user.display_name << "\t" << JoinRoleTokens(user.roles) << "\t"
@@ -258,8 +261,8 @@ Status RunUserList(const std::function<Result<Config>()>& load_config, const Use
 void AddUserCommands(CLI::App& app, Status& status, std::function<Result<Config>()> load_config) {
   auto args = std::make_shared<UserArgs>();
   auto load = std::make_shared<std::function<Result<Config>()>>(std::move(load_config));
-  CLI::App* user =
-      app.add_subcommand("user", "账号管理 user accounts (add|passwd|roles|disable|enable|unlock|list)");
+  CLI::App* user = app.add_subcommand(
+      "user", "账号管理 user accounts (add|passwd|roles|disable|enable|unlock|reset-totp|list)");
   user->require_subcommand(1);
   auto named = [&](const std::string& command, const std::string& help) {
     CLI::App* sub = user->add_subcommand(command, help);
@@ -299,10 +302,58 @@ void AddUserCommands(CLI::App& app, Status& status, std::function<Result<Config>
   named("unlock", "解除登录失败锁定 clear a lock-out")->callback([&status, args, load] {
     status = RunUserAct(*load, *args, &AuthService::Unlock, "已解锁 unlocked");
   });
+  // The one way back for an admin who lost the phone: no other admin may
+  // reset it (三权分立), the local operator may.
+  named("reset-totp", "清除动态口令,下次登录重新绑定 remove TOTP; enrolled again at the next sign-in")
+      ->callback([&status, args, load] {
+        status = RunUserAct(*load, *args, &AuthService::ResetTotp, "已清除动态口令 TOTP removed");
+      });
 
   CLI::App* list = user->add_subcommand("list", "列出全部账号 list the accounts");
   list->add_option("--db", args->db, "数据库文件 database file")->required();
   list->callback([&status, args, load] { status = RunUserList(*load, *args); });
+}
+
+Result<std::string> WriteInitialPasswords(const std::string& db, const std::vector<CreatedUser>& admins) {
+  const std::string path = db + ".initial-passwords";
+  const std::string staging = path + ".tmp" + std::to_string(::getpid());
+  std::string text =
+      "# 连心初始管理员的一次性密码 one-time passwords of the initial admins of " + db +
+      "\n# 首次登录须修改密码并绑定动态口令;交给本人后请删除本文件 "
+      "(each must change it and enrol TOTP at first sign-in; delete this file once handed over)\n";
+  for (const CreatedUser& admin : admins) text += admin.user.username + " " + admin.one_time_password + "\n";
+  auto fail = [&](const char* what) {
+    Status status =
+        Status::Internal("无法写入初始密码文件 " + path + " (" + what + ": " + std::strerror(errno) + ")");
+    ::unlink(staging.c_str());
+    sodium_memzero(text.data(), text.size());
+    return status;
+  };
+  ::unlink(staging.c_str());
+  // O_EXCL: a file made now, by this user, with this mode; nothing planted
+  // beforehand (a link, a wider mode) is written through.
+  int fd = ::open(staging.c_str(), O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC, 0600);
+  if (fd < 0) return fail("open");
+  const char* data = text.data();
+  std::size_t left = text.size();
+  while (left > 0) {
+    ssize_t written = ::write(fd, data, left);
+    if (written < 0 && errno == EINTR) continue;
+    if (written <= 0) {
+      ::close(fd);
+      return fail("write");
+    }
+    data += written;
+    left -= static_cast<std::size_t>(written);
+  }
+  if (::fchmod(fd, 0600) != 0 || ::fsync(fd) != 0) {
+    ::close(fd);
+    return fail("fsync");
+  }
+  ::close(fd);
+  if (std::rename(staging.c_str(), path.c_str()) != 0) return fail("rename");
+  sodium_memzero(text.data(), text.size());
+  return path;
 }
 
 }  // namespace lianxin

@@ -14,17 +14,28 @@
 
 #include <CLI/CLI.hpp>
 #include <functional>
+#include <string>
+#include <vector>
 
+#include "lianxin/auth.hpp"
 #include "lianxin/config.hpp"
 #include "lianxin/status.hpp"
 
 namespace lianxin {
 
-// Adds `user add|passwd|roles|disable|enable|unlock|list` to `app`. The
+// Adds `user add|passwd|roles|disable|enable|unlock|reset-totp|list` to `app`. The
 // subcommand that runs stores its outcome in `status` (Status::Usage for a
 // malformed --role or --scope, kInvalidInput for a refused password, and
 // AuthService's refusals as they are). `load_config` is called when a
 // subcommand runs, after parsing, so the global --config applies.
 void AddUserCommands(CLI::App& app, Status& status, std::function<Result<Config>()> load_config);
+
+// The first `serve` hands the three admins' one-time passwords to the local
+// operator in a file, "<db>.initial-passwords" next to the database, readable
+// by the running user alone (mode 0600, made afresh and renamed into place,
+// so an older file of another owner or mode is replaced, not reused); the
+// log only says where it is. One "username password" line per admin. The
+// file's path, or kInternal when it cannot be written.
+Result<std::string> WriteInitialPasswords(const std::string& db, const std::vector<CreatedUser>& admins);
 
 }  // namespace lianxin

@@ -269,6 +269,7 @@ constexpr ScalarField<ServerConfig> kServerFields[] = {
     {"tls_cert", &ServerConfig::tls_cert},
     {"tls_key", &ServerConfig::tls_key},
     {"origin", &ServerConfig::origin},
+    {"trusted_proxies", &ServerConfig::trusted_proxies},
     {"group_commit", &ServerConfig::group_commit},
     {"max_batch", &ServerConfig::max_batch},
     {"audit_retention_days", &ServerConfig::audit_retention_days},
@@ -293,6 +294,24 @@ bool IsOrigin(std::string_view origin) {
   return !rest.empty() && rest.find_first_of("/?#@ ") == std::string_view::npos;
 }
 
+}  // namespace
+
+std::vector<std::string> SplitAddresses(std::string_view list) {
+  std::vector<std::string> out;
+  if (list.find_first_not_of(' ') == std::string_view::npos) return out;
+  while (true) {
+    std::size_t comma = list.find(',');
+    std::string_view item = list.substr(0, comma);
+    while (!item.empty() && item.front() == ' ') item.remove_prefix(1);
+    while (!item.empty() && item.back() == ' ') item.remove_suffix(1);
+    out.emplace_back(item);
+    if (comma == std::string_view::npos) return out;
+    list.remove_prefix(comma + 1);
+  }
+}
+
+namespace {
+
 Status CheckServer(const ServerConfig& server) {
   if (server.listen.empty()) return ServerRange("listen", "不能为空");
   if (server.threads < 0 || server.threads > 1024) return ServerRange("threads", "应在 0 到 1024 之间");
@@ -315,6 +334,11 @@ Status CheckServer(const ServerConfig& server) {
   if (!server.origin.empty() && !IsOrigin(server.origin)) {
     return ServerRange("origin",
                        "应为 scheme://host[:port] 形式, 不带路径, 如 https://lianxin.example.gov.cn");
+  }
+  for (const std::string& proxy : SplitAddresses(server.trusted_proxies)) {
+    if (proxy.empty() || proxy.find_first_not_of("0123456789abcdefABCDEF.:") != std::string::npos) {
+      return ServerRange("trusted_proxies", "应为逗号分隔的 IP 地址, 如 127.0.0.1,::1");
+    }
   }
   if (server.max_batch < 1 || server.max_batch > 100000) {
     return ServerRange("max_batch", "应在 1 到 100000 之间");
@@ -345,6 +369,12 @@ constexpr ScalarField<AuthPolicy> kAuthFields[] = {
     {"one_time_password_length", &AuthPolicy::one_time_password_length},
     {"lockout_attempts", &AuthPolicy::lockout_attempts},
     {"lockout_minutes", &AuthPolicy::lockout_minutes},
+    {"lockout_max_minutes", &AuthPolicy::lockout_max_minutes},
+    {"signin_per_address_per_minute", &AuthPolicy::signin_per_address_per_minute},
+    {"signin_per_account_per_minute", &AuthPolicy::signin_per_account_per_minute},
+    {"known_address_days", &AuthPolicy::known_address_days},
+    {"session_purge_minutes", &AuthPolicy::session_purge_minutes},
+    {"totp_for_personal_data", &AuthPolicy::totp_for_personal_data},
     {"session_idle_minutes", &AuthPolicy::session_idle_minutes},
     {"session_absolute_hours", &AuthPolicy::session_absolute_hours},
     {"session_touch_seconds", &AuthPolicy::session_touch_seconds},

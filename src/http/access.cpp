@@ -1,6 +1,9 @@
 #include "lianxin/access.hpp"
 
+#include <algorithm>
 #include <stdexcept>
+
+#include "lianxin/config.hpp"
 
 namespace lianxin {
 
@@ -42,13 +45,18 @@ std::vector<AccessRule> BuildTable() {
       {"POST", "/api/v1/users/{id}/disable", {kSysadmin}, false, false, ScopeUse::kNone},
       {"POST", "/api/v1/users/{id}/enable", {kSysadmin}, false, false, ScopeUse::kNone},
       {"POST", "/api/v1/users/{id}/reset-password", {kSysadmin}, false, false, ScopeUse::kNone},
+      // What the system admin asks for (a new account's roles, a password
+      // reset) waits for the security admin (auth.hpp, PendingChange).
+      {"GET", "/api/v1/approvals", {kSysadmin, kSecadmin}, false, false, ScopeUse::kNone},
+      {"POST", "/api/v1/users/{id}/approve", {kSecadmin}, false, false, ScopeUse::kNone},
+      {"POST", "/api/v1/users/{id}/reject", {kSecadmin}, false, false, ScopeUse::kNone},
       {"PUT", "/api/v1/users/{id}/roles", {kSecadmin}, false, false, ScopeUse::kNone},
       {"POST", "/api/v1/users/{id}/unlock", {kSecadmin}, false, false, ScopeUse::kNone},
       {"POST", "/api/v1/users/{id}/reset-totp", {kSecadmin}, false, false, ScopeUse::kNone},
       {"GET", "/api/v1/audit", {kAuditor}, false, false, ScopeUse::kNone},
 
       // Personal data in full, one field at a time, with a reason.
-      {"POST", "/api/v1/reveal", kRevealers, false, false, ScopeUse::kRecord},
+      {"POST", "/api/v1/reveal", kRevealers, false, false, ScopeUse::kRecord, true},
 
       // Pairing (PRODUCT.md §2): the county runs it; townships preview it.
       {"POST", "/api/v1/pairing/run", {kCountyAdmin}, false, false, ScopeUse::kNone},
@@ -79,6 +87,29 @@ std::vector<AccessRule> BuildTable() {
 }
 
 bool Unsafe(std::string_view method) { return method != "GET" && method != "HEAD"; }
+
+// The client's address: the TCP peer's, unless the peer is a trusted proxy,
+// whose X-Forwarded-For then names the client: its rightmost entry that is
+// not itself a trusted proxy. Entries further left are the client's own
+// claim, and a peer not trusted may write anything there, so neither is
+// believed (a forged header must not dodge the sign-in limits).
+std::string ClientAddress(const HttpRequest& request, const ApiOptions& options) {
+  auto trusted = [&](std::string_view address) {
+    return std::find(options.trusted_proxies.begin(), options.trusted_proxies.end(), address) !=
+           options.trusted_proxies.end();
+  };
+  std::string address = request.remote_address;
+  if (!trusted(address)) return address;
+  std::optional<std::string_view> forwarded = request.headers.Get("X-Forwarded-For");
+  if (!forwarded) return address;
+  std::vector<std::string> hops = SplitAddresses(*forwarded);
+  for (auto hop = hops.rbegin(); hop != hops.rend(); ++hop) {
+    if (hop->empty() || hop->size() > 64) break;
+    address = *hop;
+    if (!trusted(address)) break;
+  }
+  return address;
+}
 
 std::string SessionTokenOf(const HttpRequest& request, const ApiOptions& options) {
   std::optional<std::string_view> cookie = request.headers.Get("Cookie");
@@ -127,6 +158,8 @@ void ApiRouter::Add(std::string_view method, std::string_view pattern, ApiHandle
       [&auth = auth_, options = options_, rule,
        handler = std::move(handler)](HttpRequest& request) -> HttpResponse {
         Caller caller;
+        // Every handler and the audit log see the client, not a proxy.
+        request.remote_address = ClientAddress(request, options);
         caller.remote_ = request.remote_address;
         if (rule.public_route) return handler(request, caller);
         caller.token_ = SessionTokenOf(request, options);
@@ -138,9 +171,13 @@ void ApiRouter::Add(std::string_view method, std::string_view pattern, ApiHandle
                                            ? "请先修改密码 (restricted_session: change the password first)"
                                            : "请先绑定动态口令 (restricted_session: enrol TOTP first)"));
         }
-        bool allowed = false;
+        bool allowed = rule.roles == AnySignedIn();
         for (Role role : who->user().roles) allowed = allowed || rule.roles.count(role) > 0;
         if (!allowed) return HttpResponse::Error(Forbidden());
+        if (rule.second_factor && auth.policy().totp_for_personal_data && !who->user().totp_confirmed) {
+          return HttpResponse::Error(
+              Status(Code::kPermissionDenied, "查看完整个人信息须先绑定动态口令 (totp_required_for_reveal)"));
+        }
         if (Unsafe(request.method)) {
           Status csrf =
               AuthService::CheckCsrf(who->session(), request.headers.Get("X-CSRF-Token").value_or(""),

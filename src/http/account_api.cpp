@@ -38,11 +38,11 @@ std::string PathUsername(const HttpRequest& request) {
 }
 
 // A user as the consoles show it: UserJson and the account's standing.
-// `user` is redacted; `now` decides whether a lock-out still runs.
-nlohmann::json AccountJson(const User& user, std::int64_t now) {
+// `user` is redacted; "locked" when some address is locked out of it.
+nlohmann::json AccountJson(AuthService& auth, const User& user) {
   nlohmann::json json = UserJson(user);
   json["disabled"] = user.disabled;
-  json["locked"] = user.locked_until_millis > now;
+  json["locked"] = auth.Locked(user.username);
   json["must_change_password"] = user.must_change_password;
   json["totp_confirmed"] = user.totp_confirmed;
   json["last_login_millis"] = user.last_login_millis;
@@ -102,24 +102,43 @@ Result<std::int64_t> IntParam(const HttpRequest& request, std::string_view name,
 }
 
 // The account after a change, as the list shows it.
-HttpResponse AccountResponse(UserRepository& users, const Clock& clock, const std::string& username) {
+HttpResponse AccountResponse(AuthService& auth, UserRepository& users, const std::string& username) {
   Result<std::optional<User>> user = users.FindByUsername(username);
   if (!user.ok()) return HttpResponse::Error(user.status());
   if (!*user) return HttpResponse::Error(Status::NotFound("用户不存在 (user_not_found)"));
-  return HttpResponse::Json(200, {{"user", AccountJson(Redacted(std::move(**user)), clock.NowMillis())}});
+  return HttpResponse::Json(200, {{"user", AccountJson(auth, Redacted(std::move(**user)))}});
 }
 
-HttpResponse ListAccounts(AuthService& auth, const Clock& clock) {
+HttpResponse ListAccounts(AuthService& auth) {
   Result<std::vector<User>> users = auth.ListUsers();
   if (!users.ok()) return HttpResponse::Error(users.status());
-  const std::int64_t now = clock.NowMillis();
   nlohmann::json items = nlohmann::json::array();
-  for (const User& user : *users) items.push_back(AccountJson(user, now));
+  for (const User& user : *users) items.push_back(AccountJson(auth, user));
   return HttpResponse::Json(200, {{"items", items}});
 }
 
-HttpResponse CreateAccount(AuthService& auth, const Clock& clock, HttpRequest& request,
-                           const Caller& caller) {
+// What waits for the security admin, oldest account name first.
+HttpResponse ListApprovals(AuthService& auth) {
+  Result<std::vector<PendingChange>> changes = auth.ListPending();
+  if (!changes.ok()) return HttpResponse::Error(changes.status());
+  nlohmann::json items = nlohmann::json::array();
+  for (const PendingChange& change : *changes) {
+    nlohmann::json item = {{"username", change.username},
+                           {"kind", PendingKindToken(change.kind)},
+                           {"requested_by", change.requested_by},
+                           {"requested_millis", change.requested_millis}};
+    if (change.kind == PendingKind::kGrant) {
+      nlohmann::json roles = nlohmann::json::array();
+      for (Role role : change.roles) roles.push_back(RoleToken(role));
+      item["roles"] = roles;
+      item["scope"] = {{"kind", ScopeKindToken(change.scope.kind)}, {"code", change.scope.code}};
+    }
+    items.push_back(std::move(item));
+  }
+  return HttpResponse::Json(200, {{"items", items}});
+}
+
+HttpResponse CreateAccount(AuthService& auth, HttpRequest& request, const Caller& caller) {
   Result<nlohmann::json> body = JsonObjectBody(request);
   if (!body.ok()) return HttpResponse::Error(body.status());
   Result<std::string> username = StringField(*body, "username");
@@ -136,11 +155,12 @@ HttpResponse CreateAccount(AuthService& auth, const Clock& clock, HttpRequest& r
   if (!created.ok()) return HttpResponse::Error(created.status());
   // The one-time password leaves the server this once (the server sends
   // /api/ responses with Cache-Control: no-store).
-  return HttpResponse::Json(201, {{"user", AccountJson(created->user, clock.NowMillis())},
-                                  {"one_time_password", created->one_time_password}});
+  return HttpResponse::Json(201, {{"user", AccountJson(auth, created->user)},
+                                  {"one_time_password", created->one_time_password},
+                                  {"pending_approval", created->pending_approval}});
 }
 
-HttpResponse ChangeRoles(AuthService& auth, UserRepository& users, const Clock& clock, HttpRequest& request,
+HttpResponse ChangeRoles(AuthService& auth, UserRepository& users, HttpRequest& request,
                          const Caller& caller) {
   Result<nlohmann::json> body = JsonObjectBody(request);
   if (!body.ok()) return HttpResponse::Error(body.status());
@@ -154,7 +174,7 @@ HttpResponse ChangeRoles(AuthService& auth, UserRepository& users, const Clock& 
   Status changed = auth.SetRoles(ActorOf(caller), username, *roles);
   if (changed.ok() && *scope) changed = auth.SetScope(ActorOf(caller), username, **scope);
   if (!changed.ok()) return HttpResponse::Error(changed);
-  return AccountResponse(users, clock, username);
+  return AccountResponse(auth, users, username);
 }
 
 HttpResponse ReadAuditLog(UserRepository& users, HttpRequest& request) {
@@ -198,16 +218,15 @@ HttpResponse ReadAuditLog(UserRepository& users, HttpRequest& request) {
 
 }  // namespace
 
-void AddAccountRoutes(ApiRouter& api, UserRepository& users, const Clock& clock) {
+void AddAccountRoutes(ApiRouter& api, UserRepository& users) {
   AuthService& auth = api.auth();
-  const Clock* now = &clock;
   UserRepository* repository = &users;
 
-  api.Add("GET", "/api/v1/users",
-          [&auth, now](HttpRequest&, const Caller&) { return ListAccounts(auth, *now); });
-  api.Add("POST", "/api/v1/users", [&auth, now](HttpRequest& request, const Caller& caller) {
-    return CreateAccount(auth, *now, request, caller);
+  api.Add("GET", "/api/v1/users", [&auth](HttpRequest&, const Caller&) { return ListAccounts(auth); });
+  api.Add("POST", "/api/v1/users", [&auth](HttpRequest& request, const Caller& caller) {
+    return CreateAccount(auth, request, caller);
   });
+  api.Add("GET", "/api/v1/approvals", [&auth](HttpRequest&, const Caller&) { return ListApprovals(auth); });
 
   // The acts on one account that take no body: the service does the act and
   // audits it (refusals too); the answer is the account as it now stands.
@@ -221,26 +240,31 @@ void AddAccountRoutes(ApiRouter& api, UserRepository& users, const Clock& clock)
        [](AuthService& a, const Actor& by, const std::string& u) { return a.Unlock(by, u); }},
       {"/api/v1/users/{id}/reset-totp",
        [](AuthService& a, const Actor& by, const std::string& u) { return a.ResetTotp(by, u); }},
+      {"/api/v1/users/{id}/approve",
+       [](AuthService& a, const Actor& by, const std::string& u) { return a.ApproveChanges(by, u); }},
+      {"/api/v1/users/{id}/reject",
+       [](AuthService& a, const Actor& by, const std::string& u) { return a.RejectChanges(by, u); }},
   };
   for (const auto& [pattern, act] : acts) {
-    api.Add("POST", pattern, [&auth, repository, now, act](HttpRequest& request, const Caller& caller) {
+    api.Add("POST", pattern, [&auth, repository, act](HttpRequest& request, const Caller& caller) {
       const std::string username = PathUsername(request);
       Status done = act(auth, ActorOf(caller), username);
       if (!done.ok()) return HttpResponse::Error(done);
-      return AccountResponse(*repository, *now, username);
+      return AccountResponse(auth, *repository, username);
     });
   }
-  api.Add("POST", "/api/v1/users/{id}/reset-password",
-          [&auth, now](HttpRequest& request, const Caller& caller) {
-            Result<CreatedUser> reset = auth.ResetPassword(ActorOf(caller), PathUsername(request));
-            if (!reset.ok()) return HttpResponse::Error(reset.status());
-            return HttpResponse::Json(200, {{"user", AccountJson(reset->user, now->NowMillis())},
-                                            {"one_time_password", reset->one_time_password}});
-          });
-  api.Add("PUT", "/api/v1/users/{id}/roles",
-          [&auth, repository, now](HttpRequest& request, const Caller& caller) {
-            return ChangeRoles(auth, *repository, *now, request, caller);
-          });
+  api.Add("POST", "/api/v1/users/{id}/reset-password", [&auth](HttpRequest& request, const Caller& caller) {
+    Result<CreatedUser> reset = auth.ResetPassword(ActorOf(caller), PathUsername(request));
+    if (!reset.ok()) return HttpResponse::Error(reset.status());
+    // The new password holds once the security admin approves; the slip is
+    // handed over then.
+    return HttpResponse::Json(200, {{"user", AccountJson(auth, reset->user)},
+                                    {"one_time_password", reset->one_time_password},
+                                    {"pending_approval", reset->pending_approval}});
+  });
+  api.Add("PUT", "/api/v1/users/{id}/roles", [&auth, repository](HttpRequest& request, const Caller& caller) {
+    return ChangeRoles(auth, *repository, request, caller);
+  });
 
   // Retention: audit events are journal entries, and the journal is
   // append-only (its triggers refuse UPDATE and DELETE) and never pruned, so

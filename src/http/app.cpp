@@ -14,12 +14,14 @@ Result<std::unique_ptr<App>> App::Open(const std::string& path, const Config& co
   options.create = false;
   options.clock = &clock;
   app->metrics_ = std::make_shared<Metrics>();
-  LX_ASSIGN_OR_RETURN(app->users_, Store::OpenUserRepository(path, options));
-  app->auth_ = std::make_unique<AuthService>(*app->users_, config.auth, clock);
   LX_ASSIGN_OR_RETURN(std::unique_ptr<Store> write_store, Store::Open(path, options));
   WriterOptions writer;
   writer.max_batch = config.server.group_commit ? config.server.max_batch : 1;
   app->writer_ = std::make_unique<GroupCommitWriter>(std::move(write_store), writer, app->metrics_.get());
+  // Accounts, sessions and audit events are written by the same writer: one
+  // connection writes, and sign-ins share its group commits.
+  LX_ASSIGN_OR_RETURN(app->users_, Store::OpenUserRepository(path, options, app->writer_.get()));
+  app->auth_ = std::make_unique<AuthService>(*app->users_, config.auth, clock);
   app->reads_ = std::make_unique<StorePool>([path, options] { return Store::Open(path, options); });
   return app;
 }
@@ -35,9 +37,10 @@ Router App::BuildRouter() {
   ApiOptions api;
   api.tls = !config_.server.tls_cert.empty();
   api.expected_origin = config_.server.origin;
+  api.trusted_proxies = SplitAddresses(config_.server.trusted_proxies);
   ApiRouter gate(router, *auth_, api);
   AddSessionRoutes(gate);
-  AddAccountRoutes(gate, *users_, clock_);
+  AddAccountRoutes(gate, *users_);
   AddRegistryRoutes(gate, {*writer_, *reads_, config_, *users_, clock_});
   AddPairingRoutes(gate, *writer_, *reads_, config_);
   AddOpenApiRoute(gate);

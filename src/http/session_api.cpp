@@ -20,7 +20,32 @@ HttpResponse ClearingCookie(const ApiOptions& options, nlohmann::json body) {
   return response;
 }
 
+// Whether the request says its body is JSON ("application/json", any
+// parameters, any case).
+bool JsonContentType(const HttpRequest& request) {
+  std::string_view type = request.headers.Get("Content-Type").value_or("");
+  type = type.substr(0, type.find(';'));
+  while (!type.empty() && type.back() == ' ') type.remove_suffix(1);
+  while (!type.empty() && type.front() == ' ') type.remove_prefix(1);
+  constexpr std::string_view kJson = "application/json";
+  if (type.size() != kJson.size()) return false;
+  for (std::size_t i = 0; i < type.size(); ++i) {
+    char c = type[i];
+    if (c >= 'A' && c <= 'Z') c = static_cast<char>(c - 'A' + 'a');
+    if (c != kJson[i]) return false;
+  }
+  return true;
+}
+
 HttpResponse SignIn(AuthService& auth, const ApiOptions& options, HttpRequest& request) {
+  // A form a foreign page can post without a CORS preflight (text/plain,
+  // form encodings) must not sign the browser in as the attacker (login
+  // CSRF): only application/json, which needs a preflight cross-site.
+  if (!JsonContentType(request)) {
+    return HttpResponse::ErrorWithCode(415, "unsupported_media_type",
+                                       "登录请求须为 application/json (unsupported_media_type)",
+                                       "Content-Type");
+  }
   Result<nlohmann::json> body = JsonObjectBody(request);
   if (!body.ok()) return HttpResponse::Error(body.status());
   Result<std::string> username = StringField(*body, "username");
@@ -29,7 +54,13 @@ HttpResponse SignIn(AuthService& auth, const ApiOptions& options, HttpRequest& r
   if (!password.ok()) return HttpResponse::Error(password.status());
   Result<std::string> totp = StringField(*body, "totp", false);
   if (!totp.ok()) return HttpResponse::Error(totp.status());
-  Result<SignedIn> in = auth.SignIn(*username, *password, *totp, request.remote_address);
+  std::int64_t retry_after = 0;
+  Result<SignedIn> in = auth.SignIn(*username, *password, *totp, request.remote_address, &retry_after);
+  if (!in.ok() && retry_after > 0) {
+    HttpResponse limited = HttpResponse::ErrorWithCode(429, "rate_limited", in.status().message());
+    limited.headers.Set("Retry-After", std::to_string(retry_after));
+    return limited;
+  }
   if (!in.ok()) return HttpResponse::Error(in.status());
   HttpResponse response = HttpResponse::Json(200, {{"csrf_token", in->csrf_token},
                                                    {"must_change_password", in->must_change_password},

@@ -12,6 +12,7 @@
 #include <cstring>
 #include <filesystem>
 #include <fstream>
+#include <functional>
 #include <map>
 #include <mutex>
 #include <nlohmann/json.hpp>
@@ -24,6 +25,7 @@
 #include "journal/chain.hpp"
 #include "lianxin/store.hpp"
 #include "lianxin/validate.hpp"
+#include "lianxin/writer.hpp"
 #include "store/migrations.hpp"
 #include "store/sqlite/db.hpp"
 
@@ -2336,10 +2338,11 @@ const TableDef& AuditDef() {
 
 class SqliteUserRepository final : public UserRepository {
  public:
-  explicit SqliteUserRepository(std::unique_ptr<SqliteStore> store) : store_(std::move(store)) {}
+  SqliteUserRepository(std::unique_ptr<SqliteStore> store, GroupCommitWriter* writer)
+      : store_(std::move(store)), writer_(writer) {}
 
  private:
-  // The lock of every call, which on the way out ends whatever read the
+  // The lock of every read, which on the way out ends whatever read the
   // call left open, so the next call sees commits made elsewhere (the
   // writer, `lianxin user` in another process).
   struct Locked {
@@ -2349,24 +2352,39 @@ class SqliteUserRepository final : public UserRepository {
     SqliteStore& store;
   };
 
+  // Every write: on the server, a job of the group-commit writer on its
+  // connection (writer.hpp: durable when Write returns, and no second
+  // connection writes); without a writer (the CLI, tests), on this
+  // repository's own connection under its lock.
+  Status Apply(const std::function<Status(SqliteStore&)>& job) {
+    if (writer_ != nullptr) {
+      return writer_->Write([&job](Store& store) { return job(static_cast<SqliteStore&>(store)); });
+    }
+    Locked lock(*this);
+    return job(*store_);
+  }
+
  public:
   Result<std::optional<User>> FindByUsername(std::string_view username) override {
     Locked lock(*this);
-    return Find(username);
+    return Find(*store_, username, nullptr);
   }
 
   Status Insert(const User& user) override {
-    Locked lock(*this);
-    LX_ASSIGN_OR_RETURN(std::optional<User> existing, Find(user.username));
-    if (existing) return Status::Conflict("用户名已存在: " + user.username + " (username_taken)");
-    return Write(user, "");
+    return Apply([&](SqliteStore& store) -> Status {
+      LX_ASSIGN_OR_RETURN(std::optional<User> existing, Find(store, user.username, nullptr));
+      if (existing) return Status::Conflict("用户名已存在: " + user.username + " (username_taken)");
+      return Write(store, user, "");
+    });
   }
 
   Status Update(const User& user) override {
-    Locked lock(*this);
-    LX_ASSIGN_OR_RETURN(std::optional<User> existing, Find(user.username));
-    if (!existing) return Status::NotFound("用户不存在: " + user.username);
-    return Write(user, existing->totp_secret == user.totp_secret ? existing_secret_ : "");
+    return Apply([&](SqliteStore& store) -> Status {
+      std::string sealed;
+      LX_ASSIGN_OR_RETURN(std::optional<User> existing, Find(store, user.username, &sealed));
+      if (!existing) return Status::NotFound("用户不存在: " + user.username);
+      return Write(store, user, existing->totp_secret == user.totp_secret ? sealed : "");
+    });
   }
 
   Result<bool> HasAnyUser() override {
@@ -2387,7 +2405,7 @@ class SqliteUserRepository final : public UserRepository {
     }
     std::vector<User> users;
     for (const std::string& name : names) {
-      LX_ASSIGN_OR_RETURN(std::optional<User> user, Find(name));
+      LX_ASSIGN_OR_RETURN(std::optional<User> user, Find(*store_, name, nullptr));
       if (user) users.push_back(std::move(*user));
     }
     return users;
@@ -2410,29 +2428,30 @@ class SqliteUserRepository final : public UserRepository {
   // Journaled (the hash as a digest): a deleted entry would let an old
   // password back in, and verify must see that.
   Status AddPasswordHash(std::string_view username, std::string_view hash, std::int64_t at_millis) override {
-    Locked lock(*this);
-    LX_ASSIGN_OR_RETURN(std::unique_ptr<WriteTxn> txn, store_->Begin("auth"));
-    LX_ASSIGN_OR_RETURN(Statement * max,
-                        store_->Prepare("SELECT COALESCE(MAX(seq), 0) FROM password_history"));
+    return Apply([&](SqliteStore& store) -> Status {
+      LX_ASSIGN_OR_RETURN(std::unique_ptr<WriteTxn> txn, store.Begin("auth"));
+      LX_ASSIGN_OR_RETURN(Statement * max, store.Prepare("SELECT COALESCE(MAX(seq), 0) FROM password_history"));
     LX_ASSIGN_OR_RETURN(bool found, max->Step());
     Image image{Cell::Int((found ? max->ColumnInt(0) : 0) + 1), Cell::Text(username), Cell::Text(hash),
                 Cell::Int(at_millis)};
     max->Reset();
     LX_RETURN_IF_ERROR(
         static_cast<SqliteTxn&>(*txn).UpsertImage(PasswordHistoryDef(), std::move(image)).status());
-    return txn->Commit();
+      return txn->Commit();
+    });
   }
 
   // Journaled (the CSRF token as a digest): a session row grants access, so
   // one planted behind the program's back must fail verify.
   Status SaveSession(const Session& session) override {
-    Locked lock(*this);
-    Image image{Cell::Text(session.token_hash),      Cell::Text(session.username),
+    return Apply([&](SqliteStore& store) -> Status {
+      Image image{Cell::Text(session.token_hash),      Cell::Text(session.username),
                 Cell::Text(session.csrf_token),      Cell::Int(session.created_millis),
                 Cell::Int(session.last_seen_millis), Cell::Text(session.remote)};
-    LX_ASSIGN_OR_RETURN(std::unique_ptr<WriteTxn> txn, store_->Begin("auth"));
-    LX_RETURN_IF_ERROR(static_cast<SqliteTxn&>(*txn).UpsertImage(SessionsDef(), std::move(image)).status());
-    return txn->Commit();
+      LX_ASSIGN_OR_RETURN(std::unique_ptr<WriteTxn> txn, store.Begin("auth"));
+      LX_RETURN_IF_ERROR(static_cast<SqliteTxn&>(*txn).UpsertImage(SessionsDef(), std::move(image)).status());
+      return txn->Commit();
+    });
   }
 
   Result<std::optional<Session>> FindSession(std::string_view token_hash) override {
@@ -2451,25 +2470,107 @@ class SqliteUserRepository final : public UserRepository {
   }
 
   Status DeleteSession(std::string_view token_hash) override {
-    Locked lock(*this);
-    return DeleteSessionsWhere("token_hash", token_hash);
+    return Apply([&](SqliteStore& store) { return DeleteSessionsWhere(store, "token_hash", token_hash); });
   }
 
   Status DeleteUserSessions(std::string_view username) override {
-    Locked lock(*this);
-    return DeleteSessionsWhere("username", username);
+    return Apply([&](SqliteStore& store) { return DeleteSessionsWhere(store, "username", username); });
   }
 
-  // An event in the journal, committed (synchronous=FULL) before returning.
-  Status Audit(const AuditEvent& e) override {
+  // Down the indexes of migration 006.
+  Result<int> DeleteExpiredSessions(std::int64_t seen_before_millis,
+                                    std::int64_t created_before_millis) override {
+    int removed = 0;
+    LX_RETURN_IF_ERROR(Apply([&](SqliteStore& store) -> Status {
+      // Each removal is journaled like any session change: a session row
+      // grants access, so verify must see every one come and go.
+      LX_ASSIGN_OR_RETURN(
+          Statement * select,
+          store.Prepare("SELECT token_hash FROM sessions WHERE last_seen_millis < ?1 OR created_millis < ?2"));
+      select->BindInt(1, seen_before_millis).BindInt(2, created_before_millis);
+      std::vector<std::string> tokens;
+      while (true) {
+        LX_ASSIGN_OR_RETURN(bool row, select->Step());
+        if (!row) break;
+        tokens.emplace_back(select->ColumnText(0));
+      }
+      select->Reset();
+      if (tokens.empty()) return Status::Ok();
+      LX_ASSIGN_OR_RETURN(std::unique_ptr<WriteTxn> txn, store.Begin("auth"));
+      for (const std::string& token : tokens) {
+        LX_RETURN_IF_ERROR(static_cast<SqliteTxn&>(*txn).DeleteImage(SessionsDef(), token));
+      }
+      removed = static_cast<int>(tokens.size());
+      return txn->Commit();
+    }));
+    return removed;
+  }
+
+  Status SavePending(const PendingChange& change) override {
+    return Apply([&](SqliteStore& store) -> Status {
+      LX_ASSIGN_OR_RETURN(
+          Statement * upsert,
+          store.Prepare("INSERT OR REPLACE INTO pending_changes (username, kind, requested_by, "
+                        "requested_millis, roles, scope_kind, scope_code, password_hash) "
+                        "VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8)"));
+      upsert->BindText(1, change.username)
+          .BindText(2, PendingKindToken(change.kind))
+          .BindText(3, change.requested_by)
+          .BindInt(4, change.requested_millis)
+          .BindText(5, JoinRoleTokens(change.roles))
+          .BindText(6, ScopeKindToken(change.scope.kind))
+          .BindText(7, change.scope.code)
+          .BindText(8, change.password_hash);
+      return upsert->Run();
+    });
+  }
+
+  Result<std::vector<PendingChange>> ListPending(std::string_view username) override {
     Locked lock(*this);
+    LX_ASSIGN_OR_RETURN(Statement * select,
+                        store_->Prepare("SELECT username, kind, requested_by, requested_millis, roles, "
+                                        "scope_kind, scope_code, password_hash FROM pending_changes "
+                                        "WHERE ?1 = '' OR username = ?1 ORDER BY username, kind"));
+    select->BindText(1, username);
+    std::vector<PendingChange> changes;
+    while (true) {
+      LX_ASSIGN_OR_RETURN(bool row, select->Step());
+      if (!row) return changes;
+      PendingChange change;
+      change.username = select->ColumnText(0);
+      std::optional<PendingKind> kind = ParsePendingKind(select->ColumnText(1));
+      std::optional<ScopeKind> scope_kind = ParseScopeKind(select->ColumnText(5));
+      if (!kind || !scope_kind) return Status::Internal("数据库中 pending_changes 的值无效");
+      change.kind = *kind;
+      change.requested_by = select->ColumnText(2);
+      change.requested_millis = select->ColumnInt(3);
+      LX_ASSIGN_OR_RETURN(change.roles, ParseRoleTokens(select->ColumnText(4)));
+      change.scope = {*scope_kind, std::string(select->ColumnText(6))};
+      change.password_hash = select->ColumnText(7);
+      changes.push_back(std::move(change));
+    }
+  }
+
+  Status DeletePending(std::string_view username, PendingKind kind) override {
+    return Apply([&](SqliteStore& store) -> Status {
+      LX_ASSIGN_OR_RETURN(Statement * remove,
+                          store.Prepare("DELETE FROM pending_changes WHERE username = ?1 AND kind = ?2"));
+      remove->BindText(1, username).BindText(2, PendingKindToken(kind));
+      return remove->Run();
+    });
+  }
+
+  // An event in the journal, durable (synchronous=FULL) before returning.
+  Status Audit(const AuditEvent& e) override {
     nlohmann::json json = {{"at_millis", e.at_millis}, {"actor", e.actor},   {"action", e.action},
                            {"target", e.target},       {"remote", e.remote}, {"outcome", e.outcome},
                            {"detail", e.detail}};
-    LX_ASSIGN_OR_RETURN(std::unique_ptr<WriteTxn> txn, store_->Begin(e.actor.empty() ? "system" : e.actor));
-    auto& sqlite_txn = static_cast<SqliteTxn&>(*txn);
-    LX_RETURN_IF_ERROR(sqlite_txn.AppendJournal(e.action, AuditDef(), e.target, "", json.dump()));
-    return txn->Commit();
+    return Apply([&](SqliteStore& store) -> Status {
+      LX_ASSIGN_OR_RETURN(std::unique_ptr<WriteTxn> txn, store.Begin(e.actor.empty() ? "system" : e.actor));
+      auto& sqlite_txn = static_cast<SqliteTxn&>(*txn);
+      LX_RETURN_IF_ERROR(sqlite_txn.AppendJournal(e.action, AuditDef(), e.target, "", json.dump()));
+      return txn->Commit();
+    });
   }
 
   // Newest first down the journal_entity_seq index (migration 005). The
@@ -2512,8 +2613,10 @@ class SqliteUserRepository final : public UserRepository {
   }
 
  private:
-  Result<std::optional<User>> Find(std::string_view username) {
-    LX_ASSIGN_OR_RETURN(Statement * select, store_->Prepare(SelectSql(UsersDef()) + " WHERE username = ?1"));
+  // `sealed_secret`, when given, receives the stored ciphertext of the TOTP secret.
+  static Result<std::optional<User>> Find(SqliteStore& store, std::string_view username,
+                                          std::string* sealed_secret) {
+    LX_ASSIGN_OR_RETURN(Statement * select, store.Prepare(SelectSql(UsersDef()) + " WHERE username = ?1"));
     select->BindText(1, username);
     LX_ASSIGN_OR_RETURN(bool found, select->Step());
     if (!found) return std::optional<User>();
@@ -2527,10 +2630,11 @@ class SqliteUserRepository final : public UserRepository {
     u.password_hash = select->ColumnText(5);
     u.must_change_password = select->ColumnInt(6) != 0;
     u.disabled = select->ColumnInt(7) != 0;
-    existing_secret_ = std::string(select->ColumnBlob(8));
-    if (!existing_secret_.empty()) {
-      LX_ASSIGN_OR_RETURN(u.totp_secret, store_->cipher().Decrypt(existing_secret_, TotpBinding(u.username)));
+    std::string sealed(select->ColumnBlob(8));
+    if (!sealed.empty()) {
+      LX_ASSIGN_OR_RETURN(u.totp_secret, store.cipher().Decrypt(sealed, TotpBinding(u.username)));
     }
+    if (sealed_secret != nullptr) *sealed_secret = std::move(sealed);
     u.totp_confirmed = select->ColumnInt(9) != 0;
     u.totp_last_step = select->ColumnInt(10);
     u.failed_attempts = static_cast<int>(select->ColumnInt(11));
@@ -2541,9 +2645,9 @@ class SqliteUserRepository final : public UserRepository {
   }
 
   // Deletes (journaled) the sessions whose `column` is `value`; none is fine.
-  Status DeleteSessionsWhere(std::string_view column, std::string_view value) {
-    LX_ASSIGN_OR_RETURN(Statement * select, store_->Prepare("SELECT token_hash FROM sessions WHERE " +
-                                                            std::string(column) + " = ?1"));
+  static Status DeleteSessionsWhere(SqliteStore& store, std::string_view column, std::string_view value) {
+    LX_ASSIGN_OR_RETURN(Statement * select, store.Prepare("SELECT token_hash FROM sessions WHERE " +
+                                                          std::string(column) + " = ?1"));
     select->BindText(1, value);
     std::vector<std::string> tokens;
     while (true) {
@@ -2553,7 +2657,7 @@ class SqliteUserRepository final : public UserRepository {
     }
     select->Reset();
     if (tokens.empty()) return Status::Ok();
-    LX_ASSIGN_OR_RETURN(std::unique_ptr<WriteTxn> txn, store_->Begin("auth"));
+    LX_ASSIGN_OR_RETURN(std::unique_ptr<WriteTxn> txn, store.Begin("auth"));
     for (const std::string& token : tokens) {
       LX_RETURN_IF_ERROR(static_cast<SqliteTxn&>(*txn).DeleteImage(SessionsDef(), token));
     }
@@ -2562,11 +2666,10 @@ class SqliteUserRepository final : public UserRepository {
 
   // `sealed_secret`: the stored ciphertext to keep when the secret did not
   // change, so an unchanged user is not re-encrypted into a spurious change.
-  Status Write(const User& u, const std::string& sealed_secret) {
-    std::string secret = u.totp_secret.empty() ? std::string()
-                         : sealed_secret.empty()
-                             ? store_->cipher().Encrypt(u.totp_secret, TotpBinding(u.username))
-                             : sealed_secret;
+  static Status Write(SqliteStore& store, const User& u, const std::string& sealed_secret) {
+    std::string secret = u.totp_secret.empty()   ? std::string()
+                         : sealed_secret.empty() ? store.cipher().Encrypt(u.totp_secret, TotpBinding(u.username))
+                                                 : sealed_secret;
     Image image{Cell::Text(u.username),
                 Cell::Text(u.display_name),
                 Cell::Text(JoinRoleTokens(u.roles)),
@@ -2582,7 +2685,7 @@ class SqliteUserRepository final : public UserRepository {
                 Cell::Int(u.locked_until_millis),
                 Cell::Int(u.password_changed_millis),
                 Cell::Int(u.last_login_millis)};
-    LX_ASSIGN_OR_RETURN(std::unique_ptr<WriteTxn> txn, store_->Begin("auth"));
+    LX_ASSIGN_OR_RETURN(std::unique_ptr<WriteTxn> txn, store.Begin("auth"));
     LX_RETURN_IF_ERROR(static_cast<SqliteTxn&>(*txn).UpsertImage(UsersDef(), std::move(image)).status());
     return txn->Commit();
   }
@@ -2592,17 +2695,18 @@ class SqliteUserRepository final : public UserRepository {
   }
 
   std::mutex mu_;
-  std::unique_ptr<SqliteStore> store_;
-  std::string existing_secret_;  // the ciphertext Find last read
+  std::unique_ptr<SqliteStore> store_;  // reads; and writes when there is no writer
+  GroupCommitWriter* writer_;
 };
 
 }  // namespace
 
 Result<std::unique_ptr<UserRepository>> Store::OpenUserRepository(const std::string& path,
-                                                                  const StoreOptions& options) {
+                                                                  const StoreOptions& options,
+                                                                  GroupCommitWriter* writer) {
   LX_ASSIGN_OR_RETURN(std::unique_ptr<Store> store, Store::Open(path, options));
   return std::unique_ptr<UserRepository>(std::make_unique<SqliteUserRepository>(
-      std::unique_ptr<SqliteStore>(static_cast<SqliteStore*>(store.release()))));
+      std::unique_ptr<SqliteStore>(static_cast<SqliteStore*>(store.release())), writer));
 }
 
 Status Store::Restore(const std::string& path, const std::string& from, const StoreOptions& options) {
