@@ -67,8 +67,9 @@ void AddAccountRoutes(ApiRouter& api, UserRepository& users, const Clock& clock 
 // every route the server has and no other.
 void AddOpenApiRoute(ApiRouter& api);
 
-// Shared by the handlers: the request body as a JSON object (kInvalidInput,
-// field "body", otherwise), and one string member of it (kInvalidInput naming
+// Shared by the handlers: the request body as a JSON object, parsed within
+// request.json_limits (ParseJsonBody; kInvalidInput, field "body", for a body
+// too deep or too large, or not an object), and one string member of it (kInvalidInput naming
 // the field when a required one is missing or any is not a string).
 Result<nlohmann::json> JsonObjectBody(const HttpRequest& request);
 Result<std::string> StringField(const nlohmann::json& body, std::string_view name, bool required = true);

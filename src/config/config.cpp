@@ -262,6 +262,10 @@ constexpr ScalarField<ServerConfig> kServerFields[] = {
     {"handler_threads", &ServerConfig::handler_threads},
     {"body_limit", &ServerConfig::body_limit},
     {"header_limit", &ServerConfig::header_limit},
+    {"json_max_depth", &ServerConfig::json_max_depth},
+    {"json_max_values", &ServerConfig::json_max_values},
+    {"max_connections", &ServerConfig::max_connections},
+    {"max_connections_per_address", &ServerConfig::max_connections_per_address},
     {"read_timeout_ms", &ServerConfig::read_timeout_ms},
     {"write_timeout_ms", &ServerConfig::write_timeout_ms},
     {"idle_timeout_ms", &ServerConfig::idle_timeout_ms},
@@ -301,6 +305,14 @@ Status CheckServer(const ServerConfig& server) {
   }
   if (server.body_limit < 1024) return ServerRange("body_limit", "不能小于 1024");
   if (server.header_limit < 1024) return ServerRange("header_limit", "不能小于 1024");
+  if (server.json_max_depth < 1 || server.json_max_depth > 1000) {
+    return ServerRange("json_max_depth", "应在 1 到 1000 之间");
+  }
+  if (server.json_max_values < 16) return ServerRange("json_max_values", "不能小于 16");
+  if (server.max_connections < 1) return ServerRange("max_connections", "不能小于 1");
+  if (server.max_connections_per_address < 1 || server.max_connections_per_address > server.max_connections) {
+    return ServerRange("max_connections_per_address", "应在 1 到 max_connections 之间");
+  }
   const std::pair<const char*, int> timeouts[] = {{"read_timeout_ms", server.read_timeout_ms},
                                                   {"write_timeout_ms", server.write_timeout_ms},
                                                   {"idle_timeout_ms", server.idle_timeout_ms},

@@ -15,6 +15,7 @@
 #include <fmt/format.h>
 #include <openssl/ssl.h>
 #include <spdlog/spdlog.h>
+#include <sys/resource.h>
 
 #include <array>
 #include <atomic>
@@ -59,6 +60,25 @@ constexpr auto kForceCloseGrace = std::chrono::seconds(2);
 // The route label of requests no route matched (or refused before routing);
 // never the path itself, which may hold personal data and is unbounded.
 constexpr std::string_view kUnmatchedRoute = "unmatched";
+// Descriptors kept out of max_connections' reach: the store's connections
+// (writer, readers, WAL and shm files), the log, the listening socket, and
+// the accept()ed sockets that are answered 503.
+constexpr long kReservedDescriptors = 256;
+
+// max_connections, lowered to what RLIMIT_NOFILE leaves (after raising its
+// soft limit to the hard one, as a server may).
+int EffectiveMaxConnections(int configured) {
+  rlimit limit{};
+  if (getrlimit(RLIMIT_NOFILE, &limit) != 0) return configured;
+  if (limit.rlim_cur < limit.rlim_max) {
+    rlimit raised = limit;
+    raised.rlim_cur = limit.rlim_max;
+    if (setrlimit(RLIMIT_NOFILE, &raised) == 0) limit = raised;
+  }
+  if (limit.rlim_cur == RLIM_INFINITY) return configured;
+  long spare = static_cast<long>(limit.rlim_cur) - kReservedDescriptors;
+  return static_cast<int>(std::clamp<long>(spare, 1, configured));
+}
 
 auto Redirect(error_code& ec) { return net::redirect_error(net::use_awaitable, ec); }
 
@@ -250,6 +270,8 @@ class ServerCore {
         router_(std::move(router)),
         metrics_(std::move(metrics)),
         connections_open_(metrics_->gauge("lianxin_http_connections_open", "Open HTTP connections.")),
+        refused_total_(metrics_->counter(kRefusedName, kRefusedHelp, {{"reason", "total"}})),
+        refused_address_(metrics_->counter(kRefusedName, kRefusedHelp, {{"reason", "address"}})),
         ioc_(static_cast<int>(ThreadCount(options_))) {}
 
   ~ServerCore() { Stop(); }
@@ -265,6 +287,8 @@ class ServerCore {
   // For connections.
   const ServerOptions& options() const { return options_; }
   Gauge& connections_open() { return connections_open_; }
+  // Gives back the slot Admit() took for `address`.
+  void Release(const std::string& address);
   // Whether Stop() has begun; read without the lock on every response.
   bool draining() const { return draining_.load(std::memory_order_relaxed); }
   HttpResponse Dispatch(HttpRequest& request);
@@ -281,15 +305,31 @@ class ServerCore {
   net::awaitable<void> AcceptLoop();
   void Launch(tcp::socket socket);
   void Register(const std::shared_ptr<ConnectionBase>& connection);
+  // Takes a slot for a connection from `address`; false (and counted) when
+  // the server or that address has none left.
+  bool Admit(const std::string& address);
+  // Answers a connection Admit() turned away 503 and closes it.
+  void Refuse(tcp::socket socket);
+
+  static constexpr std::string_view kRefusedName = "lianxin_http_connections_refused_total";
+  static constexpr std::string_view kRefusedHelp =
+      "Connections answered 503 and closed at once: the server's (total) or one address's slots were taken.";
 
   const ServerOptions options_;
   Router router_;
   std::shared_ptr<Metrics> metrics_;
   Gauge& connections_open_;
+  Counter& refused_total_;
+  Counter& refused_address_;
   std::unique_ptr<RequestMetrics> request_metrics_;
   std::unique_ptr<net::ssl::context> tls_;
   std::atomic<std::uint16_t> port_{0};
   std::atomic<bool> draining_{false};
+
+  std::mutex slots_mu_;      // guards the slot counts
+  int max_connections_ = 0;  // set by Start()
+  int slots_taken_ = 0;
+  std::unordered_map<std::string, int> slots_by_address_;
 
   std::mutex mu_;  // guards the fields below, with cv_
   std::condition_variable cv_;
@@ -334,6 +374,7 @@ class Connection final : public ConnectionBase, public std::enable_shared_from_t
 
   ~Connection() override {
     server_.connections_open().Add(-1);
+    server_.Release(remote_address_);
     server_.Unregister(this);
   }
 
@@ -404,6 +445,21 @@ class Connection final : public ConnectionBase, public std::enable_shared_from_t
     parser.body_limit(options.body_limit);
     Lowest().expires_after(options.read_timeout);
     co_await bhttp::async_read_header(stream_, buffer_, parser, Redirect(ec));
+    std::uint64_t body_limit = options.body_limit;
+    if (!ec && !parser.is_done()) {
+      // A route's own, smaller limit, before a byte of the body is read.
+      boost::beast::string_view target = parser.get().target();
+      std::string_view path(target.data(), std::min(target.size(), target.find('?')));
+      const RouteLimits* limits = server_.router().LimitsFor(ToStd(parser.get().method_string()), path);
+      if (limits != nullptr && limits->body_limit > 0 && limits->body_limit < body_limit) {
+        body_limit = limits->body_limit;
+        if (parser.content_length().value_or(0) > body_limit) {
+          ec = bhttp::error::body_limit;
+        } else {
+          parser.body_limit(body_limit);  // counted down chunk by chunk
+        }
+      }
+    }
     if (!ec && !parser.is_done()) {
       // curl and others hold large bodies back until told to go on.
       auto expect = parser.get()[bhttp::field::expect];
@@ -420,7 +476,7 @@ class Connection final : public ConnectionBase, public std::enable_shared_from_t
     request.remote_address = remote_address_;
     request.remote_port = remote_.port();
     if (ec) {
-      std::optional<HttpResponse> refusal = RefusalFor(ec);
+      std::optional<HttpResponse> refusal = RefusalFor(ec, body_limit);
       if (!refusal) co_return false;  // the peer left or timed out: nobody to answer
       if (parser.is_header_done()) {
         request.method = std::string(parser.get().method_string());
@@ -439,6 +495,7 @@ class Connection final : public ConnectionBase, public std::enable_shared_from_t
     Status target = request.SetTarget(ToStd(message.target()));
     for (const auto& field : message) request.headers.Add(ToStd(field.name_string()), ToStd(field.value()));
     request.body = std::move(message.body());
+    request.json_limits = options.json;
     // Not a ?: expression: g++ 12 destroys a co_await's result twice there.
     HttpResponse response;
     if (target.ok()) {
@@ -456,11 +513,11 @@ class Connection final : public ConnectionBase, public std::enable_shared_from_t
 
   // The answer to a request that could not be read whole, or nullopt when
   // there is no one to answer (the peer closed, reset or timed out).
-  std::optional<HttpResponse> RefusalFor(const error_code& ec) const {
+  std::optional<HttpResponse> RefusalFor(const error_code& ec, std::uint64_t body_limit) const {
     const ServerOptions& options = server_.options();
     if (ec == bhttp::error::body_limit) {
       return HttpResponse::ErrorWithCode(413, "payload_too_large",
-                                         fmt::format("请求体超过 {} 字节的上限", options.body_limit));
+                                         fmt::format("请求体超过 {} 字节的上限", body_limit));
     }
     if (ec == bhttp::error::header_limit) {
       return HttpResponse::ErrorWithCode(431, "header_too_large",
@@ -602,6 +659,7 @@ bool ServerCore::Finalize(const HttpRequest& request, HttpResponse& response) {
   response.headers.Set("X-Request-Id", request.id);
   response.headers.Set("X-Content-Type-Options", "nosniff");
   response.headers.Set("Referrer-Policy", "no-referrer");
+  if (tls_) response.headers.Set("Strict-Transport-Security", "max-age=31536000");
   if (IsApiPath(request.path)) {
     response.headers.Set("Cache-Control", "no-store");
   } else if (!response.headers.Has("Content-Security-Policy")) {
@@ -635,10 +693,57 @@ void ServerCore::Unregister(ConnectionBase* connection) {
   cv_.notify_all();
 }
 
+bool ServerCore::Admit(const std::string& address) {
+  std::lock_guard lock(slots_mu_);
+  if (slots_taken_ >= max_connections_) {
+    refused_total_.Increment();
+    return false;
+  }
+  int& taken = slots_by_address_[address];
+  if (taken >= options_.max_connections_per_address) {
+    if (taken == 0) slots_by_address_.erase(address);
+    refused_address_.Increment();
+    return false;
+  }
+  ++taken;
+  ++slots_taken_;
+  return true;
+}
+
+void ServerCore::Release(const std::string& address) {
+  std::lock_guard lock(slots_mu_);
+  --slots_taken_;
+  auto it = slots_by_address_.find(address);
+  if (it != slots_by_address_.end() && --it->second <= 0) slots_by_address_.erase(it);
+}
+
+void ServerCore::Refuse(tcp::socket socket) {
+  error_code ec;
+  if (!tls_) {
+    // One non-blocking send into an empty socket buffer: it never waits, so
+    // a refusal costs the accept loop no more than the accept did.
+    static const std::string kBusy = [] {
+      std::string body = ErrorBody("unavailable", "连接数已满,请稍后再试");
+      return fmt::format(
+          "HTTP/1.1 503 Service Unavailable\r\nContent-Type: application/json; charset=utf-8\r\n"
+          "Content-Length: {}\r\nRetry-After: 1\r\nConnection: close\r\n\r\n{}",
+          body.size(), body);
+    }();
+    socket.non_blocking(true, ec);
+    if (!ec) socket.write_some(net::buffer(kBusy), ec);
+    socket.shutdown(tcp::socket::shutdown_send, ec);
+  }
+  socket.close(ec);
+}
+
 void ServerCore::Launch(tcp::socket socket) {
   error_code ec;
   tcp::endpoint remote = socket.remote_endpoint(ec);
   if (ec) return;  // gone before we looked
+  if (!Admit(remote.address().to_string())) {
+    Refuse(std::move(socket));
+    return;
+  }
   socket.set_option(tcp::no_delay(true), ec);
   auto spawn = [this](auto connection) {
     Register(connection);
@@ -704,6 +809,10 @@ Status ServerCore::Start() {
                   "listen");
   }
   port_ = acceptor_->local_endpoint(ec).port();
+  {
+    std::lock_guard lock(slots_mu_);
+    max_connections_ = EffectiveMaxConnections(options_.max_connections);
+  }
   request_metrics_ = std::make_unique<RequestMetrics>(*metrics_, router_.Routes());
   {
     std::lock_guard lock(mu_);
@@ -722,8 +831,8 @@ Status ServerCore::Start() {
       ioc_.run();
     });
   }
-  spdlog::info("http: listening on {}:{}{} ({} threads)", endpoint.address().to_string(), port_.load(),
-               tls_ ? " (TLS)" : "", threads);
+  spdlog::info("http: listening on {}:{}{} ({} threads, at most {} connections)",
+               endpoint.address().to_string(), port_.load(), tls_ ? " (TLS)" : "", threads, max_connections_);
   return Status::Ok();
 }
 

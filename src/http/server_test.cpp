@@ -454,6 +454,89 @@ TEST(HttpServerTest, SlowClientsAreCutOff) {
   EXPECT_EQ(RawExchange(server->port(), ""), "");
 }
 
+// A socket connected to the server from `source` (any 127.x address is this
+// host), or -1.
+int ConnectFrom(std::uint16_t port, const char* source) {
+  int fd = ::socket(AF_INET, SOCK_STREAM, 0);
+  sockaddr_in from{};
+  from.sin_family = AF_INET;
+  ::inet_pton(AF_INET, source, &from.sin_addr);
+  sockaddr_in to{};
+  to.sin_family = AF_INET;
+  to.sin_port = htons(port);
+  to.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+  if (::bind(fd, reinterpret_cast<sockaddr*>(&from), sizeof(from)) != 0 ||
+      ::connect(fd, reinterpret_cast<sockaddr*>(&to), sizeof(to)) != 0) {
+    ::close(fd);
+    return -1;
+  }
+  return fd;
+}
+
+// Everything the server sends on `fd` until it closes, without sending.
+std::string ReadToEnd(int fd) {
+  std::string out;
+  char buffer[4096];
+  ssize_t n;
+  while ((n = ::recv(fd, buffer, sizeof(buffer), 0)) > 0) out.append(buffer, static_cast<size_t>(n));
+  ::close(fd);
+  return out;
+}
+
+// Polls (bounded) until the server counts `open` connections.
+bool WaitForOpen(HttpServer& server, int open) {
+  const std::string line = "lianxin_http_connections_open " + std::to_string(open) + "\n";
+  for (int i = 0; i < 500; ++i) {
+    if (server.metrics().RenderPrometheus().find(line) != std::string::npos) return true;
+    std::this_thread::sleep_for(std::chrono::milliseconds(10));
+  }
+  return false;
+}
+
+TEST(HttpServerTest, ConnectionSlotsAreCappedPerAddressAndInTotal) {
+  ServerOptions options = TestOptions();
+  options.max_connections = 6;
+  options.max_connections_per_address = 3;
+  auto server = StartServer(EchoRouter(), options);
+  const std::uint16_t port = server->port();
+  // Three clients from one address that connect and say nothing take its slots…
+  std::vector<int> idle;
+  for (int i = 0; i < 3; ++i) idle.push_back(ConnectFrom(port, "127.0.0.2"));
+  ASSERT_TRUE(std::all_of(idle.begin(), idle.end(), [](int fd) { return fd >= 0; }));
+  ASSERT_TRUE(WaitForOpen(*server, 3));
+  // …so a fourth from there is answered 503 and closed at once…
+  int fourth = ConnectFrom(port, "127.0.0.2");
+  ASSERT_GE(fourth, 0);
+  std::string refused = ReadToEnd(fourth);
+  EXPECT_TRUE(refused.starts_with("HTTP/1.1 503")) << refused;
+  EXPECT_NE(refused.find("\"unavailable\""), std::string::npos) << refused;
+  // …while another address is served.
+  httplib::Client client("127.0.0.1", port);
+  auto health = client.Get("/healthz");
+  ASSERT_TRUE(health);
+  EXPECT_EQ(health->status, 200);
+  ASSERT_TRUE(WaitForOpen(*server, 3));
+
+  // The total cap: three more from a third address fill the server.
+  for (int i = 0; i < 3; ++i) idle.push_back(ConnectFrom(port, "127.0.0.3"));
+  ASSERT_TRUE(WaitForOpen(*server, 6));
+  int over = ConnectFrom(port, "127.0.0.4");
+  ASSERT_GE(over, 0);
+  EXPECT_TRUE(ReadToEnd(over).starts_with("HTTP/1.1 503"));
+  std::string metrics = server->metrics().RenderPrometheus();
+  EXPECT_NE(metrics.find("lianxin_http_connections_refused_total{reason=\"address\"} 1"), std::string::npos)
+      << metrics;
+  EXPECT_NE(metrics.find("lianxin_http_connections_refused_total{reason=\"total\"} 1"), std::string::npos)
+      << metrics;
+
+  // Slots come back when their connections close.
+  for (int fd : idle) ::close(fd);
+  ASSERT_TRUE(WaitForOpen(*server, 0));
+  health = client.Get("/healthz");
+  ASSERT_TRUE(health);
+  EXPECT_EQ(health->status, 200);
+}
+
 TEST(HttpServerTest, KeepAliveReusesOneConnection) {
   auto server = StartServer(EchoRouter());
   httplib::Client client("127.0.0.1", server->port());
@@ -487,6 +570,7 @@ TEST(HttpServerTest, SecurityHeadersOnEveryResponse) {
     EXPECT_EQ(result->get_header_value("X-Content-Type-Options"), "nosniff") << path;
     EXPECT_EQ(result->get_header_value("Referrer-Policy"), "no-referrer") << path;
     EXPECT_FALSE(result->has_header("Server")) << path;
+    EXPECT_FALSE(result->has_header("Strict-Transport-Security")) << path << ": HSTS is for TLS only";
     EXPECT_EQ(result->get_header_value("X-Request-Id").size(), 16u) << path;
     bool api = std::string_view(path).starts_with("/api/");
     EXPECT_EQ(result->get_header_value("Cache-Control"), api ? "no-store" : "") << path;
@@ -878,6 +962,9 @@ TEST_F(HttpsTest, RoundTrip) {
   auto result = client.Post("/api/v1/echo", std::string(100000, 'y'), "text/plain");
   ASSERT_TRUE(result);
   EXPECT_EQ(Body(result)["size"], 100000);
+  // HSTS: a browser that once reached the server over TLS never again tries
+  // plain HTTP for it.
+  EXPECT_EQ(result->get_header_value("Strict-Transport-Security"), "max-age=31536000");
 
   // Plain HTTP to the HTTPS port gets no HTTP answer.
   httplib::Client plain("127.0.0.1", server->port());
