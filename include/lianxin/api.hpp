@@ -23,9 +23,10 @@ namespace lianxin {
 
 struct ApiOptions {
   bool tls = false;
-  // The Origin a browser's state-changing request must come from, e.g.
-  // "https://lianxin.example.gov.cn"; empty accepts a request without Origin
-  // only (non-browser clients), never a foreign one.
+  // The Origin a browser's state-changing request may come from besides the
+  // server's own (scheme://Host of the request, always allowed), e.g.
+  // "https://lianxin.example.gov.cn" behind a proxy that rewrites Host; a
+  // request without Origin (non-browser clients) passes, a foreign one never.
   std::string expected_origin;
 };
 
