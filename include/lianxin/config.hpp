@@ -126,12 +126,13 @@ struct ServerConfig {
   std::int64_t json_max_values = 10000;       // values in a JSON body, at any depth (400 beyond); ≥ 16
   int max_connections = 10000;                // open at once, capped by RLIMIT_NOFILE (503 beyond); ≥ 1
   int max_connections_per_address = 512;      // open at once from one IP (503 beyond); 1..max_connections
-  int read_timeout_ms = 30000;                // the whole request, once its first byte arrives
-  int write_timeout_ms = 30000;               // the whole response
-  int idle_timeout_ms = 60000;                // a keep-alive connection between requests
-  int drain_timeout_ms = 10000;               // in-flight requests at shutdown
-  std::string tls_cert;                       // PEM path; tls_cert and tls_key both set (HTTPS) or neither
-  std::string tls_key;                        // PEM path
+  int heavy_concurrency = 2;     // pairing solves, uploads, exports running at once (others wait); 1..64
+  int read_timeout_ms = 30000;   // the whole request, once its first byte arrives
+  int write_timeout_ms = 30000;  // the whole response
+  int idle_timeout_ms = 60000;   // a keep-alive connection between requests
+  int drain_timeout_ms = 10000;  // in-flight requests at shutdown
+  std::string tls_cert;          // PEM path; tls_cert and tls_key both set (HTTPS) or neither
+  std::string tls_key;           // PEM path
   std::string origin;  // Origin unsafe requests must carry ("https://lianxin.example.gov.cn"); "" = none
   bool group_commit = true;        // false = one write per commit
   int max_batch = 512;             // writes per group commit; 1..100000

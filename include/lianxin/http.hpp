@@ -51,6 +51,7 @@ namespace lianxin {
 namespace http_internal {
 struct ResponseAccess;
 struct RouteNode;
+class HeavyGate;
 }  // namespace http_internal
 
 // Header fields in arrival order; names compare case-insensitively (RFC 9110).
@@ -158,8 +159,9 @@ struct HttpResponse {
 
 // A handler answers one request. It runs concurrently with other requests
 // (so it must be thread-safe), on a server IO thread, or on the handler pool
-// when ServerOptions::handler_threads is set; there it may block (e.g. for
-// a group commit) without holding up other connections. An exception escaping
+// when ServerOptions::handler_threads is set and the request is not a GET or
+// HEAD of a route that is not heavy; there it may block (e.g. for a group
+// commit) without holding up other connections. An exception escaping
 // it is caught at the connection and answered 500 with a request id.
 using HttpHandler = std::function<HttpResponse(HttpRequest&)>;
 
@@ -171,6 +173,13 @@ struct RouteLimits {
   std::uint64_t body_limit = 0;
   // Replaces ServerOptions::json for this route when set.
   std::optional<JsonLimits> json;
+  // The handler's work takes much memory for a while (a pairing solve, an
+  // upload's parse, an export): at most Router::SetHeavyConcurrency() such
+  // handlers run at once (the others wait their turn), and after each the
+  // allocator gives what was freed back to the system (malloc_trim), so the
+  // server's memory after a burst returns to where it was instead of staying
+  // spread over the allocator's per-thread arenas.
+  bool heavy = false;
 };
 
 struct RouteInfo {
@@ -222,6 +231,8 @@ class Router {
   // The limits of the route `method` `path` matches; null when it has none
   // of its own or no route matches.
   const RouteLimits* LimitsFor(std::string_view method, std::string_view path) const;
+  // How many `heavy` handlers may run at once (≥ 1; 2 unless set).
+  Router& SetHeavyConcurrency(int concurrency);
 
   // Every route, in the order added, so tests can check that an access table
   // and the OpenAPI document cover each one.
@@ -242,6 +253,7 @@ class Router {
  private:
   std::unique_ptr<http_internal::RouteNode> root_;
   std::vector<RouteInfo> routes_;
+  std::unique_ptr<http_internal::HeavyGate> heavy_;
 };
 
 // Every limit the server enforces, by name.
@@ -254,7 +266,10 @@ struct ServerOptions {
   // Threads that run handlers, apart from the IO threads, so a handler
   // waiting for a group commit holds none of them and many requests can
   // wait for one commit together; 0 runs handlers on the IO threads (the
-  // best for handlers that never block).
+  // best for handlers that never block). Even with a pool, GET and HEAD
+  // run on the IO threads unless their route is `heavy` (RouteLimits): a
+  // read's work is shorter than the two thread wake-ups of a hand-off, so
+  // a GET handler must not wait for a commit.
   int handler_threads = 0;
   // Largest request body accepted (413 beyond). Big enough for an import file.
   std::uint64_t body_limit = 8 * 1024 * 1024;

@@ -266,6 +266,7 @@ constexpr ScalarField<ServerConfig> kServerFields[] = {
     {"json_max_values", &ServerConfig::json_max_values},
     {"max_connections", &ServerConfig::max_connections},
     {"max_connections_per_address", &ServerConfig::max_connections_per_address},
+    {"heavy_concurrency", &ServerConfig::heavy_concurrency},
     {"read_timeout_ms", &ServerConfig::read_timeout_ms},
     {"write_timeout_ms", &ServerConfig::write_timeout_ms},
     {"idle_timeout_ms", &ServerConfig::idle_timeout_ms},
@@ -312,6 +313,9 @@ Status CheckServer(const ServerConfig& server) {
   if (server.max_connections < 1) return ServerRange("max_connections", "不能小于 1");
   if (server.max_connections_per_address < 1 || server.max_connections_per_address > server.max_connections) {
     return ServerRange("max_connections_per_address", "应在 1 到 max_connections 之间");
+  }
+  if (server.heavy_concurrency < 1 || server.heavy_concurrency > 64) {
+    return ServerRange("heavy_concurrency", "应在 1 到 64 之间");
   }
   const std::pair<const char*, int> timeouts[] = {{"read_timeout_ms", server.read_timeout_ms},
                                                   {"write_timeout_ms", server.write_timeout_ms},

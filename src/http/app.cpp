@@ -53,6 +53,16 @@ Router App::BuildRouter() {
   for (const char* pattern : {"/api/v1/session", "/api/v1/me/password", "/api/v1/me/totp/confirm"}) {
     router.Limit("POST", pattern, kSmallJsonBody);
   }
+  // Work whose memory comes and goes in bulk: a pairing solve, an upload's
+  // parse, an export. A few at a time, and their memory given back after.
+  router.SetHeavyConcurrency(config_.server.heavy_concurrency);
+  for (const RouteInfo& route : router.Routes()) {
+    std::string_view pattern = route.pattern;
+    bool heavy = pattern == "/api/v1/pairing/run" || pattern == "/api/v1/pairing/preview" ||
+                 pattern.starts_with("/api/v1/pairing/explain/") || pattern.ends_with("/upload") ||
+                 pattern.ends_with("/export");
+    if (heavy) router.Limit(route.method, route.pattern, {.heavy = true});
+  }
   return router;
 }
 

@@ -1,8 +1,11 @@
 // Requests, responses and the router: everything of HTTP that needs no socket.
 #include <fmt/format.h>
+#include <malloc.h>
 
 #include <algorithm>
+#include <condition_variable>
 #include <map>
+#include <mutex>
 #include <set>
 #include <stdexcept>
 
@@ -357,6 +360,45 @@ struct RouteNode {
 
 using http_internal::RouteNode;
 
+namespace http_internal {
+// A counting semaphore whose count is set at wiring time.
+class HeavyGate {
+ public:
+  void SetLimit(int limit) {
+    std::lock_guard lock(mu_);
+    limit_ = limit;
+  }
+  // Runs `work` once a slot is free, then gives freed memory back.
+  HttpResponse Run(const HttpHandler& handler, HttpRequest& request) {
+    {
+      std::unique_lock lock(mu_);
+      cv_.wait(lock, [this] { return running_ < limit_; });
+      ++running_;
+    }
+    struct Release {
+      HeavyGate& gate;
+      ~Release() {
+        {
+          std::lock_guard lock(gate.mu_);
+          --gate.running_;
+        }
+        gate.cv_.notify_one();
+        // glibc keeps freed memory in the arena of the thread that freed
+        // it; this returns the free pages of every arena to the system.
+        malloc_trim(0);
+      }
+    } release{*this};
+    return handler(request);
+  }
+
+ private:
+  std::mutex mu_;
+  std::condition_variable cv_;
+  int limit_ = 2;
+  int running_ = 0;
+};
+}  // namespace http_internal
+
 namespace {
 
 using Params = std::vector<std::pair<std::string, std::string>>;
@@ -451,7 +493,8 @@ std::optional<std::vector<std::string>> DecodeSegments(std::string_view path) {
 
 }  // namespace
 
-Router::Router() : root_(std::make_unique<RouteNode>()) {}
+Router::Router()
+    : root_(std::make_unique<RouteNode>()), heavy_(std::make_unique<http_internal::HeavyGate>()) {}
 Router::~Router() = default;
 Router::Router(Router&&) noexcept = default;
 Router& Router::operator=(Router&&) noexcept = default;
@@ -538,6 +581,12 @@ const RouteLimits* Router::LimitsFor(std::string_view method, std::string_view p
   return &*match.entry->limits;
 }
 
+Router& Router::SetHeavyConcurrency(int concurrency) {
+  if (concurrency < 1) throw std::logic_error("the heavy handlers' concurrency must be at least 1");
+  heavy_->SetLimit(concurrency);
+  return *this;
+}
+
 std::vector<RouteInfo> Router::Routes() const { return routes_; }
 
 std::string_view Router::PatternFor(std::string_view method, std::string_view path) const {
@@ -566,7 +615,9 @@ HttpResponse Router::Handle(HttpRequest& request) const {
   if (Walk(*root_, *segments, 0, params, match)) {
     request.route = match.entry->pattern;
     request.path_params = std::move(match.params);
-    if (match.entry->limits && match.entry->limits->json) request.json_limits = *match.entry->limits->json;
+    const std::optional<RouteLimits>& limits = match.entry->limits;
+    if (limits && limits->json) request.json_limits = *limits->json;
+    if (limits && limits->heavy) return heavy_->Run(match.entry->handler, request);
     return match.entry->handler(request);
   }
   if (!match.allowed.empty()) {

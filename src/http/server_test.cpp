@@ -14,6 +14,7 @@
 #include <condition_variable>
 #include <cstdlib>
 #include <filesystem>
+#include <map>
 #include <mutex>
 #include <nlohmann/json.hpp>
 #include <set>
@@ -244,6 +245,38 @@ TEST(HttpRouterTest, RefusesBadOrConflictingRoutes) {
   EXPECT_THROW(router.Get("/a/x{id}", ok), std::logic_error);                     // brace in a literal
   EXPECT_THROW(router.Add("get", "/a", ok), std::logic_error);                    // method case
   EXPECT_NO_THROW(router.Post("/api/v1/households/{id}/visits", ok));
+}
+
+TEST(HttpRouterTest, HeavyRoutesRunAFewAtATime) {
+  Router router;
+  std::atomic<int> running{0};
+  std::atomic<int> most{0};
+  router.Post("/api/v1/heavy", [&](HttpRequest&) {
+    int now = ++running;
+    int seen = most.load();
+    while (now > seen && !most.compare_exchange_weak(seen, now)) {
+    }
+    // Long enough that the eight callers overlap unless they are held back.
+    std::this_thread::sleep_for(std::chrono::milliseconds(20));
+    --running;
+    return HttpResponse::Json(200, {});
+  });
+  router.Limit("POST", "/api/v1/heavy", {.heavy = true});
+  router.SetHeavyConcurrency(2);
+  std::vector<std::thread> callers;
+  std::atomic<int> ok{0};
+  for (int i = 0; i < 8; ++i) {
+    callers.emplace_back([&] {
+      HttpRequest request = MakeRequest("POST", "/api/v1/heavy");
+      if (router.Handle(request).status == 200) ++ok;
+    });
+  }
+  for (std::thread& caller : callers) caller.join();
+  EXPECT_EQ(ok.load(), 8);
+  EXPECT_GE(most.load(), 1);
+  EXPECT_LE(most.load(), 2) << "more heavy handlers ran at once than allowed";
+  EXPECT_THROW(router.Limit("POST", "/api/v1/nowhere", {}), std::logic_error);
+  EXPECT_THROW(router.SetHeavyConcurrency(0), std::logic_error);
 }
 
 TEST(HttpRouterTest, ListsEveryRouteIncludingBuiltins) {
@@ -752,6 +785,38 @@ TEST(HttpServerTest, BlockingHandlersRunOnTheHandlerPool) {
   }
   for (std::thread& thread : clients) thread.join();
   EXPECT_EQ(together.load(), kClients);
+}
+
+TEST(HttpServerTest, ReadsRunOnTheIoThreadsAndTheRestOnThePool) {
+  std::mutex mu;
+  std::map<std::string, std::thread::id> ran_on;
+  auto note = [&](const char* name) {
+    return [&, name](HttpRequest&) {
+      std::lock_guard lock(mu);
+      ran_on[name] = std::this_thread::get_id();
+      return HttpResponse::Json(200, {});
+    };
+  };
+  Router router;
+  router.Post("/api/v1/write", note("write"));
+  router.Get("/api/v1/read", note("read"));
+  router.Get("/api/v1/export", note("export"));
+  router.Limit("GET", "/api/v1/export", {.heavy = true});
+  ServerOptions options = TestOptions();
+  options.threads = 1;
+  options.handler_threads = 1;  // one pool thread: every pool handler runs on it
+  auto server = StartServer(std::move(router), options);
+  httplib::Client client("127.0.0.1", server->port());
+  for (const char* path : {"/api/v1/write", "/api/v1/read", "/api/v1/export"}) {
+    auto result = std::string_view(path) == "/api/v1/write" ? client.Post(path, "{}", "application/json")
+                                                            : client.Get(path);
+    ASSERT_TRUE(result) << path;
+    EXPECT_EQ(result->status, 200) << path;
+  }
+  std::lock_guard lock(mu);
+  ASSERT_EQ(ran_on.size(), 3u);
+  EXPECT_NE(ran_on["read"], ran_on["write"]) << "a read was handed to the pool";
+  EXPECT_EQ(ran_on["export"], ran_on["write"]) << "a heavy read stayed on the IO thread";
 }
 
 // A regression test: with the handler pool, a connection that closed and
