@@ -126,7 +126,8 @@ struct ServerConfig {
   std::int64_t json_max_values = 10000;       // values in a JSON body, at any depth (400 beyond); ≥ 16
   int max_connections = 10000;                // open at once, capped by RLIMIT_NOFILE (503 beyond); ≥ 1
   int max_connections_per_address = 512;      // open at once from one IP (503 beyond); 1..max_connections
-  int heavy_concurrency = 2;     // pairing solves, uploads, exports running at once (others wait); 1..64
+  int heavy_concurrency = 1;     // pairing solves, uploads, exports running at once (others wait); 1..64
+  int heavy_queue = 16;          // more heavy requests that may wait for a turn (503 beyond); 0..4096
   int read_timeout_ms = 30000;   // the whole request, once its first byte arrives
   int write_timeout_ms = 30000;  // the whole response
   int idle_timeout_ms = 60000;   // a keep-alive connection between requests

@@ -175,7 +175,7 @@ struct RouteLimits {
   std::optional<JsonLimits> json;
   // The handler's work takes much memory for a while (a pairing solve, an
   // upload's parse, an export): at most Router::SetHeavyConcurrency() such
-  // handlers run at once (the others wait their turn), and after each the
+  // handlers run at once (a few others wait their turn), and after each the
   // allocator gives what was freed back to the system (malloc_trim), so the
   // server's memory after a burst returns to where it was instead of staying
   // spread over the allocator's per-thread arenas.
@@ -231,8 +231,10 @@ class Router {
   // The limits of the route `method` `path` matches; null when it has none
   // of its own or no route matches.
   const RouteLimits* LimitsFor(std::string_view method, std::string_view path) const;
-  // How many `heavy` handlers may run at once (≥ 1; 2 unless set).
-  Router& SetHeavyConcurrency(int concurrency);
+  // How many `heavy` handlers may run at once (≥ 1; 1 unless set), and how
+  // many more may wait for a turn (≥ 0; 16 unless set): beyond, 503
+  // "unavailable" at once, since each waiting one holds a thread.
+  Router& SetHeavyConcurrency(int concurrency, int max_waiting);
 
   // Every route, in the order added, so tests can check that an access table
   // and the OpenAPI document cover each one.

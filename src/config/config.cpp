@@ -267,6 +267,7 @@ constexpr ScalarField<ServerConfig> kServerFields[] = {
     {"max_connections", &ServerConfig::max_connections},
     {"max_connections_per_address", &ServerConfig::max_connections_per_address},
     {"heavy_concurrency", &ServerConfig::heavy_concurrency},
+    {"heavy_queue", &ServerConfig::heavy_queue},
     {"read_timeout_ms", &ServerConfig::read_timeout_ms},
     {"write_timeout_ms", &ServerConfig::write_timeout_ms},
     {"idle_timeout_ms", &ServerConfig::idle_timeout_ms},
@@ -317,6 +318,8 @@ Status CheckServer(const ServerConfig& server) {
   if (server.heavy_concurrency < 1 || server.heavy_concurrency > 64) {
     return ServerRange("heavy_concurrency", "应在 1 到 64 之间");
   }
+  if (server.heavy_queue < 0 || server.heavy_queue > 4096)
+    return ServerRange("heavy_queue", "应在 0 到 4096 之间");
   const std::pair<const char*, int> timeouts[] = {{"read_timeout_ms", server.read_timeout_ms},
                                                   {"write_timeout_ms", server.write_timeout_ms},
                                                   {"idle_timeout_ms", server.idle_timeout_ms},

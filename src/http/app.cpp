@@ -55,7 +55,7 @@ Router App::BuildRouter() {
   }
   // Work whose memory comes and goes in bulk: a pairing solve, an upload's
   // parse, an export. A few at a time, and their memory given back after.
-  router.SetHeavyConcurrency(config_.server.heavy_concurrency);
+  router.SetHeavyConcurrency(config_.server.heavy_concurrency, config_.server.heavy_queue);
   for (const RouteInfo& route : router.Routes()) {
     std::string_view pattern = route.pattern;
     bool heavy = pattern == "/api/v1/pairing/run" || pattern == "/api/v1/pairing/preview" ||

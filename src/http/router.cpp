@@ -364,15 +364,23 @@ namespace http_internal {
 // A counting semaphore whose count is set at wiring time.
 class HeavyGate {
  public:
-  void SetLimit(int limit) {
+  void SetLimit(int limit, int max_waiting) {
     std::lock_guard lock(mu_);
     limit_ = limit;
+    max_waiting_ = max_waiting;
   }
-  // Runs `work` once a slot is free, then gives freed memory back.
+  // Runs the handler once a slot is free, then gives freed memory back; 503
+  // at once when max_waiting others are already waiting (each holds a
+  // handler thread, which the other requests need too).
   HttpResponse Run(const HttpHandler& handler, HttpRequest& request) {
     {
       std::unique_lock lock(mu_);
+      if (running_ >= limit_ && waiting_ >= max_waiting_) {
+        return HttpResponse::Error(Status(Code::kUnavailable, "too many heavy requests waiting"));
+      }
+      ++waiting_;
       cv_.wait(lock, [this] { return running_ < limit_; });
+      --waiting_;
       ++running_;
     }
     struct Release {
@@ -394,8 +402,10 @@ class HeavyGate {
  private:
   std::mutex mu_;
   std::condition_variable cv_;
-  int limit_ = 2;
+  int limit_ = 1;
+  int max_waiting_ = 16;
   int running_ = 0;
+  int waiting_ = 0;
 };
 }  // namespace http_internal
 
@@ -581,9 +591,11 @@ const RouteLimits* Router::LimitsFor(std::string_view method, std::string_view p
   return &*match.entry->limits;
 }
 
-Router& Router::SetHeavyConcurrency(int concurrency) {
-  if (concurrency < 1) throw std::logic_error("the heavy handlers' concurrency must be at least 1");
-  heavy_->SetLimit(concurrency);
+Router& Router::SetHeavyConcurrency(int concurrency, int max_waiting) {
+  if (concurrency < 1 || max_waiting < 0) {
+    throw std::logic_error("heavy handlers: concurrency must be at least 1, waiting at least 0");
+  }
+  heavy_->SetLimit(concurrency, max_waiting);
   return *this;
 }
 

@@ -262,7 +262,7 @@ TEST(HttpRouterTest, HeavyRoutesRunAFewAtATime) {
     return HttpResponse::Json(200, {});
   });
   router.Limit("POST", "/api/v1/heavy", {.heavy = true});
-  router.SetHeavyConcurrency(2);
+  router.SetHeavyConcurrency(2, 8);
   std::vector<std::thread> callers;
   std::atomic<int> ok{0};
   for (int i = 0; i < 8; ++i) {
@@ -276,7 +276,44 @@ TEST(HttpRouterTest, HeavyRoutesRunAFewAtATime) {
   EXPECT_GE(most.load(), 1);
   EXPECT_LE(most.load(), 2) << "more heavy handlers ran at once than allowed";
   EXPECT_THROW(router.Limit("POST", "/api/v1/nowhere", {}), std::logic_error);
-  EXPECT_THROW(router.SetHeavyConcurrency(0), std::logic_error);
+  EXPECT_THROW(router.SetHeavyConcurrency(0, 8), std::logic_error);
+}
+
+TEST(HttpRouterTest, HeavyRoutesRefuseBeyondTheirQueue) {
+  std::mutex mu;
+  std::condition_variable cv;
+  bool entered = false;
+  bool release = false;
+  Router router;
+  router.Post("/api/v1/heavy", [&](HttpRequest&) {
+    std::unique_lock lock(mu);
+    entered = true;
+    cv.notify_all();
+    cv.wait(lock, [&] { return release; });
+    return HttpResponse::Json(200, {});
+  });
+  router.Limit("POST", "/api/v1/heavy", {.heavy = true});
+  router.SetHeavyConcurrency(1, 0);
+  int first_status = 0;
+  std::thread first([&] {
+    HttpRequest request = MakeRequest("POST", "/api/v1/heavy");
+    first_status = router.Handle(request).status;
+  });
+  {
+    std::unique_lock lock(mu);
+    cv.wait(lock, [&] { return entered; });
+  }
+  // One running, none may wait: refused at once, not queued.
+  HttpRequest second = MakeRequest("POST", "/api/v1/heavy");
+  HttpResponse refused = router.Handle(second);
+  EXPECT_EQ(refused.status, 503);
+  {
+    std::lock_guard lock(mu);
+    release = true;
+  }
+  cv.notify_all();
+  first.join();
+  EXPECT_EQ(first_status, 200);
 }
 
 TEST(HttpRouterTest, ListsEveryRouteIncludingBuiltins) {
