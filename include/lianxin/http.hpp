@@ -280,7 +280,8 @@ struct ServerOptions {
   // What a JSON body may hold (HttpRequest::json_limits), unless its route
   // says otherwise.
   JsonLimits json;
-  // Connections open at once. One more is answered 503 and closed at once,
+  // Connections open at once. One more is answered 503 and closed at once
+  // (under TLS closed without an answer, which would need a handshake),
   // so the server's descriptors (RLIMIT_NOFILE, raised to its hard limit at
   // Start()) cannot be used up by clients that connect and dawdle: /healthz
   // and every other client keep being served. Capped at Start() to leave a

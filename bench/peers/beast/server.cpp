@@ -5,12 +5,14 @@
 // else: no routing, headers, metrics, request ids or logs.
 //   beast_peer PORT [THREADS]
 // bench/http builds it with the flags of the release build.
+// clang-format off
+#include <utility>  // before Asio: Boost 1.74's Asio misses it under g++ 12 in C++20 mode
+// clang-format on
 #include <boost/asio.hpp>
 #include <boost/beast/core.hpp>
 #include <boost/beast/http.hpp>
 #include <cstdlib>
 #include <thread>
-#include <utility>  // before Asio: Boost 1.74's Asio misses it under g++ 12 in C++20 mode
 #include <vector>
 
 namespace net = boost::asio;
