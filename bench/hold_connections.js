@@ -33,7 +33,11 @@ function open(i) {
   return new Promise((resolve) => {
     const c = { sent: 0, answered: 0, pendingSince: 0, buffer: Buffer.alloc(0), open: false, timer: null };
     conns[i] = c;
-    const socket = net.connect({ host, port });
+    // Many clients, as in the field: on loopback the connections come from
+    // 64 source addresses (127.0.0.10 and on), so the server's per-address
+    // cap ([server] max_connections_per_address) sees ~30 each, not 2,000.
+    const localAddress = host === '127.0.0.1' ? `127.0.0.${10 + (i % 64)}` : undefined;
+    const socket = net.connect({ host, port, localAddress });
     c.socket = socket;
     socket.setNoDelay(true);
     socket.on('connect', () => {

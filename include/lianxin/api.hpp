@@ -24,9 +24,10 @@ namespace lianxin {
 
 struct ApiOptions {
   bool tls = false;
-  // The Origin a browser's state-changing request must come from, e.g.
-  // "https://lianxin.example.gov.cn"; empty accepts a request without Origin
-  // only (non-browser clients), never a foreign one.
+  // The Origin a browser's state-changing request may come from besides the
+  // server's own (scheme://Host of the request, always allowed), e.g.
+  // "https://lianxin.example.gov.cn" behind a proxy that rewrites Host; a
+  // request without Origin (non-browser clients) passes, a foreign one never.
   std::string expected_origin;
   // Peers whose X-Forwarded-For is believed (ServerConfig::trusted_proxies).
   std::vector<std::string> trusted_proxies;
@@ -76,8 +77,9 @@ void AddAccountRoutes(ApiRouter& api, UserRepository& users);
 // every route the server has and no other.
 void AddOpenApiRoute(ApiRouter& api);
 
-// Shared by the handlers: the request body as a JSON object (kInvalidInput,
-// field "body", otherwise), and one string member of it (kInvalidInput naming
+// Shared by the handlers: the request body as a JSON object, parsed within
+// request.json_limits (ParseJsonBody; kInvalidInput, field "body", for a body
+// too deep or too large, or not an object), and one string member of it (kInvalidInput naming
 // the field when a required one is missing or any is not a string).
 Result<nlohmann::json> JsonObjectBody(const HttpRequest& request);
 Result<std::string> StringField(const nlohmann::json& body, std::string_view name, bool required = true);

@@ -123,12 +123,18 @@ struct ServerConfig {
   int handler_threads = 64;  // run handlers, which may wait for a group commit; 0 = the IO threads; 0..4096
   std::int64_t body_limit = 8 * 1024 * 1024;  // bytes of a request body (413 beyond); ≥ 1024
   int header_limit = 16 * 1024;               // bytes of request line + headers (431 beyond); ≥ 1024
-  int read_timeout_ms = 30000;                // the whole request, once its first byte arrives
-  int write_timeout_ms = 30000;               // the whole response
-  int idle_timeout_ms = 60000;                // a keep-alive connection between requests
-  int drain_timeout_ms = 10000;               // in-flight requests at shutdown
-  std::string tls_cert;                       // PEM path; tls_cert and tls_key both set (HTTPS) or neither
-  std::string tls_key;                        // PEM path
+  int json_max_depth = 32;                    // nesting of a JSON body (400 beyond); 1..1000
+  std::int64_t json_max_values = 10000;       // values in a JSON body, at any depth (400 beyond); ≥ 16
+  int max_connections = 10000;                // open at once, capped by RLIMIT_NOFILE (503 beyond); ≥ 1
+  int max_connections_per_address = 512;      // open at once from one IP (503 beyond); 1..max_connections
+  int heavy_concurrency = 1;     // pairing solves, uploads, exports running at once (others wait); 1..64
+  int heavy_queue = 16;          // more heavy requests that may wait for a turn (503 beyond); 0..4096
+  int read_timeout_ms = 30000;   // the whole request, once its first byte arrives
+  int write_timeout_ms = 30000;  // the whole response
+  int idle_timeout_ms = 60000;   // a keep-alive connection between requests
+  int drain_timeout_ms = 10000;  // in-flight requests at shutdown
+  std::string tls_cert;          // PEM path; tls_cert and tls_key both set (HTTPS) or neither
+  std::string tls_key;           // PEM path
   std::string origin;  // Origin unsafe requests must carry ("https://lianxin.example.gov.cn"); "" = none
   // Reverse proxies whose X-Forwarded-For names the client ("127.0.0.1,::1"),
   // comma-separated IP addresses; "" = none: the TCP peer is the client.

@@ -19,7 +19,9 @@
 //   - `X-Content-Type-Options: nosniff` and `Referrer-Policy: no-referrer`;
 //     `Cache-Control: no-store` under /api/ (personal data must not sit in
 //     caches); `Content-Security-Policy: default-src 'self'` elsewhere unless
-//     the handler set its own; no `Server` banner.
+//     the handler set its own; no `Server` banner; under TLS,
+//     `Strict-Transport-Security: max-age=31536000` (browsers then refuse
+//     plain HTTP to this host for a year).
 //   - JSON errors in one shape: {"error":{"code":"…","message":"…","field":"…"}}
 //     ("field" only when the fault is in one input field; "id" for 5xx).
 //
@@ -49,6 +51,7 @@ namespace lianxin {
 namespace http_internal {
 struct ResponseAccess;
 struct RouteNode;
+class HeavyGate;
 }  // namespace http_internal
 
 // Header fields in arrival order; names compare case-insensitively (RFC 9110).
@@ -74,6 +77,23 @@ class HttpHeaders {
   std::vector<Field> fields_;
 };
 
+// Bounds on a JSON request body, applied while it is parsed (ParseJsonBody):
+// a body nested deeper than max_depth, or holding more than max_values
+// values (scalars, arrays and objects, at any depth), is refused before the
+// document is built, so what a hostile body can cost is bounded by these and
+// not by its size (an 8 MiB "[[[…" would otherwise take ~600 MB; a deeply
+// nested one, the stack of whatever walks it recursively).
+struct JsonLimits {
+  int max_depth = 32;
+  std::int64_t max_values = 100'000;
+};
+
+// The request body parsed as JSON within `limits`. kInvalidInput, field
+// "body": "请求体不是有效的 JSON (json_invalid)", "请求体 JSON 嵌套超过 N 层
+// (json_too_deep)" or "请求体 JSON 超过 N 个值 (json_too_large)". Every handler
+// that reads JSON goes through this (api.hpp's JsonObjectBody does).
+Result<nlohmann::json> ParseJsonBody(std::string_view body, const JsonLimits& limits);
+
 // One request, as a handler sees it. Handlers may modify it (e.g. an auth
 // layer attaching what it learned); it lives until the response is written.
 //
@@ -95,6 +115,9 @@ struct HttpRequest {
   // valid UTF-8.
   std::string route;
   std::vector<std::pair<std::string, std::string>> path_params;
+  // What ParseJsonBody may accept of `body`: the server's (ServerOptions::json),
+  // or the route's own when Router::Limit gave it some.
+  JsonLimits json_limits;
 
   // The first value of query parameter `name`, or nullopt.
   std::optional<std::string_view> QueryParam(std::string_view name) const;
@@ -136,10 +159,28 @@ struct HttpResponse {
 
 // A handler answers one request. It runs concurrently with other requests
 // (so it must be thread-safe), on a server IO thread, or on the handler pool
-// when ServerOptions::handler_threads is set; there it may block (e.g. for
-// a group commit) without holding up other connections. An exception escaping
+// when ServerOptions::handler_threads is set and the request is not a GET or
+// HEAD of a route that is not heavy; there it may block (e.g. for a group
+// commit) without holding up other connections. An exception escaping
 // it is caught at the connection and answered 500 with a request id.
 using HttpHandler = std::function<HttpResponse(HttpRequest&)>;
+
+// One route's own limits, tighter than the server's (Router::Limit).
+struct RouteLimits {
+  // Bytes of request body; 0 = ServerOptions::body_limit, which also caps it.
+  // Checked as soon as the headers are read, before any of the body is: a
+  // sign-in needs a few hundred bytes, not the 8 MiB an upload does.
+  std::uint64_t body_limit = 0;
+  // Replaces ServerOptions::json for this route when set.
+  std::optional<JsonLimits> json;
+  // The handler's work takes much memory for a while (a pairing solve, an
+  // upload's parse, an export): at most Router::SetHeavyConcurrency() such
+  // handlers run at once (a few others wait their turn), and after each the
+  // allocator gives what was freed back to the system (malloc_trim), so the
+  // server's memory after a burst returns to where it was instead of staying
+  // spread over the allocator's per-thread arenas.
+  bool heavy = false;
+};
 
 struct RouteInfo {
   std::string method;
@@ -184,6 +225,17 @@ class Router {
     return Add("DELETE", pattern, std::move(handler));
   }
 
+  // Gives the route `method` `pattern` (as added) its own limits. Throws
+  // std::logic_error when there is no such route. For wiring, like Add().
+  Router& Limit(std::string_view method, std::string_view pattern, RouteLimits limits);
+  // The limits of the route `method` `path` matches; null when it has none
+  // of its own or no route matches.
+  const RouteLimits* LimitsFor(std::string_view method, std::string_view path) const;
+  // How many `heavy` handlers may run at once (≥ 1; 1 unless set), and how
+  // many more may wait for a turn (≥ 0; 16 unless set): beyond, 503
+  // "unavailable" at once, since each waiting one holds a thread.
+  Router& SetHeavyConcurrency(int concurrency, int max_waiting);
+
   // Every route, in the order added, so tests can check that an access table
   // and the OpenAPI document cover each one.
   std::vector<RouteInfo> Routes() const;
@@ -193,16 +245,17 @@ class Router {
   std::string_view PatternFor(std::string_view method, std::string_view path) const;
 
   // Finds the route for request.method and request.path, fills
-  // request.route and request.path_params and runs the handler. Without a
-  // route: 404 JSON; with routes for the path but not the method: 405 JSON
-  // with Allow. A path parameter that decodes to invalid UTF-8 or a NUL: 400.
-  // Exceptions from the handler propagate (the server catches them). Needs
-  // no server, so golden API tests can call it directly.
+  // request.route and request.path_params (and request.json_limits when the
+  // route has its own) and runs the handler. Without a route: 404 JSON;
+  // with routes for the path but not the method: 405 JSON with Allow. A path parameter that decodes to
+  // invalid UTF-8 or a NUL: 400. Exceptions from the handler propagate (the server catches them). Needs no
+  // server, so golden API tests can call it directly.
   HttpResponse Handle(HttpRequest& request) const;
 
  private:
   std::unique_ptr<http_internal::RouteNode> root_;
   std::vector<RouteInfo> routes_;
+  std::unique_ptr<http_internal::HeavyGate> heavy_;
 };
 
 // Every limit the server enforces, by name.
@@ -215,12 +268,29 @@ struct ServerOptions {
   // Threads that run handlers, apart from the IO threads, so a handler
   // waiting for a group commit holds none of them and many requests can
   // wait for one commit together; 0 runs handlers on the IO threads (the
-  // best for handlers that never block).
+  // best for handlers that never block). Even with a pool, GET and HEAD
+  // run on the IO threads unless their route is `heavy` (RouteLimits): a
+  // read's work is shorter than the two thread wake-ups of a hand-off, so
+  // a GET handler must not wait for a commit.
   int handler_threads = 0;
   // Largest request body accepted (413 beyond). Big enough for an import file.
   std::uint64_t body_limit = 8 * 1024 * 1024;
   // Largest request line + headers accepted (431 beyond).
   std::uint32_t header_limit = 16 * 1024;
+  // What a JSON body may hold (HttpRequest::json_limits), unless its route
+  // says otherwise.
+  JsonLimits json;
+  // Connections open at once. One more is answered 503 and closed at once
+  // (under TLS closed without an answer, which would need a handshake),
+  // so the server's descriptors (RLIMIT_NOFILE, raised to its hard limit at
+  // Start()) cannot be used up by clients that connect and dawdle: /healthz
+  // and every other client keep being served. Capped at Start() to leave a
+  // margin of descriptors below RLIMIT_NOFILE for the store and the logs.
+  int max_connections = 10'000;
+  // Connections open at once from one IP address (503 beyond), so one
+  // client cannot take every slot. Behind a reverse proxy every connection
+  // has the proxy's address: raise it to max_connections there.
+  int max_connections_per_address = 512;
   // Once a request's first byte arrives, the whole request must arrive within
   // this (also the TLS handshake and a new connection's first request), so a
   // slow client cannot hold a connection open by trickling bytes.
@@ -259,6 +329,7 @@ inline const std::vector<double> kHttpLatencyBuckets = {0.0005, 0.001, 0.0025, 0
 //                 read to the response ready to send; both are recorded before
 //                 the response is written, so a client holding its response
 //                 can rely on them), lianxin_http_connections_open,
+//                 lianxin_http_connections_refused_total{reason="total"|"address"},
 //                 and whatever else was registered on metrics().
 //
 // Threads: one io_context shared by `threads` threads; each connection is a

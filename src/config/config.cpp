@@ -262,6 +262,12 @@ constexpr ScalarField<ServerConfig> kServerFields[] = {
     {"handler_threads", &ServerConfig::handler_threads},
     {"body_limit", &ServerConfig::body_limit},
     {"header_limit", &ServerConfig::header_limit},
+    {"json_max_depth", &ServerConfig::json_max_depth},
+    {"json_max_values", &ServerConfig::json_max_values},
+    {"max_connections", &ServerConfig::max_connections},
+    {"max_connections_per_address", &ServerConfig::max_connections_per_address},
+    {"heavy_concurrency", &ServerConfig::heavy_concurrency},
+    {"heavy_queue", &ServerConfig::heavy_queue},
     {"read_timeout_ms", &ServerConfig::read_timeout_ms},
     {"write_timeout_ms", &ServerConfig::write_timeout_ms},
     {"idle_timeout_ms", &ServerConfig::idle_timeout_ms},
@@ -320,6 +326,19 @@ Status CheckServer(const ServerConfig& server) {
   }
   if (server.body_limit < 1024) return ServerRange("body_limit", "不能小于 1024");
   if (server.header_limit < 1024) return ServerRange("header_limit", "不能小于 1024");
+  if (server.json_max_depth < 1 || server.json_max_depth > 1000) {
+    return ServerRange("json_max_depth", "应在 1 到 1000 之间");
+  }
+  if (server.json_max_values < 16) return ServerRange("json_max_values", "不能小于 16");
+  if (server.max_connections < 1) return ServerRange("max_connections", "不能小于 1");
+  if (server.max_connections_per_address < 1 || server.max_connections_per_address > server.max_connections) {
+    return ServerRange("max_connections_per_address", "应在 1 到 max_connections 之间");
+  }
+  if (server.heavy_concurrency < 1 || server.heavy_concurrency > 64) {
+    return ServerRange("heavy_concurrency", "应在 1 到 64 之间");
+  }
+  if (server.heavy_queue < 0 || server.heavy_queue > 4096)
+    return ServerRange("heavy_queue", "应在 0 到 4096 之间");
   const std::pair<const char*, int> timeouts[] = {{"read_timeout_ms", server.read_timeout_ms},
                                                   {"write_timeout_ms", server.write_timeout_ms},
                                                   {"idle_timeout_ms", server.idle_timeout_ms},

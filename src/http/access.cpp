@@ -111,6 +111,18 @@ std::string ClientAddress(const HttpRequest& request, const ApiOptions& options)
   return address;
 }
 
+// The Origin a state-changing request may carry: the configured one, or the
+// request's own (scheme://Host) — a browser on the server's own address
+// always sends Origin, and that same-origin request must work unconfigured.
+std::string_view AllowedOrigin(const HttpRequest& request, const ApiOptions& options,
+                               std::string_view origin) {
+  std::string_view host = request.headers.Get("Host").value_or("");
+  std::string_view scheme = options.tls ? "https://" : "http://";
+  bool same = !host.empty() && origin.size() == scheme.size() + host.size() && origin.starts_with(scheme) &&
+              origin.substr(scheme.size()) == host;
+  return same ? origin : std::string_view(options.expected_origin);
+}
+
 std::string SessionTokenOf(const HttpRequest& request, const ApiOptions& options) {
   std::optional<std::string_view> cookie = request.headers.Get("Cookie");
   return cookie ? std::string(CookieValue(*cookie, SessionCookieName(options))) : std::string();
@@ -179,9 +191,10 @@ void ApiRouter::Add(std::string_view method, std::string_view pattern, ApiHandle
               Status(Code::kPermissionDenied, "查看完整个人信息须先绑定动态口令 (totp_required_for_reveal)"));
         }
         if (Unsafe(request.method)) {
+          std::string_view origin = request.headers.Get("Origin").value_or("");
           Status csrf =
-              AuthService::CheckCsrf(who->session(), request.headers.Get("X-CSRF-Token").value_or(""),
-                                     request.headers.Get("Origin").value_or(""), options.expected_origin);
+              AuthService::CheckCsrf(who->session(), request.headers.Get("X-CSRF-Token").value_or(""), origin,
+                                     AllowedOrigin(request, options, origin));
           if (!csrf.ok()) return HttpResponse::Error(csrf);
         }
         caller.who_ = std::move(*who);

@@ -6,6 +6,12 @@
 
 namespace lianxin {
 
+namespace {
+// A flat object of a few strings (username, password, TOTP code…).
+const RouteLimits kSmallJsonBody{.body_limit = 16 * 1024,
+                                 .json = JsonLimits{.max_depth = 2, .max_values = 64}};
+}  // namespace
+
 Result<std::unique_ptr<App>> App::Open(const std::string& path, const Config& config, const Clock& clock) {
   std::unique_ptr<App> app(new App(config, clock));
   StoreOptions options;
@@ -44,6 +50,22 @@ Router App::BuildRouter() {
   AddRegistryRoutes(gate, {*writer_, *reads_, config_, *users_, clock_});
   AddPairingRoutes(gate, *writer_, *reads_, config_);
   AddOpenApiRoute(gate);
+  // Routes anyone may reach before signing in, or whose body is a few short
+  // strings: their body is read only up to this, and parsed only this deep,
+  // so an unauthenticated 8 MiB "[[[…" costs nothing.
+  for (const char* pattern : {"/api/v1/session", "/api/v1/me/password", "/api/v1/me/totp/confirm"}) {
+    router.Limit("POST", pattern, kSmallJsonBody);
+  }
+  // Work whose memory comes and goes in bulk: a pairing solve, an upload's
+  // parse, an export. A few at a time, and their memory given back after.
+  router.SetHeavyConcurrency(config_.server.heavy_concurrency, config_.server.heavy_queue);
+  for (const RouteInfo& route : router.Routes()) {
+    std::string_view pattern = route.pattern;
+    bool heavy = pattern == "/api/v1/pairing/run" || pattern == "/api/v1/pairing/preview" ||
+                 pattern.starts_with("/api/v1/pairing/explain/") || pattern.ends_with("/upload") ||
+                 pattern.ends_with("/export");
+    if (heavy) router.Limit(route.method, route.pattern, {.heavy = true});
+  }
   return router;
 }
 
@@ -55,6 +77,9 @@ ServerOptions App::server_options() const {
   options.handler_threads = s.handler_threads;
   options.body_limit = static_cast<std::uint64_t>(s.body_limit);
   options.header_limit = static_cast<std::uint32_t>(s.header_limit);
+  options.json = {.max_depth = s.json_max_depth, .max_values = s.json_max_values};
+  options.max_connections = s.max_connections;
+  options.max_connections_per_address = s.max_connections_per_address;
   options.read_timeout = std::chrono::milliseconds(s.read_timeout_ms);
   options.write_timeout = std::chrono::milliseconds(s.write_timeout_ms);
   options.idle_timeout = std::chrono::milliseconds(s.idle_timeout_ms);

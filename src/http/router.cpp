@@ -1,8 +1,11 @@
 // Requests, responses and the router: everything of HTTP that needs no socket.
 #include <fmt/format.h>
+#include <malloc.h>
 
 #include <algorithm>
+#include <condition_variable>
 #include <map>
+#include <mutex>
 #include <set>
 #include <stdexcept>
 
@@ -246,6 +249,86 @@ HttpResponse HttpResponse::ErrorWithCode(int http_status, std::string_view code,
   return response;
 }
 
+// --- JSON bodies -----------------------------------------------------------------
+
+namespace {
+
+// nlohmann's DOM builder behind a counter: every event is checked against
+// the limits first, and refusing one stops the parse where it stands.
+class LimitedDomBuilder {
+ public:
+  using Json = nlohmann::json;
+  enum class Fault { kNone, kSyntax, kDepth, kValues };
+
+  LimitedDomBuilder(Json& result, const JsonLimits& limits) : dom_(result, false), limits_(limits) {}
+
+  bool null() { return Value() && dom_.null(); }
+  bool boolean(bool value) { return Value() && dom_.boolean(value); }
+  bool number_integer(Json::number_integer_t value) { return Value() && dom_.number_integer(value); }
+  bool number_unsigned(Json::number_unsigned_t value) { return Value() && dom_.number_unsigned(value); }
+  bool number_float(Json::number_float_t value, const Json::string_t& text) {
+    return Value() && dom_.number_float(value, text);
+  }
+  bool string(Json::string_t& value) { return Value() && dom_.string(value); }
+  bool binary(Json::binary_t& value) { return Value() && dom_.binary(value); }
+  bool start_object(std::size_t size) { return Open() && dom_.start_object(size); }
+  bool key(Json::string_t& value) { return dom_.key(value); }
+  bool end_object() {
+    --depth_;
+    return dom_.end_object();
+  }
+  bool start_array(std::size_t size) { return Open() && dom_.start_array(size); }
+  bool end_array() {
+    --depth_;
+    return dom_.end_array();
+  }
+  bool parse_error(std::size_t, const std::string&, const nlohmann::detail::exception&) {
+    fault_ = Fault::kSyntax;
+    return false;
+  }
+
+  Fault fault() const { return fault_; }
+
+ private:
+  bool Value() {
+    if (++values_ <= limits_.max_values) return true;
+    fault_ = Fault::kValues;
+    return false;
+  }
+  bool Open() {
+    if (!Value()) return false;
+    if (++depth_ <= limits_.max_depth) return true;
+    fault_ = Fault::kDepth;
+    return false;
+  }
+
+  nlohmann::detail::json_sax_dom_parser<Json> dom_;
+  const JsonLimits& limits_;
+  int depth_ = 0;
+  std::int64_t values_ = 0;
+  Fault fault_ = Fault::kNone;
+};
+
+}  // namespace
+
+Result<nlohmann::json> ParseJsonBody(std::string_view body, const JsonLimits& limits) {
+  nlohmann::json result;
+  LimitedDomBuilder builder(result, limits);
+  bool parsed = nlohmann::json::sax_parse(body, &builder);
+  if (parsed && builder.fault() == LimitedDomBuilder::Fault::kNone) return result;
+  // What was built so far is bounded by the limits, and freed here.
+  switch (builder.fault()) {
+    case LimitedDomBuilder::Fault::kDepth:
+      return Status::Invalid(fmt::format("请求体 JSON 嵌套超过 {} 层 (json_too_deep)", limits.max_depth),
+                             "body");
+    case LimitedDomBuilder::Fault::kValues:
+      return Status::Invalid(fmt::format("请求体 JSON 超过 {} 个值 (json_too_large)", limits.max_values),
+                             "body");
+    default:
+      return Status::Invalid("请求体不是有效的 JSON (json_invalid)", "body");
+  }
+}
+
 // --- Router --------------------------------------------------------------------
 
 namespace http_internal {
@@ -254,6 +337,7 @@ struct RouteNode {
     std::string method;
     std::string pattern;
     HttpHandler handler;
+    std::optional<RouteLimits> limits;
   };
   std::map<std::string, std::unique_ptr<RouteNode>, std::less<>> literals;
   std::unique_ptr<RouteNode> param;  // `{name}`
@@ -275,6 +359,55 @@ struct RouteNode {
 }  // namespace http_internal
 
 using http_internal::RouteNode;
+
+namespace http_internal {
+// A counting semaphore whose count is set at wiring time.
+class HeavyGate {
+ public:
+  void SetLimit(int limit, int max_waiting) {
+    std::lock_guard lock(mu_);
+    limit_ = limit;
+    max_waiting_ = max_waiting;
+  }
+  // Runs the handler once a slot is free, then gives freed memory back; 503
+  // at once when max_waiting others are already waiting (each holds a
+  // handler thread, which the other requests need too).
+  HttpResponse Run(const HttpHandler& handler, HttpRequest& request) {
+    {
+      std::unique_lock lock(mu_);
+      if (running_ >= limit_ && waiting_ >= max_waiting_) {
+        return HttpResponse::Error(Status(Code::kUnavailable, "too many heavy requests waiting"));
+      }
+      ++waiting_;
+      cv_.wait(lock, [this] { return running_ < limit_; });
+      --waiting_;
+      ++running_;
+    }
+    struct Release {
+      HeavyGate& gate;
+      ~Release() {
+        {
+          std::lock_guard lock(gate.mu_);
+          --gate.running_;
+        }
+        gate.cv_.notify_one();
+        // glibc keeps freed memory in the arena of the thread that freed
+        // it; this returns the free pages of every arena to the system.
+        malloc_trim(0);
+      }
+    } release{*this};
+    return handler(request);
+  }
+
+ private:
+  std::mutex mu_;
+  std::condition_variable cv_;
+  int limit_ = 1;
+  int max_waiting_ = 16;
+  int running_ = 0;
+  int waiting_ = 0;
+};
+}  // namespace http_internal
 
 namespace {
 
@@ -370,7 +503,8 @@ std::optional<std::vector<std::string>> DecodeSegments(std::string_view path) {
 
 }  // namespace
 
-Router::Router() : root_(std::make_unique<RouteNode>()) {}
+Router::Router()
+    : root_(std::make_unique<RouteNode>()), heavy_(std::make_unique<http_internal::HeavyGate>()) {}
 Router::~Router() = default;
 Router::Router(Router&&) noexcept = default;
 Router& Router::operator=(Router&&) noexcept = default;
@@ -424,6 +558,47 @@ Router& Router::Add(std::string_view method, std::string_view pattern, HttpHandl
   return *this;
 }
 
+Router& Router::Limit(std::string_view method, std::string_view pattern, RouteLimits limits) {
+  RouteNode* node = root_.get();
+  for (std::string_view segment : SplitSegments(pattern)) {
+    if (node == nullptr) break;
+    if (segment.size() > 2 && segment.front() == '{' && segment.back() == '}') {
+      node = segment.ends_with("...}") ? node->rest.get() : node->param.get();
+    } else {
+      auto it = node->literals.find(segment);
+      node = it == node->literals.end() ? nullptr : it->second.get();
+    }
+  }
+  if (node != nullptr) {
+    for (RouteNode::Entry& entry : node->entries) {
+      if (entry.method == method && entry.pattern == pattern) {
+        entry.limits = std::move(limits);
+        return *this;
+      }
+    }
+  }
+  throw std::logic_error(fmt::format("route {} {}: limits for a route that is not routed", method, pattern));
+}
+
+const RouteLimits* Router::LimitsFor(std::string_view method, std::string_view path) const {
+  if (path.empty() || path[0] != '/') return nullptr;
+  std::optional<std::vector<std::string>> segments = DecodeSegments(path);
+  if (!segments) return nullptr;
+  RouteMatch match;
+  match.method = method;
+  Params params;
+  if (!Walk(*root_, *segments, 0, params, match) || !match.entry->limits) return nullptr;
+  return &*match.entry->limits;
+}
+
+Router& Router::SetHeavyConcurrency(int concurrency, int max_waiting) {
+  if (concurrency < 1 || max_waiting < 0) {
+    throw std::logic_error("heavy handlers: concurrency must be at least 1, waiting at least 0");
+  }
+  heavy_->SetLimit(concurrency, max_waiting);
+  return *this;
+}
+
 std::vector<RouteInfo> Router::Routes() const { return routes_; }
 
 std::string_view Router::PatternFor(std::string_view method, std::string_view path) const {
@@ -452,6 +627,9 @@ HttpResponse Router::Handle(HttpRequest& request) const {
   if (Walk(*root_, *segments, 0, params, match)) {
     request.route = match.entry->pattern;
     request.path_params = std::move(match.params);
+    const std::optional<RouteLimits>& limits = match.entry->limits;
+    if (limits && limits->json) request.json_limits = *limits->json;
+    if (limits && limits->heavy) return heavy_->Run(match.entry->handler, request);
     return match.entry->handler(request);
   }
   if (!match.allowed.empty()) {

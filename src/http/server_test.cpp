@@ -14,6 +14,7 @@
 #include <condition_variable>
 #include <cstdlib>
 #include <filesystem>
+#include <map>
 #include <mutex>
 #include <nlohmann/json.hpp>
 #include <set>
@@ -246,6 +247,75 @@ TEST(HttpRouterTest, RefusesBadOrConflictingRoutes) {
   EXPECT_NO_THROW(router.Post("/api/v1/households/{id}/visits", ok));
 }
 
+TEST(HttpRouterTest, HeavyRoutesRunAFewAtATime) {
+  Router router;
+  std::atomic<int> running{0};
+  std::atomic<int> most{0};
+  router.Post("/api/v1/heavy", [&](HttpRequest&) {
+    int now = ++running;
+    int seen = most.load();
+    while (now > seen && !most.compare_exchange_weak(seen, now)) {
+    }
+    // Long enough that the eight callers overlap unless they are held back.
+    std::this_thread::sleep_for(std::chrono::milliseconds(20));
+    --running;
+    return HttpResponse::Json(200, {});
+  });
+  router.Limit("POST", "/api/v1/heavy", {.heavy = true});
+  router.SetHeavyConcurrency(2, 8);
+  std::vector<std::thread> callers;
+  std::atomic<int> ok{0};
+  for (int i = 0; i < 8; ++i) {
+    callers.emplace_back([&] {
+      HttpRequest request = MakeRequest("POST", "/api/v1/heavy");
+      if (router.Handle(request).status == 200) ++ok;
+    });
+  }
+  for (std::thread& caller : callers) caller.join();
+  EXPECT_EQ(ok.load(), 8);
+  EXPECT_GE(most.load(), 1);
+  EXPECT_LE(most.load(), 2) << "more heavy handlers ran at once than allowed";
+  EXPECT_THROW(router.Limit("POST", "/api/v1/nowhere", {}), std::logic_error);
+  EXPECT_THROW(router.SetHeavyConcurrency(0, 8), std::logic_error);
+}
+
+TEST(HttpRouterTest, HeavyRoutesRefuseBeyondTheirQueue) {
+  std::mutex mu;
+  std::condition_variable cv;
+  bool entered = false;
+  bool release = false;
+  Router router;
+  router.Post("/api/v1/heavy", [&](HttpRequest&) {
+    std::unique_lock lock(mu);
+    entered = true;
+    cv.notify_all();
+    cv.wait(lock, [&] { return release; });
+    return HttpResponse::Json(200, {});
+  });
+  router.Limit("POST", "/api/v1/heavy", {.heavy = true});
+  router.SetHeavyConcurrency(1, 0);
+  int first_status = 0;
+  std::thread first([&] {
+    HttpRequest request = MakeRequest("POST", "/api/v1/heavy");
+    first_status = router.Handle(request).status;
+  });
+  {
+    std::unique_lock lock(mu);
+    cv.wait(lock, [&] { return entered; });
+  }
+  // One running, none may wait: refused at once, not queued.
+  HttpRequest second = MakeRequest("POST", "/api/v1/heavy");
+  HttpResponse refused = router.Handle(second);
+  EXPECT_EQ(refused.status, 503);
+  {
+    std::lock_guard lock(mu);
+    release = true;
+  }
+  cv.notify_all();
+  first.join();
+  EXPECT_EQ(first_status, 200);
+}
+
 TEST(HttpRouterTest, ListsEveryRouteIncludingBuiltins) {
   HttpServer server(TestOptions(), EchoRouter());
   std::vector<RouteInfo> routes = server.router().Routes();
@@ -454,6 +524,89 @@ TEST(HttpServerTest, SlowClientsAreCutOff) {
   EXPECT_EQ(RawExchange(server->port(), ""), "");
 }
 
+// A socket connected to the server from `source` (any 127.x address is this
+// host), or -1.
+int ConnectFrom(std::uint16_t port, const char* source) {
+  int fd = ::socket(AF_INET, SOCK_STREAM, 0);
+  sockaddr_in from{};
+  from.sin_family = AF_INET;
+  ::inet_pton(AF_INET, source, &from.sin_addr);
+  sockaddr_in to{};
+  to.sin_family = AF_INET;
+  to.sin_port = htons(port);
+  to.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+  if (::bind(fd, reinterpret_cast<sockaddr*>(&from), sizeof(from)) != 0 ||
+      ::connect(fd, reinterpret_cast<sockaddr*>(&to), sizeof(to)) != 0) {
+    ::close(fd);
+    return -1;
+  }
+  return fd;
+}
+
+// Everything the server sends on `fd` until it closes, without sending.
+std::string ReadToEnd(int fd) {
+  std::string out;
+  char buffer[4096];
+  ssize_t n;
+  while ((n = ::recv(fd, buffer, sizeof(buffer), 0)) > 0) out.append(buffer, static_cast<size_t>(n));
+  ::close(fd);
+  return out;
+}
+
+// Polls (bounded) until the server counts `open` connections.
+bool WaitForOpen(HttpServer& server, int open) {
+  const std::string line = "lianxin_http_connections_open " + std::to_string(open) + "\n";
+  for (int i = 0; i < 500; ++i) {
+    if (server.metrics().RenderPrometheus().find(line) != std::string::npos) return true;
+    std::this_thread::sleep_for(std::chrono::milliseconds(10));
+  }
+  return false;
+}
+
+TEST(HttpServerTest, ConnectionSlotsAreCappedPerAddressAndInTotal) {
+  ServerOptions options = TestOptions();
+  options.max_connections = 6;
+  options.max_connections_per_address = 3;
+  auto server = StartServer(EchoRouter(), options);
+  const std::uint16_t port = server->port();
+  // Three clients from one address that connect and say nothing take its slots…
+  std::vector<int> idle;
+  for (int i = 0; i < 3; ++i) idle.push_back(ConnectFrom(port, "127.0.0.2"));
+  ASSERT_TRUE(std::all_of(idle.begin(), idle.end(), [](int fd) { return fd >= 0; }));
+  ASSERT_TRUE(WaitForOpen(*server, 3));
+  // …so a fourth from there is answered 503 and closed at once…
+  int fourth = ConnectFrom(port, "127.0.0.2");
+  ASSERT_GE(fourth, 0);
+  std::string refused = ReadToEnd(fourth);
+  EXPECT_TRUE(refused.starts_with("HTTP/1.1 503")) << refused;
+  EXPECT_NE(refused.find("\"unavailable\""), std::string::npos) << refused;
+  // …while another address is served.
+  httplib::Client client("127.0.0.1", port);
+  auto health = client.Get("/healthz");
+  ASSERT_TRUE(health);
+  EXPECT_EQ(health->status, 200);
+  ASSERT_TRUE(WaitForOpen(*server, 3));
+
+  // The total cap: three more from a third address fill the server.
+  for (int i = 0; i < 3; ++i) idle.push_back(ConnectFrom(port, "127.0.0.3"));
+  ASSERT_TRUE(WaitForOpen(*server, 6));
+  int over = ConnectFrom(port, "127.0.0.4");
+  ASSERT_GE(over, 0);
+  EXPECT_TRUE(ReadToEnd(over).starts_with("HTTP/1.1 503"));
+  std::string metrics = server->metrics().RenderPrometheus();
+  EXPECT_NE(metrics.find("lianxin_http_connections_refused_total{reason=\"address\"} 1"), std::string::npos)
+      << metrics;
+  EXPECT_NE(metrics.find("lianxin_http_connections_refused_total{reason=\"total\"} 1"), std::string::npos)
+      << metrics;
+
+  // Slots come back when their connections close.
+  for (int fd : idle) ::close(fd);
+  ASSERT_TRUE(WaitForOpen(*server, 0));
+  health = client.Get("/healthz");
+  ASSERT_TRUE(health);
+  EXPECT_EQ(health->status, 200);
+}
+
 TEST(HttpServerTest, KeepAliveReusesOneConnection) {
   auto server = StartServer(EchoRouter());
   httplib::Client client("127.0.0.1", server->port());
@@ -487,6 +640,7 @@ TEST(HttpServerTest, SecurityHeadersOnEveryResponse) {
     EXPECT_EQ(result->get_header_value("X-Content-Type-Options"), "nosniff") << path;
     EXPECT_EQ(result->get_header_value("Referrer-Policy"), "no-referrer") << path;
     EXPECT_FALSE(result->has_header("Server")) << path;
+    EXPECT_FALSE(result->has_header("Strict-Transport-Security")) << path << ": HSTS is for TLS only";
     EXPECT_EQ(result->get_header_value("X-Request-Id").size(), 16u) << path;
     bool api = std::string_view(path).starts_with("/api/");
     EXPECT_EQ(result->get_header_value("Cache-Control"), api ? "no-store" : "") << path;
@@ -668,6 +822,38 @@ TEST(HttpServerTest, BlockingHandlersRunOnTheHandlerPool) {
   }
   for (std::thread& thread : clients) thread.join();
   EXPECT_EQ(together.load(), kClients);
+}
+
+TEST(HttpServerTest, ReadsRunOnTheIoThreadsAndTheRestOnThePool) {
+  std::mutex mu;
+  std::map<std::string, std::thread::id> ran_on;
+  auto note = [&](const char* name) {
+    return [&, name](HttpRequest&) {
+      std::lock_guard lock(mu);
+      ran_on[name] = std::this_thread::get_id();
+      return HttpResponse::Json(200, {});
+    };
+  };
+  Router router;
+  router.Post("/api/v1/write", note("write"));
+  router.Get("/api/v1/read", note("read"));
+  router.Get("/api/v1/export", note("export"));
+  router.Limit("GET", "/api/v1/export", {.heavy = true});
+  ServerOptions options = TestOptions();
+  options.threads = 1;
+  options.handler_threads = 1;  // one pool thread: every pool handler runs on it
+  auto server = StartServer(std::move(router), options);
+  httplib::Client client("127.0.0.1", server->port());
+  for (const char* path : {"/api/v1/write", "/api/v1/read", "/api/v1/export"}) {
+    auto result = std::string_view(path) == "/api/v1/write" ? client.Post(path, "{}", "application/json")
+                                                            : client.Get(path);
+    ASSERT_TRUE(result) << path;
+    EXPECT_EQ(result->status, 200) << path;
+  }
+  std::lock_guard lock(mu);
+  ASSERT_EQ(ran_on.size(), 3u);
+  EXPECT_NE(ran_on["read"], ran_on["write"]) << "a read was handed to the pool";
+  EXPECT_EQ(ran_on["export"], ran_on["write"]) << "a heavy read stayed on the IO thread";
 }
 
 // A regression test: with the handler pool, a connection that closed and
@@ -878,6 +1064,9 @@ TEST_F(HttpsTest, RoundTrip) {
   auto result = client.Post("/api/v1/echo", std::string(100000, 'y'), "text/plain");
   ASSERT_TRUE(result);
   EXPECT_EQ(Body(result)["size"], 100000);
+  // HSTS: a browser that once reached the server over TLS never again tries
+  // plain HTTP for it.
+  EXPECT_EQ(result->get_header_value("Strict-Transport-Security"), "max-age=31536000");
 
   // Plain HTTP to the HTTPS port gets no HTTP answer.
   httplib::Client plain("127.0.0.1", server->port());

@@ -73,7 +73,7 @@ HttpResponse SignIn(AuthService& auth, const ApiOptions& options, HttpRequest& r
 }  // namespace
 
 Result<nlohmann::json> JsonObjectBody(const HttpRequest& request) {
-  nlohmann::json body = nlohmann::json::parse(request.body, nullptr, false);
+  LX_ASSIGN_OR_RETURN(nlohmann::json body, ParseJsonBody(request.body, request.json_limits));
   if (!body.is_object()) return Status::Invalid("请求体应为 JSON 对象 (json_invalid)", "body");
   return body;
 }
