@@ -338,9 +338,8 @@ struct RoundResult {
 };
 
 inline std::string Pad3(int n) {
-  char digits[4];
-  std::snprintf(digits, sizeof digits, "%03d", n);
-  return digits;
+  std::string digits = std::to_string(n % 1000);
+  return std::string(3 - digits.size(), '0') + digits;
 }
 
 inline std::string TownshipCode(int round) { return "149901" + Pad3(round % 999 + 1) + "000"; }
