@@ -2268,6 +2268,31 @@ Status SqliteStore::Verify(const VerifyMode& mode, std::int64_t* entries_checked
                               " 条)不在现有日志中:日志被截短、回滚或重建 (journal_checkpoint)");
     }
   }
+  if (!mode.legacy) {
+    // What keeps the journal append-only, and which migrations made the
+    // schema, are data too: a dropped trigger or a rewritten migration row
+    // is a change made behind the program's back.
+    Statement triggers(
+        db(),
+        "SELECT COUNT(*) FROM sqlite_master WHERE type = 'trigger' AND tbl_name = 'journal' AND "
+        "name IN ('journal_no_update', 'journal_no_delete')");
+    LX_RETURN_IF_ERROR(triggers.prepared());
+    LX_ASSIGN_OR_RETURN(bool counted, triggers.Step());
+    if (!counted || triggers.ColumnInt(0) != 2) {
+      return Status::Tampered("日志表的只增触发器被删除 (journal_trigger)");
+    }
+    Statement applied(db(), "SELECT number, name FROM schema_migrations ORDER BY number");
+    LX_RETURN_IF_ERROR(applied.prepared());
+    for (const Migration& migration : Migrations()) {
+      LX_ASSIGN_OR_RETURN(bool row, applied.Step());
+      if (!row || applied.ColumnInt(0) != migration.number || applied.ColumnText(1) != migration.name) {
+        return Status::Tampered("迁移记录 schema_migrations 与程序不符,第 " +
+                                std::to_string(migration.number) + " 号被改动 (schema_migrations)");
+      }
+    }
+    LX_ASSIGN_OR_RETURN(bool extra, applied.Step());
+    if (extra) return Status::Tampered("迁移记录 schema_migrations 中有程序不认识的行 (schema_migrations)");
+  }
   for (const TableDef* table : defs) {
     const TableDef& def = *table;
     Statement rows(db(), SelectSql(def));
