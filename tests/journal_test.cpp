@@ -259,6 +259,9 @@ const Tamper kTampers[] = {
     {"delete_middle_entry", "DROP TRIGGER journal_no_delete; DELETE FROM journal WHERE seq = 7"},
     {"update_entry", "DROP TRIGGER journal_no_update; UPDATE journal SET actor = 'someone' WHERE seq = 3"},
     {"delete_head", "DELETE FROM journal_head"},
+    {"drop_append_only_trigger", "DROP TRIGGER journal_no_delete"},
+    {"update_migration", "UPDATE schema_migrations SET name = 'x' WHERE number = 2"},
+    {"delete_migration", "DELETE FROM schema_migrations WHERE number = 3"},
     {"head_back_one",
      "UPDATE journal_head SET seq = seq - 1, hash = (SELECT hash FROM journal WHERE seq = "
      "(SELECT MAX(seq) - 1 FROM journal))"},

@@ -695,7 +695,10 @@ class SqliteTxn final : public WriteTxn {
   SqliteTxn(SqliteStore& store, std::string actor);
   ~SqliteTxn() override;
 
-  Status Start();
+  // `join`: run inside the transaction the caller already has open (the
+  // schema upgrade's), which the caller commits or rolls back. A nested
+  // SAVEPOINT there would make each of its 400 k statements slower than the last.
+  Status Start(bool join = false);
 
   Result<UpsertOutcome> Upsert(const Region& r) override;
   Result<UpsertOutcome> Upsert(const Unit& u) override;
@@ -747,6 +750,7 @@ class SqliteTxn final : public WriteTxn {
   std::int64_t next_seq_ = 1;
   std::string prev_hash_;
   bool appended_ = false;  // the journal_head row must follow at Commit
+  bool joined_ = false;
   std::int64_t at_millis_ = 0;
   std::unordered_map<std::string, std::string> county_of_unit_;
   std::string last_household_, last_household_county_;
@@ -898,7 +902,9 @@ TableStatements& SqliteStore::For(const TableDef& def) {
 SqliteTxn::SqliteTxn(SqliteStore& store, std::string actor) : store_(store), actor_(std::move(actor)) {}
 
 SqliteTxn::~SqliteTxn() {
-  if (open_) {
+  if (open_ && joined_) {
+    store_.txn_open_ = false;  // the caller rolls its transaction back
+  } else if (open_) {
     // Inside a batch only this transaction's savepoint is undone; the
     // batch's other writes stay.
     (void)sqlite::Exec(store_.db(), store_.batch_open_ ? "ROLLBACK TO txn; RELEASE txn" : "ROLLBACK");
@@ -906,11 +912,14 @@ SqliteTxn::~SqliteTxn() {
   }
 }
 
-Status SqliteTxn::Start() {
-  // A snapshot a finished read left open would make BEGIN IMMEDIATE fail
-  // once another connection (the writer, another process) has committed.
-  if (!store_.batch_open_) sqlite::ResetStatements(store_.db());
-  LX_RETURN_IF_ERROR(sqlite::Exec(store_.db(), store_.batch_open_ ? "SAVEPOINT txn" : "BEGIN IMMEDIATE"));
+Status SqliteTxn::Start(bool join) {
+  joined_ = join;
+  if (!join) {
+    // A snapshot a finished read left open would make BEGIN IMMEDIATE fail
+    // once another connection (the writer, another process) has committed.
+    if (!store_.batch_open_) sqlite::ResetStatements(store_.db());
+    LX_RETURN_IF_ERROR(sqlite::Exec(store_.db(), store_.batch_open_ ? "SAVEPOINT txn" : "BEGIN IMMEDIATE"));
+  }
   open_ = true;
   store_.txn_open_ = true;
   at_millis_ = store_.clock().NowMillis();
@@ -1321,6 +1330,11 @@ Result<UpsertOutcome> SqliteTxn::Upsert(const Task& t) {
 Status SqliteTxn::Commit() {
   if (!open_) return Status::Internal("写事务已结束");
   if (appended_) LX_RETURN_IF_ERROR(store_.WriteHead({next_seq_ - 1, prev_hash_}));
+  if (joined_) {
+    open_ = false;
+    store_.txn_open_ = false;
+    return Status::Ok();
+  }
   // Inside a batch the changes join it and become durable at EndBatch().
   Status status = sqlite::Exec(store_.db(), store_.batch_open_ ? "RELEASE txn" : "COMMIT");
   if (!status.ok()) return status;  // the destructor rolls back
@@ -2256,6 +2270,31 @@ Status SqliteStore::Verify(const VerifyMode& mode, std::int64_t* entries_checked
                               " 条)不在现有日志中:日志被截短、回滚或重建 (journal_checkpoint)");
     }
   }
+  if (!mode.legacy) {
+    // What keeps the journal append-only, and which migrations made the
+    // schema, are data too: a dropped trigger or a rewritten migration row
+    // is a change made behind the program's back.
+    Statement triggers(
+        db(),
+        "SELECT COUNT(*) FROM sqlite_master WHERE type = 'trigger' AND tbl_name = 'journal' AND "
+        "name IN ('journal_no_update', 'journal_no_delete')");
+    LX_RETURN_IF_ERROR(triggers.prepared());
+    LX_ASSIGN_OR_RETURN(bool counted, triggers.Step());
+    if (!counted || triggers.ColumnInt(0) != 2) {
+      return Status::Tampered("日志表的只增触发器被删除 (journal_trigger)");
+    }
+    Statement applied(db(), "SELECT number, name FROM schema_migrations ORDER BY number");
+    LX_RETURN_IF_ERROR(applied.prepared());
+    for (const Migration& migration : Migrations()) {
+      LX_ASSIGN_OR_RETURN(bool row, applied.Step());
+      if (!row || applied.ColumnInt(0) != migration.number || applied.ColumnText(1) != migration.name) {
+        return Status::Tampered("迁移记录 schema_migrations 与程序不符,第 " +
+                                std::to_string(migration.number) + " 号被改动 (schema_migrations)");
+      }
+    }
+    LX_ASSIGN_OR_RETURN(bool extra, applied.Step());
+    if (extra) return Status::Tampered("迁移记录 schema_migrations 中有程序不认识的行 (schema_migrations)");
+  }
   for (const TableDef* table : defs) {
     const TableDef& def = *table;
     Statement rows(db(), SelectSql(def));
@@ -2311,21 +2350,16 @@ Status SqliteStore::UpgradeToSchema5() {
     return Status(old.code(),
                   "数据库未通过升级前的日志校验,未作升级;请先查明 (upgrade_refused): " + old.message());
   }
-  // The writes join the migration's transaction as a nested one, as in a batch.
-  batch_open_ = true;
-  struct Reset {
-    bool& flag;
-    ~Reset() { flag = false; }
-  } reset{batch_open_};
-  LX_ASSIGN_OR_RETURN(std::unique_ptr<WriteTxn> txn, Begin("upgrade:schema5"));
-  auto& sqlite_txn = static_cast<SqliteTxn&>(*txn);
+  // The writes join the migration's transaction.
+  SqliteTxn sqlite_txn(*this, "upgrade:schema5");
+  LX_RETURN_IF_ERROR(sqlite_txn.Start(/*join=*/true));
   for (const TableDef* def :
        {&Def(RecordKind::kCadres), &Def(RecordKind::kHouseholds), &Def(RecordKind::kMembers), &UsersDef()}) {
     LX_RETURN_IF_ERROR(sqlite_txn.Reseal(*def));
   }
   LX_RETURN_IF_ERROR(sqlite_txn.Adopt(PasswordHistoryDef()));
   sqlite_txn.SealHeadAtCommit();
-  return txn->Commit();
+  return sqlite_txn.Commit();
 }
 
 // ---------------------------------------------------------------------------
