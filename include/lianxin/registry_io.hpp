@@ -7,6 +7,17 @@
 // spreadsheet numbers it (header = row 1) and the column as its header reads.
 // Re-importing the same file changes nothing (upsert by natural key).
 //
+// A file may carry fewer columns than the template: only the natural key
+// column is needed in every file, and a column the file does not carry
+// leaves the stored value as it is (the rule of the API's update). A new
+// record still needs every required column. A header the table does not
+// know is refused when it is close to a known one (a typo; the message
+// names the known one) and otherwise noted as ignored. Codes and ID numbers
+// that Excel turned into numbers (an E+ value, or a number cell of more
+// than 15 digits) are refused: their last digits are gone. A member moves
+// to another household only when its row names the household it leaves
+// (原户编号) and the caller reaches both.
+//
 //   LX_ASSIGN_OR_RETURN(ImportReport report,
 //                       ImportFile(*store, config, RecordKind::kHouseholds, "households.xlsx", {}));
 //   for (const ImportProblem& p : report.problems) std::cerr << p.ToString() << "\n";
@@ -42,13 +53,30 @@ struct ImportOptions {
   bool dry_run = false;  // validate everything, write nothing
   std::string actor = "cli";
   Date today;  // birth dates after it are refused; default: the clock's date in Asia/Shanghai
+  // The caller's reach (the API's callers; the CLI's operator reaches all).
+  // A clash with a record outside it says "registered elsewhere" and never
+  // names that record; a member is moved only out of a household within it.
+  std::optional<Scope> scope;
 };
+
+// At most this many problems are listed; the rest are counted in one last
+// line ("… and N more"), and the rows after the cap are no longer written
+// even to the transaction that will be rolled back.
+inline constexpr int kMaxImportProblems = 1000;
+// The header is looked for in this many first rows: offices put a title and
+// 填报单位/填报日期 lines above it.
+inline constexpr int kHeaderSearchRows = 20;
 
 struct ImportReport {
   int rows = 0;
   int inserted = 0, updated = 0, unchanged = 0;
-  std::vector<ImportProblem> problems;  // in row order
+  std::vector<ImportProblem> problems;  // in row order; at most kMaxImportProblems + 1
   bool committed = false;
+  int header_row = 0;              // the row read as the header
+  std::vector<std::string> notes;  // what the clerk should know but did not stop the import
+  // Per column (its header as the file names it): how many existing records
+  // would change there. Filled on a dry run.
+  std::vector<std::pair<std::string, int>> changed_columns;
 };
 
 // Imports FILE (.csv or .xlsx). The report says what happened; a Status is

@@ -15,6 +15,7 @@
 // Readers and writers are not thread-safe; use one per thread.
 #pragma once
 
+#include <cstdint>
 #include <memory>
 #include <string>
 #include <string_view>
@@ -27,6 +28,10 @@ namespace lianxin {
 struct TableRow {
   int number = 0;                  // 1-based, as the spreadsheet numbers it
   std::vector<std::string> cells;  // UTF-8, normalised; trailing empty cells may be absent
+  // The cells (0-based columns, ascending) an XLSX sheet held as numbers:
+  // Excel keeps 15 significant digits of a number, so an 18-digit ID number
+  // typed into one has already lost its last digits. Empty for CSV.
+  std::vector<std::uint32_t> numeric_columns;
 };
 
 class TableReader {

@@ -99,14 +99,20 @@ Status RunImport(const Common& common, const std::string& kind_text, const std::
   options.actor = "cli:import";
   auto start = std::chrono::steady_clock::now();
   LX_ASSIGN_OR_RETURN(ImportReport report, ImportFile(*store, config, kind, file, options));
+  for (const std::string& note : report.notes) std::cerr << file << ": " << note << "\n";
   for (const ImportProblem& problem : report.problems) std::cerr << problem.ToString() << "\n";
   if (!report.problems.empty()) {
-    return Status::Invalid(std::to_string(report.problems.size()) + " 处问题,未导入任何数据 (" +
-                           std::to_string(report.problems.size()) + " problems, nothing imported)");
+    return Status::Invalid("有问题,未导入任何数据 (problems found, nothing imported)");
   }
   std::cout << (dry_run ? "检查通过(未写入) dry run ok: " : "导入完成 imported: ") << report.rows
             << " 行 rows, " << report.inserted << " 新增 inserted, " << report.updated << " 更新 updated, "
             << report.unchanged << " 未变 unchanged (" << SecondsSince(start) << " s)\n";
+  if (dry_run) {
+    // What the import would change, column by column, before the clerk commits it.
+    for (const auto& [column, records] : report.changed_columns) {
+      std::cout << "  将修改 would change “" << column << "”: " << records << " 条 records\n";
+    }
+  }
   return Status::Ok();
 }
 

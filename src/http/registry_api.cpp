@@ -272,6 +272,7 @@ Status RunPlan(Store& store, const Config& config, const Caller& caller, const W
   ImportOptions options;
   options.dry_run = plan.dry_run;
   options.actor = caller.actor();
+  options.scope = caller.scope();
   for (const WritePlan::Part& part : parts) {
     if (part.rows.size() <= 1) continue;
     RowsReader reader(part.rows);

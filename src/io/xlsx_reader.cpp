@@ -4,6 +4,7 @@
 #include <expat.h>
 #include <minizip/unzip.h>
 
+#include <algorithm>
 #include <charconv>
 #include <cmath>
 #include <cstdint>
@@ -598,6 +599,7 @@ class SheetHandler final : public XmlHandler {
     has_ready_ = false;
     row.number = static_cast<int>(ready_number_);
     row.cells.swap(ready_cells_);
+    row.numeric_columns.swap(ready_numeric_);
     return true;
   }
 
@@ -614,6 +616,7 @@ class SheetHandler final : public XmlHandler {
     row_number_ = number > 0 ? number : row_number_ + 1;
     used_ = 0;
     next_column_ = 0;
+    numeric_.clear();
   }
 
   void StartCell(const XML_Char** attrs) {
@@ -648,6 +651,7 @@ class SheetHandler final : public XmlHandler {
         return PlaceShared();
       case CellType::kNumber:
         FormatNumber(value_);
+        if (!value_.empty()) numeric_.push_back(column_);
         break;
       case CellType::kBool: {
         std::string_view b = TrimAscii(value_);
@@ -713,6 +717,9 @@ class SheetHandler final : public XmlHandler {
       return Fail(Status::Internal("XLSX 读取内部错误 (xlsx_internal)"));
     }
     ready_cells_.swap(building_);
+    ready_numeric_.swap(numeric_);
+    numeric_.clear();
+    std::sort(ready_numeric_.begin(), ready_numeric_.end());
     ready_number_ = row_number_;
     has_ready_ = true;
     XML_StopParser(parser_, XML_TRUE);
@@ -733,6 +740,8 @@ class SheetHandler final : public XmlHandler {
   std::vector<std::string> building_;
   size_t used_ = 0;  // cells of building_ that belong to the current row
   std::vector<std::string> ready_cells_;
+  std::vector<uint32_t> numeric_;        // number cells of the row being read
+  std::vector<uint32_t> ready_numeric_;  // … and of the finished row
   int64_t ready_number_ = 0;
   bool has_ready_ = false;
 };

@@ -25,6 +25,15 @@ const std::vector<ColumnSpec>& Columns(RecordKind kind);
 // bracketed hint (身份证号(18位)) removed; ASCII lower-cased.
 std::string HeaderKey(std::string_view header);
 
+// Whether FIELD holds a code or an ID number: digits that must stay text,
+// which Excel silently rounds once the column is formatted as numbers.
+bool DigitsColumn(std::string_view field);
+
+// The known header of `kind` that `header` most likely meant (a typo, a word
+// left out or added), or empty when none is close: for "column unknown"
+// messages, so a misspelt column is named rather than silently dropped.
+std::string ClosestHeader(RecordKind kind, std::string_view header);
+
 // One record as export cells, in Columns(kind) order.
 std::vector<std::string> Cells(const Region& r, bool reveal);
 std::vector<std::string> Cells(const Unit& u, bool reveal);

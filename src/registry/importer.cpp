@@ -2,6 +2,8 @@
 
 #include <algorithm>
 #include <map>
+#include <set>
+#include <type_traits>
 #include <unordered_map>
 #include <unordered_set>
 
@@ -11,6 +13,45 @@
 namespace lianxin {
 
 namespace {
+
+// Catches the one record of type R a Store::Get emits.
+template <typename R>
+class OneRecord final : public RegistrySink {
+ public:
+  Status Add(const Region& r) override { return Take(r); }
+  Status Add(const Unit& u) override { return Take(u); }
+  Status Add(const Org& o) override { return Take(o); }
+  Status Add(const Cadre& c) override { return Take(c); }
+  Status Add(const Household& h) override { return Take(h); }
+  Status Add(const Member& m) override { return Take(m); }
+  std::optional<R> found;
+
+ private:
+  template <typename T>
+  Status Take(const T& record) {
+    if constexpr (std::is_same_v<T, R>) found = record;
+    return Status::Ok();
+  }
+};
+
+// What a file of each kind is called in messages.
+std::string_view KindName(RecordKind kind) {
+  switch (kind) {
+    case RecordKind::kRegions:
+      return "区划";
+    case RecordKind::kUnits:
+      return "单位";
+    case RecordKind::kOrgs:
+      return "党组织";
+    case RecordKind::kCadres:
+      return "干部";
+    case RecordKind::kHouseholds:
+      return "农户";
+    case RecordKind::kMembers:
+      return "家庭成员";
+  }
+  return "";
+}
 
 // One file's import: the header map, the problems so far, and the state that
 // spans rows (codes and ID numbers seen in this file).
@@ -25,17 +66,63 @@ class Import {
         columns_(Columns(kind)),
         need_dictionary_(config.NeedDictionary()) {
     if (options_.today.year == 0) options_.today = ChinaDateOf(SystemClock().NowMillis());
+    for (size_t i = 0; i < columns_.size(); ++i) {
+      header_keys_.emplace(HeaderKey(columns_[i].field), i);
+      header_keys_.emplace(HeaderKey(columns_[i].header), i);
+      for (std::string_view alias : columns_[i].aliases) header_keys_.emplace(HeaderKey(alias), i);
+    }
   }
 
   Result<ImportReport> Run(TableReader& reader) {
     LX_ASSIGN_OR_RETURN(txn_, store_.Begin(options_.actor));
     LX_ASSIGN_OR_RETURN(table_was_empty_, txn_->Empty(kind_));
+    // The header: the first of the first rows that holds the kind's
+    // required headers; failing that, the one that holds the most known
+    // headers (two at least), whose problems then say what is missing.
+    std::vector<TableRow> head;
+    bool end = false;
+    int full = -1, best = -1, best_score = 1;
+    while (static_cast<int>(head.size()) < kHeaderSearchRows && full < 0) {
+      TableRow candidate;
+      Result<bool> next = reader.Next(candidate);
+      if (!next.ok()) return FileProblem(next.status().message());
+      if (!*next) {
+        end = true;
+        break;
+      }
+      // A title or instruction line rarely holds even two known headers; the
+      // natural key's counts twice, so a key-and-one-column file is found.
+      auto [score, complete] = HeaderMatch(candidate);
+      if (complete) full = static_cast<int>(head.size());
+      if (score > best_score) {
+        best_score = score;
+        best = static_cast<int>(head.size());
+      }
+      head.push_back(std::move(candidate));
+    }
+    if (head.empty()) return FileProblem("文件是空的,没有表头 (file_empty)");
+    int header = full >= 0 ? full : best;
+    if (header < 0) {
+      std::string wanted;
+      for (const ColumnSpec& column : columns_) {
+        if (column.required) wanted += (wanted.empty() ? "“" : "”“") + std::string(column.header);
+      }
+      return FileProblem("在前 " + std::to_string(std::min<size_t>(head.size(), kHeaderSearchRows)) +
+                         " 行中找不到表头:表头行须含" + wanted + "”等列 (header_not_found)");
+    }
+    report_.header_row = head[header].number;
+    if (head[header].number > 1) {
+      report_.notes.push_back("表头在第 " + std::to_string(head[header].number) + " 行,其上 " +
+                              std::to_string(header) + " 行(标题、填报说明等)未导入 (header_row)");
+    }
+    if (!MapHeader(head[header])) return Finish();
     TableRow row;
-    Result<bool> first = reader.Next(row);
-    if (!first.ok()) return FileProblem(first.status().message());
-    if (!*first) return FileProblem("文件是空的,没有表头 (file_empty)");
-    if (!MapHeader(row)) return Finish();
-    while (true) {
+    for (size_t i = static_cast<size_t>(header) + 1; i < head.size(); ++i) {
+      ++report_.rows;
+      row_ = &head[i];
+      LX_RETURN_IF_ERROR(ImportRow());
+    }
+    while (!end) {
       Result<bool> more = reader.Next(row);
       if (!more.ok()) {
         AddProblem(0, "", more.status().message());
@@ -59,6 +146,14 @@ class Import {
   Result<ImportReport> Finish() {
     std::stable_sort(report_.problems.begin(), report_.problems.end(),
                      [](const ImportProblem& a, const ImportProblem& b) { return a.row < b.row; });
+    if (unlisted_ > 0) {
+      report_.problems.push_back({name_, 0, "",
+                                  "… 另有 " + std::to_string(unlisted_) + " 个问题未列出 (… and " +
+                                      std::to_string(unlisted_) + " more) (too_many_problems)"});
+    }
+    for (size_t i = 0; i < changed_.size(); ++i) {
+      if (changed_[i] > 0) report_.changed_columns.emplace_back(ColumnName(columns_[i].field), changed_[i]);
+    }
     if (report_.problems.empty() && !options_.dry_run) {
       LX_RETURN_IF_ERROR(txn_->Commit());
       report_.committed = true;
@@ -71,22 +166,54 @@ class Import {
   }
 
   void AddProblem(int row, std::string column, std::string message) {
+    if (static_cast<int>(report_.problems.size()) >= kMaxImportProblems) {
+      ++unlisted_;
+      return;
+    }
     report_.problems.push_back({name_, row, std::move(column), std::move(message)});
   }
 
-  bool MapHeader(const TableRow& header) {
-    std::map<std::string, size_t> by_key;
-    for (size_t i = 0; i < columns_.size(); ++i) {
-      by_key.emplace(HeaderKey(columns_[i].field), i);
-      by_key.emplace(HeaderKey(columns_[i].header), i);
-      for (std::string_view alias : columns_[i].aliases) by_key.emplace(HeaderKey(alias), i);
+  // How many of the kind's headers `row` holds (the natural key's counting
+  // twice), and whether it holds the natural key's and every required one.
+  std::pair<int, bool> HeaderMatch(const TableRow& row) const {
+    std::vector<bool> found(columns_.size(), false);
+    int known = 0;
+    for (const std::string& cell : row.cells) {
+      std::string key = HeaderKey(cell);
+      if (key.empty()) continue;
+      auto it = header_keys_.find(key);
+      if (it == header_keys_.end() || found[it->second]) continue;
+      found[it->second] = true;
+      ++known;
     }
+    bool complete = found[0];
+    for (size_t i = 0; i < columns_.size(); ++i) complete = complete && (!columns_[i].required || found[i]);
+    return {known + (found[0] ? 1 : 0), complete};
+  }
+
+  bool MapHeader(const TableRow& header) {
+    const std::map<std::string, size_t>& by_key = header_keys_;
     column_of_.assign(columns_.size(), -1);
     header_text_ = header.cells;
+    header_row_ = header.number;
     bool ok = true;
     for (size_t c = 0; c < header.cells.size(); ++c) {
       auto it = by_key.find(HeaderKey(header.cells[c]));
-      if (it == by_key.end()) continue;  // extra columns offices keep are ignored
+      if (it == by_key.end()) {
+        if (HeaderKey(header.cells[c]).empty()) continue;
+        // Never dropped silently: a near miss is refused with the header it
+        // most likely meant; anything else offices keep (序号, 备注) is noted.
+        std::string closest = ClosestHeader(kind_, header.cells[c]);
+        if (!closest.empty()) {
+          AddProblem(header.number, header.cells[c],
+                     "无法识别的列“" + header.cells[c] + "”,是否应为“" + closest + "”? (column_unknown)");
+          ok = false;
+        } else {
+          report_.notes.push_back("第 " + std::to_string(c + 1) + " 列“" + header.cells[c] + "”不是" +
+                                  std::string(KindName(kind_)) + "表的列,已忽略 (column_ignored)");
+        }
+        continue;
+      }
       if (column_of_[it->second] >= 0) {
         AddProblem(header.number, header.cells[c],
                    "列“" + header.cells[c] + "”与第 " + std::to_string(column_of_[it->second] + 1) +
@@ -96,14 +223,35 @@ class Import {
       }
       column_of_[it->second] = static_cast<int>(c);
     }
-    for (size_t i = 0; i < columns_.size(); ++i) {
-      if (columns_[i].required && column_of_[i] < 0) {
-        AddProblem(header.number, std::string(columns_[i].header),
-                   "缺少必填列“" + std::string(columns_[i].header) + "” (column_missing)");
-        ok = false;
-      }
+    // Only the natural key is needed in every file; a required column the
+    // file lacks is needed only once a row makes a new record
+    // (MissingColumn), and any other column left out keeps what is stored.
+    if (column_of_[0] < 0) {
+      AddProblem(header.number, std::string(columns_[0].header),
+                 "缺少必填列“" + std::string(columns_[0].header) + "” (column_missing)");
+      ok = false;
     }
+    for (size_t i = 1; i < columns_.size(); ++i) {
+      if (column_of_[i] < 0 && !columns_[i].computed) partial_ = true;
+    }
+    changed_.assign(columns_.size(), 0);
     return ok;
+  }
+
+  bool Has(std::string_view field) const {
+    size_t i = Index(field);
+    return i < columns_.size() && column_of_[i] >= 0;
+  }
+
+  // A required column the file lacks, met on a row that makes a new record:
+  // said once, at the header.
+  void MissingColumn(std::string_view field) {
+    row_ok_ = false;
+    size_t i = Index(field);
+    if (i >= columns_.size() || !missing_said_.insert(i).second) return;
+    AddProblem(header_row_, std::string(columns_[i].header),
+               "缺少必填列“" + std::string(columns_[i].header) + "”:第 " + std::to_string(row_->number) +
+                   " 行是新记录,须填写此列(只更新已有记录的文件可以不带此列) (column_missing)");
   }
 
   size_t Index(std::string_view field) const {
@@ -118,6 +266,7 @@ class Import {
     size_t i = Index(field);
     if (i >= columns_.size() || column_of_[i] < 0) return {};
     size_t c = static_cast<size_t>(column_of_[i]);
+    if (mangled_.contains(c)) return {};
     return c < row_->cells.size() ? std::string_view(row_->cells[c]) : std::string_view();
   }
 
@@ -135,6 +284,9 @@ class Import {
   // Parses a field; on failure records the problem and leaves `out` alone.
   template <typename T>
   void Take(std::string_view field, Result<T> parsed, T& out) {
+    // An absent or mangled column was said already (MissingColumn,
+    // FindMangledCells): its empty text is no further problem.
+    if (!Has(field) || Mangled(field)) return;
     if (parsed.ok()) {
       out = std::move(parsed).value();
     } else {
@@ -144,13 +296,56 @@ class Import {
 
   // The text of a required field, or a problem when it is empty.
   std::string Required(std::string_view field) {
+    if (!Has(field)) {
+      MissingColumn(field);
+      return {};
+    }
     std::string_view text = Cell(field);
-    if (text.empty()) Problem(field, "必填项为空 (required)");
+    if (text.empty() && !Mangled(field)) Problem(field, "必填项为空 (required)");
     return std::string(text);
+  }
+
+  bool Mangled(std::string_view field) const {
+    size_t i = Index(field);
+    return i < columns_.size() && column_of_[i] >= 0 && mangled_.contains(static_cast<size_t>(column_of_[i]));
+  }
+
+  // Codes and ID numbers Excel has turned into numbers: a number cell of
+  // more than 15 digits (Excel keeps 15 significant digits, the rest became
+  // 0) or any exponent form (1.49901E+17, as a CSV re-saved by Excel holds).
+  // Their digits are not the file's to print or to check: the cell is
+  // refused, and the column's cause and cure said once.
+  void FindMangledCells() {
+    mangled_.clear();
+    for (size_t i = 0; i < columns_.size(); ++i) {
+      if (column_of_[i] < 0 || !DigitsColumn(columns_[i].field)) continue;
+      size_t c = static_cast<size_t>(column_of_[i]);
+      if (c >= row_->cells.size()) continue;
+      const std::string& text = row_->cells[c];
+      bool numeric = std::binary_search(row_->numeric_columns.begin(), row_->numeric_columns.end(),
+                                        static_cast<std::uint32_t>(c));
+      size_t digits = static_cast<size_t>(
+          std::count_if(text.begin(), text.end(), [](char ch) { return ch >= '0' && ch <= '9'; }));
+      bool exponent = text.find_first_of("eE") != std::string::npos &&
+                      text.find_first_not_of("0123456789.eE+- ") == std::string::npos && digits > 0;
+      if (!exponent && !(numeric && digits > 15)) continue;
+      mangled_.insert(c);
+      AddProblem(row_->number, header_text_[c],
+                 "此格被 Excel 存成了数字,号码的末几位已经丢失,无法使用 (excel_number)");
+      row_ok_ = false;
+      if (excel_said_.insert(c).second) {
+        report_.notes.push_back(
+            "“" + header_text_[c] +
+            "”列被 Excel 当作数字保存:超过 15 位的号码末几位会变成 0,或显示为 1.49901E+17 "
+            "这样的科学计数法。请在 Excel 中选中此列,设置单元格格式为“文本”,重新输入(或粘贴)原始号码后再导入;"
+            "也可在号码前加英文单引号 ' (excel_number)");
+      }
+    }
   }
 
   Status ImportRow() {
     row_ok_ = true;
+    FindMangledCells();
     switch (kind_) {
       case RecordKind::kRegions:
         return RegionRow();
@@ -169,8 +364,14 @@ class Import {
   }
 
   template <typename R>
-  Status Save(const R& record) {
-    if (!row_ok_) return Status::Ok();
+  Status Save(const R& record, const std::optional<R>& before = std::nullopt) {
+    if (!row_ok_ || unlisted_ > 0) return Status::Ok();
+    if (before && changed_.size() == columns_.size()) {
+      std::vector<std::string> was = Cells(*before, true), now = Cells(record, true);
+      for (size_t i = 0; i < was.size() && i < now.size(); ++i) {
+        if (was[i] != now[i] && !columns_[i].computed) ++changed_[i];
+      }
+    }
     Result<UpsertOutcome> outcome = txn_->Upsert(record);
     if (!outcome.ok()) {
       if (outcome.status().code() != Code::kConflict) return outcome.status();
@@ -189,6 +390,18 @@ class Import {
         break;
     }
     return Status::Ok();
+  }
+
+  // The stored record with natural key `key`, when this file leaves some
+  // column out (its value is then kept) or on a dry run (to say what would
+  // change); nullopt otherwise, or when there is none.
+  template <typename R>
+  Result<std::optional<R>> Existing(const std::string& key) {
+    if (key.empty() || (!partial_ && !options_.dry_run) || table_was_empty_) return std::optional<R>();
+    OneRecord<R> sink;
+    Status got = store_.Get(kind_, key, sink);
+    if (!got.ok() && got.code() != Code::kNotFound) return got;
+    return std::move(sink.found);
   }
 
   // A region from the database or from earlier in this file; cached.
@@ -234,7 +447,17 @@ class Import {
   Status RegionRow() {
     Region r;
     std::string code = Required("code");
-    r.name = Required("name");
+    if (Has("name")) {
+      r.name = Required("name");
+    } else if (!code.empty()) {
+      // A file without names only re-levels or re-parents known regions.
+      LX_ASSIGN_OR_RETURN(std::optional<Region> old, txn_->FindRegion(code));
+      if (old) {
+        r.name = old->name;
+      } else {
+        MissingColumn("name");
+      }
+    }
     std::string_view level_text = Cell("level");
     if (!code.empty()) {
       if (!level_text.empty()) {
@@ -312,22 +535,31 @@ class Import {
   }
 
   Status UnitRow() {
-    Unit u;
-    u.code = Required("code");
-    LX_RETURN_IF_ERROR(CheckDuplicateKey(u.code));
-    u.name = Required("name");
-    u.county_code = std::string(Cell("county_code"));
-    if (u.county_code.empty()) {
-      LX_ASSIGN_OR_RETURN(u.county_code, SoleCounty());
-      if (u.county_code.empty()) Problem("county_code", "数据库中有多个县或没有县,请填写所属县 (required)");
-    } else {
-      LX_RETURN_IF_ERROR(CheckRegionRef("county_code", u.county_code, {RegionLevel::kCounty}));
+    std::string code = Required("code");
+    LX_RETURN_IF_ERROR(CheckDuplicateKey(code));
+    LX_ASSIGN_OR_RETURN(std::optional<Unit> old, Existing<Unit>(code));
+    Unit u = old.value_or(Unit{});
+    u.code = code;
+    if (!old || Has("name")) u.name = Required("name");
+    if (!old || Has("county_code")) {
+      u.county_code = std::string(Cell("county_code"));
+      if (u.county_code.empty()) {
+        LX_ASSIGN_OR_RETURN(u.county_code, SoleCounty());
+        if (u.county_code.empty()) Problem("county_code", "数据库中有多个县或没有县,请填写所属县 (required)");
+      } else {
+        LX_RETURN_IF_ERROR(CheckRegionRef("county_code", u.county_code, {RegionLevel::kCounty}));
+      }
     }
-    long long staff = 0;
-    Take("staff", ParseInteger(Required("staff"), 0, 100000), staff);
-    u.staff = static_cast<int>(staff);
-    if (!Cell("strength").empty()) Take("strength", ParseUnitStrength(Cell("strength")), u.strength);
-    return Save(u);
+    if (!old || Has("staff")) {
+      long long staff = 0;
+      Take("staff", ParseInteger(Required("staff"), 0, 100000), staff);
+      u.staff = static_cast<int>(staff);
+    }
+    if (Has("strength")) {
+      u.strength = Unit{}.strength;
+      if (!Cell("strength").empty()) Take("strength", ParseUnitStrength(Cell("strength")), u.strength);
+    }
+    return Save(u, old);
   }
 
   // The county when the database holds exactly one; empty otherwise.
@@ -356,14 +588,16 @@ class Import {
   }
 
   Status OrgRow() {
-    Org o;
-    o.code = Required("code");
-    LX_RETURN_IF_ERROR(CheckDuplicateKey(o.code));
-    o.name = Required("name");
+    std::string code = Required("code");
+    LX_RETURN_IF_ERROR(CheckDuplicateKey(code));
+    LX_ASSIGN_OR_RETURN(std::optional<Org> old, Existing<Org>(code));
+    Org o = old.value_or(Org{});
+    o.code = code;
+    if (!old || Has("name")) o.name = Required("name");
     bool kind_ok = row_ok_;
-    Take("kind", ParseOrgKind(Required("kind")), o.kind);
+    if (!old || Has("kind")) Take("kind", ParseOrgKind(Required("kind")), o.kind);
     kind_ok = kind_ok && row_ok_;
-    o.region_code = Required("region_code");
+    if (!old || Has("region_code")) o.region_code = Required("region_code");
     // Only a known kind says which level its region must be.
     if (kind_ok && o.kind == OrgKind::kVillageBranch) {
       LX_RETURN_IF_ERROR(CheckRegionRef("region_code", o.region_code, {RegionLevel::kVillage}));
@@ -372,8 +606,11 @@ class Import {
           CheckRegionRef("region_code", o.region_code,
                          {RegionLevel::kCounty, RegionLevel::kTownship, RegionLevel::kVillage}));
     }
-    if (!Cell("rating").empty()) Take("rating", ParseOrgRating(Cell("rating")), o.rating);
-    return Save(o);
+    if (Has("rating")) {
+      o.rating = Org{}.rating;
+      if (!Cell("rating").empty()) Take("rating", ParseOrgRating(Cell("rating")), o.rating);
+    }
+    return Save(o, old);
   }
 
   // Parses an ID number column: checksum, birth date, region; the gender
@@ -405,7 +642,16 @@ class Import {
     LX_ASSIGN_OR_RETURN(std::optional<std::string> owner,
                         txn_->OwnerOfIdNumber(kind, IdNumber(id.normalized)));
     if (owner && *owner != own_key) {
-      Problem(field, "身份证号 " + MaskIdNumber(id.normalized) + " 已属于 " + *owner + " (id_duplicate)");
+      bool visible = true;
+      if (options_.scope) {
+        Result<bool> reach = store_.InScope(kind, *owner, *options_.scope);
+        visible = reach.ok() && *reach;
+      }
+      if (visible) {
+        Problem(field, "身份证号 " + MaskIdNumber(id.normalized) + " 已属于 " + *owner + " (id_duplicate)");
+      } else {
+        Problem(field, "身份证号 " + MaskIdNumber(id.normalized) + " 已在别处登记 (registered_elsewhere)");
+      }
     }
     return Status::Ok();
   }
@@ -423,24 +669,33 @@ class Import {
   }
 
   Status CadreRow() {
-    Cadre c;
-    c.code = Required("code");
-    LX_RETURN_IF_ERROR(CheckDuplicateKey(c.code));
-    c.name = Required("name");
-    std::optional<IdInfo> id = TakeId("id_number", false);
+    std::string code = Required("code");
+    LX_RETURN_IF_ERROR(CheckDuplicateKey(code));
+    LX_ASSIGN_OR_RETURN(std::optional<Cadre> old, Existing<Cadre>(code));
+    Cadre c = old.value_or(Cadre{});
+    c.code = code;
+    if (!old || Has("name")) c.name = Required("name");
+    std::optional<IdInfo> id;
+    if (Has("id_number")) {
+      c.id_number = IdNumber();
+      id = TakeId("id_number", false);
+    }
     if (id) {
       c.id_number = IdNumber(id->normalized);
       LX_RETURN_IF_ERROR(CheckIdUnique("id_number", *id, c.code, RecordKind::kCadres));
     }
-    c.gender = TakeGender(id);
-    if (!Cell("phone").empty()) {
-      std::string phone;
-      Take("phone", ParsePhone(Cell("phone")), phone);
-      c.phone = Phone(phone);
+    if (Has("gender") || id) c.gender = TakeGender(id);
+    if (Has("phone")) {
+      c.phone = Phone();
+      if (!Cell("phone").empty()) {
+        std::string phone;
+        Take("phone", ParsePhone(Cell("phone")), phone);
+        c.phone = Phone(phone);
+      }
     }
-    Take("rank", ParseRank(Required("rank")), c.rank);
-    c.unit_code = std::string(Cell("unit_code"));
-    c.village_code = std::string(Cell("village_code"));
+    if (!old || Has("rank")) Take("rank", ParseRank(Required("rank")), c.rank);
+    if (Has("unit_code") || !old) c.unit_code = std::string(Cell("unit_code"));
+    if (Has("village_code") || !old) c.village_code = std::string(Cell("village_code"));
     if (c.rank == Rank::kVillageMember) {
       if (c.village_code.empty()) Problem("village_code", "农村党员须填写所在村 (required)");
       if (!c.unit_code.empty())
@@ -453,10 +708,13 @@ class Import {
       }
       LX_RETURN_IF_ERROR(CheckExists("unit_code", RecordKind::kUnits, c.unit_code, "单位"));
     }
-    if (!Cell("education").empty()) Take("education", ParseEducation(Cell("education")), c.education);
-    Take("skills", ParseSkills(Cell("skills"), config_.skills), c.skills);
-    c.title = std::string(Cell("title"));
-    Take("unit_head", ParseYesNo(Cell("unit_head")), c.unit_head);
+    if (Has("education")) {
+      c.education = Cadre{}.education;
+      if (!Cell("education").empty()) Take("education", ParseEducation(Cell("education")), c.education);
+    }
+    if (Has("skills") || !old) Take("skills", ParseSkills(Cell("skills"), config_.skills), c.skills);
+    if (Has("title") || !old) c.title = std::string(Cell("title"));
+    if (Has("unit_head") || !old) Take("unit_head", ParseYesNo(Cell("unit_head")), c.unit_head);
     if (c.unit_head && row_ok_) {
       auto [it, fresh] = unit_heads_.emplace(c.unit_code, row_->number);
       if (!fresh) {
@@ -470,48 +728,96 @@ class Import {
         }
       }
     }
-    return Save(c);
+    return Save(c, old);
   }
 
   Status HouseholdRow() {
-    Household h;
-    h.code = Required("code");
-    LX_RETURN_IF_ERROR(CheckDuplicateKey(h.code));
-    h.village_code = Required("village_code");
-    LX_RETURN_IF_ERROR(
-        CheckRegionRef("village_code", h.village_code, {RegionLevel::kVillage, RegionLevel::kGrid}));
-    h.head_name = Required("head_name");
-    std::optional<IdInfo> id = TakeId("head_id_number", false);
-    if (id) {
-      h.head_id_number = IdNumber(id->normalized);
-      LX_RETURN_IF_ERROR(CheckIdUnique("head_id_number", *id, h.code, RecordKind::kHouseholds));
+    std::string code = Required("code");
+    LX_RETURN_IF_ERROR(CheckDuplicateKey(code));
+    LX_ASSIGN_OR_RETURN(std::optional<Household> old, Existing<Household>(code));
+    Household h = old.value_or(Household{});
+    h.code = code;
+    if (!old || Has("village_code")) {
+      h.village_code = Required("village_code");
+      LX_RETURN_IF_ERROR(
+          CheckRegionRef("village_code", h.village_code, {RegionLevel::kVillage, RegionLevel::kGrid}));
     }
-    if (!Cell("phone").empty()) {
-      std::string phone;
-      Take("phone", ParsePhone(Cell("phone")), phone);
-      h.phone = Phone(phone);
+    if (!old || Has("head_name")) h.head_name = Required("head_name");
+    if (Has("head_id_number")) {
+      h.head_id_number = IdNumber();
+      std::optional<IdInfo> id = TakeId("head_id_number", false);
+      if (id) {
+        h.head_id_number = IdNumber(id->normalized);
+        LX_RETURN_IF_ERROR(CheckIdUnique("head_id_number", *id, h.code, RecordKind::kHouseholds));
+      }
     }
-    long long size = 1;
-    Take("size", ParseInteger(Required("size"), 1, 50), size);
-    h.size = static_cast<int>(size);
-    long long income = 0;
-    Take("income_per_capita", ParseInteger(Required("income_per_capita"), -1000000, 100000000), income);
-    h.income_per_capita = income;
-    if (!Cell("housing").empty()) Take("housing", ParseHousing(Cell("housing")), h.housing);
-    if (!Cell("land_mu").empty()) Take("land_mu", ParseDecimal(Cell("land_mu"), 0, 100000), h.land_mu);
-    Take("needs", ParseNeeds(Cell("needs"), need_dictionary_), h.needs);
-    h.address = std::string(Cell("address"));
+    if (Has("phone")) {
+      h.phone = Phone();
+      if (!Cell("phone").empty()) {
+        std::string phone;
+        Take("phone", ParsePhone(Cell("phone")), phone);
+        h.phone = Phone(phone);
+      }
+    }
+    if (!old || Has("size")) {
+      long long size = 1;
+      Take("size", ParseInteger(Required("size"), 1, 50), size);
+      h.size = static_cast<int>(size);
+    }
+    if (!old || Has("income_per_capita")) {
+      long long income = 0;
+      Take("income_per_capita", ParseInteger(Required("income_per_capita"), -1000000, 100000000), income);
+      h.income_per_capita = income;
+    }
+    if (Has("housing")) {
+      h.housing = Household{}.housing;
+      if (!Cell("housing").empty()) Take("housing", ParseHousing(Cell("housing")), h.housing);
+    }
+    if (Has("land_mu")) {
+      h.land_mu = 0;
+      if (!Cell("land_mu").empty()) Take("land_mu", ParseDecimal(Cell("land_mu"), 0, 100000), h.land_mu);
+    }
+    if (Has("needs") || !old) Take("needs", ParseNeeds(Cell("needs"), need_dictionary_), h.needs);
+    if (Has("address") || !old) h.address = std::string(Cell("address"));
     ScoreDifficulty(config_, h);
-    return Save(h);
+    return Save(h, old);
   }
 
   Status MemberRow() {
-    Member m;
     std::optional<IdInfo> id = TakeId("id_number", true);
-    m.household_code = Required("household_code");
+    // The member as stored (by its ID number), when it is one already.
+    std::optional<Member> old;
+    if (id && !table_was_empty_) {
+      LX_ASSIGN_OR_RETURN(std::optional<std::string> home,
+                          txn_->OwnerOfIdNumber(RecordKind::kMembers, IdNumber(id->normalized)));
+      if (home) {
+        struct Find final : RegistrySink {
+          std::string id;
+          std::optional<Member> found;
+          Status Add(const Region&) override { return Status::Ok(); }
+          Status Add(const Unit&) override { return Status::Ok(); }
+          Status Add(const Org&) override { return Status::Ok(); }
+          Status Add(const Cadre&) override { return Status::Ok(); }
+          Status Add(const Household&) override { return Status::Ok(); }
+          Status Add(const Member& m) override {
+            if (m.id_number.Reveal() == id) found = m;
+            return Status::Ok();
+          }
+        } find;
+        find.id = id->normalized;
+        LX_RETURN_IF_ERROR(store_.MembersOf(*home, find));
+        old = std::move(find.found);
+        if (!old) old = Member{.household_code = *home};
+      }
+    }
+    Member m = old.value_or(Member{});
+    if (!old || Has("household_code")) m.household_code = Required("household_code");
     LX_RETURN_IF_ERROR(CheckExists("household_code", RecordKind::kHouseholds, m.household_code, "户"));
-    m.name = Required("name");
-    m.relation = Required("relation");
+    if (old && row_ok_ && m.household_code != old->household_code) {
+      LX_RETURN_IF_ERROR(CheckMove(*old, m.household_code));
+    }
+    if (!old || Has("name")) m.name = Required("name");
+    if (!old || Has("relation")) m.relation = Required("relation");
     if (id) {
       m.id_number = IdNumber(id->normalized);
       LX_RETURN_IF_ERROR(CheckIdUnique("id_number", *id, "", RecordKind::kMembers));
@@ -526,11 +832,43 @@ class Import {
       }
     }
     m.gender = TakeGender(id);
-    if (!Cell("education").empty()) Take("education", ParseEducation(Cell("education")), m.education);
-    if (!Cell("labour").empty()) Take("labour", ParseLabour(Cell("labour")), m.labour);
-    if (!Cell("health").empty()) Take("health", ParseHealth(Cell("health")), m.health);
-    m.disability = std::string(Cell("disability"));
-    return Save(m);
+    if (Has("education")) {
+      m.education = Member{}.education;
+      if (!Cell("education").empty()) Take("education", ParseEducation(Cell("education")), m.education);
+    }
+    if (Has("labour")) {
+      m.labour = Member{}.labour;
+      if (!Cell("labour").empty()) Take("labour", ParseLabour(Cell("labour")), m.labour);
+    }
+    if (Has("health")) {
+      m.health = Member{}.health;
+      if (!Cell("health").empty()) Take("health", ParseHealth(Cell("health")), m.health);
+    }
+    if (Has("disability") || !old) m.disability = std::string(Cell("disability"));
+    if (!options_.dry_run) old.reset();  // only a dry run says what would change
+    return Save(m, old);
+  }
+
+  // A member already in household `old.household_code` is moved to `to`
+  // only when the row names the household it leaves (原户编号: the file says
+  // so explicitly, not by a mistyped household code) and the caller reaches
+  // both households. Outside the caller's reach the other household is not
+  // named.
+  Status CheckMove(const Member& old, const std::string& to) {
+    if (options_.scope) {
+      Result<bool> reach = store_.InScope(RecordKind::kHouseholds, old.household_code, *options_.scope);
+      if (!reach.ok() && reach.status().code() != Code::kNotFound) return reach.status();
+      if (!reach.ok() || !*reach) {
+        Problem("id_number", "此身份证号已在别处登记为他户成员,无权迁移 (registered_elsewhere)");
+        return Status::Ok();
+      }
+    }
+    std::string_view from = Cell("from_household_code");
+    if (from == old.household_code) return Status::Ok();
+    Problem(Has("from_household_code") ? "from_household_code" : "household_code",
+            "此人已是户 " + old.household_code + " 的成员;如确要迁入户 " + to + ",请在“原户编号”列填写 " +
+                old.household_code + " (member_move)");
+    return Status::Ok();
   }
 
   Store& store_;
@@ -557,6 +895,15 @@ class Import {
   std::vector<std::pair<int, Region>> pending_regions_;
   std::unordered_set<std::string> known_[6];  // keys known to exist, per kind
   std::optional<std::string> sole_county_;
+
+  std::map<std::string, size_t> header_keys_;  // every accepted header text → its ColumnSpec
+  int header_row_ = 1;
+  bool partial_ = false;           // some column the kind has is absent from the file
+  std::set<size_t> missing_said_;  // required columns whose absence was reported
+  std::set<size_t> mangled_;       // this row's cells Excel turned into numbers
+  std::set<size_t> excel_said_;    // columns whose Excel note was given
+  std::vector<int> changed_;       // per ColumnSpec: existing records it would change
+  int unlisted_ = 0;               // problems past kMaxImportProblems
 };
 
 }  // namespace
