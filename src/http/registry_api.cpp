@@ -52,7 +52,8 @@ class JsonSink final : public RegistrySink {
   Status Add(const Household& h) override { return Push(RecordKind::kHouseholds, Cells(h, false)); }
   Status Add(const Member& m) override {
     json member = RecordJson(RecordKind::kMembers, Cells(m, false));
-    member.erase("household_code");  // it sits under its household
+    member.erase("household_code");       // it sits under its household
+    member.erase("from_household_code");  // import only: the household a move leaves
     items.push_back(std::move(member));
     return Status::Ok();
   }
