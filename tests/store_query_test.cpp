@@ -168,7 +168,8 @@ struct Registry {
         break;
       case RecordKind::kCadres:
         for (const Cadre& c : all.cadres) {
-          bool in = region ? ScopeContains(scope, c.village_code) || units.contains(c.unit_code)
+          // A unit's cadres belong to its county, not to the townships it serves.
+          bool in = region ? ScopeContains(scope, c.village_code) || (county && units.contains(c.unit_code))
                     : scope.kind == ScopeKind::kUnit ? c.unit_code == scope.code
                                                      : c.code == scope.code;
           if (in) out.insert(c.code);

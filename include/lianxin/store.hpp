@@ -92,7 +92,12 @@ struct PairHistoryEntry {
 //     regions     whose code lies in S (never the regions above S)
 //     orgs        whose region_code lies in S
 //     households  whose village lies in S, and the members of those
-//     cadres      whose village_code lies in S, or whose unit is in scope
+//     cadres      whose village_code lies in S; for a county scope also
+//                 the cadres of the county's units (county_code = S). A
+//                 unit's cadres are owned by the county it is registered
+//                 in: a township admin sees a unit holding its villages, but
+//                 not that unit's cadres (who may serve villages of several
+//                 townships)
 //     units       for a county scope, those with that county_code; for a
 //                 township or village scope, those holding a village in S
 //                 (unit_village pairs)

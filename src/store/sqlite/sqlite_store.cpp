@@ -1710,8 +1710,11 @@ Condition RegionRule(RecordKind kind, const Subtree& t, Use use) {
     case RecordKind::kOrgs:
       return InSubtree(Col(use, "region_code"), t);
     case RecordKind::kCadres: {
-      // A village's own party members, or the cadres of a unit in scope.
+      // A village's own party members, and, for a whole county, the cadres
+      // of its units: a unit's cadres are owned by the county the unit is
+      // registered in, never by the townships whose villages it holds.
       Condition village = InSubtree(Col(use, "village_code"), t);
+      if (!t.whole_county) return village;
       Condition units = UnitsIn(t);
       std::vector<Cell> binds = village.binds;
       binds.insert(binds.end(), units.binds.begin(), units.binds.end());
