@@ -183,8 +183,8 @@ TEST_F(PairingApiTest, ExplainAnswersWithinScopeOnly) {
 
   CountyCall("GET", "/api/v1/pairing/explain/1499010010019999", nullptr, 404);
   HttpResponse outside = Call("GET", std::string("/api/v1/pairing/explain/") + kHousehold, "", township_);
-  EXPECT_EQ(outside.status, 403);
-  EXPECT_NE(outside.body.find("out_of_scope"), std::string::npos) << outside.body;
+  EXPECT_EQ(outside.status, 404);
+  EXPECT_NE(outside.body.find("not_found"), std::string::npos) << outside.body;
 }
 
 TEST_F(PairingApiTest, PinNeedsAReasonAndAKnownKind) {

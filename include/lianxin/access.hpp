@@ -113,7 +113,10 @@ class ApiRouter {
 };
 
 // The errors the gate and the handlers share.
-Status Forbidden();   // 403 无权访问 (forbidden)
-Status OutOfScope();  // 403 不在您的管辖范围 (out_of_scope)
+Status Forbidden();  // 403 无权访问 (forbidden)
+// 404 记录不存在 (not_found): a record outside the caller's scope is answered
+// exactly as one that does not exist, so a scope cannot probe for records;
+// routes answer a missing record with this same status.
+Status OutOfScope();
 
 }  // namespace lianxin

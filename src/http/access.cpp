@@ -152,7 +152,7 @@ const AccessRule* FindRule(std::string_view method, std::string_view pattern) {
 }
 
 Status Forbidden() { return Status(Code::kPermissionDenied, "无权访问 (forbidden)"); }
-Status OutOfScope() { return Status(Code::kPermissionDenied, "不在您的管辖范围 (out_of_scope)"); }
+Status OutOfScope() { return Status::NotFound("记录不存在 (not_found)"); }
 
 ApiRouter::ApiRouter(Router& router, AuthService& auth, ApiOptions options)
     : router_(router), auth_(auth), options_(std::move(options)) {}

@@ -27,7 +27,7 @@ RecordKind HolderKind(PairingKind kind) {
   return kind == PairingKind::kUnitVillage ? RecordKind::kUnits : RecordKind::kCadres;
 }
 
-// Ok when `key` of `kind` lies in `scope`; 403 out_of_scope when not;
+// Ok when `key` of `kind` lies in `scope`; 404 not_found (OutOfScope) when not;
 // kNotFound when there is no such record.
 Status CheckInScope(Store& store, RecordKind kind, std::string_view key, const Scope& scope) {
   LX_ASSIGN_OR_RETURN(bool in_scope, store.InScope(kind, key, scope));

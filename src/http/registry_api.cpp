@@ -352,8 +352,9 @@ class RegistryApi {
       if (kind == RecordKind::kHouseholds) LX_RETURN_IF_ERROR(store.MembersOf(key, members));
       return true;
     });
-    if (!found.ok()) return HttpResponse::Error(found.status());
-    if (!*found || sink.items.empty()) return HttpResponse::Error(OutOfScope());
+    if (!found.ok() && found.status().code() != Code::kNotFound) return HttpResponse::Error(found.status());
+    // Missing and out of scope answer alike.
+    if (!found.ok() || !*found || sink.items.empty()) return HttpResponse::Error(OutOfScope());
     json record = std::move(sink.items[0]);
     if (kind == RecordKind::kHouseholds) record["members"] = std::move(members.items);
     return HttpResponse::Json(200, record);
@@ -508,8 +509,8 @@ class RegistryApi {
       }
       return true;
     });
-    if (!in.ok()) return HttpResponse::Error(in.status());
-    if (!*in) return HttpResponse::Error(OutOfScope());
+    if (!in.ok() && in.status().code() != Code::kNotFound) return HttpResponse::Error(in.status());
+    if (!in.ok() || !*in) return HttpResponse::Error(OutOfScope());
     std::optional<std::string> value;
     if (member && index < static_cast<int>(sink.members.size())) {
       const Member& m = sink.members[index];
