@@ -70,11 +70,12 @@ std::vector<AccessRule> BuildTable() {
       {"POST", "/api/v1/pairing/pins", {kCountyAdmin}, false, false, ScopeUse::kRecord},
       {"DELETE", "/api/v1/pairing/pins", {kCountyAdmin}, false, false, ScopeUse::kRecord},
   };
-  // The registry: the same five routes for each kind, plus the members'
+  // The registry: the same seven routes for each kind, plus the members'
   // upload (members are read and written with their household).
   for (std::string kind : {"regions", "units", "orgs", "cadres", "households"}) {
     std::string base = "/api/v1/" + kind;
     table.push_back({"GET", base, kRegistryReaders, false, false, ScopeUse::kFilter});
+    table.push_back({"POST", base + "/search", kRegistryReaders, false, false, ScopeUse::kFilter});
     table.push_back({"GET", base + "/{id}", kRegistryReaders, false, false, ScopeUse::kRecord});
     table.push_back({"POST", base, kRegistryWriters, false, false, ScopeUse::kRecord});
     table.push_back({"PUT", base + "/{id}", kRegistryWriters, false, false, ScopeUse::kRecord});

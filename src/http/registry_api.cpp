@@ -32,6 +32,27 @@ constexpr KindPath kApiKinds[] = {{RecordKind::kRegions, "regions"},
                                   {RecordKind::kCadres, "cadres"},
                                   {RecordKind::kHouseholds, "households"}};
 
+std::string_view PathOf(RecordKind kind) {
+  for (const KindPath& k : kApiKinds) {
+    if (k.kind == kind) return k.path;
+  }
+  return "";
+}
+
+// Text shaped like an 18-character ID number (17 digits, then a digit or X),
+// spaces around it ignored, valid or not: it must not travel in a URL.
+bool LooksLikeIdNumber(std::string_view text) {
+  size_t first = text.find_first_not_of(' ');
+  if (first == std::string_view::npos) return false;
+  text = text.substr(first, text.find_last_not_of(' ') - first + 1);
+  if (text.size() != 18) return false;
+  for (size_t i = 0; i < 17; ++i) {
+    if (text[i] < '0' || text[i] > '9') return false;
+  }
+  char last = text[17];
+  return (last >= '0' && last <= '9') || last == 'X' || last == 'x';
+}
+
 // A record as the API shows it: the export's cells by English column name.
 json RecordJson(RecordKind kind, const std::vector<std::string>& cells) {
   json object = json::object();
@@ -325,15 +346,55 @@ class RegistryApi {
  public:
   explicit RegistryApi(const RegistryApiDeps& deps) : deps_(deps) {}
 
+  // GET /KIND: the filters in the query string, except a whole ID number.
   HttpResponse List(RecordKind kind, HttpRequest& request, const Caller& caller) {
     ListQuery query;
     query.scope = caller.scope();
     query.region = std::string(request.QueryParam("region").value_or(""));
     query.q = std::string(request.QueryParam("q").value_or(""));
     query.cursor = std::string(request.QueryParam("cursor").value_or(""));
+    if (LooksLikeIdNumber(query.q)) {
+      // A URL lands in logs and browser history: no ID number goes in one.
+      return HttpResponse::Error(Status::Invalid("按身份证号查找请用 POST /api/v1/" +
+                                                     std::string(PathOf(kind)) +
+                                                     "/search,号码放在请求体的 q 中 (id_number_in_url)",
+                                                 "q"));
+    }
     Result<int> limit = Limit(request);
     if (!limit.ok()) return HttpResponse::Error(limit.status());
     query.limit = *limit;
+    return ListPageOf(kind, query);
+  }
+
+  // POST /KIND/search: the same filters in a JSON body {q, region, cursor,
+  // limit}, each optional; the way to search by ID number.
+  HttpResponse Search(RecordKind kind, HttpRequest& request, const Caller& caller) {
+    Result<json> body = JsonObjectBody(request);
+    if (!body.ok()) return HttpResponse::Error(body.status());
+    for (const auto& [field, value] : body->items()) {
+      if (field != "q" && field != "region" && field != "cursor" && field != "limit") {
+        return HttpResponse::Error(Status::Invalid("未知字段 " + field + " (unknown_field)", field));
+      }
+    }
+    ListQuery query;
+    query.scope = caller.scope();
+    for (auto [name, target] :
+         {std::pair{"q", &query.q}, {"region", &query.region}, {"cursor", &query.cursor}}) {
+      Result<std::string> value = StringField(*body, name, false);
+      if (!value.ok()) return HttpResponse::Error(value.status());
+      *target = std::move(*value);
+    }
+    query.limit = kDefaultLimit;
+    if (auto it = body->find("limit"); it != body->end()) {
+      if (!it->is_number_integer() || it->get<std::int64_t>() < 1 || it->get<std::int64_t>() > kMaxLimit) {
+        return HttpResponse::Error(Status::Invalid("limit 应为 1 到 1000 的整数 (limit)", "limit"));
+      }
+      query.limit = it->get<int>();
+    }
+    return ListPageOf(kind, query);
+  }
+
+  HttpResponse ListPageOf(RecordKind kind, const ListQuery& query) {
     JsonSink sink;
     Result<ListPage> page = WithReader([&](Store& store) { return store.List(kind, query, sink); });
     if (!page.ok()) return HttpResponse::Error(page.status());
@@ -595,6 +656,8 @@ void AddRegistryRoutes(ApiRouter& api, const RegistryApiDeps& deps) {
     RecordKind kind = k.kind;
     api.Add("GET", base,
             [registry, kind](HttpRequest& r, const Caller& c) { return registry->List(kind, r, c); });
+    api.Add("POST", base + "/search",
+            [registry, kind](HttpRequest& r, const Caller& c) { return registry->Search(kind, r, c); });
     api.Add("GET", base + "/{id}",
             [registry, kind](HttpRequest& r, const Caller& c) { return registry->Get(kind, r, c); });
     api.Add("POST", base,
