@@ -2093,7 +2093,7 @@ Result<bool> SqliteStore::InScope(RecordKind kind, std::string_view key, const S
       ResetOnExit reset{owner};
       owner->BindBlob(1, codec_.IdIndex(IdNumber(std::string(key))));
       LX_ASSIGN_OR_RETURN(bool found, owner->Step());
-      if (!found) return Status::NotFound("家庭成员不存在 (not_found)");
+      if (!found) return Status::NotFound("记录不存在 (not_found)");
       household = owner->ColumnText(0);
     }
     return InScope(RecordKind::kHouseholds, household, scope);
@@ -2105,9 +2105,9 @@ Result<bool> SqliteStore::InScope(RecordKind kind, std::string_view key, const S
   for (size_t i = 0; i < rule.binds.size(); ++i) Bind(*select, static_cast<int>(i + 1), rule.binds[i]);
   select->BindText(static_cast<int>(rule.binds.size() + 1), key);
   LX_ASSIGN_OR_RETURN(bool found, select->Step());
-  if (!found) {
-    return Status::NotFound(std::string(Token(kind)) + " " + std::string(key) + " 不存在 (not_found)");
-  }
+  // Word for word what the API answers out of scope (access.cpp OutOfScope),
+  // so a caller cannot tell a record it may not see from one that is not there.
+  if (!found) return Status::NotFound("记录不存在 (not_found)");
   return select->ColumnInt(0) != 0;
 }
 
