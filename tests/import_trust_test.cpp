@@ -250,3 +250,31 @@ TEST_F(ImportTrustTest, ADryRunSaysPerColumnWhatWouldChange) {
 
 }  // namespace
 }  // namespace lianxin::testing
+
+namespace lianxin::testing {
+namespace {
+
+// CSV injection (OWASP): a cell an office's spreadsheet would run as a
+// formula is written with a leading ', and read back without it.
+TEST_F(ImportTrustTest, CsvExportsDefuseFormulasAndReadThemBack) {
+  ImportReport report = ImportText(RecordKind::kHouseholds, "户编号,地址\n1499010010010001,=HYPERLINK(\"x\")\n");
+  ASSERT_TRUE(report.committed) << Problems(report);
+  std::string path = dir_ / "out.csv";
+  ASSERT_TRUE(ExportKind(*store_, RecordKind::kHouseholds, path, {}).ok());
+  std::string csv = ReadFile(path);
+  EXPECT_NE(csv.find("'=HYPERLINK"), std::string::npos) << csv;
+  EXPECT_EQ(csv.find(",=HYPERLINK"), std::string::npos) << csv;
+  EXPECT_EQ(csv.find(",\"=HYPERLINK"), std::string::npos) << csv;
+  // Numbers that merely start with - stay as they are.
+  Result<std::unique_ptr<TableReader>> reader = OpenTableFile(path);
+  ASSERT_TRUE(reader.ok());
+  TableRow row;
+  bool found = false;
+  while (*(*reader)->Next(row)) {
+    for (const std::string& cell : row.cells) found = found || cell == "=HYPERLINK(\"x\")";
+  }
+  EXPECT_TRUE(found) << "the reader takes the guard off again";
+}
+
+}  // namespace
+}  // namespace lianxin::testing

@@ -267,6 +267,31 @@ int ScopeColumn(RecordKind kind, const TableRow& header) {
   return -1;
 }
 
+// Every row of an upload must lie within the caller's scope. Before the
+// import (`before`) only rows naming a stored record are checked, so the
+// importer never reads (nor its answer reveals) a record outside the scope,
+// such as the values a file leaves out; after it, every row.
+Status CheckUploadScope(Store& store, const Caller& caller, const WritePlan& plan, bool before) {
+  for (const WritePlan::Part& part : plan.parts) {
+    int column = part.rows.empty() ? -1 : ScopeColumn(part.kind, part.rows[0]);
+    for (size_t i = 1; i < part.rows.size(); ++i) {
+      const std::vector<std::string>& cells = part.rows[i].cells;
+      std::string key = column >= 0 && column < static_cast<int>(cells.size()) ? cells[column] : "";
+      RecordKind kind = part.kind == RecordKind::kMembers ? RecordKind::kHouseholds : part.kind;
+      Result<bool> in = store.InScope(kind, key, caller.scope());
+      if ((before || plan.dry_run) && !in.ok() && in.status().code() == Code::kNotFound) continue;
+      if (!in.ok()) return in.status();
+      if (!*in) {
+        Status refused = OutOfScope();
+        return Status(refused.code(), refused.message() + ": 第 " + std::to_string(part.rows[i].number) +
+                                          " 行 " + key + " (row " + std::to_string(part.rows[i].number) +
+                                          ")");
+      }
+    }
+  }
+  return Status::Ok();
+}
+
 Status RunPlan(Store& store, const Config& config, const Caller& caller, const WritePlan& plan,
                WriteOutcome& outcome) {
   if (plan.mode != WritePlan::Mode::kUpload) {
@@ -281,6 +306,7 @@ Status RunPlan(Store& store, const Config& config, const Caller& caller, const W
       if (!*in) return OutOfScope();
     }
   }
+  if (plan.mode == WritePlan::Mode::kUpload) LX_RETURN_IF_ERROR(CheckUploadScope(store, caller, plan, true));
   std::vector<WritePlan::Part> parts = plan.parts;
   if (plan.mode == WritePlan::Mode::kUpdate && !parts.empty() && parts[0].rows.size() == 2) {
     StoredCellsSink stored;
@@ -320,23 +346,7 @@ Status RunPlan(Store& store, const Config& config, const Caller& caller, const W
   if (!outcome.problems.empty()) return Status::Invalid("refused");
   // Whatever was written must lie within the caller's scope (seen inside
   // this write, before it commits).
-  for (const WritePlan::Part& part : plan.parts) {
-    int column = part.rows.empty() ? -1 : ScopeColumn(part.kind, part.rows[0]);
-    for (size_t i = 1; i < part.rows.size(); ++i) {
-      const std::vector<std::string>& cells = part.rows[i].cells;
-      std::string key = column >= 0 && column < static_cast<int>(cells.size()) ? cells[column] : "";
-      RecordKind kind = part.kind == RecordKind::kMembers ? RecordKind::kHouseholds : part.kind;
-      Result<bool> in = store.InScope(kind, key, caller.scope());
-      if (plan.dry_run && !in.ok() && in.status().code() == Code::kNotFound) continue;
-      if (!in.ok()) return in.status();
-      if (!*in) {
-        Status refused = OutOfScope();
-        return Status(refused.code(), refused.message() + ": 第 " + std::to_string(part.rows[i].number) +
-                                          " 行 " + key + " (row " + std::to_string(part.rows[i].number) +
-                                          ")");
-      }
-    }
-  }
+  LX_RETURN_IF_ERROR(CheckUploadScope(store, caller, plan, false));
   // A dry run writes nothing: the importer committed nothing, and the
   // writer undoes whatever else a failing job did.
   return Status::Ok();

@@ -22,6 +22,30 @@ namespace lianxin {
 
 namespace {
 
+// CSV injection (OWASP): a spreadsheet runs a cell that starts with = + - @
+// (or a tab or CR) as a formula. The writer puts a ' before such a cell
+// unless it is a plain number; the reader takes that ' off again, so an
+// import reads back exactly what an export wrote.
+bool StartsFormula(std::string_view cell) {
+  if (cell.empty() || std::string_view("=+-@\t\r").find(cell.front()) == std::string_view::npos) return false;
+  std::string_view rest = cell.substr(1);
+  bool digits = !rest.empty() && (cell.front() == '-' || cell.front() == '+');
+  bool point = false;
+  for (char c : rest) {
+    if (c == '.' && !point) {
+      point = true;
+    } else if (c < '0' || c > '9') {
+      digits = false;
+    }
+  }
+  return !digits;
+}
+
+void UndoFormulaGuard(std::string& cell) {
+  if (cell.size() >= 2 && cell.front() == '\'' && StartsFormula(std::string_view(cell).substr(1)))
+    cell.erase(0, 1);
+}
+
 using io_internal::NormalizeCellInPlace;
 
 std::string ErrnoText(int err) { return std::error_code(err, std::generic_category()).message(); }
@@ -109,6 +133,7 @@ class CsvReader final : public TableReader {
       cell.append(p, q);
       p = q;
       NormalizeCellInPlace(cell);
+      UndoFormulaGuard(cell);
       if (!cell.empty()) filled = used;
       if (p < end && *p == ',') {
         ++p;
@@ -160,7 +185,7 @@ class CsvWriter final : public TableWriter {
     line_.clear();
     for (size_t i = 0; i < cells.size(); ++i) {
       if (i > 0) line_.push_back(',');
-      const std::string& cell = cells[i];
+      const std::string& cell = StartsFormula(cells[i]) ? "'" + cells[i] : cells[i];
       if (!NeedsQuotes(cell)) {
         line_ += cell;
         continue;
