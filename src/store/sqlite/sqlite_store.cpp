@@ -2467,13 +2467,14 @@ class SqliteUserRepository final : public UserRepository {
   Status AddPasswordHash(std::string_view username, std::string_view hash, std::int64_t at_millis) override {
     return Apply([&](SqliteStore& store) -> Status {
       LX_ASSIGN_OR_RETURN(std::unique_ptr<WriteTxn> txn, store.Begin("auth"));
-      LX_ASSIGN_OR_RETURN(Statement * max, store.Prepare("SELECT COALESCE(MAX(seq), 0) FROM password_history"));
-    LX_ASSIGN_OR_RETURN(bool found, max->Step());
-    Image image{Cell::Int((found ? max->ColumnInt(0) : 0) + 1), Cell::Text(username), Cell::Text(hash),
-                Cell::Int(at_millis)};
-    max->Reset();
-    LX_RETURN_IF_ERROR(
-        static_cast<SqliteTxn&>(*txn).UpsertImage(PasswordHistoryDef(), std::move(image)).status());
+      LX_ASSIGN_OR_RETURN(Statement * max,
+                          store.Prepare("SELECT COALESCE(MAX(seq), 0) FROM password_history"));
+      LX_ASSIGN_OR_RETURN(bool found, max->Step());
+      Image image{Cell::Int((found ? max->ColumnInt(0) : 0) + 1), Cell::Text(username), Cell::Text(hash),
+                  Cell::Int(at_millis)};
+      max->Reset();
+      LX_RETURN_IF_ERROR(
+          static_cast<SqliteTxn&>(*txn).UpsertImage(PasswordHistoryDef(), std::move(image)).status());
       return txn->Commit();
     });
   }
@@ -2483,8 +2484,8 @@ class SqliteUserRepository final : public UserRepository {
   Status SaveSession(const Session& session) override {
     return Apply([&](SqliteStore& store) -> Status {
       Image image{Cell::Text(session.token_hash),      Cell::Text(session.username),
-                Cell::Text(session.csrf_token),      Cell::Int(session.created_millis),
-                Cell::Int(session.last_seen_millis), Cell::Text(session.remote)};
+                  Cell::Text(session.csrf_token),      Cell::Int(session.created_millis),
+                  Cell::Int(session.last_seen_millis), Cell::Text(session.remote)};
       LX_ASSIGN_OR_RETURN(std::unique_ptr<WriteTxn> txn, store.Begin("auth"));
       LX_RETURN_IF_ERROR(static_cast<SqliteTxn&>(*txn).UpsertImage(SessionsDef(), std::move(image)).status());
       return txn->Commit();
@@ -2519,26 +2520,13 @@ class SqliteUserRepository final : public UserRepository {
                                     std::int64_t created_before_millis) override {
     int removed = 0;
     LX_RETURN_IF_ERROR(Apply([&](SqliteStore& store) -> Status {
-      // Each removal is journaled like any session change: a session row
-      // grants access, so verify must see every one come and go.
       LX_ASSIGN_OR_RETURN(
           Statement * select,
-          store.Prepare("SELECT token_hash FROM sessions WHERE last_seen_millis < ?1 OR created_millis < ?2"));
+          store.Prepare(
+              "SELECT token_hash FROM sessions WHERE last_seen_millis < ?1 OR created_millis < ?2"));
       select->BindInt(1, seen_before_millis).BindInt(2, created_before_millis);
-      std::vector<std::string> tokens;
-      while (true) {
-        LX_ASSIGN_OR_RETURN(bool row, select->Step());
-        if (!row) break;
-        tokens.emplace_back(select->ColumnText(0));
-      }
-      select->Reset();
-      if (tokens.empty()) return Status::Ok();
-      LX_ASSIGN_OR_RETURN(std::unique_ptr<WriteTxn> txn, store.Begin("auth"));
-      for (const std::string& token : tokens) {
-        LX_RETURN_IF_ERROR(static_cast<SqliteTxn&>(*txn).DeleteImage(SessionsDef(), token));
-      }
-      removed = static_cast<int>(tokens.size());
-      return txn->Commit();
+      LX_ASSIGN_OR_RETURN(removed, DeleteSelectedSessions(store, *select));
+      return Status::Ok();
     }));
     return removed;
   }
@@ -2686,27 +2674,36 @@ class SqliteUserRepository final : public UserRepository {
     LX_ASSIGN_OR_RETURN(Statement * select, store.Prepare("SELECT token_hash FROM sessions WHERE " +
                                                           std::string(column) + " = ?1"));
     select->BindText(1, value);
+    return DeleteSelectedSessions(store, *select).status();
+  }
+
+  // Deletes the sessions whose token hashes `select` (bound) yields, each
+  // removal journaled like any session change: a session row grants access,
+  // so verify must see every one come and go. Returns how many went.
+  static Result<int> DeleteSelectedSessions(SqliteStore& store, Statement& select) {
     std::vector<std::string> tokens;
     while (true) {
-      LX_ASSIGN_OR_RETURN(bool row, select->Step());
+      LX_ASSIGN_OR_RETURN(bool row, select.Step());
       if (!row) break;
-      tokens.emplace_back(select->ColumnText(0));
+      tokens.emplace_back(select.ColumnText(0));
     }
-    select->Reset();
-    if (tokens.empty()) return Status::Ok();
+    select.Reset();
+    if (tokens.empty()) return 0;
     LX_ASSIGN_OR_RETURN(std::unique_ptr<WriteTxn> txn, store.Begin("auth"));
     for (const std::string& token : tokens) {
       LX_RETURN_IF_ERROR(static_cast<SqliteTxn&>(*txn).DeleteImage(SessionsDef(), token));
     }
-    return txn->Commit();
+    LX_RETURN_IF_ERROR(txn->Commit());
+    return static_cast<int>(tokens.size());
   }
 
   // `sealed_secret`: the stored ciphertext to keep when the secret did not
   // change, so an unchanged user is not re-encrypted into a spurious change.
   static Status Write(SqliteStore& store, const User& u, const std::string& sealed_secret) {
-    std::string secret = u.totp_secret.empty()   ? std::string()
-                         : sealed_secret.empty() ? store.cipher().Encrypt(u.totp_secret, TotpBinding(u.username))
-                                                 : sealed_secret;
+    std::string secret = u.totp_secret.empty() ? std::string()
+                         : sealed_secret.empty()
+                             ? store.cipher().Encrypt(u.totp_secret, TotpBinding(u.username))
+                             : sealed_secret;
     Image image{Cell::Text(u.username),
                 Cell::Text(u.display_name),
                 Cell::Text(JoinRoleTokens(u.roles)),
