@@ -259,7 +259,8 @@ namespace {
 // CSV injection (OWASP): a cell an office's spreadsheet would run as a
 // formula is written with a leading ', and read back without it.
 TEST_F(ImportTrustTest, CsvExportsDefuseFormulasAndReadThemBack) {
-  ImportReport report = ImportText(RecordKind::kHouseholds, "户编号,地址\n1499010010010001,=HYPERLINK(\"x\")\n");
+  ImportReport report =
+      ImportText(RecordKind::kHouseholds, "户编号,地址\n1499010010010001,=HYPERLINK(\"x\")\n");
   ASSERT_TRUE(report.committed) << Problems(report);
   std::string path = dir_ / "out.csv";
   ASSERT_TRUE(ExportKind(*store_, RecordKind::kHouseholds, path, {}).ok());

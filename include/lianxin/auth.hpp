@@ -467,7 +467,8 @@ class AuthService {
   //   kUnauthenticated "用户名或密码错误 (bad_credentials)" — unknown user,
   //     wrong password or disabled account alike, with a password hash
   //     verified on every path, so neither message nor timing tells an
-  //     account exists (an unknown name counts towards the lock-out too) (ASVS 2.2, OWASP Authentication Cheat Sheet);
+  //     account exists (an unknown name counts towards the lock-out too) (ASVS 2.2, OWASP Authentication
+  //     Cheat Sheet);
   //   kUnauthenticated "需要动态口令 (totp_required)" — right password, TOTP
   //     confirmed, no code given (not counted as a failure);
   //   kUnauthenticated "动态口令错误 (bad_totp)" — a wrong or replayed code.
