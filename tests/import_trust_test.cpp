@@ -281,3 +281,42 @@ TEST_F(ImportTrustTest, CsvExportsDefuseFormulasAndReadThemBack) {
 
 }  // namespace
 }  // namespace lianxin::testing
+
+namespace lianxin::testing {
+namespace {
+
+// Limits no county's data needs: a name cannot carry a bidi override (which
+// shows a name differently from what is stored) or a control character, nor
+// run past its length, and a household cannot list hundreds of members.
+TEST_F(ImportTrustTest, NamesRefuseControlAndBidiCharactersAndLengthsAreBounded) {
+  const std::string header = "户编号,所属村,户主姓名,家庭人口,人均纯收入,地址\n";
+  ImportReport report =
+      ImportText(RecordKind::kHouseholds,
+                 header + "1499010010019001,149901001001,李\u202e四,2,3000,东岭村\n" +
+                     "1499010010019002,149901001001,王\x07五,2,3000,东岭村\n" +
+                     "1499010010019003,149901001001," + std::string(51, 'x') + ",2,3000,东岭村\n" +
+                     "1499010010019004,149901001001,赵六,2,3000," + std::string(201, 'a') + "\n");
+  EXPECT_FALSE(report.committed);
+  std::string problems = Problems(report);
+  EXPECT_NE(problems.find(":2:户主姓名: "), std::string::npos) << problems;
+  EXPECT_NE(problems.find(":3:户主姓名: "), std::string::npos) << problems;
+  EXPECT_NE(problems.find(":4:户主姓名: 超过 50 个字 (text_too_long)"), std::string::npos) << problems;
+  EXPECT_NE(problems.find(":5:地址: 超过 200 个字 (text_too_long)"), std::string::npos) << problems;
+  EXPECT_EQ(report.problems.size(), 4u) << problems;
+
+  // Exactly at the limit is fine.
+  report = ImportText(RecordKind::kHouseholds,
+                      header + "1499010010019001,149901001001," + std::string(50, 'x') + ",2,3000,东岭村\n");
+  EXPECT_TRUE(report.committed) << Problems(report);
+
+  std::string members = "身份证号,户编号,姓名,与户主关系\n";
+  for (int i = 0; i <= kMaxMembersPerHousehold; ++i) {
+    members += ValidIdNumber("19900101", i) + ",1499010010019001,成员" + std::to_string(i) + ",子女\n";
+  }
+  report = ImportText(RecordKind::kMembers, members);
+  EXPECT_FALSE(report.committed);
+  EXPECT_NE(Problems(report).find("(members_too_many)"), std::string::npos) << Problems(report);
+}
+
+}  // namespace
+}  // namespace lianxin::testing

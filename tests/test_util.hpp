@@ -75,6 +75,13 @@ inline ImportReport ImportOk(Store& store, RecordKind kind, const std::string& p
 }
 
 // Imports the small fixture registry in tests/data/import/fixture.
+// A valid ID number born on `date` (YYYYMMDD) with sequence `seq`, in the demo county.
+inline std::string ValidIdNumber(const std::string& date, int seq) {
+  char first17[18];
+  std::snprintf(first17, sizeof first17, "149901%s%03d", date.c_str(), seq % 1000);
+  return std::string(first17) + IdCheckCharacter(first17);
+}
+
 inline void ImportFixture(Store& store) {
   for (RecordKind kind : kAllRecordKinds) {
     ImportOk(store, kind, (DataDir() / "import" / "fixture" / (std::string(Token(kind)) + ".csv")).string());

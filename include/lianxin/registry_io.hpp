@@ -66,6 +66,15 @@ inline constexpr int kMaxImportProblems = 1000;
 // The header is looked for in this many first rows: offices put a title and
 // 填报单位/填报日期 lines above it.
 inline constexpr int kHeaderSearchRows = 20;
+// Bounds no county's data comes near, so a file or a request cannot carry
+// megabytes in a name: names and relations (姓名, 单位名称, 与户主关系) in
+// characters, longer free text (地址, 职务, 残疾情况), and members per household
+// in one file. Text holding control characters or bidirectional overrides
+// (U+202A–U+202E, U+2066–U+2069, which make a name read differently on
+// screen than it is stored) is refused.
+inline constexpr int kMaxNameChars = 50;
+inline constexpr int kMaxTextChars = 200;
+inline constexpr int kMaxMembersPerHousehold = 50;
 
 struct ImportReport {
   int rows = 0;

@@ -323,6 +323,47 @@ class Import {
   // 0) or any exponent form (1.49901E+17, as a CSV re-saved by Excel holds).
   // Their digits are not the file's to print or to check: the cell is
   // refused, and the column's cause and cure said once.
+  // Free text a person reads (names, addresses): bounded in length, and free
+  // of control characters and bidirectional overrides (kMaxNameChars …).
+  void CheckTextCells() {
+    static const std::map<std::string_view, int> kLimits = {
+        {"name", kMaxNameChars},    {"head_name", kMaxNameChars}, {"relation", kMaxNameChars},
+        {"address", kMaxTextChars}, {"title", kMaxTextChars},     {"disability", kMaxTextChars}};
+    for (size_t i = 0; i < columns_.size(); ++i) {
+      auto limit = kLimits.find(columns_[i].field);
+      if (limit == kLimits.end() || column_of_[i] < 0) continue;
+      size_t c = static_cast<size_t>(column_of_[i]);
+      if (c >= row_->cells.size()) continue;
+      std::string_view text = row_->cells[c];
+      int chars = 0;
+      bool control = false;
+      for (size_t k = 0; k < text.size(); ++k) {
+        unsigned char b = static_cast<unsigned char>(text[k]);
+        if ((b & 0xC0) != 0x80) ++chars;
+        if (b < 0x20 || b == 0x7F) control = true;
+        // C1 controls (U+0080–U+009F) are C2 80–C2 9F; the overrides are
+        // E2 80 AA–AE (U+202A–U+202E) and E2 81 A6–A9 (U+2066–U+2069).
+        if (b == 0xC2 && k + 1 < text.size() && static_cast<unsigned char>(text[k + 1]) < 0xA0)
+          control = true;
+        if (b == 0xE2 && k + 2 < text.size()) {
+          unsigned char b1 = static_cast<unsigned char>(text[k + 1]),
+                        b2 = static_cast<unsigned char>(text[k + 2]);
+          if ((b1 == 0x80 && b2 >= 0xAA && b2 <= 0xAE) || (b1 == 0x81 && b2 >= 0xA6 && b2 <= 0xA9))
+            control = true;
+        }
+      }
+      if (control) {
+        AddProblem(row_->number, header_text_[c],
+                   "含有控制字符或文字方向控制符,请删除后重新填写 (text_control)");
+        row_ok_ = false;
+      } else if (chars > limit->second) {
+        AddProblem(row_->number, header_text_[c],
+                   "超过 " + std::to_string(limit->second) + " 个字 (text_too_long)");
+        row_ok_ = false;
+      }
+    }
+  }
+
   void FindMangledCells() {
     mangled_.clear();
     for (size_t i = 0; i < columns_.size(); ++i) {
@@ -354,6 +395,7 @@ class Import {
   Status ImportRow() {
     row_ok_ = true;
     FindMangledCells();
+    CheckTextCells();
     switch (kind_) {
       case RecordKind::kRegions:
         return RegionRow();
@@ -820,6 +862,10 @@ class Import {
     }
     Member m = old.value_or(Member{});
     if (!old || Has("household_code")) m.household_code = Required("household_code");
+    if (!m.household_code.empty() && ++members_in_file_[m.household_code] == kMaxMembersPerHousehold + 1) {
+      Problem("household_code", "户 " + m.household_code + " 的成员超过 " +
+                                    std::to_string(kMaxMembersPerHousehold) + " 人 (members_too_many)");
+    }
     LX_RETURN_IF_ERROR(CheckExists("household_code", RecordKind::kHouseholds, m.household_code, "户"));
     if (old && row_ok_ && m.household_code != old->household_code) {
       LX_RETURN_IF_ERROR(CheckMove(*old, m.household_code));
@@ -906,13 +952,14 @@ class Import {
 
   std::map<std::string, size_t> header_keys_;  // every accepted header text → its ColumnSpec
   int header_row_ = 1;
-  bool partial_ = false;           // some column the kind has is absent from the file
-  std::set<size_t> missing_said_;  // required columns whose absence was reported
-  std::set<size_t> mangled_;       // this row's cells Excel turned into numbers
-  std::set<size_t> excel_said_;    // columns whose Excel note was given
-  std::vector<int> changed_;       // per ColumnSpec: existing records it would change
-  int unlisted_ = 0;               // problems past kMaxImportProblems
-  std::int64_t unchecked_ = 0;     // rows read after that, only counted
+  bool partial_ = false;                                  // some column the kind has is absent from the file
+  std::set<size_t> missing_said_;                         // required columns whose absence was reported
+  std::set<size_t> mangled_;                              // this row's cells Excel turned into numbers
+  std::set<size_t> excel_said_;                           // columns whose Excel note was given
+  std::vector<int> changed_;                              // per ColumnSpec: existing records it would change
+  std::unordered_map<std::string, int> members_in_file_;  // household → its members in this file
+  int unlisted_ = 0;                                      // problems past kMaxImportProblems
+  std::int64_t unchecked_ = 0;                            // rows read after that, only counted
 };
 
 }  // namespace
