@@ -44,7 +44,10 @@
 // moves it; `PairingResult::moved` counts the previous pairs not kept. Pins
 // (`pins`, same shape as a state) are manual overrides: each one that
 // breaks no hard rule is kept as a hard rule; each one that cannot be kept
-// is reported in `uncovered` with the reason.
+// is reported in `uncovered` with the reason, and its record is paired as if
+// unpinned (a valid previous pair stays). Unit ↔ village pins count towards
+// the unit's share: those beyond it (after the first ones, in order) are not
+// kept.
 //
 // Explanations: `ExplainHousehold` says which rule placed a household with
 // its unit, contact and assistance cadre, which skills met which needs, and
@@ -125,8 +128,10 @@ struct PairingInput {
   // Unit cadres (unit_code set) and village party members (rank
   // kVillageMember, village_code set).
   std::vector<Cadre> cadres;
-  // Needs are labels or synonyms of `needs`; `difficulty` and `tier` are read
-  // as stored (ScoreDifficulty computes them).
+  // A household's village_code is its village, or a grid (15 digits) under
+  // it: it is paired through that village. Needs are labels or synonyms of
+  // `needs`; `difficulty` and `tier` are read as stored (ScoreDifficulty
+  // computes them).
   std::vector<Household> households;
   // Village branches (region_code = the village), non-public and social orgs
   // (region_code in the county: the county or a township).

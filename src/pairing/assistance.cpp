@@ -53,8 +53,8 @@ Result<Model> BuildModel(const Index& index, const Assignment& current, int unit
   std::vector<int> needy;
   for (int v : villages) {
     for (int h : index.villages[v].households) {
-      if (index.households[h].needy && current.assist_of[h] == kNone && index.pin_assist[h] == kNone)
-        needy.push_back(h);
+      // A pin not kept leaves its household open here, so its existing pair can stay.
+      if (index.households[h].needy && current.assist_of[h] == kNone) needy.push_back(h);
     }
   }
   model.needy = static_cast<int>(needy.size());
@@ -131,10 +131,9 @@ std::vector<int> FixPins(const Index& index, Assignment& out, std::vector<Uncove
     }
     if (chinese != nullptr) {
       if (uncovered != nullptr) {
-        uncovered->push_back(
-            {PairingKind::kAssistance, UncoveredKind::kPin,
-             cadre.cadre->code + "→" + index.households[h].household->code,
-             Reason(std::string("锁定未保留:") + chinese, std::string("pin not kept: ") + english)});
+        uncovered->push_back({PairingKind::kAssistance, UncoveredKind::kPin,
+                              cadre.cadre->code + "→" + index.households[h].household->code,
+                              PinNotKept(chinese, english)});
       }
       continue;
     }
@@ -197,7 +196,7 @@ Status SolveAssistance(const Index& index, Assignment& out, std::vector<Uncovere
 Status ExplainAssistance(const Index& index, const Assignment& current, int household, int limit,
                          std::vector<Alternative>& out) {
   const HouseholdInfo& info = index.households[household];
-  if (!info.needy || info.village == kNone || index.pin_assist[household] != kNone) return Status::Ok();
+  if (!info.needy || info.village == kNone) return Status::Ok();  // a kept pin is left out below
   const int unit = current.unit_of_village[info.village];
   if (unit == kNone) return Status::Ok();
   // The stage as it was solved: the pins fixed, this unit's pairs open again.

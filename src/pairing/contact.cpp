@@ -166,10 +166,9 @@ std::vector<int> FixPins(const Index& index, Assignment& out, std::vector<Uncove
     }
     if (chinese != nullptr) {
       if (uncovered != nullptr) {
-        uncovered->push_back(
-            {PairingKind::kContact, UncoveredKind::kPin,
-             index.cadres[c].cadre->code + "→" + index.households[h].household->code,
-             Reason(std::string("锁定未保留:") + chinese, std::string("pin not kept: ") + english)});
+        uncovered->push_back({PairingKind::kContact, UncoveredKind::kPin,
+                              index.cadres[c].cadre->code + "→" + index.households[h].household->code,
+                              PinNotKept(chinese, english)});
       }
       continue;
     }

@@ -18,6 +18,13 @@ namespace lianxin::pairing_internal {
 inline constexpr int kNone = -1;
 // 统计用区划代码 (and an org's region code) begins with the GB/T 2260 county code.
 inline constexpr std::size_t kCountyCodeLength = 6;
+// A village's code has 12 digits; a grid (网格) under it adds 3 more.
+inline constexpr std::size_t kVillageCodeLength = 12;
+// The village of a household's region: the region itself, or the village of
+// its grid. Households registered in a grid are paired through that village.
+inline std::string_view VillageCodeOf(std::string_view region_code) {
+  return region_code.substr(0, kVillageCodeLength);
+}
 // Skills that some need asks for (one bit each); a rule set naming more is refused.
 inline constexpr int kMaxSkills = 64;
 using SkillMask = std::bitset<kMaxSkills>;
@@ -145,6 +152,15 @@ struct Assignment {
   Assignment() = default;
 };
 
+// A unit's share of its county's villages (「单位联村」 in proportion to size):
+// it is given at least `least` (the share rounded down, and at least
+// min_villages_per_unit) and may hold at most `most` (rounded up; hard).
+struct Share {
+  int least = 0, most = 0;
+};
+// Per unit of the county, in CountyInfo::units order.
+std::vector<Share> SharesOf(const Index& index, int county);
+
 // The stages, in order; each reads the earlier stages' pairs.
 Status SolveUnitVillages(const Index& index, Assignment& out, std::vector<Uncovered>& uncovered);
 Status SolveAssistance(const Index& index, Assignment& out, std::vector<Uncovered>& uncovered);
@@ -172,5 +188,8 @@ void KeepCheapest(PairingKind pairing, std::vector<Candidate>& candidates, int l
 
 // Chinese-first reason text helpers.
 std::string Reason(std::string_view chinese, std::string_view english);
+// The reason for a pin that is not kept: what it breaks, and that its record
+// is paired as usual instead (a valid existing pair stays).
+std::string PinNotKept(std::string_view chinese, std::string_view english);
 
 }  // namespace lianxin::pairing_internal

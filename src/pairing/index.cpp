@@ -4,6 +4,7 @@
 #include <cstring>
 #include <string>
 #include <string_view>
+#include <utility>
 
 #include "pairing/engine.hpp"
 
@@ -162,6 +163,11 @@ std::string Reason(std::string_view chinese, std::string_view english) {
   return out;
 }
 
+std::string PinNotKept(std::string_view chinese, std::string_view english) {
+  return Reason("锁定未保留:" + std::string(chinese) + ";按常规结对,原有的有效结对保留",
+                "pin not kept: " + std::string(english) + "; paired as usual, a valid existing pair stays");
+}
+
 Assignment::Assignment(const Index& index)
     : unit_of_village(index.villages.size(), kNone),
       assist_of(index.households.size(), kNone),
@@ -277,7 +283,7 @@ Result<Index> BuildIndex(const PairingInput& input, const PairingRules& rules,
     if (h > 0 && household.village_code == input.households[h - 1].village_code) {
       info.village = index.households[h - 1].village;
     } else {
-      info.village = Find(index.village_by_code, household.village_code);
+      info.village = Find(index.village_by_code, VillageCodeOf(household.village_code));
     }
     info.priority = Scaled(rules.difficulty_priority * household.difficulty);
     info.tier = static_cast<int>(household.tier);
@@ -353,8 +359,7 @@ Result<Index> BuildIndex(const PairingInput& input, const PairingRules& rules,
   auto drop = [&](PairingKind kind, std::string_view holder, std::string_view held, std::string_view chinese,
                   std::string_view english) {
     uncovered.push_back({kind, UncoveredKind::kPin, std::string(holder) + "→" + std::string(held),
-                         Reason(std::string("锁定未保留:") + std::string(chinese),
-                                std::string("pin not kept: ") + std::string(english))});
+                         PinNotKept(chinese, english)});
   };
   const PairingState& pins = input.pins;
   index.pins_total = static_cast<int>(pins.unit_villages.size() + pins.assistance.size() +
@@ -374,6 +379,30 @@ Result<Index> BuildIndex(const PairingInput& input, const PairingRules& rules,
     } else {
       index.pin_unit[static_cast<std::size_t>(v)] = u;
     }
+  }
+  // A unit holds at most its share, pins included: pins beyond it break that
+  // rule and are not kept (the first ones, in the order given, are).
+  std::vector<int> most(index.units.size(), 0), kept(index.units.size(), 0);
+  std::vector<char> seen(index.villages.size(), 0);  // a repeated pin was dropped above
+  for (std::size_t county = 0; county < index.counties.size(); ++county) {
+    const std::vector<Share> shares = SharesOf(index, static_cast<int>(county));
+    for (std::size_t k = 0; k < shares.size(); ++k)
+      most[static_cast<std::size_t>(index.counties[county].units[k])] = shares[k].most;
+  }
+  for (const UnitVillage& pin : pins.unit_villages) {
+    const int u = Find(index.unit_by_code, pin.unit_code), v = Find(index.village_by_code, pin.village_code);
+    if (u == kNone || v == kNone || index.pin_unit[static_cast<std::size_t>(v)] != u ||
+        std::exchange(seen[static_cast<std::size_t>(v)], 1) != 0)
+      continue;
+    if (kept[static_cast<std::size_t>(u)] < most[static_cast<std::size_t>(u)]) {
+      ++kept[static_cast<std::size_t>(u)];
+      continue;
+    }
+    index.pin_unit[static_cast<std::size_t>(v)] = kNone;
+    const std::string share = std::to_string(most[static_cast<std::size_t>(u)]);
+    drop(PairingKind::kUnitVillage, pin.unit_code, pin.village_code,
+         "超出该单位的包村份额(最多 " + share + " 个村)",
+         "beyond the unit's share of at most " + share + " villages");
   }
   for (const CadreHousehold& pin : pins.assistance) {
     const int c = Find(index.cadre_by_code, pin.cadre_code),

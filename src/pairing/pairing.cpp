@@ -199,7 +199,7 @@ void Tally(const Index& index, const Assignment& a, PairingResult& r) {
 
   // The unit holding a household's village, by code.
   auto holder_code = [&](const Household& h) -> std::string_view {
-    const int v = index.village_by_code.Find(h.village_code);
+    const int v = index.village_by_code.Find(pairing_internal::VillageCodeOf(h.village_code));
     if (v == kNone || a.unit_of_village[v] == kNone) return {};
     return index.units[a.unit_of_village[v]].unit->code;
   };
@@ -232,9 +232,10 @@ void Tally(const Index& index, const Assignment& a, PairingResult& r) {
       ++contacts[c];
       ++r.households_covered;
       const Cadre& cadre = *index.cadres[c].cadre;
-      const bool eligible = cadre.rank == Rank::kVillageMember
-                                ? cadre.village_code == household.village_code
-                                : !last_holder.empty() && cadre.unit_code == last_holder;
+      const bool eligible =
+          cadre.rank == Rank::kVillageMember
+              ? cadre.village_code == pairing_internal::VillageCodeOf(household.village_code)
+              : !last_holder.empty() && cadre.unit_code == last_holder;
       if (!eligible) ++r.rule_violations;
       soft += index.ContactSoft(c, static_cast<int>(h), a.assist_of[h]);
     }

@@ -54,9 +54,6 @@ Result<Model> BuildModel(const Index& index, int county) {
   const CountyInfo& info = index.counties[county];
   const PairingRules& rules = *index.rules;
   Model model;
-  const int total = static_cast<int>(info.villages.size());
-  double size_sum = 0;
-  for (int u : info.units) size_sum += index.units[u].size;
   std::vector<int> pinned(index.units.size(), 0), pinned_need(index.units.size(), 0);
   std::vector<int> needs;  // the county's village needs, largest first
   for (int v : info.villages) {
@@ -68,18 +65,14 @@ Result<Model> BuildModel(const Index& index, int county) {
   std::sort(needs.begin(), needs.end(), std::greater<>());
 
   // 「单位联村」 in proportion to size: lower and upper bounds after the pins.
+  const std::vector<Share> shares = SharesOf(index, county);
   std::vector<int> lower, upper;
-  for (int u : info.units) {
-    const double share = size_sum > 0 ? total * index.units[u].size / size_sum
-                                      : static_cast<double>(total) / static_cast<double>(info.units.size());
-    // The tolerance keeps an exact share (e.g. 4.0 computed as 3.9999999) whole.
-    constexpr double kTolerance = 1e-9;
-    const int lo = std::max(rules.min_villages_per_unit, static_cast<int>(std::floor(share + kTolerance)));
-    const int hi = std::max(lo, static_cast<int>(std::ceil(share - kTolerance)));
-    const int hi_left = std::max(0, hi - pinned[u]);
+  for (std::size_t k = 0; k < info.units.size(); ++k) {
+    const int u = info.units[k];
+    const int hi_left = std::max(0, shares[k].most - pinned[u]);
     if (hi_left == 0) continue;
     model.units.push_back(u);
-    lower.push_back(std::max(0, lo - pinned[u]));
+    lower.push_back(std::max(0, shares[k].least - pinned[u]));
     upper.push_back(hi_left);
     model.capacity += hi_left;
   }
@@ -170,6 +163,24 @@ Result<Model> BuildModel(const Index& index, int county) {
 }
 
 }  // namespace
+
+std::vector<Share> SharesOf(const Index& index, int county) {
+  const CountyInfo& info = index.counties[county];
+  const int total = static_cast<int>(info.villages.size());
+  double size_sum = 0;
+  for (int u : info.units) size_sum += index.units[u].size;
+  std::vector<Share> shares;
+  for (int u : info.units) {
+    const double share = size_sum > 0 ? total * index.units[u].size / size_sum
+                                      : static_cast<double>(total) / static_cast<double>(info.units.size());
+    // The tolerance keeps an exact share (e.g. 4.0 computed as 3.9999999) whole.
+    constexpr double kTolerance = 1e-9;
+    const int lo =
+        std::max(index.rules->min_villages_per_unit, static_cast<int>(std::floor(share + kTolerance)));
+    shares.push_back({lo, std::max(lo, static_cast<int>(std::ceil(share - kTolerance)))});
+  }
+  return shares;
+}
 
 Status SolveUnitVillages(const Index& index, Assignment& out, std::vector<Uncovered>& uncovered) {
   for (std::size_t v = 0; v < index.villages.size(); ++v) {
