@@ -81,6 +81,15 @@ void BuildDatabase(const std::string& path) {
   }
   ASSERT_TRUE(users->SaveSession({std::string(64, 'a'), "auditor", "csrf-a", 10, 10, "127.0.0.1"}).ok());
   ASSERT_TRUE(users->SaveSession({std::string(64, 'b'), "auditor", "csrf-b", 11, 11, "127.0.0.1"}).ok());
+  PendingChange reset{"auditor", PendingKind::kPasswordReset, "sysadmin", 13, {}, {}, "$argon2id$one-time"};
+  ASSERT_TRUE(users->SavePending(reset).ok());
+  PendingChange grant{"sysadmin", PendingKind::kGrant,  "sysadmin",
+                      14,         {Role::kCountyAdmin}, Scope{ScopeKind::kRegion, "149901"},
+                      ""};
+  ASSERT_TRUE(users->SavePending(grant).ok());
+  // A request withdrawn is a journaled delete, and leaves nothing behind.
+  ASSERT_TRUE(users->DeletePending("sysadmin", PendingKind::kGrant).ok());
+  ASSERT_TRUE(users->SavePending(grant).ok());
   ASSERT_TRUE(users->Audit({12, "auditor", "sign_in", "auditor", "127.0.0.1", "ok", ""}).ok());
 }
 
@@ -183,6 +192,10 @@ const Tamper kTampers[] = {
     {"update_session_user", "UPDATE sessions SET username = 'sysadmin' WHERE csrf_token = 'csrf-a'"},
     {"update_session_seen", "UPDATE sessions SET last_seen_millis = 99999999 WHERE csrf_token = 'csrf-a'"},
     {"update_password_history", "UPDATE password_history SET hash = 'x' WHERE seq = 1"},
+    {"update_pending_roles",
+     "UPDATE pending_changes SET roles = 'county_admin,sysadmin' WHERE kind = 'grant'"},
+    {"update_pending_password",
+     "UPDATE pending_changes SET password_hash = 'x' WHERE kind = 'password_reset'"},
     // Update an encrypted column: altered bytes, and a value copied from another row.
     {"update_cadre_phone_enc", "UPDATE cadres SET phone_enc = randomblob(51) WHERE code = '149901C00001'"},
     {"update_household_id_enc",
@@ -239,6 +252,10 @@ const Tamper kTampers[] = {
     {"insert_password_history",
      "INSERT INTO password_history (username, hash, at_millis) "
      "VALUES ('auditor', 'x', 3)"},
+    {"insert_pending_change",
+     "INSERT INTO pending_changes VALUES ('sysadmin|password_reset', 'sysadmin', 'password_reset', "
+     "'auditor', 15, "
+     "'', 'none', '', '$argon2id$planted')"},
     // Delete a row, in every journaled table.
     {"delete_region", "DELETE FROM regions WHERE code = '149901002001'"},
     {"delete_unit", "DELETE FROM units WHERE code = '149901U002'"},
@@ -253,6 +270,7 @@ const Tamper kTampers[] = {
     {"delete_user", "DELETE FROM users WHERE username = 'auditor'"},
     {"delete_session", "DELETE FROM sessions WHERE csrf_token = 'csrf-b'"},
     {"delete_password_history", "DELETE FROM password_history WHERE username = 'auditor'"},
+    {"delete_pending_change", "DELETE FROM pending_changes WHERE kind = 'grant'"},
     // The journal and its sealed head.
     {"delete_last_entry",
      "DROP TRIGGER journal_no_delete; DELETE FROM journal WHERE seq = (SELECT MAX(seq) "

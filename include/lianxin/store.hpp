@@ -294,8 +294,8 @@ class Store {
   // that its head is the one sealed (a MAC keyed from the key file) in the
   // database, that it still holds the entry the checkpoint file names, and
   // that every row of every journaled table equals its newest entry: the
-  // registry, pairs, pins, pair history, tasks, users, sessions and password
-  // history (ciphertexts and secrets as digests). Ok when all of that holds,
+  // registry, pairs, pins, pair history, tasks, users, sessions, password
+  // history and pending approvals (ciphertexts and secrets as digests). Ok when all of that holds,
   // and the head is then written as the new checkpoint; otherwise kTampered
   // naming the first thing that does not match (exit status 4).
   virtual Status VerifyJournal(std::int64_t* entries_checked) = 0;

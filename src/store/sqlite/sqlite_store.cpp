@@ -233,6 +233,23 @@ const TableDef& PasswordHistoryDef() {
                              "seq"};
   return kDef;
 }
+// Changes awaiting the security admin's approval (migration 009): a planted
+// request would look like one an admin made.
+const TableDef& PendingDef() {
+  static const TableDef kDef{RecordKind::kRegions,
+                             "pending_changes",
+                             {{"key"},
+                              {"username"},
+                              {"kind"},
+                              {"requested_by"},
+                              {"requested_millis"},
+                              {"roles"},
+                              {"scope_kind"},
+                              {"scope_code"},
+                              {"password_hash", -1, true}},
+                             "key"};
+  return kDef;
+}
 
 // Every journaled table, for verification. `legacy`: the tables journaled
 // before schema 5, to verify a database before it is upgraded.
@@ -245,6 +262,7 @@ std::vector<const TableDef*> AllTableDefs(bool legacy = false) {
   if (!legacy) {
     defs.push_back(&SessionsDef());
     defs.push_back(&PasswordHistoryDef());
+    defs.push_back(&PendingDef());
   }
   return defs;
 }
@@ -1357,6 +1375,9 @@ Status SqliteStore::Migrate() {
       LX_RETURN_IF_ERROR(sqlite::Exec(db(), "COMMIT"));
       continue;
     }
+    // A statement left mid-read (an earlier step's) would lock the tables a
+    // migration drops.
+    sqlite::ResetStatements(db());
     Status status = sqlite::Exec(db(), migration.sql);
     if (status.ok() && migration.number == 5) status = UpgradeToSchema5();
     if (status.ok()) {
@@ -2373,6 +2394,10 @@ const TableDef& AuditDef() {
   return kDef;
 }
 
+std::string PendingKey(std::string_view username, PendingKind kind) {
+  return std::string(username) + "|" + std::string(PendingKindToken(kind));
+}
+
 class SqliteUserRepository final : public UserRepository {
  public:
   SqliteUserRepository(std::unique_ptr<SqliteStore> store, GroupCommitWriter* writer)
@@ -2531,22 +2556,21 @@ class SqliteUserRepository final : public UserRepository {
     return removed;
   }
 
+  // Journaled (the reset password's hash as a digest).
   Status SavePending(const PendingChange& change) override {
     return Apply([&](SqliteStore& store) -> Status {
-      LX_ASSIGN_OR_RETURN(
-          Statement * upsert,
-          store.Prepare("INSERT OR REPLACE INTO pending_changes (username, kind, requested_by, "
-                        "requested_millis, roles, scope_kind, scope_code, password_hash) "
-                        "VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8)"));
-      upsert->BindText(1, change.username)
-          .BindText(2, PendingKindToken(change.kind))
-          .BindText(3, change.requested_by)
-          .BindInt(4, change.requested_millis)
-          .BindText(5, JoinRoleTokens(change.roles))
-          .BindText(6, ScopeKindToken(change.scope.kind))
-          .BindText(7, change.scope.code)
-          .BindText(8, change.password_hash);
-      return upsert->Run();
+      Image image{Cell::Text(PendingKey(change.username, change.kind)),
+                  Cell::Text(change.username),
+                  Cell::Text(PendingKindToken(change.kind)),
+                  Cell::Text(change.requested_by),
+                  Cell::Int(change.requested_millis),
+                  Cell::Text(JoinRoleTokens(change.roles)),
+                  Cell::Text(ScopeKindToken(change.scope.kind)),
+                  Cell::Text(change.scope.code),
+                  Cell::Text(change.password_hash)};
+      LX_ASSIGN_OR_RETURN(std::unique_ptr<WriteTxn> txn, store.Begin(change.requested_by));
+      LX_RETURN_IF_ERROR(static_cast<SqliteTxn&>(*txn).UpsertImage(PendingDef(), std::move(image)).status());
+      return txn->Commit();
     });
   }
 
@@ -2578,10 +2602,11 @@ class SqliteUserRepository final : public UserRepository {
 
   Status DeletePending(std::string_view username, PendingKind kind) override {
     return Apply([&](SqliteStore& store) -> Status {
-      LX_ASSIGN_OR_RETURN(Statement * remove,
-                          store.Prepare("DELETE FROM pending_changes WHERE username = ?1 AND kind = ?2"));
-      remove->BindText(1, username).BindText(2, PendingKindToken(kind));
-      return remove->Run();
+      LX_ASSIGN_OR_RETURN(std::unique_ptr<WriteTxn> txn, store.Begin("auth"));
+      Status removed = static_cast<SqliteTxn&>(*txn).DeleteImage(PendingDef(), PendingKey(username, kind));
+      if (removed.code() == Code::kNotFound) return Status::Ok();  // none is fine
+      LX_RETURN_IF_ERROR(removed);
+      return txn->Commit();
     });
   }
 
