@@ -33,6 +33,7 @@
 #include <vector>
 
 #include "lianxin/config.hpp"
+#include "lianxin/progress.hpp"
 #include "lianxin/registry.hpp"
 #include "lianxin/store.hpp"
 #include "lianxin/table_io.hpp"
@@ -57,6 +58,8 @@ struct ImportOptions {
   // A clash with a record outside it says "registered elsewhere" and never
   // names that record; a member is moved only out of a household within it.
   std::optional<Scope> scope;
+  // Told of each row read (the CLI shows it on a terminal).
+  Progress* progress = &NoProgress();
 };
 
 // At most this many problems are listed; the rest are counted in one last
@@ -106,6 +109,8 @@ struct ExportOptions {
   std::optional<Scope> scope;
   // ExportDirSink writes a kind's XLSX only while it fits a worksheet.
   std::int64_t xlsx_max_rows = kXlsxMaxRows;
+  // Told of each record written.
+  Progress* progress = &NoProgress();
 };
 
 // Writes every record of `kind` to PATH (.csv or .xlsx), completely or not at all.

@@ -41,6 +41,9 @@ class TableReader {
   // false at the end. A malformed file gives kInvalidInput with the row in
   // the message.
   virtual Result<bool> Next(TableRow& row) = 0;
+  // How much of the input has been read, 0–1, for progress; negative when
+  // the reader cannot tell.
+  virtual double Fraction() const { return -1; }
 };
 
 enum class TextEncoding { kUtf8, kGb18030 };

@@ -2,6 +2,7 @@
 // Status that the one table in status.cpp turns into the exit code.
 #include <spdlog/sinks/stdout_color_sinks.h>
 #include <spdlog/spdlog.h>
+#include <unistd.h>
 
 #include <CLI/CLI.hpp>
 #include <chrono>
@@ -13,6 +14,7 @@
 #include "lianxin/config.hpp"
 #include "lianxin/demo.hpp"
 #include "lianxin/pairing_service.hpp"
+#include "lianxin/progress.hpp"
 #include "lianxin/registry_io.hpp"
 #include "lianxin/store.hpp"
 
@@ -23,6 +25,36 @@ struct Common {
   std::string config_path = "lianxin.toml";
   bool config_given = false;
   std::string db;
+  bool quiet = false;
+};
+
+// Progress of long work on standard error, only when that is a terminal and
+// --quiet was not given: a script or a pipe sees nothing of it.
+Progress& ProgressFor(const Common& common) {
+  static TerminalProgress progress(stderr, !common.quiet && isatty(fileno(stderr)) != 0);
+  return progress;
+}
+
+// Passes every record on to `inner`, counting them for the progress line.
+class CountingSink final : public RegistrySink {
+ public:
+  CountingSink(RegistrySink& inner, Progress& progress) : inner_(inner), progress_(progress) {}
+  Status Add(const Region& r) override { return Pass(r); }
+  Status Add(const Unit& u) override { return Pass(u); }
+  Status Add(const Org& o) override { return Pass(o); }
+  Status Add(const Cadre& c) override { return Pass(c); }
+  Status Add(const Household& h) override { return Pass(h); }
+  Status Add(const Member& m) override { return Pass(m); }
+
+ private:
+  template <typename Record>
+  Status Pass(const Record& record) {
+    progress_.Update(++records_);
+    return inner_.Add(record);
+  }
+  RegistrySink& inner_;
+  Progress& progress_;
+  std::uint64_t records_ = 0;
 };
 
 Result<Config> LoadConfig(const Common& common) {
@@ -70,7 +102,10 @@ Status RunDemo(const Common& common, const std::string& scale_text, std::uint64_
   if (!out_dir.empty()) {
     // Synthetic people only, so the files carry ID numbers in full and import back.
     LX_ASSIGN_OR_RETURN(std::unique_ptr<ExportDirSink> files, ExportDirSink::Open(out_dir, {.reveal = true}));
-    LX_RETURN_IF_ERROR(GenerateDemo(options, config, *files));
+    CountingSink counted(*files, ProgressFor(common));
+    ProgressFor(common).Begin("生成演示文件 " + out_dir, 0, "条");
+    LX_RETURN_IF_ERROR(GenerateDemo(options, config, counted));
+    ProgressFor(common).End();
     LX_RETURN_IF_ERROR(files->Close());
     for (const std::string& note : files->notes()) std::cout << note << "\n";
     std::cout << "演示数据文件已写入 demo files written to " << out_dir << "\n";
@@ -79,7 +114,10 @@ Status RunDemo(const Common& common, const std::string& scale_text, std::uint64_
     LX_ASSIGN_OR_RETURN(std::unique_ptr<Store> store, OpenStore(config, common.db, true));
     LX_ASSIGN_OR_RETURN(std::unique_ptr<WriteTxn> txn, store->Begin("demo"));
     TxnSink sink(*txn);
-    LX_RETURN_IF_ERROR(GenerateDemo(options, config, sink));
+    CountingSink counted(sink, ProgressFor(common));
+    ProgressFor(common).Begin("生成演示县 " + common.db, 0, "条");
+    LX_RETURN_IF_ERROR(GenerateDemo(options, config, counted));
+    ProgressFor(common).End();
     LX_RETURN_IF_ERROR(txn->Commit());
     LX_ASSIGN_OR_RETURN(RegistryCounts counts, store->Counts());
     std::cout << "演示县已写入 demo county written to " << common.db << " (" << sink.changed
@@ -97,6 +135,7 @@ Status RunImport(const Common& common, const std::string& kind_text, const std::
   ImportOptions options;
   options.dry_run = dry_run;
   options.actor = "cli:import";
+  options.progress = &ProgressFor(common);
   auto start = std::chrono::steady_clock::now();
   LX_ASSIGN_OR_RETURN(ImportReport report, ImportFile(*store, config, kind, file, options));
   for (const std::string& note : report.notes) std::cerr << file << ": " << note << "\n";
@@ -127,7 +166,7 @@ Status RunExport(const Common& common, const std::string& kind_text, const std::
   if (common.db.empty()) return Status::Usage("export 需要 --db(或 --template)");
   LX_ASSIGN_OR_RETURN(Config config, LoadConfig(common));
   LX_ASSIGN_OR_RETURN(std::unique_ptr<Store> store, OpenStore(config, common.db, false));
-  LX_RETURN_IF_ERROR(ExportKind(*store, kind, out, {.reveal = reveal}));
+  LX_RETURN_IF_ERROR(ExportKind(*store, kind, out, {.reveal = reveal, .progress = &ProgressFor(common)}));
   std::cout << "已导出 exported " << kind_text << " to " << out
             << (reveal ? "(含完整身份证号和电话)" : "(已脱敏 masked)") << "\n";
   return Status::Ok();
@@ -322,6 +361,7 @@ int Main(int argc, char** argv) {
         common.config_given = true;
       },
       "配置文件 config file (default ./lianxin.toml)");
+  app.add_flag("-q,--quiet", common.quiet, "不显示进度 no progress line on the terminal");
 
   Status status;
   auto db_option = [&](CLI::App* sub, bool required) {

@@ -78,6 +78,9 @@ int RecordAt(std::string_view bytes, size_t offset) {
 class CsvReader final : public TableReader {
  public:
   CsvReader(std::string text, size_t start) : text_(std::move(text)), pos_(start) {}
+  double Fraction() const override {
+    return text_.empty() ? 1.0 : static_cast<double>(pos_) / static_cast<double>(text_.size());
+  }
 
   Result<bool> Next(TableRow& row) override {
     if (!error_.ok()) return error_;

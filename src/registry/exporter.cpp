@@ -12,25 +12,61 @@ std::string SheetName(RecordKind kind) { return std::string(Token(kind)); }
 // Writes each record of one kind as a row.
 class WriterSink final : public RegistrySink {
  public:
-  WriterSink(TableWriter& writer, bool reveal) : writer_(writer), reveal_(reveal) {}
-  Status Add(const Region& r) override { return writer_.Write(Cells(r, reveal_)); }
-  Status Add(const Unit& u) override { return writer_.Write(Cells(u, reveal_)); }
-  Status Add(const Org& o) override { return writer_.Write(Cells(o, reveal_)); }
-  Status Add(const Cadre& c) override { return writer_.Write(Cells(c, reveal_)); }
-  Status Add(const Household& h) override { return writer_.Write(Cells(h, reveal_)); }
-  Status Add(const Member& m) override { return writer_.Write(Cells(m, reveal_)); }
+  WriterSink(TableWriter& writer, bool reveal, Progress& progress)
+      : writer_(writer), reveal_(reveal), progress_(progress) {}
+  Status Add(const Region& r) override { return Write(Cells(r, reveal_)); }
+  Status Add(const Unit& u) override { return Write(Cells(u, reveal_)); }
+  Status Add(const Org& o) override { return Write(Cells(o, reveal_)); }
+  Status Add(const Cadre& c) override { return Write(Cells(c, reveal_)); }
+  Status Add(const Household& h) override { return Write(Cells(h, reveal_)); }
+  Status Add(const Member& m) override { return Write(Cells(m, reveal_)); }
 
  private:
+  Status Write(const std::vector<std::string>& cells) {
+    progress_.Update(++written_);
+    return writer_.Write(cells);
+  }
+
   TableWriter& writer_;
   bool reveal_;
+  Progress& progress_;
+  std::uint64_t written_ = 0;
 };
+
+// The records of `kind` in the database, for the progress line's total.
+std::uint64_t Total(Store& store, RecordKind kind) {
+  Result<RegistryCounts> counts = store.Counts();
+  if (!counts.ok()) return 0;
+  switch (kind) {
+    case RecordKind::kRegions:
+      return static_cast<std::uint64_t>(counts->regions);
+    case RecordKind::kUnits:
+      return static_cast<std::uint64_t>(counts->units);
+    case RecordKind::kOrgs:
+      return static_cast<std::uint64_t>(counts->orgs);
+    case RecordKind::kCadres:
+      return static_cast<std::uint64_t>(counts->cadres);
+    case RecordKind::kHouseholds:
+      return static_cast<std::uint64_t>(counts->households);
+    case RecordKind::kMembers:
+      return static_cast<std::uint64_t>(counts->members);
+  }
+  return 0;
+}
 
 }  // namespace
 
 Status ExportKind(Store& store, RecordKind kind, const std::string& path, const ExportOptions& options) {
   LX_ASSIGN_OR_RETURN(std::unique_ptr<TableWriter> writer, CreateTableWriter(path, SheetName(kind)));
   LX_RETURN_IF_ERROR(writer->Write(ImportHeaders(kind)));
-  WriterSink sink(*writer, options.reveal);
+  Progress& progress = *options.progress;
+  // A scoped export reaches part of the county: its total is not known.
+  progress.Begin("导出 " + path, options.scope ? 0 : Total(store, kind), "条");
+  struct EndStep {
+    Progress& progress;
+    ~EndStep() { progress.End(); }
+  } end_step{progress};
+  WriterSink sink(*writer, options.reveal, progress);
   if (!options.scope) {
     LX_RETURN_IF_ERROR(store.Scan(kind, sink));
     return writer->Close();

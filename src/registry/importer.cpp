@@ -74,6 +74,7 @@ class Import {
   }
 
   Result<ImportReport> Run(TableReader& reader) {
+    options_.progress->Begin("导入 " + name_, 0, "行");
     LX_ASSIGN_OR_RETURN(txn_, store_.Begin(options_.actor));
     LX_ASSIGN_OR_RETURN(table_was_empty_, txn_->Empty(kind_));
     // The header: the first of the first rows that holds the kind's
@@ -119,6 +120,7 @@ class Import {
     TableRow row;
     for (size_t i = static_cast<size_t>(header) + 1; i < head.size(); ++i) {
       ++report_.rows;
+      options_.progress->Update(static_cast<std::uint64_t>(report_.rows), reader.Fraction());
       row_ = &head[i];
       LX_RETURN_IF_ERROR(ImportRow());
     }
@@ -130,6 +132,7 @@ class Import {
       }
       if (!*more) break;
       ++report_.rows;
+      options_.progress->Update(static_cast<std::uint64_t>(report_.rows), reader.Fraction());
       // Past the cap the file is refused already: the rest is only counted,
       // so a million bad rows take seconds, not minutes.
       if (unlisted_ > 0) {
@@ -139,6 +142,7 @@ class Import {
       row_ = &row;
       LX_RETURN_IF_ERROR(ImportRow());
     }
+    options_.progress->Update(static_cast<std::uint64_t>(report_.rows), reader.Fraction());
     if (kind_ == RecordKind::kRegions && unlisted_ == 0) LX_RETURN_IF_ERROR(FlushRegions());
     return Finish();
   }
@@ -150,6 +154,7 @@ class Import {
   }
 
   Result<ImportReport> Finish() {
+    options_.progress->End();
     std::stable_sort(report_.problems.begin(), report_.problems.end(),
                      [](const ImportProblem& a, const ImportProblem& b) { return a.row < b.row; });
     if (unlisted_ > 0) {
