@@ -16,7 +16,7 @@ TEST(ProgressTest, TheLineSaysDoneTotalRateAndTimeLeft) {
   EXPECT_NE(line.find("45,000 / 90,000 行"), std::string::npos) << line;
   EXPECT_NE(line.find("22,500 行/秒"), std::string::npos) << line;
   EXPECT_NE(line.find("50%"), std::string::npos) << line;
-  EXPECT_NE(line.find("剩余约 2 秒"), std::string::npos) << line;
+  EXPECT_NE(line.find("剩余约 2.0 秒"), std::string::npos) << line;
 
   // No total, but the share of the file read: the time left comes from it.
   line = TerminalProgress::Line("导入 b.csv", 1000, 0, "行", 0.25, 30.0);

@@ -1,6 +1,7 @@
 #include "lianxin/progress.hpp"
 
 #include <cmath>
+#include <cstdio>
 
 namespace lianxin {
 
@@ -25,6 +26,11 @@ std::string Grouped(std::uint64_t n) {
 }
 
 std::string Duration(double seconds) {
+  if (seconds < 10) {
+    char text[16];
+    std::snprintf(text, sizeof text, "%.1f 秒", seconds);
+    return text;
+  }
   long s = std::lround(seconds);
   if (s < 60) return std::to_string(s) + " 秒";
   if (s < 3600) return std::to_string(s / 60) + " 分 " + std::to_string(s % 60) + " 秒";
