@@ -1,0 +1,146 @@
+// What both drivers share: binding a Value, running to the end, telling the
+// targets apart, and the text rewriting PostgreSQL needs.
+#include "store/sql/sql.hpp"
+
+#include <cctype>
+
+#include "store/sql/drivers.hpp"
+
+namespace lianxin::sql {
+
+Statement& Statement::Bind(int index, const Value& value) {
+  switch (value.type) {
+    case Value::kNull:
+      return BindNull(index);
+    case Value::kText:
+      return Bind(index, std::string_view(value.bytes));
+    case Value::kInt:
+      return Bind(index, value.integer);
+    case Value::kReal:
+      return Bind(index, value.real);
+    case Value::kBlob:
+      return BindBlob(index, value.bytes);
+  }
+  return *this;
+}
+
+Status Statement::Run() {
+  while (true) {
+    LX_ASSIGN_OR_RETURN(bool row, Step());
+    if (!row) return Status::Ok();
+  }
+}
+
+bool IsPostgres(std::string_view target) {
+  return target.starts_with("postgresql://") || target.starts_with("postgres://") ||
+         target.find("dbname=") != std::string_view::npos || target.starts_with("host=");
+}
+
+Result<std::unique_ptr<Connection>> Connect(const std::string& target, const ConnectOptions& options) {
+  if (IsPostgres(target)) return ConnectPostgres(target);
+  return ConnectSqlite(target, options);
+}
+
+namespace {
+
+// Calls `plain(piece)` for each stretch of SQL outside quotes and comments,
+// and copies the rest through untouched.
+template <typename Plain>
+std::string OutsideQuotes(std::string_view sql, Plain plain) {
+  std::string out;
+  out.reserve(sql.size() + 16);
+  size_t i = 0;
+  while (i < sql.size()) {
+    size_t start = i;
+    while (i < sql.size() && sql[i] != '\'' && sql[i] != '"' && !(sql.substr(i, 2) == "--")) ++i;
+    plain(sql.substr(start, i - start), out);
+    if (i >= sql.size()) break;
+    if (sql[i] == '-') {  // a comment to the end of the line
+      size_t end = sql.find('\n', i);
+      if (end == std::string_view::npos) end = sql.size();
+      out.append(sql.substr(i, end - i));
+      i = end;
+      continue;
+    }
+    char quote = sql[i];
+    size_t end = i + 1;
+    while (end < sql.size()) {
+      if (sql[end] == quote) {
+        if (end + 1 < sql.size() && sql[end + 1] == quote) {
+          end += 2;  // a doubled quote stays inside
+          continue;
+        }
+        break;
+      }
+      ++end;
+    }
+    end = std::min(end + 1, sql.size());
+    out.append(sql.substr(i, end - i));
+    i = end;
+  }
+  return out;
+}
+
+bool IsWordChar(char c) { return std::isalnum(static_cast<unsigned char>(c)) != 0 || c == '_'; }
+
+bool EqualsIgnoreCase(std::string_view a, std::string_view b) {
+  if (a.size() != b.size()) return false;
+  for (size_t i = 0; i < a.size(); ++i) {
+    if (std::toupper(static_cast<unsigned char>(a[i])) != std::toupper(static_cast<unsigned char>(b[i])))
+      return false;
+  }
+  return true;
+}
+
+}  // namespace
+
+std::string DollarParameters(std::string_view sql) {
+  return OutsideQuotes(sql, [](std::string_view piece, std::string& out) {
+    for (size_t i = 0; i < piece.size(); ++i) {
+      if (piece[i] == '?' && i + 1 < piece.size() && std::isdigit(static_cast<unsigned char>(piece[i + 1]))) {
+        out += '$';
+      } else {
+        out += piece[i];
+      }
+    }
+  });
+}
+
+std::string PostgresText(std::string_view sql) {
+  std::string dollars = DollarParameters(sql);
+  return OutsideQuotes(dollars, [](std::string_view piece, std::string& out) {
+    size_t i = 0;
+    while (i < piece.size()) {
+      if (!IsWordChar(piece[i])) {
+        out += piece[i++];
+        continue;
+      }
+      size_t end = i;
+      while (end < piece.size() && IsWordChar(piece[end])) ++end;
+      std::string_view word = piece.substr(i, end - i);
+      if (EqualsIgnoreCase(word, "INTEGER")) {
+        out += "BIGINT";
+      } else if (EqualsIgnoreCase(word, "REAL")) {
+        out += "DOUBLE PRECISION";
+      } else if (EqualsIgnoreCase(word, "BLOB")) {
+        out += "BYTEA";
+      } else if (EqualsIgnoreCase(word, "WITHOUT")) {
+        // "WITHOUT ROWID" (SQLite's clustered table) has no counterpart.
+        size_t next = end;
+        while (next < piece.size() && std::isspace(static_cast<unsigned char>(piece[next]))) ++next;
+        size_t next_end = next;
+        while (next_end < piece.size() && IsWordChar(piece[next_end])) ++next_end;
+        if (EqualsIgnoreCase(piece.substr(next, next_end - next), "ROWID")) {
+          end = next_end;
+        } else {
+          out += word;
+        }
+      } else {
+        out += word;
+      }
+      i = end;
+    }
+  });
+}
+
+}  // namespace lianxin::sql

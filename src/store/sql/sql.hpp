@@ -1,0 +1,146 @@
+// The SQL seam: one thin interface over SQLite and PostgreSQL, so that each
+// module's repository is written once, in SQL both accept. Dialect
+// differences live in the two drivers (sqlite_driver.cpp, pg_driver.cpp),
+// never in a repository. Why our own and not SOCI: bench/NOTES.md, "The SQL
+// seam" (SOCI 4.0 has neither COPY nor pipelining for PostgreSQL).
+//
+//   LX_ASSIGN_OR_RETURN(std::unique_ptr<sql::Connection> db, sql::Connect("county.db", {}));
+//   LX_RETURN_IF_ERROR(db->Begin());
+//   LX_ASSIGN_OR_RETURN(sql::Statement * insert,
+//                       db->Prepare("INSERT INTO regions (code, name) VALUES (?1, ?2)"));
+//   LX_RETURN_IF_ERROR(insert->Bind(1, "149901").Bind(2, "示范县").Run());
+//   LX_RETURN_IF_ERROR(db->Commit());
+//
+// The SQL the repositories write, and what each driver makes of it:
+// - parameters are `?1` … `?N` (a number may repeat); PostgreSQL gets `$N`;
+// - column types INTEGER (64-bit), REAL, TEXT and BLOB; in DDL PostgreSQL
+//   gets BIGINT, DOUBLE PRECISION, TEXT and BYTEA, and `WITHOUT ROWID` is
+//   dropped;
+// - upserts are `INSERT … ON CONFLICT (…) DO UPDATE SET …` (SQLite ≥ 3.24
+//   and PostgreSQL both), `RETURNING` is allowed, `INSERT OR REPLACE` is not;
+// - aggregates over integers are cast: `CAST(SUM(x) AS INTEGER)`.
+//
+// Threads: a Connection and its statements belong to one thread at a time.
+#pragma once
+
+#include <cstdint>
+#include <memory>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "lianxin/status.hpp"
+
+namespace lianxin::sql {
+
+enum class Dialect { kSqlite, kPostgres };
+
+// A value bound to a parameter or copied in.
+struct Value {
+  enum Type { kNull, kText, kInt, kReal, kBlob } type = kNull;
+  std::string bytes;  // text or blob
+  std::int64_t integer = 0;
+  double real = 0;
+
+  static Value Null() { return {}; }
+  static Value Text(std::string_view s) { return {kText, std::string(s), 0, 0}; }
+  static Value Int(std::int64_t v) { return {kInt, {}, v, 0}; }
+  static Value Real(double v) { return {kReal, {}, 0, v}; }
+  static Value Blob(std::string_view b) { return {kBlob, std::string(b), 0, 0}; }
+  bool operator==(const Value&) const = default;
+};
+
+// A prepared statement, owned by its connection and reused: bind, then
+// Step through the rows (or Run), then bind again. Binding resets it.
+// A statement's rows must be read to the end, or the statement Reset,
+// before the connection commits.
+class Statement {
+ public:
+  virtual ~Statement() = default;
+
+  virtual Statement& Bind(int index, std::int64_t value) = 0;
+  virtual Statement& Bind(int index, double value) = 0;
+  virtual Statement& Bind(int index, std::string_view text) = 0;
+  Statement& Bind(int index, const char* text) { return Bind(index, std::string_view(text)); }
+  Statement& Bind(int index, int value) { return Bind(index, static_cast<std::int64_t>(value)); }
+  virtual Statement& BindBlob(int index, std::string_view bytes) = 0;
+  virtual Statement& BindNull(int index) = 0;
+  Statement& Bind(int index, const Value& value);
+
+  // True while a row is ready, false at the end. A constraint failure is
+  // kConflict, a busy database kUnavailable, anything else kInternal.
+  [[nodiscard]] virtual Result<bool> Step() = 0;
+  // Runs to the end, rows ignored.
+  [[nodiscard]] Status Run();
+  // Rows the last Run or Step changed (INSERT, UPDATE, DELETE).
+  virtual std::int64_t Changes() const = 0;
+  // Ends the current execution early and clears the bindings.
+  virtual void Reset() = 0;
+
+  // The current row's columns, 0-based. Views stay valid until the next Step.
+  virtual int ColumnCount() const = 0;
+  virtual bool IsNull(int column) const = 0;
+  virtual std::int64_t Int(int column) const = 0;
+  virtual double Real(int column) const = 0;
+  virtual std::string_view Text(int column) const = 0;
+  virtual std::string_view Blob(int column) const = 0;
+  // The column as a Value of its stored type.
+  virtual Value Get(int column) const = 0;
+};
+
+// Rows appended to one table as fast as the database takes them: COPY on
+// PostgreSQL, one reused INSERT on SQLite. Inside the caller's transaction.
+class CopyIn {
+ public:
+  virtual ~CopyIn() = default;
+  // One row, its values in the order of the columns given to BeginCopy.
+  [[nodiscard]] virtual Status Add(const std::vector<Value>& row) = 0;
+  // Sends what is buffered; a constraint failure anywhere in the copy shows
+  // here at the latest.
+  [[nodiscard]] virtual Status Finish() = 0;
+};
+
+class Connection {
+ public:
+  virtual ~Connection() = default;
+  virtual Dialect dialect() const = 0;
+
+  // A statement for `sql` (in the seam's dialect above), prepared once per
+  // connection and cached by its text.
+  [[nodiscard]] virtual Result<Statement*> Prepare(std::string_view sql) = 0;
+  // Runs one or more statements without parameters or results (DDL).
+  [[nodiscard]] virtual Status Exec(std::string_view sql) = 0;
+
+  // A write transaction. Begin takes the database's write lock at once on
+  // SQLite (BEGIN IMMEDIATE), so a transaction never fails half-way for a
+  // lock. Rollback is safe to call when none is open.
+  [[nodiscard]] virtual Status Begin() = 0;
+  [[nodiscard]] virtual Status Commit() = 0;
+  virtual void Rollback() = 0;
+  virtual bool InTransaction() const = 0;
+
+  [[nodiscard]] virtual Result<std::unique_ptr<CopyIn>> BeginCopy(
+      std::string_view table, const std::vector<std::string>& columns) = 0;
+
+  // The DDL or query text as this connection's database takes it.
+  virtual std::string Translate(std::string_view sql) const = 0;
+};
+
+struct ConnectOptions {
+  bool create = true;          // SQLite: create the file when missing
+  int busy_timeout_ms = 5000;  // SQLite: wait this long for a lock
+};
+
+// Connects to `target`: a `postgresql://…` URI (or libpq's `host=… dbname=…`
+// form) for PostgreSQL, else the path of a SQLite file (WAL,
+// synchronous=FULL, foreign keys on). kInvalidInput when the target cannot
+// be reached or opened, with libpq's or SQLite's reason.
+Result<std::unique_ptr<Connection>> Connect(const std::string& target, const ConnectOptions& options);
+
+// True when `target` names a PostgreSQL database.
+bool IsPostgres(std::string_view target);
+
+// Rewrites `?N` parameters to `$N` outside quoted text, for PostgreSQL.
+std::string DollarParameters(std::string_view sql);
+
+}  // namespace lianxin::sql

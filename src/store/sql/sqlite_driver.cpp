@@ -1,0 +1,213 @@
+// The seam on SQLite: statements prepared once per connection (persistent),
+// WAL with synchronous=FULL, BEGIN IMMEDIATE for writes.
+#include <sqlite3.h>
+
+#include <unordered_map>
+
+#include "store/sql/drivers.hpp"
+
+namespace lianxin::sql {
+
+namespace {
+
+Status SqliteError(sqlite3* db, int rc, std::string_view what) {
+  std::string message = std::string(sqlite3_errmsg(db)) + " (" + std::string(what.substr(0, 120)) + ")";
+  switch (rc & 0xff) {
+    case SQLITE_CONSTRAINT:
+      return Status::Conflict("数据约束冲突: " + message);
+    case SQLITE_BUSY:
+    case SQLITE_LOCKED:
+      return Status(Code::kUnavailable, "数据库忙: " + message);
+    default:
+      return Status::Internal("数据库错误: " + message);
+  }
+}
+
+class SqliteStatement final : public Statement {
+ public:
+  SqliteStatement(sqlite3* db, sqlite3_stmt* stmt) : db_(db), stmt_(stmt) {}
+  ~SqliteStatement() override { sqlite3_finalize(stmt_); }
+
+  Statement& Bind(int index, std::int64_t value) override {
+    Rewind();
+    sqlite3_bind_int64(stmt_, index, value);
+    return *this;
+  }
+  Statement& Bind(int index, double value) override {
+    Rewind();
+    sqlite3_bind_double(stmt_, index, value);
+    return *this;
+  }
+  Statement& Bind(int index, std::string_view text) override {
+    Rewind();
+    sqlite3_bind_text(stmt_, index, text.data(), static_cast<int>(text.size()), SQLITE_TRANSIENT);
+    return *this;
+  }
+  Statement& BindBlob(int index, std::string_view bytes) override {
+    Rewind();
+    sqlite3_bind_blob(stmt_, index, bytes.data(), static_cast<int>(bytes.size()), SQLITE_TRANSIENT);
+    return *this;
+  }
+  Statement& BindNull(int index) override {
+    Rewind();
+    sqlite3_bind_null(stmt_, index);
+    return *this;
+  }
+
+  Result<bool> Step() override {
+    stepped_ = true;
+    int rc = sqlite3_step(stmt_);
+    if (rc == SQLITE_ROW) return true;
+    if (rc == SQLITE_DONE) {
+      changes_ = sqlite3_changes64(db_);
+      sqlite3_reset(stmt_);  // ends its read: an idle statement holds no snapshot
+      return false;
+    }
+    Status error = SqliteError(db_, rc, sqlite3_sql(stmt_));
+    sqlite3_reset(stmt_);
+    return error;
+  }
+  std::int64_t Changes() const override { return changes_; }
+  void Reset() override {
+    sqlite3_reset(stmt_);
+    sqlite3_clear_bindings(stmt_);
+    stepped_ = false;
+  }
+
+  int ColumnCount() const override { return sqlite3_column_count(stmt_); }
+  bool IsNull(int column) const override { return sqlite3_column_type(stmt_, column) == SQLITE_NULL; }
+  std::int64_t Int(int column) const override { return sqlite3_column_int64(stmt_, column); }
+  double Real(int column) const override { return sqlite3_column_double(stmt_, column); }
+  std::string_view Text(int column) const override {
+    const auto* text = reinterpret_cast<const char*>(sqlite3_column_text(stmt_, column));
+    return text ? std::string_view(text, static_cast<size_t>(sqlite3_column_bytes(stmt_, column)))
+                : std::string_view();
+  }
+  std::string_view Blob(int column) const override {
+    const auto* bytes = static_cast<const char*>(sqlite3_column_blob(stmt_, column));
+    return bytes ? std::string_view(bytes, static_cast<size_t>(sqlite3_column_bytes(stmt_, column)))
+                 : std::string_view();
+  }
+  Value Get(int column) const override {
+    switch (sqlite3_column_type(stmt_, column)) {
+      case SQLITE_INTEGER:
+        return Value::Int(Int(column));
+      case SQLITE_FLOAT:
+        return Value::Real(Real(column));
+      case SQLITE_TEXT:
+        return Value::Text(Text(column));
+      case SQLITE_BLOB:
+        return Value::Blob(Blob(column));
+      default:
+        return Value::Null();
+    }
+  }
+
+ private:
+  // Binding after a run starts the next one, keeping the other bindings.
+  void Rewind() {
+    if (stepped_) {
+      sqlite3_reset(stmt_);
+      stepped_ = false;
+    }
+  }
+
+  sqlite3* db_;
+  sqlite3_stmt* stmt_;
+  bool stepped_ = false;
+  std::int64_t changes_ = 0;
+};
+
+class SqliteCopy final : public CopyIn {
+ public:
+  explicit SqliteCopy(Statement* insert) : insert_(insert) {}
+  Status Add(const std::vector<Value>& row) override {
+    for (size_t i = 0; i < row.size(); ++i) insert_->Bind(static_cast<int>(i + 1), row[i]);
+    return insert_->Run();
+  }
+  Status Finish() override { return Status::Ok(); }
+
+ private:
+  Statement* insert_;
+};
+
+class SqliteConnection final : public Connection {
+ public:
+  explicit SqliteConnection(sqlite3* db) : db_(db) {}
+  ~SqliteConnection() override {
+    statements_.clear();
+    sqlite3_close_v2(db_);
+  }
+
+  Dialect dialect() const override { return Dialect::kSqlite; }
+
+  Result<Statement*> Prepare(std::string_view sql) override {
+    auto it = statements_.find(std::string(sql));
+    if (it != statements_.end()) return it->second.get();
+    sqlite3_stmt* stmt = nullptr;
+    int rc = sqlite3_prepare_v3(db_, sql.data(), static_cast<int>(sql.size()), SQLITE_PREPARE_PERSISTENT,
+                                &stmt, nullptr);
+    if (rc != SQLITE_OK) return SqliteError(db_, rc, sql);
+    auto [inserted, _] = statements_.emplace(std::string(sql), std::make_unique<SqliteStatement>(db_, stmt));
+    return inserted->second.get();
+  }
+
+  Status Exec(std::string_view sql) override {
+    std::string text(sql);
+    char* error = nullptr;
+    int rc = sqlite3_exec(db_, text.c_str(), nullptr, nullptr, &error);
+    if (rc == SQLITE_OK) return Status::Ok();
+    std::string message = error ? error : sqlite3_errstr(rc);
+    sqlite3_free(error);
+    if ((rc & 0xff) == SQLITE_BUSY || (rc & 0xff) == SQLITE_LOCKED)
+      return Status(Code::kUnavailable, "数据库忙: " + message);
+    if ((rc & 0xff) == SQLITE_CONSTRAINT) return Status::Conflict("数据约束冲突: " + message);
+    return Status::Internal("数据库错误: " + message + " (" + text.substr(0, 120) + ")");
+  }
+
+  Status Begin() override { return Exec("BEGIN IMMEDIATE"); }
+  Status Commit() override { return Exec("COMMIT"); }
+  void Rollback() override {
+    if (InTransaction()) (void)Exec("ROLLBACK");
+  }
+  bool InTransaction() const override { return sqlite3_get_autocommit(db_) == 0; }
+
+  Result<std::unique_ptr<CopyIn>> BeginCopy(std::string_view table,
+                                            const std::vector<std::string>& columns) override {
+    std::string sql = "INSERT INTO " + std::string(table) + " (";
+    std::string values;
+    for (size_t i = 0; i < columns.size(); ++i) {
+      sql += (i ? ", " : "") + columns[i];
+      values += (i ? ", ?" : "?") + std::to_string(i + 1);
+    }
+    sql += ") VALUES (" + values + ")";
+    LX_ASSIGN_OR_RETURN(Statement * insert, Prepare(sql));
+    return std::unique_ptr<CopyIn>(std::make_unique<SqliteCopy>(insert));
+  }
+
+  std::string Translate(std::string_view sql) const override { return std::string(sql); }
+
+ private:
+  sqlite3* db_;
+  std::unordered_map<std::string, std::unique_ptr<SqliteStatement>> statements_;
+};
+
+}  // namespace
+
+Result<std::unique_ptr<Connection>> ConnectSqlite(const std::string& path, const ConnectOptions& options) {
+  sqlite3* db = nullptr;
+  int flags = SQLITE_OPEN_READWRITE | SQLITE_OPEN_NOMUTEX | (options.create ? SQLITE_OPEN_CREATE : 0);
+  int rc = sqlite3_open_v2(path.c_str(), &db, flags, nullptr);
+  if (rc != SQLITE_OK) {
+    std::string reason = db ? sqlite3_errmsg(db) : sqlite3_errstr(rc);
+    sqlite3_close_v2(db);
+    return Status::Invalid("无法打开数据库 " + path + ": " + reason + " (db_open)");
+  }
+  auto connection = std::make_unique<SqliteConnection>(db);
+  sqlite3_busy_timeout(db, options.busy_timeout_ms);
+  LX_RETURN_IF_ERROR(
+      connection->Exec("PRAGMA journal_mode = WAL; PRAGMA synchronous = FULL; PRAGMA foreign_keys = ON"));
+  return std::unique_ptr<Connection>(std::move(connection));
+}
+
+}  // namespace lianxin::sql

@@ -1,0 +1,76 @@
+// Tests that run against both databases. SQLite is a file in a temporary
+// folder; PostgreSQL is the throwaway cluster `./dev test` starts
+// (scripts/pg-cluster), named by LIANXIN_TEST_PG. Each PostgreSQL test gets
+// a schema of its own, dropped afterwards, so tests never see each other.
+// Without LIANXIN_TEST_PG the PostgreSQL cases are skipped, saying why.
+#pragma once
+
+#include <gtest/gtest.h>
+#include <unistd.h>
+
+#include <atomic>
+#include <cstdlib>
+#include <string>
+
+#include "store/sql/sql.hpp"
+#include "test_util.hpp"
+
+namespace lianxin::testing {
+
+enum class Backend { kSqlite, kPostgres };
+
+inline std::string BackendName(const ::testing::TestParamInfo<Backend>& info) {
+  return info.param == Backend::kSqlite ? "Sqlite" : "Postgres";
+}
+
+inline const char* PostgresUnderTest() { return std::getenv("LIANXIN_TEST_PG"); }
+
+// A connection to a fresh, empty database of the backend.
+class TestDatabase {
+ public:
+  explicit TestDatabase(Backend backend) : backend_(backend) {
+    if (backend == Backend::kSqlite) {
+      target_ = dir_ / "test.db";
+    } else {
+      static std::atomic<int> counter{0};
+      schema_ = "t" + std::to_string(getpid()) + "_" + std::to_string(++counter);
+      target_ = PostgresUnderTest();
+    }
+  }
+  ~TestDatabase() {
+    if (!schema_.empty() && admin_) (void)admin_->Exec("DROP SCHEMA IF EXISTS " + schema_ + " CASCADE");
+  }
+
+  // Skipped (GTEST_SKIP in the caller) when the backend is not there.
+  static bool Available(Backend backend) {
+    return backend == Backend::kSqlite || PostgresUnderTest() != nullptr;
+  }
+
+  // Another connection to the same database (and schema).
+  Result<std::unique_ptr<sql::Connection>> Connect() {
+    LX_ASSIGN_OR_RETURN(std::unique_ptr<sql::Connection> connection, sql::Connect(target_, {}));
+    if (!schema_.empty()) {
+      if (!admin_) {
+        LX_ASSIGN_OR_RETURN(admin_, sql::Connect(target_, {}));
+        LX_RETURN_IF_ERROR(admin_->Exec("CREATE SCHEMA " + schema_));
+      }
+      LX_RETURN_IF_ERROR(connection->Exec("SET search_path TO " + schema_));
+    }
+    return connection;
+  }
+
+  Backend backend() const { return backend_; }
+
+ private:
+  Backend backend_;
+  TempDir dir_;
+  std::string target_;
+  std::string schema_;
+  std::unique_ptr<sql::Connection> admin_;
+};
+
+#define LX_SKIP_UNLESS_AVAILABLE(backend)                    \
+  if (!::lianxin::testing::TestDatabase::Available(backend)) \
+  GTEST_SKIP() << "PostgreSQL not under test: LIANXIN_TEST_PG is unset (./dev test starts one)"
+
+}  // namespace lianxin::testing

@@ -1,0 +1,197 @@
+// The SQL seam (src/store/sql/sql.hpp), the same cases on SQLite and on
+// PostgreSQL: every value survives the trip, the SQL the repositories write
+// means the same on both, a failure leaves nothing half-written, and a copy
+// is as exact as single inserts.
+#include <gtest/gtest.h>
+
+#include <limits>
+
+#include "sql_backends.hpp"
+#include "store/sql/sql.hpp"
+
+namespace lianxin::testing {
+namespace {
+
+using sql::Value;
+
+class SqlSeamTest : public ::testing::TestWithParam<Backend> {
+ protected:
+  void SetUp() override {
+    LX_SKIP_UNLESS_AVAILABLE(GetParam());
+    database_ = std::make_unique<TestDatabase>(GetParam());
+    Result<std::unique_ptr<sql::Connection>> db = database_->Connect();
+    ASSERT_TRUE(db.ok()) << db.status().ToString();
+    db_ = std::move(*db);
+    ASSERT_TRUE(db_->Exec("CREATE TABLE items (key TEXT PRIMARY KEY, n INTEGER, x REAL, t TEXT, b BLOB) "
+                          "WITHOUT ROWID")
+                    .ok());
+  }
+
+  // Every row, in key order, as values.
+  std::vector<std::vector<Value>> All() {
+    std::vector<std::vector<Value>> rows;
+    Result<sql::Statement*> select = db_->Prepare("SELECT key, n, x, t, b FROM items ORDER BY key");
+    EXPECT_TRUE(select.ok()) << select.status().ToString();
+    if (!select.ok()) return rows;
+    while (true) {
+      Result<bool> row = (*select)->Step();
+      EXPECT_TRUE(row.ok()) << row.status().ToString();
+      if (!row.ok() || !*row) break;
+      std::vector<Value> values;
+      for (int i = 0; i < 5; ++i) values.push_back((*select)->Get(i));
+      rows.push_back(std::move(values));
+    }
+    return rows;
+  }
+
+  Status Insert(const std::vector<Value>& row) {
+    LX_ASSIGN_OR_RETURN(sql::Statement * insert,
+                        db_->Prepare("INSERT INTO items (key, n, x, t, b) VALUES (?1, ?2, ?3, ?4, ?5)"));
+    for (size_t i = 0; i < row.size(); ++i) insert->Bind(static_cast<int>(i + 1), row[i]);
+    return insert->Run();
+  }
+
+  static std::string AllBytes() {
+    std::string bytes;
+    for (int i = 0; i < 256; ++i) bytes += static_cast<char>(i);
+    return bytes;
+  }
+
+  // Rows no database should alter: extremes, empty and awkward text, every byte.
+  static std::vector<std::vector<Value>> Awkward() {
+    return {
+        {Value::Text("a"), Value::Int(std::numeric_limits<std::int64_t>::max()), Value::Real(0.1),
+         Value::Text("户主 张三"), Value::Blob(AllBytes())},
+        {Value::Text("b"), Value::Int(std::numeric_limits<std::int64_t>::min()), Value::Real(-1e300),
+         Value::Text("tab\there\nnew line\\back slash 'quote' \"dq\" ?1 $1"),
+         Value::Blob(std::string(3, '\0'))},
+        {Value::Text("c"), Value::Null(), Value::Null(), Value::Text(""), Value::Null()},
+        {Value::Text("d"), Value::Int(0), Value::Real(12345.678), Value::Null(), Value::Blob("\\x00")},
+    };
+  }
+
+  std::unique_ptr<TestDatabase> database_;
+  std::unique_ptr<sql::Connection> db_;
+};
+
+TEST_P(SqlSeamTest, EveryValueComesBackAsItWent) {
+  ASSERT_TRUE(db_->Begin().ok());
+  for (const auto& row : Awkward()) ASSERT_TRUE(Insert(row).ok()) << Insert(row).ToString();
+  ASSERT_TRUE(db_->Commit().ok());
+  EXPECT_EQ(All(), Awkward());
+}
+
+TEST_P(SqlSeamTest, ACopyIsAsExactAsInsertsAndFast) {
+  ASSERT_TRUE(db_->Begin().ok());
+  Result<std::unique_ptr<sql::CopyIn>> copy = db_->BeginCopy("items", {"key", "n", "x", "t", "b"});
+  ASSERT_TRUE(copy.ok()) << copy.status().ToString();
+  for (const auto& row : Awkward()) ASSERT_TRUE((*copy)->Add(row).ok());
+  std::vector<std::vector<Value>> expected = Awkward();
+  for (int i = 0; i < 5000; ++i) {
+    std::vector<Value> row{Value::Text("z" + std::to_string(100000 + i)), Value::Int(i), Value::Real(i / 4.0),
+                           Value::Text("行" + std::to_string(i)), Value::Blob(std::to_string(i))};
+    ASSERT_TRUE((*copy)->Add(row).ok());
+    expected.push_back(row);
+  }
+  ASSERT_TRUE((*copy)->Finish().ok());
+  ASSERT_TRUE(db_->Commit().ok());
+  EXPECT_EQ(All(), expected);
+}
+
+TEST_P(SqlSeamTest, AFailedTransactionLeavesNothing) {
+  ASSERT_TRUE(db_->Begin().ok());
+  ASSERT_TRUE(
+      Insert({Value::Text("k"), Value::Int(1), Value::Real(1), Value::Text("t"), Value::Null()}).ok());
+  Status duplicate =
+      Insert({Value::Text("k"), Value::Int(2), Value::Real(2), Value::Text("t"), Value::Null()});
+  EXPECT_EQ(duplicate.code(), Code::kConflict) << duplicate.ToString();
+  db_->Rollback();
+  EXPECT_FALSE(db_->InTransaction());
+  EXPECT_TRUE(All().empty());
+
+  // A copy with a duplicate key fails by its end, and nothing of it stays.
+  ASSERT_TRUE(db_->Begin().ok());
+  Result<std::unique_ptr<sql::CopyIn>> copy = db_->BeginCopy("items", {"key", "n"});
+  ASSERT_TRUE(copy.ok());
+  Status status = (*copy)->Add({Value::Text("k"), Value::Int(1)});
+  if (status.ok()) status = (*copy)->Add({Value::Text("k"), Value::Int(2)});
+  if (status.ok()) status = (*copy)->Finish();
+  EXPECT_EQ(status.code(), Code::kConflict) << status.ToString();
+  copy->reset();
+  db_->Rollback();
+  EXPECT_TRUE(All().empty());
+}
+
+TEST_P(SqlSeamTest, UpsertsReturningAndRepeatedParametersMeanTheSame) {
+  ASSERT_TRUE(db_->Begin().ok());
+  Result<sql::Statement*> upsert = db_->Prepare(
+      "INSERT INTO items (key, n, t) VALUES (?1, ?2, ?3) "
+      "ON CONFLICT (key) DO UPDATE SET n = items.n + excluded.n, t = excluded.t RETURNING n");
+  ASSERT_TRUE(upsert.ok()) << upsert.status().ToString();
+  for (std::int64_t add : {5, 7}) {
+    (*upsert)->Bind(1, "k").Bind(2, add).Bind(3, "v" + std::to_string(add));
+    Result<bool> row = (*upsert)->Step();
+    ASSERT_TRUE(row.ok() && *row) << row.status().ToString();
+    EXPECT_EQ((*upsert)->Int(0), add == 5 ? 5 : 12);
+    ASSERT_TRUE((*upsert)->Step().ok());
+  }
+  // ?1 twice; a CAST that stays 64-bit on both.
+  Result<sql::Statement*> select =
+      db_->Prepare("SELECT CAST(SUM(n) AS INTEGER) * ?1, ?2 FROM items WHERE key = ?3 OR key = ?3");
+  ASSERT_TRUE(select.ok()) << select.status().ToString();
+  (*select)->Bind(1, std::int64_t{1} << 40).Bind(2, "二").Bind(3, "k");
+  Result<bool> row = (*select)->Step();
+  ASSERT_TRUE(row.ok() && *row) << row.status().ToString();
+  EXPECT_EQ((*select)->Int(0), 12 * (std::int64_t{1} << 40));
+  EXPECT_EQ((*select)->Text(1), "二");
+
+  Result<sql::Statement*> remove = db_->Prepare("DELETE FROM items WHERE n > ?1");
+  ASSERT_TRUE(remove.ok());
+  ASSERT_TRUE((*remove)->Bind(1, 0).Run().ok());
+  EXPECT_EQ((*remove)->Changes(), 1);
+  ASSERT_TRUE(db_->Commit().ok());
+}
+
+TEST_P(SqlSeamTest, BindingAgainStartsAFreshRun) {
+  for (const char* key : {"a", "b", "c"}) {
+    ASSERT_TRUE(Insert({Value::Text(key), Value::Int(1), Value::Null(), Value::Null(), Value::Null()}).ok());
+  }
+  Result<sql::Statement*> select = db_->Prepare("SELECT key FROM items WHERE key >= ?1 ORDER BY key");
+  ASSERT_TRUE(select.ok());
+  (*select)->Bind(1, "a");
+  ASSERT_TRUE(*(*select)->Step());
+  EXPECT_EQ((*select)->Text(0), "a");
+  (*select)->Bind(1, "b");  // mid-run: starts over with the new value
+  ASSERT_TRUE(*(*select)->Step());
+  EXPECT_EQ((*select)->Text(0), "b");
+  (*select)->Reset();
+}
+
+TEST_P(SqlSeamTest, QuotedTextIsNeverRewritten) {
+  Result<sql::Statement*> select = db_->Prepare("SELECT 'INTEGER ?1 BLOB WITHOUT ROWID', ?1");
+  ASSERT_TRUE(select.ok()) << select.status().ToString();
+  (*select)->Bind(1, "x");
+  ASSERT_TRUE(*(*select)->Step());
+  EXPECT_EQ((*select)->Text(0), "INTEGER ?1 BLOB WITHOUT ROWID");
+  EXPECT_EQ((*select)->Text(1), "x");
+  ASSERT_TRUE((*select)->Step().ok());
+}
+
+INSTANTIATE_TEST_SUITE_P(Backends, SqlSeamTest, ::testing::Values(Backend::kSqlite, Backend::kPostgres),
+                         BackendName);
+
+TEST(SqlSeamTextTest, ParametersBecomeDollarsOutsideQuotesOnly) {
+  EXPECT_EQ(sql::DollarParameters("SELECT ?1, '?2', \"?3\", ?12 -- ?4\n, ?5"),
+            "SELECT $1, '?2', \"?3\", $12 -- ?4\n, $5");
+  EXPECT_EQ(sql::DollarParameters("SELECT 'it''s ?1', ?2"), "SELECT 'it''s ?1', $2");
+}
+
+TEST(SqlSeamTextTest, TargetsAreToldApart) {
+  EXPECT_TRUE(sql::IsPostgres("postgresql://postgres@127.0.0.1:5432/lianxin"));
+  EXPECT_TRUE(sql::IsPostgres("host=127.0.0.1 dbname=lianxin"));
+  EXPECT_FALSE(sql::IsPostgres("data/demo.db"));
+  EXPECT_FALSE(sql::IsPostgres("/tmp/postgresql.db"));
+}
+
+}  // namespace
+}  // namespace lianxin::testing
