@@ -5,23 +5,15 @@
 #include <unordered_map>
 
 #include "store/sql/drivers.hpp"
+#include "store/sqlite/db.hpp"
 
 namespace lianxin::sql {
 
 namespace {
 
-Status SqliteError(sqlite3* db, int rc, std::string_view what) {
-  std::string message = std::string(sqlite3_errmsg(db)) + " (" + std::string(what.substr(0, 120)) + ")";
-  switch (rc & 0xff) {
-    case SQLITE_CONSTRAINT:
-      return Status::Conflict("数据约束冲突: " + message);
-    case SQLITE_BUSY:
-    case SQLITE_LOCKED:
-      return Status(Code::kUnavailable, "数据库忙: " + message);
-    default:
-      return Status::Internal("数据库错误: " + message);
-  }
-}
+// Constraint failures are kConflict, busy and locked kUnavailable: the
+// store's one mapping (store/sqlite/db.hpp).
+Status SqliteError(sqlite3* db, int rc, std::string_view what) { return sqlite::ErrorStatus(db, rc, what); }
 
 class SqliteStatement final : public Statement {
  public:
@@ -152,18 +144,7 @@ class SqliteConnection final : public Connection {
     return inserted->second.get();
   }
 
-  Status Exec(std::string_view sql) override {
-    std::string text(sql);
-    char* error = nullptr;
-    int rc = sqlite3_exec(db_, text.c_str(), nullptr, nullptr, &error);
-    if (rc == SQLITE_OK) return Status::Ok();
-    std::string message = error ? error : sqlite3_errstr(rc);
-    sqlite3_free(error);
-    if ((rc & 0xff) == SQLITE_BUSY || (rc & 0xff) == SQLITE_LOCKED)
-      return Status(Code::kUnavailable, "数据库忙: " + message);
-    if ((rc & 0xff) == SQLITE_CONSTRAINT) return Status::Conflict("数据约束冲突: " + message);
-    return Status::Internal("数据库错误: " + message + " (" + text.substr(0, 120) + ")");
-  }
+  Status Exec(std::string_view sql) override { return sqlite::Exec(db_, sql); }
 
   Status Begin() override { return Exec("BEGIN IMMEDIATE"); }
   Status Commit() override { return Exec("COMMIT"); }
