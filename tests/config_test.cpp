@@ -213,6 +213,57 @@ TEST(ConfigTest, ShownConfigLoadsBackIdentically) {
   EXPECT_EQ(defaults->ToToml(), Config::Defaults().ToToml());
 }
 
+TEST(ConfigTest, AppealsAndVisitsLoadWithTheHolidayFileBesideTheConfig) {
+  TempDir dir;
+  WriteFile(dir / "holidays.txt", "2026-10-01 休\n2026-10-10 班\n");
+  WriteFile(dir / "c.toml",
+            "[appeals]\n"
+            "general_days = 5\n"
+            "working_days = true\n"
+            "response_weight = 40.0\n"
+            "holiday_file = \"holidays.txt\"\n"
+            "[visits]\n"
+            "contact_cadence_days = 60\n"
+            "campaign_dates = [\"2026-03-05\", \"2026/7/1\"]\n"
+            "gap_factor = 1.5\n");
+  Result<Config> config = Config::Load(dir / "c.toml", true);
+  ASSERT_TRUE(config.ok()) << config.status().ToString();
+  EXPECT_EQ(config->appeals.general_days, 5);
+  EXPECT_TRUE(config->appeals.working_days);
+  EXPECT_EQ(config->appeals.response_weight, 40.0);
+  EXPECT_FALSE(config->calendar.IsWorkday({2026, 10, 1}));
+  EXPECT_TRUE(config->calendar.IsWorkday({2026, 10, 10}));
+  EXPECT_EQ(config->visits.contact_cadence_days, 60);
+  EXPECT_EQ(config->visits.campaign_dates, (std::vector<Date>{{2026, 3, 5}, {2026, 7, 1}}));
+  EXPECT_EQ(config->visits.gap_factor, 1.5);
+  // Shown and loaded back (beside the same holiday file), it is the same.
+  WriteFile(dir / "shown.toml", config->ToToml());
+  Result<Config> again = Config::Load(dir / "shown.toml", true);
+  ASSERT_TRUE(again.ok()) << again.status().ToString();
+  EXPECT_EQ(again->ToToml(), config->ToToml());
+
+  struct Case {
+    std::string toml, expect;
+  } refused[] = {
+      {"[appeals]\nholiday_file = \"missing.txt\"\n", "missing.txt"},
+      {"[appeals]\nurgent_hours = 0\n", "appeals.urgent_hours"},
+      {"[appeals]\nspeed = 1\n", "appeals.speed"},
+      {"[visits]\ncampaign_dates = [\"2026-02-30\"]\n", "visits.campaign_dates"},
+      {"[visits]\nbunched_share = 1.5\n", "visits.bunched_share"},
+  };
+  for (const Case& c : refused) {
+    WriteFile(dir / "bad.toml", c.toml);
+    Result<Config> bad = Config::Load(dir / "bad.toml", true);
+    ASSERT_FALSE(bad.ok()) << c.toml;
+    EXPECT_NE(bad.status().message().find(c.expect), std::string::npos) << bad.status().message();
+  }
+  WriteFile(dir / "holidays.txt", "2026-10-01 休\n2026-10-01 班\n");
+  Result<Config> conflicting = Config::Load(dir / "c.toml", true);
+  ASSERT_FALSE(conflicting.ok());
+  EXPECT_NE(conflicting.status().message().find("holidays.txt:2:"), std::string::npos)
+      << conflicting.status().message();
+}
+
 TEST(ConfigTest, DifficultyTiersFollowTheThresholds) {
   Config config = Config::Defaults();
   struct Case {

@@ -11,9 +11,12 @@
 #include <string_view>
 #include <vector>
 
+#include "lianxin/appeals.hpp"
 #include "lianxin/auth.hpp"
+#include "lianxin/calendar.hpp"
 #include "lianxin/status.hpp"
 #include "lianxin/validate.hpp"
+#include "lianxin/visits.hpp"
 
 namespace lianxin {
 
@@ -165,6 +168,15 @@ struct Config {
   // [auth]: keys are the member names; totp_required_roles is an array of
   // role tokens. Loading passes it through ValidateAuthPolicy (field "auth.<member>").
   AuthPolicy auth;
+  // [appeals]: the 12345 limits and rate weights; `holiday_file` names the
+  // working-day calendar (relative to the configuration file), read into
+  // `calendar` when the configuration is loaded. Empty: Monday–Friday.
+  AppealRules appeals;
+  std::string holiday_file;
+  WorkCalendar calendar;
+  // [visits]: each pairing's cadence and the three phenomena's thresholds;
+  // campaign_dates is an array of "YYYY-MM-DD".
+  VisitRules visits;
 
   static Config Defaults();
   // Reads a TOML file over the defaults; a missing file at the default path

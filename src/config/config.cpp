@@ -5,6 +5,7 @@
 
 #include <algorithm>
 #include <filesystem>
+#include <fstream>
 #include <set>
 #include <sstream>
 #include <type_traits>
@@ -221,7 +222,7 @@ template <typename Section>
 struct ScalarField {
   const char* name;
   std::variant<int Section::*, bool Section::*, std::int64_t Section::*, std::uint64_t Section::*,
-               std::string Section::*>
+               double Section::*, std::string Section::*>
       member;
 };
 
@@ -405,6 +406,92 @@ constexpr ScalarField<AuthPolicy> kAuthFields[] = {
     {"totp_issuer", &AuthPolicy::totp_issuer},
 };
 
+// [appeals] (PRODUCT.md §3): the 12345 limits and the weights of the three rates.
+constexpr ScalarField<AppealRules> kAppealFields[] = {
+    {"emergency_hours", &AppealRules::emergency_hours},
+    {"urgent_hours", &AppealRules::urgent_hours},
+    {"general_days", &AppealRules::general_days},
+    {"complex_days", &AppealRules::complex_days},
+    {"working_days", &AppealRules::working_days},
+    {"respond_within_hours", &AppealRules::respond_within_hours},
+    {"response_weight", &AppealRules::response_weight},
+    {"resolution_weight", &AppealRules::resolution_weight},
+    {"satisfaction_weight", &AppealRules::satisfaction_weight},
+};
+
+// The holiday file is read when the configuration is: relative to the
+// configuration file's folder.
+Status ReadAppeals(const toml::table& table, const std::string& config_path, Config& config) {
+  const std::string where = "appeals.";
+  AppealRules& rules = config.appeals;
+  LX_RETURN_IF_ERROR(ReadScalars(table, kAppealFields, {"holiday_file"}, where, rules));
+  LX_RETURN_IF_ERROR(Get(table, "holiday_file", where, config.holiday_file));
+  for (auto [key, value] :
+       {std::pair{"emergency_hours", rules.emergency_hours}, std::pair{"urgent_hours", rules.urgent_hours},
+        std::pair{"general_days", rules.general_days}, std::pair{"complex_days", rules.complex_days},
+        std::pair{"respond_within_hours", rules.respond_within_hours}}) {
+    if (value <= 0) return Status::Invalid(where + key + " 必须大于 0 (config_range)", where + key);
+  }
+  for (auto [key, value] : {std::pair{"response_weight", rules.response_weight},
+                            std::pair{"resolution_weight", rules.resolution_weight},
+                            std::pair{"satisfaction_weight", rules.satisfaction_weight}}) {
+    if (value < 0) return Status::Invalid(where + key + " 不能为负 (config_range)", where + key);
+  }
+  if (config.holiday_file.empty()) return Status::Ok();
+  std::filesystem::path file = config.holiday_file;
+  if (file.is_relative()) file = std::filesystem::path(config_path).parent_path() / file;
+  std::ifstream in(file);
+  if (!in) {
+    return Status::Invalid(where + "holiday_file: 无法读取 " + file.string() + " (config_file)",
+                           where + "holiday_file");
+  }
+  std::stringstream text;
+  text << in.rdbuf();
+  LX_ASSIGN_OR_RETURN(config.calendar, WorkCalendar::Parse(text.str(), file.string()));
+  return Status::Ok();
+}
+
+// [visits]: the cadence of each pairing and the three phenomena's thresholds.
+constexpr ScalarField<VisitRules> kVisitFields[] = {
+    {"assistance_cadence_days", &VisitRules::assistance_cadence_days},
+    {"contact_cadence_days", &VisitRules::contact_cadence_days},
+    {"campaign_window_days", &VisitRules::campaign_window_days},
+    {"bunched_share", &VisitRules::bunched_share},
+    {"reactive_share", &VisitRules::reactive_share},
+    {"reactive_window_days", &VisitRules::reactive_window_days},
+    {"min_visits", &VisitRules::min_visits},
+    {"lookback_days", &VisitRules::lookback_days},
+    {"gap_factor", &VisitRules::gap_factor},
+};
+
+Status ReadVisits(const toml::table& table, VisitRules& rules) {
+  const std::string where = "visits.";
+  LX_RETURN_IF_ERROR(ReadScalars(table, kVisitFields, {"campaign_dates"}, where, rules));
+  std::vector<std::string> dates;
+  LX_RETURN_IF_ERROR(GetStrings(table, "campaign_dates", where, dates));
+  if (table.contains("campaign_dates")) rules.campaign_dates.clear();
+  for (const std::string& text : dates) {
+    Result<Date> date = ParseDate(text);
+    if (!date.ok()) {
+      return Status::Invalid(where + "campaign_dates: " + date.status().message(), where + "campaign_dates");
+    }
+    rules.campaign_dates.push_back(*date);
+  }
+  for (auto [key, value] : {std::pair{"assistance_cadence_days", rules.assistance_cadence_days},
+                            std::pair{"contact_cadence_days", rules.contact_cadence_days},
+                            std::pair{"lookback_days", rules.lookback_days}}) {
+    if (value <= 0) return Status::Invalid(where + key + " 必须大于 0 (config_range)", where + key);
+  }
+  for (auto [key, value] :
+       {std::pair{"bunched_share", rules.bunched_share}, std::pair{"reactive_share", rules.reactive_share}}) {
+    if (value <= 0 || value > 1)
+      return Status::Invalid(where + key + " 应在 0 与 1 之间 (config_range)", where + key);
+  }
+  if (rules.gap_factor < 1)
+    return Status::Invalid(where + "gap_factor 不能小于 1 (config_range)", where + "gap_factor");
+  return Status::Ok();
+}
+
 Status ReadAuth(const toml::table& table, AuthPolicy& policy) {
   const std::string where = "auth.";
   LX_RETURN_IF_ERROR(ReadScalars(table, kAuthFields, {"totp_required_roles"}, where, policy));
@@ -530,7 +617,7 @@ Result<Config> Config::Load(const std::string& path, bool required) {
   };
   Status status = CheckKeys(root,
                             {"timezone", "key_file", "busy_timeout_ms", "log_level", "difficulty", "pairing",
-                             "server", "auth", "needs", "skills"},
+                             "server", "auth", "needs", "skills", "appeals", "visits"},
                             "");
   if (status.ok()) status = Get(root, "timezone", "", config.timezone);
   if (status.ok()) status = Get(root, "key_file", "", config.key_file);
@@ -571,6 +658,16 @@ Result<Config> Config::Load(const std::string& path, bool required) {
     status = array ? ReadSkills(*array, config.skills)
                    : Status::Invalid("skills 应为表数组 (config_type)", "skills");
   }
+  if (status.ok() && root.contains("appeals")) {
+    const toml::table* table = root["appeals"].as_table();
+    status = table ? ReadAppeals(*table, path, config)
+                   : Status::Invalid("appeals 应为表 (config_type)", "appeals");
+  }
+  if (status.ok() && root.contains("visits")) {
+    const toml::table* table = root["visits"].as_table();
+    status =
+        table ? ReadVisits(*table, config.visits) : Status::Invalid("visits 应为表 (config_type)", "visits");
+  }
   if (status.ok()) status = CheckNeedSkills(config);
   if (!status.ok()) return in_file(status);
   return config;
@@ -608,6 +705,16 @@ std::string Config::ToToml() const {
   for (Role role : auth.totp_required_roles) roles.push_back(std::string(RoleToken(role)));
   auth_table.insert("totp_required_roles", std::move(roles));
   root.insert("auth", std::move(auth_table));
+  toml::table appeals_table;
+  WriteScalars(kAppealFields, appeals, appeals_table);
+  appeals_table.insert("holiday_file", holiday_file);
+  root.insert("appeals", std::move(appeals_table));
+  toml::table visits_table;
+  WriteScalars(kVisitFields, visits, visits_table);
+  toml::array campaigns;
+  for (const Date& d : visits.campaign_dates) campaigns.push_back(d.ToString());
+  visits_table.insert("campaign_dates", std::move(campaigns));
+  root.insert("visits", std::move(visits_table));
   toml::array need_array;
   for (const NeedRule& rule : needs) {
     toml::table t;
