@@ -320,6 +320,9 @@ TEST_F(TempDirTest, OpenTableFileErrors) {
   EXPECT_NE(missing.status().message().find("无法读取文件"), std::string::npos);
   EXPECT_NE(missing.status().message().find("(file_read)"), std::string::npos);
 
+  // An old binary workbook (its OLE2 signature): save it as .xlsx.
+  std::string ole2("\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1", 8);
+  std::ofstream(PathOf("data.xls"), std::ios::binary) << ole2 << "rest";
   for (const char* name : {"data.txt", "data.xls", "noext", "dir.csv/file"}) {
     auto wrong = OpenTableFile(PathOf(name));
     ASSERT_FALSE(wrong.ok()) << name;
@@ -330,6 +333,23 @@ TEST_F(TempDirTest, OpenTableFileErrors) {
   auto writer = CreateTableWriter(PathOf("out.pdf"), "");
   ASSERT_FALSE(writer.ok());
   EXPECT_NE(writer.status().message().find("(file_type)"), std::string::npos);
+}
+
+TEST_F(TempDirTest, AWorkbookUnderAnotherNameIsReadAsTheWorkbookItIs) {
+  auto writer = CreateTableWriter(PathOf("real.xlsx"), "sheet");
+  ASSERT_TRUE(writer.ok());
+  ASSERT_TRUE((*writer)->Write({"户编号", "户主姓名"}).ok());
+  ASSERT_TRUE((*writer)->Write({"1499010010010001", "张三"}).ok());
+  ASSERT_TRUE((*writer)->Close().ok());
+  for (const char* renamed : {"renamed.csv", "renamed.xls"}) {
+    std::filesystem::copy_file(PathOf("real.xlsx"), PathOf(renamed));
+    auto reader = OpenTableFile(PathOf(renamed));
+    ASSERT_TRUE(reader.ok()) << renamed << ": " << reader.status().ToString();
+    TableRow row;
+    ASSERT_TRUE(*(*reader)->Next(row));
+    ASSERT_TRUE(*(*reader)->Next(row));
+    EXPECT_EQ(row.cells, (std::vector<std::string>{"1499010010010001", "张三"})) << renamed;
+  }
 }
 
 // ---------------------------------------------------------------- XLSX round trip

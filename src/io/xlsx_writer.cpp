@@ -198,8 +198,12 @@ Result<std::unique_ptr<TableWriter>> CreateTableWriter(const std::string& path, 
 
 Result<std::unique_ptr<TableReader>> OpenTableFile(const std::string& path) {
   std::string ext = LowerExtension(path);
-  if (ext != ".csv" && ext != ".xlsx") return UnsupportedType(path);
+  if (ext != ".csv" && ext != ".xlsx" && ext != ".xls") return UnsupportedType(path);
   LX_ASSIGN_OR_RETURN(std::string bytes, ReadWholeFile(path));
+  // Offices rename files: a workbook saved as .xls or .csv is still read as
+  // the workbook its bytes say it is (a zip starts "PK\3\4").
+  if (bytes.starts_with(std::string_view("PK\x03\x04", 4))) return OpenXlsx(std::move(bytes));
+  if (ext == ".xls") return UnsupportedType(path);
   if (ext == ".csv") return OpenCsv(std::move(bytes));
   return OpenXlsx(std::move(bytes));
 }
