@@ -66,9 +66,6 @@ struct ImportOptions {
 // line ("… and N more"), and the rows after the cap are no longer written
 // even to the transaction that will be rolled back.
 inline constexpr int kMaxImportProblems = 1000;
-// The header is looked for in this many first rows: offices put a title and
-// 填报单位/填报日期 lines above it.
-inline constexpr int kHeaderSearchRows = 20;
 // Bounds no county's data comes near, so a file or a request cannot carry
 // megabytes in a name: names and relations (姓名, 单位名称, 与户主关系) in
 // characters, longer free text (地址, 职务, 残疾情况), and members per household
@@ -85,6 +82,7 @@ struct ImportReport {
   std::vector<ImportProblem> problems;  // in row order; at most kMaxImportProblems + 1
   bool committed = false;
   int header_row = 0;              // the row read as the header
+  std::string sheet;               // the worksheet read (a workbook's), empty for CSV
   std::vector<std::string> notes;  // what the clerk should know but did not stop the import
   // Per column (its header as the file names it): how many existing records
   // would change there. Filled on a dry run.
@@ -99,6 +97,10 @@ Result<ImportReport> ImportFile(Store& store, const Config& config, RecordKind k
 // The same over an open reader; `name` is what problems call the file.
 Result<ImportReport> ImportTable(Store& store, const Config& config, RecordKind kind, TableReader& reader,
                                  const std::string& name, const ImportOptions& options);
+
+// The test a workbook's sheets are searched with (OpenXlsx): the row holds
+// the header of `kind`'s natural key (户编号, 身份证号 …).
+HeaderTest RequiredHeaderTest(RecordKind kind);
 
 // The header row of a kind's file, in order: the natural key first.
 std::vector<std::string> ImportHeaders(RecordKind kind);

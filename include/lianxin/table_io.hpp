@@ -16,6 +16,7 @@
 #pragma once
 
 #include <cstdint>
+#include <functional>
 #include <memory>
 #include <string>
 #include <string_view>
@@ -44,7 +45,15 @@ class TableReader {
   // How much of the input has been read, 0–1, for progress; negative when
   // the reader cannot tell.
   virtual double Fraction() const { return -1; }
+  // A workbook's: the name of the sheet being read, and of every visible
+  // sheet in tab order. Empty for CSV.
+  virtual std::string Sheet() const { return {}; }
+  virtual std::vector<std::string> Sheets() const { return {}; }
 };
+
+// Whether a row is the header a reader is looking for (the importer's test:
+// it holds the kind's required headers).
+using HeaderTest = std::function<bool(const TableRow&)>;
 
 enum class TextEncoding { kUtf8, kGb18030 };
 
@@ -67,15 +76,26 @@ std::string NormalizeCell(std::string_view cell);
 // newlines inside quotes); encoding detected and a BOM dropped.
 Result<std::unique_ptr<TableReader>> OpenCsv(std::string bytes);
 
-// A reader over the first worksheet of XLSX bytes (shared strings, inline
+// A reader over a worksheet of XLSX bytes: the first visible sheet whose
+// first kHeaderSearchRows rows `holds_header` accepts (offices put a 填表说明
+// sheet first), else the first visible one; hidden sheets are never read.
+// Inflating is capped as it happens — per part, for the whole workbook, for
+// the shared strings held in memory and for one cell (Excel's 32,767
+// characters) — so a small file that inflates to gigabytes is refused
+// (xlsx_too_large, xlsx_cell_too_long) before it costs the memory. (Shared
+// strings, inline
 // strings, numbers as Excel stores them, booleans; gaps in a row kept as
 // empty cells by their column letters). Numbers are given as their stored
 // text with an integral value printed without exponent or ".0", so
 // 1.40527104213E11 reads "140527104213"; date cells read as the serial number.
-Result<std::unique_ptr<TableReader>> OpenXlsx(std::string bytes);
+Result<std::unique_ptr<TableReader>> OpenXlsx(std::string bytes, const HeaderTest& holds_header = {});
 
 // Opens FILE by its extension (.csv or .xlsx, case-insensitive).
-Result<std::unique_ptr<TableReader>> OpenTableFile(const std::string& path);
+Result<std::unique_ptr<TableReader>> OpenTableFile(const std::string& path,
+                                                   const HeaderTest& holds_header = {});
+
+// Rows searched for a header at the top of a sheet (titles, 填报单位 lines).
+inline constexpr int kHeaderSearchRows = 20;
 
 class TableWriter {
  public:

@@ -212,7 +212,12 @@ struct Problem {
   std::string column, field, message;
 };
 
-HttpResponse ProblemsResponse(const std::vector<Problem>& problems) {
+// What an upload may hold in memory once inflated (rows and cells, as
+// counted while reading): with the workbook's own caps (shared strings
+// ≤ 160 MiB) an upload stays under B5's 512 MiB whatever the file.
+constexpr std::uint64_t kMaxUploadBytesHeld = std::uint64_t{192} << 20;
+
+HttpResponse ProblemsResponse(const std::vector<Problem>& problems, int status = 400) {
   json list = json::array();
   for (const Problem& p : problems) {
     list.push_back({{"row", p.row}, {"column", p.column}, {"field", p.field}, {"message", p.message}});
@@ -222,7 +227,7 @@ HttpResponse ProblemsResponse(const std::vector<Problem>& problems) {
                                 std::to_string(problems.size()) +
                                 " problems, nothing written): " + problems.front().message}};
   if (!problems.front().field.empty()) error["field"] = problems.front().field;
-  return HttpResponse::Json(400, {{"error", error}, {"problems", list}});
+  return HttpResponse::Json(status, {{"error", error}, {"problems", list}});
 }
 
 // What one write asks of the writer: files of rows, imported in order (a
@@ -248,6 +253,11 @@ struct WritePlan {
 struct WriteOutcome {
   std::vector<Problem> problems;
   int rows = 0, inserted = 0, updated = 0, unchanged = 0;
+  // An upload's: the header's row, the importer's notes, and on a dry run
+  // what would change per column.
+  int header_row = 0;
+  std::vector<std::string> notes;
+  std::vector<std::pair<std::string, int>> changed_columns;
 };
 
 // Where the column scope is decided by sits in a file's header row: the
@@ -338,6 +348,10 @@ Status RunPlan(Store& store, const Config& config, const Caller& caller, const W
       outcome.problems.push_back(
           {p.row, p.column, part.from_json ? FieldOf(part.kind, p.column, prefix) : "", p.message});
     }
+    if (outcome.header_row == 0) outcome.header_row = report.header_row;
+    outcome.notes.insert(outcome.notes.end(), report.notes.begin(), report.notes.end());
+    outcome.changed_columns.insert(outcome.changed_columns.end(), report.changed_columns.begin(),
+                                   report.changed_columns.end());
     outcome.rows += report.rows;
     outcome.inserted += report.inserted;
     outcome.updated += report.updated;
@@ -484,31 +498,58 @@ class RegistryApi {
     if (!format.empty() && format != "xlsx" && format != "csv") {
       return HttpResponse::Error(Status::Invalid("format 应为 csv 或 xlsx (format)", "format"));
     }
+    HeaderTest holds_header = RequiredHeaderTest(kind);
     Result<std::unique_ptr<TableReader>> reader =
-        xlsx ? OpenXlsx(std::move(request.body)) : OpenCsv(std::move(request.body));
+        xlsx ? OpenXlsx(std::move(request.body), holds_header) : OpenCsv(std::move(request.body));
     if (!reader.ok()) return ProblemsResponse({{0, "", "body", reader.status().message()}});
     WritePlan plan;
     plan.kind = kind;
     plan.dry_run = request.QueryParam("dry_run").value_or("") == "true";
     WritePlan::Part part{kind, {}, "", false};
+    // The rows are held until the writer takes them: their memory is
+    // bounded, whatever a small file inflates to.
+    std::uint64_t held = 0;
+    bool header_seen = false;
     while (true) {
       TableRow row;
       Result<bool> more = (*reader)->Next(row);
       if (!more.ok()) return ProblemsResponse({{0, "", "body", more.status().message()}});
       if (!*more) break;
+      // Title lines above the header are dropped here, so the scope check
+      // reads the real header (the importer numbers rows as the file does).
+      if (!header_seen && part.rows.size() < static_cast<size_t>(kHeaderSearchRows) && holds_header(row)) {
+        header_seen = true;
+        part.rows.clear();
+      }
+      held += sizeof(TableRow) + row.cells.size() * sizeof(std::string);
+      for (const std::string& cell : row.cells) held += cell.capacity() > 15 ? cell.capacity() : 0;
+      if (held > kMaxUploadBytesHeld) {
+        return ProblemsResponse(
+            {{0, "", "body",
+              "文件展开后超过 " + std::to_string(kMaxUploadBytesHeld >> 20) +
+                  " MiB,请分批上传,或在服务器上用 lianxin import 导入 (upload_too_large)"}},
+            413);
+      }
       part.rows.push_back(std::move(row));
     }
     if (part.rows.size() <= 1) return ProblemsResponse({{0, "", "body", "文件中没有数据行 (empty_file)"}});
+    const std::string sheet = (*reader)->Sheet();
     plan.parts.push_back(std::move(part));
     // A dry run validates everything and writes nothing (the importer
     // commits nothing then).
     WriteOutcome outcome;
     if (std::optional<HttpResponse> refused = Write(caller, plan, outcome)) return std::move(*refused);
+    json changed = json::object();
+    for (const auto& [column, records] : outcome.changed_columns) changed[column] = records;
     return HttpResponse::Json(200, {{"rows", outcome.rows},
                                     {"inserted", outcome.inserted},
                                     {"updated", outcome.updated},
                                     {"unchanged", outcome.unchanged},
-                                    {"dry_run", plan.dry_run}});
+                                    {"dry_run", plan.dry_run},
+                                    {"sheet", sheet},
+                                    {"header_row", outcome.header_row},
+                                    {"notes", outcome.notes},
+                                    {"changed_columns", changed}});
   }
 
   HttpResponse Export(RecordKind kind, HttpRequest& request, const Caller& caller) {

@@ -9,6 +9,8 @@
 #include <cmath>
 #include <cstdint>
 #include <cstring>
+#include <functional>
+#include <map>
 #include <memory>
 #include <string>
 #include <string_view>
@@ -32,6 +34,17 @@ using io_internal::NormalizeCellInPlace;
 // (inline strings) is about 600 MiB.
 constexpr uint64_t kMaxPartBytes = uint64_t{512} << 20;
 constexpr uint64_t kMaxSheetBytes = uint64_t{2} << 30;
+// Everything inflated from one workbook, all parts and sheets together:
+// bounds the time a small file can cost.
+constexpr uint64_t kMaxWorkbookBytes = uint64_t{3} << 30;
+// What the shared strings may hold in memory, checked as they are read: a
+// million rows of ten distinct texts (about 100 MiB) fit; a zip bomb of one
+// string repeated does not.
+constexpr uint64_t kMaxSharedStringBytes = uint64_t{160} << 20;
+constexpr uint64_t kMaxSharedStrings = uint64_t{16} << 20;
+// Excel's own limit is 32,767 characters a cell: 4 bytes each in UTF-8 at
+// the most (and XML escapes before decoding): no real cell is longer.
+constexpr uint64_t kMaxCellBytes = 32767 * 4 + 4096;
 constexpr unsigned kChunkBytes = 256 << 10;
 // Expat 2.5 rescans an unfinished token from its start on every chunk, so a
 // single giant tag or comment would cost quadratic time. Real parts report
@@ -113,7 +126,9 @@ class PartReader {
 
   // Opens NAME (case-insensitive, as Excel treats part names); the caller has
   // checked that it exists.
-  Status Open(unzFile zip, const std::string& name, uint64_t max_bytes = kMaxPartBytes) {
+  Status Open(unzFile zip, const std::string& name, uint64_t max_bytes = kMaxPartBytes,
+              uint64_t* workbook_total = nullptr) {
+    workbook_total_ = workbook_total;
     zip_ = zip;
     name_ = name;
     max_bytes_ = max_bytes;
@@ -136,6 +151,10 @@ class PartReader {
     if (n < 0) return Corrupt();
     total_ += static_cast<uint64_t>(n);
     if (total_ > max_bytes_) return TooLarge();
+    if (workbook_total_ != nullptr && (*workbook_total_ += static_cast<uint64_t>(n)) > kMaxWorkbookBytes) {
+      return Status::Invalid("XLSX 文件解压后超过 " + std::to_string(kMaxWorkbookBytes >> 20) +
+                             " MiB，拒绝读取 (xlsx_too_large)");
+    }
     if (n == 0) {
       open_ = false;
       // minizip checks the CRC only when the declared size was reached, so a
@@ -146,6 +165,9 @@ class PartReader {
   }
 
   const std::string& name() const { return name_; }
+  double Fraction() const {
+    return expected_ > 0 ? static_cast<double>(total_) / static_cast<double>(expected_) : -1;
+  }
 
  private:
   Status TooLarge() const {
@@ -158,6 +180,7 @@ class PartReader {
   uint64_t max_bytes_ = kMaxPartBytes;
   uint64_t expected_ = 0;
   uint64_t total_ = 0;
+  uint64_t* workbook_total_ = nullptr;
   bool open_ = false;
 };
 
@@ -263,9 +286,9 @@ Status ProgressError(const std::string& part) {
 }
 
 // Streams a whole part through HANDLER.
-Status ParsePart(unzFile zip, const std::string& name, XmlHandler& handler) {
+Status ParsePart(unzFile zip, const std::string& name, XmlHandler& handler, uint64_t* workbook_total) {
   PartReader part;
-  LX_RETURN_IF_ERROR(part.Open(zip, name));
+  LX_RETURN_IF_ERROR(part.Open(zip, name, kMaxPartBytes, workbook_total));
   ParserPtr parser = NewParser(handler);
   if (!parser) return OutOfMemory();
   while (true) {
@@ -394,25 +417,34 @@ int64_t ParseRowNumber(const XML_Char* text) {
 
 // ---- workbook.xml and its relationships ----
 
-// Finds the relationship id of the first <sheet> in the workbook, which is
-// the first tab Excel shows.
+// The workbook's sheets in tab order: name, relationship id, and whether
+// the user hid it (a hidden sheet is never read).
 class WorkbookHandler final : public XmlHandler {
  public:
+  struct Sheet {
+    std::string name, rid;
+    bool hidden = false;
+  };
+
   void OnStart(std::string_view name, const XML_Char** attrs) override {
-    if (name != "sheet" || found_) return;
-    found_ = true;
+    if (name != "sheet") return;
+    Sheet sheet;
     for (; attrs[0] != nullptr; attrs += 2) {
       std::string_view attr(attrs[0]);
       // r:id, whatever prefix the relationships namespace was given.
-      if (attr.find(':') != std::string_view::npos && LocalName(attrs[0]) == "id") first_sheet_rid = attrs[1];
+      if (attr.find(':') != std::string_view::npos && LocalName(attrs[0]) == "id") {
+        sheet.rid = attrs[1];
+      } else if (attr == "name") {
+        sheet.name = attrs[1];
+      } else if (attr == "state") {
+        sheet.hidden = std::string_view(attrs[1]) != "visible";
+      }
     }
+    sheets.push_back(std::move(sheet));
   }
   void OnEnd(std::string_view /*name*/) override {}
 
-  std::string first_sheet_rid;
-
- private:
-  bool found_ = false;
+  std::vector<Sheet> sheets;
 };
 
 // Part names from relationship targets, which are relative to xl/ unless
@@ -446,8 +478,6 @@ std::string ResolveTarget(std::string_view target) {
 
 class RelsHandler final : public XmlHandler {
  public:
-  explicit RelsHandler(std::string sheet_rid) : sheet_rid_(std::move(sheet_rid)) {}
-
   void OnStart(std::string_view name, const XML_Char** attrs) override {
     if (name != "Relationship") return;
     const XML_Char* id = Attribute(attrs, "Id");
@@ -455,9 +485,7 @@ class RelsHandler final : public XmlHandler {
     const XML_Char* target = Attribute(attrs, "Target");
     const XML_Char* mode = Attribute(attrs, "TargetMode");
     if (target == nullptr || (mode != nullptr && std::string_view(mode) == "External")) return;
-    if (id != nullptr && !sheet_rid_.empty() && sheet_rid_ == id && sheet_part.empty()) {
-      sheet_part = ResolveTarget(target);
-    }
+    if (id != nullptr) parts.emplace(id, ResolveTarget(target));
     if (type != nullptr && std::string_view(type).ends_with("/sharedStrings") &&
         shared_strings_part.empty()) {
       shared_strings_part = ResolveTarget(target);
@@ -465,11 +493,8 @@ class RelsHandler final : public XmlHandler {
   }
   void OnEnd(std::string_view /*name*/) override {}
 
-  std::string sheet_part;
+  std::map<std::string, std::string> parts;  // relationship id → part name
   std::string shared_strings_part;
-
- private:
-  std::string sheet_rid_;
 };
 
 // ---- shared strings ----
@@ -506,14 +531,27 @@ class SharedStrings final : public XmlHandler {
       in_si_ = false;
       DecodeXmlEscapes(current_);
       NormalizeCellInPlace(current_);
+      if (text_.size() + current_.size() > kMaxSharedStringBytes || size() + 1 > kMaxSharedStrings) {
+        Fail(Status::Invalid("XLSX 文件的共享字符串超过 " + std::to_string(kMaxSharedStringBytes >> 20) +
+                             " MiB 或 " + std::to_string(kMaxSharedStrings) +
+                             " 个，拒绝读取 (xlsx_too_large)"));
+        return;
+      }
       text_ += current_;
-      // The part is capped at 512 MiB, so offsets fit in 32 bits.
+      // Capped well below 4 GiB, so offsets fit in 32 bits.
       offsets_.push_back(static_cast<uint32_t>(text_.size()));
     }
   }
 
   void OnText(const XML_Char* text, int len) override {
-    if (capture_) current_.append(text, static_cast<size_t>(len));
+    if (!capture_) return;
+    if (current_.size() + static_cast<size_t>(len) > kMaxCellBytes) {
+      Fail(Status::Invalid(
+          "XLSX 文件的第 " + std::to_string(size() + 1) +
+          " 个共享字符串超过 32767 个字符（Excel 单元格的上限），拒绝读取 (xlsx_cell_too_long)"));
+      return;
+    }
+    current_.append(text, static_cast<size_t>(len));
   }
 
  private:
@@ -590,7 +628,13 @@ class SheetHandler final : public XmlHandler {
   }
 
   void OnText(const XML_Char* text, int len) override {
-    if (capture_) value_.append(text, static_cast<size_t>(len));
+    if (!capture_) return;
+    if (value_.size() + static_cast<size_t>(len) > kMaxCellBytes) {
+      Fail(Status::Invalid("XLSX 文件" + RowContext() +
+                           "有单元格超过 32767 个字符（Excel 单元格的上限），拒绝读取 (xlsx_cell_too_long)"));
+      return;
+    }
+    value_.append(text, static_cast<size_t>(len));
   }
 
   // Moves the finished row into ROW, handing ROW's old buffers back for reuse.
@@ -748,9 +792,12 @@ class SheetHandler final : public XmlHandler {
 
 class XlsxReader final : public TableReader {
  public:
-  explicit XlsxReader(std::string bytes) : bytes_(std::move(bytes)), sheet_(shared_) {}
+  explicit XlsxReader(std::string bytes) : bytes_(std::move(bytes)) {}
 
-  Status Open() {
+  // Opens the workbook and picks the sheet to read: the first visible one
+  // whose first kHeaderSearchRows rows `holds_header` accepts, or the first
+  // visible one when none does (or no test is given).
+  Status Open(const HeaderTest& holds_header) {
     memory_.data = bytes_.data();
     memory_.size = bytes_.size();
     zlib_filefunc64_def funcs = {};
@@ -774,29 +821,82 @@ class XlsxReader final : public TableReader {
     }
     unzFile zip = zip_.get();
 
-    std::string sheet_part;
     std::string shared_part = "xl/sharedStrings.xml";
     if (HasPart(zip, "xl/workbook.xml") && HasPart(zip, "xl/_rels/workbook.xml.rels")) {
       WorkbookHandler workbook;
-      LX_RETURN_IF_ERROR(ParsePart(zip, "xl/workbook.xml", workbook));
-      RelsHandler rels(workbook.first_sheet_rid);
-      LX_RETURN_IF_ERROR(ParsePart(zip, "xl/_rels/workbook.xml.rels", rels));
-      if (!rels.sheet_part.empty() && HasPart(zip, rels.sheet_part)) sheet_part = rels.sheet_part;
+      LX_RETURN_IF_ERROR(ParsePart(zip, "xl/workbook.xml", workbook, &inflated_));
+      RelsHandler rels;
+      LX_RETURN_IF_ERROR(ParsePart(zip, "xl/_rels/workbook.xml.rels", rels, &inflated_));
+      for (const WorkbookHandler::Sheet& sheet : workbook.sheets) {
+        auto part = rels.parts.find(sheet.rid);
+        if (sheet.hidden || part == rels.parts.end() || !HasPart(zip, part->second)) continue;
+        sheets_.push_back({sheet.name, part->second});
+      }
       if (!rels.shared_strings_part.empty()) shared_part = rels.shared_strings_part;
     }
-    if (sheet_part.empty()) sheet_part = "xl/worksheets/sheet1.xml";
-    if (!HasPart(zip, sheet_part)) return Status::Invalid("XLSX 文件中找不到工作表 (xlsx_no_sheet)");
-    if (HasPart(zip, shared_part)) LX_RETURN_IF_ERROR(ParsePart(zip, shared_part, shared_));
+    if (sheets_.empty() && HasPart(zip, "xl/worksheets/sheet1.xml")) {
+      sheets_.push_back({"", "xl/worksheets/sheet1.xml"});
+    }
+    if (sheets_.empty()) return Status::Invalid("XLSX 文件中找不到工作表 (xlsx_no_sheet)");
+    if (HasPart(zip, shared_part)) LX_RETURN_IF_ERROR(ParsePart(zip, shared_part, shared_, &inflated_));
 
-    LX_RETURN_IF_ERROR(part_.Open(zip, sheet_part, kMaxSheetBytes));
-    parser_ = NewParser(sheet_);
+    if (holds_header) {
+      for (size_t i = 0; i < sheets_.size(); ++i) {
+        LX_RETURN_IF_ERROR(StartSheet(i));
+        // The rows read while looking are kept and handed out first.
+        for (int n = 0; n < kHeaderSearchRows; ++n) {
+          TableRow row;
+          LX_ASSIGN_OR_RETURN(bool more, ReadRow(row));
+          if (!more) break;
+          bool found = holds_header(row);
+          buffered_.push_back(std::move(row));
+          if (found) return Status::Ok();
+        }
+      }
+    }
+    return StartSheet(0);
+  }
+
+  Result<bool> Next(TableRow& row) override {
+    if (next_buffered_ < buffered_.size()) {
+      row = std::move(buffered_[next_buffered_++]);
+      return true;
+    }
+    return ReadRow(row);
+  }
+
+  std::string Sheet() const override { return sheets_[current_].name; }
+  std::vector<std::string> Sheets() const override {
+    std::vector<std::string> names;
+    for (const SheetPart& sheet : sheets_) names.push_back(sheet.name);
+    return names;
+  }
+  double Fraction() const override { return part_ ? part_->Fraction() : -1; }
+
+ private:
+  struct SheetPart {
+    std::string name, part;
+  };
+
+  // Reads sheet `index` from its start.
+  Status StartSheet(size_t index) {
+    parser_.reset();
+    part_ = std::make_unique<PartReader>();
+    sheet_ = std::make_unique<SheetHandler>(shared_);
+    buffered_.clear();
+    next_buffered_ = 0;
+    suspended_ = final_ = done_ = false;
+    error_ = Status::Ok();
+    current_ = index;
+    LX_RETURN_IF_ERROR(part_->Open(zip_.get(), sheets_[index].part, kMaxSheetBytes, &inflated_));
+    parser_ = NewParser(*sheet_);
     if (!parser_) return OutOfMemory();
     return Status::Ok();
   }
 
-  Result<bool> Next(TableRow& row) override {
+  Result<bool> ReadRow(TableRow& row) {
     if (!error_.ok()) return error_;
-    while (!sheet_.TakeRow(row)) {
+    while (!sheet_->TakeRow(row)) {
       if (done_) return false;
       Status status = Pump();
       if (!status.ok()) {
@@ -807,7 +907,6 @@ class XlsxReader final : public TableReader {
     return true;
   }
 
- private:
   // Feeds expat until it suspends after a row or needs more input.
   Status Pump() {
     XML_Parser parser = parser_.get();
@@ -817,14 +916,14 @@ class XlsxReader final : public TableReader {
     } else {
       void* buf = XML_GetBuffer(parser, kChunkBytes);
       if (buf == nullptr) return OutOfMemory();
-      LX_ASSIGN_OR_RETURN(int n, part_.Read(buf, kChunkBytes));
-      sheet_.bytes_without_progress_ += static_cast<uint64_t>(n);
+      LX_ASSIGN_OR_RETURN(int n, part_->Read(buf, kChunkBytes));
+      sheet_->bytes_without_progress_ += static_cast<uint64_t>(n);
       final_ = n == 0;
       status = XML_ParseBuffer(parser, n, final_);
     }
     switch (status) {
       case XML_STATUS_ERROR:
-        return XmlError(parser, sheet_, part_.name(), sheet_.RowContext());
+        return XmlError(parser, *sheet_, part_->name(), sheet_->RowContext());
       case XML_STATUS_SUSPENDED:
         suspended_ = true;
         break;
@@ -833,8 +932,8 @@ class XlsxReader final : public TableReader {
         done_ = final_;
         break;
     }
-    if (!sheet_.error().ok()) return sheet_.error();
-    if (sheet_.bytes_without_progress_ > kMaxBytesWithoutProgress) return ProgressError(part_.name());
+    if (!sheet_->error().ok()) return sheet_->error();
+    if (sheet_->bytes_without_progress_ > kMaxBytesWithoutProgress) return ProgressError(part_->name());
     return Status::Ok();
   }
 
@@ -843,10 +942,15 @@ class XlsxReader final : public TableReader {
   std::string bytes_;
   MemoryFile memory_;
   ZipPtr zip_;
+  uint64_t inflated_ = 0;  // bytes inflated from every part so far
+  std::vector<SheetPart> sheets_;
+  size_t current_ = 0;
   SharedStrings shared_;
-  SheetHandler sheet_;
-  PartReader part_;
+  std::unique_ptr<SheetHandler> sheet_;
+  std::unique_ptr<PartReader> part_;
   ParserPtr parser_;
+  std::vector<TableRow> buffered_;
+  size_t next_buffered_ = 0;
   bool suspended_ = false;
   bool final_ = false;
   bool done_ = false;
@@ -855,9 +959,9 @@ class XlsxReader final : public TableReader {
 
 }  // namespace
 
-Result<std::unique_ptr<TableReader>> OpenXlsx(std::string bytes) {
+Result<std::unique_ptr<TableReader>> OpenXlsx(std::string bytes, const HeaderTest& holds_header) {
   auto reader = std::make_unique<XlsxReader>(std::move(bytes));
-  LX_RETURN_IF_ERROR(reader->Open());
+  LX_RETURN_IF_ERROR(reader->Open(holds_header));
   return std::unique_ptr<TableReader>(std::move(reader));
 }
 

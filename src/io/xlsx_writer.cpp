@@ -196,16 +196,16 @@ Result<std::unique_ptr<TableWriter>> CreateTableWriter(const std::string& path, 
   return UnsupportedType(path);
 }
 
-Result<std::unique_ptr<TableReader>> OpenTableFile(const std::string& path) {
+Result<std::unique_ptr<TableReader>> OpenTableFile(const std::string& path, const HeaderTest& holds_header) {
   std::string ext = LowerExtension(path);
   if (ext != ".csv" && ext != ".xlsx" && ext != ".xls") return UnsupportedType(path);
   LX_ASSIGN_OR_RETURN(std::string bytes, ReadWholeFile(path));
   // Offices rename files: a workbook saved as .xls or .csv is still read as
   // the workbook its bytes say it is (a zip starts "PK\3\4").
-  if (bytes.starts_with(std::string_view("PK\x03\x04", 4))) return OpenXlsx(std::move(bytes));
+  if (bytes.starts_with(std::string_view("PK\x03\x04", 4))) return OpenXlsx(std::move(bytes), holds_header);
   if (ext == ".xls") return UnsupportedType(path);
   if (ext == ".csv") return OpenCsv(std::move(bytes));
-  return OpenXlsx(std::move(bytes));
+  return OpenXlsx(std::move(bytes), holds_header);
 }
 
 }  // namespace lianxin

@@ -53,6 +53,37 @@ std::string_view KindName(RecordKind kind) {
   return "";
 }
 
+// Every header text a kind's file may use (the column's field, its header
+// and its synonyms) → the column.
+std::map<std::string, size_t> HeaderKeys(const std::vector<ColumnSpec>& columns) {
+  std::map<std::string, size_t> keys;
+  for (size_t i = 0; i < columns.size(); ++i) {
+    keys.emplace(HeaderKey(columns[i].field), i);
+    keys.emplace(HeaderKey(columns[i].header), i);
+    for (std::string_view alias : columns[i].aliases) keys.emplace(HeaderKey(alias), i);
+  }
+  return keys;
+}
+
+// How well ROW reads as the header: the known headers it holds (the natural
+// key's counting twice), and whether it holds every required one.
+std::pair<int, bool> MatchHeader(const std::vector<ColumnSpec>& columns,
+                                 const std::map<std::string, size_t>& keys, const TableRow& row) {
+  std::vector<bool> found(columns.size(), false);
+  int known = 0;
+  for (const std::string& cell : row.cells) {
+    std::string key = HeaderKey(cell);
+    if (key.empty()) continue;
+    auto it = keys.find(key);
+    if (it == keys.end() || found[it->second]) continue;
+    found[it->second] = true;
+    ++known;
+  }
+  bool complete = found[0];
+  for (size_t i = 0; i < columns.size(); ++i) complete = complete && (!columns[i].required || found[i]);
+  return {known + (found[0] ? 1 : 0), complete};
+}
+
 // One file's import: the header map, the problems so far, and the state that
 // spans rows (codes and ID numbers seen in this file).
 class Import {
@@ -64,13 +95,9 @@ class Import {
         name_(std::move(name)),
         options_(options),
         columns_(Columns(kind)),
-        need_dictionary_(config.NeedDictionary()) {
+        need_dictionary_(config.NeedDictionary()),
+        header_keys_(HeaderKeys(columns_)) {
     if (options_.today.year == 0) options_.today = ChinaDateOf(SystemClock().NowMillis());
-    for (size_t i = 0; i < columns_.size(); ++i) {
-      header_keys_.emplace(HeaderKey(columns_[i].field), i);
-      header_keys_.emplace(HeaderKey(columns_[i].header), i);
-      for (std::string_view alias : columns_[i].aliases) header_keys_.emplace(HeaderKey(alias), i);
-    }
   }
 
   Result<ImportReport> Run(TableReader& reader) {
@@ -103,18 +130,31 @@ class Import {
     }
     if (head.empty()) return FileProblem("文件是空的,没有表头 (file_empty)");
     int header = full >= 0 ? full : best;
+    std::vector<std::string> sheets = reader.Sheets();
     if (header < 0) {
       std::string wanted;
       for (const ColumnSpec& column : columns_) {
         if (column.required) wanted += (wanted.empty() ? "“" : "”“") + std::string(column.header);
       }
-      return FileProblem("在前 " + std::to_string(std::min<size_t>(head.size(), kHeaderSearchRows)) +
-                         " 行中找不到表头:表头行须含" + wanted + "”等列 (header_not_found)");
+      std::string where;
+      if (sheets.size() > 1) {
+        for (const std::string& sheet : sheets) where += "“" + sheet + "”";
+        where = "在工作表" + where + "的前 " + std::to_string(kHeaderSearchRows) + " 行中都";
+      } else {
+        where = "在前 " + std::to_string(std::min<size_t>(head.size(), kHeaderSearchRows)) + " 行中";
+      }
+      return FileProblem(where + "找不到表头:表头行须含" + wanted + "”等列 (header_not_found)");
+    }
+    report_.sheet = reader.Sheet();
+    if (sheets.size() > 1) {
+      report_.notes.push_back("读取的是工作表“" + report_.sheet + "”(共 " + std::to_string(sheets.size()) +
+                              " 个工作表,取第一个含表头的) (sheet)");
     }
     report_.header_row = head[header].number;
     if (head[header].number > 1) {
       report_.notes.push_back("表头在第 " + std::to_string(head[header].number) + " 行,其上 " +
-                              std::to_string(header) + " 行(标题、填报说明等)未导入 (header_row)");
+                              std::to_string(head[header].number - 1) +
+                              " 行(标题、填报说明等)未导入 (header_row)");
     }
     if (!MapHeader(head[header])) return Finish();
     TableRow row;
@@ -189,19 +229,7 @@ class Import {
   // How many of the kind's headers `row` holds (the natural key's counting
   // twice), and whether it holds the natural key's and every required one.
   std::pair<int, bool> HeaderMatch(const TableRow& row) const {
-    std::vector<bool> found(columns_.size(), false);
-    int known = 0;
-    for (const std::string& cell : row.cells) {
-      std::string key = HeaderKey(cell);
-      if (key.empty()) continue;
-      auto it = header_keys_.find(key);
-      if (it == header_keys_.end() || found[it->second]) continue;
-      found[it->second] = true;
-      ++known;
-    }
-    bool complete = found[0];
-    for (size_t i = 0; i < columns_.size(); ++i) complete = complete && (!columns_[i].required || found[i]);
-    return {known + (found[0] ? 1 : 0), complete};
+    return MatchHeader(columns_, header_keys_, row);
   }
 
   bool MapHeader(const TableRow& header) {
@@ -986,9 +1014,23 @@ Result<ImportReport> ImportTable(Store& store, const Config& config, RecordKind 
   return run.Run(reader);
 }
 
+HeaderTest RequiredHeaderTest(RecordKind kind) {
+  std::vector<ColumnSpec> columns = Columns(kind);
+  std::map<std::string, size_t> keys = HeaderKeys(columns);
+  // The natural key's header is enough: a file that updates a few columns
+  // carries the key and those columns only.
+  return [columns = std::move(columns), keys = std::move(keys)](const TableRow& row) {
+    for (const std::string& cell : row.cells) {
+      auto it = keys.find(HeaderKey(cell));
+      if (it != keys.end() && it->second == 0) return true;
+    }
+    return false;
+  };
+}
+
 Result<ImportReport> ImportFile(Store& store, const Config& config, RecordKind kind, const std::string& path,
                                 const ImportOptions& options) {
-  Result<std::unique_ptr<TableReader>> reader = OpenTableFile(path);
+  Result<std::unique_ptr<TableReader>> reader = OpenTableFile(path, RequiredHeaderTest(kind));
   if (!reader.ok()) {
     ImportReport report;
     report.problems.push_back({path, 0, "", reader.status().message()});
