@@ -255,4 +255,17 @@ Result<PairingResult> ComputePairing(const PairingInput& input, const PairingRul
 Result<Explanation> ExplainHousehold(const PairingInput& input, const PairingRules& rules,
                                      const PairingResult& result, std::string_view household_code);
 
+// (holder, held) of each pair of one kind in a state.
+std::vector<std::pair<std::string, std::string>> HolderHeldPairs(const PairingState& state, PairingKind kind);
+
+// What changes from one pairing to the next, per kind and held record (a
+// village, household or org): the holders whose pair ended and the ones
+// that are new; `kept` (when given) counts the pairs in both.
+struct PairDiff {
+  PairingKind kind;
+  std::string held;
+  std::vector<std::string> ended, made;
+};
+std::vector<PairDiff> DiffPairings(const PairingState& before, const PairingState& after, int* kept);
+
 }  // namespace lianxin

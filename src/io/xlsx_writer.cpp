@@ -196,13 +196,20 @@ Result<std::unique_ptr<TableWriter>> CreateTableWriter(const std::string& path, 
   return UnsupportedType(path);
 }
 
+// A zip's local file header signature, PK\3\4.
+bool IsZip(std::string_view bytes) {
+  return bytes.size() >= 4 && bytes[0] == 'P' && bytes[1] == 'K' && bytes[2] == 3 && bytes[3] == 4;
+}
+
 Result<std::unique_ptr<TableReader>> OpenTableFile(const std::string& path, const HeaderTest& holds_header) {
   std::string ext = LowerExtension(path);
   if (ext != ".csv" && ext != ".xlsx" && ext != ".xls") return UnsupportedType(path);
-  LX_ASSIGN_OR_RETURN(std::string bytes, ReadWholeFile(path));
+  Result<std::string> read = ReadWholeFile(path);
+  if (!read.ok()) return read.status();
+  std::string bytes = std::move(*read);
   // Offices rename files: a workbook saved as .xls or .csv is still read as
   // the workbook its bytes say it is (a zip starts "PK\3\4").
-  if (bytes.starts_with(std::string_view("PK\x03\x04", 4))) return OpenXlsx(std::move(bytes), holds_header);
+  if (IsZip(bytes)) return OpenXlsx(std::move(bytes), holds_header);
   if (ext == ".xls") return UnsupportedType(path);
   if (ext == ".csv") return OpenCsv(std::move(bytes));
   return OpenXlsx(std::move(bytes), holds_header);

@@ -1,5 +1,6 @@
 #include <spdlog/spdlog.h>
 
+#include <algorithm>
 #include <chrono>
 #include <set>
 
@@ -42,6 +43,37 @@ Result<PairingInput> LoadPairingInput(Store& store, const Config& config) {
   return input;
 }
 
+namespace {
+
+Date TodayOf(const PairRunOptions& options) {
+  return options.today.year ? options.today : ChinaDateOf(SystemClock().NowMillis());
+}
+
+// The tasks the new assistance pairs would give that are not stored yet
+// (a task is one per household, cadre and need).
+Result<int> CountNewTasks(Store& store, const Config& config, const PairingInput& input,
+                          const std::vector<const CadreHousehold*>& fresh, const PairRunOptions& options) {
+  std::unordered_map<std::string, const Household*> households;
+  for (const Household& h : input.households) households.emplace(h.code, &h);
+  int count = 0;
+  for (const CadreHousehold* pair : fresh) {
+    auto it = households.find(pair->household_code);
+    if (it == households.end()) continue;
+    std::vector<Task> tasks = TasksForAssistance(*it->second, pair->cadre_code, config, TodayOf(options));
+    if (tasks.empty()) continue;
+    LX_ASSIGN_OR_RETURN(std::vector<Task> stored, store.TasksOf(pair->household_code));
+    for (const Task& task : tasks) {
+      bool exists = std::any_of(stored.begin(), stored.end(), [&](const Task& t) {
+        return t.cadre_code == task.cadre_code && t.need == task.need;
+      });
+      if (!exists) ++count;
+    }
+  }
+  return count;
+}
+
+}  // namespace
+
 Result<PairRun> RunPairing(Store& store, const Config& config, const PairRunOptions& options) {
   auto start = std::chrono::steady_clock::now();
   auto since = [&start] {
@@ -62,12 +94,25 @@ Result<PairRun> RunPairing(Store& store, const Config& config, const PairRunOpti
     if (!before.contains({p.cadre_code, p.household_code})) fresh.push_back(&p);
   }
 
+  if (options.dry_run) {
+    // A dry run writes nothing and takes no write lock: the changes and the
+    // tasks are counted in memory against what is stored.
+    for (const PairDiff& diff : DiffPairings(run.input.previous, run.result.pairs, &run.changes.kept)) {
+      run.changes.ended += static_cast<int>(diff.ended.size());
+      run.changes.made += static_cast<int>(diff.made.size());
+    }
+    LX_ASSIGN_OR_RETURN(run.tasks_created, CountNewTasks(store, config, run.input, fresh, options));
+    run.seconds = since();
+    spdlog::info("pairing (dry run): loaded in {:.3f} s, solved in {:.3f} s, compared in {:.3f} s", loaded,
+                 solved - loaded, run.seconds - solved);
+    return run;
+  }
   LX_ASSIGN_OR_RETURN(std::unique_ptr<WriteTxn> txn, store.Begin(options.actor));
   LX_ASSIGN_OR_RETURN(run.changes, txn->ApplyPairing(run.result.pairs, "结对计算 pairing run"));
   if (!fresh.empty()) {
     std::unordered_map<std::string, const Household*> households;
     for (const Household& h : run.input.households) households.emplace(h.code, &h);
-    Date today = options.today.year ? options.today : ChinaDateOf(SystemClock().NowMillis());
+    Date today = TodayOf(options);
     for (const CadreHousehold* pair : fresh) {
       auto it = households.find(pair->household_code);
       if (it == households.end()) continue;
@@ -77,11 +122,9 @@ Result<PairRun> RunPairing(Store& store, const Config& config, const PairRunOpti
       }
     }
   }
-  if (!options.dry_run) {
-    LX_RETURN_IF_ERROR(txn->Commit());
-    run.written = true;
-  }
-  txn.reset();  // a dry run rolls back here
+  LX_RETURN_IF_ERROR(txn->Commit());
+  run.written = true;
+  txn.reset();
   run.seconds = since();
   spdlog::info("pairing: loaded in {:.3f} s, solved in {:.3f} s, written in {:.3f} s", loaded,
                solved - loaded, run.seconds - solved);

@@ -244,9 +244,9 @@ void AppendEscaped(std::string& out, std::string_view text) {
 }
 
 void Element(std::string& out, std::string_view tag, std::string_view text) {
-  out += "<" + std::string(tag) + ">";
+  out.append("<").append(tag).append(">");
   AppendEscaped(out, text);
-  out += "</" + std::string(tag) + ">\n";
+  out.append("</").append(tag).append(">\n");
 }
 
 // ---- XLSX ----

@@ -345,7 +345,8 @@ class PgConnection final : public Connection {
     auto it = statements_.find(std::string(sql));
     if (it != statements_.end()) return it->second.get();
     std::string text = PostgresText(sql);
-    std::string name = "s" + std::to_string(statements_.size() + 1);
+    std::string name = std::to_string(statements_.size() + 1);
+    name.insert(name.begin(), 's');  // (not "s" + …: GCC 12 warns falsely at -O3)
     ResultPtr prepared(PQprepare(conn_, name.c_str(), text.c_str(), 0, nullptr));
     if (PQresultStatus(prepared.get()) != PGRES_COMMAND_OK) return PgError(conn_, prepared.get(), sql);
     auto [inserted, _] = statements_.emplace(

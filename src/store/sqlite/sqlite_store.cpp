@@ -277,26 +277,6 @@ Result<PairingKind> PairingKindOf(std::string_view token) {
   return *kind;
 }
 
-// (holder, held) of each pair of one kind in a state.
-std::vector<std::pair<std::string, std::string>> PairsOf(const PairingState& state, PairingKind kind) {
-  std::vector<std::pair<std::string, std::string>> out;
-  switch (kind) {
-    case PairingKind::kUnitVillage:
-      for (const UnitVillage& p : state.unit_villages) out.emplace_back(p.unit_code, p.village_code);
-      break;
-    case PairingKind::kAssistance:
-      for (const CadreHousehold& p : state.assistance) out.emplace_back(p.cadre_code, p.household_code);
-      break;
-    case PairingKind::kContact:
-      for (const CadreHousehold& p : state.contacts) out.emplace_back(p.cadre_code, p.household_code);
-      break;
-    case PairingKind::kContactPoint:
-      for (const CadreOrg& p : state.contact_points) out.emplace_back(p.cadre_code, p.org_code);
-      break;
-  }
-  return out;
-}
-
 void AddPair(PairingState& state, PairingKind kind, std::string holder, std::string held) {
   switch (kind) {
     case PairingKind::kUnitVillage:
@@ -1257,54 +1237,22 @@ Status SqliteTxn::AddHistory(PairingKind kind, const std::string& held, const st
 Result<PairChanges> SqliteTxn::ApplyPairing(const PairingState& next, const std::string& reason) {
   LX_ASSIGN_OR_RETURN(PairingState current, store_.Pairs());
   PairChanges changes;
-  for (PairingKind kind : kPairingKinds) {
-    // (held, holder), sorted: one merge walk finds, per held record, the
-    // holders that ended and the ones that are new. Sorted vectors rather
-    // than maps, as a county has about 100 k pairs.
-    auto sorted = [kind](const PairingState& state) {
-      std::vector<std::pair<std::string, std::string>> pairs;
-      for (auto& [holder, held] : PairsOf(state, kind))
-        pairs.emplace_back(std::move(held), std::move(holder));
-      std::sort(pairs.begin(), pairs.end());
-      pairs.erase(std::unique(pairs.begin(), pairs.end()), pairs.end());
-      return pairs;
-    };
-    const std::vector<std::pair<std::string, std::string>> was = sorted(current), is = sorted(next);
-    size_t a = 0, b = 0;
-    while (a < was.size() || b < is.size()) {
-      const std::string& held =
-          (b == is.size() || (a < was.size() && was[a].first < is[b].first)) ? was[a].first : is[b].first;
-      std::vector<std::string> ended, made;
-      while (a < was.size() || b < is.size()) {
-        const bool in_was = a < was.size() && was[a].first == held;
-        const bool in_is = b < is.size() && is[b].first == held;
-        if (!in_was && !in_is) break;
-        if (in_was && in_is && was[a].second == is[b].second) {
-          ++changes.kept;
-          ++a;
-          ++b;
-        } else if (in_was && (!in_is || was[a].second < is[b].second)) {
-          ended.push_back(was[a++].second);
-        } else {
-          made.push_back(is[b++].second);
-        }
-      }
-      for (const std::string& holder : ended) {
-        LX_RETURN_IF_ERROR(DeleteImage(PairsDef(), PairKey(kind, held, holder)));
-        ++changes.ended;
-      }
-      for (const std::string& holder : made) {
-        LX_ASSIGN_OR_RETURN(std::string county, CountyOfHeld(kind, held));
-        Image image{Cell::Text(PairKey(kind, held, holder)), Cell::Text(Token(kind)), Cell::Text(holder),
-                    Cell::Text(held), Cell::Text(county)};
-        LX_RETURN_IF_ERROR(UpsertImage(PairsDef(), std::move(image)).status());
-        ++changes.made;
-      }
-      // A household handed from one cadre to another reads as one change, from → to.
-      for (size_t i = 0; i < std::max(ended.size(), made.size()); ++i) {
-        LX_RETURN_IF_ERROR(
-            AddHistory(kind, held, i < ended.size() ? ended[i] : "", i < made.size() ? made[i] : "", reason));
-      }
+  for (const PairDiff& diff : DiffPairings(current, next, &changes.kept)) {
+    for (const std::string& holder : diff.ended) {
+      LX_RETURN_IF_ERROR(DeleteImage(PairsDef(), PairKey(diff.kind, diff.held, holder)));
+      ++changes.ended;
+    }
+    for (const std::string& holder : diff.made) {
+      LX_ASSIGN_OR_RETURN(std::string county, CountyOfHeld(diff.kind, diff.held));
+      Image image{Cell::Text(PairKey(diff.kind, diff.held, holder)), Cell::Text(Token(diff.kind)),
+                  Cell::Text(holder), Cell::Text(diff.held), Cell::Text(county)};
+      LX_RETURN_IF_ERROR(UpsertImage(PairsDef(), std::move(image)).status());
+      ++changes.made;
+    }
+    // A household handed from one cadre to another reads as one change, from → to.
+    for (size_t i = 0; i < std::max(diff.ended.size(), diff.made.size()); ++i) {
+      LX_RETURN_IF_ERROR(AddHistory(diff.kind, diff.held, i < diff.ended.size() ? diff.ended[i] : "",
+                                    i < diff.made.size() ? diff.made[i] : "", reason));
     }
   }
   return changes;
