@@ -78,6 +78,7 @@
 
 #include <cstdint>
 #include <optional>
+#include <set>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -143,9 +144,13 @@ struct PairingInput {
 
 // Collects a registry as the engine needs it: villages (other region levels
 // are skipped), units, orgs, cadres and households; members are not needed.
+// Collects what pairing needs from a registry scan: all of it, or one
+// county's (`county`, a 6-digit code: its villages, units, their cadres and
+// the village party members, its households and party organisations).
 class PairingInputSink final : public RegistrySink {
  public:
-  explicit PairingInputSink(PairingInput& input) : input_(input) {}
+  explicit PairingInputSink(PairingInput& input, std::string county = {})
+      : input_(input), county_(std::move(county)) {}
   Status Add(const Region& region) override;
   Status Add(const Unit& unit) override;
   Status Add(const Org& org) override;
@@ -154,7 +159,11 @@ class PairingInputSink final : public RegistrySink {
   Status Add(const Member& member) override;
 
  private:
+  bool InCounty(std::string_view code) const { return county_.empty() || code.starts_with(county_); }
+
   PairingInput& input_;
+  std::string county_;
+  std::set<std::string, std::less<>> units_;  // the county's units, for their cadres
 };
 
 enum class PairingKind { kUnitVillage, kAssistance, kContact, kContactPoint };

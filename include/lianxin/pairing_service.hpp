@@ -19,13 +19,17 @@
 namespace lianxin {
 
 // The registry as the engine needs it (sensitive fields left empty), the
-// current pairs as `previous`, and the pins.
-Result<PairingInput> LoadPairingInput(Store& store, const Config& config);
+// current pairs as `previous`, and the pins: the whole database's, or one
+// county's (`county`, a 6-digit code).
+Result<PairingInput> LoadPairingInput(Store& store, const Config& config, std::string_view county = {});
 
 struct PairRunOptions {
   bool dry_run = false;
   std::string actor = "cli:pair";
   Date today;  // task deadlines count from it; default: today in China
+  // One county (a 6-digit code): only its records are paired and only its
+  // pairs changed. Empty: the whole database (the CLI's operator).
+  std::string county;
 };
 
 struct PairRun {
@@ -51,6 +55,11 @@ Result<Explanation> ExplainPairing(Store& store, const Config& config, std::stri
 // weak_branches.total/covered, villages.total/paired, objective, moved,
 // seconds, and uncovered [{kind, id, reason, pairing}].
 nlohmann::json PairingSummaryJson(const PairRun& run);
+// The same for the part of the county under region prefix `subtree` (a
+// township's, RegionSubtreePrefix): its households and villages, the
+// changes to them, and the uncovered households, villages and
+// organisations in it — nothing named outside it. "scope" says which.
+nlohmann::json PairingSummaryJson(const PairRun& run, std::string_view subtree);
 
 // An explanation as JSON: {household, village, unit, contact, assistance,
 // tier, tier_matches, matched_skills, rules, alternatives [{pairing, code,

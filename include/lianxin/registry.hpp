@@ -118,6 +118,12 @@ struct Org {
 };
 
 // Stable English tokens, as stored and as the API speaks them.
+// The code prefix every record under region `code` shares (统计用区划代码 is
+// hierarchical): a county "149901" or "149901000000" → "149901", a township
+// "149901001000" → "149901001", a village → its 12 digits. nullopt for what
+// is not a 6- or 12-digit code.
+std::optional<std::string> RegionSubtreePrefix(std::string_view code);
+
 std::string_view Token(RegionLevel v);
 std::string_view Token(Rank v);
 std::string_view Token(Education v);

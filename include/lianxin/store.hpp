@@ -179,8 +179,11 @@ class WriteTxn {
 
   // Makes `next` the current pairing: pairs it lacks end, new ones are
   // made, each change with a history entry (from, to, why) and a journal
-  // entry. Pairs kept are not touched.
-  virtual Result<PairChanges> ApplyPairing(const PairingState& next, const std::string& reason) = 0;
+  // entry. Pairs kept are not touched. With `county` (a 6-digit code) only
+  // that county's pairs are compared and changed; another county's in the
+  // same database stay as they are.
+  virtual Result<PairChanges> ApplyPairing(const PairingState& next, const std::string& reason,
+                                           std::string_view county = {}) = 0;
   // Pins a pair as a manual override with its reason (journaled), or
   // removes a pin; kNotFound when there is no such pin to remove.
   virtual Status SetPin(PairingKind kind, const std::string& holder, const std::string& held,
@@ -273,9 +276,10 @@ class Store {
   // its ID number in plaintext, as for WriteTxn::Exists.
   virtual Result<bool> InScope(RecordKind kind, std::string_view key, const Scope& scope) = 0;
 
-  // The current pairs and pins, sorted as PairingState says.
-  virtual Result<PairingState> Pairs() = 0;
-  virtual Result<PairingState> Pins() = 0;
+  // The current pairs and pins, sorted as PairingState says: all, or one
+  // county's (`county`, a 6-digit code).
+  virtual Result<PairingState> Pairs(std::string_view county = {}) = 0;
+  virtual Result<PairingState> Pins(std::string_view county = {}) = 0;
   // A household's tasks, and the history of whatever `held` names, oldest first.
   virtual Result<std::vector<Task>> TasksOf(std::string_view household_code) = 0;
   virtual Result<std::vector<PairHistoryEntry>> PairHistory(std::string_view held) = 0;

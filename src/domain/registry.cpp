@@ -1,5 +1,7 @@
 #include "lianxin/registry.hpp"
 
+#include <algorithm>
+
 #include "domain/enum_tables.hpp"
 
 namespace lianxin {
@@ -62,6 +64,17 @@ std::optional<RecordKind> ParseRecordKind(std::string_view token) {
     if (internal::EqualsIgnoreAsciiCase(row.token, token)) return row.kind;
   }
   return std::nullopt;
+}
+
+std::optional<std::string> RegionSubtreePrefix(std::string_view code) {
+  if (code.empty() || !std::all_of(code.begin(), code.end(), [](char c) { return c >= '0' && c <= '9'; })) {
+    return std::nullopt;
+  }
+  if (code.size() == 6) return std::string(code);
+  if (code.size() != 12) return std::nullopt;
+  if (code.substr(6) == "000000") return std::string(code.substr(0, 6));
+  if (code.substr(9) == "000") return std::string(code.substr(0, 9));
+  return std::string(code);
 }
 
 }  // namespace lianxin

@@ -68,9 +68,29 @@ Result<PinRequest> ParsePinRequest(const HttpRequest& request, bool with_reason)
   return pin;
 }
 
+// The county a caller's pairing covers, and the part of it the caller sees:
+// a county admin its county; a township admin the county it lies in (the
+// county is paired as a whole), shown only its township.
+struct PairingReach {
+  std::string county;  // 6 digits
+  std::string prefix;  // the caller's subtree: the county's or a township's
+};
+Result<PairingReach> ReachOf(const Caller& caller) {
+  Scope scope = caller.scope();
+  std::optional<std::string> prefix =
+      scope.kind == ScopeKind::kRegion ? RegionSubtreePrefix(scope.code) : std::nullopt;
+  if (!prefix) return OutOfScope();
+  return PairingReach{prefix->substr(0, 6), *prefix};
+}
+
 HttpResponse Run(GroupCommitWriter& writer, const Config& config, const Caller& caller) {
+  Result<PairingReach> reach = ReachOf(caller);
+  if (!reach.ok()) return HttpResponse::Error(reach.status());
   PairRunOptions options;
   options.actor = caller.actor();
+  // Only the caller's county: another county in the same database is not
+  // loaded, paired or changed.
+  options.county = reach->county;
   std::optional<PairRun> run;
   // One job: RunPairing's transaction joins the writer's batch, so the
   // answer comes once the new pairs are durable.
@@ -84,13 +104,17 @@ HttpResponse Run(GroupCommitWriter& writer, const Config& config, const Caller& 
 }
 
 HttpResponse Preview(StorePool& reads, const Config& config, const Caller& caller) {
+  Result<PairingReach> reach = ReachOf(caller);
+  if (!reach.ok()) return HttpResponse::Error(reach.status());
   Result<StorePool::Lease> store = reads.Acquire();
   if (!store.ok()) return HttpResponse::Error(store.status());
   PairRunOptions options;
   options.dry_run = true;
   options.actor = caller.actor();
+  options.county = reach->county;
   Result<PairRun> run = RunPairing(**store, config, options);
   if (!run.ok()) return HttpResponse::Error(run.status());
+  if (reach->prefix.size() > 6) return HttpResponse::Json(200, PairingSummaryJson(*run, reach->prefix));
   return HttpResponse::Json(200, PairingSummaryJson(*run));
 }
 

@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <chrono>
+#include <map>
 #include <set>
 
 #include "lianxin/pairing_service.hpp"
@@ -9,37 +10,41 @@
 namespace lianxin {
 
 Status PairingInputSink::Add(const Region& r) {
-  if (r.level == RegionLevel::kVillage) input_.villages.push_back(r);
+  if (r.level == RegionLevel::kVillage && InCounty(r.code)) input_.villages.push_back(r);
   return Status::Ok();
 }
 Status PairingInputSink::Add(const Unit& u) {
+  if (!county_.empty() && u.county_code != county_) return Status::Ok();
+  units_.insert(u.code);
   input_.units.push_back(u);
   return Status::Ok();
 }
 Status PairingInputSink::Add(const Org& o) {
-  input_.orgs.push_back(o);
+  if (InCounty(o.region_code)) input_.orgs.push_back(o);
   return Status::Ok();
 }
 Status PairingInputSink::Add(const Cadre& c) {
-  input_.cadres.push_back(c);
+  bool ours =
+      county_.empty() || (!c.unit_code.empty() ? units_.contains(c.unit_code) : InCounty(c.village_code));
+  if (ours) input_.cadres.push_back(c);
   return Status::Ok();
 }
 Status PairingInputSink::Add(const Household& h) {
-  input_.households.push_back(h);
+  if (InCounty(h.village_code)) input_.households.push_back(h);
   return Status::Ok();
 }
 Status PairingInputSink::Add(const Member&) { return Status::Ok(); }
 
-Result<PairingInput> LoadPairingInput(Store& store, const Config& config) {
+Result<PairingInput> LoadPairingInput(Store& store, const Config& config, std::string_view county) {
   PairingInput input;
-  PairingInputSink sink(input);
+  PairingInputSink sink(input, std::string(county));
   for (RecordKind kind : {RecordKind::kRegions, RecordKind::kUnits, RecordKind::kOrgs, RecordKind::kCadres,
                           RecordKind::kHouseholds}) {
     LX_RETURN_IF_ERROR(store.ScanWithoutSecrets(kind, sink));
   }
   input.needs = config.needs;
-  LX_ASSIGN_OR_RETURN(input.previous, store.Pairs());
-  LX_ASSIGN_OR_RETURN(input.pins, store.Pins());
+  LX_ASSIGN_OR_RETURN(input.previous, store.Pairs(county));
+  LX_ASSIGN_OR_RETURN(input.pins, store.Pins(county));
   return input;
 }
 
@@ -80,7 +85,7 @@ Result<PairRun> RunPairing(Store& store, const Config& config, const PairRunOpti
     return std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
   };
   PairRun run;
-  LX_ASSIGN_OR_RETURN(run.input, LoadPairingInput(store, config));
+  LX_ASSIGN_OR_RETURN(run.input, LoadPairingInput(store, config, options.county));
   const double loaded = since();
   LX_ASSIGN_OR_RETURN(run.result, ComputePairing(run.input, config.pairing));
   const double solved = since();
@@ -108,7 +113,8 @@ Result<PairRun> RunPairing(Store& store, const Config& config, const PairRunOpti
     return run;
   }
   LX_ASSIGN_OR_RETURN(std::unique_ptr<WriteTxn> txn, store.Begin(options.actor));
-  LX_ASSIGN_OR_RETURN(run.changes, txn->ApplyPairing(run.result.pairs, "结对计算 pairing run"));
+  LX_ASSIGN_OR_RETURN(run.changes,
+                      txn->ApplyPairing(run.result.pairs, "结对计算 pairing run", options.county));
   if (!fresh.empty()) {
     std::unordered_map<std::string, const Household*> households;
     for (const Household& h : run.input.households) households.emplace(h.code, &h);
@@ -172,6 +178,65 @@ nlohmann::json PairingSummaryJson(const PairRun& run) {
       {"seconds", run.seconds},
       {"uncovered", uncovered},
   };
+}
+
+nlohmann::json PairingSummaryJson(const PairRun& run, std::string_view subtree) {
+  auto in = [subtree](std::string_view code) { return code.starts_with(subtree); };
+  const PairingResult& r = run.result;
+  std::set<std::string_view> contacted, paired_villages;
+  for (const CadreHousehold& p : r.pairs.contacts) contacted.insert(p.household_code);
+  for (const UnitVillage& p : r.pairs.unit_villages) paired_villages.insert(p.village_code);
+  int households = 0, covered = 0, villages = 0, paired = 0;
+  for (const Household& h : run.input.households) {
+    if (!in(h.village_code)) continue;
+    ++households;
+    if (contacted.contains(h.code)) ++covered;
+  }
+  for (const Region& v : run.input.villages) {
+    if (!in(v.code)) continue;
+    ++villages;
+    if (paired_villages.contains(v.code)) ++paired;
+  }
+  std::map<std::string_view, std::string_view> org_region;
+  for (const Org& o : run.input.orgs) org_region.emplace(o.code, o.region_code);
+  nlohmann::json uncovered = nlohmann::json::array();
+  for (const Uncovered& u : r.uncovered) {
+    bool ours = false;
+    switch (u.kind) {
+      case UncoveredKind::kWeakBranch:
+        ours = org_region.count(u.id) && in(org_region[u.id]);
+        break;
+      case UncoveredKind::kCadre:
+        ours = false;
+        break;  // a county unit's, or a village's: not the township's to see
+      default:
+        ours = in(u.id);
+        break;
+    }
+    if (!ours) continue;
+    uncovered.push_back(
+        {{"kind", Token(u.kind)}, {"id", u.id}, {"reason", u.reason}, {"pairing", Token(u.pairing)}});
+  }
+  int made = 0, ended = 0, kept = 0;
+  for (const PairDiff& diff : DiffPairings(run.input.previous, r.pairs, nullptr)) {
+    if (!in(diff.held)) continue;
+    made += static_cast<int>(diff.made.size());
+    ended += static_cast<int>(diff.ended.size());
+  }
+  for (PairingKind kind : kPairingKinds) {
+    for (const auto& [holder, held] : HolderHeldPairs(r.pairs, kind)) {
+      if (!in(held)) continue;
+      ++kept;
+    }
+  }
+  kept -= made;
+  return {{"scope", subtree},
+          {"households", {{"total", households}, {"covered", covered}}},
+          {"villages", {{"total", villages}, {"paired", paired}}},
+          {"changes", {{"made", made}, {"ended", ended}, {"kept", kept}}},
+          {"written", run.written},
+          {"seconds", run.seconds},
+          {"uncovered", uncovered}};
 }
 
 nlohmann::json ExplanationJson(const Explanation& e) {

@@ -32,7 +32,9 @@ class SqliteStatement final : public Statement {
   }
   Statement& Bind(int index, std::string_view text) override {
     Rewind();
-    sqlite3_bind_text(stmt_, index, text.data(), static_cast<int>(text.size()), SQLITE_TRANSIENT);
+    // An empty view may have no data pointer, which SQLite would bind as NULL.
+    sqlite3_bind_text(stmt_, index, text.data() ? text.data() : "", static_cast<int>(text.size()),
+                      SQLITE_TRANSIENT);
     return *this;
   }
   Statement& BindBlob(int index, std::string_view bytes) override {

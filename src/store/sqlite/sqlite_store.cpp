@@ -710,7 +710,8 @@ class SqliteTxn final : public WriteTxn {
   Result<std::optional<std::string>> OwnerOfIdNumber(RecordKind kind, const IdNumber& id) override;
   Result<std::optional<std::string>> HeadOfUnit(std::string_view unit_code) override;
   Result<bool> Empty(RecordKind kind) override;
-  Result<PairChanges> ApplyPairing(const PairingState& next, const std::string& reason) override;
+  Result<PairChanges> ApplyPairing(const PairingState& next, const std::string& reason,
+                                   std::string_view county) override;
   Status SetPin(PairingKind kind, const std::string& holder, const std::string& held,
                 const std::string& reason) override;
   Status RemovePin(PairingKind kind, const std::string& holder, const std::string& held) override;
@@ -808,8 +809,8 @@ class SqliteStore final : public Store {
     return status;
   }
   Result<std::optional<Household>> GetHousehold(std::string_view code) override;
-  Result<PairingState> Pairs() override { return ReadPairs("pairs"); }
-  Result<PairingState> Pins() override { return ReadPairs("pins"); }
+  Result<PairingState> Pairs(std::string_view county) override { return ReadPairs("pairs", county); }
+  Result<PairingState> Pins(std::string_view county) override { return ReadPairs("pins", county); }
   Result<std::vector<Task>> TasksOf(std::string_view household_code) override;
   Result<std::vector<PairHistoryEntry>> PairHistory(std::string_view held) override;
   Result<int> SchemaVersion() override;
@@ -865,7 +866,7 @@ class SqliteStore final : public Store {
 
  private:
   Result<std::int64_t> CountOf(const std::string& sql);
-  Result<PairingState> ReadPairs(const std::string& table);
+  Result<PairingState> ReadPairs(const std::string& table, std::string_view county);
   Status UpgradeToSchema5();
 
   DbHandle db_;
@@ -1234,8 +1235,9 @@ Status SqliteTxn::AddHistory(PairingKind kind, const std::string& held, const st
   return UpsertImage(HistoryDef(), std::move(image)).status();
 }
 
-Result<PairChanges> SqliteTxn::ApplyPairing(const PairingState& next, const std::string& reason) {
-  LX_ASSIGN_OR_RETURN(PairingState current, store_.Pairs());
+Result<PairChanges> SqliteTxn::ApplyPairing(const PairingState& next, const std::string& reason,
+                                            std::string_view county) {
+  LX_ASSIGN_OR_RETURN(PairingState current, store_.Pairs(county));
   PairChanges changes;
   for (const PairDiff& diff : DiffPairings(current, next, &changes.kept)) {
     for (const std::string& holder : diff.ended) {
@@ -1489,9 +1491,11 @@ Result<std::optional<Household>> SqliteStore::GetHousehold(std::string_view code
   return std::optional<Household>(std::move(h));
 }
 
-Result<PairingState> SqliteStore::ReadPairs(const std::string& table) {
-  Statement select(db(), "SELECT kind, holder, held FROM " + table);
+Result<PairingState> SqliteStore::ReadPairs(const std::string& table, std::string_view county) {
+  Statement select(
+      db(), "SELECT kind, holder, held FROM " + table + (county.empty() ? "" : " WHERE county_code = ?1"));
   LX_RETURN_IF_ERROR(select.prepared());
+  if (!county.empty()) select.BindText(1, county);
   PairingState state;
   while (true) {
     LX_ASSIGN_OR_RETURN(bool row, select.Step());
@@ -1610,19 +1614,9 @@ struct Subtree {
 // written as 12 ending 000000), a township its first 9 (12 ending 000), a
 // village all 12. nullopt for anything else.
 std::optional<Subtree> SubtreeOf(std::string_view code) {
-  if (code.empty() || !std::all_of(code.begin(), code.end(), [](char c) { return c >= '0' && c <= '9'; })) {
-    return std::nullopt;
-  }
-  size_t prefix = 0;
-  if (code.size() == 6) {
-    prefix = 6;
-  } else if (code.size() == 12) {
-    prefix = code.substr(6) == "000000" ? 6 : code.substr(9) == "000" ? 9 : 12;
-  } else {
-    return std::nullopt;
-  }
-  std::string lo(code.substr(0, prefix));
-  return Subtree{lo.substr(0, 6), lo, PrefixEnd(lo), prefix == 6};
+  std::optional<std::string> lo = RegionSubtreePrefix(code);
+  if (!lo) return std::nullopt;
+  return Subtree{lo->substr(0, 6), *lo, PrefixEnd(*lo), lo->size() == 6};
 }
 
 Condition InSubtree(const std::string& column, const Subtree& t) {

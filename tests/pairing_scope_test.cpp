@@ -1,0 +1,132 @@
+// Pairing honours scope: a county admin's run pairs its own county and
+// leaves another county in the same database as it was; a township
+// admin's preview shows its township only.
+#include <gtest/gtest.h>
+
+#include "api_fixture.hpp"
+#include "lianxin/pairing_service.hpp"
+#include "lianxin/registry_io.hpp"
+
+namespace lianxin::testing {
+namespace {
+
+constexpr char kSecondCounty[] = "149902";
+
+// The demo county again under another county code: every code that starts
+// with 149901 starts with 149902; ID numbers and phones are left out (they
+// are the first county's people), and so are members.
+class RecodeSink final : public RegistrySink {
+ public:
+  explicit RecodeSink(RegistrySink& inner) : inner_(inner) {}
+  Status Add(const Region& r) override {
+    Region x = r;
+    Recode(x.code), Recode(x.parent_code);
+    return inner_.Add(x);
+  }
+  Status Add(const Unit& u) override {
+    Unit x = u;
+    Recode(x.code), Recode(x.county_code);
+    return inner_.Add(x);
+  }
+  Status Add(const Org& o) override {
+    Org x = o;
+    Recode(x.code), Recode(x.region_code);
+    return inner_.Add(x);
+  }
+  Status Add(const Cadre& c) override {
+    Cadre x = c;
+    Recode(x.code), Recode(x.unit_code), Recode(x.village_code);
+    x.id_number = {};
+    x.phone = {};
+    return inner_.Add(x);
+  }
+  Status Add(const Household& h) override {
+    Household x = h;
+    Recode(x.code), Recode(x.village_code);
+    x.head_id_number = {};
+    x.phone = {};
+    return inner_.Add(x);
+  }
+  Status Add(const Member&) override { return Status::Ok(); }
+
+ private:
+  static void Recode(std::string& code) {
+    if (code.starts_with("149901")) code.replace(0, 6, kSecondCounty);
+  }
+  RegistrySink& inner_;
+};
+
+class PairingScopeTest : public ApiFixture {
+ protected:
+  void AddSecondCountyPaired() {
+    std::unique_ptr<Store> store = OpenOrDie(path_);
+    ASSERT_NE(store, nullptr);
+    std::unique_ptr<WriteTxn> txn = std::move(store->Begin("demo")).value();
+    TxnSink sink(*txn);
+    RecodeSink recoded(sink);
+    ASSERT_TRUE(GenerateDemo({.household_villages = 2}, Config::Defaults(), recoded).ok());
+    ASSERT_TRUE(txn->Commit().ok());
+    Result<PairRun> run = RunPairing(*store, Config::Defaults(), {.actor = "t", .county = kSecondCounty});
+    ASSERT_TRUE(run.ok()) << run.status().ToString();
+    // One household left without its contact, as a run of the whole
+    // database would not leave it: only a run that keeps off this county
+    // leaves it so.
+    second_pairs_ = *store->Pairs(kSecondCounty);
+    ASSERT_FALSE(second_pairs_.contacts.empty());
+    second_pairs_.contacts.erase(second_pairs_.contacts.begin());
+    std::unique_ptr<WriteTxn> edit = std::move(store->Begin("t")).value();
+    ASSERT_TRUE(edit->ApplyPairing(second_pairs_, "test", kSecondCounty).ok());
+    ASSERT_TRUE(edit->Commit().ok());
+    ASSERT_EQ(*store->Pairs(kSecondCounty), second_pairs_);
+  }
+
+  PairingState second_pairs_;
+};
+
+TEST_F(PairingScopeTest, ACountyRunLeavesAnotherCountyAsItWas) {
+  AddSecondCountyPaired();
+  SignedInAs county = SignIn("county", {Role::kCountyAdmin}, {ScopeKind::kRegion, kCounty});
+  HttpResponse run = Call("POST", "/api/v1/pairing/run", "{}", county.headers);
+  ASSERT_EQ(run.status, 200) << run.body;
+  nlohmann::json summary = Json(run);
+  for (const auto& item : summary["uncovered"]) {
+    EXPECT_TRUE(item["id"].get<std::string>().starts_with(kCounty) || item["kind"] == "cadre") << item;
+  }
+  std::unique_ptr<Store> store = OpenOrDie(path_);
+  EXPECT_EQ(*store->Pairs(kSecondCounty), second_pairs_) << "the other county's pairs are untouched";
+  PairingState ours = *store->Pairs(kCounty);
+  EXPECT_FALSE(ours.contacts.empty());
+  for (const CadreHousehold& p : ours.contacts) EXPECT_TRUE(p.household_code.starts_with(kCounty));
+
+  // The preview of the first county names nothing of the second.
+  HttpResponse preview = Call("POST", "/api/v1/pairing/preview", "{}", county.headers);
+  ASSERT_EQ(preview.status, 200) << preview.body;
+  EXPECT_EQ(preview.body.find(kSecondCounty), std::string::npos);
+}
+
+TEST_F(PairingScopeTest, ATownshipPreviewShowsItsTownshipOnly) {
+  SignedInAs township = SignIn("township", {Role::kTownshipAdmin}, {ScopeKind::kRegion, kTownship});
+  HttpResponse preview = Call("POST", "/api/v1/pairing/preview", "{}", township.headers);
+  ASSERT_EQ(preview.status, 200) << preview.body;
+  nlohmann::json summary = Json(preview);
+  const std::string prefix = std::string(kTownship).substr(0, 9);
+  EXPECT_EQ(summary["scope"], prefix);
+  // Its households, counted independently from the registry.
+  std::unique_ptr<Store> store = OpenOrDie(path_);
+  Result<PairingInput> input = LoadPairingInput(*store, Config::Defaults(), kCounty);
+  ASSERT_TRUE(input.ok());
+  int households = 0;
+  for (const Household& h : input->households) households += h.village_code.starts_with(prefix) ? 1 : 0;
+  ASSERT_GT(households, 0);
+  EXPECT_EQ(summary["households"]["total"], households);
+  EXPECT_LT(summary["households"]["total"].get<int>(), static_cast<int>(input->households.size()) + 1);
+  for (const auto& item : summary["uncovered"]) {
+    EXPECT_TRUE(item["id"].get<std::string>().starts_with(prefix)) << item;
+  }
+  EXPECT_FALSE(summary.contains("cadres")) << "county-wide figures are the county's";
+  // And the run stays the county admin's.
+  EXPECT_EQ(Call("POST", "/api/v1/pairing/run", "{}", township.headers).status, 403);
+}
+
+}  // namespace
+}  // namespace lianxin::testing
