@@ -50,5 +50,50 @@ TEST(PairingDryRunTest, CountsWhatTheRunThenDoesAndWritesNothing) {
   }
 }
 
+// A run planned on one read and applied later is applied only if nothing it
+// read has changed meanwhile; otherwise it is refused and planned again.
+TEST(PairingDryRunTest, APlanIsAppliedOnlyToTheDataItWasMadeOn) {
+  TempDir dir;
+  std::unique_ptr<Store> store = OpenOrDie(dir / "c.db");
+  ASSERT_NE(store, nullptr);
+  {
+    std::unique_ptr<WriteTxn> txn = std::move(store->Begin("demo")).value();
+    TxnSink sink(*txn);
+    ASSERT_TRUE(GenerateDemo({.household_villages = 2}, Config::Defaults(), sink).ok());
+    ASSERT_TRUE(txn->Commit().ok());
+  }
+  const Config config = Config::Defaults();
+  PairRunOptions options{.actor = "t", .today = {2026, 12, 5}};
+  Result<PairRun> plan = PlanPairing(*store, config, options);
+  ASSERT_TRUE(plan.ok()) << plan.status().ToString();
+  // A household changes after the plan was made.
+  Result<std::optional<Household>> h = store->GetHousehold(plan->input.households.front().code);
+  ASSERT_TRUE(h.ok() && h->has_value());
+  Household changed = **h;
+  changed.size += 1;
+  {
+    std::unique_ptr<WriteTxn> txn = std::move(store->Begin("t")).value();
+    ASSERT_TRUE(txn->Upsert(changed).ok());
+    ASSERT_TRUE(txn->Commit().ok());
+  }
+  std::string head = *store->JournalHead();
+  Status stale = ApplyPlannedPairing(*store, config, *plan, options);
+  EXPECT_EQ(stale.code(), Code::kConflict);
+  EXPECT_NE(stale.message().find("(pairing_stale)"), std::string::npos) << stale.message();
+  EXPECT_EQ(*store->JournalHead(), head) << "nothing applied";
+  // Planned again on the data as it is, it applies.
+  Result<PairRun> again = PlanPairing(*store, config, options);
+  ASSERT_TRUE(again.ok());
+  ASSERT_TRUE(ApplyPlannedPairing(*store, config, *again, options).ok());
+  EXPECT_TRUE(again->written);
+  EXPECT_FALSE(store->Pairs()->contacts.empty());
+  // A change outside what pairing reads (a session, an audit event) does not make a plan stale.
+  Result<PairRun> third = PlanPairing(*store, config, options);
+  ASSERT_TRUE(third.ok());
+  std::unique_ptr<UserRepository> users = std::move(Store::OpenUserRepository(dir / "c.db", {})).value();
+  ASSERT_TRUE(users->Audit({1, "t", "export", "households", "127.0.0.1", "ok", ""}).ok());
+  EXPECT_TRUE(ApplyPlannedPairing(*store, config, *third, options).ok());
+}
+
 }  // namespace
 }  // namespace lianxin::testing

@@ -39,9 +39,19 @@ struct PairRun {
   int tasks_created = 0;  // for assistance pairs new in this run
   double seconds = 0;     // end to end, loading and writing included
   bool written = false;
+  std::int64_t data_version = 0;  // Store::PairingDataVersion when it was loaded
 };
 
+// Load, solve and (unless a dry run) apply, on one store.
 Result<PairRun> RunPairing(Store& store, const Config& config, const PairRunOptions& options);
+
+// The two halves of a run, so the heavy half needs no write lock: plan on a
+// read connection (load and solve; `data_version` records what it read),
+// then apply inside the writer. ApplyPlannedPairing refuses with kConflict
+// (pairing_stale) when the registry, pairs or pins changed since the plan:
+// plan again (the API does so inside the writer then).
+Result<PairRun> PlanPairing(Store& store, const Config& config, const PairRunOptions& options);
+Status ApplyPlannedPairing(Store& store, const Config& config, PairRun& run, const PairRunOptions& options);
 
 // Why household `household_code` would be paired as it is: computes the
 // pairing of the store as it stands (registry, current pairs, pins) and

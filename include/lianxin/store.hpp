@@ -305,6 +305,10 @@ class Store {
   virtual Status VerifyJournal(std::int64_t* entries_checked) = 0;
   // The hash of the newest journal entry, hex; empty for an empty journal.
   virtual Result<std::string> JournalHead() = 0;
+  // The seq of the newest journal entry that changed what pairing reads
+  // (the registry, pairs, pins); 0 when none. Equal values mean a pairing
+  // planned on one read is still right to apply.
+  virtual Result<std::int64_t> PairingDataVersion() = 0;
   // The checkpoint the last successful VerifyJournal (or Restore) left
   // beside the key file, as "seq hash" (hex); empty when there is none yet.
   virtual Result<std::string> JournalCheckpoint() = 0;

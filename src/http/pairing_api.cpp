@@ -83,7 +83,7 @@ Result<PairingReach> ReachOf(const Caller& caller) {
   return PairingReach{prefix->substr(0, 6), *prefix};
 }
 
-HttpResponse Run(GroupCommitWriter& writer, const Config& config, const Caller& caller) {
+HttpResponse Run(GroupCommitWriter& writer, StorePool& reads, const Config& config, const Caller& caller) {
   Result<PairingReach> reach = ReachOf(caller);
   if (!reach.ok()) return HttpResponse::Error(reach.status());
   PairRunOptions options;
@@ -91,16 +91,25 @@ HttpResponse Run(GroupCommitWriter& writer, const Config& config, const Caller& 
   // Only the caller's county: another county in the same database is not
   // loaded, paired or changed.
   options.county = reach->county;
-  std::optional<PairRun> run;
-  // One job: RunPairing's transaction joins the writer's batch, so the
-  // answer comes once the new pairs are durable.
+  // The heavy half (load and solve) on a read connection, so other writes
+  // go on meanwhile; only the apply takes the writer.
+  Result<PairRun> planned = [&]() -> Result<PairRun> {
+    LX_ASSIGN_OR_RETURN(StorePool::Lease store, reads.Acquire());
+    return PlanPairing(*store, config, options);
+  }();
+  if (!planned.ok()) return HttpResponse::Error(planned.status());
+  PairRun run = std::move(*planned);
+  // One job: the apply joins the writer's batch, so the answer comes once
+  // the new pairs are durable. Should the registry have changed since the
+  // plan, it is planned again inside the writer, where nothing can move.
   Status written = writer.Write([&](Store& store) -> Status {
-    LX_ASSIGN_OR_RETURN(PairRun done, RunPairing(store, config, options));
-    run = std::move(done);
-    return Status::Ok();
+    Status applied = ApplyPlannedPairing(store, config, run, options);
+    if (applied.code() != Code::kConflict) return applied;
+    LX_ASSIGN_OR_RETURN(run, PlanPairing(store, config, options));
+    return ApplyPlannedPairing(store, config, run, options);
   });
   if (!written.ok()) return HttpResponse::Error(written);
-  return HttpResponse::Json(200, PairingSummaryJson(*run));
+  return HttpResponse::Json(200, PairingSummaryJson(run));
 }
 
 HttpResponse Preview(StorePool& reads, const Config& config, const Caller& caller) {
@@ -162,8 +171,9 @@ HttpResponse Unpin(GroupCommitWriter& writer, const HttpRequest& request, const 
 }  // namespace
 
 void AddPairingRoutes(ApiRouter& api, GroupCommitWriter& writer, StorePool& reads, const Config& config) {
-  api.Add("POST", "/api/v1/pairing/run",
-          [&writer, &config](HttpRequest&, const Caller& caller) { return Run(writer, config, caller); });
+  api.Add("POST", "/api/v1/pairing/run", [&writer, &reads, &config](HttpRequest&, const Caller& caller) {
+    return Run(writer, reads, config, caller);
+  });
   api.Add("POST", "/api/v1/pairing/preview",
           [&reads, &config](HttpRequest&, const Caller& caller) { return Preview(reads, config, caller); });
   api.Add("GET", "/api/v1/pairing/explain/{id}",

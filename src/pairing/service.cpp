@@ -79,18 +79,10 @@ Result<int> CountNewTasks(Store& store, const Config& config, const PairingInput
 
 }  // namespace
 
-Result<PairRun> RunPairing(Store& store, const Config& config, const PairRunOptions& options) {
-  auto start = std::chrono::steady_clock::now();
-  auto since = [&start] {
-    return std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
-  };
-  PairRun run;
-  LX_ASSIGN_OR_RETURN(run.input, LoadPairingInput(store, config, options.county));
-  const double loaded = since();
-  LX_ASSIGN_OR_RETURN(run.result, ComputePairing(run.input, config.pairing));
-  const double solved = since();
+namespace {
 
-  // Assistance pairs new in this run give their household's tasks.
+// The assistance pairs new in a run: they give their household's tasks.
+std::vector<const CadreHousehold*> FreshAssistance(const PairRun& run) {
   std::set<std::pair<std::string, std::string>> before;
   for (const CadreHousehold& p : run.input.previous.assistance)
     before.emplace(p.cadre_code, p.household_code);
@@ -98,7 +90,25 @@ Result<PairRun> RunPairing(Store& store, const Config& config, const PairRunOpti
   for (const CadreHousehold& p : run.result.pairs.assistance) {
     if (!before.contains({p.cadre_code, p.household_code})) fresh.push_back(&p);
   }
+  return fresh;
+}
 
+double Since(std::chrono::steady_clock::time_point start) {
+  return std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
+}
+
+}  // namespace
+
+Result<PairRun> PlanPairing(Store& store, const Config& config, const PairRunOptions& options) {
+  auto start = std::chrono::steady_clock::now();
+  PairRun run;
+  // Read first: a write landing during the load makes the plan stale, never wrong.
+  LX_ASSIGN_OR_RETURN(run.data_version, store.PairingDataVersion());
+  LX_ASSIGN_OR_RETURN(run.input, LoadPairingInput(store, config, options.county));
+  const double loaded = Since(start);
+  LX_ASSIGN_OR_RETURN(run.result, ComputePairing(run.input, config.pairing));
+  run.seconds = Since(start);
+  spdlog::info("pairing: loaded in {:.3f} s, solved in {:.3f} s", loaded, run.seconds - loaded);
   if (options.dry_run) {
     // A dry run writes nothing and takes no write lock: the changes and the
     // tasks are counted in memory against what is stored.
@@ -106,15 +116,24 @@ Result<PairRun> RunPairing(Store& store, const Config& config, const PairRunOpti
       run.changes.ended += static_cast<int>(diff.ended.size());
       run.changes.made += static_cast<int>(diff.made.size());
     }
-    LX_ASSIGN_OR_RETURN(run.tasks_created, CountNewTasks(store, config, run.input, fresh, options));
-    run.seconds = since();
-    spdlog::info("pairing (dry run): loaded in {:.3f} s, solved in {:.3f} s, compared in {:.3f} s", loaded,
-                 solved - loaded, run.seconds - solved);
-    return run;
+    LX_ASSIGN_OR_RETURN(run.tasks_created,
+                        CountNewTasks(store, config, run.input, FreshAssistance(run), options));
+    run.seconds = Since(start);
   }
+  return run;
+}
+
+Status ApplyPlannedPairing(Store& store, const Config& config, PairRun& run, const PairRunOptions& options) {
+  auto start = std::chrono::steady_clock::now();
   LX_ASSIGN_OR_RETURN(std::unique_ptr<WriteTxn> txn, store.Begin(options.actor));
+  // Inside the write lock: nothing can change between this check and the commit.
+  LX_ASSIGN_OR_RETURN(std::int64_t version, store.PairingDataVersion());
+  if (version != run.data_version) {
+    return Status::Conflict("结对计算期间登记数据或结对已有变动,须重新计算 (pairing_stale)");
+  }
   LX_ASSIGN_OR_RETURN(run.changes,
                       txn->ApplyPairing(run.result.pairs, "结对计算 pairing run", options.county));
+  std::vector<const CadreHousehold*> fresh = FreshAssistance(run);
   if (!fresh.empty()) {
     std::unordered_map<std::string, const Household*> households;
     for (const Household& h : run.input.households) households.emplace(h.code, &h);
@@ -130,10 +149,15 @@ Result<PairRun> RunPairing(Store& store, const Config& config, const PairRunOpti
   }
   LX_RETURN_IF_ERROR(txn->Commit());
   run.written = true;
-  txn.reset();
-  run.seconds = since();
-  spdlog::info("pairing: loaded in {:.3f} s, solved in {:.3f} s, written in {:.3f} s", loaded,
-               solved - loaded, run.seconds - solved);
+  const double written = Since(start);
+  run.seconds += written;
+  spdlog::info("pairing: written in {:.3f} s", written);
+  return Status::Ok();
+}
+
+Result<PairRun> RunPairing(Store& store, const Config& config, const PairRunOptions& options) {
+  LX_ASSIGN_OR_RETURN(PairRun run, PlanPairing(store, config, options));
+  if (!options.dry_run) LX_RETURN_IF_ERROR(ApplyPlannedPairing(store, config, run, options));
   return run;
 }
 

@@ -837,6 +837,7 @@ class SqliteStore final : public Store {
   // A sealed field, if the database holds any, to prove a key opens it.
   Status CheckKeyOpensData();
   Result<std::string> JournalHead() override;
+  Result<std::int64_t> PairingDataVersion() override;
   Result<std::vector<JournalEntry>> ReadJournal(std::int64_t after_seq, int limit) override;
   // The registry read side (store.hpp, "Reading the registry for the API").
   Result<ListPage> List(RecordKind kind, const ListQuery& query, RegistrySink& sink) override;
@@ -1562,6 +1563,23 @@ Result<std::string> SqliteStore::JournalHead() {
   LX_ASSIGN_OR_RETURN(Statement * head, Prepare("SELECT hash FROM journal ORDER BY seq DESC LIMIT 1"));
   LX_ASSIGN_OR_RETURN(bool found, head->Step());
   return found ? ToHex(head->ColumnBlob(0)) : std::string();
+}
+
+Result<std::int64_t> SqliteStore::PairingDataVersion() {
+  // One index seek per table (journal_entity_seq), not a scan.
+  LX_ASSIGN_OR_RETURN(
+      Statement * newest,
+      Prepare("SELECT MAX(m) FROM (SELECT MAX(seq) AS m FROM journal WHERE entity = 'regions' UNION ALL "
+              "SELECT MAX(seq) FROM journal WHERE entity = 'units' UNION ALL "
+              "SELECT MAX(seq) FROM journal WHERE entity = 'orgs' UNION ALL "
+              "SELECT MAX(seq) FROM journal WHERE entity = 'cadres' UNION ALL "
+              "SELECT MAX(seq) FROM journal WHERE entity = 'households' UNION ALL "
+              "SELECT MAX(seq) FROM journal WHERE entity = 'pairs' UNION ALL "
+              "SELECT MAX(seq) FROM journal WHERE entity = 'pins')"));
+  LX_ASSIGN_OR_RETURN(bool found, newest->Step());
+  std::int64_t version = found ? newest->ColumnInt(0) : 0;
+  newest->Reset();
+  return version;
 }
 
 Result<std::vector<JournalEntry>> SqliteStore::ReadJournal(std::int64_t after_seq, int limit) {
