@@ -55,6 +55,8 @@ export const i18n = createI18n({
   messages,
 });
 
+document.documentElement.lang = String(i18n.global.locale.value);
+
 export function toggleLocale(): void {
   const next = i18n.global.locale.value === 'zh-CN' ? 'en' : 'zh-CN';
   i18n.global.locale.value = next;
