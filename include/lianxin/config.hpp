@@ -138,6 +138,9 @@ struct ServerConfig {
   int drain_timeout_ms = 10000;  // in-flight requests at shutdown
   std::string tls_cert;          // PEM path; tls_cert and tls_key both set (HTTPS) or neither
   std::string tls_key;           // PEM path
+  // The built web app to serve from / ("" = the source tree's web/dist,
+  // where `./dev run` builds it; see static_files.hpp).
+  std::string web_root;
   std::string origin;  // Origin unsafe requests must carry ("https://lianxin.example.gov.cn"); "" = none
   // Reverse proxies whose X-Forwarded-For names the client ("127.0.0.1,::1"),
   // comma-separated IP addresses; "" = none: the TCP peer is the client.

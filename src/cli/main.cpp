@@ -16,6 +16,7 @@
 #include "lianxin/pairing_service.hpp"
 #include "lianxin/progress.hpp"
 #include "lianxin/registry_io.hpp"
+#include "lianxin/static_files.hpp"
 #include "lianxin/store.hpp"
 
 namespace lianxin {
@@ -299,7 +300,9 @@ Status RunServe(const Common& common, const std::string& listen, const std::stri
               << " (仅本用户可读 mode 0600;首次登录须改密码并绑定动态口令 change them and enrol TOTP "
                  "at first sign-in)\n";
   }
-  HttpServer server(app->server_options(), app->BuildRouter(), app->metrics());
+  Router router = app->BuildRouter();
+  AddStaticFiles(router, WebRoot(config));  // the web app at /, when built
+  HttpServer server(app->server_options(), std::move(router), app->metrics());
   LX_RETURN_IF_ERROR(server.Start());
   std::string address =
       config.server.listen.substr(0, config.server.listen.rfind(':') + 1) + std::to_string(server.port());

@@ -276,6 +276,7 @@ constexpr ScalarField<ServerConfig> kServerFields[] = {
     {"tls_cert", &ServerConfig::tls_cert},
     {"tls_key", &ServerConfig::tls_key},
     {"origin", &ServerConfig::origin},
+    {"web_root", &ServerConfig::web_root},
     {"trusted_proxies", &ServerConfig::trusted_proxies},
     {"group_commit", &ServerConfig::group_commit},
     {"max_batch", &ServerConfig::max_batch},

@@ -1,0 +1,65 @@
+import { createI18n } from 'vue-i18n';
+
+const messages = {
+  'zh-CN': {
+    app: '连心', language: 'English', signOut: '退出',
+    signIn: { title: '登录', username: '用户名', password: '密码', totp: '动态口令', submit: '登录',
+      totpNeeded: '请输入验证器上的 6 位动态口令' },
+    password: { title: '修改密码', hint: '首次登录须先修改密码', old: '原密码', new: '新密码', submit: '修改' },
+    totp: { title: '绑定动态口令', hint: '请把下面的密钥加入手机验证器,再输入 6 位口令', secret: '密钥',
+      start: '生成密钥', confirm: '确认' },
+    menu: { households: '农户', import: '导入', exports: '导出与模板', pairing: '结对' },
+    households: { title: '农户', search: '户编号、户主姓名或地址', searchButton: '查询', code: '户编号',
+      head: '户主', idNumber: '身份证号', phone: '电话', village: '村', tier: '难度', more: '下一页', first: '第一页',
+      reveal: '查看', reason: '查看理由', revealTitle: '查看完整号码', revealed: '完整号码', open: '详情' },
+    household: { title: '农户详情', edit: '修改', save: '保存', cancel: '取消', saved: '已保存', members: '家庭成员',
+      name: '姓名', relation: '关系' },
+    import: { title: '导入', kind: '类别', file: '选择文件', dryRun: '试导入(不写入)', run: '导入',
+      problems: '问题', row: '行', column: '列', message: '说明', ok: '共 {rows} 行:新增 {inserted},修改 {updated},不变 {unchanged}',
+      dryOk: '试导入通过,未写入。' },
+    exports: { title: '导出与模板', export: '导出(脱敏)', template: '导入模板' },
+    pairing: { title: '结对', preview: '预览', run: '执行结对', explain: '说明一户', household: '户编号',
+      summary: '结果摘要', runConfirm: '确定执行结对并写入?', done: '结对已写入' },
+    kinds: { households: '农户', members: '家庭成员', cadres: '干部', units: '单位', orgs: '党组织', regions: '区划' },
+  },
+  en: {
+    app: 'Lianxin', language: '中文', signOut: 'Sign out',
+    signIn: { title: 'Sign in', username: 'Username', password: 'Password', totp: 'One-time code', submit: 'Sign in',
+      totpNeeded: 'Enter the 6-digit code from your authenticator' },
+    password: { title: 'Change password', hint: 'Change your password before the first use', old: 'Current password',
+      new: 'New password', submit: 'Change' },
+    totp: { title: 'Enrol TOTP', hint: 'Add this secret to your authenticator app, then enter its 6-digit code',
+      secret: 'Secret', start: 'Make a secret', confirm: 'Confirm' },
+    menu: { households: 'Households', import: 'Import', exports: 'Exports & templates', pairing: 'Pairing' },
+    households: { title: 'Households', search: 'Code, head of household or address', searchButton: 'Search',
+      code: 'Code', head: 'Head', idNumber: 'ID number', phone: 'Phone', village: 'Village', tier: 'Difficulty',
+      more: 'Next page', first: 'First page', reveal: 'Reveal', reason: 'Reason for revealing',
+      revealTitle: 'Reveal the full number', revealed: 'Full number', open: 'Open' },
+    household: { title: 'Household', edit: 'Edit', save: 'Save', cancel: 'Cancel', saved: 'Saved', members: 'Members',
+      name: 'Name', relation: 'Relation' },
+    import: { title: 'Import', kind: 'Kind', file: 'Choose a file', dryRun: 'Dry run (writes nothing)', run: 'Import',
+      problems: 'Problems', row: 'Row', column: 'Column', message: 'Message',
+      ok: '{rows} rows: {inserted} new, {updated} changed, {unchanged} unchanged', dryOk: 'Dry run passed; nothing written.' },
+    exports: { title: 'Exports & templates', export: 'Export (masked)', template: 'Import template' },
+    pairing: { title: 'Pairing', preview: 'Preview', run: 'Run the pairing', explain: 'Explain a household',
+      household: 'Household code', summary: 'Summary', runConfirm: 'Run the pairing and write it?', done: 'Pairing written' },
+    kinds: { households: 'Households', members: 'Members', cadres: 'Cadres', units: 'Units', orgs: 'Party orgs',
+      regions: 'Regions' },
+  },
+};
+
+export const i18n = createI18n({
+  legacy: false,
+  locale: localStorage.getItem('lianxin.locale') || 'zh-CN',
+  fallbackLocale: 'zh-CN',
+  messages,
+});
+
+document.documentElement.lang = String(i18n.global.locale.value);
+
+export function toggleLocale(): void {
+  const next = i18n.global.locale.value === 'zh-CN' ? 'en' : 'zh-CN';
+  i18n.global.locale.value = next;
+  localStorage.setItem('lianxin.locale', next);
+  document.documentElement.lang = next;
+}

@@ -1,0 +1,35 @@
+import { createRouter, createWebHistory } from 'vue-router';
+import { pageRoles, useSession } from './session';
+
+export const router = createRouter({
+  history: createWebHistory(),
+  routes: [
+    { path: '/signin', component: () => import('./views/SignIn.vue') },
+    {
+      path: '/',
+      component: () => import('./views/Layout.vue'),
+      children: [
+        { path: '', redirect: '/households' },
+        { path: 'households', component: () => import('./views/Households.vue'), meta: { page: 'households' } },
+        { path: 'households/:id', component: () => import('./views/Household.vue'), meta: { page: 'households' } },
+        { path: 'import', component: () => import('./views/Import.vue'), meta: { page: 'import' } },
+        { path: 'exports', component: () => import('./views/Exports.vue'), meta: { page: 'exports' } },
+        { path: 'pairing', component: () => import('./views/Pairing.vue'), meta: { page: 'pairing' } },
+      ],
+    },
+  ],
+});
+
+router.beforeEach(async (to) => {
+  const session = useSession();
+  if (!session.loaded) await session.load();
+  if (to.path === '/signin') return true;
+  if (!session.user || session.mustChangePassword || session.mustEnrolTotp) return '/signin';
+  const page = to.meta.page as string | undefined;
+  if (page && !session.can(page)) {
+    // The first page this user may open; none at all: back to signing in.
+    const first = Object.keys(pageRoles).find((p) => session.can(p));
+    return first ? '/' + first : '/signin';
+  }
+  return true;
+});

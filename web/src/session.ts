@@ -1,0 +1,62 @@
+// Who is signed in, and what the menu offers them. The roles that may use
+// each page mirror the API's allow table (src/http/access.cpp); the API
+// still decides every request.
+import { defineStore } from 'pinia';
+import { api, setCsrf } from './api';
+
+export interface User {
+  username: string;
+  display_name: string;
+  roles: string[];
+  scope: { kind: string; code: string };
+}
+
+export const pageRoles: Record<string, string[]> = {
+  households: ['county_admin', 'township_admin', 'unit_head', 'cadre', 'discipline'],
+  import: ['county_admin', 'township_admin'],
+  exports: ['county_admin', 'township_admin', 'unit_head'],
+  pairing: ['county_admin', 'township_admin'],
+};
+
+export const useSession = defineStore('session', {
+  state: () => ({
+    user: null as User | null,
+    mustChangePassword: false,
+    mustEnrolTotp: false,
+    loaded: false,
+  }),
+  getters: {
+    can: (state) => (page: string) => !!state.user?.roles.some((role) => pageRoles[page]?.includes(role)),
+  },
+  actions: {
+    apply(answer: any) {
+      this.user = answer.user;
+      this.mustChangePassword = !!answer.must_change_password;
+      this.mustEnrolTotp = !!answer.must_enrol_totp;
+      this.loaded = true;
+    },
+    async load() {
+      try {
+        this.apply(await api('GET', '/api/v1/me'));
+      } catch {
+        this.user = null;
+        this.loaded = true;
+      }
+    },
+    async signIn(username: string, password: string, totp: string) {
+      const body: Record<string, string> = { username, password };
+      if (totp) body.totp = totp;
+      const answer = await api('POST', '/api/v1/session', body);
+      setCsrf(answer.csrf_token);
+      this.apply(answer);
+    },
+    async signOut() {
+      try {
+        await api('DELETE', '/api/v1/session');
+      } finally {
+        setCsrf(null);
+        this.user = null;
+      }
+    },
+  },
+});
