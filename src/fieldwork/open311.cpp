@@ -3,6 +3,8 @@
 #include <cstdio>
 #include <nlohmann/json.hpp>
 
+#include "report/internal.hpp"
+
 namespace lianxin {
 
 namespace {
@@ -17,26 +19,7 @@ using Record = std::vector<Field>;
 
 Field Text(std::string name, std::string value) { return {Field::kText, std::move(name), std::move(value)}; }
 
-void AppendXmlEscaped(std::string& out, std::string_view text) {
-  for (char c : text) {
-    switch (c) {
-      case '&':
-        out += "&amp;";
-        break;
-      case '<':
-        out += "&lt;";
-        break;
-      case '>':
-        out += "&gt;";
-        break;
-      case '"':
-        out += "&quot;";
-        break;
-      default:
-        out += c;
-    }
-  }
-}
+using report_internal::AppendXmlEscaped;
 
 nlohmann::json JsonOf(const Record& record) {
   nlohmann::json object = nlohmann::json::object();

@@ -7,6 +7,8 @@
 #include <filesystem>
 #include <memory>
 
+#include "report/internal.hpp"
+
 namespace lianxin {
 
 namespace {
@@ -121,13 +123,7 @@ Status WriteCardsPdf(const std::vector<ContactCard>& cards, const std::string& p
     }
     cairo_surface_destroy(surface);
   }
-  std::error_code ec;
-  if (status.ok()) std::filesystem::rename(temporary, path, ec);
-  if (!status.ok() || ec) {
-    std::filesystem::remove(temporary, ec);
-    return status.ok() ? Status::Invalid("无法写入 " + path + " (file_write)") : status;
-  }
-  return Status::Ok();
+  return report_internal::Publish(temporary, path, status);
 }
 
 }  // namespace lianxin

@@ -10,6 +10,8 @@
 #include <memory>
 #include <numeric>
 
+#include "report/internal.hpp"
+
 namespace lianxin {
 
 DocBlock DocHeading(std::string text) { return {DocBlock::kHeading, std::move(text), {}, {}, {}}; }
@@ -222,30 +224,11 @@ Status WritePdf(const Document& doc, const std::string& path) {
 
 // ---- HTML ----
 
-void AppendEscaped(std::string& out, std::string_view text) {
-  for (char c : text) {
-    switch (c) {
-      case '&':
-        out += "&amp;";
-        break;
-      case '<':
-        out += "&lt;";
-        break;
-      case '>':
-        out += "&gt;";
-        break;
-      case '"':
-        out += "&quot;";
-        break;
-      default:
-        out += c;
-    }
-  }
-}
+using report_internal::AppendXmlEscaped;
 
 void Element(std::string& out, std::string_view tag, std::string_view text) {
   out.append("<").append(tag).append(">");
-  AppendEscaped(out, text);
+  AppendXmlEscaped(out, text);
   out.append("</").append(tag).append(">\n");
 }
 
@@ -306,7 +289,7 @@ std::string DocumentHtml(const Document& doc) {
   std::string out =
       "<!DOCTYPE html>\n<html lang=\"zh-CN\">\n<head>\n<meta charset=\"utf-8\">\n"
       "<meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">\n<title>";
-  AppendEscaped(out, doc.title);
+  AppendXmlEscaped(out, doc.title);
   out +=
       "</title>\n<style>body{font-family:\"Noto Serif CJK "
       "SC\",serif;font-size:18px;max-width:60em;margin:2em auto;"
@@ -318,12 +301,12 @@ std::string DocumentHtml(const Document& doc) {
   Element(out, "h1", doc.title);
   if (!doc.issuer.empty()) {
     out += "<p class=\"issuer\">";
-    AppendEscaped(out, doc.issuer);
+    AppendXmlEscaped(out, doc.issuer);
     out += "</p>\n";
   }
   if (!doc.date.empty()) {
     out += "<p class=\"date\">";
-    AppendEscaped(out, doc.date);
+    AppendXmlEscaped(out, doc.date);
     out += "</p>\n";
   }
   for (const DocBlock& b : doc.blocks) {
@@ -335,7 +318,7 @@ std::string DocumentHtml(const Document& doc) {
       out += "<table>\n<thead><tr>";
       for (const std::string& h : b.headers) {
         out += "<th scope=\"col\">";
-        AppendEscaped(out, h);
+        AppendXmlEscaped(out, h);
         out += "</th>";
       }
       out += "</tr></thead>\n<tbody>\n";
@@ -343,7 +326,7 @@ std::string DocumentHtml(const Document& doc) {
         out += "<tr>";
         for (size_t c = 0; c < b.headers.size(); ++c) {
           out += "<td>";
-          if (c < cells.size()) AppendEscaped(out, cells[c]);
+          if (c < cells.size()) AppendXmlEscaped(out, cells[c]);
           out += "</td>";
         }
         out += "</tr>\n";
@@ -374,13 +357,7 @@ Status WriteDocument(const Document& doc, const std::string& path) {
     out.close();
     if (!out) status = Status::Invalid("无法写入 " + path + " (file_write)");
   }
-  std::error_code ec;
-  if (status.ok()) std::filesystem::rename(temporary, path, ec);
-  if (!status.ok() || ec) {
-    std::filesystem::remove(temporary, ec);
-    return status.ok() ? Status::Invalid("无法写入 " + path + " (file_write)") : status;
-  }
-  return Status::Ok();
+  return report_internal::Publish(temporary, path, status);
 }
 
 }  // namespace lianxin
