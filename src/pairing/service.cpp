@@ -162,7 +162,12 @@ Result<PairRun> RunPairing(Store& store, const Config& config, const PairRunOpti
 }
 
 Result<Explanation> ExplainPairing(Store& store, const Config& config, std::string_view household_code) {
-  LX_ASSIGN_OR_RETURN(PairingInput input, LoadPairingInput(store, config));
+  // Only the household's county is loaded and solved (pairing is per county).
+  LX_ASSIGN_OR_RETURN(std::optional<Household> household, store.GetHousehold(household_code));
+  if (!household)
+    return Status::NotFound("农户 " + std::string(household_code) + " 不存在 (household not found)");
+  LX_ASSIGN_OR_RETURN(PairingInput input,
+                      LoadPairingInput(store, config, household->village_code.substr(0, 6)));
   LX_ASSIGN_OR_RETURN(PairingResult result, ComputePairing(input, config.pairing));
   return ExplainHousehold(input, config.pairing, result, household_code);
 }
