@@ -98,8 +98,7 @@ TEST(ProgressTest, TheCliDrawsOnATerminalOnly) {
   TempDir dir;
   const std::string regions = std::string(LIANXIN_SOURCE_DIR) + "/tests/data/import/fixture/regions.csv";
   auto import = [&](const std::string& flags, const std::string& db) {
-    return std::string(LIANXIN_BINARY) + flags + " import --db " + dir / db + " --kind regions " +
-           regions;
+    return std::string(LIANXIN_BINARY) + flags + " import --db " + dir / db + " --kind regions " + regions;
   };
   // `script` runs the command on a pseudo-terminal, as a clerk's shell would.
   CliRun on_terminal = RunShell("script -qec '" + import("", "a.db") + "' /dev/null");
@@ -115,6 +114,25 @@ TEST(ProgressTest, TheCliDrawsOnATerminalOnly) {
   ASSERT_EQ(piped.exit_code, 0) << piped.output;
   EXPECT_EQ(piped.output.find("用时"), std::string::npos) << piped.output;
   EXPECT_EQ(piped.output.find('\r'), std::string::npos);
+}
+
+TEST(ProgressTest, PairingAndBackupShowTheirPhasesOnATerminal) {
+  TempDir dir;
+  const std::string db = dir / "c.db";
+  for (std::string kind : {"regions", "units", "orgs", "cadres", "households", "members"}) {
+    CliRun imported = RunShell(std::string(LIANXIN_BINARY) + " import --db " + db + " --kind " + kind + " " +
+                               LIANXIN_SOURCE_DIR + "/tests/data/import/fixture/" + kind + ".csv");
+    ASSERT_EQ(imported.exit_code, 0) << imported.output;
+  }
+  CliRun pair = RunShell("script -qec '" + std::string(LIANXIN_BINARY) + " pair --db " + db + "' /dev/null");
+  ASSERT_EQ(pair.exit_code, 0) << pair.output;
+  for (const char* phase : {"读取登记库: 用时", "计算结对: 用时", "写入结对: 用时"}) {
+    EXPECT_NE(pair.output.find(phase), std::string::npos) << phase << "\n" << pair.output;
+  }
+  CliRun backup = RunShell("script -qec '" + std::string(LIANXIN_BINARY) + " backup --db " + db + " --out " +
+                           (dir / "b.db") + "' /dev/null");
+  ASSERT_EQ(backup.exit_code, 0) << backup.output;
+  EXPECT_NE(backup.output.find("在线备份并检查完整性"), std::string::npos) << backup.output;
 }
 
 }  // namespace

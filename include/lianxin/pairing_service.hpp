@@ -14,6 +14,7 @@
 
 #include "lianxin/config.hpp"
 #include "lianxin/pairing.hpp"
+#include "lianxin/progress.hpp"
 #include "lianxin/store.hpp"
 
 namespace lianxin {
@@ -30,6 +31,8 @@ struct PairRunOptions {
   // One county (a 6-digit code): only its records are paired and only its
   // pairs changed. Empty: the whole database (the CLI's operator).
   std::string county;
+  // Told of each phase: reading, solving, writing.
+  Progress* progress = &NoProgress();
 };
 
 struct PairRun {

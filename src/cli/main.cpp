@@ -227,6 +227,7 @@ Status RunPair(const Common& common, bool dry_run, bool json, const std::string&
   }
   PairRunOptions options;
   options.dry_run = dry_run;
+  options.progress = &ProgressFor(common);
   LX_ASSIGN_OR_RETURN(PairRun run, RunPairing(*store, config, options));
   if (json) {
     std::cout << PairingSummaryJson(run).dump(2) << "\n";
@@ -260,7 +261,10 @@ Status RunPin(const Common& common, const std::string& kind_text, const std::str
 Status RunBackup(const Common& common, const std::string& out) {
   LX_ASSIGN_OR_RETURN(Config config, LoadConfig(common));
   LX_ASSIGN_OR_RETURN(std::unique_ptr<Store> store, OpenStore(config, common.db, false));
-  LX_RETURN_IF_ERROR(store->Backup(out));
+  ProgressFor(common).Begin("在线备份并检查完整性 " + out, 0, "");
+  Status backed_up = store->Backup(out);
+  ProgressFor(common).End();
+  LX_RETURN_IF_ERROR(backed_up);
   std::cout << "备份完成并通过完整性检查 backup written and checked: " << out
             << "\n密钥文件不在备份中,请另行妥善保管 (the key file is not in the backup: keep it apart)\n";
   return Status::Ok();

@@ -115,7 +115,9 @@ std::string TerminalProgress::Line(std::string_view what, std::uint64_t done, st
 
 void TerminalProgress::Draw(bool final) {
   double seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - start_).count();
-  std::string line = final ? what_ + ": " + Grouped(done_) + " " + unit_ + ", 用时 " + Duration(seconds)
+  // A step that counts nothing (a phase) says only how long it took.
+  std::string count = done_ == 0 && total_ == 0 ? "" : Grouped(done_) + " " + unit_ + ", ";
+  std::string line = final ? what_ + ": " + count + "用时 " + Duration(seconds)
                            : Line(what_, done_, total_, unit_, fraction_, seconds);
   std::size_t width = Width(line);
   // Blank what a longer previous line left behind.

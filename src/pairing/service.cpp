@@ -104,9 +104,13 @@ Result<PairRun> PlanPairing(Store& store, const Config& config, const PairRunOpt
   PairRun run;
   // Read first: a write landing during the load makes the plan stale, never wrong.
   LX_ASSIGN_OR_RETURN(run.data_version, store.PairingDataVersion());
+  options.progress->Begin("读取登记库", 0, "");
   LX_ASSIGN_OR_RETURN(run.input, LoadPairingInput(store, config, options.county));
+  options.progress->End();
   const double loaded = Since(start);
+  options.progress->Begin("计算结对", 0, "");
   LX_ASSIGN_OR_RETURN(run.result, ComputePairing(run.input, config.pairing));
+  options.progress->End();
   run.seconds = Since(start);
   spdlog::info("pairing: loaded in {:.3f} s, solved in {:.3f} s", loaded, run.seconds - loaded);
   if (options.dry_run) {
@@ -125,6 +129,11 @@ Result<PairRun> PlanPairing(Store& store, const Config& config, const PairRunOpt
 
 Status ApplyPlannedPairing(Store& store, const Config& config, PairRun& run, const PairRunOptions& options) {
   auto start = std::chrono::steady_clock::now();
+  options.progress->Begin("写入结对", 0, "");
+  struct EndStep {
+    Progress& progress;
+    ~EndStep() { progress.End(); }
+  } end_step{*options.progress};
   LX_ASSIGN_OR_RETURN(std::unique_ptr<WriteTxn> txn, store.Begin(options.actor));
   // Inside the write lock: nothing can change between this check and the commit.
   LX_ASSIGN_OR_RETURN(std::int64_t version, store.PairingDataVersion());
