@@ -71,13 +71,22 @@ struct PairingRules {
   // the proportional share rounded down), so no unit's cadres stand idle.
   int min_villages_per_unit = 1;
   // Contact capacity. A village needs from its unit the households its own
-  // party members cannot take (households − members × contact_load); a
-  // unit's capacity (its cadres × contact_load) is split into one slot per
-  // village it may hold, shaped like the county's spread of needs (big and
-  // small), and each household a village needs beyond its slot costs this.
-  // It steers big villages to units that can cover them; the contact stage
-  // then reports what still does not fit.
+  // party members cannot take (households − members × contact_load). When
+  // the cheapest choice of units leaves some unit short, the county is
+  // solved as an integer program; this is the seed that search starts from:
+  // a unit's capacity split into one slot per village it may hold, shaped
+  // like the county's spread of needs, each household a village needs beyond
+  // its slot costing this. It steers a seed only; the result is priced by
+  // the pairs alone.
   double village_shortfall_cost = 50;
+  // Seconds the integer program of one county may take to find the most
+  // households coverable, and then each refinement (the needy served, the
+  // cadres given a contact, the least price). Past a limit the best answer
+  // found is used and the result says so (UnitVillageSolve). A refinement
+  // is also bounded by a fixed amount of work, so the same registry pairs
+  // the same on any machine unless this time limit is reached first.
+  double solver_time_limit = 10;
+  double refine_time_limit = 2;
   // Points per (strength point × difficulty point): the pair (u, v) costs
   // −village_difficulty_weight × strength(u) × mean difficulty of v's
   // households, so harder villages go to stronger units.

@@ -35,9 +35,13 @@
 // no unit holds), so a county of 90 k households takes a fraction of a
 // second. One thing is not a flow: whether a unit's cadres can contact all
 // households of the villages it takes (villages are indivisible: a
-// knapsack). Stage 1 prices it instead (`village_shortfall_cost`, a slot
-// model described there), and stage 3 then covers the most households the
-// chosen villages allow, reporting any it cannot.
+// knapsack). Stage 1 therefore solves its county as an integer program
+// where it must: the price flow's answer is kept when it already lets the
+// contact stage cover every household the county's capacity could (a bound,
+// no search); otherwise GLPK's branch and bound, seeded with the flow's
+// answers, maximises the households coverable and then minimises the price
+// among the choices that cover that many (`UnitVillageSolve` says which
+// proof each county got). Stage 3 then covers exactly that many.
 //
 // Stability: pass the last result as `previous`. A pair that still satisfies
 // every hard rule is kept unless a rule or a price outweighing its move cost
@@ -196,6 +200,28 @@ struct Uncovered {
   std::string reason;  // Chinese first, English in parentheses
 };
 
+// How stage 1 settled one county: which households its choice of units for
+// villages lets the contact stage cover, against the most any valid choice
+// (every village held that can be, every unit its share) could.
+enum class CoverageProof {
+  kBound,      // the choice reaches a bound from capacity alone: no search needed
+  kSearch,     // branch and bound proved no choice covers more
+  kTimeLimit,  // stopped at PairingRules::solver_time_limit: `bound` is what was proved
+};
+std::string_view Token(CoverageProof v);  // "bound", "search", "time_limit"
+struct UnitVillageSolve {
+  std::string county_code;
+  int households = 0;
+  int coverable = 0;  // the households the chosen pairs let the contact stage cover
+  int bound = 0;      // no valid choice lets it cover more (= coverable unless kTimeLimit)
+  CoverageProof proof = CoverageProof::kBound;
+  // The lower goals (needy households served, cadres given a contact) and
+  // then the price are proved the best among choices covering `coverable`;
+  // false when a search for them stopped at refine_time_limit.
+  bool refinement_proved = true;
+  double seconds = 0;
+};
+
 struct PairingResult {
   PairingState pairs;
   std::vector<Uncovered> uncovered;  // in pairing order, then by kind and id
@@ -220,11 +246,12 @@ struct PairingResult {
   int rule_violations = 0;
   // Σ of the priced terms of the result, in points: each pair's price, the
   // load-balance prices, and the move cost of each previous pair not kept.
-  // Coverage goals are not in it, nor stage 1's capacity steering (which
-  // prices a slot, not a pair).
+  // These are every price the stages pay; coverage goals are not in it.
   double objective = 0;
   // Previous pairs (whose two ends still exist) that the result does not keep.
   int moved = 0;
+  // Stage 1, per county that has villages, in county order.
+  std::vector<UnitVillageSolve> unit_village_solves;
 };
 
 // One next-best choice for a household, with what forcing it would cost
@@ -232,7 +259,7 @@ struct PairingResult {
 struct Alternative {
   PairingKind pairing = PairingKind::kContact;
   std::string code;       // the unit (for kUnitVillage) or cadre
-  double cost_delta = 0;  // points (for a unit, stage 1's capacity steering included)
+  double cost_delta = 0;  // points
   // How many more coverage goals the forced choice would miss (e.g. 1: one
   // more household without a contact, or one quota not filled).
   int coverage_delta = 0;

@@ -188,6 +188,27 @@ void PrintPairing(const PairRun& run) {
             << "变动 changes                  新增 made " << run.changes.made << ", 结束 ended "
             << run.changes.ended << ", 保持 kept " << run.changes.kept << ", 新任务 tasks "
             << run.tasks_created << "\n";
+  // How each county's choice of units was shown to cover the most it can.
+  int by_bound = 0;
+  for (const UnitVillageSolve& s : r.unit_village_solves) {
+    if (s.proof == CoverageProof::kBound && s.refinement_proved) {
+      ++by_bound;
+      continue;
+    }
+    std::cout << "包村求解 unit↔village 县 county " << s.county_code << ": 可覆盖 coverable " << s.coverable
+              << " / " << s.households << ", "
+              << (s.proof == CoverageProof::kTimeLimit
+                      ? "到时限,已证明上限 time limit, proved bound " + std::to_string(s.bound)
+                      : std::string(s.proof == CoverageProof::kSearch ? "分支定界已证明最优 proved optimal by search"
+                                                                      : "达到容量上限 at the capacity bound"))
+              << (s.refinement_proved ? "" : ";扶贫户、干部联系户和分值在时限内未证明最优 needy, cadres and price not proved best")
+              << " (" << s.seconds
+              << " s)\n";
+  }
+  if (by_bound > 0) {
+    std::cout << "包村求解 unit↔village " << by_bound
+              << " 个县达到容量上限,已是最优 counties at the capacity bound (optimal)\n";
+  }
   if (!r.uncovered.empty()) {
     std::cout << "未覆盖 uncovered (" << r.uncovered.size() << "):\n";
     for (const Uncovered& u : r.uncovered)

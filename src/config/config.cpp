@@ -182,6 +182,8 @@ constexpr PairingField kPairingFields[] = {
     {"contact_load", &PairingRules::contact_load, nullptr},
     {"min_villages_per_unit", &PairingRules::min_villages_per_unit, nullptr},
     {"village_shortfall_cost", nullptr, &PairingRules::village_shortfall_cost},
+    {"solver_time_limit", nullptr, &PairingRules::solver_time_limit},
+    {"refine_time_limit", nullptr, &PairingRules::refine_time_limit},
     {"village_difficulty_weight", nullptr, &PairingRules::village_difficulty_weight},
     {"strength_strong", nullptr, &PairingRules::strength_strong},
     {"strength_medium", nullptr, &PairingRules::strength_medium},

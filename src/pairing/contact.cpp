@@ -197,7 +197,33 @@ std::vector<Component> Components(const Index& index, const Assignment& out) {
 // unit's; when even that is short, that is the reason. Otherwise the unit's
 // cadres are shared with its other villages and are all taken, so the
 // village's capacity is what it got (`covered`), and the reason says so.
-std::string CapacityReason(const Index& index, const Component& component, int village, int covered) {
+// What stage 1 showed about the county, so a reason never blames one
+// unit's capacity when no choice of units could have done better.
+std::pair<std::string, std::string> CountyLimit(const Index& index, const std::vector<UnitVillageSolve>& solves,
+                                                int village) {
+  const int county = index.villages[village].county;
+  if (county == kNone || static_cast<std::size_t>(county) >= solves.size()) return {};
+  const UnitVillageSolve& s = solves[static_cast<std::size_t>(county)];
+  const std::string of = std::to_string(s.bound) + "/" + std::to_string(s.households);
+  switch (s.proof) {
+    case CoverageProof::kBound:
+      return {";全县单位干部和村党员的联系能力至多覆盖 " + of + " 户,任何包村方案都不能更多",
+              "; the county's cadres and party members can cover at most " + of +
+                  " households under any choice of units"};
+    case CoverageProof::kSearch:
+      return {";村须整村包给一个单位,已证明任何包村方案至多覆盖全县 " + of + " 户",
+              "; villages go whole to one unit, and no choice of units covers more than " + of +
+                  " households (proved)"};
+    case CoverageProof::kTimeLimit:
+      return {";包村求解到时限,所得方案可覆盖 " + std::to_string(s.coverable) + " 户,已证明上限 " + of + " 户",
+              "; the unit ↔ village search reached its time limit with " + std::to_string(s.coverable) +
+                  " coverable, at most " + of + " proved"};
+  }
+  return {};
+}
+
+std::string CapacityReason(const Index& index, const Component& component, int village, int covered,
+                           const std::vector<UnitVillageSolve>& solves) {
   const int load = index.rules->contact_load;
   const VillageInfo& info = index.villages[village];
   const int members = static_cast<int>(info.members.size());
@@ -224,10 +250,11 @@ std::string CapacityReason(const Index& index, const Component& component, int v
     }
   }
   const std::string& code = info.region->code;
+  const auto [county_zh, county_en] = CountyLimit(index, solves, village);
   return Reason("村 " + code + " 有 " + std::to_string(n) + " 户,联系能力 " + std::to_string(capacity) +
-                    " 户(" + detail + ",每人至多 " + std::to_string(load) + " 户)",
+                    " 户(" + detail + ",每人至多 " + std::to_string(load) + " 户)" + county_zh,
                 "village " + code + " has " + std::to_string(n) + " households and contact capacity " +
-                    std::to_string(capacity) + english);
+                    std::to_string(capacity) + english + county_en);
 }
 
 }  // namespace
@@ -276,7 +303,7 @@ Status SolveContacts(const Index& index, Assignment& out, std::vector<Uncovered>
       if (reasons[v].empty()) {
         int covered = 0;
         for (int other : index.villages[v].households) covered += out.contact_of[other] != kNone ? 1 : 0;
-        reasons[v] = CapacityReason(index, component, v, covered);
+        reasons[v] = CapacityReason(index, component, v, covered, out.solves);
         uncovered.push_back(
             {PairingKind::kContact, UncoveredKind::kVillage, index.villages[v].region->code, reasons[v]});
       }

@@ -148,6 +148,7 @@ struct Assignment {
   std::vector<int> assist_of;                          // per household
   std::vector<int> contact_of;                         // per household
   std::array<std::vector<int>, kPointKinds> point_of;  // per cadre
+  std::vector<UnitVillageSolve> solves;                // per county, by stage 1 (empty when read back)
   explicit Assignment(const Index& index);
   Assignment() = default;
 };

@@ -79,6 +79,13 @@ Status CheckRules(const PairingRules& rules) {
                              std::string("pairing.") + name);
     }
   }
+  for (const auto& [name, seconds] : {std::pair{"solver_time_limit", rules.solver_time_limit},
+                                      std::pair{"refine_time_limit", rules.refine_time_limit}}) {
+    if (!(seconds > 0)) {
+      return Status::Invalid(std::string("pairing.") + name + " 须大于 0 秒 (pairing_rule_range)",
+                             std::string("pairing.") + name);
+    }
+  }
   return Status::Ok();
 }
 

@@ -55,6 +55,18 @@ std::string_view Token(UncoveredKind v) {
   return "";
 }
 
+std::string_view Token(CoverageProof v) {
+  switch (v) {
+    case CoverageProof::kBound:
+      return "bound";
+    case CoverageProof::kSearch:
+      return "search";
+    case CoverageProof::kTimeLimit:
+      return "time_limit";
+  }
+  return "";
+}
+
 namespace pairing_internal {
 
 void KeepCheapest(PairingKind pairing, std::vector<Candidate>& candidates, int limit,
@@ -334,6 +346,9 @@ Result<PairingResult> ComputePairing(const PairingInput& input, const PairingRul
   LX_RETURN_IF_ERROR(pairing_internal::SolveContactPoints(index, assignment, result.uncovered));
   result.pairs = StateOf(index, assignment);
   Tally(index, assignment, result);
+  for (UnitVillageSolve& solve : assignment.solves) {
+    if (!solve.county_code.empty()) result.unit_village_solves.push_back(std::move(solve));
+  }
   std::stable_sort(result.uncovered.begin(), result.uncovered.end(),
                    [](const Uncovered& x, const Uncovered& y) {
                      return std::tie(x.pairing, x.kind, x.id) < std::tie(y.pairing, y.kind, y.id);

@@ -795,8 +795,79 @@ std::string ChoiceOf(const std::map<std::string, std::string>& pairs, const std:
   return it == pairs.end() ? std::string() : it->second;
 }
 
+// The most households a pairing serves when village_codes[i] goes to
+// units[i], by augmenting paths over households and cadres' slots
+// (independent of the engine's flows and of its closed form): with
+// `assistance`, needy households and unit cadres' quotas; otherwise every
+// household and every cadre's contact load.
+int MatchedHouseholds(const View& view, const PairingRules& rules, const std::vector<std::string>& village_codes,
+                      const std::vector<std::string>& units, bool assistance = false) {
+  std::map<std::string, std::string> holder;
+  for (std::size_t i = 0; i < village_codes.size(); ++i) holder[village_codes[i]] = units[i];
+  std::vector<const Household*> households;
+  for (const Household& h : view.in.households) {
+    if (!assistance || !h.needs.empty()) households.push_back(&h);
+  }
+  std::vector<const Cadre*> slots;  // one per household a cadre may take
+  for (const Cadre& c : view.in.cadres) {
+    const int n = !assistance ? rules.contact_load : c.rank == Rank::kVillageMember ? 0 : view.Quota(c, rules);
+    for (int j = 0; j < n; ++j) slots.push_back(&c);
+  }
+  auto eligible = [&](const Household& h, const Cadre& c) {
+    if (c.rank == Rank::kVillageMember) return c.village_code == h.village_code;
+    const auto it = holder.find(h.village_code);
+    return it != holder.end() && !it->second.empty() && it->second == c.unit_code;
+  };
+  std::vector<int> slot_owner(slots.size(), -1);
+  std::function<bool(int, std::vector<bool>&)> augment = [&](int h, std::vector<bool>& seen) {
+    for (std::size_t s = 0; s < slots.size(); ++s) {
+      if (seen[s] || !eligible(*households[h], *slots[s])) continue;
+      seen[s] = true;
+      if (slot_owner[s] < 0 || augment(slot_owner[s], seen)) {
+        slot_owner[s] = h;
+        return true;
+      }
+    }
+    return false;
+  };
+  int matched = 0;
+  for (std::size_t h = 0; h < households.size(); ++h) {
+    std::vector<bool> seen(slots.size(), false);
+    matched += augment(static_cast<int>(h), seen) ? 1 : 0;
+  }
+  return matched;
+}
+
+// Cadres who can have a contact household, by stage 1's definition: a
+// party member when its village has a household, and a unit's cadres up to
+// the households its villages have left once each member has one.
+int CadresReached(const View& view, const PairingRules& rules, const std::vector<std::string>& village_codes,
+                  const std::vector<std::string>& units) {
+  if (rules.contact_load == 0) return 0;
+  std::map<std::string, int> households, members, left, unit_cadres;
+  for (const Household& h : view.in.households) ++households[h.village_code];
+  for (const Cadre& c : view.in.cadres) {
+    if (c.rank == Rank::kVillageMember) {
+      ++members[c.village_code];
+    } else {
+      ++unit_cadres[c.unit_code];
+    }
+  }
+  int reached = 0;
+  for (std::size_t i = 0; i < village_codes.size(); ++i) {
+    const std::string& v = village_codes[i];
+    const int with_one = std::min(households[v], members[v]);
+    reached += with_one;
+    if (!units[i].empty()) left[units[i]] += households[v] - with_one;
+  }
+  for (const auto& [unit, n] : left) reached += std::min(n, unit_cadres[unit]);
+  return reached;
+}
+
 // Stage 1: villages to units, bounded by staff shares; goals: villages held,
-// shares rounded down met; points: strength × difficulty, moves.
+// shares rounded down met, households the contact stage can cover, needy
+// households the assistance stage can serve, cadres who can have a contact;
+// points: strength × difficulty, moves.
 Score UnitVillageScore(const View& view, const PairingRules& rules,
                        const std::vector<std::string>& village_codes, const std::vector<std::string>& units) {
   std::map<std::string, int> held;
@@ -825,7 +896,10 @@ Score UnitVillageScore(const View& view, const PairingRules& rules,
     if (held[u.code] > hi) return {};
     floors += std::min(held[u.code], lo);
   }
-  return {static_cast<double>(missing), -static_cast<double>(floors), points};
+  return {static_cast<double>(missing), -static_cast<double>(floors),
+          -static_cast<double>(MatchedHouseholds(view, rules, village_codes, units)),
+          -static_cast<double>(MatchedHouseholds(view, rules, village_codes, units, /*assistance=*/true)),
+          -static_cast<double>(CadresReached(view, rules, village_codes, units)), points};
 }
 
 // Stage 2, one unit holding every village: goals: quotas filled; points: prices, moves.
@@ -911,13 +985,11 @@ struct Stages {
 
 // The brute-force optimum of each stage given the engine's earlier stages,
 // and the engine's own score of each stage.
-void BruteForce(const PairingInput& in, const PairingRules& rules, const PairingResult& r, Stages& best,
-                Stages& engine) {
+void BruteForceUnits(const PairingInput& in, const PairingRules& rules, const PairingResult& r, Stages& best,
+                     Stages& engine) {
   const View view(in);
-  std::map<std::string, std::string> holder, assistance = HeldBy(r.pairs.assistance),
-                                             contacts = HeldBy(r.pairs.contacts);
+  std::map<std::string, std::string> holder;
   for (const UnitVillage& p : r.pairs.unit_villages) holder[p.village_code] = p.unit_code;
-
   std::vector<std::string> village_codes, unit_choice;
   std::vector<std::vector<std::string>> options;
   for (const Region& v : in.villages) {
@@ -932,6 +1004,16 @@ void BruteForce(const PairingInput& in, const PairingRules& rules, const Pairing
     return !s.empty();
   });
   engine.units = UnitVillageScore(view, rules, village_codes, unit_choice);
+}
+
+void BruteForce(const PairingInput& in, const PairingRules& rules, const PairingResult& r, Stages& best,
+                Stages& engine) {
+  BruteForceUnits(in, rules, r, best, engine);
+  const View view(in);
+  std::map<std::string, std::string> holder, assistance = HeldBy(r.pairs.assistance),
+                                             contacts = HeldBy(r.pairs.contacts);
+  for (const UnitVillage& p : r.pairs.unit_villages) holder[p.village_code] = p.unit_code;
+  std::vector<std::vector<std::string>> options;
 
   std::vector<std::string> needy, assist_choice;
   options.clear();
@@ -1035,7 +1117,6 @@ TEST(PairingOptimalityTest, EachStageMatchesBruteForce) {
     PairingInput in = RandomInput(rng, shape);
     PairingRules rules;
     rules.contact_load = 2;
-    rules.village_shortfall_cost = 0;  // the slot steering is a heuristic price, not a pair's
     if (rng() % 2) RandomPrevious(rng, in);
     if (rng() % 3 == 0) rules.tier_mismatch_cost = 30;  // let skills and difficulty compete with tiers
     // Enumeration size guard.
@@ -1053,6 +1134,52 @@ TEST(PairingOptimalityTest, EachStageMatchesBruteForce) {
     ExpectSameScore(best.branches, engine.branches, "contact_point");
   }
   EXPECT_GE(checked, 30);
+}
+
+// Tight contact capacity: which unit takes which village decides how many
+// households can have a contact. The engine's choice covers as many as the
+// best of every valid choice, at the least price among those, and says how
+// it knows.
+TEST(PairingOptimalityTest, CoverageIsMaximisedAcrossUnitAndVillage) {
+  std::mt19937 rng(1234);
+  int checked = 0, short_of_households = 0, searched = 0;
+  for (int round = 0; round < 600 && checked < 60; ++round) {
+    RandomShape shape;
+    shape.units_min = 2;
+    shape.units_max = 3;
+    shape.villages_min = 3;
+    shape.villages_max = 6;
+    shape.cadres_max = 3;
+    shape.members_max = 1;
+    shape.households_max = 7;
+    shape.orgs_max = 0;
+    PairingInput in = RandomInput(rng, shape);
+    if (in.villages.size() > 6 || std::pow(in.units.size(), in.villages.size()) > 1000) continue;
+    PairingRules rules;
+    rules.contact_load = 2;
+    if (rng() % 2) RandomPrevious(rng, in);
+    SCOPED_TRACE(Id("round ", round));
+    ++checked;
+    const PairingResult r = MustPair(in, rules);
+    Stages best, engine;
+    BruteForceUnits(in, rules, r, best, engine);
+    ExpectSameScore(best.units, engine.units, "unit_village");
+    // The contact stage then covers exactly what the villages' units allow.
+    EXPECT_EQ(r.households_covered, static_cast<int>(-best.units[2]));
+    ASSERT_EQ(r.unit_village_solves.size(), 1u);
+    const UnitVillageSolve& solve = r.unit_village_solves.front();
+    EXPECT_EQ(solve.coverable, r.households_covered);
+    EXPECT_EQ(solve.bound, solve.coverable);
+    EXPECT_NE(solve.proof, CoverageProof::kTimeLimit);
+    EXPECT_TRUE(solve.refinement_proved);
+    EXPECT_EQ(solve.households, static_cast<int>(in.households.size()));
+    short_of_households += r.households_covered < r.households_total;
+    searched += solve.proof == CoverageProof::kSearch;
+  }
+  EXPECT_GE(checked, 50);
+  // The instances are tight enough to exercise the search, not only the bound.
+  EXPECT_GE(short_of_households, 5);
+  EXPECT_GE(searched, 5);
 }
 
 TEST(PairingExplainTest, AlternativesCostWhatForcingThemCosts) {
@@ -1280,7 +1407,11 @@ TEST(PairingDemoTest, DemoCountyIsFullyCovered) {
   EXPECT_EQ(r.county_leaders_with_non_public, r.county_leaders_total);
   EXPECT_EQ(r.county_leaders_with_social, r.county_leaders_total);
   EXPECT_GT(r.assistance_pairs, 0);
-  EXPECT_LE(r.tier_mismatches, r.assistance_pairs / 20);
+  // Tiers are the assistance stage's price, not a unit ↔ village goal (a goal
+  // would move whole villages on every re-run), so in this sparse county
+  // (households in 60 of 390 villages) some needy households of a unit's
+  // villages outnumber the cadres of their tier.
+  EXPECT_LE(r.tier_mismatches, r.assistance_pairs / 10);
   for (const Uncovered& u : r.uncovered) {
     // Only villages beyond the first 60 have no households, so their units' cadres may
     // lack assistance households; nothing else may be left out.

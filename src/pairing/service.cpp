@@ -181,6 +181,26 @@ Result<Explanation> ExplainPairing(Store& store, const Config& config, std::stri
   return ExplainHousehold(input, config.pairing, result, household_code);
 }
 
+namespace {
+
+// Stage 1's per-county solves, of the counties `subtree` lies in (all when empty).
+nlohmann::json SolvesJson(const PairingResult& r, std::string_view subtree) {
+  nlohmann::json solves = nlohmann::json::array();
+  for (const UnitVillageSolve& s : r.unit_village_solves) {
+    if (!subtree.empty() && !subtree.starts_with(s.county_code)) continue;
+    solves.push_back({{"county", s.county_code},
+                      {"households", s.households},
+                      {"coverable", s.coverable},
+                      {"bound", s.bound},
+                      {"proof", Token(s.proof)},
+                      {"refinement_proved", s.refinement_proved},
+                      {"seconds", s.seconds}});
+  }
+  return solves;
+}
+
+}  // namespace
+
 nlohmann::json PairingSummaryJson(const PairRun& run) {
   const PairingResult& r = run.result;
   nlohmann::json uncovered = nlohmann::json::array();
@@ -188,8 +208,10 @@ nlohmann::json PairingSummaryJson(const PairRun& run) {
     uncovered.push_back(
         {{"kind", Token(u.kind)}, {"id", u.id}, {"reason", u.reason}, {"pairing", Token(u.pairing)}});
   }
+  const nlohmann::json solves = SolvesJson(r, "");
   return {
       {"households", {{"total", r.households_total}, {"covered", r.households_covered}}},
+      {"unit_village_solves", solves},
       {"needy", {{"total", r.needy_total}, {"assisted", r.needy_assisted}}},
       {"assistance",
        {{"pairs", r.assistance_pairs},
@@ -268,8 +290,10 @@ nlohmann::json PairingSummaryJson(const PairRun& run, std::string_view subtree) 
     }
   }
   kept -= made;
+  const nlohmann::json solves = SolvesJson(r, subtree);
   return {{"scope", subtree},
           {"households", {{"total", households}, {"covered", covered}}},
+          {"unit_village_solves", solves},
           {"villages", {{"total", villages}, {"paired", paired}}},
           {"changes", {{"made", made}, {"ended", ended}, {"kept", kept}}},
           {"written", run.written},
