@@ -698,6 +698,13 @@ TEST(PairingPropertyTest, RandomInstancesKeepEveryRule) {
     CheckRules(in, rules, r);
     // Every household covered whenever capacity allows: exactly the most any pairing can cover.
     EXPECT_EQ(r.households_covered, MaxCoverable(in, rules, r));
+    // Stage 1's account of what its choice lets the contact stage cover is exact.
+    int coverable = 0;
+    for (const UnitVillageSolve& solve : r.unit_village_solves) {
+      coverable += solve.coverable;
+      EXPECT_LE(solve.coverable, solve.bound);
+    }
+    EXPECT_EQ(coverable, r.households_covered);
 
     const View view(in);
     std::map<std::string, std::string> holder;

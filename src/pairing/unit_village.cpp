@@ -580,6 +580,16 @@ Result<std::vector<int>> SolveCounty(const Index& index, const County& c, UnitVi
   // The lower goals and the price: improved locally, then searched where the
   // program is small enough to prove in a bounded amount of work (so that a
   // machine's speed never changes the pairs).
+  // What the final choice covers: the refinements keep the households and
+  // may add to them; reaching the proved bound proves it.
+  auto Settle = [&](std::vector<int> choice) {
+    solve.coverable = static_cast<int>(c.Value(kHouseholds, choice));
+    solve.bound = std::max(solve.bound, solve.coverable);
+    if (solve.proof == CoverageProof::kTimeLimit && solve.coverable >= solve.bound) {
+      solve.proof = CoverageProof::kSearch;
+    }
+    return choice;
+  };
   // From the best so far, and from the cheapest choice repaired: the better.
   Improve(c, program, kept.floor_misses, best);
   std::vector<int> repaired = cheapest;
@@ -598,11 +608,11 @@ Result<std::vector<int>> SolveCounty(const Index& index, const County& c, UnitVi
   // price (which nothing beats: it is the least over every choice).
   bool proved = price_of(best) <= price_of(cheapest);
   for (int g = kNeedy; g < kGoals; ++g) proved = proved && c.Value(static_cast<Goal>(g), best) >= bound[g];
-  if (proved) return best;
+  if (proved) return Settle(best);
   constexpr std::size_t kSearchedColumns = 3000;
   if (program.mip.columns.size() > kSearchedColumns) {
     solve.refinement_proved = false;
-    return best;
+    return Settle(best);
   }
   const MipOptions refine{.integral_objective = true,
                           .time_limit_seconds = index.rules->refine_time_limit,
@@ -628,7 +638,7 @@ Result<std::vector<int>> SolveCounty(const Index& index, const County& c, UnitVi
   seeds.push_back(program.Seed(c, best));
   LX_ASSIGN_OR_RETURN(MipSolution cheapest_keeping, SolveMip(program.mip, seeds, refine));
   solve.refinement_proved = solve.refinement_proved && cheapest_keeping.optimal;
-  return program.Choice(cheapest_keeping.x);
+  return Settle(program.Choice(cheapest_keeping.x));
 }
 
 }  // namespace
