@@ -37,7 +37,8 @@
 //      If its choice reaches the coverage bound (capacity alone: no choice can
 //      beat it), it is the answer, proved.
 //   2. Otherwise a second flow steers big villages to units with room (slots,
-//      below) to seed the search.
+//      below); the better of the two is improved by moving and swapping
+//      villages (often up to the bound) and seeds the search.
 //   3. GLPK's branch and bound, seeded with both, for the most households
 //      (with the flow's villages held and floors met), stopping at
 //      solver_time_limit with the best answer found.
@@ -557,6 +558,10 @@ Result<std::vector<int>> SolveCounty(const Index& index, const County& c, UnitVi
     return false;
   };
   std::vector<int> best = ahead(steered, cheapest) ? steered : cheapest;
+  // Local moves first: they often close the gap, and a seed at the optimum
+  // leaves the search only the bound to prove.
+  Improve(c, program, kept.floor_misses, best);
+  seeds.push_back(program.Seed(c, best));
 
   // The households: searched to the end (or solver_time_limit).
   const long households_fixed = c.Fixed(kHouseholds);
