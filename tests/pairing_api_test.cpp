@@ -229,6 +229,9 @@ TEST_F(PairingApiTest, APinIsKeptByTheNextRunAndCanBeRemovedOnce) {
   EXPECT_TRUE(made["next_run_applies"].get<bool>());
   EXPECT_EQ(Pins().contacts, std::vector<CadreHousehold>{pinned});
   EXPECT_EQ(Pairs(), pairs) << "a pin waits for the next run";
+  // Explaining tells what is stored, not what a solve now would make.
+  const std::string explain = "/api/v1/pairing/explain/" + first.household_code;
+  EXPECT_EQ(CountyCall("GET", explain, nullptr, 200)["contact"], first.cadre_code);
 
   nlohmann::json run = CountyCall("POST", "/api/v1/pairing/run", nlohmann::json::object(), 200);
   EXPECT_EQ(run["pins"]["total"], 1);
@@ -236,6 +239,9 @@ TEST_F(PairingApiTest, APinIsKeptByTheNextRunAndCanBeRemovedOnce) {
   std::vector<CadreHousehold> contacts = Pairs().contacts;
   EXPECT_NE(std::find(contacts.begin(), contacts.end(), pinned), contacts.end());
   EXPECT_EQ(std::find(contacts.begin(), contacts.end(), first), contacts.end());
+  nlohmann::json why = CountyCall("GET", explain, nullptr, 200);
+  EXPECT_EQ(why["contact"], pinned.cadre_code);
+  EXPECT_NE(why.dump().find("人工锁定"), std::string::npos) << why.dump();
 
   pin.erase("reason");
   nlohmann::json removed = CountyCall("DELETE", "/api/v1/pairing/pins", pin, 200);

@@ -177,6 +177,20 @@ Result<Explanation> ExplainPairing(Store& store, const Config& config, std::stri
     return Status::NotFound("农户 " + std::string(household_code) + " 不存在 (household not found)");
   LX_ASSIGN_OR_RETURN(PairingInput input,
                       LoadPairingInput(store, config, household->village_code.substr(0, 6)));
+  // The stored pairing is what is explained: its pairs, and the cheapest
+  // alternatives to them (each solved within its own unit or county). The
+  // county is solved only when it has never been paired (a preview's
+  // answer) or the household has no stored contact (the binding reason for
+  // that comes from the solve).
+  const auto has_contact = [&](const PairingState& state) {
+    return std::any_of(state.contacts.begin(), state.contacts.end(),
+                       [&](const CadreHousehold& p) { return p.household_code == household_code; });
+  };
+  if (!input.previous.unit_villages.empty() && has_contact(input.previous)) {
+    PairingResult stored;
+    stored.pairs = input.previous;
+    return ExplainHousehold(input, config.pairing, stored, household_code);
+  }
   LX_ASSIGN_OR_RETURN(PairingResult result, ComputePairing(input, config.pairing));
   return ExplainHousehold(input, config.pairing, result, household_code);
 }
