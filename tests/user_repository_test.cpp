@@ -94,5 +94,49 @@ TEST(UserRepositoryTest, AdminsSignInLockOutAndEverythingIsJournaled) {
   EXPECT_NE(tampered.message().find("users auditor"), std::string::npos) << tampered.message();
 }
 
+// Authenticate keeps the sessions it has read in memory; a change made
+// through another connection (`lianxin user` beside a running server) must
+// reach it at once: a session signed out or removed elsewhere is refused on
+// the very next request.
+TEST(UserRepositoryTest, SessionsKeptInMemoryFollowChangesMadeElsewhere) {
+  TempDir dir;
+  std::string db = dir / "auth.db";
+  ManualClock clock(1'790'000'000'000);
+  StoreOptions options;
+  options.clock = &clock;
+  std::unique_ptr<UserRepository> server_side = std::move(Store::OpenUserRepository(db, options)).value();
+  std::unique_ptr<UserRepository> elsewhere = std::move(Store::OpenUserRepository(db, options)).value();
+  AuthService server(*server_side, Fast(), clock);
+  AuthService other(*elsewhere, Fast(), clock);
+  std::vector<CreatedUser> admins = *server.CreateInitialAdmins();
+  Actor sysadmin{"sysadmin", "127.0.0.1"};
+  Result<CreatedUser> cadre =
+      server.CreateUser(sysadmin, "wangjh", "王建华", {Role::kCadre}, {ScopeKind::kCadre, "149901C00001"});
+  ASSERT_TRUE(cadre.ok()) << cadre.status().ToString();
+
+  Result<SignedIn> first = server.SignIn("wangjh", cadre->one_time_password, "", "10.1.1.1");
+  Result<SignedIn> second = server.SignIn("wangjh", cadre->one_time_password, "", "10.1.1.2");
+  ASSERT_TRUE(first.ok() && second.ok());
+  for (int i = 0; i < 3; ++i) {  // read once, then answered from memory
+    ASSERT_TRUE(server.Authenticate(first->session_token).ok());
+    ASSERT_TRUE(server.Authenticate(second->session_token).ok());
+  }
+  ASSERT_TRUE(other.SignOut(first->session_token, "10.9.9.9").ok());
+  EXPECT_FALSE(server.Authenticate(first->session_token).ok()) << "signed out elsewhere";
+  EXPECT_TRUE(server.Authenticate(second->session_token).ok());
+
+  // Every session removed by another process, straight in SQL.
+  {
+    sqlite3* raw = nullptr;
+    ASSERT_EQ(sqlite3_open(db.c_str(), &raw), SQLITE_OK);
+    char* error = nullptr;
+    EXPECT_EQ(sqlite3_exec(raw, "DELETE FROM sessions", nullptr, nullptr, &error), SQLITE_OK)
+        << (error ? error : "");
+    sqlite3_free(error);
+    sqlite3_close(raw);
+  }
+  EXPECT_FALSE(server.Authenticate(second->session_token).ok()) << "removed by another process";
+}
+
 }  // namespace
 }  // namespace lianxin::testing

@@ -368,6 +368,11 @@ struct PendingChange {
 class UserRepository {
  public:
   virtual ~UserRepository() = default;
+  // A number that changes whenever any user, session or password row may
+  // have changed, from this process or another (`lianxin user` beside a
+  // running server). Authenticate keeps the sessions it read in memory
+  // while it stays the same; nullopt (the default) keeps nothing.
+  virtual Result<std::optional<std::int64_t>> ChangeStamp() { return std::optional<std::int64_t>(); }
   // nullopt when no such user.
   virtual Result<std::optional<User>> FindByUsername(std::string_view username) = 0;
   // kConflict when the username is taken.

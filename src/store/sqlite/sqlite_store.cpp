@@ -2383,10 +2383,24 @@ class SqliteUserRepository final : public UserRepository {
       return writer_->Write([&job](Store& store) { return job(static_cast<SqliteStore&>(store)); });
     }
     Locked lock(*this);
+    ++own_writes_;  // data_version does not count this connection's own commits
     return job(*store_);
   }
 
  public:
+  // SQLite's data_version changes when any other connection (the writer,
+  // another process) commits; with this connection's own writes added, any
+  // change to the database changes the stamp.
+  Result<std::optional<std::int64_t>> ChangeStamp() override {
+    Locked lock(*this);
+    LX_ASSIGN_OR_RETURN(Statement * pragma, store_->Prepare("PRAGMA data_version"));
+    LX_ASSIGN_OR_RETURN(bool row, pragma->Step());
+    if (!row) return Status::Internal("PRAGMA data_version 无结果 (no data_version)");
+    const std::int64_t version = pragma->ColumnInt(0);
+    pragma->Reset();
+    return std::optional<std::int64_t>(version + own_writes_);
+  }
+
   Result<std::optional<User>> FindByUsername(std::string_view username) override {
     Locked lock(*this);
     return Find(*store_, username, nullptr);
@@ -2716,6 +2730,7 @@ class SqliteUserRepository final : public UserRepository {
   std::mutex mu_;
   std::unique_ptr<SqliteStore> store_;  // reads; and writes when there is no writer
   GroupCommitWriter* writer_;
+  std::int64_t own_writes_ = 0;  // under mu_
 };
 
 }  // namespace
