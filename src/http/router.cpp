@@ -4,10 +4,13 @@
 
 #include <algorithm>
 #include <condition_variable>
+#include <deque>
+#include <future>
 #include <map>
 #include <mutex>
 #include <set>
 #include <stdexcept>
+#include <thread>
 
 #include "http/internal.hpp"
 #include "lianxin/http.hpp"
@@ -361,51 +364,80 @@ struct RouteNode {
 using http_internal::RouteNode;
 
 namespace http_internal {
-// A counting semaphore whose count is set at wiring time.
+// Heavy handlers (pairing solves, uploads, exports) run on the gate's own
+// threads, at most `limit` at once, never on the handler pool's. glibc keeps
+// a thread's freed memory in that thread's arena: were each preview to run on
+// whichever of the 64 handler threads took it, every arena it touched would
+// keep a solve's worth of pages (8 previews: 230 MiB held after). On a few
+// threads of their own, the same arenas are reused and trimmed after each.
 class HeavyGate {
  public:
+  HeavyGate() = default;
+  HeavyGate(const HeavyGate&) = delete;
+  HeavyGate& operator=(const HeavyGate&) = delete;
+  ~HeavyGate() {
+    {
+      std::lock_guard lock(mu_);
+      stopping_ = true;
+    }
+    cv_.notify_all();
+    for (std::thread& worker : workers_) worker.join();
+  }
+
   void SetLimit(int limit, int max_waiting) {
     std::lock_guard lock(mu_);
     limit_ = limit;
     max_waiting_ = max_waiting;
   }
-  // Runs the handler once a slot is free, then gives freed memory back; 503
-  // at once when max_waiting others are already waiting (each holds a
-  // handler thread, which the other requests need too).
+
+  // Runs the handler on a gate thread and waits for its answer; 503 at once
+  // when max_waiting others are already waiting (each holds a handler
+  // thread, which the other requests need too).
   HttpResponse Run(const HttpHandler& handler, HttpRequest& request) {
+    std::packaged_task<HttpResponse()> task([&handler, &request] { return handler(request); });
+    std::future<HttpResponse> answer = task.get_future();
     {
-      std::unique_lock lock(mu_);
-      if (running_ >= limit_ && waiting_ >= max_waiting_) {
+      std::lock_guard lock(mu_);
+      // Queued tasks beyond the free slots are the ones that wait.
+      if (static_cast<int>(queue_.size()) >= limit_ - busy_ + max_waiting_) {
         return HttpResponse::Error(Status(Code::kUnavailable, "too many heavy requests waiting"));
       }
-      ++waiting_;
-      cv_.wait(lock, [this] { return running_ < limit_; });
-      --waiting_;
-      ++running_;
-    }
-    struct Release {
-      HeavyGate& gate;
-      ~Release() {
-        {
-          std::lock_guard lock(gate.mu_);
-          --gate.running_;
-        }
-        gate.cv_.notify_one();
-        // glibc keeps freed memory in the arena of the thread that freed
-        // it; this returns the free pages of every arena to the system.
-        malloc_trim(0);
+      queue_.push_back(std::move(task));
+      int idle = static_cast<int>(workers_.size()) - busy_;
+      if (static_cast<int>(queue_.size()) > idle && static_cast<int>(workers_.size()) < limit_) {
+        workers_.emplace_back([this] { Work(); });
       }
-    } release{*this};
-    return handler(request);
+    }
+    cv_.notify_one();
+    return answer.get();  // rethrows what the handler threw
   }
 
  private:
+  void Work() {
+    std::unique_lock lock(mu_);
+    for (;;) {
+      cv_.wait(lock, [this] { return stopping_ || !queue_.empty(); });
+      if (queue_.empty()) return;  // stopping, nothing left to answer
+      std::packaged_task<HttpResponse()> task = std::move(queue_.front());
+      queue_.pop_front();
+      ++busy_;
+      lock.unlock();
+      task();
+      // Returns the free pages of every arena to the system.
+      malloc_trim(0);
+      lock.lock();
+      --busy_;
+    }
+  }
+
   std::mutex mu_;
   std::condition_variable cv_;
+  std::deque<std::packaged_task<HttpResponse()>> queue_;
+  std::vector<std::thread> workers_;
   int limit_ = 1;
   int max_waiting_ = 16;
-  int running_ = 0;
-  int waiting_ = 0;
+  int busy_ = 0;
+  bool stopping_ = false;
 };
 }  // namespace http_internal
 
