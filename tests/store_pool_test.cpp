@@ -87,6 +87,47 @@ TEST_F(StorePoolTest, ConcurrentLeasesGetDistinctStores) {
   EXPECT_EQ(reused, distinct);
 }
 
+// A lease reads one snapshot (one read lock for a request's several reads):
+// a commit made meanwhile shows in the next lease, not in this one.
+TEST_F(StorePoolTest, ALeaseReadsOneSnapshot) {
+  StorePool pool(CountingOpener());
+  std::unique_ptr<Store> writer = OpenOrDie(path_);
+  auto add_county = [&](const std::string& code) {
+    Region county;
+    county.code = code;
+    county.name = "县" + code;
+    county.level = RegionLevel::kCounty;
+    auto txn = std::move(writer->Begin("test")).value();
+    ASSERT_TRUE(txn->Upsert(county).ok());
+    ASSERT_TRUE(txn->Commit().ok());
+  };
+  // Get resets its statement: without the lease's snapshot each Get would
+  // be a read of its own and see the newest commit.
+  struct Found final : RegistrySink {
+    Status Add(const Region&) override { return Status::Ok(); }
+    Status Add(const Unit&) override { return Status::Ok(); }
+    Status Add(const Org&) override { return Status::Ok(); }
+    Status Add(const Cadre&) override { return Status::Ok(); }
+    Status Add(const Household&) override { return Status::Ok(); }
+    Status Add(const Member&) override { return Status::Ok(); }
+  } sink;
+  add_county("149901");
+  {
+    StorePool::Lease lease = std::move(pool.Acquire()).value();
+    ASSERT_TRUE(lease->Get(RecordKind::kRegions, "149901", sink).ok());
+    add_county("149902");
+    EXPECT_EQ(lease->Get(RecordKind::kRegions, "149902", sink).code(), Code::kNotFound)
+        << "a lease saw a commit made after its first read";
+    // A write begun on a leased Store ends its snapshot first and succeeds.
+    {
+      auto txn = lease->Begin("test");
+      ASSERT_TRUE(txn.ok()) << txn.status().ToString();
+    }
+  }
+  StorePool::Lease next = std::move(pool.Acquire()).value();
+  EXPECT_TRUE(next->Get(RecordKind::kRegions, "149902", sink).ok());
+}
+
 TEST_F(StorePoolTest, AFailingOpenReturnsItsError) {
   StorePool missing([this] { return Store::Open(dir_ / "missing.db", {.create = false}); });
   Result<StorePool::Lease> lease = missing.Acquire();

@@ -121,9 +121,17 @@ TEST(UserRepositoryTest, SessionsKeptInMemoryFollowChangesMadeElsewhere) {
     ASSERT_TRUE(server.Authenticate(first->session_token).ok());
     ASSERT_TRUE(server.Authenticate(second->session_token).ok());
   }
+  // Another process's change is seen when data_version is next read, at
+  // most 250 ms later; a change of this process's own (next) at once.
   ASSERT_TRUE(other.SignOut(first->session_token, "10.9.9.9").ok());
+  clock.Advance(250);
   EXPECT_FALSE(server.Authenticate(first->session_token).ok()) << "signed out elsewhere";
   EXPECT_TRUE(server.Authenticate(second->session_token).ok());
+  Result<SignedIn> third = server.SignIn("wangjh", cadre->one_time_password, "", "10.1.1.3");
+  ASSERT_TRUE(third.ok());
+  ASSERT_TRUE(server.Authenticate(third->session_token).ok());
+  ASSERT_TRUE(server.SignOut(third->session_token, "10.1.1.3").ok());
+  EXPECT_FALSE(server.Authenticate(third->session_token).ok()) << "signed out here, kept in memory";
 
   // Every session removed by another process, straight in SQL.
   {
@@ -135,6 +143,7 @@ TEST(UserRepositoryTest, SessionsKeptInMemoryFollowChangesMadeElsewhere) {
     sqlite3_free(error);
     sqlite3_close(raw);
   }
+  clock.Advance(250);
   EXPECT_FALSE(server.Authenticate(second->session_token).ok()) << "removed by another process";
 }
 

@@ -139,6 +139,8 @@ struct HttpResponse {
   // `body` serialised, Content-Type application/json; charset=utf-8. Strings
   // that are not valid UTF-8 are repaired (U+FFFD) rather than thrown on.
   static HttpResponse Json(int status, const nlohmann::json& body);
+  // A body already written as JSON text.
+  static HttpResponse JsonText(int status, std::string body);
   static HttpResponse Text(int status, std::string body,
                            std::string content_type = "text/plain; charset=utf-8");
   // The JSON error for a non-ok Status, with HttpStatusFor(code). For 5xx the

@@ -234,9 +234,14 @@ class Store {
   // so a request that fails midway leaves nothing behind (keep = false).
   // Items and transactions do not overlap; kInternal when misused.
   virtual Status BeginBatch() = 0;
-  // Ends the read transaction a finished read may have left open, so the
-  // next read on this Store sees the newest commit. StorePool calls it when
-  // a lease ends; no effect inside a transaction.
+  // Starts a read snapshot: every read on this Store until EndRead sees the
+  // same commit, and takes the database's read lock once rather than once a
+  // statement. StorePool calls it when a lease begins; a write transaction
+  // begun meanwhile ends the snapshot first. No effect inside a transaction.
+  virtual void BeginRead() = 0;
+  // Ends the read snapshot, or the read transaction a finished read may have
+  // left open, so the next read on this Store sees the newest commit.
+  // StorePool calls it when a lease ends; no effect inside a transaction.
   virtual void EndRead() = 0;
   virtual Status BeginBatchItem() = 0;
   virtual Status EndBatchItem(bool keep) = 0;
@@ -275,6 +280,11 @@ class Store {
   // ListQuery); kNotFound when there is no such record. A member's key is
   // its ID number in plaintext, as for WriteTxn::Exists.
   virtual Result<bool> InScope(RecordKind kind, std::string_view key, const Scope& scope) = 0;
+  // InScope and Get (and for a household MembersOf) in one read: the record
+  // into `sink` and true when it exists within `scope`; false, with nothing
+  // in `sink`, when it is missing or outside, alike. Not for members.
+  virtual Result<bool> GetWithin(RecordKind kind, std::string_view key, const Scope& scope,
+                                 RegistrySink& sink) = 0;
 
   // The current pairs and pins, sorted as PairingState says: all, or one
   // county's (`county`, a 6-digit code).

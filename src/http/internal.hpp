@@ -18,6 +18,11 @@ std::optional<std::string> PercentDecode(std::string_view text, bool plus_as_spa
 
 bool IsValidUtf8(std::string_view text);
 
+// `text` as a JSON string, quoted and escaped byte for byte as
+// HttpResponse::Json prints it (invalid UTF-8 repaired to U+FFFD), for
+// answers written straight to text rather than through a json tree.
+void AppendJsonString(std::string& out, std::string_view text);
+
 // {"error":{"code":…,"message":…[,"field":…][,"id":…]}}
 std::string ErrorBody(std::string_view code, std::string_view message, std::string_view field = {},
                       std::string_view id = {});

@@ -76,6 +76,49 @@ bool IsValidUtf8(std::string_view text) {
   return true;
 }
 
+void AppendJsonString(std::string& out, std::string_view text) {
+  if (!IsValidUtf8(text)) {  // rare: let the json library repair it
+    out += nlohmann::json(text).dump(-1, ' ', false, nlohmann::json::error_handler_t::replace);
+    return;
+  }
+  static constexpr char kHex[] = "0123456789abcdef";
+  out.push_back('"');
+  for (char c : text) {
+    switch (c) {
+      case '"':
+        out += "\\\"";
+        break;
+      case '\\':
+        out += "\\\\";
+        break;
+      case '\b':
+        out += "\\b";
+        break;
+      case '\f':
+        out += "\\f";
+        break;
+      case '\n':
+        out += "\\n";
+        break;
+      case '\r':
+        out += "\\r";
+        break;
+      case '\t':
+        out += "\\t";
+        break;
+      default:
+        if (static_cast<unsigned char>(c) < 0x20) {
+          out += "\\u00";
+          out.push_back(kHex[static_cast<unsigned char>(c) >> 4]);
+          out.push_back(kHex[c & 15]);
+        } else {
+          out.push_back(c);
+        }
+    }
+  }
+  out.push_back('"');
+}
+
 std::optional<std::string> PercentDecode(std::string_view text, bool plus_as_space) {
   std::string out;
   out.reserve(text.size());
@@ -215,6 +258,10 @@ HttpResponse HttpResponse::Json(int status, const nlohmann::json& body) {
   response.headers.Set("Content-Type", "application/json; charset=utf-8");
   response.body = body.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace);
   return response;
+}
+
+HttpResponse HttpResponse::JsonText(int status, std::string body) {
+  return Text(status, std::move(body), "application/json; charset=utf-8");
 }
 
 HttpResponse HttpResponse::Text(int status, std::string body, std::string content_type) {

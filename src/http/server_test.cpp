@@ -247,6 +247,24 @@ TEST(HttpRouterTest, RefusesBadOrConflictingRoutes) {
   EXPECT_NO_THROW(router.Post("/api/v1/households/{id}/visits", ok));
 }
 
+// Answers written straight as text read exactly as the json library would
+// print them: quotes, backslashes, every control character, Chinese, and
+// bytes that are not UTF-8 (repaired, not thrown on).
+TEST(HttpResponseTest, JsonStringsWrittenAsTextMatchTheJsonLibrary) {
+  std::vector<std::string> texts = {
+      "",         "plain",        "引号\"与\\反斜杠", "鹿湾村1号",
+      "\x7f del", "\xff\xfe bad", "half \xe4\xb8",    std::string("nul\0inside", 10)};
+  std::string every_control;
+  for (char c = 1; c < 0x20; ++c) every_control.push_back(c);
+  texts.push_back(every_control);
+  for (const std::string& text : texts) {
+    std::string written;
+    http_internal::AppendJsonString(written, text);
+    EXPECT_EQ(written, nlohmann::json(text).dump(-1, ' ', false, nlohmann::json::error_handler_t::replace))
+        << "for " << nlohmann::json(text).dump(-1, ' ', false, nlohmann::json::error_handler_t::replace);
+  }
+}
+
 TEST(HttpRouterTest, HeavyRoutesRunAFewAtATime) {
   Router router;
   std::atomic<int> running{0};

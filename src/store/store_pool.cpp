@@ -27,18 +27,21 @@ void StorePool::Lease::Return() {
 }
 
 Result<StorePool::Lease> StorePool::Acquire() {
+  std::unique_ptr<Store> store;
   {
     std::lock_guard<std::mutex> lock(mutex_);
     if (!idle_.empty()) {
-      std::unique_ptr<Store> store = std::move(idle_.back());
+      store = std::move(idle_.back());
       idle_.pop_back();
-      return Lease(this, std::move(store));
     }
   }
-  // Opened outside the lock: an open reads the key file and checks the
-  // schema, and other requests need not wait for it.
-  LX_ASSIGN_OR_RETURN(std::unique_ptr<Store> store, open_());
-  if (store == nullptr) return Status::Internal("StorePool: the opener returned no Store");
+  if (store == nullptr) {
+    // Opened outside the lock: an open reads the key file and checks the
+    // schema, and other requests need not wait for it.
+    LX_ASSIGN_OR_RETURN(store, open_());
+    if (store == nullptr) return Status::Internal("StorePool: the opener returned no Store");
+  }
+  store->BeginRead();  // one snapshot, and one read lock, for the whole lease
   return Lease(this, std::move(store));
 }
 

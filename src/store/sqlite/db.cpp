@@ -83,6 +83,15 @@ std::int64_t Statement::ColumnInt(int index) const { return sqlite3_column_int64
 double Statement::ColumnReal(int index) const { return sqlite3_column_double(stmt_, index); }
 bool Statement::ColumnIsNull(int index) const { return sqlite3_column_type(stmt_, index) == SQLITE_NULL; }
 
+void ConfigureOnce() {
+  static const bool configured = [] {
+    // Fails (harmlessly) should SQLite already be initialised.
+    (void)sqlite3_config(SQLITE_CONFIG_MEMSTATUS, 0);
+    return true;
+  }();
+  (void)configured;
+}
+
 Status ErrorStatus(sqlite3* db, int rc, std::string_view what) {
   std::string message = std::string(sqlite3_errmsg(db)) + " (" + std::string(what.substr(0, 120)) + ")";
   switch (rc & 0xff) {

@@ -57,6 +57,11 @@ class Statement {
   Status status_;
 };
 
+// Process-wide settings, applied once before the first connection opens:
+// no memory statistics, whose one global mutex every allocation of every
+// connection would otherwise take (readers on several threads queue on it).
+void ConfigureOnce();
+
 // Maps a SQLite error to a Status: constraint failures are kConflict, busy
 // and locked kUnavailable, the rest kInternal.
 Status ErrorStatus(sqlite3* db, int rc, std::string_view what);

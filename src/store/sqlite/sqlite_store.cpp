@@ -8,11 +8,13 @@
 #include <spdlog/spdlog.h>
 
 #include <algorithm>
+#include <atomic>
 #include <charconv>
 #include <cstring>
 #include <filesystem>
 #include <fstream>
 #include <functional>
+#include <limits>
 #include <map>
 #include <mutex>
 #include <nlohmann/json.hpp>
@@ -773,13 +775,25 @@ class SqliteStore final : public Store {
     return std::unique_ptr<WriteTxn>(std::move(txn));
   }
 
+  void BeginRead() override {
+    if (txn_open_ || batch_open_ || read_open_) return;
+    // Deferred: the read lock is taken by the first read, not here.
+    Result<Statement*> begin = Prepare("BEGIN");
+    read_open_ = begin.ok() && (*begin)->Reset().Run().ok();
+  }
+
   void EndRead() override {
-    if (!txn_open_ && !batch_open_) sqlite::ResetStatements(db());
+    if (txn_open_ || batch_open_) return;
+    sqlite::ResetStatements(db());
+    if (!read_open_) return;
+    read_open_ = false;
+    Result<Statement*> commit = Prepare("COMMIT");
+    if (!commit.ok() || !(*commit)->Reset().Run().ok()) (void)sqlite::Exec(db(), "ROLLBACK");
   }
 
   Status BeginBatch() override {
     if (txn_open_ || batch_open_) return Status::Internal("同一 Store 上已有未结束的写事务");
-    sqlite::ResetStatements(db());  // as SqliteTxn::Start does
+    EndRead();  // as SqliteTxn::Start does
     LX_RETURN_IF_ERROR(sqlite::Exec(db(), "BEGIN IMMEDIATE"));
     batch_open_ = true;
     return Status::Ok();
@@ -844,6 +858,8 @@ class SqliteStore final : public Store {
   Status Get(RecordKind kind, std::string_view key, RegistrySink& sink) override;
   Status MembersOf(std::string_view household_code, RegistrySink& sink) override;
   Result<bool> InScope(RecordKind kind, std::string_view key, const Scope& scope) override;
+  Result<bool> GetWithin(RecordKind kind, std::string_view key, const Scope& scope,
+                         RegistrySink& sink) override;
 
   sqlite3* db() { return db_.get(); }
   const FieldCipher& cipher() const { return cipher_; }
@@ -851,6 +867,7 @@ class SqliteStore final : public Store {
   const Clock& clock() const { return clock_; }
   bool txn_open_ = false;
   bool batch_open_ = false;
+  bool read_open_ = false;  // a BeginRead snapshot
 
   // Cached statements, keyed by SQL text.
   Result<Statement*> Prepare(const std::string& sql) {
@@ -867,6 +884,8 @@ class SqliteStore final : public Store {
 
  private:
   Result<std::int64_t> CountOf(const std::string& sql);
+  // A household's members into `sink`, head first (no check that it exists).
+  Status EmitMembers(std::string_view household_code, RegistrySink& sink);
   Result<PairingState> ReadPairs(const std::string& table, std::string_view county);
   Status UpgradeToSchema5();
 
@@ -875,7 +894,7 @@ class SqliteStore final : public Store {
   Codec codec_;
   const Clock& clock_;
   std::string checkpoint_path_;
-  std::map<std::string, Statement> statements_;
+  std::unordered_map<std::string, Statement> statements_;  // nodes: a Statement* stays valid
   std::map<std::string_view, TableStatements> table_statements_;
 };
 
@@ -917,7 +936,7 @@ Status SqliteTxn::Start(bool join) {
   if (!join) {
     // A snapshot a finished read left open would make BEGIN IMMEDIATE fail
     // once another connection (the writer, another process) has committed.
-    if (!store_.batch_open_) sqlite::ResetStatements(store_.db());
+    if (!store_.batch_open_) store_.EndRead();
     LX_RETURN_IF_ERROR(sqlite::Exec(store_.db(), store_.batch_open_ ? "SAVEPOINT txn" : "BEGIN IMMEDIATE"));
   }
   open_ = true;
@@ -1986,7 +2005,7 @@ Result<ListPage> SqliteStore::List(RecordKind kind, const ListQuery& query, Regi
   };
   const TableDef& def = Def(kind);
   const std::string table(def.table);
-  ReadSnapshot snapshot(db(), txn_open_ || batch_open_);
+  ReadSnapshot snapshot(db(), txn_open_ || batch_open_ || read_open_);
 
   ListPage page;
   {
@@ -2051,6 +2070,10 @@ Status SqliteStore::MembersOf(std::string_view household_code, RegistrySink& sin
     LX_ASSIGN_OR_RETURN(bool found, exists->Step());
     if (!found) return Status::NotFound("户 " + std::string(household_code) + " 不存在 (not_found)");
   }
+  return EmitMembers(household_code, sink);
+}
+
+Status SqliteStore::EmitMembers(std::string_view household_code, RegistrySink& sink) {
   LX_ASSIGN_OR_RETURN(Statement * select,
                       Prepare(SelectSql(Def(RecordKind::kMembers)) +
                               " WHERE household_code = ?1 ORDER BY relation <> '户主', seq"));
@@ -2090,6 +2113,29 @@ Result<bool> SqliteStore::InScope(RecordKind kind, std::string_view key, const S
   // so a caller cannot tell a record it may not see from one that is not there.
   if (!found) return Status::NotFound("记录不存在 (not_found)");
   return select->ColumnInt(0) != 0;
+}
+
+Result<bool> SqliteStore::GetWithin(RecordKind kind, std::string_view key, const Scope& scope,
+                                    RegistrySink& sink) {
+  if (kind == RecordKind::kMembers) {
+    return Status::Invalid("家庭成员不单独查询,请按户查询 (members_by_household)", "kind");
+  }
+  const TableDef& def = Def(kind);
+  Condition rule = ScopeRule(kind, scope, Use::kLead);
+  // The record's columns, then whether it lies in scope.
+  std::string sql = SelectSql(def);
+  sql.insert(sql.find(" FROM "), ", " + rule.sql);
+  LX_ASSIGN_OR_RETURN(Statement * select, Prepare(sql + " WHERE code = ?"));
+  {
+    ResetOnExit reset{select};
+    for (size_t i = 0; i < rule.binds.size(); ++i) Bind(*select, static_cast<int>(i + 1), rule.binds[i]);
+    select->BindText(static_cast<int>(rule.binds.size() + 1), key);
+    LX_ASSIGN_OR_RETURN(bool found, select->Step());
+    if (!found || select->ColumnInt(static_cast<int>(def.columns.size())) == 0) return false;
+    LX_RETURN_IF_ERROR(EmitRow(kind, *select, codec_, sink));
+  }
+  if (kind == RecordKind::kHouseholds) LX_RETURN_IF_ERROR(EmitMembers(key, sink));
+  return true;
 }
 
 constexpr std::string_view kHeadDomain = "journal_head";
@@ -2383,22 +2429,35 @@ class SqliteUserRepository final : public UserRepository {
       return writer_->Write([&job](Store& store) { return job(static_cast<SqliteStore&>(store)); });
     }
     Locked lock(*this);
-    ++own_writes_;  // data_version does not count this connection's own commits
-    return job(*store_);
+    Status written = job(*store_);
+    // Counted once committed (data_version does not count this connection's
+    // own commits): a session read before then is not kept under the new stamp.
+    ++own_writes_;
+    return written;
   }
 
  public:
-  // SQLite's data_version changes when any other connection (the writer,
-  // another process) commits; with this connection's own writes added, any
-  // change to the database changes the stamp.
+  // A change made in this process is counted as it commits: the writer's
+  // batches, this repository's own writes. One made by another process
+  // (`lianxin user` beside the server, SQL by hand) shows in SQLite's
+  // data_version, which takes a read of the database: it is read at most
+  // every kForeignChangeMillis, not on every request, so such a change
+  // takes effect within that time. The sum grows whenever either part does.
+  static constexpr std::int64_t kForeignChangeMillis = 250;
   Result<std::optional<std::int64_t>> ChangeStamp() override {
-    Locked lock(*this);
-    LX_ASSIGN_OR_RETURN(Statement * pragma, store_->Prepare("PRAGMA data_version"));
-    LX_ASSIGN_OR_RETURN(bool row, pragma->Step());
-    if (!row) return Status::Internal("PRAGMA data_version 无结果 (no data_version)");
-    const std::int64_t version = pragma->ColumnInt(0);
-    pragma->Reset();
-    return std::optional<std::int64_t>(version + own_writes_);
+    const std::int64_t now = store_->clock().NowMillis();
+    const std::int64_t checked = foreign_checked_at_.load();
+    if (now - checked >= kForeignChangeMillis || now < checked) {
+      Locked lock(*this);
+      LX_ASSIGN_OR_RETURN(Statement * pragma, store_->Prepare("PRAGMA data_version"));
+      LX_ASSIGN_OR_RETURN(bool row, pragma->Step());
+      if (!row) return Status::Internal("PRAGMA data_version 无结果 (no data_version)");
+      foreign_version_.store(pragma->ColumnInt(0));
+      pragma->Reset();
+      foreign_checked_at_.store(now);
+    }
+    const std::int64_t local = own_writes_.load() + (writer_ != nullptr ? writer_->Commits() : 0);
+    return std::optional<std::int64_t>(foreign_version_.load() + local);
   }
 
   Result<std::optional<User>> FindByUsername(std::string_view username) override {
@@ -2730,7 +2789,10 @@ class SqliteUserRepository final : public UserRepository {
   std::mutex mu_;
   std::unique_ptr<SqliteStore> store_;  // reads; and writes when there is no writer
   GroupCommitWriter* writer_;
-  std::int64_t own_writes_ = 0;  // under mu_
+  std::atomic<std::int64_t> own_writes_{0};
+  std::atomic<std::int64_t> foreign_version_{0};
+  // When data_version was last read; far in the past, so the first call reads it.
+  std::atomic<std::int64_t> foreign_checked_at_{std::numeric_limits<std::int64_t>::min() / 2};
 };
 
 }  // namespace
@@ -2804,6 +2866,7 @@ Result<std::unique_ptr<Store>> Store::Open(const std::string& path, const StoreO
   std::string key_file = options.key_file.empty() ? path + ".key" : options.key_file;
   // A database that already exists must find its key, never get a new one.
   LX_ASSIGN_OR_RETURN(FieldCipher cipher, FieldCipher::FromKeyFile(key_file, !exists));
+  sqlite::ConfigureOnce();
   sqlite3* raw = nullptr;
   int flags = SQLITE_OPEN_READWRITE | SQLITE_OPEN_NOMUTEX | (options.create ? SQLITE_OPEN_CREATE : 0);
   int rc = sqlite3_open_v2(path.c_str(), &raw, flags, nullptr);
