@@ -794,22 +794,23 @@ class SqliteStore final : public Store {
   Status BeginBatch() override {
     if (txn_open_ || batch_open_) return Status::Internal("同一 Store 上已有未结束的写事务");
     EndRead();  // as SqliteTxn::Start does
-    LX_RETURN_IF_ERROR(sqlite::Exec(db(), "BEGIN IMMEDIATE"));
+    LX_RETURN_IF_ERROR(RunCached("BEGIN IMMEDIATE"));
     batch_open_ = true;
     return Status::Ok();
   }
   Status BeginBatchItem() override {
     if (!batch_open_ || txn_open_) return Status::Internal("BeginBatchItem 须在批次内、事务外调用");
-    return sqlite::Exec(db(), "SAVEPOINT item");
+    return RunCached("SAVEPOINT item");
   }
   Status EndBatchItem(bool keep) override {
     if (!batch_open_ || txn_open_) return Status::Internal("EndBatchItem 须在批次内、事务外调用");
-    return sqlite::Exec(db(), keep ? "RELEASE item" : "ROLLBACK TO item; RELEASE item");
+    if (!keep) LX_RETURN_IF_ERROR(RunCached("ROLLBACK TO item"));
+    return RunCached("RELEASE item");
   }
   Status EndBatch() override {
     if (!batch_open_ || txn_open_) return Status::Internal("EndBatch 须在批次内、事务外调用");
     batch_open_ = false;
-    Status status = sqlite::Exec(db(), "COMMIT");
+    Status status = RunCached("COMMIT");
     if (!status.ok()) (void)sqlite::Exec(db(), "ROLLBACK");
     return status;
   }
@@ -880,6 +881,14 @@ class SqliteStore final : public Store {
     it->second.Reset();
     return &it->second;
   }
+  // One statement with no result, prepared once: the writer runs its
+  // transaction and savepoint statements for every request.
+  Status RunCached(const std::string& sql) {
+    LX_ASSIGN_OR_RETURN(Statement * statement, Prepare(sql));
+    Status status = statement->Run();
+    statement->Reset();
+    return status;
+  }
   TableStatements& For(const TableDef& def);
 
  private:
@@ -926,7 +935,12 @@ SqliteTxn::~SqliteTxn() {
   } else if (open_) {
     // Inside a batch only this transaction's savepoint is undone; the
     // batch's other writes stay.
-    (void)sqlite::Exec(store_.db(), store_.batch_open_ ? "ROLLBACK TO txn; RELEASE txn" : "ROLLBACK");
+    if (store_.batch_open_) {
+      (void)store_.RunCached("ROLLBACK TO txn");
+      (void)store_.RunCached("RELEASE txn");
+    } else {
+      (void)sqlite::Exec(store_.db(), "ROLLBACK");
+    }
     store_.txn_open_ = false;
   }
 }
@@ -937,7 +951,7 @@ Status SqliteTxn::Start(bool join) {
     // A snapshot a finished read left open would make BEGIN IMMEDIATE fail
     // once another connection (the writer, another process) has committed.
     if (!store_.batch_open_) store_.EndRead();
-    LX_RETURN_IF_ERROR(sqlite::Exec(store_.db(), store_.batch_open_ ? "SAVEPOINT txn" : "BEGIN IMMEDIATE"));
+    LX_RETURN_IF_ERROR(store_.RunCached(store_.batch_open_ ? "SAVEPOINT txn" : "BEGIN IMMEDIATE"));
   }
   open_ = true;
   store_.txn_open_ = true;
@@ -1324,7 +1338,7 @@ Status SqliteTxn::Commit() {
     return Status::Ok();
   }
   // Inside a batch the changes join it and become durable at EndBatch().
-  Status status = sqlite::Exec(store_.db(), store_.batch_open_ ? "RELEASE txn" : "COMMIT");
+  Status status = store_.RunCached(store_.batch_open_ ? "RELEASE txn" : "COMMIT");
   if (!status.ok()) return status;  // the destructor rolls back
   open_ = false;
   store_.txn_open_ = false;
