@@ -189,6 +189,7 @@ Result<std::unique_ptr<Connection>> ConnectSqlite(const std::string& path, const
   }
   auto connection = std::make_unique<SqliteConnection>(db);
   sqlite3_busy_timeout(db, options.busy_timeout_ms);
+  lianxin::sqlite::CheckpointAndRestartWal(db, options.busy_timeout_ms);
   LX_RETURN_IF_ERROR(
       connection->Exec("PRAGMA journal_mode = WAL; PRAGMA synchronous = FULL; PRAGMA foreign_keys = ON"));
   return std::unique_ptr<Connection>(std::move(connection));

@@ -1,5 +1,7 @@
 #include "store/sqlite/db.hpp"
 
+#include <cstdint>
+
 namespace lianxin::sqlite {
 
 Statement::Statement(sqlite3* db, std::string_view sql) : db_(db) {
@@ -90,6 +92,26 @@ void ConfigureOnce() {
     return true;
   }();
   (void)configured;
+}
+
+namespace {
+int RestartWalWhenLong(void* busy_timeout_ms, sqlite3* db, const char* schema, int frames) {
+  if (frames < kWalCheckpointFrames) return SQLITE_OK;
+  // RESTART waits, through the busy handler, for the readers still on the
+  // WAL: briefly, so a long read (an export) never holds the writer up.
+  sqlite3_busy_timeout(db, kWalRestartWaitMs);
+  int rc = sqlite3_wal_checkpoint_v2(db, schema, SQLITE_CHECKPOINT_RESTART, nullptr, nullptr);
+  sqlite3_busy_timeout(db, static_cast<int>(reinterpret_cast<std::intptr_t>(busy_timeout_ms)));
+  // SQLITE_BUSY: what could be was checkpointed; the restart is tried again
+  // after a later commit. Nothing here can undo the commit that called us.
+  (void)rc;
+  return SQLITE_OK;
+}
+}  // namespace
+
+void CheckpointAndRestartWal(sqlite3* db, int busy_timeout_ms) {
+  sqlite3_wal_hook(db, RestartWalWhenLong,
+                   reinterpret_cast<void*>(static_cast<std::intptr_t>(busy_timeout_ms)));
 }
 
 Status ErrorStatus(sqlite3* db, int rc, std::string_view what) {

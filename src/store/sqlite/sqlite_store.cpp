@@ -810,6 +810,11 @@ class SqliteStore final : public Store {
   Status EndBatch() override {
     if (!batch_open_ || txn_open_) return Status::Internal("EndBatch 须在批次内、事务外调用");
     batch_open_ = false;
+    // A cached statement left mid-result keeps the connection in a read
+    // transaction past the commit, and the checkpoint that follows it (the
+    // WAL hook) then fails with SQLITE_LOCKED: the WAL was never
+    // checkpointed while the server ran.
+    sqlite::ResetStatements(db());
     Status status = RunCached("COMMIT");
     if (!status.ok()) (void)sqlite::Exec(db(), "ROLLBACK");
     return status;
@@ -1338,6 +1343,7 @@ Status SqliteTxn::Commit() {
     return Status::Ok();
   }
   // Inside a batch the changes join it and become durable at EndBatch().
+  if (!store_.batch_open_) sqlite::ResetStatements(store_.db());  // as EndBatch does
   Status status = store_.RunCached(store_.batch_open_ ? "RELEASE txn" : "COMMIT");
   if (!status.ok()) return status;  // the destructor rolls back
   open_ = false;
@@ -2887,11 +2893,13 @@ Result<std::unique_ptr<Store>> Store::Open(const std::string& path, const StoreO
   DbHandle db(raw);
   if (rc != SQLITE_OK) return Status::Internal("无法打开数据库 " + path + ": " + sqlite3_errstr(rc));
   sqlite3_busy_timeout(db.get(), options.busy_timeout_ms);
+  sqlite::CheckpointAndRestartWal(db.get(), options.busy_timeout_ms);
   sqlite3_extended_result_codes(db.get(), 1);
   LX_RETURN_IF_ERROR(
       sqlite::Exec(db.get(),
                    "PRAGMA journal_mode = WAL; PRAGMA synchronous = FULL; PRAGMA foreign_keys = ON; "
-                   "PRAGMA secure_delete = ON; PRAGMA cache_size = -65536; PRAGMA temp_store = MEMORY"));
+                   "PRAGMA secure_delete = ON; PRAGMA cache_size = -65536; PRAGMA temp_store = MEMORY; "
+                   "PRAGMA journal_size_limit = 67108864"));
   auto store = std::make_unique<SqliteStore>(std::move(db), std::move(cipher),
                                              options.clock ? *options.clock : SystemClock(),
                                              JournalCheckpointPath(key_file));
