@@ -24,7 +24,6 @@
 // thread. Stop() (and the destructor) commit what is queued, then end the thread.
 #pragma once
 
-#include <cstdint>
 #include <functional>
 #include <memory>
 
@@ -58,10 +57,6 @@ class GroupCommitWriter {
   // Commits every write already queued, refuses new ones and joins the
   // writer thread. Idempotent.
   void Stop();
-
-  // Batches committed (or failed) so far; counted before their callers
-  // return from Write, so a caller that has written sees its own batch.
-  std::int64_t Commits() const;
 
  private:
   struct Impl;

@@ -2,7 +2,6 @@
 
 #include <spdlog/spdlog.h>
 
-#include <atomic>
 #include <condition_variable>
 #include <deque>
 #include <future>
@@ -37,7 +36,6 @@ Status RunJob(const GroupCommitWriter::Job& job, Store& store) {
 
 struct GroupCommitWriter::Impl {
   std::unique_ptr<Store> store;
-  std::atomic<std::int64_t> committed_batches{0};
   WriterOptions options;
   Histogram* batch_size = nullptr;
   Gauge* queue_depth = nullptr;
@@ -93,7 +91,6 @@ struct GroupCommitWriter::Impl {
     Status committed = store->EndBatch();
     if (!committed.ok())
       spdlog::error("group commit of {} writes failed: {}", batch.size(), committed.message());
-    committed_batches.fetch_add(1);
     if (commits) commits->Increment();
     if (batch_size) batch_size->Observe(static_cast<double>(batch.size()));
     for (size_t i = 0; i < batch.size(); ++i) {
@@ -146,7 +143,5 @@ void GroupCommitWriter::Stop() {
   impl_->wake.notify_one();
   if (impl_->thread.joinable()) impl_->thread.join();
 }
-
-std::int64_t GroupCommitWriter::Commits() const { return impl_->committed_batches.load(); }
 
 }  // namespace lianxin

@@ -2445,24 +2445,29 @@ class SqliteUserRepository final : public UserRepository {
   // connection writes); without a writer (the CLI, tests), on this
   // repository's own connection under its lock.
   Status Apply(const std::function<Status(SqliteStore&)>& job) {
+    Status written;
     if (writer_ != nullptr) {
-      return writer_->Write([&job](Store& store) { return job(static_cast<SqliteStore&>(store)); });
+      written = writer_->Write([&job](Store& store) { return job(static_cast<SqliteStore&>(store)); });
+    } else {
+      Locked lock(*this);
+      written = job(*store_);
     }
-    Locked lock(*this);
-    Status written = job(*store_);
-    // Counted once committed (data_version does not count this connection's
-    // own commits): a session read before then is not kept under the new stamp.
+    // Counted once committed, so a session read before then is not kept
+    // under the new stamp (data_version does not count this connection's
+    // own commits, nor the writer's until it is next read).
     ++own_writes_;
     return written;
   }
 
  public:
-  // A change made in this process is counted as it commits: the writer's
-  // batches, this repository's own writes. One made by another process
-  // (`lianxin user` beside the server, SQL by hand) shows in SQLite's
-  // data_version, which takes a read of the database: it is read at most
-  // every kForeignChangeMillis, not on every request, so such a change
-  // takes effect within that time. The sum grows whenever either part does.
+  // Every change to users and sessions made in this process goes through
+  // Apply, which counts it as it commits; registry writes, the bulk of the
+  // writer's work, leave the stamp (and the sessions kept in memory) alone.
+  // One made by another process (`lianxin user` beside the server, SQL by
+  // hand) shows in SQLite's data_version, which takes a read of the
+  // database: it is read at most every kForeignChangeMillis, not on every
+  // request, so such a change takes effect within that time. The sum grows
+  // whenever either part does.
   static constexpr std::int64_t kForeignChangeMillis = 250;
   Result<std::optional<std::int64_t>> ChangeStamp() override {
     const std::int64_t now = store_->clock().NowMillis();
@@ -2476,8 +2481,7 @@ class SqliteUserRepository final : public UserRepository {
       pragma->Reset();
       foreign_checked_at_.store(now);
     }
-    const std::int64_t local = own_writes_.load() + (writer_ != nullptr ? writer_->Commits() : 0);
-    return std::optional<std::int64_t>(foreign_version_.load() + local);
+    return std::optional<std::int64_t>(foreign_version_.load() + own_writes_.load());
   }
 
   Result<std::optional<User>> FindByUsername(std::string_view username) override {
