@@ -8,6 +8,7 @@
 #include <cmath>
 #include <filesystem>
 #include <fstream>
+#include <functional>
 #include <iterator>
 #include <random>
 
@@ -566,8 +567,16 @@ class RegistryApi {
       plan.parts.push_back(std::move(part));
     }
     WriteOutcome outcome;
-    if (std::optional<HttpResponse> refused = Write(caller, plan, outcome)) return std::move(*refused);
-    return Get(kind, request, caller, plan.key, create ? 201 : 200);
+    // The answer is the record as written, read inside the write's own
+    // transaction: no second read, and nothing committed since can show in it.
+    RecordTextSink written;
+    auto answer = [&](Store& store) -> Status {
+      LX_ASSIGN_OR_RETURN(bool within, store.GetWithin(kind, plan.key, caller.scope(), written));
+      return within ? Status::Ok() : OutOfScope();
+    };
+    if (std::optional<HttpResponse> refused = Write(caller, plan, outcome, answer))
+      return std::move(*refused);
+    return HttpResponse::JsonText(create ? 201 : 200, written.Text());
   }
 
   HttpResponse Upload(RecordKind kind, HttpRequest& request, const Caller& caller) {
@@ -728,9 +737,14 @@ class RegistryApi {
 
  private:
   // Runs the plan as one group-commit job; the refusal to answer, if any.
-  std::optional<HttpResponse> Write(const Caller& caller, const WritePlan& plan, WriteOutcome& outcome) {
-    Status status =
-        deps_.writer.Write([&](Store& store) { return RunPlan(store, deps_.config, caller, plan, outcome); });
+  // Runs the plan in the writer; `then`, when given, runs after it in the
+  // same transaction (reading the answer from the rows just written).
+  std::optional<HttpResponse> Write(const Caller& caller, const WritePlan& plan, WriteOutcome& outcome,
+                                    const std::function<Status(Store&)>& then = nullptr) {
+    Status status = deps_.writer.Write([&](Store& store) -> Status {
+      LX_RETURN_IF_ERROR(RunPlan(store, deps_.config, caller, plan, outcome));
+      return then ? then(store) : Status::Ok();
+    });
     if (!outcome.problems.empty()) return ProblemsResponse(outcome.problems);
     if (!status.ok()) return HttpResponse::Error(status);
     return std::nullopt;
@@ -742,14 +756,6 @@ class RegistryApi {
     Result<StorePool::Lease> lease = deps_.reads.Acquire();
     if (!lease.ok()) return lease.status();
     return read(lease->store());
-  }
-
-  HttpResponse Get(RecordKind kind, HttpRequest& request, const Caller& caller, const std::string& key,
-                   int status) {
-    request.path_params = {{"id", key}};
-    HttpResponse response = Get(kind, request, caller);
-    if (response.status == 200) response.status = status;
-    return response;
   }
 
   Result<int> Limit(const HttpRequest& request) {
