@@ -3,7 +3,8 @@
 //   node e2e/run.mjs BASE_URL USERNAME PASSWORD
 // It signs in as the demo county admin, lists and searches households, sees
 // a masked ID number, uploads a CSV with an error and reads it by row and
-// column, previews the pairing and has a household explained; axe-core
+// column, previews the pairing and has a household explained, is sent to
+// sign in when its session ends and comes back to the same page; axe-core
 // checks each page, and screenshots go to e2e/screenshots/.
 import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
@@ -120,6 +121,28 @@ try {
   check((await page.textContent('.explanation'))?.includes(code), 'the household is explained');
   await axe(page, 'pairing');
   await shot(page, 'pairing');
+
+  // The session ends behind the page's back (an idle timeout, a sign-out in
+  // another tab): the next call sends the user to sign in, and back here.
+  const ended = await page.evaluate(async () => {
+    const answer = await fetch('/api/v1/session', {
+      method: 'DELETE',
+      headers: { 'X-CSRF-Token': sessionStorage.getItem('lianxin.csrf') ?? '' },
+      credentials: 'same-origin',
+    });
+    return answer.status;
+  });
+  check(ended === 200, `the session was ended server-side (${ended})`);
+  await page.click('.explain button');
+  await page.waitForURL(/\/signin\?.*redirect=(%2F|\/)pairing/);
+  check((await page.textContent('[role=status]'))?.includes('重新登录'), 'an expired session asks to sign in again');
+  await axe(page, 'signin-expired');
+  await page.fill('#username', username);
+  await page.fill('#password', password);
+  await page.click('button[type=submit]');
+  await page.waitForURL('**/pairing');
+  await page.waitForSelector('.explain');
+  check((await page.textContent('h1'))?.includes('结对'), 'signed in again, back on the page the session ended on');
 
   // English.
   await page.click('text=English');

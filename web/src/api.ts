@@ -28,6 +28,14 @@ export function setCsrf(token: string | null): void {
   else sessionStorage.removeItem(CSRF_KEY);
 }
 
+// Called when the API answers 401 to a signed-in call: the session has
+// expired (idle or absolute limit) or was ended elsewhere. main.ts sends the
+// user to sign in again and back to where they were.
+let onSessionEnded: (() => void) | null = null;
+export function whenSessionEnds(handler: () => void): void {
+  onSessionEnded = handler;
+}
+
 export async function api<T = any>(
   method: string,
   path: string,
@@ -54,6 +62,10 @@ export async function api<T = any>(
     json = null;
   }
   if (!response.ok) {
+    // Signing in and the who-am-I check answer 401 as part of their job.
+    if (response.status === 401 && !path.startsWith('/api/v1/session') && path !== '/api/v1/me') {
+      onSessionEnded?.();
+    }
     const error = json?.error ?? {};
     throw new ApiError(
       response.status,

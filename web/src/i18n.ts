@@ -4,7 +4,7 @@ const messages = {
   'zh-CN': {
     app: '连心', language: 'English', signOut: '退出',
     signIn: { title: '登录', username: '用户名', password: '密码', totp: '动态口令', submit: '登录',
-      totpNeeded: '请输入验证器上的 6 位动态口令' },
+      totpNeeded: '请输入验证器上的 6 位动态口令', expired: '登录已过期或已在别处退出,请重新登录' },
     password: { title: '修改密码', hint: '首次登录须先修改密码', old: '原密码', new: '新密码', submit: '修改' },
     totp: { title: '绑定动态口令', hint: '请把下面的密钥加入手机验证器,再输入 6 位口令', secret: '密钥',
       start: '生成密钥', confirm: '确认' },
@@ -25,7 +25,8 @@ const messages = {
   en: {
     app: 'Lianxin', language: '中文', signOut: 'Sign out',
     signIn: { title: 'Sign in', username: 'Username', password: 'Password', totp: 'One-time code', submit: 'Sign in',
-      totpNeeded: 'Enter the 6-digit code from your authenticator' },
+      totpNeeded: 'Enter the 6-digit code from your authenticator',
+      expired: 'Your session has expired or was ended elsewhere: sign in again' },
     password: { title: 'Change password', hint: 'Change your password before the first use', old: 'Current password',
       new: 'New password', submit: 'Change' },
     totp: { title: 'Enrol TOTP', hint: 'Add this secret to your authenticator app, then enter its 6-digit code',

@@ -24,7 +24,11 @@ router.beforeEach(async (to) => {
   const session = useSession();
   if (!session.loaded) await session.load();
   if (to.path === '/signin') return true;
-  if (!session.user || session.mustChangePassword || session.mustEnrolTotp) return '/signin';
+  if (!session.user || session.mustChangePassword || session.mustEnrolTotp) {
+    // Back to this page once signed in.
+    const asked = to.redirectedFrom?.fullPath ?? to.fullPath;
+    return asked === '/' ? '/signin' : { path: '/signin', query: { redirect: to.fullPath } };
+  }
   const page = to.meta.page as string | undefined;
   if (page && !session.can(page)) {
     // The first page this user may open; none at all: back to signing in.
