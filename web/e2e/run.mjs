@@ -84,8 +84,17 @@ try {
   await page.click('.el-table__row a');
   await page.waitForSelector('.el-descriptions');
   check((await page.textContent('h1'))?.includes(code), 'household detail opens');
+  check((await page.textContent('.el-descriptions'))?.includes('户主姓名'), 'the fields are named in Chinese');
   await axe(page, 'household');
   await shot(page, 'household');
+  // A member's full ID number: asked with a reason; this account has no TOTP,
+  // so the server refuses (and says why) rather than reveal it.
+  await page.click('.members .el-table__row button');
+  await page.fill('#reveal-reason', '核实家庭成员身份');
+  await page.click('.el-dialog button[type=submit]');
+  await page.waitForSelector('.el-dialog [role=alert]');
+  check((await page.textContent('.el-dialog [role=alert]'))?.includes('totp'), 'a member reveal without TOTP is refused, saying why');
+  await page.keyboard.press('Escape');
 
   // Import: a CSV whose second data row has a bad ID number.
   const csv = join(tmpdir(), `lianxin-e2e-${process.pid}.csv`);
