@@ -95,6 +95,7 @@ try {
   await page.waitForSelector('.el-dialog [role=alert]');
   check((await page.textContent('.el-dialog [role=alert]'))?.includes('totp'), 'a member reveal without TOTP is refused, saying why');
   await page.keyboard.press('Escape');
+  await page.waitForSelector('.el-dialog', { state: 'hidden' });
 
   // Import: a CSV whose second data row has a bad ID number.
   const csv = join(tmpdir(), `lianxin-e2e-${process.pid}.csv`);
@@ -128,6 +129,15 @@ try {
   await page.click('.explain button');
   await page.waitForSelector('.explanation', { timeout: 90_000 });
   check((await page.textContent('.explanation'))?.includes(code), 'the household is explained');
+  check((await page.$$('.explanation .rules li')).length >= 2, 'the explanation gives its reasons one by one');
+  // Pin the cheapest alternative, with a reason.
+  await page.click('.alternatives .el-table__row button');
+  await page.fill('#pin-reason', '该干部住在本村,便于走访');
+  await page.click('.el-dialog button[type=submit]');
+  await page.waitForSelector('.el-dialog [role=status]');
+  check((await page.textContent('.el-dialog [role=status]'))?.includes('下次结对'), 'an alternative is pinned with a reason');
+  await page.keyboard.press('Escape');
+  await page.waitForSelector('.el-dialog', { state: 'hidden' });
   await axe(page, 'pairing');
   await shot(page, 'pairing');
 
