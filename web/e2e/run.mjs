@@ -124,7 +124,7 @@ try {
   await page.waitForURL('**/pairing');
   await page.click('text=预览');
   await page.waitForSelector('.summary', { timeout: 90_000 });
-  check((await page.textContent('.summary'))?.includes('households'), 'pairing preview shows its summary');
+  check((await page.textContent('.summary'))?.includes('每户都有联系干部'), 'pairing preview shows its goals in words');
   await page.fill('.explain input', code);
   await page.click('.explain button');
   await page.waitForSelector('.explanation', { timeout: 90_000 });
