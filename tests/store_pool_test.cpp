@@ -3,8 +3,10 @@
 #include "lianxin/store_pool.hpp"
 
 #include <gtest/gtest.h>
+#include <sqlite3.h>
 
 #include <atomic>
+#include <chrono>
 #include <latch>
 #include <set>
 #include <thread>
@@ -126,6 +128,40 @@ TEST_F(StorePoolTest, ALeaseReadsOneSnapshot) {
   }
   StorePool::Lease next = std::move(pool.Acquire()).value();
   EXPECT_TRUE(next->Get(RecordKind::kRegions, "149902", sink).ok());
+}
+
+// A snapshot kept between leases (nothing committed in this process since)
+// shows another process's commit once it is kKeptReadMillis old: a
+// connection SQLite opens directly stands for that process here.
+TEST_F(StorePoolTest, AKeptSnapshotShowsAnotherProcessesCommitSoon) {
+  StorePool pool(CountingOpener());
+  struct Found final : RegistrySink {
+    Status Add(const Region&) override { return Status::Ok(); }
+    Status Add(const Unit&) override { return Status::Ok(); }
+    Status Add(const Org&) override { return Status::Ok(); }
+    Status Add(const Cadre&) override { return Status::Ok(); }
+    Status Add(const Household&) override { return Status::Ok(); }
+    Status Add(const Member&) override { return Status::Ok(); }
+  } sink;
+  {
+    StorePool::Lease lease = std::move(pool.Acquire()).value();
+    EXPECT_EQ(lease->Get(RecordKind::kRegions, "149903", sink).code(), Code::kNotFound);
+  }
+  sqlite3* other = nullptr;
+  ASSERT_EQ(sqlite3_open(path_.c_str(), &other), SQLITE_OK);
+  char* error = nullptr;
+  EXPECT_EQ(sqlite3_exec(other,
+                         "INSERT INTO regions (code, name, level, parent_code, county_code) "
+                         "VALUES ('149903', '别县', 'county', NULL, '149903')",
+                         nullptr, nullptr, &error),
+            SQLITE_OK)
+      << (error ? error : "");
+  sqlite3_free(error);
+  sqlite3_close(other);
+  std::this_thread::sleep_for(std::chrono::milliseconds(Store::kKeptReadMillis + 50));
+  StorePool::Lease later = std::move(pool.Acquire()).value();
+  EXPECT_TRUE(later->Get(RecordKind::kRegions, "149903", sink).ok())
+      << "a kept snapshot outlived " << Store::kKeptReadMillis << " ms";
 }
 
 TEST_F(StorePoolTest, AFailingOpenReturnsItsError) {

@@ -238,7 +238,15 @@ class Store {
   // same commit, and takes the database's read lock once rather than once a
   // statement. StorePool calls it when a lease begins; a write transaction
   // begun meanwhile ends the snapshot first. No effect inside a transaction.
+  // A snapshot KeepRead kept is used again while it is current: nothing
+  // committed in this process since it began, and under kKeptReadMillis old
+  // (another process's commits show within that time).
   virtual void BeginRead() = 0;
+  static constexpr std::int64_t kKeptReadMillis = 250;
+  // Ends the read like EndRead, unless the snapshot is current (above): then
+  // it stays open for the next BeginRead, which saves taking the read lock
+  // again. StorePool calls it when a lease ends while no write is under way.
+  virtual void KeepRead() = 0;
   // Ends the read snapshot, or the read transaction a finished read may have
   // left open, so the next read on this Store sees the newest commit.
   // StorePool calls it when a lease ends; no effect inside a transaction.

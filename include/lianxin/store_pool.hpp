@@ -61,12 +61,22 @@ class StorePool {
   // (nothing is kept then, and the next Acquire tries again).
   Result<Lease> Acquire();
 
+  // A Store goes back with its read snapshot kept open (Store::KeepRead),
+  // so the next lease need not take the read lock again while nothing has
+  // been committed. A kept snapshot holds its place in the WAL, and the
+  // checkpoint after a commit waits (up to 20 ms) for every reader there:
+  // so the writer calls HoldReads before a batch, which ends the idle
+  // Stores' snapshots and keeps none until AllowKeptReads, after the commit.
+  void HoldReads();
+  void AllowKeptReads();
+
  private:
   void Release(std::unique_ptr<Store> store);
 
   Opener open_;
   std::mutex mutex_;
   std::vector<std::unique_ptr<Store>> idle_;  // guarded by mutex_
+  int writes_under_way_ = 0;                  // guarded by mutex_
 };
 
 }  // namespace lianxin

@@ -37,6 +37,10 @@ struct WriterOptions {
   // The most writes one commit takes; whatever is queued beyond waits for the
   // next. 1 turns group commit off (one commit per write), for comparison.
   int max_batch = 512;
+  // Called on the writer thread before each batch begins and after its
+  // commit (StorePool::HoldReads and AllowKeptReads on the server).
+  std::function<void()> before_batch;
+  std::function<void()> after_batch;
 };
 
 class GroupCommitWriter {

@@ -21,14 +21,19 @@ Result<std::unique_ptr<App>> App::Open(const std::string& path, const Config& co
   options.clock = &clock;
   app->metrics_ = std::make_shared<Metrics>();
   LX_ASSIGN_OR_RETURN(std::unique_ptr<Store> write_store, Store::Open(path, options));
+  app->reads_ = std::make_unique<StorePool>([path, options] { return Store::Open(path, options); });
   WriterOptions writer;
   writer.max_batch = config.server.group_commit ? config.server.max_batch : 1;
+  // No read snapshot is kept between requests while a batch is written, so
+  // the checkpoint after its commit waits for no idle one (store_pool.hpp).
+  StorePool* reads = app->reads_.get();
+  writer.before_batch = [reads] { reads->HoldReads(); };
+  writer.after_batch = [reads] { reads->AllowKeptReads(); };
   app->writer_ = std::make_unique<GroupCommitWriter>(std::move(write_store), writer, app->metrics_.get());
   // Accounts, sessions and audit events are written by the same writer: one
   // connection writes, and sign-ins share its group commits.
   LX_ASSIGN_OR_RETURN(app->users_, Store::OpenUserRepository(path, options, app->writer_.get()));
   app->auth_ = std::make_unique<AuthService>(*app->users_, config.auth, clock);
-  app->reads_ = std::make_unique<StorePool>([path, options] { return Store::Open(path, options); });
   return app;
 }
 

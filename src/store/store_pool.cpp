@@ -46,9 +46,26 @@ Result<StorePool::Lease> StorePool::Acquire() {
 }
 
 void StorePool::Release(std::unique_ptr<Store> store) {
-  store->EndRead();  // the next lessee reads the newest commit
+  // Under the lock, so HoldReads cannot end the idle snapshots between the
+  // choice and the push and miss this one.
   std::lock_guard<std::mutex> lock(mutex_);
+  if (writes_under_way_ > 0) {
+    store->EndRead();  // the next lessee reads the newest commit
+  } else {
+    store->KeepRead();  // ended anyway unless still current
+  }
   idle_.push_back(std::move(store));
+}
+
+void StorePool::HoldReads() {
+  std::lock_guard<std::mutex> lock(mutex_);
+  ++writes_under_way_;
+  for (std::unique_ptr<Store>& store : idle_) store->EndRead();
+}
+
+void StorePool::AllowKeptReads() {
+  std::lock_guard<std::mutex> lock(mutex_);
+  --writes_under_way_;
 }
 
 }  // namespace lianxin

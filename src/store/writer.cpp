@@ -69,6 +69,13 @@ struct GroupCommitWriter::Impl {
   }
 
   void Commit(std::vector<std::unique_ptr<Pending>>& batch) {
+    if (options.before_batch) options.before_batch();
+    struct After {
+      const std::function<void()>& after;
+      ~After() {
+        if (after) after();
+      }
+    } after{options.after_batch};
     std::vector<Status> results(batch.size());
     Status begun = store->BeginBatch();
     if (!begun.ok()) {

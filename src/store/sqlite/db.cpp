@@ -1,5 +1,6 @@
 #include "store/sqlite/db.hpp"
 
+#include <atomic>
 #include <cstdint>
 
 namespace lianxin::sqlite {
@@ -95,7 +96,10 @@ void ConfigureOnce() {
 }
 
 namespace {
+std::atomic<std::int64_t> commits_in_this_process{0};
+
 int RestartWalWhenLong(void* busy_timeout_ms, sqlite3* db, const char* schema, int frames) {
+  commits_in_this_process.fetch_add(1);
   if (frames < kWalCheckpointFrames) return SQLITE_OK;
   // RESTART waits, through the busy handler, for the readers still on the
   // WAL: briefly, so a long read (an export) never holds the writer up.
@@ -108,6 +112,8 @@ int RestartWalWhenLong(void* busy_timeout_ms, sqlite3* db, const char* schema, i
   return SQLITE_OK;
 }
 }  // namespace
+
+std::int64_t CommitsInThisProcess() { return commits_in_this_process.load(); }
 
 void CheckpointAndRestartWal(sqlite3* db, int busy_timeout_ms) {
   sqlite3_wal_hook(db, RestartWalWhenLong,

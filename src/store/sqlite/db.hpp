@@ -73,6 +73,12 @@ inline constexpr int kWalCheckpointFrames = 1000;  // SQLite's default autocheck
 inline constexpr int kWalRestartWaitMs = 20;
 void CheckpointAndRestartWal(sqlite3* db, int busy_timeout_ms);
 
+// Write transactions committed so far by the connections of this process
+// that CheckpointAndRestartWal set up (counted by the same WAL hook, which
+// SQLite calls once a commit is complete): a read snapshot taken when it was
+// N has seen every commit of this process while it is still N.
+std::int64_t CommitsInThisProcess();
+
 // Maps a SQLite error to a Status: constraint failures are kConflict, busy
 // and locked kUnavailable, the rest kInternal.
 Status ErrorStatus(sqlite3* db, int rc, std::string_view what);

@@ -10,6 +10,7 @@
 #include <algorithm>
 #include <atomic>
 #include <charconv>
+#include <chrono>
 #include <cstring>
 #include <filesystem>
 #include <fstream>
@@ -776,10 +777,26 @@ class SqliteStore final : public Store {
   }
 
   void BeginRead() override {
-    if (txn_open_ || batch_open_ || read_open_) return;
-    // Deferred: the read lock is taken by the first read, not here.
+    if (txn_open_ || batch_open_) return;
+    if (read_open_) {
+      if (ReadIsCurrent()) return;  // kept by KeepRead, and nothing has changed
+      EndRead();
+    }
+    // Deferred: the read lock is taken by the first read, not here. Taken
+    // before BEGIN, the count can only make the snapshot look older.
+    read_commits_ = sqlite::CommitsInThisProcess();
+    read_began_ = std::chrono::steady_clock::now();
     Result<Statement*> begin = Prepare("BEGIN");
     read_open_ = begin.ok() && (*begin)->Reset().Run().ok();
+  }
+
+  void KeepRead() override {
+    if (txn_open_ || batch_open_) return;
+    if (read_open_ && ReadIsCurrent()) {
+      sqlite::ResetStatements(db());
+      return;
+    }
+    EndRead();
   }
 
   void EndRead() override {
@@ -873,7 +890,13 @@ class SqliteStore final : public Store {
   const Clock& clock() const { return clock_; }
   bool txn_open_ = false;
   bool batch_open_ = false;
-  bool read_open_ = false;  // a BeginRead snapshot
+  bool read_open_ = false;         // a BeginRead snapshot
+  std::int64_t read_commits_ = 0;  // CommitsInThisProcess when it began
+  std::chrono::steady_clock::time_point read_began_;
+  bool ReadIsCurrent() const {
+    return read_commits_ == sqlite::CommitsInThisProcess() &&
+           std::chrono::steady_clock::now() - read_began_ < std::chrono::milliseconds(kKeptReadMillis);
+  }
 
   // Cached statements, keyed by SQL text.
   Result<Statement*> Prepare(const std::string& sql) {
