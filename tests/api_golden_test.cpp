@@ -69,9 +69,9 @@ const std::set<std::string> kVolatileKeys = {
     "last_login_millis",  // the accounts' clock
     "requested_millis",   // when a change awaiting approval was asked for
     "seconds",            // how long a pairing run took
-    "objective",          // a pairing's price: tests check it against independent solves, goldens never pin it
-    "seq",                // journal sequence numbers, shifted by any other write
-    "next",               // page cursors, signed with a key made per database
+    "objective",  // a pairing's price: tests check it against independent solves, goldens never pin it
+    "seq",        // journal sequence numbers, shifted by any other write
+    "next",       // page cursors, signed with a key made per database
 };
 
 void Normalise(json& value, const std::set<std::string>& ignoring = {}, bool in_error = false) {

@@ -41,7 +41,8 @@ TEST(CardsPdfTest, EveryQrCodeLeadsToItsHouseholdsPage) {
 
   CliRun png = RunShell("pdftoppm -r 150 -png " + pdf + " " + (dir / "page"));
   ASSERT_EQ(png.exit_code, 0) << png.output;
-  CliRun scan = RunShell("zbarimg --quiet --raw --nodbus " + (dir / "page-1.png") + " " + (dir / "page-2.png") + " 2>/dev/null");
+  CliRun scan = RunShell("zbarimg --quiet --raw --nodbus " + (dir / "page-1.png") + " " +
+                         (dir / "page-2.png") + " 2>/dev/null");
   ASSERT_EQ(scan.exit_code, 0) << scan.output;
   std::set<std::string> decoded;
   std::istringstream lines(scan.output);

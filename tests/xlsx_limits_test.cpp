@@ -3,8 +3,8 @@
 // string, too many shared strings, one huge inline cell — refused while
 // inflating, through the import and the upload route alike, with the
 // importing process staying small.
-#include <gtest/gtest.h>
 #include <fcntl.h>
+#include <gtest/gtest.h>
 #include <spawn.h>
 #include <sys/resource.h>
 #include <sys/wait.h>

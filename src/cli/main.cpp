@@ -199,11 +199,13 @@ void PrintPairing(const PairRun& run) {
               << " / " << s.households << ", "
               << (s.proof == CoverageProof::kTimeLimit
                       ? "到时限,已证明上限 time limit, proved bound " + std::to_string(s.bound)
-                      : std::string(s.proof == CoverageProof::kSearch ? "分支定界已证明最优 proved optimal by search"
-                                                                      : "达到容量上限 at the capacity bound"))
-              << (s.refinement_proved ? "" : ";扶贫户、干部联系户和分值在时限内未证明最优 needy, cadres and price not proved best")
-              << " (" << s.seconds
-              << " s)\n";
+                      : std::string(s.proof == CoverageProof::kSearch
+                                        ? "分支定界已证明最优 proved optimal by search"
+                                        : "达到容量上限 at the capacity bound"))
+              << (s.refinement_proved
+                      ? ""
+                      : ";扶贫户、干部联系户和分值在时限内未证明最优 needy, cadres and price not proved best")
+              << " (" << s.seconds << " s)\n";
   }
   if (by_bound > 0) {
     std::cout << "包村求解 unit↔village " << by_bound

@@ -199,8 +199,8 @@ std::vector<Component> Components(const Index& index, const Assignment& out) {
 // village's capacity is what it got (`covered`), and the reason says so.
 // What stage 1 showed about the county, so a reason never blames one
 // unit's capacity when no choice of units could have done better.
-std::pair<std::string, std::string> CountyLimit(const Index& index, const std::vector<UnitVillageSolve>& solves,
-                                                int village) {
+std::pair<std::string, std::string> CountyLimit(const Index& index,
+                                                const std::vector<UnitVillageSolve>& solves, int village) {
   const int county = index.villages[village].county;
   if (county == kNone || static_cast<std::size_t>(county) >= solves.size()) return {};
   const UnitVillageSolve& s = solves[static_cast<std::size_t>(county)];
@@ -215,9 +215,10 @@ std::pair<std::string, std::string> CountyLimit(const Index& index, const std::v
               "; villages go whole to one unit, and no choice of units covers more than " + of +
                   " households (proved)"};
     case CoverageProof::kTimeLimit:
-      return {";包村求解到时限,所得方案可覆盖 " + std::to_string(s.coverable) + " 户,已证明上限 " + of + " 户",
-              "; the unit ↔ village search reached its time limit with " + std::to_string(s.coverable) +
-                  " coverable, at most " + of + " proved"};
+      return {
+          ";包村求解到时限,所得方案可覆盖 " + std::to_string(s.coverable) + " 户,已证明上限 " + of + " 户",
+          "; the unit ↔ village search reached its time limit with " + std::to_string(s.coverable) +
+              " coverable, at most " + of + " proved"};
   }
   return {};
 }

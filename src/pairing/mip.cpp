@@ -44,9 +44,7 @@ void Callback(glp_tree* tree, void* info) {
   }
 }
 
-int Milliseconds(double seconds) {
-  return static_cast<int>(std::clamp(seconds * 1000.0, 1.0, 2.0e9));
-}
+int Milliseconds(double seconds) { return static_cast<int>(std::clamp(seconds * 1000.0, 1.0, 2.0e9)); }
 
 int BoundType(double lower, double upper) {
   const bool has_lower = std::isfinite(lower), has_upper = std::isfinite(upper);
@@ -83,7 +81,8 @@ bool MipProblem::Feasible(const std::vector<double>& x) const {
   }
   for (const Row& row : rows) {
     double sum = 0;
-    for (const auto& [column, coefficient] : row.terms) sum += coefficient * x[static_cast<std::size_t>(column)];
+    for (const auto& [column, coefficient] : row.terms)
+      sum += coefficient * x[static_cast<std::size_t>(column)];
     if (sum < row.lower - kFeasibilityTolerance || sum > row.upper + kFeasibilityTolerance) return false;
   }
   return true;
@@ -183,7 +182,6 @@ Result<MipSolution> SolveMip(const MipProblem& problem, const std::vector<std::v
       search.bound = best.objective;
     }
   } else if (lp_status == 0 && glp_get_status(lp) == GLP_NOFEAS) {
-
     glp_delete_prob(lp);
     glp_free_env();
     return Status::Internal("整数规划无可行解 (the program has no feasible solution)");
@@ -191,9 +189,9 @@ Result<MipSolution> SolveMip(const MipProblem& problem, const std::vector<std::v
   glp_delete_prob(lp);
   glp_free_env();
   if (!have) return Status::Internal("整数规划在时限内未找到解 (no solution within the time limit)");
-  best.bound = std::min(best.objective, options.integral_objective
-                                            ? std::ceil(search.bound - kFeasibilityTolerance)
-                                            : search.bound);
+  best.bound =
+      std::min(best.objective,
+               options.integral_objective ? std::ceil(search.bound - kFeasibilityTolerance) : search.bound);
   if (best.optimal) best.bound = best.objective;
   return best;
 }

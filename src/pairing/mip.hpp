@@ -36,7 +36,9 @@ struct MipProblem {
 
   int AddColumn(double lower, double upper, double cost, bool integer);
   int AddRow(double lower, double upper);
-  void Add(int row, int column, double coefficient) { rows[static_cast<std::size_t>(row)].terms.emplace_back(column, coefficient); }
+  void Add(int row, int column, double coefficient) {
+    rows[static_cast<std::size_t>(row)].terms.emplace_back(column, coefficient);
+  }
 
   // Σ cost × x, and whether x satisfies every row and bound (to 1e-6).
   double Objective(const std::vector<double>& x) const;
@@ -56,10 +58,10 @@ struct MipOptions {
 };
 
 struct MipSolution {
-  std::vector<double> x;   // the best solution known (a seed when the search found none better)
-  double objective = 0;    // its value
-  double bound = 0;        // no solution is below this (= objective when optimal)
-  bool optimal = false;    // proven, not only the best found within the limits
+  std::vector<double> x;  // the best solution known (a seed when the search found none better)
+  double objective = 0;   // its value
+  double bound = 0;       // no solution is below this (= objective when optimal)
+  bool optimal = false;   // proven, not only the best found within the limits
 };
 
 // Solves to optimality or until the time limit. `seeds` are known solutions

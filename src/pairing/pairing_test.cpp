@@ -807,8 +807,9 @@ std::string ChoiceOf(const std::map<std::string, std::string>& pairs, const std:
 // (independent of the engine's flows and of its closed form): with
 // `assistance`, needy households and unit cadres' quotas; otherwise every
 // household and every cadre's contact load.
-int MatchedHouseholds(const View& view, const PairingRules& rules, const std::vector<std::string>& village_codes,
-                      const std::vector<std::string>& units, bool assistance = false) {
+int MatchedHouseholds(const View& view, const PairingRules& rules,
+                      const std::vector<std::string>& village_codes, const std::vector<std::string>& units,
+                      bool assistance = false) {
   std::map<std::string, std::string> holder;
   for (std::size_t i = 0; i < village_codes.size(); ++i) holder[village_codes[i]] = units[i];
   std::vector<const Household*> households;
@@ -817,7 +818,9 @@ int MatchedHouseholds(const View& view, const PairingRules& rules, const std::ve
   }
   std::vector<const Cadre*> slots;  // one per household a cadre may take
   for (const Cadre& c : view.in.cadres) {
-    const int n = !assistance ? rules.contact_load : c.rank == Rank::kVillageMember ? 0 : view.Quota(c, rules);
+    const int n = !assistance                      ? rules.contact_load
+                  : c.rank == Rank::kVillageMember ? 0
+                                                   : view.Quota(c, rules);
     for (int j = 0; j < n; ++j) slots.push_back(&c);
   }
   auto eligible = [&](const Household& h, const Cadre& c) {
@@ -903,10 +906,12 @@ Score UnitVillageScore(const View& view, const PairingRules& rules,
     if (held[u.code] > hi) return {};
     floors += std::min(held[u.code], lo);
   }
-  return {static_cast<double>(missing), -static_cast<double>(floors),
+  return {static_cast<double>(missing),
+          -static_cast<double>(floors),
           -static_cast<double>(MatchedHouseholds(view, rules, village_codes, units)),
           -static_cast<double>(MatchedHouseholds(view, rules, village_codes, units, /*assistance=*/true)),
-          -static_cast<double>(CadresReached(view, rules, village_codes, units)), points};
+          -static_cast<double>(CadresReached(view, rules, village_codes, units)),
+          points};
 }
 
 // Stage 2, one unit holding every village: goals: quotas filled; points: prices, moves.

@@ -87,7 +87,7 @@ struct County {
   std::vector<int> units;          // units that may still take a village
   std::vector<int> lower, upper;   // per unit: villages it should, and may, still take
   std::array<Measure, kParts> parts;
-  std::vector<int> all_needs;      // every village's household need, largest first (slot shapes)
+  std::vector<int> all_needs;  // every village's household need, largest first (slot shapes)
   int households = 0;
 
   const std::vector<int>& Need() const { return parts[kHouseholds].amount; }
@@ -150,7 +150,8 @@ County CountyOf(const Index& index, int county) {
     const VillageInfo& village = index.villages[v];
     const int n = static_cast<int>(village.households.size());
     const int members = static_cast<int>(village.members.size());
-    std::array<int, kParts> amount{std::max(0, n - members * load), 0, load > 0 ? n - std::min(n, members) : 0};
+    std::array<int, kParts> amount{std::max(0, n - members * load), 0,
+                                   load > 0 ? n - std::min(n, members) : 0};
     for (int h : village.households) amount[kNeedy] += index.households[h].needy ? 1 : 0;
     c.households += n;
     c.parts[kHouseholds].fixed += std::min(n, members * load);
@@ -236,7 +237,8 @@ Result<Model> BuildModel(const Index& index, const County& c, bool slots) {
     }
     Chains& ch = chains[k];
     for (int j = 0; j < n; ++j) {
-      ch.allowance.push_back(static_cast<int>(shape_sum > 0 ? capacity * shape[j] / shape_sum : capacity / n));
+      ch.allowance.push_back(
+          static_cast<int>(shape_sum > 0 ? capacity * shape[j] / shape_sum : capacity / n));
     }
     std::sort(ch.allowance.begin(), ch.allowance.end());
     for (int j = 0; j < n; ++j) {
@@ -276,7 +278,8 @@ Result<Model> BuildModel(const Index& index, const County& c, bool slots) {
       }
       if (fits > 0) {
         const std::int64_t shortfall = per_household * (need - ch.allowance[fits - 1]);
-        model.choices[i].push_back({p.AddArc(i, ch.down[fits - 1], 1, base + shortfall), static_cast<int>(k)});
+        model.choices[i].push_back(
+            {p.AddArc(i, ch.down[fits - 1], 1, base + shortfall), static_cast<int>(k)});
       }
     }
     p.AddArc(i, sink, 1, 0, +1, kHeldLevel);
@@ -463,11 +466,17 @@ void Improve(const County& c, const Program& program, int floor_misses, std::vec
     const int k = choice[static_cast<std::size_t>(i)];
     if (k == kNone) continue;
     ++held[static_cast<std::size_t>(k)];
-    for (int g = 0; g < kParts; ++g) load[g][static_cast<std::size_t>(k)] += c.parts[g].amount[static_cast<std::size_t>(i)];
+    for (int g = 0; g < kParts; ++g)
+      load[g][static_cast<std::size_t>(k)] += c.parts[g].amount[static_cast<std::size_t>(i)];
   }
-  for (int k = 0; k < units; ++k) misses += std::max(0, c.lower[static_cast<std::size_t>(k)] - held[static_cast<std::size_t>(k)]);
-  auto value = [&](int g, int k, long l) { return std::min<long>(c.parts[g].capacity[static_cast<std::size_t>(k)], l); };
-  auto price = [&](int i, int k) { return program.price[static_cast<std::size_t>(program.X(i, k) - program.x0)]; };
+  for (int k = 0; k < units; ++k)
+    misses += std::max(0, c.lower[static_cast<std::size_t>(k)] - held[static_cast<std::size_t>(k)]);
+  auto value = [&](int g, int k, long l) {
+    return std::min<long>(c.parts[g].capacity[static_cast<std::size_t>(k)], l);
+  };
+  auto price = [&](int i, int k) {
+    return program.price[static_cast<std::size_t>(program.X(i, k) - program.x0)];
+  };
   // The change of each goal when unit a's loads change by `out` and b's by `in`.
   auto better = [&](int a, int b, const std::array<long, kParts>& change, std::int64_t price_change) {
     std::array<long, kGoals> delta{};
@@ -575,7 +584,8 @@ Result<std::vector<int>> SolveCounty(const Index& index, const County& c, UnitVi
       best = found;
       covered = c.Value(kHouseholds, found);
     }
-    bound[kHouseholds] = std::min(bound[kHouseholds], households_fixed + static_cast<long>(std::lround(-most.bound)));
+    bound[kHouseholds] =
+        std::min(bound[kHouseholds], households_fixed + static_cast<long>(std::lround(-most.bound)));
     solve.proof = most.optimal ? CoverageProof::kSearch : CoverageProof::kTimeLimit;
   }
   solve.coverable = static_cast<int>(covered);
@@ -603,12 +613,15 @@ Result<std::vector<int>> SolveCounty(const Index& index, const County& c, UnitVi
     std::int64_t sum = 0;
     for (int i = 0; i < program.free; ++i) {
       if (x[static_cast<std::size_t>(i)] != kNone) {
-        sum += program.price[static_cast<std::size_t>(program.X(i, x[static_cast<std::size_t>(i)]) - program.x0)];
+        sum +=
+            program
+                .price[static_cast<std::size_t>(program.X(i, x[static_cast<std::size_t>(i)]) - program.x0)];
       }
     }
     return sum;
   };
-  if (ahead(repaired, best) || (!ahead(best, repaired) && price_of(repaired) < price_of(best))) best = repaired;
+  if (ahead(repaired, best) || (!ahead(best, repaired) && price_of(repaired) < price_of(best)))
+    best = repaired;
   // Proved when the lower goals reach their bounds at the cheapest flow's
   // price (which nothing beats: it is the least over every choice).
   bool proved = price_of(best) <= price_of(cheapest);
