@@ -57,42 +57,8 @@ bool LooksLikeIdNumber(std::string_view text) {
   return (last >= '0' && last <= '9') || last == 'X' || last == 'x';
 }
 
-// A record as the API shows it: the export's cells by English column name.
-json RecordJson(RecordKind kind, const std::vector<std::string>& cells) {
-  json object = json::object();
-  const std::vector<ColumnSpec>& columns = Columns(kind);
-  for (size_t i = 0; i < columns.size(); ++i) {
-    object[std::string(columns[i].field)] = i < cells.size() ? cells[i] : "";
-  }
-  return object;
-}
-
-// Collects records (masked) as JSON objects.
-class JsonSink final : public RegistrySink {
- public:
-  Status Add(const Region& r) override { return Push(RecordKind::kRegions, Cells(r, false)); }
-  Status Add(const Unit& u) override { return Push(RecordKind::kUnits, Cells(u, false)); }
-  Status Add(const Org& o) override { return Push(RecordKind::kOrgs, Cells(o, false)); }
-  Status Add(const Cadre& c) override { return Push(RecordKind::kCadres, Cells(c, false)); }
-  Status Add(const Household& h) override { return Push(RecordKind::kHouseholds, Cells(h, false)); }
-  Status Add(const Member& m) override {
-    json member = RecordJson(RecordKind::kMembers, Cells(m, false));
-    member.erase("household_code");       // it sits under its household
-    member.erase("from_household_code");  // import only: the household a move leaves
-    items.push_back(std::move(member));
-    return Status::Ok();
-  }
-  json items = json::array();
-
- private:
-  Status Push(RecordKind kind, std::vector<std::string> cells) {
-    items.push_back(RecordJson(kind, cells));
-    return Status::Ok();
-  }
-};
-
 // The fields of `kind` in name order: the order a json object prints its
-// keys in, which RecordText keeps so either way of answering reads the same.
+// keys in, which the API's records have always had.
 const std::vector<size_t>& NameOrder(RecordKind kind) {
   static const std::array<std::vector<size_t>, 6> orders = [] {
     std::array<std::vector<size_t>, 6> all;
@@ -108,9 +74,10 @@ const std::vector<size_t>& NameOrder(RecordKind kind) {
   return orders[static_cast<size_t>(kind)];
 }
 
-// RecordJson's object written straight as text, without the fields a member
-// leaves out under its household, and with `members` (a JSON array's text)
-// under "members" when not empty.
+// A record as the API shows it, written straight as JSON text: the export's
+// cells by English field name, without the fields a member leaves out under
+// its household, and with `members` (a JSON array's text) under "members"
+// when not empty.
 void AppendRecordText(std::string& out, RecordKind kind, const std::vector<std::string>& cells,
                       std::string_view members = {}) {
   const std::vector<ColumnSpec>& columns = Columns(kind);
@@ -141,10 +108,10 @@ void AppendRecordText(std::string& out, RecordKind kind, const std::vector<std::
   out += first ? "{}" : "}";
 }
 
-// One record, and a household's members, as the API's JSON text: the single
-// record read is the API's most frequent, and a json tree per answer cost a
-// fifth of it.
-class RecordTextSink final : public RegistrySink {
+// Records (masked), and a household's members, as the API's JSON text,
+// written without a json tree: the record read is the API's most frequent,
+// and a tree per answer cost a fifth of it.
+class RecordsText final : public RegistrySink {
  public:
   Status Add(const Region& r) override { return Keep(RecordKind::kRegions, Cells(r, false)); }
   Status Add(const Unit& u) override { return Keep(RecordKind::kUnits, Cells(u, false)); }
@@ -156,22 +123,33 @@ class RecordTextSink final : public RegistrySink {
     AppendRecordText(members_, RecordKind::kMembers, Cells(m, false));
     return Status::Ok();
   }
-  std::string Text() const {
+  // The first record, a household with its members.
+  std::string One() const {
     std::string out;
-    out.reserve(1024);
-    std::string members = kind_ != RecordKind::kHouseholds ? "" : members_.empty() ? "[]" : members_ + "]";
-    AppendRecordText(out, kind_, cells_, members);
+    if (records_.empty()) return out;
+    const auto& [kind, cells] = records_.front();
+    AppendRecordText(out, kind, cells,
+                     kind != RecordKind::kHouseholds ? ""
+                     : members_.empty()              ? "[]"
+                                                     : members_ + "]");
     return out;
+  }
+  // Every record, as an array.
+  std::string Array() const {
+    std::string out = "[";
+    for (const auto& [kind, cells] : records_) {
+      if (out.size() > 1) out += ',';
+      AppendRecordText(out, kind, cells);
+    }
+    return out + "]";
   }
 
  private:
   Status Keep(RecordKind kind, std::vector<std::string> cells) {
-    kind_ = kind;
-    cells_ = std::move(cells);
+    records_.emplace_back(kind, std::move(cells));
     return Status::Ok();
   }
-  RecordKind kind_ = RecordKind::kRegions;
-  std::vector<std::string> cells_;
+  std::vector<std::pair<RecordKind, std::vector<std::string>>> records_;
   std::string members_;
 };
 
@@ -507,23 +485,28 @@ class RegistryApi {
   }
 
   HttpResponse ListPageOf(RecordKind kind, const ListQuery& query) {
-    JsonSink sink;
-    Result<ListPage> page = WithReader([&](Store& store) { return store.List(kind, query, sink); });
+    RecordsText records;
+    Result<ListPage> page = WithReader([&](Store& store) { return store.List(kind, query, records); });
     if (!page.ok()) return HttpResponse::Error(page.status());
-    return HttpResponse::Json(200, {{"items", std::move(sink.items)},
-                                    {"next", page->next.empty() ? json(nullptr) : json(page->next)},
-                                    {"total", page->total}});
+    // {"items":[…],"next":…,"total":…}, keys in name order as everywhere.
+    std::string body = "{\"items\":" + records.Array() + ",\"next\":";
+    if (page->next.empty()) {
+      body += "null";
+    } else {
+      http_internal::AppendJsonString(body, page->next);
+    }
+    return HttpResponse::JsonText(200, body + ",\"total\":" + std::to_string(page->total) + "}");
   }
 
   HttpResponse Get(RecordKind kind, HttpRequest& request, const Caller& caller) {
     std::string key(request.PathParam("id"));
-    RecordTextSink sink;
+    RecordsText record;
     Result<bool> found =
-        WithReader([&](Store& store) { return store.GetWithin(kind, key, caller.scope(), sink); });
+        WithReader([&](Store& store) { return store.GetWithin(kind, key, caller.scope(), record); });
     if (!found.ok()) return HttpResponse::Error(found.status());
     // Missing and out of scope answer alike.
     if (!*found) return HttpResponse::Error(OutOfScope());
-    return HttpResponse::JsonText(200, sink.Text());
+    return HttpResponse::JsonText(200, record.One());
   }
 
   // POST /KIND (create) and PUT /KIND/{id} (update).
@@ -569,14 +552,14 @@ class RegistryApi {
     WriteOutcome outcome;
     // The answer is the record as written, read inside the write's own
     // transaction: no second read, and nothing committed since can show in it.
-    RecordTextSink written;
+    RecordsText written;
     auto answer = [&](Store& store) -> Status {
       LX_ASSIGN_OR_RETURN(bool within, store.GetWithin(kind, plan.key, caller.scope(), written));
       return within ? Status::Ok() : OutOfScope();
     };
     if (std::optional<HttpResponse> refused = Write(caller, plan, outcome, answer))
       return std::move(*refused);
-    return HttpResponse::JsonText(create ? 201 : 200, written.Text());
+    return HttpResponse::JsonText(create ? 201 : 200, written.One());
   }
 
   HttpResponse Upload(RecordKind kind, HttpRequest& request, const Caller& caller) {
