@@ -16,6 +16,16 @@
 namespace lianxin::testing {
 namespace {
 
+// Takes records and keeps none: the tests ask only whether Get found one.
+struct Ignore final : RegistrySink {
+  Status Add(const Region&) override { return Status::Ok(); }
+  Status Add(const Unit&) override { return Status::Ok(); }
+  Status Add(const Org&) override { return Status::Ok(); }
+  Status Add(const Cadre&) override { return Status::Ok(); }
+  Status Add(const Household&) override { return Status::Ok(); }
+  Status Add(const Member&) override { return Status::Ok(); }
+};
+
 class StorePoolTest : public ::testing::Test {
  protected:
   void SetUp() override {
@@ -105,14 +115,7 @@ TEST_F(StorePoolTest, ALeaseReadsOneSnapshot) {
   };
   // Get resets its statement: without the lease's snapshot each Get would
   // be a read of its own and see the newest commit.
-  struct Found final : RegistrySink {
-    Status Add(const Region&) override { return Status::Ok(); }
-    Status Add(const Unit&) override { return Status::Ok(); }
-    Status Add(const Org&) override { return Status::Ok(); }
-    Status Add(const Cadre&) override { return Status::Ok(); }
-    Status Add(const Household&) override { return Status::Ok(); }
-    Status Add(const Member&) override { return Status::Ok(); }
-  } sink;
+  Ignore sink;
   add_county("149901");
   {
     StorePool::Lease lease = std::move(pool.Acquire()).value();
@@ -135,14 +138,7 @@ TEST_F(StorePoolTest, ALeaseReadsOneSnapshot) {
 // connection SQLite opens directly stands for that process here.
 TEST_F(StorePoolTest, AKeptSnapshotShowsAnotherProcessesCommitSoon) {
   StorePool pool(CountingOpener());
-  struct Found final : RegistrySink {
-    Status Add(const Region&) override { return Status::Ok(); }
-    Status Add(const Unit&) override { return Status::Ok(); }
-    Status Add(const Org&) override { return Status::Ok(); }
-    Status Add(const Cadre&) override { return Status::Ok(); }
-    Status Add(const Household&) override { return Status::Ok(); }
-    Status Add(const Member&) override { return Status::Ok(); }
-  } sink;
+  Ignore sink;
   {
     StorePool::Lease lease = std::move(pool.Acquire()).value();
     EXPECT_EQ(lease->Get(RecordKind::kRegions, "149903", sink).code(), Code::kNotFound);
