@@ -18,6 +18,13 @@ export const pageRoles: Record<string, string[]> = {
   pairing: ['county_admin', 'township_admin'],
 };
 
+// Actions within a page that fewer roles may take, from the same table:
+// POST /api/v1/pairing/run and /api/v1/pairing/pins are the county admin's.
+export const actionRoles: Record<string, string[]> = {
+  runPairing: ['county_admin'],
+  pin: ['county_admin'],
+};
+
 export const useSession = defineStore('session', {
   state: () => ({
     user: null as User | null,
@@ -27,6 +34,7 @@ export const useSession = defineStore('session', {
   }),
   getters: {
     can: (state) => (page: string) => !!state.user?.roles.some((role) => pageRoles[page]?.includes(role)),
+    may: (state) => (action: string) => !!state.user?.roles.some((role) => actionRoles[action]?.includes(role)),
   },
   actions: {
     apply(answer: any) {
