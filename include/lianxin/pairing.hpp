@@ -196,9 +196,12 @@ std::string_view Token(UncoveredKind v);  // village, household, cadre, weak_bra
 struct Uncovered {
   PairingKind pairing = PairingKind::kContact;
   UncoveredKind kind = UncoveredKind::kHousehold;
-  std::string id;      // the village, household, cadre or org code
-  std::string reason;  // Chinese first, English in parentheses
+  std::string id;           // the village, household, cadre or org code
+  std::string reason;       // Chinese first, English in parentheses
+  std::string county_code;  // the county it lies in; "" when its code is unknown
 };
+// Sorts as PairingResult::uncovered is: in pairing order, then by kind and id.
+void SortUncovered(std::vector<Uncovered>& uncovered);
 
 // How stage 1 settled one county: which households its choice of units for
 // villages lets the contact stage cover, against the most any valid choice

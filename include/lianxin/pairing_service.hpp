@@ -56,11 +56,13 @@ Result<PairRun> RunPairing(Store& store, const Config& config, const PairRunOpti
 Result<PairRun> PlanPairing(Store& store, const Config& config, const PairRunOptions& options);
 Status ApplyPlannedPairing(Store& store, const Config& config, PairRun& run, const PairRunOptions& options);
 
-// Why household `household_code` would be paired as it is: computes the
-// pairing of the store as it stands (registry, current pairs, pins) and
-// explains the household in it. Reads only: no transaction is opened, so
-// nothing is written and no write lock is taken. kNotFound when there is no
-// such household.
+// Why household `household_code` is paired as it is: explains the stored
+// pairing of its county, with the reasons the run that wrote it recorded
+// for what it could not cover (Store::RecordedUncovered) — no solve. A
+// household registered since that run is said to wait for the next one. A
+// county never paired is solved, and the answer is a preview's. Reads only:
+// no transaction is opened, so nothing is written and no write lock is
+// taken. kNotFound when there is no such household.
 Result<Explanation> ExplainPairing(Store& store, const Config& config, std::string_view household_code);
 
 // The run as one JSON object: households.total/covered, assistance.pairs/

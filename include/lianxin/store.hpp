@@ -184,6 +184,10 @@ class WriteTxn {
   // same database stay as they are.
   virtual Result<PairChanges> ApplyPairing(const PairingState& next, const std::string& reason,
                                            std::string_view county = {}) = 0;
+  // Records what a pairing run could not cover (PairingResult::uncovered),
+  // replacing what the last run recorded: all of it, or with `county` that
+  // county's. Items unchanged since then are not touched (nor journaled).
+  virtual Status RecordUncovered(const std::vector<Uncovered>& uncovered, std::string_view county = {}) = 0;
   // Pins a pair as a manual override with its reason (journaled), or
   // removes a pin; kNotFound when there is no such pin to remove.
   virtual Status SetPin(PairingKind kind, const std::string& holder, const std::string& held,
@@ -298,6 +302,9 @@ class Store {
   // county's (`county`, a 6-digit code).
   virtual Result<PairingState> Pairs(std::string_view county = {}) = 0;
   virtual Result<PairingState> Pins(std::string_view county = {}) = 0;
+  // What the last pairing run that wrote could not cover, as it recorded it
+  // (RecordUncovered), in PairingResult::uncovered order: all, or one county's.
+  virtual Result<std::vector<Uncovered>> RecordedUncovered(std::string_view county = {}) = 0;
   // A household's tasks, and the history of whatever `held` names, oldest first.
   virtual Result<std::vector<Task>> TasksOf(std::string_view household_code) = 0;
   virtual Result<std::vector<PairHistoryEntry>> PairHistory(std::string_view held) = 0;

@@ -334,7 +334,65 @@ void Tally(const Index& index, const Assignment& a, PairingResult& r) {
   r.objective = Points(soft + moved_cost);
 }
 
+// The county an uncovered item lies in, "" when its code is not in the input.
+std::string CountyOfUncovered(const Index& index, const Uncovered& item) {
+  const auto village_county = [&](int v) { return v == kNone ? kNone : index.villages[v].county; };
+  const auto household_county = [&](std::string_view code) {
+    const int h = index.household_by_code.Find(code);
+    return h == kNone ? kNone : village_county(index.households[h].village);
+  };
+  const auto org_county = [&](std::string_view code) {
+    const int o = index.org_by_code.Find(code);
+    return o == kNone ? kNone : index.orgs[o].county;
+  };
+  int county = kNone;
+  switch (item.kind) {
+    case UncoveredKind::kVillage:
+      county = village_county(index.village_by_code.Find(item.id));
+      break;
+    case UncoveredKind::kHousehold:
+      county = household_county(item.id);
+      break;
+    case UncoveredKind::kWeakBranch:
+      county = org_county(item.id);
+      break;
+    case UncoveredKind::kCadre: {
+      const int c = index.cadre_by_code.Find(item.id);
+      if (c == kNone) break;
+      const pairing_internal::CadreInfo& cadre = index.cadres[c];
+      county = cadre.unit != kNone ? index.units[cadre.unit].county : village_county(cadre.village);
+      break;
+    }
+    case UncoveredKind::kPin: {  // "holder→held": the held end's county
+      const std::string_view arrow = "→";
+      const std::size_t at = item.id.find(arrow);
+      const std::string_view held =
+          at == std::string::npos ? std::string_view() : std::string_view(item.id).substr(at + arrow.size());
+      switch (item.pairing) {
+        case PairingKind::kUnitVillage:
+          county = village_county(index.village_by_code.Find(held));
+          break;
+        case PairingKind::kAssistance:
+        case PairingKind::kContact:
+          county = household_county(held);
+          break;
+        case PairingKind::kContactPoint:
+          county = org_county(held);
+          break;
+      }
+      break;
+    }
+  }
+  return county == kNone ? std::string() : index.counties[county].code;
+}
+
 }  // namespace
+
+void SortUncovered(std::vector<Uncovered>& uncovered) {
+  std::stable_sort(uncovered.begin(), uncovered.end(), [](const Uncovered& x, const Uncovered& y) {
+    return std::tie(x.pairing, x.kind, x.id) < std::tie(y.pairing, y.kind, y.id);
+  });
+}
 
 Result<PairingResult> ComputePairing(const PairingInput& input, const PairingRules& rules) {
   PairingResult result;
@@ -349,10 +407,8 @@ Result<PairingResult> ComputePairing(const PairingInput& input, const PairingRul
   for (UnitVillageSolve& solve : assignment.solves) {
     if (!solve.county_code.empty()) result.unit_village_solves.push_back(std::move(solve));
   }
-  std::stable_sort(result.uncovered.begin(), result.uncovered.end(),
-                   [](const Uncovered& x, const Uncovered& y) {
-                     return std::tie(x.pairing, x.kind, x.id) < std::tie(y.pairing, y.kind, y.id);
-                   });
+  SortUncovered(result.uncovered);
+  for (Uncovered& item : result.uncovered) item.county_code = CountyOfUncovered(index, item);
   return result;
 }
 
@@ -380,12 +436,26 @@ Result<Explanation> ExplainHousehold(const PairingInput& input, const PairingRul
     return e;
   }
 
+  // Why `id` was left uncovered, as the run recorded it: "" when it was not.
+  const auto recorded = [&](PairingKind pairing, UncoveredKind kind, std::string_view id) {
+    for (const Uncovered& item : result.uncovered) {
+      if (item.pairing == pairing && item.kind == kind && item.id == id) return item.reason;
+    }
+    return std::string();
+  };
+  // A record registered after the run that wrote the stored pairing has no reason yet.
+  const std::string unplaced =
+      Reason("上次结对计算之后登记或变动,下次结对计算时安排",
+             "registered or changed after the last pairing run; the next run places it");
+
   // 1. The unit that holds the village.
   const int u = a.unit_of_village[v];
   const pairing_internal::VillageInfo& village = index.villages[v];
   if (u == kNone) {
+    std::string reason = recorded(PairingKind::kUnitVillage, UncoveredKind::kVillage, village.region->code);
     e.rules.push_back(Reason("单位包村:村 " + village.region->code + " 无单位包联",
-                             "unit ↔ village: no unit holds village " + village.region->code));
+                             "unit ↔ village: no unit holds village " + village.region->code) +
+                      " " + (reason.empty() ? unplaced : reason));
   } else {
     const Unit& unit = *index.units[u].unit;
     e.unit_code = unit.code;
@@ -409,11 +479,8 @@ Result<Explanation> ExplainHousehold(const PairingInput& input, const PairingRul
   // 2. The contact.
   const int contact = a.contact_of[h];
   if (contact == kNone) {
-    std::string reason;
-    for (const Uncovered& item : result.uncovered) {
-      if (item.kind == UncoveredKind::kHousehold && item.id == household.code) reason = item.reason;
-    }
-    e.rules.push_back("联系户:无联系人 (contact: none) " + reason);
+    std::string reason = recorded(PairingKind::kContact, UncoveredKind::kHousehold, household.code);
+    e.rules.push_back("联系户:无联系人 (contact: none) " + (reason.empty() ? unplaced : reason));
   } else {
     const Cadre& cadre = *index.cadres[contact].cadre;
     e.contact_cadre_code = cadre.code;

@@ -142,6 +142,7 @@ Status ApplyPlannedPairing(Store& store, const Config& config, PairRun& run, con
   }
   LX_ASSIGN_OR_RETURN(run.changes,
                       txn->ApplyPairing(run.result.pairs, "结对计算 pairing run", options.county));
+  LX_RETURN_IF_ERROR(txn->RecordUncovered(run.result.uncovered, options.county));
   std::vector<const CadreHousehold*> fresh = FreshAssistance(run);
   if (!fresh.empty()) {
     std::unordered_map<std::string, const Household*> households;
@@ -175,20 +176,16 @@ Result<Explanation> ExplainPairing(Store& store, const Config& config, std::stri
   LX_ASSIGN_OR_RETURN(std::optional<Household> household, store.GetHousehold(household_code));
   if (!household)
     return Status::NotFound("农户 " + std::string(household_code) + " 不存在 (household not found)");
-  LX_ASSIGN_OR_RETURN(PairingInput input,
-                      LoadPairingInput(store, config, household->village_code.substr(0, 6)));
-  // The stored pairing is what is explained: its pairs, and the cheapest
-  // alternatives to them (each solved within its own unit or county). The
-  // county is solved only when it has never been paired (a preview's
-  // answer) or the household has no stored contact (the binding reason for
-  // that comes from the solve).
-  const auto has_contact = [&](const PairingState& state) {
-    return std::any_of(state.contacts.begin(), state.contacts.end(),
-                       [&](const CadreHousehold& p) { return p.household_code == household_code; });
-  };
-  if (!input.previous.unit_villages.empty() && has_contact(input.previous)) {
+  const std::string county = household->village_code.substr(0, 6);
+  LX_ASSIGN_OR_RETURN(PairingInput input, LoadPairingInput(store, config, county));
+  // The stored pairing is what is explained: its pairs, the reasons the run
+  // that wrote them recorded for what it could not cover, and the cheapest
+  // alternatives (each solved within its own unit or county). The county is
+  // solved only when it has never been paired: the answer is then a preview's.
+  if (!input.previous.unit_villages.empty()) {
     PairingResult stored;
     stored.pairs = input.previous;
+    LX_ASSIGN_OR_RETURN(stored.uncovered, store.RecordedUncovered(county));
     return ExplainHousehold(input, config.pairing, stored, household_code);
   }
   LX_ASSIGN_OR_RETURN(PairingResult result, ComputePairing(input, config.pairing));

@@ -174,6 +174,13 @@ const TableDef& HistoryDef() {
                              "seq"};
   return kDef;
 }
+const TableDef& UncoveredDef() {
+  static const TableDef kDef{RecordKind::kRegions,
+                             "pairing_uncovered",
+                             {{"key"}, {"pairing"}, {"kind"}, {"id"}, {"reason"}, {"county_code"}},
+                             "key"};
+  return kDef;
+}
 const TableDef& TasksDef() {
   static const TableDef kDef{RecordKind::kRegions,
                              "tasks",
@@ -266,6 +273,7 @@ std::vector<const TableDef*> AllTableDefs(bool legacy = false) {
     defs.push_back(&SessionsDef());
     defs.push_back(&PasswordHistoryDef());
     defs.push_back(&PendingDef());
+    defs.push_back(&UncoveredDef());
   }
   return defs;
 }
@@ -715,6 +723,7 @@ class SqliteTxn final : public WriteTxn {
   Result<bool> Empty(RecordKind kind) override;
   Result<PairChanges> ApplyPairing(const PairingState& next, const std::string& reason,
                                    std::string_view county) override;
+  Status RecordUncovered(const std::vector<Uncovered>& uncovered, std::string_view county) override;
   Status SetPin(PairingKind kind, const std::string& holder, const std::string& held,
                 const std::string& reason) override;
   Status RemovePin(PairingKind kind, const std::string& holder, const std::string& held) override;
@@ -848,6 +857,7 @@ class SqliteStore final : public Store {
   Result<std::optional<Household>> GetHousehold(std::string_view code) override;
   Result<PairingState> Pairs(std::string_view county) override { return ReadPairs("pairs", county); }
   Result<PairingState> Pins(std::string_view county) override { return ReadPairs("pins", county); }
+  Result<std::vector<Uncovered>> RecordedUncovered(std::string_view county) override;
   Result<std::vector<Task>> TasksOf(std::string_view household_code) override;
   Result<std::vector<PairHistoryEntry>> PairHistory(std::string_view held) override;
   Result<int> SchemaVersion() override;
@@ -1322,6 +1332,28 @@ Result<PairChanges> SqliteTxn::ApplyPairing(const PairingState& next, const std:
   return changes;
 }
 
+Status SqliteTxn::RecordUncovered(const std::vector<Uncovered>& uncovered, std::string_view county) {
+  const auto key = [](const Uncovered& u) {
+    return std::string(Token(u.pairing)) + "|" + std::string(Token(u.kind)) + "|" + u.id;
+  };
+  std::set<std::string> next;
+  for (const Uncovered& u : uncovered) {
+    // A run for one county records only that county's (and what it cannot place).
+    if (!county.empty() && !u.county_code.empty() && u.county_code != county) continue;
+    next.insert(key(u));
+    Image image{
+        Cell::Text(key(u)),        Cell::Text(Token(u.pairing)),
+        Cell::Text(Token(u.kind)), Cell::Text(u.id),
+        Cell::Text(u.reason),      Cell::Text(u.county_code.empty() ? std::string(county) : u.county_code)};
+    LX_RETURN_IF_ERROR(UpsertImage(UncoveredDef(), std::move(image)).status());
+  }
+  LX_ASSIGN_OR_RETURN(std::vector<Uncovered> recorded, store_.RecordedUncovered(county));
+  for (const Uncovered& u : recorded) {
+    if (!next.contains(key(u))) LX_RETURN_IF_ERROR(DeleteImage(UncoveredDef(), key(u)));
+  }
+  return Status::Ok();
+}
+
 Status SqliteTxn::SetPin(PairingKind kind, const std::string& holder, const std::string& held,
                          const std::string& reason) {
   if (reason.empty()) return Status::Invalid("固定结对须说明理由 (reason_required)", "reason");
@@ -1568,6 +1600,31 @@ Result<PairingState> SqliteStore::ReadPairs(const std::string& table, std::strin
   }
   SortState(state);
   return state;
+}
+
+Result<std::vector<Uncovered>> SqliteStore::RecordedUncovered(std::string_view county) {
+  Statement select(db(), "SELECT pairing, kind, id, reason, county_code FROM pairing_uncovered" +
+                             std::string(county.empty() ? "" : " WHERE county_code = ?1"));
+  LX_RETURN_IF_ERROR(select.prepared());
+  if (!county.empty()) select.BindText(1, county);
+  std::vector<Uncovered> uncovered;
+  while (true) {
+    LX_ASSIGN_OR_RETURN(bool row, select.Step());
+    if (!row) break;
+    Uncovered u;
+    LX_ASSIGN_OR_RETURN(u.pairing, PairingKindOf(select.ColumnText(0)));
+    LX_ASSIGN_OR_RETURN(u.kind,
+                        FromToken(select.ColumnText(1),
+                                  {UncoveredKind::kVillage, UncoveredKind::kHousehold, UncoveredKind::kCadre,
+                                   UncoveredKind::kWeakBranch, UncoveredKind::kPin},
+                                  "pairing_uncovered.kind"));
+    u.id = select.ColumnText(2);
+    u.reason = select.ColumnText(3);
+    u.county_code = select.ColumnText(4);
+    uncovered.push_back(std::move(u));
+  }
+  SortUncovered(uncovered);
+  return uncovered;
 }
 
 Result<std::vector<Task>> SqliteStore::TasksOf(std::string_view household_code) {
