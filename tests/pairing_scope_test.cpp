@@ -128,5 +128,59 @@ TEST_F(PairingScopeTest, ATownshipPreviewShowsItsTownshipOnly) {
   EXPECT_EQ(Call("POST", "/api/v1/pairing/run", "{}", township.headers).status, 403);
 }
 
+// The list of what the last run left uncovered is the run's, for the county
+// admin; a township admin sees its township's part of it only.
+TEST_F(PairingScopeTest, TheUncoveredListHoldsToScope) {
+  AddSecondCountyPaired();
+  SignedInAs county = SignIn("county", {Role::kCountyAdmin}, {ScopeKind::kRegion, kCounty});
+  SignedInAs township = SignIn("township", {Role::kTownshipAdmin}, {ScopeKind::kRegion, kTownship});
+  HttpResponse run = Call("POST", "/api/v1/pairing/run", "{}", county.headers);
+  ASSERT_EQ(run.status, 200) << run.body;
+  HttpResponse listed = Call("GET", "/api/v1/pairing/uncovered", "", county.headers);
+  ASSERT_EQ(listed.status, 200) << listed.body;
+  EXPECT_EQ(Json(listed)["uncovered"], Json(run)["uncovered"]) << "the list is what the run answered";
+  EXPECT_EQ(listed.body.find(kSecondCounty), std::string::npos);
+
+  // One village of the township and one of another, recorded as uncovered.
+  std::unique_ptr<Store> store = OpenOrDie(path_);
+  Result<PairingInput> input = LoadPairingInput(*store, Config::Defaults(), kCounty);
+  ASSERT_TRUE(input.ok());
+  const std::string prefix = std::string(kTownship).substr(0, 9);
+  const auto village = [&](bool ours) {
+    for (const Region& v : input->villages) {
+      if (v.code.starts_with(prefix) == ours) return v.code;
+    }
+    return std::string();
+  };
+  const std::string ours = village(true), theirs = village(false);
+  ASSERT_FALSE(ours.empty());
+  ASSERT_FALSE(theirs.empty());
+  std::vector<Uncovered> recorded = *store->RecordedUncovered(kCounty);
+  for (const std::string& code : {ours, theirs}) {
+    recorded.push_back({PairingKind::kUnitVillage, UncoveredKind::kVillage, code, "test", kCounty});
+  }
+  {
+    std::unique_ptr<WriteTxn> txn = std::move(store->Begin("t")).value();
+    ASSERT_TRUE(txn->RecordUncovered(recorded, kCounty).ok());
+    ASSERT_TRUE(txn->Commit().ok());
+  }
+  HttpResponse all = Call("GET", "/api/v1/pairing/uncovered", "", county.headers);
+  ASSERT_EQ(all.status, 200) << all.body;
+  EXPECT_NE(all.body.find(ours), std::string::npos);
+  EXPECT_NE(all.body.find(theirs), std::string::npos);
+  HttpResponse part = Call("GET", "/api/v1/pairing/uncovered", "", township.headers);
+  ASSERT_EQ(part.status, 200) << part.body;
+  EXPECT_EQ(Json(part)["scope"], prefix);
+  EXPECT_NE(part.body.find(ours), std::string::npos);
+  EXPECT_EQ(part.body.find(theirs), std::string::npos) << "another township's village";
+  EXPECT_EQ(part.body.find(kSecondCounty), std::string::npos);
+  const nlohmann::json seen = Json(part);
+  for (const auto& item : seen["uncovered"]) {
+    if (item["kind"] == "village" || item["kind"] == "household") {
+      EXPECT_TRUE(item["id"].get<std::string>().starts_with(prefix)) << item;
+    }
+  }
+}
+
 }  // namespace
 }  // namespace lianxin::testing

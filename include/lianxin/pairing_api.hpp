@@ -7,13 +7,16 @@
 //   POST   /api/v1/pairing/preview       {} → 200 the summary of a dry run on a read
 //                                        connection ("written": false)
 //   GET    /api/v1/pairing/explain/{id}  → 200 ExplanationJson of household {id} in the
-//                                        pairing computed now (ExplainPairing)
+//                                        stored pairing (ExplainPairing)
+//   GET    /api/v1/pairing/uncovered     → 200 {"scope","uncovered":[{kind,id,reason,pairing}]}:
+//                                        what the last run recorded, within scope
 //   POST   /api/v1/pairing/pins          {"kind","holder","held","reason"} → 201
 //                                        {"pinned":true,"next_run_applies":true}
 //   DELETE /api/v1/pairing/pins          {"kind","holder","held"} → 200
 //                                        {"unpinned":true,"next_run_applies":true}
 // Who may call which is the allow table's (access.cpp): the county admin all
-// of them, a township admin preview and explain, a unit head explain.
+// of them, a township admin preview, explain and the uncovered list, a unit
+// head explain.
 //
 // A preview rolls its transaction back, but while it writes and undoes the
 // pairs it holds SQLite's write lock (BEGIN IMMEDIATE), so the writer waits

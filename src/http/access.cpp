@@ -67,6 +67,7 @@ std::vector<AccessRule> BuildTable() {
        false,
        false,
        ScopeUse::kRecord},
+      {"GET", "/api/v1/pairing/uncovered", {kCountyAdmin, kTownshipAdmin}, false, false, ScopeUse::kFilter},
       {"POST", "/api/v1/pairing/pins", {kCountyAdmin}, false, false, ScopeUse::kRecord},
       {"DELETE", "/api/v1/pairing/pins", {kCountyAdmin}, false, false, ScopeUse::kRecord},
   };

@@ -139,6 +139,51 @@ HttpResponse Explain(StorePool& reads, const Config& config, const HttpRequest& 
   return HttpResponse::Json(200, ExplanationJson(*why));
 }
 
+// What the last run could not cover, as it recorded it, within the caller's
+// scope: a township admin sees its township's villages, households and weak
+// branches, the cadres it may read, and pins on what it may read.
+HttpResponse UncoveredList(StorePool& reads, const Caller& caller) {
+  Result<PairingReach> reach = ReachOf(caller);
+  if (!reach.ok()) return HttpResponse::Error(reach.status());
+  Result<StorePool::Lease> store = reads.Acquire();
+  if (!store.ok()) return HttpResponse::Error(store.status());
+  Result<std::vector<Uncovered>> recorded = (*store)->RecordedUncovered(reach->county);
+  if (!recorded.ok()) return HttpResponse::Error(recorded.status());
+  const bool whole_county = reach->prefix == reach->county;
+  nlohmann::json items = nlohmann::json::array();
+  for (const Uncovered& u : *recorded) {
+    if (!whole_county) {
+      RecordKind kind = RecordKind::kHouseholds;
+      std::string_view key = u.id;
+      switch (u.kind) {
+        case UncoveredKind::kVillage:
+          kind = RecordKind::kRegions;
+          break;
+        case UncoveredKind::kHousehold:
+          break;
+        case UncoveredKind::kCadre:
+          kind = RecordKind::kCadres;
+          break;
+        case UncoveredKind::kWeakBranch:
+          kind = RecordKind::kOrgs;
+          break;
+        case UncoveredKind::kPin: {  // "holder→held": the held end decides
+          const std::size_t arrow = key.find("→");
+          key = arrow == std::string_view::npos ? std::string_view() : key.substr(arrow + 3);
+          kind = HeldKind(u.pairing);
+          break;
+        }
+      }
+      Result<bool> in_scope = (*store)->InScope(kind, key, caller.scope());
+      if (!in_scope.ok()) return HttpResponse::Error(in_scope.status());
+      if (!*in_scope) continue;
+    }
+    items.push_back(
+        {{"kind", Token(u.kind)}, {"id", u.id}, {"reason", u.reason}, {"pairing", Token(u.pairing)}});
+  }
+  return HttpResponse::Json(200, {{"scope", reach->prefix}, {"uncovered", std::move(items)}});
+}
+
 HttpResponse Pin(GroupCommitWriter& writer, const HttpRequest& request, const Caller& caller) {
   Result<PinRequest> pin = ParsePinRequest(request, true);
   if (!pin.ok()) return HttpResponse::Error(pin.status());
@@ -180,6 +225,8 @@ void AddPairingRoutes(ApiRouter& api, GroupCommitWriter& writer, StorePool& read
           [&reads, &config](HttpRequest& request, const Caller& caller) {
             return Explain(reads, config, request, caller);
           });
+  api.Add("GET", "/api/v1/pairing/uncovered",
+          [&reads](HttpRequest&, const Caller& caller) { return UncoveredList(reads, caller); });
   api.Add("POST", "/api/v1/pairing/pins",
           [&writer](HttpRequest& request, const Caller& caller) { return Pin(writer, request, caller); });
   api.Add("DELETE", "/api/v1/pairing/pins",

@@ -122,6 +122,9 @@ try {
   // Pairing: preview, then explain the household found above.
   await page.click('text=结对');
   await page.waitForURL('**/pairing');
+  // What the last run left uncovered is there before anything is computed.
+  const last = await page.waitForSelector('h3:has-text("上次结对未覆盖")', { timeout: 10_000 }).catch(() => null);
+  check(last !== null, 'the pairing page lists what the last run left uncovered');
   await page.click('text=预览');
   await page.waitForSelector('.summary', { timeout: 90_000 });
   check((await page.textContent('.summary'))?.includes('每户都有联系干部'), 'pairing preview shows its goals in words');
