@@ -81,7 +81,8 @@ TEST_F(PairingUncoveredTest, TheRunRecordsWhatItLeftUncoveredAndExplainReadsIt) 
   // Explain reads the record: a reason no solve would give is what it says.
   std::vector<Uncovered> planted = *recorded;
   for (Uncovered& u : planted) {
-    if (u.kind == UncoveredKind::kHousehold && u.id == left.front().id) u.reason = "记录在案的原因 (as recorded)";
+    if (u.kind == UncoveredKind::kHousehold && u.id == left.front().id)
+      u.reason = "记录在案的原因 (as recorded)";
   }
   {
     std::unique_ptr<WriteTxn> txn = std::move(store_->Begin("t")).value();
@@ -125,7 +126,8 @@ TEST_F(PairingUncoveredTest, AHouseholdRegisteredAfterTheRunIsExplainedAsNotYetP
 
 // A run for one county replaces that county's record only.
 TEST_F(PairingUncoveredTest, ACountysRunLeavesAnotherCountysRecord) {
-  Uncovered other{PairingKind::kContact, UncoveredKind::kHousehold, "149902001001001", "另一县的原因", "149902"};
+  Uncovered other{PairingKind::kContact, UncoveredKind::kHousehold, "149902001001001", "另一县的原因",
+                  "149902"};
   {
     std::unique_ptr<WriteTxn> txn = std::move(store_->Begin("t")).value();
     ASSERT_TRUE(txn->RecordUncovered({other}, "149902").ok());

@@ -47,6 +47,9 @@ struct Value {
   static Value Int(std::int64_t v) { return {kInt, {}, v, 0}; }
   static Value Real(double v) { return {kReal, {}, 0, v}; }
   static Value Blob(std::string_view b) { return {kBlob, std::string(b), 0, 0}; }
+  // NULL for an empty string: the columns that hold an optional code or ciphertext.
+  static Value TextOrNull(std::string_view s) { return s.empty() ? Null() : Text(s); }
+  static Value BlobOrNull(std::string_view b) { return b.empty() ? Null() : Blob(b); }
   bool operator==(const Value&) const = default;
 };
 

@@ -1,9 +1,11 @@
 // The SQLite implementation of Store.
 //
-// Each record kind is described once as a table of columns (`TableDef`); a
-// record becomes a row image (one Cell per column) and the generic upsert,
-// journal and verify code works on images, so adding a field touches one
-// image function and one decode function.
+// Each record kind is described once as a table of columns (`TableDef`, the
+// journal's JournalTable); a record becomes a row image (one Cell per
+// column) and the generic upsert, journal and verify code works on images,
+// so adding a field touches one image function and one decode function.
+// The journaled form of a row and the verify walk are the journal's
+// (journal/record.hpp); this file reads and writes them in SQLite.
 #include <sodium.h>
 #include <spdlog/spdlog.h>
 
@@ -26,6 +28,7 @@
 
 #include "crypto/field_cipher.hpp"
 #include "journal/chain.hpp"
+#include "journal/record.hpp"
 #include "lianxin/store.hpp"
 #include "lianxin/validate.hpp"
 #include "lianxin/writer.hpp"
@@ -38,57 +41,20 @@ namespace {
 
 using sqlite::Statement;
 
-struct Cell {
-  enum Type { kNull, kText, kInt, kReal, kBlob } type = kNull;
-  std::string bytes;  // text or blob
-  std::int64_t integer = 0;
-  double real = 0;
-
-  static Cell Text(std::string_view s) { return {kText, std::string(s), 0, 0}; }
-  static Cell TextOrNull(std::string_view s) { return s.empty() ? Cell{} : Text(s); }
-  static Cell Int(std::int64_t v) { return {kInt, {}, v, 0}; }
-  static Cell Real(double v) { return {kReal, {}, 0, v}; }
-  static Cell Blob(std::string b) { return {kBlob, std::move(b), 0, 0}; }
-  static Cell BlobOrNull(std::string b) { return b.empty() ? Cell{} : Blob(std::move(b)); }
-  bool operator==(const Cell&) const = default;
-};
-using Image = std::vector<Cell>;
-
-struct ColumnDef {
-  std::string_view name;
-  // Ciphertext columns are left out of comparisons: their blind index column
-  // (`index_column`) stands for them. The journal holds their digest.
-  int index_column = -1;
-  // Secrets the journal must not hold (a password hash): it holds their
-  // BLAKE2b digest instead, which still exposes any change made behind its back.
-  bool digest_only = false;
-  // For a ciphertext column, the column name its FieldCipher binding names
-  // ("households.phone"); the row's key completes the binding.
-  std::string_view sealed_as = {};
-
-  bool Digested() const { return digest_only || index_column >= 0; }
-};
-
-struct TableDef {
-  RecordKind kind;
-  std::string_view table;
-  std::vector<ColumnDef> columns;  // the natural key first
-  std::string_view order_by;
-};
+// A column's value, as the SQL seam binds and reads it; a table's row
+// (journal/record.hpp describes the tables and their journaled form).
+using Cell = sql::Value;
+using Image = JournalRow;
+using TableDef = JournalTable;
 
 const TableDef& Def(RecordKind kind) {
-  static const TableDef kRegions{RecordKind::kRegions,
-                                 "regions",
-                                 {{"code"}, {"name"}, {"level"}, {"parent_code"}, {"county_code"}},
-                                 "code"};
+  static const TableDef kRegions{
+      "regions", {{"code"}, {"name"}, {"level"}, {"parent_code"}, {"county_code"}}, "code"};
   static const TableDef kUnits{
-      RecordKind::kUnits, "units", {{"code"}, {"name"}, {"county_code"}, {"staff"}, {"strength"}}, "code"};
-  static const TableDef kOrgs{RecordKind::kOrgs,
-                              "orgs",
-                              {{"code"}, {"name"}, {"kind"}, {"region_code"}, {"rating"}, {"county_code"}},
-                              "code"};
-  static const TableDef kCadres{RecordKind::kCadres,
-                                "cadres",
+      "units", {{"code"}, {"name"}, {"county_code"}, {"staff"}, {"strength"}}, "code"};
+  static const TableDef kOrgs{
+      "orgs", {{"code"}, {"name"}, {"kind"}, {"region_code"}, {"rating"}, {"county_code"}}, "code"};
+  static const TableDef kCadres{"cadres",
                                 {{"code"},
                                  {"name"},
                                  {"gender"},
@@ -105,8 +71,7 @@ const TableDef& Def(RecordKind kind) {
                                  {"unit_head"},
                                  {"county_code"}},
                                 "code"};
-  static const TableDef kHouseholds{RecordKind::kHouseholds,
-                                    "households",
+  static const TableDef kHouseholds{"households",
                                     {{"code"},
                                      {"village_code"},
                                      {"head_name"},
@@ -124,8 +89,7 @@ const TableDef& Def(RecordKind kind) {
                                      {"tier"},
                                      {"county_code"}},
                                     "code"};
-  static const TableDef kMembers{RecordKind::kMembers,
-                                 "members",
+  static const TableDef kMembers{"members",
                                  {{"id_bidx"},
                                   {"id_enc", 0, false, "members.id"},
                                   {"household_code"},
@@ -147,22 +111,17 @@ const TableDef& Def(RecordKind kind) {
 
 // Tables that are not registry kinds: pairing and tasks (migration 002).
 const TableDef& PairsDef() {
-  static const TableDef kDef{RecordKind::kRegions,
-                             "pairs",
-                             {{"key"}, {"kind"}, {"holder"}, {"held"}, {"county_code"}},
-                             "kind, held, holder"};
+  static const TableDef kDef{
+      "pairs", {{"key"}, {"kind"}, {"holder"}, {"held"}, {"county_code"}}, "kind, held, holder"};
   return kDef;
 }
 const TableDef& PinsDef() {
-  static const TableDef kDef{RecordKind::kRegions,
-                             "pins",
-                             {{"key"}, {"kind"}, {"holder"}, {"held"}, {"reason"}, {"county_code"}},
-                             "kind, held, holder"};
+  static const TableDef kDef{
+      "pins", {{"key"}, {"kind"}, {"holder"}, {"held"}, {"reason"}, {"county_code"}}, "kind, held, holder"};
   return kDef;
 }
 const TableDef& HistoryDef() {
-  static const TableDef kDef{RecordKind::kRegions,
-                             "pair_history",
+  static const TableDef kDef{"pair_history",
                              {{"seq"},
                               {"kind"},
                               {"held"},
@@ -175,15 +134,12 @@ const TableDef& HistoryDef() {
   return kDef;
 }
 const TableDef& UncoveredDef() {
-  static const TableDef kDef{RecordKind::kRegions,
-                             "pairing_uncovered",
-                             {{"key"}, {"pairing"}, {"kind"}, {"id"}, {"reason"}, {"county_code"}},
-                             "key"};
+  static const TableDef kDef{
+      "pairing_uncovered", {{"key"}, {"pairing"}, {"kind"}, {"id"}, {"reason"}, {"county_code"}}, "key"};
   return kDef;
 }
 const TableDef& TasksDef() {
-  static const TableDef kDef{RecordKind::kRegions,
-                             "tasks",
+  static const TableDef kDef{"tasks",
                              {{"key"},
                               {"household_code"},
                               {"cadre_code"},
@@ -201,8 +157,7 @@ const TableDef& TasksDef() {
 }
 
 const TableDef& UsersDef() {
-  static const TableDef kDef{RecordKind::kRegions,
-                             "users",
+  static const TableDef kDef{"users",
                              {{"username"},
                               {"display_name"},
                               {"roles"},
@@ -225,8 +180,7 @@ const TableDef& UsersDef() {
 // Rows that grant access or record a change (migration 005): journaled like
 // the registry, with the secrets in them as digests.
 const TableDef& SessionsDef() {
-  static const TableDef kDef{RecordKind::kRegions,
-                             "sessions",
+  static const TableDef kDef{"sessions",
                              {{"token_hash"},
                               {"username"},
                               {"csrf_token", -1, true},
@@ -237,17 +191,14 @@ const TableDef& SessionsDef() {
   return kDef;
 }
 const TableDef& PasswordHistoryDef() {
-  static const TableDef kDef{RecordKind::kRegions,
-                             "password_history",
-                             {{"seq"}, {"username"}, {"hash", -1, true}, {"at_millis"}},
-                             "seq"};
+  static const TableDef kDef{
+      "password_history", {{"seq"}, {"username"}, {"hash", -1, true}, {"at_millis"}}, "seq"};
   return kDef;
 }
 // Changes awaiting the security admin's approval (migration 009): a planted
 // request would look like one an admin made.
 const TableDef& PendingDef() {
-  static const TableDef kDef{RecordKind::kRegions,
-                             "pending_changes",
+  static const TableDef kDef{"pending_changes",
                              {{"key"},
                               {"username"},
                               {"kind"},
@@ -328,7 +279,7 @@ std::string SelectSql(const TableDef& def) {
     if (i) sql += ", ";
     sql += def.columns[i].name;
   }
-  return sql + " FROM " + std::string(def.table);
+  return sql + " FROM " + std::string(def.name);
 }
 
 std::vector<std::string> Split(std::string_view text) {
@@ -341,92 +292,6 @@ std::vector<std::string> Split(std::string_view text) {
     text.remove_prefix(at + sep.size());
   }
   return out;
-}
-
-void AppendJsonString(std::string& out, std::string_view s) {
-  out.push_back('"');
-  for (unsigned char c : s) {
-    switch (c) {
-      case '"':
-        out += "\\\"";
-        break;
-      case '\\':
-        out += "\\\\";
-        break;
-      case '\n':
-        out += "\\n";
-        break;
-      case '\r':
-        out += "\\r";
-        break;
-      case '\t':
-        out += "\\t";
-        break;
-      default:
-        if (c < 0x20) {
-          static constexpr char kHex[] = "0123456789abcdef";
-          out += "\\u00";
-          out.push_back(kHex[c >> 4]);
-          out.push_back(kHex[c & 15]);
-        } else {
-          out.push_back(static_cast<char>(c));
-        }
-    }
-  }
-  out.push_back('"');
-}
-
-// The journal's view of a row: every column in the table's column order,
-// blobs as hex, ciphertexts and secrets as their digest. Deterministic, so
-// verify can recompute it; with the ciphertexts' digests in it, a ciphertext
-// copied from another row is a change verify sees. `legacy`: the form before
-// schema 5, which left the ciphertexts out.
-std::string ImageJson(const TableDef& def, const Image& image, bool legacy = false) {
-  std::string out = "{";
-  bool first = true;
-  for (size_t i = 0; i < def.columns.size(); ++i) {
-    if (legacy && def.columns[i].index_column >= 0) continue;
-    if (!first) out.push_back(',');
-    first = false;
-    AppendJsonString(out, def.columns[i].name);
-    out.push_back(':');
-    const Cell& cell = image[i];
-    if (def.columns[i].Digested() && cell.type != Cell::kNull) {
-      unsigned char digest[16];
-      crypto_generichash(digest, sizeof digest, reinterpret_cast<const unsigned char*>(cell.bytes.data()),
-                         cell.bytes.size(), nullptr, 0);
-      AppendJsonString(out,
-                       "blake2b:" + ToHex(std::string_view(reinterpret_cast<char*>(digest), sizeof digest)));
-      continue;
-    }
-    switch (cell.type) {
-      case Cell::kNull:
-        out += "null";
-        break;
-      case Cell::kText:
-        AppendJsonString(out, cell.bytes);
-        break;
-      case Cell::kInt:
-        out += std::to_string(cell.integer);
-        break;
-      case Cell::kReal: {
-        char buffer[32];
-        std::snprintf(buffer, sizeof buffer, "%.17g", cell.real);
-        out += buffer;
-        break;
-      }
-      case Cell::kBlob:
-        AppendJsonString(out, ToHex(cell.bytes));
-        break;
-    }
-  }
-  out.push_back('}');
-  return out;
-}
-
-std::string KeyText(const Cell& key) {
-  if (key.type == Cell::kInt) return std::to_string(key.integer);
-  return key.type == Cell::kBlob ? ToHex(key.bytes) : key.bytes;
 }
 
 void Bind(Statement& stmt, int index, const Cell& cell) {
@@ -536,7 +401,7 @@ class Codec {
   }
   Image Of(const Member& m, const std::string& county_code) const {
     Cell key = Index(kIdDomain, m.id_number.Reveal());
-    std::string row_key = KeyText(key);
+    std::string row_key = JournalKeyText(key);
     return {std::move(key),
             Sealed(m.id_number.Reveal(), "members.id", row_key),
             Cell::Text(m.household_code),
@@ -865,10 +730,7 @@ class SqliteStore final : public Store {
   Status VerifyJournal(std::int64_t* entries_checked) override;
   Result<std::string> JournalCheckpoint() override;
   // The journal's newest entry (seq 0 and the genesis hash when empty).
-  struct Mark {
-    std::int64_t seq = 0;
-    std::string hash;
-  };
+  using Mark = JournalMark;
   struct VerifyMode {
     bool legacy = false;             // the tables and row images before schema 5, and no head
     bool against_checkpoint = true;  // the checkpoint file must name an entry of this chain
@@ -946,7 +808,7 @@ class SqliteStore final : public Store {
 };
 
 TableStatements& SqliteStore::For(const TableDef& def) {
-  auto it = table_statements_.find(def.table);
+  auto it = table_statements_.find(def.name);
   if (it != table_statements_.end()) return it->second;
   std::string key = std::string(def.columns[0].name);
   std::string columns, params, sets;
@@ -958,11 +820,11 @@ TableStatements& SqliteStore::For(const TableDef& def) {
   }
   TableStatements statements{
       Statement(db(), SelectSql(def) + " WHERE " + key + " = ?1"),
-      Statement(db(), "INSERT INTO " + std::string(def.table) + " (" + columns + ") VALUES (" + params +
+      Statement(db(), "INSERT INTO " + std::string(def.name) + " (" + columns + ") VALUES (" + params +
                           ") ON CONFLICT (" + key + ") DO NOTHING"),
-      Statement(db(), "UPDATE " + std::string(def.table) + " SET " + sets + " WHERE " + key + " = ?1"),
+      Statement(db(), "UPDATE " + std::string(def.name) + " SET " + sets + " WHERE " + key + " = ?1"),
   };
-  return table_statements_.emplace(def.table, std::move(statements)).first->second;
+  return table_statements_.emplace(def.name, std::move(statements)).first->second;
 }
 
 SqliteTxn::SqliteTxn(SqliteStore& store, std::string actor) : store_(store), actor_(std::move(actor)) {}
@@ -1009,7 +871,7 @@ Status SqliteTxn::Start(bool join) {
 Status SqliteTxn::AppendJournal(std::string_view action, const TableDef& def, const std::string& key,
                                 std::string before, std::string after) {
   JournalEntry entry{
-      next_seq_, at_millis_,        actor_,          std::string(action), std::string(def.table),
+      next_seq_, at_millis_,        actor_,          std::string(action), std::string(def.name),
       key,       std::move(before), std::move(after)};
   std::string hash = JournalHash(prev_hash_, entry);
   LX_ASSIGN_OR_RETURN(
@@ -1044,9 +906,9 @@ Result<UpsertOutcome> SqliteTxn::UpsertImage(const TableDef& def, Image image) {
   st.insert.Reset();
   for (size_t i = 0; i < image.size(); ++i) Bind(st.insert, static_cast<int>(i + 1), image[i]);
   LX_RETURN_IF_ERROR(st.insert.Run());
-  std::string key = KeyText(image[0]);
+  std::string key = JournalKeyText(image[0]);
   if (sqlite3_changes(store_.db()) == 1) {
-    LX_RETURN_IF_ERROR(AppendJournal("insert", def, key, "", ImageJson(def, image)));
+    LX_RETURN_IF_ERROR(AppendJournal("insert", def, key, "", JournalRowJson(def, image)));
     return UpsertOutcome::kInserted;
   }
   st.select.Reset();
@@ -1070,7 +932,7 @@ Result<UpsertOutcome> SqliteTxn::UpsertImage(const TableDef& def, Image image) {
   st.update.Reset();
   for (size_t i = 0; i < image.size(); ++i) Bind(st.update, static_cast<int>(i + 1), image[i]);
   LX_RETURN_IF_ERROR(st.update.Run());
-  LX_RETURN_IF_ERROR(AppendJournal("update", def, key, ImageJson(def, old), ImageJson(def, image)));
+  LX_RETURN_IF_ERROR(AppendJournal("update", def, key, JournalRowJson(def, old), JournalRowJson(def, image)));
   return UpsertOutcome::kUpdated;
 }
 
@@ -1096,15 +958,15 @@ Status SqliteTxn::Reseal(const TableDef& def) {
     if (chunk.empty()) return Status::Ok();
     after = chunk.back()[0];
     for (const Image& old : chunk) {
-      const std::string key = KeyText(old[0]);
+      const std::string key = JournalKeyText(old[0]);
       Image image = old;
       for (size_t i = 0; i < def.columns.size(); ++i) {
-        const ColumnDef& column = def.columns[i];
+        const JournalColumn& column = def.columns[i];
         if (column.sealed_as.empty() || old[i].type == Cell::kNull) continue;
         // Before schema 5 a field was bound to its column alone.
         Result<std::string> plain = cipher.Decrypt(old[i].bytes, column.sealed_as);
         if (!plain.ok()) {
-          return Status::Invalid(std::string(def.table) + " " + key + " 的 " + std::string(column.sealed_as) +
+          return Status::Invalid(std::string(def.name) + " " + key + " 的 " + std::string(column.sealed_as) +
                                  " 无法用这个密钥文件解密,密钥与数据不符 (key_mismatch)");
         }
         // The blind index is journaled, the ciphertext was not: a ciphertext
@@ -1113,7 +975,7 @@ Status SqliteTxn::Reseal(const TableDef& def) {
           std::string_view domain = column.sealed_as.ends_with("phone") ? kPhoneDomain : kIdDomain;
           if (cipher.BlindIndex(domain, *plain) != old[column.index_column].bytes) {
             return Status::Tampered(
-                "数据库未通过升级前的校验,未作升级 (upgrade_refused): " + std::string(def.table) + " " + key +
+                "数据库未通过升级前的校验,未作升级 (upgrade_refused): " + std::string(def.name) + " " + key +
                 " 的 " + std::string(column.sealed_as) +
                 " 密文与其索引不符,密文被从别的记录挪来 (sealed_mismatch)");
           }
@@ -1123,7 +985,8 @@ Status SqliteTxn::Reseal(const TableDef& def) {
       st.update.Reset();
       for (size_t i = 0; i < image.size(); ++i) Bind(st.update, static_cast<int>(i + 1), image[i]);
       LX_RETURN_IF_ERROR(st.update.Run());
-      LX_RETURN_IF_ERROR(AppendJournal("reseal", def, key, ImageJson(def, old), ImageJson(def, image)));
+      LX_RETURN_IF_ERROR(
+          AppendJournal("reseal", def, key, JournalRowJson(def, old), JournalRowJson(def, image)));
     }
   }
 }
@@ -1135,7 +998,7 @@ Status SqliteTxn::Adopt(const TableDef& def) {
     LX_ASSIGN_OR_RETURN(bool row, select.Step());
     if (!row) return Status::Ok();
     Image image = ReadImage(select, def.columns.size());
-    LX_RETURN_IF_ERROR(AppendJournal("adopt", def, KeyText(image[0]), "", ImageJson(def, image)));
+    LX_RETURN_IF_ERROR(AppendJournal("adopt", def, JournalKeyText(image[0]), "", JournalRowJson(def, image)));
   }
 }
 
@@ -1201,7 +1064,7 @@ Result<std::optional<Region>> SqliteTxn::FindRegion(std::string_view code) {
 Result<bool> SqliteTxn::Exists(RecordKind kind, std::string_view key) {
   const TableDef& def = Def(kind);
   LX_ASSIGN_OR_RETURN(Statement * select,
-                      store_.Prepare("SELECT 1 FROM " + std::string(def.table) + " WHERE " +
+                      store_.Prepare("SELECT 1 FROM " + std::string(def.name) + " WHERE " +
                                      std::string(def.columns[0].name) + " = ?1"));
   if (kind == RecordKind::kMembers) {
     select->BindBlob(1, store_.codec().IdIndex(IdNumber(std::string(key))));
@@ -1244,7 +1107,7 @@ Result<std::optional<std::string>> SqliteTxn::HeadOfUnit(std::string_view unit_c
 
 Result<bool> SqliteTxn::Empty(RecordKind kind) {
   LX_ASSIGN_OR_RETURN(Statement * select,
-                      store_.Prepare("SELECT 1 FROM " + std::string(Def(kind).table) + " LIMIT 1"));
+                      store_.Prepare("SELECT 1 FROM " + std::string(Def(kind).name) + " LIMIT 1"));
   LX_ASSIGN_OR_RETURN(bool any, select->Step());
   return !any;
 }
@@ -1254,13 +1117,13 @@ Status SqliteTxn::DeleteImage(const TableDef& def, const std::string& key) {
                                                          std::string(def.columns[0].name) + " = ?1"));
   select->BindText(1, key);
   LX_ASSIGN_OR_RETURN(bool found, select->Step());
-  if (!found) return Status::NotFound(std::string(def.table) + " " + key + " 不存在");
+  if (!found) return Status::NotFound(std::string(def.name) + " " + key + " 不存在");
   Image old = ReadImage(*select, def.columns.size());
-  LX_ASSIGN_OR_RETURN(Statement * remove, store_.Prepare("DELETE FROM " + std::string(def.table) + " WHERE " +
+  LX_ASSIGN_OR_RETURN(Statement * remove, store_.Prepare("DELETE FROM " + std::string(def.name) + " WHERE " +
                                                          std::string(def.columns[0].name) + " = ?1"));
   remove->BindText(1, key);
   LX_RETURN_IF_ERROR(remove->Run());
-  return AppendJournal("delete", def, key, ImageJson(def, old), "");
+  return AppendJournal("delete", def, key, JournalRowJson(def, old), "");
 }
 
 Result<std::string> SqliteTxn::CountyFrom(const std::string& sql, const std::string& code) {
@@ -2104,7 +1967,7 @@ Result<ListPage> SqliteStore::List(RecordKind kind, const ListQuery& query, Regi
     return all;
   };
   const TableDef& def = Def(kind);
-  const std::string table(def.table);
+  const std::string table(def.name);
   ReadSnapshot snapshot(db(), txn_open_ || batch_open_ || read_open_);
 
   ListPage page;
@@ -2204,7 +2067,7 @@ Result<bool> SqliteStore::InScope(RecordKind kind, std::string_view key, const S
   }
   Condition rule = ScopeRule(kind, scope, Use::kLead);
   LX_ASSIGN_OR_RETURN(Statement * select, Prepare("SELECT " + rule.sql + " FROM " +
-                                                  std::string(Def(kind).table) + " WHERE code = ?"));
+                                                  std::string(Def(kind).name) + " WHERE code = ?"));
   ResetOnExit reset{select};
   for (size_t i = 0; i < rule.binds.size(); ++i) Bind(*select, static_cast<int>(i + 1), rule.binds[i]);
   select->BindText(static_cast<int>(rule.binds.size() + 1), key);
@@ -2331,22 +2194,11 @@ Status SqliteStore::Verify(const VerifyMode& mode, std::int64_t* entries_checked
                    "SELECT seq, at_millis, actor, action, entity, entity_key, before, after, prev_hash, hash "
                    "FROM journal ORDER BY seq");
   LX_RETURN_IF_ERROR(select.prepared());
-  std::string prev = JournalGenesis();
-  std::int64_t expected_seq = 1;
-  // (entity, key) → the newest entry: a short hash of its `after`, its seq,
-  // and whether it deleted the record.
-  struct Latest {
-    std::string digest;
-    std::int64_t seq = 0;
-    bool deleted = false;
-  };
-  std::unordered_map<std::string, Latest> latest;
   // Events (the audit log) are chained like every entry but have no row to match.
   const std::vector<const TableDef*> defs = AllTableDefs(mode.legacy);
   std::set<std::string, std::less<>> tables;
-  for (const TableDef* def : defs) tables.emplace(def->table);
-  std::int64_t count = 0;
-  bool checkpoint_found = checkpoint && checkpoint->seq == 0 && checkpoint->hash == prev;
+  for (const TableDef* def : defs) tables.emplace(def->name);
+  JournalWalk walk(std::move(tables), checkpoint);
   while (true) {
     LX_ASSIGN_OR_RETURN(bool row, select.Step());
     if (!row) break;
@@ -2358,29 +2210,8 @@ Status SqliteStore::Verify(const VerifyMode& mode, std::int64_t* entries_checked
                        std::string(select.ColumnText(5)),
                        std::string(select.ColumnText(6)),
                        std::string(select.ColumnText(7))};
-    std::string where = "日志第 " + std::to_string(entry.seq) + " 条";
-    if (entry.seq != expected_seq) {
-      return Status::Tampered(where + "之前缺少第 " + std::to_string(expected_seq) + " 条 (journal_gap)");
-    }
-    if (select.ColumnBlob(8) != prev) return Status::Tampered(where + "的前序哈希不符 (journal_link)");
-    std::string hash = JournalHash(prev, entry);
-    if (select.ColumnBlob(9) != hash) {
-      return Status::Tampered(where + "(" + entry.entity + " " + entry.key +
-                              ")的内容与哈希不符 (journal_hash)");
-    }
-    if (checkpoint && checkpoint->seq == entry.seq && checkpoint->hash == hash) checkpoint_found = true;
-    unsigned char digest[16];
-    crypto_generichash(digest, sizeof digest, reinterpret_cast<const unsigned char*>(entry.after.data()),
-                       entry.after.size(), nullptr, 0);
-    if (tables.contains(entry.entity)) {
-      latest[entry.entity + '\0' + entry.key] = {std::string(reinterpret_cast<char*>(digest), sizeof digest),
-                                                 entry.seq, entry.action == "delete"};
-    }
-    prev = std::move(hash);
-    ++expected_seq;
-    ++count;
+    LX_RETURN_IF_ERROR(walk.Entry(entry, select.ColumnBlob(8), select.ColumnBlob(9)));
   }
-  const Mark head{expected_seq - 1, prev};
   if (!mode.legacy) {
     Statement sealed(db(), "SELECT seq, hash, mac FROM journal_head WHERE id = 1");
     LX_RETURN_IF_ERROR(sealed.prepared());
@@ -2390,15 +2221,7 @@ Status SqliteStore::Verify(const VerifyMode& mode, std::int64_t* entries_checked
     if (sealed.ColumnBlob(2) != HeadMac(recorded)) {
       return Status::Tampered("日志头记录的校验码不符,日志头被绕过系统改写 (journal_head_mac)");
     }
-    if (recorded.seq != head.seq || recorded.hash != head.hash) {
-      return Status::Tampered("日志止于第 " + std::to_string(head.seq) + " 条,而日志头记录为第 " +
-                              std::to_string(recorded.seq) +
-                              " 条:日志尾部被删除或哈希链被重建 (journal_head_mismatch)");
-    }
-    if (checkpoint && !checkpoint_found) {
-      return Status::Tampered("日志检查点(第 " + std::to_string(checkpoint->seq) +
-                              " 条)不在现有日志中:日志被截短、回滚或重建 (journal_checkpoint)");
-    }
+    LX_RETURN_IF_ERROR(walk.Head(recorded));
   }
   if (!mode.legacy) {
     // What keeps the journal append-only, and which migrations made the
@@ -2425,41 +2248,18 @@ Status SqliteStore::Verify(const VerifyMode& mode, std::int64_t* entries_checked
     LX_ASSIGN_OR_RETURN(bool extra, applied.Step());
     if (extra) return Status::Tampered("迁移记录 schema_migrations 中有程序不认识的行 (schema_migrations)");
   }
-  for (const TableDef* table : defs) {
-    const TableDef& def = *table;
-    Statement rows(db(), SelectSql(def));
+  for (const TableDef* def : defs) {
+    Statement rows(db(), SelectSql(*def));
     LX_RETURN_IF_ERROR(rows.prepared());
     while (true) {
       LX_ASSIGN_OR_RETURN(bool row, rows.Step());
       if (!row) break;
-      Image image = ReadImage(rows, def.columns.size());
-      std::string key = KeyText(image[0]);
-      auto it = latest.find(std::string(def.table) + '\0' + key);
-      std::string record = std::string(def.table) + " " + key;
-      if (it == latest.end() || it->second.deleted) {
-        return Status::Tampered(record + " 在日志中没有记录,是绕过系统写入的 (journal_missing)");
-      }
-      std::string json = ImageJson(def, image, mode.legacy);
-      unsigned char digest[16];
-      crypto_generichash(digest, sizeof digest, reinterpret_cast<const unsigned char*>(json.data()),
-                         json.size(), nullptr, 0);
-      if (it->second.digest != std::string(reinterpret_cast<char*>(digest), sizeof digest)) {
-        return Status::Tampered(record + " 与日志第 " + std::to_string(it->second.seq) +
-                                " 条记录的内容不符,数据被绕过系统改动 (journal_mismatch)");
-      }
-      latest.erase(it);
+      LX_RETURN_IF_ERROR(walk.Row(*def, ReadImage(rows, def->columns.size()), mode.legacy));
     }
   }
-  std::erase_if(latest, [](const auto& entry) { return entry.second.deleted; });
-  if (!latest.empty()) {
-    auto first = latest.begin();
-    std::string name = first->first;
-    std::replace(name.begin(), name.end(), '\0', ' ');
-    return Status::Tampered(name + " 在日志第 " + std::to_string(first->second.seq) +
-                            " 条中存在,但在数据库中已被删除 (journal_deleted)");
-  }
-  if (entries_checked) *entries_checked = count;
-  if (head_out) *head_out = head;
+  LX_RETURN_IF_ERROR(walk.Finish());
+  if (entries_checked) *entries_checked = walk.entries();
+  if (head_out) *head_out = walk.head();
   return Status::Ok();
 }
 
@@ -2496,7 +2296,7 @@ Status SqliteStore::UpgradeToSchema5() {
 // Accounts (auth.hpp) on the same database, through a connection of its own.
 
 const TableDef& AuditDef() {
-  static const TableDef kDef{RecordKind::kRegions, "audit", {{"key"}}, ""};
+  static const TableDef kDef{"audit", {{"key"}}, ""};
   return kDef;
 }
 

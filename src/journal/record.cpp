@@ -1,0 +1,166 @@
+#include "journal/record.hpp"
+
+#include <sodium.h>
+
+#include <cstdio>
+
+#include "crypto/field_cipher.hpp"
+#include "journal/chain.hpp"
+
+namespace lianxin {
+
+namespace {
+
+// The journal's own JSON string escaping. It is part of the hashed form, so
+// it stays as it is even where the API's (http/router.cpp) differs.
+void AppendJsonString(std::string& out, std::string_view s) {
+  out.push_back('"');
+  for (unsigned char c : s) {
+    switch (c) {
+      case '"':
+        out += "\\\"";
+        break;
+      case '\\':
+        out += "\\\\";
+        break;
+      case '\n':
+        out += "\\n";
+        break;
+      case '\r':
+        out += "\\r";
+        break;
+      case '\t':
+        out += "\\t";
+        break;
+      default:
+        if (c < 0x20) {
+          static constexpr char kHex[] = "0123456789abcdef";
+          out += "\\u00";
+          out.push_back(kHex[c >> 4]);
+          out.push_back(kHex[c & 15]);
+        } else {
+          out.push_back(static_cast<char>(c));
+        }
+    }
+  }
+  out.push_back('"');
+}
+
+// A 16-byte BLAKE2b digest, raw.
+std::string ShortDigest(std::string_view bytes) {
+  unsigned char digest[16];
+  crypto_generichash(digest, sizeof digest, reinterpret_cast<const unsigned char*>(bytes.data()), bytes.size(),
+                     nullptr, 0);
+  return std::string(reinterpret_cast<char*>(digest), sizeof digest);
+}
+
+}  // namespace
+
+std::string JournalRowJson(const JournalTable& table, const JournalRow& row, bool legacy) {
+  std::string out = "{";
+  bool first = true;
+  for (size_t i = 0; i < table.columns.size(); ++i) {
+    if (legacy && table.columns[i].index_column >= 0) continue;
+    if (!first) out.push_back(',');
+    first = false;
+    AppendJsonString(out, table.columns[i].name);
+    out.push_back(':');
+    const sql::Value& value = row[i];
+    if (table.columns[i].Digested() && value.type != sql::Value::kNull) {
+      AppendJsonString(out, "blake2b:" + ToHex(ShortDigest(value.bytes)));
+      continue;
+    }
+    switch (value.type) {
+      case sql::Value::kNull:
+        out += "null";
+        break;
+      case sql::Value::kText:
+        AppendJsonString(out, value.bytes);
+        break;
+      case sql::Value::kInt:
+        out += std::to_string(value.integer);
+        break;
+      case sql::Value::kReal: {
+        char buffer[32];
+        std::snprintf(buffer, sizeof buffer, "%.17g", value.real);
+        out += buffer;
+        break;
+      }
+      case sql::Value::kBlob:
+        AppendJsonString(out, ToHex(value.bytes));
+        break;
+    }
+  }
+  out.push_back('}');
+  return out;
+}
+
+std::string JournalKeyText(const sql::Value& key) {
+  if (key.type == sql::Value::kInt) return std::to_string(key.integer);
+  return key.type == sql::Value::kBlob ? ToHex(key.bytes) : key.bytes;
+}
+
+JournalWalk::JournalWalk(std::set<std::string, std::less<>> tables, std::optional<JournalMark> checkpoint)
+    : tables_(std::move(tables)), checkpoint_(std::move(checkpoint)), head_{0, JournalGenesis()} {
+  checkpoint_found_ = checkpoint_ && *checkpoint_ == head_;
+}
+
+Status JournalWalk::Entry(const JournalEntry& entry, std::string_view prev_hash, std::string_view hash) {
+  const std::string where = "日志第 " + std::to_string(entry.seq) + " 条";
+  const std::int64_t expected = head_.seq + 1;
+  if (entry.seq != expected) {
+    return Status::Tampered(where + "之前缺少第 " + std::to_string(expected) + " 条 (journal_gap)");
+  }
+  if (prev_hash != head_.hash) return Status::Tampered(where + "的前序哈希不符 (journal_link)");
+  std::string computed = JournalHash(head_.hash, entry);
+  if (hash != computed) {
+    return Status::Tampered(where + "(" + entry.entity + " " + entry.key + ")的内容与哈希不符 (journal_hash)");
+  }
+  if (checkpoint_ && checkpoint_->seq == entry.seq && checkpoint_->hash == computed) checkpoint_found_ = true;
+  if (tables_.contains(entry.entity)) {
+    latest_[entry.entity + '\0' + entry.key] = {ShortDigest(entry.after), entry.seq, entry.action == "delete"};
+  }
+  head_ = {entry.seq, std::move(computed)};
+  return Status::Ok();
+}
+
+Status JournalWalk::Head(const JournalMark& recorded) const {
+  if (recorded != head_) {
+    return Status::Tampered("日志止于第 " + std::to_string(head_.seq) + " 条,而日志头记录为第 " +
+                            std::to_string(recorded.seq) +
+                            " 条:日志尾部被删除或哈希链被重建 (journal_head_mismatch)");
+  }
+  if (checkpoint_ && !checkpoint_found_) {
+    return Status::Tampered("日志检查点(第 " + std::to_string(checkpoint_->seq) +
+                            " 条)不在现有日志中:日志被截短、回滚或重建 (journal_checkpoint)");
+  }
+  return Status::Ok();
+}
+
+Status JournalWalk::Row(const JournalTable& table, const JournalRow& row, bool legacy) {
+  const std::string key = JournalKeyText(row[0]);
+  auto it = latest_.find(std::string(table.name) + '\0' + key);
+  const std::string record = std::string(table.name) + " " + key;
+  if (it == latest_.end() || it->second.deleted) {
+    return Status::Tampered(record + " 在日志中没有记录,是绕过系统写入的 (journal_missing)");
+  }
+  if (it->second.digest != ShortDigest(JournalRowJson(table, row, legacy))) {
+    return Status::Tampered(record + " 与日志第 " + std::to_string(it->second.seq) +
+                            " 条记录的内容不符,数据被绕过系统改动 (journal_mismatch)");
+  }
+  latest_.erase(it);
+  return Status::Ok();
+}
+
+Status JournalWalk::Finish() const {
+  for (const auto& [name, latest] : latest_) {
+    if (latest.deleted) continue;
+    std::string shown = name;
+    std::replace(shown.begin(), shown.end(), '\0', ' ');
+    return Status::Tampered(shown + " 在日志第 " + std::to_string(latest.seq) +
+                            " 条中存在,但在数据库中已被删除 (journal_deleted)");
+  }
+  return Status::Ok();
+}
+
+}  // namespace lianxin

@@ -1,0 +1,117 @@
+// The journal's record form: how a row of a journaled table is written into
+// the journal, and how `journal verify` checks the tables against it. Each
+// module that keeps a journaled table describes it once as a JournalTable;
+// its repository turns records into rows (one value per column) and the
+// store's generic upsert, delete and verify work on rows. The form is the
+// same on every database, so a county moved from one to another verifies.
+//
+//   const JournalTable kPins{"pins", {{"key"}, {"kind"}, {"holder"}, {"held"}, {"reason"}}, "key"};
+//   JournalRow row{sql::Value::Text("contact|1499…|149901C00012"), …};
+//   std::string after = JournalRowJson(kPins, row);  // {"key":"contact|…",…}
+//
+//   JournalWalk walk(TableNames(tables), checkpoint);
+//   for each entry in seq order: LX_RETURN_IF_ERROR(walk.Entry(entry, prev_hash, hash));
+//   LX_RETURN_IF_ERROR(walk.Head(sealed_head));
+//   for each table, each row:    LX_RETURN_IF_ERROR(walk.Row(table, row));
+//   LX_RETURN_IF_ERROR(walk.Finish());
+//
+// The JSON is canonical and must never change for a stored row: every entry
+// already written hashes it. Threads: the functions hold no state; a
+// JournalWalk belongs to one thread.
+#pragma once
+
+#include <cstdint>
+#include <optional>
+#include <set>
+#include <string>
+#include <string_view>
+#include <unordered_map>
+#include <vector>
+
+#include "lianxin/store.hpp"
+#include "store/sql/sql.hpp"
+
+namespace lianxin {
+
+struct JournalColumn {
+  std::string_view name;
+  // Ciphertext columns are left out of comparisons: their blind index column
+  // (`index_column`) stands for them. The journal holds their digest.
+  int index_column = -1;
+  // Secrets the journal must not hold (a password hash): it holds their
+  // BLAKE2b digest instead, which still exposes any change made behind its back.
+  bool digest_only = false;
+  // For a ciphertext column, the column name its FieldCipher binding names
+  // ("households.phone"); the row's key completes the binding.
+  std::string_view sealed_as = {};
+
+  bool Digested() const { return digest_only || index_column >= 0; }
+};
+
+struct JournalTable {
+  std::string_view name;
+  std::vector<JournalColumn> columns;  // the natural key first
+  std::string_view order_by;           // the order rows are read and listed in
+};
+
+// A row of a journaled table: one value per column, in the table's order.
+using JournalRow = std::vector<sql::Value>;
+
+// The journal's view of a row: every column in the table's column order,
+// blobs as hex, ciphertexts and secrets as their digest. Deterministic, so
+// verify can recompute it; with the ciphertexts' digests in it, a ciphertext
+// copied from another row is a change verify sees. `legacy`: the form before
+// schema 5, which left the ciphertexts out.
+std::string JournalRowJson(const JournalTable& table, const JournalRow& row, bool legacy = false);
+
+// A natural key as the journal names it (entity_key): text as it is,
+// integers in decimal, blobs as hex.
+std::string JournalKeyText(const sql::Value& key);
+
+// A point in the chain: the newest entry's seq and hash (seq 0 and the
+// genesis hash for an empty journal).
+struct JournalMark {
+  std::int64_t seq = 0;
+  std::string hash;
+  bool operator==(const JournalMark&) const = default;
+};
+
+// `journal verify`'s checks, fed what the database holds; each failure is
+// kTampered, naming the entry or the row and what was done behind the
+// program's back.
+class JournalWalk {
+ public:
+  // `tables`: the names of the journaled tables, whose entries must match
+  // their rows (other entities, the audit events, have no row).
+  // `checkpoint`: an entry a verified earlier head named, which the chain
+  // must still hold.
+  JournalWalk(std::set<std::string, std::less<>> tables, std::optional<JournalMark> checkpoint);
+
+  // The next entry, in seq order, with the prev_hash and hash stored with it.
+  [[nodiscard]] Status Entry(const JournalEntry& entry, std::string_view prev_hash, std::string_view hash);
+  // After the last entry: the chain's head, and whether the checkpoint was in it.
+  const JournalMark& head() const { return head_; }
+  std::int64_t entries() const { return head_.seq; }
+  // The sealed head the database recorded must be the chain's own, and the
+  // checkpoint must have been passed.
+  [[nodiscard]] Status Head(const JournalMark& recorded) const;
+  // Each row of each journaled table: its newest entry must hold it as it is.
+  [[nodiscard]] Status Row(const JournalTable& table, const JournalRow& row, bool legacy = false);
+  // After every row: no record the journal holds was deleted behind its back.
+  [[nodiscard]] Status Finish() const;
+
+ private:
+  struct Latest {
+    std::string digest;  // of the entry's `after`
+    std::int64_t seq = 0;
+    bool deleted = false;
+  };
+  std::set<std::string, std::less<>> tables_;
+  std::optional<JournalMark> checkpoint_;
+  bool checkpoint_found_ = false;
+  JournalMark head_;
+  // (entity, key) → its newest entry.
+  std::unordered_map<std::string, Latest> latest_;
+};
+
+}  // namespace lianxin

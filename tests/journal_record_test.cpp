@@ -1,0 +1,123 @@
+// The journal's record form and its checks, without a database: the JSON a
+// row is journaled as never changes (every stored entry hashes it), and the
+// walk names each kind of edit made behind the program's back.
+#include "journal/record.hpp"
+
+#include <gtest/gtest.h>
+
+#include "journal/chain.hpp"
+
+namespace lianxin::testing {
+namespace {
+
+using sql::Value;
+
+const JournalTable& Table() {
+  static const JournalTable kTable{"things",
+                                   {{"key"},
+                                    {"name"},
+                                    {"count"},
+                                    {"share"},
+                                    {"note"},
+                                    {"raw"},
+                                    {"secret", -1, true},
+                                    {"id_enc", 8, false, "things.id"},
+                                    {"id_bidx"}},
+                                   "key"};
+  return kTable;
+}
+
+JournalRow Row(std::string key, std::string name) {
+  return {Value::Text(key),
+          Value::Text(name),
+          Value::Int(-42),
+          Value::Real(0.1),
+          Value::Null(),
+          Value::Blob(std::string("\x01\x02\xff", 3)),
+          Value::Text("secret-hash"),
+          Value::Blob(std::string("\x01\x02\xff", 3)),
+          Value::Text("bidx")};
+}
+
+// Computed once by another implementation (Python's hashlib.blake2b with
+// digest_size=16); a change here breaks every journal already written.
+TEST(JournalRecordTest, ARowIsJournaledInOneCanonicalForm) {
+  EXPECT_EQ(JournalRowJson(Table(), Row("k1", "名\"\\\n\t\x01")),
+            "{\"key\":\"k1\",\"name\":\"名\\\"\\\\\\n\\t\\u0001\",\"count\":-42,\"share\":0.10000000000000001,"
+            "\"note\":null,\"raw\":\"0102ff\",\"secret\":\"blake2b:ede0df9fde407cd4bf60ef1055850ee1\","
+            "\"id_enc\":\"blake2b:f74676a8dd067061c3553fc574e6d1ba\",\"id_bidx\":\"bidx\"}");
+  // Before schema 5 the ciphertexts were left out.
+  EXPECT_EQ(JournalRowJson(Table(), Row("k1", "n"), true).find("id_enc"), std::string::npos);
+  EXPECT_EQ(JournalKeyText(Value::Int(7)), "7");
+  EXPECT_EQ(JournalKeyText(Value::Blob(std::string("\xab", 1))), "ab");
+}
+
+class JournalWalkTest : public ::testing::Test {
+ protected:
+  // A chain of `rows` inserts into "things", one entry per row, plus an audit event.
+  void Build(int rows) {
+    std::string prev = JournalGenesis();
+    for (int i = 1; i <= rows + 1; ++i) {
+      JournalEntry e{i, 1000 + i, "t", i <= rows ? "insert" : "reveal", i <= rows ? "things" : "audit",
+                     "k" + std::to_string(i)};
+      if (i <= rows) e.after = JournalRowJson(Table(), Row(e.key, "row"));
+      std::string hash = JournalHash(prev, e);
+      chain_.push_back({e, prev, hash});
+      prev = hash;
+    }
+  }
+  struct Link {
+    JournalEntry entry;
+    std::string prev, hash;
+  };
+  Status Walk(const std::vector<JournalRow>& rows, std::optional<JournalMark> checkpoint = std::nullopt) {
+    JournalWalk walk({"things"}, checkpoint);
+    for (const Link& link : chain_) LX_RETURN_IF_ERROR(walk.Entry(link.entry, link.prev, link.hash));
+    LX_RETURN_IF_ERROR(walk.Head({chain_.back().entry.seq, chain_.back().hash}));
+    for (const JournalRow& row : rows) LX_RETURN_IF_ERROR(walk.Row(Table(), row));
+    return walk.Finish();
+  }
+  static std::vector<JournalRow> Rows() { return {Row("k1", "row"), Row("k2", "row")}; }
+  static void ExpectTampered(const Status& status, std::string_view code) {
+    EXPECT_EQ(status.code(), Code::kTampered) << status.ToString();
+    EXPECT_NE(status.message().find(code), std::string::npos) << status.ToString();
+  }
+
+  std::vector<Link> chain_;
+};
+
+TEST_F(JournalWalkTest, AnUntouchedJournalAndItsTablesVerify) {
+  Build(2);
+  EXPECT_TRUE(Walk(Rows()).ok());
+  EXPECT_TRUE(Walk(Rows(), JournalMark{2, chain_[1].hash}).ok()) << "the checkpoint is in the chain";
+  EXPECT_TRUE(Walk(Rows(), JournalMark{0, JournalGenesis()}).ok()) << "an empty journal's checkpoint";
+}
+
+TEST_F(JournalWalkTest, EachEditBehindTheProgramsBackIsNamed) {
+  Build(2);
+  std::vector<JournalRow> changed = Rows();
+  changed[1][1] = Value::Text("edited");
+  ExpectTampered(Walk(changed), "journal_mismatch");
+  std::vector<JournalRow> planted = Rows();
+  planted.push_back(Row("k9", "row"));
+  ExpectTampered(Walk(planted), "journal_missing");
+  ExpectTampered(Walk({Rows()[0]}), "journal_deleted");
+  ExpectTampered(Walk(Rows(), JournalMark{2, std::string(32, 'x')}), "journal_checkpoint");
+
+  std::vector<Link> kept = chain_;
+  chain_[1].entry.after = JournalRowJson(Table(), Row("k2", "edited"));
+  ExpectTampered(Walk(Rows()), "journal_hash");
+  chain_ = kept;
+  chain_[1].prev = std::string(32, 'x');
+  ExpectTampered(Walk(Rows()), "journal_link");
+  chain_ = kept;
+  chain_.erase(chain_.begin() + 1);
+  ExpectTampered(Walk(Rows()), "journal_gap");
+  chain_ = kept;
+  JournalWalk walk({"things"}, std::nullopt);
+  for (const Link& link : chain_) ASSERT_TRUE(walk.Entry(link.entry, link.prev, link.hash).ok());
+  ExpectTampered(walk.Head({1, chain_[0].hash}), "journal_head_mismatch");
+}
+
+}  // namespace
+}  // namespace lianxin::testing
