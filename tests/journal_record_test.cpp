@@ -1,11 +1,10 @@
 // The journal's record form and its checks, without a database: the JSON a
 // row is journaled as never changes (every stored entry hashes it), and the
 // walk names each kind of edit made behind the program's back.
-#include "journal/record.hpp"
-
 #include <gtest/gtest.h>
 
 #include "journal/chain.hpp"
+#include "journal/record.hpp"
 
 namespace lianxin::testing {
 namespace {
@@ -42,10 +41,11 @@ JournalRow Row(std::string key, std::string name) {
 // Computed once by another implementation (Python's hashlib.blake2b with
 // digest_size=16); a change here breaks every journal already written.
 TEST(JournalRecordTest, ARowIsJournaledInOneCanonicalForm) {
-  EXPECT_EQ(JournalRowJson(Table(), Row("k1", "名\"\\\n\t\x01")),
-            "{\"key\":\"k1\",\"name\":\"名\\\"\\\\\\n\\t\\u0001\",\"count\":-42,\"share\":0.10000000000000001,"
-            "\"note\":null,\"raw\":\"0102ff\",\"secret\":\"blake2b:ede0df9fde407cd4bf60ef1055850ee1\","
-            "\"id_enc\":\"blake2b:f74676a8dd067061c3553fc574e6d1ba\",\"id_bidx\":\"bidx\"}");
+  EXPECT_EQ(
+      JournalRowJson(Table(), Row("k1", "名\"\\\n\t\x01")),
+      "{\"key\":\"k1\",\"name\":\"名\\\"\\\\\\n\\t\\u0001\",\"count\":-42,\"share\":0.10000000000000001,"
+      "\"note\":null,\"raw\":\"0102ff\",\"secret\":\"blake2b:ede0df9fde407cd4bf60ef1055850ee1\","
+      "\"id_enc\":\"blake2b:f74676a8dd067061c3553fc574e6d1ba\",\"id_bidx\":\"bidx\"}");
   // Before schema 5 the ciphertexts were left out.
   EXPECT_EQ(JournalRowJson(Table(), Row("k1", "n"), true).find("id_enc"), std::string::npos);
   EXPECT_EQ(JournalKeyText(Value::Int(7)), "7");
@@ -58,7 +58,11 @@ class JournalWalkTest : public ::testing::Test {
   void Build(int rows) {
     std::string prev = JournalGenesis();
     for (int i = 1; i <= rows + 1; ++i) {
-      JournalEntry e{i, 1000 + i, "t", i <= rows ? "insert" : "reveal", i <= rows ? "things" : "audit",
+      JournalEntry e{i,
+                     1000 + i,
+                     "t",
+                     i <= rows ? "insert" : "reveal",
+                     i <= rows ? "things" : "audit",
                      "k" + std::to_string(i)};
       if (i <= rows) e.after = JournalRowJson(Table(), Row(e.key, "row"));
       std::string hash = JournalHash(prev, e);

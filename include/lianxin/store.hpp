@@ -26,9 +26,9 @@
 #include <string_view>
 #include <vector>
 
-#include "lianxin/auth.hpp"
+#include "lianxin/accounts.hpp"
 #include "lianxin/clock.hpp"
-#include "lianxin/pairing.hpp"
+#include "lianxin/pairs.hpp"
 #include "lianxin/registry.hpp"
 #include "lianxin/status.hpp"
 #include "lianxin/tasks.hpp"

@@ -10,11 +10,12 @@
 #include <string_view>
 #include <vector>
 
-#include "lianxin/config.hpp"
 #include "lianxin/registry.hpp"
 #include "lianxin/validate.hpp"
 
 namespace lianxin {
+
+struct Config;  // config.hpp: the task rules are Config::needs
 
 // 项目绩效管理考评: a major (重点/部级) task carries more points than a normal (一般/科级) one.
 enum class TaskLevel { kMajor, kNormal };

@@ -1,5 +1,7 @@
 #include "lianxin/tasks.hpp"
 
+#include "lianxin/config.hpp"
+
 namespace lianxin {
 
 std::string_view Token(TaskLevel v) { return v == TaskLevel::kMajor ? "major" : "normal"; }

@@ -2,6 +2,7 @@
 
 #include <sodium.h>
 
+#include <algorithm>
 #include <cstdio>
 
 #include "crypto/field_cipher.hpp"
@@ -49,8 +50,8 @@ void AppendJsonString(std::string& out, std::string_view s) {
 // A 16-byte BLAKE2b digest, raw.
 std::string ShortDigest(std::string_view bytes) {
   unsigned char digest[16];
-  crypto_generichash(digest, sizeof digest, reinterpret_cast<const unsigned char*>(bytes.data()), bytes.size(),
-                     nullptr, 0);
+  crypto_generichash(digest, sizeof digest, reinterpret_cast<const unsigned char*>(bytes.data()),
+                     bytes.size(), nullptr, 0);
   return std::string(reinterpret_cast<char*>(digest), sizeof digest);
 }
 
@@ -114,11 +115,13 @@ Status JournalWalk::Entry(const JournalEntry& entry, std::string_view prev_hash,
   if (prev_hash != head_.hash) return Status::Tampered(where + "的前序哈希不符 (journal_link)");
   std::string computed = JournalHash(head_.hash, entry);
   if (hash != computed) {
-    return Status::Tampered(where + "(" + entry.entity + " " + entry.key + ")的内容与哈希不符 (journal_hash)");
+    return Status::Tampered(where + "(" + entry.entity + " " + entry.key +
+                            ")的内容与哈希不符 (journal_hash)");
   }
   if (checkpoint_ && checkpoint_->seq == entry.seq && checkpoint_->hash == computed) checkpoint_found_ = true;
   if (tables_.contains(entry.entity)) {
-    latest_[entry.entity + '\0' + entry.key] = {ShortDigest(entry.after), entry.seq, entry.action == "delete"};
+    latest_[entry.entity + '\0' + entry.key] = {ShortDigest(entry.after), entry.seq,
+                                                entry.action == "delete"};
   }
   head_ = {entry.seq, std::move(computed)};
   return Status::Ok();

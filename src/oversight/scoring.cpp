@@ -1,6 +1,7 @@
 #include "lianxin/scoring.hpp"
 
 #include <algorithm>
+#include <tuple>
 
 namespace lianxin {
 
