@@ -1,0 +1,432 @@
+// The SQLite store's parts, shared by its files: one per module's storage
+// (registry.cpp, pairing.cpp, tasks.cpp, accounts.cpp), the journal
+// (journal.cpp) and the store itself (store.cpp). Internal to them.
+//
+// Each record kind is described once as a table of columns (`TableDef`, the
+// journal's JournalTable); a record becomes a row image (one Cell per
+// column) and the generic upsert, journal and verify code works on images,
+// so adding a field touches one image function and one decode function.
+#pragma once
+
+#include <sqlite3.h>
+
+#include <chrono>
+#include <cstdint>
+#include <map>
+#include <memory>
+#include <string>
+#include <string_view>
+#include <unordered_map>
+#include <vector>
+
+#include "crypto/field_cipher.hpp"
+#include "journal/chain.hpp"
+#include "journal/record.hpp"
+#include "lianxin/store.hpp"
+#include "lianxin/validate.hpp"
+#include "lianxin/writer.hpp"
+#include "store/migrations.hpp"
+#include "store/sqlite/db.hpp"
+
+namespace lianxin::sqlite_store {
+
+using sqlite::Statement;
+
+// A column's value, as the SQL seam binds and reads it; a table's row
+// (journal/record.hpp describes the tables and their journaled form).
+using Cell = sql::Value;
+
+using Image = JournalRow;
+
+using TableDef = JournalTable;
+
+// The journaled tables, each described once (in its module's file).
+const TableDef& Def(RecordKind kind);  // the registry's, by kind
+const TableDef& PairsDef();
+const TableDef& PinsDef();
+const TableDef& HistoryDef();
+const TableDef& UncoveredDef();
+const TableDef& TasksDef();
+const TableDef& UsersDef();
+const TableDef& SessionsDef();
+const TableDef& PasswordHistoryDef();
+const TableDef& PendingDef();
+// Every journaled table, for verification. `legacy`: the tables journaled
+// before schema 5, to verify a database before it is upgraded.
+std::vector<const TableDef*> AllTableDefs(bool legacy = false);
+
+// Rows as SQL: the select of every column, binding and reading one image.
+std::string SelectSql(const TableDef& def);
+void Bind(Statement& stmt, int index, const Cell& cell);
+Cell ReadCell(const Statement& stmt, int index);
+Image ReadImage(const Statement& stmt, size_t columns);
+
+// Whole databases: an online copy, a check, a file replaced atomically.
+Status CopyDatabase(sqlite3* from, sqlite3* to);
+Status IntegrityCheck(sqlite3* db, const std::string& what);
+Status ReplaceFile(const std::string& path, const std::string& text);
+
+template <typename E>
+
+Result<E> FromToken(std::string_view token, std::initializer_list<E> values, std::string_view column) {
+  for (E value : values) {
+    if (Token(value) == token) return value;
+  }
+  return Status::Internal("数据库中 " + std::string(column) + " 的值无效: " + std::string(token));
+}
+
+constexpr std::string_view kIdDomain = "id";
+
+constexpr std::string_view kPhoneDomain = "phone";
+
+// The per-kind mapping between records and row images.
+class Codec {
+ public:
+  explicit Codec(const FieldCipher& cipher) : cipher_(cipher) {}
+
+  Image Of(const Region& r) const {
+    return {Cell::Text(r.code), Cell::Text(r.name), Cell::Text(Token(r.level)),
+            Cell::TextOrNull(r.parent_code), Cell::Text(r.code.substr(0, 6))};
+  }
+  Image Of(const Unit& u) const {
+    return {Cell::Text(u.code), Cell::Text(u.name), Cell::Text(u.county_code), Cell::Int(u.staff),
+            Cell::Text(Token(u.strength))};
+  }
+  Image Of(const Org& o) const {
+    return {Cell::Text(o.code),        Cell::Text(o.name),          Cell::Text(Token(o.kind)),
+            Cell::Text(o.region_code), Cell::Text(Token(o.rating)), Cell::Text(o.region_code.substr(0, 6))};
+  }
+  Image Of(const Cadre& c, const std::string& county_code) const {
+    return {Cell::Text(c.code),
+            Cell::Text(c.name),
+            Cell::Text(Token(c.gender)),
+            Sealed(c.id_number.Reveal(), "cadres.id", c.code),
+            Index(kIdDomain, c.id_number.Reveal()),
+            Sealed(c.phone.Reveal(), "cadres.phone", c.code),
+            Index(kPhoneDomain, c.phone.Reveal()),
+            Cell::TextOrNull(c.unit_code),
+            Cell::TextOrNull(c.village_code),
+            Cell::Text(Token(c.rank)),
+            Cell::Text(Token(c.education)),
+            Cell::Text(JoinList(c.skills)),
+            Cell::Text(c.title),
+            Cell::Int(c.unit_head ? 1 : 0),
+            Cell::Text(county_code)};
+  }
+  Image Of(const Household& h) const {
+    return {Cell::Text(h.code),
+            Cell::Text(h.village_code),
+            Cell::Text(h.head_name),
+            Sealed(h.head_id_number.Reveal(), "households.head_id", h.code),
+            Index(kIdDomain, h.head_id_number.Reveal()),
+            Sealed(h.phone.Reveal(), "households.phone", h.code),
+            Index(kPhoneDomain, h.phone.Reveal()),
+            Cell::Int(h.size),
+            Cell::Int(h.income_per_capita),
+            Cell::Text(Token(h.housing)),
+            Cell::Real(h.land_mu),
+            Cell::Text(JoinList(h.needs)),
+            Cell::Text(h.address),
+            Cell::Real(h.difficulty),
+            Cell::Text(Token(h.tier)),
+            Cell::Text(h.village_code.substr(0, 6))};
+  }
+  Image Of(const Member& m, const std::string& county_code) const {
+    Cell key = Index(kIdDomain, m.id_number.Reveal());
+    std::string row_key = JournalKeyText(key);
+    return {std::move(key),
+            Sealed(m.id_number.Reveal(), "members.id", row_key),
+            Cell::Text(m.household_code),
+            Cell::Text(m.name),
+            Cell::Text(m.relation),
+            Cell::Text(m.birth_date),
+            Cell::Text(Token(m.gender)),
+            Cell::Text(Token(m.education)),
+            Cell::Text(Token(m.labour)),
+            Cell::Text(Token(m.health)),
+            Cell::Text(m.disability),
+            Cell::Text(county_code)};
+  }
+
+  std::string IdIndex(const IdNumber& id) const { return cipher_.BlindIndex(kIdDomain, id.Reveal()); }
+
+  // The field at `index`, sealed for `column` of the row keyed `row_key`.
+  Result<std::string> Open(const Statement& stmt, int index, std::string_view column,
+                           std::string_view row_key) const {
+    if (stmt.ColumnIsNull(index) || !decrypt_) return std::string();
+    return cipher_.Decrypt(stmt.ColumnBlob(index), FieldCipher::Binding(column, row_key));
+  }
+
+ private:
+  Cell Sealed(const std::string& plain, std::string_view column, std::string_view row_key) const {
+    return plain.empty() ? Cell{} : Cell::Blob(cipher_.Encrypt(plain, FieldCipher::Binding(column, row_key)));
+  }
+  Cell Index(std::string_view domain, const std::string& plain) const {
+    return plain.empty() ? Cell{} : Cell::Blob(cipher_.BlindIndex(domain, plain));
+  }
+  const FieldCipher& cipher_;
+
+ public:
+  // Off while ScanWithoutSecrets runs: sensitive fields decode as empty.
+  mutable bool decrypt_ = true;
+};
+
+struct DbCloser {
+  void operator()(sqlite3* db) const { sqlite3_close_v2(db); }
+};
+
+using DbHandle = std::unique_ptr<sqlite3, DbCloser>;
+
+class SqliteStore;
+
+// Prepared statements for one table's upsert, made on first use.
+struct TableStatements {
+  Statement select;
+  Statement insert;
+  Statement update;
+};
+
+class SqliteTxn final : public WriteTxn {
+ public:
+  SqliteTxn(SqliteStore& store, std::string actor);
+  ~SqliteTxn() override;
+
+  // `join`: run inside the transaction the caller already has open (the
+  // schema upgrade's), which the caller commits or rolls back. A nested
+  // SAVEPOINT there would make each of its 400 k statements slower than the last.
+  Status Start(bool join = false);
+
+  Result<UpsertOutcome> Upsert(const Region& r) override;
+  Result<UpsertOutcome> Upsert(const Unit& u) override;
+  Result<UpsertOutcome> Upsert(const Org& o) override;
+  Result<UpsertOutcome> Upsert(const Cadre& c) override;
+  Result<UpsertOutcome> Upsert(const Household& h) override;
+  Result<UpsertOutcome> Upsert(const Member& m) override;
+
+  Result<std::optional<Region>> FindRegion(std::string_view code) override;
+  Result<bool> Exists(RecordKind kind, std::string_view key) override;
+  Result<std::optional<std::string>> OwnerOfIdNumber(RecordKind kind, const IdNumber& id) override;
+  Result<std::optional<std::string>> HeadOfUnit(std::string_view unit_code) override;
+  Result<bool> Empty(RecordKind kind) override;
+  Result<PairChanges> ApplyPairing(const PairingState& next, const std::string& reason,
+                                   std::string_view county) override;
+  Status RecordUncovered(const std::vector<Uncovered>& uncovered, std::string_view county) override;
+  Status SetPin(PairingKind kind, const std::string& holder, const std::string& held,
+                const std::string& reason) override;
+  Status RemovePin(PairingKind kind, const std::string& holder, const std::string& held) override;
+  Result<UpsertOutcome> Upsert(const Task& task) override;
+  Status Commit() override;
+
+  // For the user repository, in this file: rows of tables outside the
+  // registry, and events (audit) that have no row.
+  Result<UpsertOutcome> UpsertImage(const TableDef& def, Image image);
+  Status DeleteImage(const TableDef& def, const std::string& key);
+  Status AppendJournal(std::string_view action, const TableDef& def, const std::string& key,
+                       std::string before, std::string after);
+  // The schema 5 upgrade (UpgradeToSchema5): re-seals every ciphertext of
+  // `def` bound to its row, journaling each row as "reseal"; and journals
+  // each row of an already filled table as "adopt".
+  Status Reseal(const TableDef& def);
+  Status Adopt(const TableDef& def);
+  // Seals the head at Commit even when nothing was appended.
+  void SealHeadAtCommit() { appended_ = true; }
+
+ private:
+  Status AddHistory(PairingKind kind, const std::string& held, const std::string& from, const std::string& to,
+                    const std::string& reason);
+  // The county of the record `held` names for a pairing kind.
+  Result<std::string> CountyOfHeld(PairingKind kind, const std::string& held);
+  Result<std::string> CountyFrom(const std::string& sql, const std::string& code);
+  std::unordered_map<std::string, std::string> county_cache_;
+  std::int64_t next_history_seq_ = 0;
+  Result<std::string> CountyOfUnit(const std::string& unit_code);
+  Result<std::string> CountyOfHousehold(const std::string& household_code);
+
+  SqliteStore& store_;
+  std::string actor_;
+  bool open_ = false;
+  std::int64_t next_seq_ = 1;
+  std::string prev_hash_;
+  bool appended_ = false;  // the journal_head row must follow at Commit
+  bool joined_ = false;
+  std::int64_t at_millis_ = 0;
+  std::unordered_map<std::string, std::string> county_of_unit_;
+  std::string last_household_, last_household_county_;
+};
+
+class SqliteStore final : public Store {
+ public:
+  SqliteStore(DbHandle db, FieldCipher cipher, const Clock& clock, std::string checkpoint_path)
+      : db_(std::move(db)),
+        cipher_(std::move(cipher)),
+        codec_(cipher_),
+        clock_(clock),
+        checkpoint_path_(std::move(checkpoint_path)) {}
+
+  Status Migrate();
+
+  Result<std::unique_ptr<WriteTxn>> Begin(std::string actor) override {
+    if (txn_open_) return Status::Internal("同一 Store 上已有未结束的写事务");
+    auto txn = std::make_unique<SqliteTxn>(*this, std::move(actor));
+    LX_RETURN_IF_ERROR(txn->Start());
+    return std::unique_ptr<WriteTxn>(std::move(txn));
+  }
+
+  void BeginRead() override {
+    if (txn_open_ || batch_open_) return;
+    if (read_open_) {
+      if (ReadIsCurrent()) return;  // kept by KeepRead, and nothing has changed
+      EndRead();
+    }
+    // Deferred: the read lock is taken by the first read, not here. Taken
+    // before BEGIN, the count can only make the snapshot look older.
+    read_commits_ = sqlite::CommitsInThisProcess();
+    read_began_ = std::chrono::steady_clock::now();
+    Result<Statement*> begin = Prepare("BEGIN");
+    read_open_ = begin.ok() && (*begin)->Reset().Run().ok();
+  }
+
+  void KeepRead() override {
+    if (txn_open_ || batch_open_) return;
+    if (read_open_ && ReadIsCurrent()) {
+      sqlite::ResetStatements(db());
+      return;
+    }
+    EndRead();
+  }
+
+  void EndRead() override {
+    if (txn_open_ || batch_open_) return;
+    sqlite::ResetStatements(db());
+    if (!read_open_) return;
+    read_open_ = false;
+    Result<Statement*> commit = Prepare("COMMIT");
+    if (!commit.ok() || !(*commit)->Reset().Run().ok()) (void)sqlite::Exec(db(), "ROLLBACK");
+  }
+
+  Status BeginBatch() override {
+    if (txn_open_ || batch_open_) return Status::Internal("同一 Store 上已有未结束的写事务");
+    EndRead();  // as SqliteTxn::Start does
+    LX_RETURN_IF_ERROR(RunCached("BEGIN IMMEDIATE"));
+    batch_open_ = true;
+    return Status::Ok();
+  }
+  Status BeginBatchItem() override {
+    if (!batch_open_ || txn_open_) return Status::Internal("BeginBatchItem 须在批次内、事务外调用");
+    return RunCached("SAVEPOINT item");
+  }
+  Status EndBatchItem(bool keep) override {
+    if (!batch_open_ || txn_open_) return Status::Internal("EndBatchItem 须在批次内、事务外调用");
+    if (!keep) LX_RETURN_IF_ERROR(RunCached("ROLLBACK TO item"));
+    return RunCached("RELEASE item");
+  }
+  Status EndBatch() override {
+    if (!batch_open_ || txn_open_) return Status::Internal("EndBatch 须在批次内、事务外调用");
+    batch_open_ = false;
+    // A cached statement left mid-result keeps the connection in a read
+    // transaction past the commit, and the checkpoint that follows it (the
+    // WAL hook) then fails with SQLITE_LOCKED: the WAL was never
+    // checkpointed while the server ran.
+    sqlite::ResetStatements(db());
+    Status status = RunCached("COMMIT");
+    if (!status.ok()) (void)sqlite::Exec(db(), "ROLLBACK");
+    return status;
+  }
+
+  Result<RegistryCounts> Counts() override;
+  Status Scan(RecordKind kind, RegistrySink& sink) override;
+  Status ScanWithoutSecrets(RecordKind kind, RegistrySink& sink) override {
+    codec_.decrypt_ = false;
+    Status status = Scan(kind, sink);
+    codec_.decrypt_ = true;
+    return status;
+  }
+  Result<std::optional<Household>> GetHousehold(std::string_view code) override;
+  Result<PairingState> Pairs(std::string_view county) override { return ReadPairs("pairs", county); }
+  Result<PairingState> Pins(std::string_view county) override { return ReadPairs("pins", county); }
+  Result<std::vector<Uncovered>> RecordedUncovered(std::string_view county) override;
+  Result<std::vector<Task>> TasksOf(std::string_view household_code) override;
+  Result<std::vector<PairHistoryEntry>> PairHistory(std::string_view held) override;
+  Result<int> SchemaVersion() override;
+  Status Backup(const std::string& out) override;
+  Status VerifyJournal(std::int64_t* entries_checked) override;
+  Result<std::string> JournalCheckpoint() override;
+  // The journal's newest entry (seq 0 and the genesis hash when empty).
+  using Mark = JournalMark;
+  struct VerifyMode {
+    bool legacy = false;             // the tables and row images before schema 5, and no head
+    bool against_checkpoint = true;  // the checkpoint file must name an entry of this chain
+  };
+  // VerifyJournal's checks; the verified head in `head` on success.
+  Status Verify(const VerifyMode& mode, std::int64_t* entries_checked, Mark* head);
+  // The sealed head: the journal_head row and the checkpoint file hold it.
+  std::string HeadMac(const Mark& mark) const;
+  Status WriteHead(const Mark& mark);
+  // The checkpoint file's one line for `mark`: "seq hash mac", hex.
+  std::string CheckpointLine(const Mark& mark) const;
+  const std::string& checkpoint_path() const { return checkpoint_path_; }
+  // A sealed field, if the database holds any, to prove a key opens it.
+  Status CheckKeyOpensData();
+  Result<std::string> JournalHead() override;
+  Result<std::int64_t> PairingDataVersion() override;
+  Result<std::vector<JournalEntry>> ReadJournal(std::int64_t after_seq, int limit) override;
+  // The registry read side (store.hpp, "Reading the registry for the API").
+  Result<ListPage> List(RecordKind kind, const ListQuery& query, RegistrySink& sink) override;
+  Status Get(RecordKind kind, std::string_view key, RegistrySink& sink) override;
+  Status MembersOf(std::string_view household_code, RegistrySink& sink) override;
+  Result<bool> InScope(RecordKind kind, std::string_view key, const Scope& scope) override;
+  Result<bool> GetWithin(RecordKind kind, std::string_view key, const Scope& scope,
+                         RegistrySink& sink) override;
+
+  sqlite3* db() { return db_.get(); }
+  const FieldCipher& cipher() const { return cipher_; }
+  const Codec& codec() const { return codec_; }
+  const Clock& clock() const { return clock_; }
+  bool txn_open_ = false;
+  bool batch_open_ = false;
+  bool read_open_ = false;         // a BeginRead snapshot
+  std::int64_t read_commits_ = 0;  // CommitsInThisProcess when it began
+  std::chrono::steady_clock::time_point read_began_;
+  bool ReadIsCurrent() const {
+    return read_commits_ == sqlite::CommitsInThisProcess() &&
+           std::chrono::steady_clock::now() - read_began_ < std::chrono::milliseconds(kKeptReadMillis);
+  }
+
+  // Cached statements, keyed by SQL text.
+  Result<Statement*> Prepare(const std::string& sql) {
+    auto it = statements_.find(sql);
+    if (it == statements_.end()) {
+      Statement stmt(db(), sql);
+      if (!stmt.prepared().ok()) return stmt.prepared();
+      it = statements_.emplace(sql, std::move(stmt)).first;
+    }
+    it->second.Reset();
+    return &it->second;
+  }
+  // One statement with no result, prepared once: the writer runs its
+  // transaction and savepoint statements for every request.
+  Status RunCached(const std::string& sql) {
+    LX_ASSIGN_OR_RETURN(Statement * statement, Prepare(sql));
+    Status status = statement->Run();
+    statement->Reset();
+    return status;
+  }
+  TableStatements& For(const TableDef& def);
+
+ private:
+  Result<std::int64_t> CountOf(const std::string& sql);
+  // A household's members into `sink`, head first (no check that it exists).
+  Status EmitMembers(std::string_view household_code, RegistrySink& sink);
+  Result<PairingState> ReadPairs(const std::string& table, std::string_view county);
+  Status UpgradeToSchema5();
+
+  DbHandle db_;
+  FieldCipher cipher_;
+  Codec codec_;
+  const Clock& clock_;
+  std::string checkpoint_path_;
+  std::unordered_map<std::string, Statement> statements_;  // nodes: a Statement* stays valid
+  std::map<std::string_view, TableStatements> table_statements_;
+};
+
+}  // namespace lianxin::sqlite_store

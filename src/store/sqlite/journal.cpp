@@ -1,0 +1,319 @@
+// The journal in SQLite: reading it, sealing its head, verifying it
+// (journal/record.hpp's walk over what this database holds), and the
+// schema 5 upgrade that first journaled every table.
+#include <sodium.h>
+
+#include <charconv>
+#include <filesystem>
+#include <fstream>
+#include <optional>
+#include <set>
+
+#include "store/sqlite/internal.hpp"
+
+namespace lianxin::sqlite_store {
+
+std::vector<const TableDef*> AllTableDefs(bool legacy) {
+  std::vector<const TableDef*> defs;
+  for (RecordKind kind : kAllRecordKinds) defs.push_back(&Def(kind));
+  for (const TableDef* def : {&PairsDef(), &PinsDef(), &HistoryDef(), &TasksDef(), &UsersDef()}) {
+    defs.push_back(def);
+  }
+  if (!legacy) {
+    defs.push_back(&SessionsDef());
+    defs.push_back(&PasswordHistoryDef());
+    defs.push_back(&PendingDef());
+    defs.push_back(&UncoveredDef());
+  }
+  return defs;
+}
+
+Status SqliteTxn::Reseal(const TableDef& def) {
+  const FieldCipher& cipher = store_.cipher();
+  TableStatements& st = store_.For(def);
+  LX_RETURN_IF_ERROR(st.update.prepared());
+  const std::string key_column(def.columns[0].name);
+  // In key order, a chunk at a time: no statement reads a table while it is
+  // written, and a county's 300 k members need not sit in memory at once.
+  std::optional<Cell> after;
+  while (true) {
+    Statement select(store_.db(), SelectSql(def) + (after ? " WHERE " + key_column + " > ?1" : "") +
+                                      " ORDER BY " + key_column + " LIMIT 2000");
+    LX_RETURN_IF_ERROR(select.prepared());
+    if (after) Bind(select, 1, *after);
+    std::vector<Image> chunk;
+    while (true) {
+      LX_ASSIGN_OR_RETURN(bool row, select.Step());
+      if (!row) break;
+      chunk.push_back(ReadImage(select, def.columns.size()));
+    }
+    if (chunk.empty()) return Status::Ok();
+    after = chunk.back()[0];
+    for (const Image& old : chunk) {
+      const std::string key = JournalKeyText(old[0]);
+      Image image = old;
+      for (size_t i = 0; i < def.columns.size(); ++i) {
+        const JournalColumn& column = def.columns[i];
+        if (column.sealed_as.empty() || old[i].type == Cell::kNull) continue;
+        // Before schema 5 a field was bound to its column alone.
+        Result<std::string> plain = cipher.Decrypt(old[i].bytes, column.sealed_as);
+        if (!plain.ok()) {
+          return Status::Invalid(std::string(def.name) + " " + key + " 的 " + std::string(column.sealed_as) +
+                                 " 无法用这个密钥文件解密,密钥与数据不符 (key_mismatch)");
+        }
+        // The blind index is journaled, the ciphertext was not: a ciphertext
+        // moved here from another row shows as one whose index disagrees.
+        if (column.index_column >= 0) {
+          std::string_view domain = column.sealed_as.ends_with("phone") ? kPhoneDomain : kIdDomain;
+          if (cipher.BlindIndex(domain, *plain) != old[column.index_column].bytes) {
+            return Status::Tampered(
+                "数据库未通过升级前的校验,未作升级 (upgrade_refused): " + std::string(def.name) + " " + key +
+                " 的 " + std::string(column.sealed_as) +
+                " 密文与其索引不符,密文被从别的记录挪来 (sealed_mismatch)");
+          }
+        }
+        image[i] = Cell::Blob(cipher.Encrypt(*plain, FieldCipher::Binding(column.sealed_as, key)));
+      }
+      st.update.Reset();
+      for (size_t i = 0; i < image.size(); ++i) Bind(st.update, static_cast<int>(i + 1), image[i]);
+      LX_RETURN_IF_ERROR(st.update.Run());
+      LX_RETURN_IF_ERROR(
+          AppendJournal("reseal", def, key, JournalRowJson(def, old), JournalRowJson(def, image)));
+    }
+  }
+}
+
+Status SqliteTxn::Adopt(const TableDef& def) {
+  Statement select(store_.db(), SelectSql(def) + " ORDER BY " + std::string(def.order_by));
+  LX_RETURN_IF_ERROR(select.prepared());
+  while (true) {
+    LX_ASSIGN_OR_RETURN(bool row, select.Step());
+    if (!row) return Status::Ok();
+    Image image = ReadImage(select, def.columns.size());
+    LX_RETURN_IF_ERROR(AppendJournal("adopt", def, JournalKeyText(image[0]), "", JournalRowJson(def, image)));
+  }
+}
+
+Result<std::string> SqliteStore::JournalHead() {
+  LX_ASSIGN_OR_RETURN(Statement * head, Prepare("SELECT hash FROM journal ORDER BY seq DESC LIMIT 1"));
+  LX_ASSIGN_OR_RETURN(bool found, head->Step());
+  return found ? ToHex(head->ColumnBlob(0)) : std::string();
+}
+
+Result<std::vector<JournalEntry>> SqliteStore::ReadJournal(std::int64_t after_seq, int limit) {
+  LX_ASSIGN_OR_RETURN(
+      Statement * select,
+      Prepare("SELECT seq, at_millis, actor, action, entity, entity_key, before, after FROM journal "
+              "WHERE seq > ?1 ORDER BY seq LIMIT ?2"));
+  select->BindInt(1, after_seq).BindInt(2, limit);
+  std::vector<JournalEntry> entries;
+  while (true) {
+    LX_ASSIGN_OR_RETURN(bool row, select->Step());
+    if (!row) break;
+    entries.push_back({select->ColumnInt(0), select->ColumnInt(1), std::string(select->ColumnText(2)),
+                       std::string(select->ColumnText(3)), std::string(select->ColumnText(4)),
+                       std::string(select->ColumnText(5)), std::string(select->ColumnText(6)),
+                       std::string(select->ColumnText(7))});
+  }
+  return entries;
+}
+
+// ---------------------------------------------------------------------------
+// The registry read side for the API: lists, single records, scope
+// (store.hpp, "Reading the registry for the API", holds the rule).
+
+constexpr std::string_view kHeadDomain = "journal_head";
+
+std::string SqliteStore::HeadMac(const Mark& mark) const {
+  return cipher_.BlindIndex(kHeadDomain, std::to_string(mark.seq) + '\0' + mark.hash);
+}
+
+Status SqliteStore::WriteHead(const Mark& mark) {
+  LX_ASSIGN_OR_RETURN(
+      Statement * upsert,
+      Prepare("INSERT OR REPLACE INTO journal_head (id, seq, hash, mac) VALUES (1, ?1, ?2, ?3)"));
+  upsert->BindInt(1, mark.seq).BindBlob(2, mark.hash).BindBlob(3, HeadMac(mark));
+  return upsert->Run();
+}
+
+std::string SqliteStore::CheckpointLine(const Mark& mark) const {
+  return std::to_string(mark.seq) + " " + ToHex(mark.hash) + " " + ToHex(HeadMac(mark)) + "\n";
+}
+
+// Writes `text` to `path` through a temporary file and a rename, so a reader
+// sees the old checkpoint or the new one, never half of one.
+Status ReplaceFile(const std::string& path, const std::string& text) {
+  std::string temporary = path + ".tmp";
+  {
+    std::ofstream out(temporary, std::ios::binary | std::ios::trunc);
+    out << text;
+    out.flush();
+    if (!out) return Status::Internal("无法写入日志检查点 " + temporary);
+  }
+  std::error_code ec;
+  std::filesystem::rename(temporary, path, ec);
+  if (ec) return Status::Internal("无法写入日志检查点 " + path + ": " + ec.message());
+  return Status::Ok();
+}
+
+Result<std::string> HexToBytes(std::string_view hex) {
+  std::string out(hex.size() / 2, '\0');
+  size_t length = 0;
+  if (hex.size() % 2 != 0 ||
+      sodium_hex2bin(reinterpret_cast<unsigned char*>(out.data()), out.size(), hex.data(), hex.size(),
+                     nullptr, &length, nullptr) != 0 ||
+      length != out.size()) {
+    return Status::Invalid("not hex");
+  }
+  return out;
+}
+
+Result<std::string> SqliteStore::JournalCheckpoint() {
+  std::error_code ec;
+  if (!std::filesystem::exists(checkpoint_path_, ec)) return std::string();
+  std::ifstream in(checkpoint_path_);
+  std::string seq, hash;
+  in >> seq >> hash;
+  if (!in) return Status::Tampered("日志检查点文件 " + checkpoint_path_ + " 格式错误 (checkpoint_format)");
+  return seq + " " + hash;
+}
+
+// Four checks: the chain itself (every hash recomputes, every link points at
+// the entry before); its head against the journal_head row, whose MAC only
+// the key holder can make (a removed tail or a chain rebuilt with fresh hashes
+// no longer matches); the checkpoint file beside the key names an entry of
+// this chain (a rollback past it is caught); and every journaled table
+// against the chain (every row equals the `after` of its newest entry), so an
+// edit made behind the program's back — to the journal or to a table — is
+// named. Every failure is kTampered.
+Status SqliteStore::Verify(const VerifyMode& mode, std::int64_t* entries_checked, Mark* head_out) {
+  // The checkpoint first: the walk below looks for its entry.
+  std::optional<Mark> checkpoint;
+  if (mode.against_checkpoint && !mode.legacy) {
+    std::error_code ec;
+    if (std::filesystem::exists(checkpoint_path_, ec)) {
+      std::ifstream in(checkpoint_path_);
+      std::string seq_text, hash_hex, mac_hex;
+      in >> seq_text >> hash_hex >> mac_hex;
+      Mark mark;
+      Result<std::string> hash = HexToBytes(hash_hex);
+      Result<std::string> mac = HexToBytes(mac_hex);
+      auto [end, error] = std::from_chars(seq_text.data(), seq_text.data() + seq_text.size(), mark.seq);
+      if (!in || error != std::errc() || end != seq_text.data() + seq_text.size() || !hash.ok() ||
+          !mac.ok()) {
+        return Status::Tampered("日志检查点文件 " + checkpoint_path_ + " 格式错误 (checkpoint_format)");
+      }
+      mark.hash = *hash;
+      if (HeadMac(mark) != *mac) {
+        return Status::Tampered("日志检查点文件 " + checkpoint_path_ +
+                                " 的校验码不符,检查点被改写 (checkpoint_mac)");
+      }
+      checkpoint = std::move(mark);
+    }
+  }
+  Statement select(db(),
+                   "SELECT seq, at_millis, actor, action, entity, entity_key, before, after, prev_hash, hash "
+                   "FROM journal ORDER BY seq");
+  LX_RETURN_IF_ERROR(select.prepared());
+  // Events (the audit log) are chained like every entry but have no row to match.
+  const std::vector<const TableDef*> defs = AllTableDefs(mode.legacy);
+  std::set<std::string, std::less<>> tables;
+  for (const TableDef* def : defs) tables.emplace(def->name);
+  JournalWalk walk(std::move(tables), checkpoint);
+  while (true) {
+    LX_ASSIGN_OR_RETURN(bool row, select.Step());
+    if (!row) break;
+    JournalEntry entry{select.ColumnInt(0),
+                       select.ColumnInt(1),
+                       std::string(select.ColumnText(2)),
+                       std::string(select.ColumnText(3)),
+                       std::string(select.ColumnText(4)),
+                       std::string(select.ColumnText(5)),
+                       std::string(select.ColumnText(6)),
+                       std::string(select.ColumnText(7))};
+    LX_RETURN_IF_ERROR(walk.Entry(entry, select.ColumnBlob(8), select.ColumnBlob(9)));
+  }
+  if (!mode.legacy) {
+    Statement sealed(db(), "SELECT seq, hash, mac FROM journal_head WHERE id = 1");
+    LX_RETURN_IF_ERROR(sealed.prepared());
+    LX_ASSIGN_OR_RETURN(bool found, sealed.Step());
+    if (!found) return Status::Tampered("日志头记录 journal_head 缺失 (journal_head_missing)");
+    Mark recorded{sealed.ColumnInt(0), std::string(sealed.ColumnBlob(1))};
+    if (sealed.ColumnBlob(2) != HeadMac(recorded)) {
+      return Status::Tampered("日志头记录的校验码不符,日志头被绕过系统改写 (journal_head_mac)");
+    }
+    LX_RETURN_IF_ERROR(walk.Head(recorded));
+  }
+  if (!mode.legacy) {
+    // What keeps the journal append-only, and which migrations made the
+    // schema, are data too: a dropped trigger or a rewritten migration row
+    // is a change made behind the program's back.
+    Statement triggers(
+        db(),
+        "SELECT COUNT(*) FROM sqlite_master WHERE type = 'trigger' AND tbl_name = 'journal' AND "
+        "name IN ('journal_no_update', 'journal_no_delete')");
+    LX_RETURN_IF_ERROR(triggers.prepared());
+    LX_ASSIGN_OR_RETURN(bool counted, triggers.Step());
+    if (!counted || triggers.ColumnInt(0) != 2) {
+      return Status::Tampered("日志表的只增触发器被删除 (journal_trigger)");
+    }
+    Statement applied(db(), "SELECT number, name FROM schema_migrations ORDER BY number");
+    LX_RETURN_IF_ERROR(applied.prepared());
+    for (const Migration& migration : Migrations()) {
+      LX_ASSIGN_OR_RETURN(bool row, applied.Step());
+      if (!row || applied.ColumnInt(0) != migration.number || applied.ColumnText(1) != migration.name) {
+        return Status::Tampered("迁移记录 schema_migrations 与程序不符,第 " +
+                                std::to_string(migration.number) + " 号被改动 (schema_migrations)");
+      }
+    }
+    LX_ASSIGN_OR_RETURN(bool extra, applied.Step());
+    if (extra) return Status::Tampered("迁移记录 schema_migrations 中有程序不认识的行 (schema_migrations)");
+  }
+  for (const TableDef* def : defs) {
+    Statement rows(db(), SelectSql(*def));
+    LX_RETURN_IF_ERROR(rows.prepared());
+    while (true) {
+      LX_ASSIGN_OR_RETURN(bool row, rows.Step());
+      if (!row) break;
+      LX_RETURN_IF_ERROR(walk.Row(*def, ReadImage(rows, def->columns.size()), mode.legacy));
+    }
+  }
+  LX_RETURN_IF_ERROR(walk.Finish());
+  if (entries_checked) *entries_checked = walk.entries();
+  if (head_out) *head_out = walk.head();
+  return Status::Ok();
+}
+
+// A verified head becomes the checkpoint, so a later rollback past it shows.
+Status SqliteStore::VerifyJournal(std::int64_t* entries_checked) {
+  Mark head;
+  LX_RETURN_IF_ERROR(Verify({}, entries_checked, &head));
+  return ReplaceFile(checkpoint_path_, CheckpointLine(head));
+}
+
+// Schema 5, inside the migration's transaction: the old journal must verify
+// as it stands (so the upgrade launders nothing), then every ciphertext is
+// re-sealed bound to its row, the password history is journaled, and the
+// head is sealed.
+Status SqliteStore::UpgradeToSchema5() {
+  Status old = Verify({.legacy = true, .against_checkpoint = false}, nullptr, nullptr);
+  if (!old.ok()) {
+    return Status(old.code(),
+                  "数据库未通过升级前的日志校验,未作升级;请先查明 (upgrade_refused): " + old.message());
+  }
+  // The writes join the migration's transaction.
+  SqliteTxn sqlite_txn(*this, "upgrade:schema5");
+  LX_RETURN_IF_ERROR(sqlite_txn.Start(/*join=*/true));
+  for (const TableDef* def :
+       {&Def(RecordKind::kCadres), &Def(RecordKind::kHouseholds), &Def(RecordKind::kMembers), &UsersDef()}) {
+    LX_RETURN_IF_ERROR(sqlite_txn.Reseal(*def));
+  }
+  LX_RETURN_IF_ERROR(sqlite_txn.Adopt(PasswordHistoryDef()));
+  sqlite_txn.SealHeadAtCommit();
+  return sqlite_txn.Commit();
+}
+
+// ---------------------------------------------------------------------------
+// Accounts (auth.hpp) on the same database, through a connection of its own.
+
+}  // namespace lianxin::sqlite_store

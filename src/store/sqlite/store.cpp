@@ -1,0 +1,443 @@
+// The SQLite store: opening a database, its migrations, the write
+// transaction and the generic journaled upsert and delete every module's
+// rows go through, backup and restore.
+#include <spdlog/spdlog.h>
+
+#include <filesystem>
+
+#include "store/sqlite/internal.hpp"
+
+namespace lianxin::sqlite_store {
+
+std::string SelectSql(const TableDef& def) {
+  std::string sql = "SELECT ";
+  for (size_t i = 0; i < def.columns.size(); ++i) {
+    if (i) sql += ", ";
+    sql += def.columns[i].name;
+  }
+  return sql + " FROM " + std::string(def.name);
+}
+
+void Bind(Statement& stmt, int index, const Cell& cell) {
+  switch (cell.type) {
+    case Cell::kNull:
+      stmt.BindNull(index);
+      break;
+    case Cell::kText:
+      stmt.BindText(index, cell.bytes);
+      break;
+    case Cell::kInt:
+      stmt.BindInt(index, cell.integer);
+      break;
+    case Cell::kReal:
+      stmt.BindReal(index, cell.real);
+      break;
+    case Cell::kBlob:
+      stmt.BindBlob(index, cell.bytes);
+      break;
+  }
+}
+
+Cell ReadCell(const Statement& stmt, int index) {
+  switch (stmt.ColumnType(index)) {
+    case SQLITE_INTEGER:
+      return Cell::Int(stmt.ColumnInt(index));
+    case SQLITE_FLOAT:
+      return Cell::Real(stmt.ColumnReal(index));
+    case SQLITE_TEXT:
+      return Cell::Text(stmt.ColumnText(index));
+    case SQLITE_BLOB:
+      return Cell::Blob(std::string(stmt.ColumnBlob(index)));
+    default:
+      return {};
+  }
+}
+
+Image ReadImage(const Statement& stmt, size_t columns) {
+  Image image;
+  image.reserve(columns);
+  for (size_t i = 0; i < columns; ++i) image.push_back(ReadCell(stmt, static_cast<int>(i)));
+  return image;
+}
+
+TableStatements& SqliteStore::For(const TableDef& def) {
+  auto it = table_statements_.find(def.name);
+  if (it != table_statements_.end()) return it->second;
+  std::string key = std::string(def.columns[0].name);
+  std::string columns, params, sets;
+  for (size_t i = 0; i < def.columns.size(); ++i) {
+    std::string name(def.columns[i].name);
+    columns += (i ? ", " : "") + name;
+    params += (i ? ", ?" : "?") + std::to_string(i + 1);
+    if (i) sets += std::string(i > 1 ? ", " : "") + name + " = ?" + std::to_string(i + 1);
+  }
+  TableStatements statements{
+      Statement(db(), SelectSql(def) + " WHERE " + key + " = ?1"),
+      Statement(db(), "INSERT INTO " + std::string(def.name) + " (" + columns + ") VALUES (" + params +
+                          ") ON CONFLICT (" + key + ") DO NOTHING"),
+      Statement(db(), "UPDATE " + std::string(def.name) + " SET " + sets + " WHERE " + key + " = ?1"),
+  };
+  return table_statements_.emplace(def.name, std::move(statements)).first->second;
+}
+
+SqliteTxn::SqliteTxn(SqliteStore& store, std::string actor) : store_(store), actor_(std::move(actor)) {}
+
+SqliteTxn::~SqliteTxn() {
+  if (open_ && joined_) {
+    store_.txn_open_ = false;  // the caller rolls its transaction back
+  } else if (open_) {
+    // Inside a batch only this transaction's savepoint is undone; the
+    // batch's other writes stay.
+    if (store_.batch_open_) {
+      (void)store_.RunCached("ROLLBACK TO txn");
+      (void)store_.RunCached("RELEASE txn");
+    } else {
+      (void)sqlite::Exec(store_.db(), "ROLLBACK");
+    }
+    store_.txn_open_ = false;
+  }
+}
+
+Status SqliteTxn::Start(bool join) {
+  joined_ = join;
+  if (!join) {
+    // A snapshot a finished read left open would make BEGIN IMMEDIATE fail
+    // once another connection (the writer, another process) has committed.
+    if (!store_.batch_open_) store_.EndRead();
+    LX_RETURN_IF_ERROR(store_.RunCached(store_.batch_open_ ? "SAVEPOINT txn" : "BEGIN IMMEDIATE"));
+  }
+  open_ = true;
+  store_.txn_open_ = true;
+  at_millis_ = store_.clock().NowMillis();
+  LX_ASSIGN_OR_RETURN(Statement * head,
+                      store_.Prepare("SELECT seq, hash FROM journal ORDER BY seq DESC LIMIT 1"));
+  LX_ASSIGN_OR_RETURN(bool found, head->Step());
+  if (found) {
+    next_seq_ = head->ColumnInt(0) + 1;
+    prev_hash_ = std::string(head->ColumnBlob(1));
+  } else {
+    prev_hash_ = JournalGenesis();
+  }
+  return Status::Ok();
+}
+
+Status SqliteTxn::AppendJournal(std::string_view action, const TableDef& def, const std::string& key,
+                                std::string before, std::string after) {
+  JournalEntry entry{
+      next_seq_, at_millis_,        actor_,          std::string(action), std::string(def.name),
+      key,       std::move(before), std::move(after)};
+  std::string hash = JournalHash(prev_hash_, entry);
+  LX_ASSIGN_OR_RETURN(
+      Statement * insert,
+      store_.Prepare("INSERT INTO journal (seq, at_millis, actor, action, entity, entity_key, "
+                     "before, after, prev_hash, hash) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10)"));
+  insert->BindInt(1, entry.seq)
+      .BindInt(2, entry.at_millis)
+      .BindText(3, entry.actor)
+      .BindText(4, entry.action)
+      .BindText(5, entry.entity)
+      .BindText(6, entry.key)
+      .BindText(7, entry.before)
+      .BindText(8, entry.after)
+      .BindBlob(9, prev_hash_)
+      .BindBlob(10, hash);
+  LX_RETURN_IF_ERROR(insert->Run());
+  prev_hash_ = std::move(hash);
+  ++next_seq_;
+  appended_ = true;
+  return Status::Ok();
+}
+
+Result<UpsertOutcome> SqliteTxn::UpsertImage(const TableDef& def, Image image) {
+  if (!open_) return Status::Internal("写事务已结束");
+  TableStatements& st = store_.For(def);
+  LX_RETURN_IF_ERROR(st.select.prepared());
+  LX_RETURN_IF_ERROR(st.insert.prepared());
+  LX_RETURN_IF_ERROR(st.update.prepared());
+  // Insert first: on a fresh import nearly every row is new, and a failed
+  // insert costs no more than the look-up it saves.
+  st.insert.Reset();
+  for (size_t i = 0; i < image.size(); ++i) Bind(st.insert, static_cast<int>(i + 1), image[i]);
+  LX_RETURN_IF_ERROR(st.insert.Run());
+  std::string key = JournalKeyText(image[0]);
+  if (sqlite3_changes(store_.db()) == 1) {
+    LX_RETURN_IF_ERROR(AppendJournal("insert", def, key, "", JournalRowJson(def, image)));
+    return UpsertOutcome::kInserted;
+  }
+  st.select.Reset();
+  Bind(st.select, 1, image[0]);
+  LX_ASSIGN_OR_RETURN(bool exists, st.select.Step());
+  if (!exists) return Status::Internal("upsert: row neither inserted nor found: " + key);
+  Image old = ReadImage(st.select, def.columns.size());
+  st.select.Reset();
+  bool changed = false;
+  for (size_t i = 0; i < def.columns.size(); ++i) {
+    int index_column = def.columns[i].index_column;
+    if (index_column >= 0) {
+      // Same plaintext (same blind index): keep the stored ciphertext, whose
+      // random nonce would otherwise make every re-import look like a change.
+      if (old[index_column] == image[index_column]) image[i] = old[i];
+      continue;
+    }
+    if (!(old[i] == image[i])) changed = true;
+  }
+  if (!changed) return UpsertOutcome::kUnchanged;
+  st.update.Reset();
+  for (size_t i = 0; i < image.size(); ++i) Bind(st.update, static_cast<int>(i + 1), image[i]);
+  LX_RETURN_IF_ERROR(st.update.Run());
+  LX_RETURN_IF_ERROR(AppendJournal("update", def, key, JournalRowJson(def, old), JournalRowJson(def, image)));
+  return UpsertOutcome::kUpdated;
+}
+
+Status SqliteTxn::DeleteImage(const TableDef& def, const std::string& key) {
+  LX_ASSIGN_OR_RETURN(Statement * select, store_.Prepare(SelectSql(def) + " WHERE " +
+                                                         std::string(def.columns[0].name) + " = ?1"));
+  select->BindText(1, key);
+  LX_ASSIGN_OR_RETURN(bool found, select->Step());
+  if (!found) return Status::NotFound(std::string(def.name) + " " + key + " 不存在");
+  Image old = ReadImage(*select, def.columns.size());
+  LX_ASSIGN_OR_RETURN(Statement * remove, store_.Prepare("DELETE FROM " + std::string(def.name) + " WHERE " +
+                                                         std::string(def.columns[0].name) + " = ?1"));
+  remove->BindText(1, key);
+  LX_RETURN_IF_ERROR(remove->Run());
+  return AppendJournal("delete", def, key, JournalRowJson(def, old), "");
+}
+
+Status SqliteTxn::Commit() {
+  if (!open_) return Status::Internal("写事务已结束");
+  if (appended_) LX_RETURN_IF_ERROR(store_.WriteHead({next_seq_ - 1, prev_hash_}));
+  if (joined_) {
+    open_ = false;
+    store_.txn_open_ = false;
+    return Status::Ok();
+  }
+  // Inside a batch the changes join it and become durable at EndBatch().
+  if (!store_.batch_open_) sqlite::ResetStatements(store_.db());  // as EndBatch does
+  Status status = store_.RunCached(store_.batch_open_ ? "RELEASE txn" : "COMMIT");
+  if (!status.ok()) return status;  // the destructor rolls back
+  open_ = false;
+  store_.txn_open_ = false;
+  return Status::Ok();
+}
+
+Status SqliteStore::Migrate() {
+  LX_RETURN_IF_ERROR(sqlite::Exec(db(),
+                                  "CREATE TABLE IF NOT EXISTS schema_migrations (number INTEGER PRIMARY KEY, "
+                                  "name TEXT NOT NULL, applied_at TEXT NOT NULL DEFAULT (datetime('now')))"));
+  LX_ASSIGN_OR_RETURN(int current, SchemaVersion());
+  for (const Migration& migration : Migrations()) {
+    if (migration.number <= current) continue;
+    LX_RETURN_IF_ERROR(sqlite::Exec(db(), "BEGIN IMMEDIATE"));
+    // Another process may have applied it while this one waited for the lock.
+    Result<int> now = SchemaVersion();
+    if (now.ok() && *now >= migration.number) {
+      LX_RETURN_IF_ERROR(sqlite::Exec(db(), "COMMIT"));
+      continue;
+    }
+    // A statement left mid-read (an earlier step's) would lock the tables a
+    // migration drops.
+    sqlite::ResetStatements(db());
+    Status status = sqlite::Exec(db(), migration.sql);
+    if (status.ok() && migration.number == 5) status = UpgradeToSchema5();
+    if (status.ok()) {
+      Statement record(db(), "INSERT INTO schema_migrations (number, name) VALUES (?1, ?2)");
+      status = record.prepared();
+      if (status.ok()) status = record.BindInt(1, migration.number).BindText(2, migration.name).Run();
+    }
+    if (status.ok()) status = sqlite::Exec(db(), "COMMIT");
+    if (!status.ok()) {
+      (void)sqlite::Exec(db(), "ROLLBACK");
+      return Status(status.code(), "迁移 " + std::string(migration.name) + " 失败: " + status.message());
+    }
+    spdlog::info("applied migration {}", migration.name);
+  }
+  return Status::Ok();
+}
+
+// Copies all of `from` into `to` with the online backup API, in one step:
+// one read snapshot, which in WAL mode blocks no writer. (Copying in steps
+// restarts whenever another connection commits between two steps, so under
+// a steady write load a large database never finished.)
+Status CopyDatabase(sqlite3* from, sqlite3* to) {
+  sqlite3_backup* backup = sqlite3_backup_init(to, "main", from, "main");
+  if (backup == nullptr) return sqlite::ErrorStatus(to, sqlite3_errcode(to), "backup_init");
+  int rc;
+  do {
+    rc = sqlite3_backup_step(backup, -1);
+    if (rc == SQLITE_BUSY || rc == SQLITE_LOCKED) sqlite3_sleep(5);
+  } while (rc == SQLITE_OK || rc == SQLITE_BUSY || rc == SQLITE_LOCKED);
+  sqlite3_backup_finish(backup);
+  if (rc != SQLITE_DONE) return sqlite::ErrorStatus(to, rc, "backup_step");
+  return Status::Ok();
+}
+
+Status IntegrityCheck(sqlite3* db, const std::string& what) {
+  Statement check(db, "PRAGMA integrity_check");
+  LX_RETURN_IF_ERROR(check.prepared());
+  LX_ASSIGN_OR_RETURN(bool row, check.Step());
+  if (!row || check.ColumnText(0) != "ok") {
+    return Status::Invalid(what + " 未通过完整性检查 (integrity_check): " +
+                           std::string(row ? check.ColumnText(0) : "no result"));
+  }
+  return Status::Ok();
+}
+
+Status SqliteStore::Backup(const std::string& out) {
+  std::error_code ec;
+  if (std::filesystem::exists(out, ec)) return Status::Invalid("备份文件已存在: " + out + " (backup_exists)");
+  sqlite3* raw = nullptr;
+  int rc = sqlite3_open_v2(out.c_str(), &raw, SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE, nullptr);
+  DbHandle copy(raw);
+  if (rc != SQLITE_OK) return Status::Internal("无法创建备份文件 " + out + ": " + sqlite3_errstr(rc));
+  Status status = CopyDatabase(db(), copy.get());
+  // The copy is a single file: no WAL beside it to lose.
+  if (status.ok()) status = sqlite::Exec(copy.get(), "PRAGMA journal_mode = DELETE");
+  if (status.ok()) status = IntegrityCheck(copy.get(), "备份 " + out);
+  copy.reset();
+  if (!status.ok()) {
+    std::filesystem::remove(out, ec);
+    return Status(Code::kInternal, status.message());
+  }
+  return Status::Ok();
+}
+
+Status SqliteStore::CheckKeyOpensData() {
+  for (const char* sql :
+       {"SELECT id_enc, 'members.id', lower(hex(id_bidx)) FROM members LIMIT 1",
+        "SELECT phone_enc, 'households.phone', code FROM households WHERE phone_enc IS NOT NULL LIMIT 1",
+        "SELECT id_enc, 'cadres.id', code FROM cadres WHERE id_enc IS NOT NULL LIMIT 1"}) {
+    Statement select(db(), sql);
+    LX_RETURN_IF_ERROR(select.prepared());
+    LX_ASSIGN_OR_RETURN(bool row, select.Step());
+    if (!row) continue;
+    Result<std::string> plain = cipher_.Decrypt(
+        select.ColumnBlob(0), FieldCipher::Binding(select.ColumnText(1), select.ColumnText(2)));
+    if (!plain.ok()) return Status::Invalid("密钥与数据不符:这份数据是用另一个密钥加密的 (key_mismatch)");
+    return Status::Ok();
+  }
+  return Status::Ok();
+}
+
+Result<int> SqliteStore::SchemaVersion() {
+  Statement select(db(), "SELECT COALESCE(MAX(number), 0) FROM schema_migrations");
+  LX_RETURN_IF_ERROR(select.prepared());
+  LX_ASSIGN_OR_RETURN(bool found, select.Step());
+  return found ? static_cast<int>(select.ColumnInt(0)) : 0;
+}
+
+Result<std::int64_t> SqliteStore::CountOf(const std::string& sql) {
+  LX_ASSIGN_OR_RETURN(Statement * select, Prepare(sql));
+  LX_ASSIGN_OR_RETURN(bool found, select->Step());
+  return found ? select->ColumnInt(0) : 0;
+}
+
+Result<std::int64_t> SqliteStore::PairingDataVersion() {
+  // One index seek per table (journal_entity_seq), not a scan.
+  LX_ASSIGN_OR_RETURN(
+      Statement * newest,
+      Prepare("SELECT MAX(m) FROM (SELECT MAX(seq) AS m FROM journal WHERE entity = 'regions' UNION ALL "
+              "SELECT MAX(seq) FROM journal WHERE entity = 'units' UNION ALL "
+              "SELECT MAX(seq) FROM journal WHERE entity = 'orgs' UNION ALL "
+              "SELECT MAX(seq) FROM journal WHERE entity = 'cadres' UNION ALL "
+              "SELECT MAX(seq) FROM journal WHERE entity = 'households' UNION ALL "
+              "SELECT MAX(seq) FROM journal WHERE entity = 'pairs' UNION ALL "
+              "SELECT MAX(seq) FROM journal WHERE entity = 'pins')"));
+  LX_ASSIGN_OR_RETURN(bool found, newest->Step());
+  std::int64_t version = found ? newest->ColumnInt(0) : 0;
+  newest->Reset();
+  return version;
+}
+
+}  // namespace lianxin::sqlite_store
+
+namespace lianxin {
+
+using sqlite_store::DbHandle;
+using sqlite_store::SqliteStore;
+using sqlite_store::CopyDatabase;
+using sqlite_store::IntegrityCheck;
+using sqlite_store::ReplaceFile;
+
+Status Store::Restore(const std::string& path, const std::string& from, const StoreOptions& options) {
+  std::error_code ec;
+  if (!std::filesystem::exists(from, ec))
+    return Status::Invalid("找不到备份文件 " + from + " (backup_missing)");
+  // Check the backup as it is, through a private copy, before touching `path`.
+  std::string staging = path + ".restoring";
+  std::filesystem::remove(staging, ec);
+  {
+    sqlite3* raw = nullptr;
+    int rc = sqlite3_open_v2(from.c_str(), &raw, SQLITE_OPEN_READONLY, nullptr);
+    DbHandle source(raw);
+    if (rc != SQLITE_OK) return Status::Invalid("无法打开备份文件 " + from + " (backup_unreadable)");
+    LX_RETURN_IF_ERROR(IntegrityCheck(source.get(), "备份 " + from));
+    sqlite3* raw_staging = nullptr;
+    rc = sqlite3_open_v2(staging.c_str(), &raw_staging, SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE, nullptr);
+    DbHandle target(raw_staging);
+    if (rc != SQLITE_OK) return Status::Internal("无法写入 " + staging);
+    LX_RETURN_IF_ERROR(CopyDatabase(source.get(), target.get()));
+  }
+  StoreOptions staging_options = options;
+  staging_options.create = false;
+  if (staging_options.key_file.empty()) staging_options.key_file = path + ".key";
+  auto discard = [&](Status status) {
+    std::filesystem::remove(staging, ec);
+    std::filesystem::remove(staging + "-wal", ec);
+    std::filesystem::remove(staging + "-shm", ec);
+    return status;
+  };
+  // The restored head becomes the checkpoint: restoring is the one
+  // deliberate rollback, and the old checkpoint would call it tampering.
+  std::string checkpoint, checkpoint_line;
+  {
+    Result<std::unique_ptr<Store>> opened = Store::Open(staging, staging_options);
+    if (!opened.ok()) return discard(opened.status());
+    auto& store = static_cast<SqliteStore&>(**opened);
+    Status status = store.CheckKeyOpensData();
+    SqliteStore::Mark head;
+    if (status.ok()) status = store.Verify({.against_checkpoint = false}, nullptr, &head);
+    if (!status.ok()) return discard(Status::Invalid("备份不能恢复: " + status.message()));
+    checkpoint = store.checkpoint_path();
+    checkpoint_line = store.CheckpointLine(head);
+  }
+  // Swap in: the old WAL must go with the old file, or SQLite would replay it onto the new one.
+  std::filesystem::remove(path + "-wal", ec);
+  std::filesystem::remove(path + "-shm", ec);
+  std::filesystem::rename(staging, path, ec);
+  if (ec) return discard(Status::Internal("无法替换数据库 " + path + ": " + ec.message()));
+  std::filesystem::remove(staging + "-wal", ec);
+  std::filesystem::remove(staging + "-shm", ec);
+  return ReplaceFile(checkpoint, checkpoint_line);
+}
+
+std::string Store::JournalCheckpointPath(const std::string& key_file) { return key_file + ".head"; }
+
+Result<std::unique_ptr<Store>> Store::Open(const std::string& path, const StoreOptions& options) {
+  std::error_code ec;
+  bool exists = std::filesystem::exists(path, ec);
+  if (!exists && !options.create) return Status::NotFound("数据库不存在: " + path + " (db_missing)");
+  std::string key_file = options.key_file.empty() ? path + ".key" : options.key_file;
+  // A database that already exists must find its key, never get a new one.
+  LX_ASSIGN_OR_RETURN(FieldCipher cipher, FieldCipher::FromKeyFile(key_file, !exists));
+  sqlite::ConfigureOnce();
+  sqlite3* raw = nullptr;
+  int flags = SQLITE_OPEN_READWRITE | SQLITE_OPEN_NOMUTEX | (options.create ? SQLITE_OPEN_CREATE : 0);
+  int rc = sqlite3_open_v2(path.c_str(), &raw, flags, nullptr);
+  DbHandle db(raw);
+  if (rc != SQLITE_OK) return Status::Internal("无法打开数据库 " + path + ": " + sqlite3_errstr(rc));
+  sqlite3_busy_timeout(db.get(), options.busy_timeout_ms);
+  sqlite::CheckpointAndRestartWal(db.get(), options.busy_timeout_ms);
+  sqlite3_extended_result_codes(db.get(), 1);
+  LX_RETURN_IF_ERROR(
+      sqlite::Exec(db.get(),
+                   "PRAGMA journal_mode = WAL; PRAGMA synchronous = FULL; PRAGMA foreign_keys = ON; "
+                   "PRAGMA secure_delete = ON; PRAGMA cache_size = -65536; PRAGMA temp_store = MEMORY; "
+                   "PRAGMA journal_size_limit = 67108864"));
+  auto store = std::make_unique<SqliteStore>(std::move(db), std::move(cipher),
+                                             options.clock ? *options.clock : SystemClock(),
+                                             JournalCheckpointPath(key_file));
+  LX_RETURN_IF_ERROR(store->Migrate());
+  return std::unique_ptr<Store>(std::move(store));
+}
+
+}  // namespace lianxin

@@ -1,0 +1,72 @@
+// The tasks' storage in SQLite (PRODUCT.md §3): one task per household,
+// cadre and need.
+
+#include "store/sqlite/internal.hpp"
+
+namespace lianxin::sqlite_store {
+
+const TableDef& TasksDef() {
+  static const TableDef kDef{"tasks",
+                             {{"key"},
+                              {"household_code"},
+                              {"cadre_code"},
+                              {"need"},
+                              {"task"},
+                              {"target"},
+                              {"deadline"},
+                              {"level"},
+                              {"status"},
+                              {"progress"},
+                              {"notes"},
+                              {"county_code"}},
+                             "household_code, cadre_code, need"};
+  return kDef;
+}
+
+Result<UpsertOutcome> SqliteTxn::Upsert(const Task& t) {
+  LX_ASSIGN_OR_RETURN(std::string county, CountyOfHeld(PairingKind::kAssistance, t.household_code));
+  Image image{Cell::Text(t.household_code + "|" + t.cadre_code + "|" + t.need),
+              Cell::Text(t.household_code),
+              Cell::Text(t.cadre_code),
+              Cell::Text(t.need),
+              Cell::Text(t.task),
+              Cell::Text(t.target),
+              Cell::Text(t.deadline),
+              Cell::Text(Token(t.level)),
+              Cell::Text(Token(t.status)),
+              Cell::Int(t.progress),
+              Cell::Text(t.notes),
+              Cell::Text(county)};
+  return UpsertImage(TasksDef(), std::move(image));
+}
+
+Result<std::vector<Task>> SqliteStore::TasksOf(std::string_view household_code) {
+  LX_ASSIGN_OR_RETURN(
+      Statement * select,
+      Prepare("SELECT household_code, cadre_code, need, task, target, deadline, level, status, "
+              "progress, notes FROM tasks WHERE household_code = ?1 ORDER BY cadre_code, need"));
+  select->BindText(1, household_code);
+  std::vector<Task> tasks;
+  while (true) {
+    LX_ASSIGN_OR_RETURN(bool row, select->Step());
+    if (!row) break;
+    Task t;
+    t.household_code = select->ColumnText(0);
+    t.cadre_code = select->ColumnText(1);
+    t.need = select->ColumnText(2);
+    t.task = select->ColumnText(3);
+    t.target = select->ColumnText(4);
+    t.deadline = select->ColumnText(5);
+    LX_ASSIGN_OR_RETURN(
+        t.level, FromToken(select->ColumnText(6), {TaskLevel::kMajor, TaskLevel::kNormal}, "tasks.level"));
+    LX_ASSIGN_OR_RETURN(
+        t.status, FromToken(select->ColumnText(7),
+                            {TaskStatus::kOpen, TaskStatus::kDone, TaskStatus::kCancelled}, "tasks.status"));
+    t.progress = static_cast<int>(select->ColumnInt(8));
+    t.notes = select->ColumnText(9);
+    tasks.push_back(std::move(t));
+  }
+  return tasks;
+}
+
+}  // namespace lianxin::sqlite_store
