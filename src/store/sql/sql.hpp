@@ -31,6 +31,8 @@
 
 #include "lianxin/status.hpp"
 
+struct sqlite3;
+
 namespace lianxin::sql {
 
 enum class Dialect { kSqlite, kPostgres };
@@ -139,6 +141,11 @@ struct ConnectOptions {
 // synchronous=FULL, foreign keys on). kInvalidInput when the target cannot
 // be reached or opened, with libpq's or SQLite's reason.
 Result<std::unique_ptr<Connection>> Connect(const std::string& target, const ConnectOptions& options);
+
+// A connection over a SQLite handle that its owner (the SQLite store) keeps
+// and closes: its statements run in the owner's transactions, and it never
+// begins, commits or closes anything of its own accord.
+std::unique_ptr<Connection> BorrowSqlite(sqlite3* db);
 
 // True when `target` names a PostgreSQL database.
 bool IsPostgres(std::string_view target);

@@ -127,10 +127,10 @@ class SqliteCopy final : public CopyIn {
 
 class SqliteConnection final : public Connection {
  public:
-  explicit SqliteConnection(sqlite3* db) : db_(db) {}
+  explicit SqliteConnection(sqlite3* db, bool owned = true) : db_(db), owned_(owned) {}
   ~SqliteConnection() override {
     statements_.clear();
-    sqlite3_close_v2(db_);
+    if (owned_) sqlite3_close_v2(db_);
   }
 
   Dialect dialect() const override { return Dialect::kSqlite; }
@@ -172,10 +172,15 @@ class SqliteConnection final : public Connection {
 
  private:
   sqlite3* db_;
+  bool owned_;
   std::unordered_map<std::string, std::unique_ptr<SqliteStatement>> statements_;
 };
 
 }  // namespace
+
+std::unique_ptr<Connection> BorrowSqlite(sqlite3* db) {
+  return std::make_unique<SqliteConnection>(db, false);
+}
 
 Result<std::unique_ptr<Connection>> ConnectSqlite(const std::string& path, const ConnectOptions& options) {
   lianxin::sqlite::ConfigureOnce();

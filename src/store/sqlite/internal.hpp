@@ -22,6 +22,7 @@
 #include "crypto/field_cipher.hpp"
 #include "journal/chain.hpp"
 #include "journal/record.hpp"
+#include "journal/writer.hpp"
 #include "lianxin/store.hpp"
 #include "lianxin/validate.hpp"
 #include "lianxin/writer.hpp"
@@ -179,13 +180,6 @@ using DbHandle = std::unique_ptr<sqlite3, DbCloser>;
 
 class SqliteStore;
 
-// Prepared statements for one table's upsert, made on first use.
-struct TableStatements {
-  Statement select;
-  Statement insert;
-  Statement update;
-};
-
 class SqliteTxn final : public WriteTxn {
  public:
   SqliteTxn(SqliteStore& store, std::string actor);
@@ -229,7 +223,7 @@ class SqliteTxn final : public WriteTxn {
   Status Reseal(const TableDef& def);
   Status Adopt(const TableDef& def);
   // Seals the head at Commit even when nothing was appended.
-  void SealHeadAtCommit() { appended_ = true; }
+  void SealHeadAtCommit() { journal_.SealAtEnd(); }
 
  private:
   Status AddHistory(PairingKind kind, const std::string& held, const std::string& from, const std::string& to,
@@ -245,9 +239,7 @@ class SqliteTxn final : public WriteTxn {
   SqliteStore& store_;
   std::string actor_;
   bool open_ = false;
-  std::int64_t next_seq_ = 1;
-  std::string prev_hash_;
-  bool appended_ = false;  // the journal_head row must follow at Commit
+  JournalWriter journal_;
   bool joined_ = false;
   std::int64_t at_millis_ = 0;
   std::unordered_map<std::string, std::string> county_of_unit_;
@@ -361,7 +353,6 @@ class SqliteStore final : public Store {
   Status Verify(const VerifyMode& mode, std::int64_t* entries_checked, Mark* head);
   // The sealed head: the journal_head row and the checkpoint file hold it.
   std::string HeadMac(const Mark& mark) const;
-  Status WriteHead(const Mark& mark);
   // The checkpoint file's one line for `mark`: "seq hash mac", hex.
   std::string CheckpointLine(const Mark& mark) const;
   const std::string& checkpoint_path() const { return checkpoint_path_; }
@@ -411,7 +402,9 @@ class SqliteStore final : public Store {
     statement->Reset();
     return status;
   }
-  TableStatements& For(const TableDef& def);
+  // The same connection through the SQL seam, for what is written once for
+  // every database (the journal's writes).
+  sql::Connection& seam() { return *seam_; }
 
  private:
   Result<std::int64_t> CountOf(const std::string& sql);
@@ -425,8 +418,8 @@ class SqliteStore final : public Store {
   Codec codec_;
   const Clock& clock_;
   std::string checkpoint_path_;
-  std::unordered_map<std::string, Statement> statements_;  // nodes: a Statement* stays valid
-  std::map<std::string_view, TableStatements> table_statements_;
+  std::unordered_map<std::string, Statement> statements_;                 // nodes: a Statement* stays valid
+  std::unique_ptr<sql::Connection> seam_ = sql::BorrowSqlite(db_.get());  // after db_: closed before it
 };
 
 }  // namespace lianxin::sqlite_store

@@ -30,8 +30,6 @@ std::vector<const TableDef*> AllTableDefs(bool legacy) {
 
 Status SqliteTxn::Reseal(const TableDef& def) {
   const FieldCipher& cipher = store_.cipher();
-  TableStatements& st = store_.For(def);
-  LX_RETURN_IF_ERROR(st.update.prepared());
   const std::string key_column(def.columns[0].name);
   // In key order, a chunk at a time: no statement reads a table while it is
   // written, and a county's 300 k members need not sit in memory at once.
@@ -74,11 +72,7 @@ Status SqliteTxn::Reseal(const TableDef& def) {
         }
         image[i] = Cell::Blob(cipher.Encrypt(*plain, FieldCipher::Binding(column.sealed_as, key)));
       }
-      st.update.Reset();
-      for (size_t i = 0; i < image.size(); ++i) Bind(st.update, static_cast<int>(i + 1), image[i]);
-      LX_RETURN_IF_ERROR(st.update.Run());
-      LX_RETURN_IF_ERROR(
-          AppendJournal("reseal", def, key, JournalRowJson(def, old), JournalRowJson(def, image)));
+      LX_RETURN_IF_ERROR(journal_.Rewrite(def, old, image, "reseal"));
     }
   }
 }
@@ -126,14 +120,6 @@ constexpr std::string_view kHeadDomain = "journal_head";
 
 std::string SqliteStore::HeadMac(const Mark& mark) const {
   return cipher_.BlindIndex(kHeadDomain, std::to_string(mark.seq) + '\0' + mark.hash);
-}
-
-Status SqliteStore::WriteHead(const Mark& mark) {
-  LX_ASSIGN_OR_RETURN(
-      Statement * upsert,
-      Prepare("INSERT OR REPLACE INTO journal_head (id, seq, hash, mac) VALUES (1, ?1, ?2, ?3)"));
-  upsert->BindInt(1, mark.seq).BindBlob(2, mark.hash).BindBlob(3, HeadMac(mark));
-  return upsert->Run();
 }
 
 std::string SqliteStore::CheckpointLine(const Mark& mark) const {

@@ -60,27 +60,10 @@ Image ReadImage(const Statement& stmt, size_t columns) {
   return image;
 }
 
-TableStatements& SqliteStore::For(const TableDef& def) {
-  auto it = table_statements_.find(def.name);
-  if (it != table_statements_.end()) return it->second;
-  std::string key = std::string(def.columns[0].name);
-  std::string columns, params, sets;
-  for (size_t i = 0; i < def.columns.size(); ++i) {
-    std::string name(def.columns[i].name);
-    columns += (i ? ", " : "") + name;
-    params += (i ? ", ?" : "?") + std::to_string(i + 1);
-    if (i) sets += std::string(i > 1 ? ", " : "") + name + " = ?" + std::to_string(i + 1);
-  }
-  TableStatements statements{
-      Statement(db(), SelectSql(def) + " WHERE " + key + " = ?1"),
-      Statement(db(), "INSERT INTO " + std::string(def.name) + " (" + columns + ") VALUES (" + params +
-                          ") ON CONFLICT (" + key + ") DO NOTHING"),
-      Statement(db(), "UPDATE " + std::string(def.name) + " SET " + sets + " WHERE " + key + " = ?1"),
-  };
-  return table_statements_.emplace(def.name, std::move(statements)).first->second;
-}
-
-SqliteTxn::SqliteTxn(SqliteStore& store, std::string actor) : store_(store), actor_(std::move(actor)) {}
+SqliteTxn::SqliteTxn(SqliteStore& store, std::string actor)
+    : store_(store),
+      actor_(std::move(actor)),
+      journal_(store.seam(), [&store](const JournalMark& head) { return store.HeadMac(head); }) {}
 
 SqliteTxn::~SqliteTxn() {
   if (open_ && joined_) {
@@ -109,103 +92,28 @@ Status SqliteTxn::Start(bool join) {
   open_ = true;
   store_.txn_open_ = true;
   at_millis_ = store_.clock().NowMillis();
-  LX_ASSIGN_OR_RETURN(Statement * head,
-                      store_.Prepare("SELECT seq, hash FROM journal ORDER BY seq DESC LIMIT 1"));
-  LX_ASSIGN_OR_RETURN(bool found, head->Step());
-  if (found) {
-    next_seq_ = head->ColumnInt(0) + 1;
-    prev_hash_ = std::string(head->ColumnBlob(1));
-  } else {
-    prev_hash_ = JournalGenesis();
-  }
-  return Status::Ok();
+  return journal_.Start(actor_, at_millis_);
 }
 
 Status SqliteTxn::AppendJournal(std::string_view action, const TableDef& def, const std::string& key,
                                 std::string before, std::string after) {
-  JournalEntry entry{
-      next_seq_, at_millis_,        actor_,          std::string(action), std::string(def.name),
-      key,       std::move(before), std::move(after)};
-  std::string hash = JournalHash(prev_hash_, entry);
-  LX_ASSIGN_OR_RETURN(
-      Statement * insert,
-      store_.Prepare("INSERT INTO journal (seq, at_millis, actor, action, entity, entity_key, "
-                     "before, after, prev_hash, hash) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10)"));
-  insert->BindInt(1, entry.seq)
-      .BindInt(2, entry.at_millis)
-      .BindText(3, entry.actor)
-      .BindText(4, entry.action)
-      .BindText(5, entry.entity)
-      .BindText(6, entry.key)
-      .BindText(7, entry.before)
-      .BindText(8, entry.after)
-      .BindBlob(9, prev_hash_)
-      .BindBlob(10, hash);
-  LX_RETURN_IF_ERROR(insert->Run());
-  prev_hash_ = std::move(hash);
-  ++next_seq_;
-  appended_ = true;
-  return Status::Ok();
+  if (!open_) return Status::Internal("写事务已结束");
+  return journal_.Append(action, def.name, key, std::move(before), std::move(after));
 }
 
 Result<UpsertOutcome> SqliteTxn::UpsertImage(const TableDef& def, Image image) {
   if (!open_) return Status::Internal("写事务已结束");
-  TableStatements& st = store_.For(def);
-  LX_RETURN_IF_ERROR(st.select.prepared());
-  LX_RETURN_IF_ERROR(st.insert.prepared());
-  LX_RETURN_IF_ERROR(st.update.prepared());
-  // Insert first: on a fresh import nearly every row is new, and a failed
-  // insert costs no more than the look-up it saves.
-  st.insert.Reset();
-  for (size_t i = 0; i < image.size(); ++i) Bind(st.insert, static_cast<int>(i + 1), image[i]);
-  LX_RETURN_IF_ERROR(st.insert.Run());
-  std::string key = JournalKeyText(image[0]);
-  if (sqlite3_changes(store_.db()) == 1) {
-    LX_RETURN_IF_ERROR(AppendJournal("insert", def, key, "", JournalRowJson(def, image)));
-    return UpsertOutcome::kInserted;
-  }
-  st.select.Reset();
-  Bind(st.select, 1, image[0]);
-  LX_ASSIGN_OR_RETURN(bool exists, st.select.Step());
-  if (!exists) return Status::Internal("upsert: row neither inserted nor found: " + key);
-  Image old = ReadImage(st.select, def.columns.size());
-  st.select.Reset();
-  bool changed = false;
-  for (size_t i = 0; i < def.columns.size(); ++i) {
-    int index_column = def.columns[i].index_column;
-    if (index_column >= 0) {
-      // Same plaintext (same blind index): keep the stored ciphertext, whose
-      // random nonce would otherwise make every re-import look like a change.
-      if (old[index_column] == image[index_column]) image[i] = old[i];
-      continue;
-    }
-    if (!(old[i] == image[i])) changed = true;
-  }
-  if (!changed) return UpsertOutcome::kUnchanged;
-  st.update.Reset();
-  for (size_t i = 0; i < image.size(); ++i) Bind(st.update, static_cast<int>(i + 1), image[i]);
-  LX_RETURN_IF_ERROR(st.update.Run());
-  LX_RETURN_IF_ERROR(AppendJournal("update", def, key, JournalRowJson(def, old), JournalRowJson(def, image)));
-  return UpsertOutcome::kUpdated;
+  return journal_.Upsert(def, std::move(image));
 }
 
 Status SqliteTxn::DeleteImage(const TableDef& def, const std::string& key) {
-  LX_ASSIGN_OR_RETURN(Statement * select, store_.Prepare(SelectSql(def) + " WHERE " +
-                                                         std::string(def.columns[0].name) + " = ?1"));
-  select->BindText(1, key);
-  LX_ASSIGN_OR_RETURN(bool found, select->Step());
-  if (!found) return Status::NotFound(std::string(def.name) + " " + key + " 不存在");
-  Image old = ReadImage(*select, def.columns.size());
-  LX_ASSIGN_OR_RETURN(Statement * remove, store_.Prepare("DELETE FROM " + std::string(def.name) + " WHERE " +
-                                                         std::string(def.columns[0].name) + " = ?1"));
-  remove->BindText(1, key);
-  LX_RETURN_IF_ERROR(remove->Run());
-  return AppendJournal("delete", def, key, JournalRowJson(def, old), "");
+  if (!open_) return Status::Internal("写事务已结束");
+  return journal_.Delete(def, key);
 }
 
 Status SqliteTxn::Commit() {
   if (!open_) return Status::Internal("写事务已结束");
-  if (appended_) LX_RETURN_IF_ERROR(store_.WriteHead({next_seq_ - 1, prev_hash_}));
+  LX_RETURN_IF_ERROR(journal_.SealHead());
   if (joined_) {
     open_ = false;
     store_.txn_open_ = false;
@@ -352,11 +260,11 @@ Result<std::int64_t> SqliteStore::PairingDataVersion() {
 
 namespace lianxin {
 
-using sqlite_store::DbHandle;
-using sqlite_store::SqliteStore;
 using sqlite_store::CopyDatabase;
+using sqlite_store::DbHandle;
 using sqlite_store::IntegrityCheck;
 using sqlite_store::ReplaceFile;
+using sqlite_store::SqliteStore;
 
 Status Store::Restore(const std::string& path, const std::string& from, const StoreOptions& options) {
   std::error_code ec;
