@@ -2,11 +2,11 @@
 // PostgreSQL: every change is an entry of the chain, the head is sealed,
 // the journal verifies on either database, and an edit made behind the
 // program's back is named.
-#include "journal/writer.hpp"
-
 #include <gtest/gtest.h>
 
 #include "journal/chain.hpp"
+#include "journal/writer.hpp"
+#include "journal_seam.hpp"
 #include "sql_backends.hpp"
 
 namespace lianxin::testing {
@@ -20,11 +20,10 @@ const JournalTable& Things() {
   return kThings;
 }
 
-JournalRow Thing(std::string key, std::string name, std::int64_t n, std::string ciphertext, std::string index) {
+JournalRow Thing(std::string key, std::string name, std::int64_t n, std::string ciphertext,
+                 std::string index) {
   return {Value::Text(key), Value::Text(name), Value::Int(n), Value::Blob(ciphertext), Value::Text(index)};
 }
-
-std::string Seal(const JournalMark& head) { return "mac:" + std::to_string(head.seq) + ":" + head.hash; }
 
 class JournalWriterTest : public ::testing::TestWithParam<Backend> {
  protected:
@@ -34,57 +33,15 @@ class JournalWriterTest : public ::testing::TestWithParam<Backend> {
     Result<std::unique_ptr<sql::Connection>> db = database_->Connect();
     ASSERT_TRUE(db.ok()) << db.status().ToString();
     db_ = std::move(*db);
-    ASSERT_TRUE(db_->Exec("CREATE TABLE journal (seq INTEGER PRIMARY KEY, at_millis INTEGER NOT NULL, "
-                          "actor TEXT NOT NULL, action TEXT NOT NULL, entity TEXT NOT NULL, "
-                          "entity_key TEXT NOT NULL, before TEXT NOT NULL, after TEXT NOT NULL, "
-                          "prev_hash BLOB NOT NULL, hash BLOB NOT NULL)")
-                    .ok());
-    ASSERT_TRUE(db_->Exec("CREATE TABLE journal_head (id INTEGER PRIMARY KEY, seq INTEGER NOT NULL, "
-                          "hash BLOB NOT NULL, mac BLOB NOT NULL)")
-                    .ok());
-    ASSERT_TRUE(db_->Exec("CREATE TABLE things (key TEXT PRIMARY KEY, name TEXT NOT NULL, n INTEGER NOT NULL, "
-                          "id_enc BLOB, id_bidx TEXT) WITHOUT ROWID")
-                    .ok());
+    ASSERT_TRUE(CreateJournalTables(*db_).ok());
+    ASSERT_TRUE(
+        db_->Exec("CREATE TABLE things (key TEXT PRIMARY KEY, name TEXT NOT NULL, n INTEGER NOT NULL, "
+                  "id_enc BLOB, id_bidx TEXT) WITHOUT ROWID")
+            .ok());
     journal_ = std::make_unique<JournalWriter>(*db_, Seal);
   }
 
-  // What journal verify checks, on what the database holds.
-  Status Verify() {
-    JournalWalk walk({"things"}, std::nullopt);
-    LX_ASSIGN_OR_RETURN(sql::Statement * entries,
-                        db_->Prepare("SELECT seq, at_millis, actor, action, entity, entity_key, before, after, "
-                                     "prev_hash, hash FROM journal ORDER BY seq"));
-    while (true) {
-      LX_ASSIGN_OR_RETURN(bool row, entries->Step());
-      if (!row) break;
-      JournalEntry e{entries->Int(0),
-                     entries->Int(1),
-                     std::string(entries->Text(2)),
-                     std::string(entries->Text(3)),
-                     std::string(entries->Text(4)),
-                     std::string(entries->Text(5)),
-                     std::string(entries->Text(6)),
-                     std::string(entries->Text(7))};
-      LX_RETURN_IF_ERROR(walk.Entry(e, entries->Blob(8), entries->Blob(9)));
-    }
-    LX_ASSIGN_OR_RETURN(sql::Statement * head, db_->Prepare("SELECT seq, hash, mac FROM journal_head WHERE id = 1"));
-    LX_ASSIGN_OR_RETURN(bool sealed, head->Step());
-    if (!sealed) return Status::Tampered("no head");
-    const JournalMark recorded{head->Int(0), std::string(head->Blob(1))};
-    if (head->Blob(2) != Seal(recorded)) return Status::Tampered("head mac");
-    head->Reset();
-    LX_RETURN_IF_ERROR(walk.Head(recorded));
-    LX_ASSIGN_OR_RETURN(sql::Statement * rows,
-                        db_->Prepare("SELECT key, name, n, id_enc, id_bidx FROM things ORDER BY key"));
-    while (true) {
-      LX_ASSIGN_OR_RETURN(bool row, rows->Step());
-      if (!row) break;
-      JournalRow values;
-      for (int i = 0; i < 5; ++i) values.push_back(rows->Get(i));
-      LX_RETURN_IF_ERROR(walk.Row(Things(), values));
-    }
-    return walk.Finish();
-  }
+  Status Verify() { return VerifyOnSeam(*db_, {&Things()}, Seal); }
 
   Status Write(const std::function<Status()>& work) {
     LX_RETURN_IF_ERROR(db_->Begin());
@@ -106,7 +63,8 @@ class JournalWriterTest : public ::testing::TestWithParam<Backend> {
 TEST_P(JournalWriterTest, EveryChangeIsAnEntryAndTheJournalVerifies) {
   ASSERT_TRUE(Write([&]() -> Status {
                 for (const char* key : {"a", "b", "c"}) {
-                  LX_ASSIGN_OR_RETURN(UpsertOutcome outcome, Upsert(Thing(key, "名", 1, "sealed-1", "idx-1")));
+                  LX_ASSIGN_OR_RETURN(UpsertOutcome outcome,
+                                      Upsert(Thing(key, "名", 1, "sealed-1", "idx-1")));
                   EXPECT_EQ(outcome, UpsertOutcome::kInserted);
                 }
                 return journal_->Append("reveal", "audit", "a", "", "{\"why\":\"核实\"}");
@@ -118,7 +76,8 @@ TEST_P(JournalWriterTest, EveryChangeIsAnEntryAndTheJournalVerifies) {
                 // The same plaintext under a fresh nonce is no change, and keeps the stored ciphertext.
                 LX_ASSIGN_OR_RETURN(UpsertOutcome same, Upsert(Thing("a", "名", 1, "sealed-2", "idx-1")));
                 EXPECT_EQ(same, UpsertOutcome::kUnchanged);
-                LX_ASSIGN_OR_RETURN(UpsertOutcome changed, Upsert(Thing("b", "改名", 2, "sealed-3", "idx-2")));
+                LX_ASSIGN_OR_RETURN(UpsertOutcome changed,
+                                    Upsert(Thing("b", "改名", 2, "sealed-3", "idx-2")));
                 EXPECT_EQ(changed, UpsertOutcome::kUpdated);
                 EXPECT_EQ(journal_->Delete(Things(), "zz").code(), Code::kNotFound);
                 return journal_->Delete(Things(), "c");

@@ -34,7 +34,8 @@ Result<JournalWriter::Statements*> JournalWriter::For(const JournalTable& table)
   Statements st;
   LX_ASSIGN_OR_RETURN(st.insert, db_.Prepare("INSERT INTO " + name + " (" + columns + ") VALUES (" + params +
                                              ") ON CONFLICT (" + key + ") DO NOTHING"));
-  LX_ASSIGN_OR_RETURN(st.select, db_.Prepare("SELECT " + columns + " FROM " + name + " WHERE " + key + " = ?1"));
+  LX_ASSIGN_OR_RETURN(st.select,
+                      db_.Prepare("SELECT " + columns + " FROM " + name + " WHERE " + key + " = ?1"));
   LX_ASSIGN_OR_RETURN(st.update, db_.Prepare("UPDATE " + name + " SET " + sets + " WHERE " + key + " = ?1"));
   LX_ASSIGN_OR_RETURN(st.remove, db_.Prepare("DELETE FROM " + name + " WHERE " + key + " = ?1"));
   return &statements_.emplace(&table, st).first->second;
@@ -48,20 +49,23 @@ Status JournalWriter::Start(std::string actor, std::int64_t at_millis) {
                       db_.Prepare("SELECT seq, hash FROM journal ORDER BY seq DESC LIMIT 1"));
   newest->Reset();
   LX_ASSIGN_OR_RETURN(bool found, newest->Step());
-  head_ = found ? JournalMark{newest->Int(0), std::string(newest->Blob(1))} : JournalMark{0, JournalGenesis()};
+  head_ =
+      found ? JournalMark{newest->Int(0), std::string(newest->Blob(1))} : JournalMark{0, JournalGenesis()};
   newest->Reset();
   return Status::Ok();
 }
 
 Status JournalWriter::Append(std::string_view action, std::string_view entity, const std::string& key,
                              std::string before, std::string after) {
-  JournalEntry entry{head_.seq + 1,      at_millis_, actor_, std::string(action), std::string(entity), key,
-                     std::move(before), std::move(after)};
+  JournalEntry entry{head_.seq + 1,       at_millis_,          actor_,
+                     std::string(action), std::string(entity), key,
+                     std::move(before),   std::move(after)};
   std::string hash = JournalHash(head_.hash, entry);
   if (append_ == nullptr) {
-    LX_ASSIGN_OR_RETURN(append_, db_.Prepare("INSERT INTO journal (seq, at_millis, actor, action, entity, "
-                                             "entity_key, before, after, prev_hash, hash) VALUES (?1, ?2, ?3, ?4, "
-                                             "?5, ?6, ?7, ?8, ?9, ?10)"));
+    LX_ASSIGN_OR_RETURN(append_,
+                        db_.Prepare("INSERT INTO journal (seq, at_millis, actor, action, entity, "
+                                    "entity_key, before, after, prev_hash, hash) VALUES (?1, ?2, ?3, ?4, "
+                                    "?5, ?6, ?7, ?8, ?9, ?10)"));
   }
   sql::Statement* insert = append_;
   insert->Bind(1, entry.seq)
@@ -116,7 +120,8 @@ Status JournalWriter::Rewrite(const JournalTable& table, const JournalRow& old, 
                               std::string_view action) {
   LX_ASSIGN_OR_RETURN(Statements * st, For(table));
   LX_RETURN_IF_ERROR(Run(*st->update, row));
-  return Append(action, table.name, JournalKeyText(row[0]), JournalRowJson(table, old), JournalRowJson(table, row));
+  return Append(action, table.name, JournalKeyText(row[0]), JournalRowJson(table, old),
+                JournalRowJson(table, row));
 }
 
 Status JournalWriter::Delete(const JournalTable& table, const std::string& key) {

@@ -14,6 +14,7 @@
 #include <cstdint>
 #include <map>
 #include <memory>
+#include <optional>
 #include <string>
 #include <string_view>
 #include <unordered_map>
@@ -26,6 +27,7 @@
 #include "lianxin/store.hpp"
 #include "lianxin/validate.hpp"
 #include "lianxin/writer.hpp"
+#include "pairing/repository.hpp"
 #include "store/migrations.hpp"
 #include "store/sqlite/db.hpp"
 
@@ -43,10 +45,6 @@ using TableDef = JournalTable;
 
 // The journaled tables, each described once (in its module's file).
 const TableDef& Def(RecordKind kind);  // the registry's, by kind
-const TableDef& PairsDef();
-const TableDef& PinsDef();
-const TableDef& HistoryDef();
-const TableDef& UncoveredDef();
 const TableDef& TasksDef();
 const TableDef& UsersDef();
 const TableDef& SessionsDef();
@@ -226,13 +224,9 @@ class SqliteTxn final : public WriteTxn {
   void SealHeadAtCommit() { journal_.SealAtEnd(); }
 
  private:
-  Status AddHistory(PairingKind kind, const std::string& held, const std::string& from, const std::string& to,
-                    const std::string& reason);
-  // The county of the record `held` names for a pairing kind.
-  Result<std::string> CountyOfHeld(PairingKind kind, const std::string& held);
-  Result<std::string> CountyFrom(const std::string& sql, const std::string& code);
-  std::unordered_map<std::string, std::string> county_cache_;
-  std::int64_t next_history_seq_ = 0;
+  // The pairing's storage, on the seam (pairing/repository.hpp), writing
+  // through this transaction's journal.
+  PairingRepository& pairing() { return *pairing_; }
   Result<std::string> CountyOfUnit(const std::string& unit_code);
   Result<std::string> CountyOfHousehold(const std::string& household_code);
 
@@ -240,6 +234,7 @@ class SqliteTxn final : public WriteTxn {
   std::string actor_;
   bool open_ = false;
   JournalWriter journal_;
+  std::optional<PairingRepository> pairing_;  // from Start
   bool joined_ = false;
   std::int64_t at_millis_ = 0;
   std::unordered_map<std::string, std::string> county_of_unit_;
@@ -334,8 +329,12 @@ class SqliteStore final : public Store {
     return status;
   }
   Result<std::optional<Household>> GetHousehold(std::string_view code) override;
-  Result<PairingState> Pairs(std::string_view county) override { return ReadPairs("pairs", county); }
-  Result<PairingState> Pins(std::string_view county) override { return ReadPairs("pins", county); }
+  Result<PairingState> Pairs(std::string_view county) override {
+    return PairingRepository(seam()).Pairs(county);
+  }
+  Result<PairingState> Pins(std::string_view county) override {
+    return PairingRepository(seam()).Pins(county);
+  }
   Result<std::vector<Uncovered>> RecordedUncovered(std::string_view county) override;
   Result<std::vector<Task>> TasksOf(std::string_view household_code) override;
   Result<std::vector<PairHistoryEntry>> PairHistory(std::string_view held) override;
@@ -410,7 +409,6 @@ class SqliteStore final : public Store {
   Result<std::int64_t> CountOf(const std::string& sql);
   // A household's members into `sink`, head first (no check that it exists).
   Status EmitMembers(std::string_view household_code, RegistrySink& sink);
-  Result<PairingState> ReadPairs(const std::string& table, std::string_view county);
   Status UpgradeToSchema5();
 
   DbHandle db_;

@@ -16,14 +16,16 @@ namespace lianxin::sqlite_store {
 std::vector<const TableDef*> AllTableDefs(bool legacy) {
   std::vector<const TableDef*> defs;
   for (RecordKind kind : kAllRecordKinds) defs.push_back(&Def(kind));
-  for (const TableDef* def : {&PairsDef(), &PinsDef(), &HistoryDef(), &TasksDef(), &UsersDef()}) {
-    defs.push_back(def);
-  }
+  const std::vector<const TableDef*>& pairing =
+      PairingRepository::Tables();  // pairs, pins, history, uncovered
+  defs.insert(defs.end(), pairing.begin(), pairing.begin() + 3);
+  defs.push_back(&TasksDef());
+  defs.push_back(&UsersDef());
   if (!legacy) {
     defs.push_back(&SessionsDef());
     defs.push_back(&PasswordHistoryDef());
     defs.push_back(&PendingDef());
-    defs.push_back(&UncoveredDef());
+    defs.push_back(pairing[3]);
   }
   return defs;
 }

@@ -92,6 +92,7 @@ Status SqliteTxn::Start(bool join) {
   open_ = true;
   store_.txn_open_ = true;
   at_millis_ = store_.clock().NowMillis();
+  pairing_.emplace(store_.seam(), &journal_, at_millis_);
   return journal_.Start(actor_, at_millis_);
 }
 

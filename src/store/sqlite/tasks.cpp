@@ -24,7 +24,7 @@ const TableDef& TasksDef() {
 }
 
 Result<UpsertOutcome> SqliteTxn::Upsert(const Task& t) {
-  LX_ASSIGN_OR_RETURN(std::string county, CountyOfHeld(PairingKind::kAssistance, t.household_code));
+  LX_ASSIGN_OR_RETURN(std::string county, pairing().CountyOfHeld(PairingKind::kAssistance, t.household_code));
   Image image{Cell::Text(t.household_code + "|" + t.cadre_code + "|" + t.need),
               Cell::Text(t.household_code),
               Cell::Text(t.cadre_code),

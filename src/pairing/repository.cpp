@@ -1,0 +1,263 @@
+#include "pairing/repository.hpp"
+
+#include <algorithm>
+#include <optional>
+#include <set>
+#include <tuple>
+
+namespace lianxin {
+
+namespace {
+
+using sql::Value;
+
+const JournalTable kPairs{"pairs", {{"key"}, {"kind"}, {"holder"}, {"held"}, {"county_code"}}, "kind, held, holder"};
+const JournalTable kPins{
+    "pins", {{"key"}, {"kind"}, {"holder"}, {"held"}, {"reason"}, {"county_code"}}, "kind, held, holder"};
+const JournalTable kHistory{"pair_history",
+                            {{"seq"},
+                             {"kind"},
+                             {"held"},
+                             {"from_holder"},
+                             {"to_holder"},
+                             {"reason"},
+                             {"at_millis"},
+                             {"county_code"}},
+                            "seq"};
+const JournalTable kUncovered{
+    "pairing_uncovered", {{"key"}, {"pairing"}, {"kind"}, {"id"}, {"reason"}, {"county_code"}}, "key"};
+
+// Composite natural keys are one text column (migration 002).
+std::string PairKey(PairingKind kind, std::string_view held, std::string_view holder) {
+  return std::string(Token(kind)) + "|" + std::string(held) + "|" + std::string(holder);
+}
+std::string UncoveredKey(const Uncovered& u) {
+  return std::string(Token(u.pairing)) + "|" + std::string(Token(u.kind)) + "|" + u.id;
+}
+
+Result<PairingKind> PairingKindOf(std::string_view token) {
+  std::optional<PairingKind> kind = ParsePairingKind(token);
+  if (!kind) return Status::Internal("数据库中的结对类型无效: " + std::string(token));
+  return *kind;
+}
+
+Result<UncoveredKind> UncoveredKindOf(std::string_view token) {
+  for (UncoveredKind kind : {UncoveredKind::kVillage, UncoveredKind::kHousehold, UncoveredKind::kCadre,
+                             UncoveredKind::kWeakBranch, UncoveredKind::kPin}) {
+    if (Token(kind) == token) return kind;
+  }
+  return Status::Internal("数据库中 pairing_uncovered.kind 的值无效: " + std::string(token));
+}
+
+void AddPair(PairingState& state, PairingKind kind, std::string holder, std::string held) {
+  switch (kind) {
+    case PairingKind::kUnitVillage:
+      state.unit_villages.push_back({std::move(holder), std::move(held)});
+      break;
+    case PairingKind::kAssistance:
+      state.assistance.push_back({std::move(holder), std::move(held)});
+      break;
+    case PairingKind::kContact:
+      state.contacts.push_back({std::move(holder), std::move(held)});
+      break;
+    case PairingKind::kContactPoint:
+      state.contact_points.push_back({std::move(holder), std::move(held)});
+      break;
+  }
+}
+
+// The order PairingState promises.
+void SortState(PairingState& state) {
+  std::sort(state.unit_villages.begin(), state.unit_villages.end(),
+            [](const UnitVillage& a, const UnitVillage& b) {
+              return std::tie(a.village_code, a.unit_code) < std::tie(b.village_code, b.unit_code);
+            });
+  auto by_household = [](const CadreHousehold& a, const CadreHousehold& b) {
+    return std::tie(a.household_code, a.cadre_code) < std::tie(b.household_code, b.cadre_code);
+  };
+  std::sort(state.assistance.begin(), state.assistance.end(), by_household);
+  std::sort(state.contacts.begin(), state.contacts.end(), by_household);
+  std::sort(state.contact_points.begin(), state.contact_points.end(),
+            [](const CadreOrg& a, const CadreOrg& b) {
+              return std::tie(a.cadre_code, a.org_code) < std::tie(b.cadre_code, b.org_code);
+            });
+}
+
+}  // namespace
+
+const std::vector<const JournalTable*>& PairingRepository::Tables() {
+  static const std::vector<const JournalTable*> kTables{&kPairs, &kPins, &kHistory, &kUncovered};
+  return kTables;
+}
+
+Status PairingRepository::Writable() const {
+  return journal_ != nullptr ? Status::Ok() : Status::Internal("结对存储未以写方式打开");
+}
+
+Result<PairingState> PairingRepository::Read(std::string_view table, std::string_view county) {
+  LX_ASSIGN_OR_RETURN(sql::Statement * select,
+                      db_.Prepare("SELECT kind, holder, held FROM " + std::string(table) +
+                                  (county.empty() ? "" : " WHERE county_code = ?1")));
+  select->Reset();
+  if (!county.empty()) select->Bind(1, county);
+  PairingState state;
+  while (true) {
+    LX_ASSIGN_OR_RETURN(bool row, select->Step());
+    if (!row) break;
+    LX_ASSIGN_OR_RETURN(PairingKind kind, PairingKindOf(select->Text(0)));
+    AddPair(state, kind, std::string(select->Text(1)), std::string(select->Text(2)));
+  }
+  SortState(state);
+  return state;
+}
+
+Result<PairingState> PairingRepository::Pairs(std::string_view county) { return Read(kPairs.name, county); }
+Result<PairingState> PairingRepository::Pins(std::string_view county) { return Read(kPins.name, county); }
+
+Result<std::vector<Uncovered>> PairingRepository::RecordedUncovered(std::string_view county) {
+  LX_ASSIGN_OR_RETURN(sql::Statement * select,
+                      db_.Prepare("SELECT pairing, kind, id, reason, county_code FROM pairing_uncovered" +
+                                  std::string(county.empty() ? "" : " WHERE county_code = ?1")));
+  select->Reset();
+  if (!county.empty()) select->Bind(1, county);
+  std::vector<Uncovered> uncovered;
+  while (true) {
+    LX_ASSIGN_OR_RETURN(bool row, select->Step());
+    if (!row) break;
+    Uncovered u;
+    LX_ASSIGN_OR_RETURN(u.pairing, PairingKindOf(select->Text(0)));
+    LX_ASSIGN_OR_RETURN(u.kind, UncoveredKindOf(select->Text(1)));
+    u.id = select->Text(2);
+    u.reason = select->Text(3);
+    u.county_code = select->Text(4);
+    uncovered.push_back(std::move(u));
+  }
+  SortUncovered(uncovered);
+  return uncovered;
+}
+
+Result<std::vector<PairHistoryEntry>> PairingRepository::History(std::string_view held) {
+  LX_ASSIGN_OR_RETURN(sql::Statement * select,
+                      db_.Prepare("SELECT kind, held, from_holder, to_holder, reason, at_millis FROM pair_history "
+                                  "WHERE held = ?1 ORDER BY seq"));
+  select->Bind(1, held);
+  std::vector<PairHistoryEntry> entries;
+  while (true) {
+    LX_ASSIGN_OR_RETURN(bool row, select->Step());
+    if (!row) break;
+    PairHistoryEntry e;
+    LX_ASSIGN_OR_RETURN(e.kind, PairingKindOf(select->Text(0)));
+    e.held = select->Text(1);
+    e.from_holder = select->Text(2);
+    e.to_holder = select->Text(3);
+    e.reason = select->Text(4);
+    e.at_millis = select->Int(5);
+    entries.push_back(std::move(e));
+  }
+  return entries;
+}
+
+Result<std::string> PairingRepository::CountyOfHeld(PairingKind kind, const std::string& held) {
+  std::string_view table = "regions";
+  switch (kind) {
+    case PairingKind::kUnitVillage:
+      break;
+    case PairingKind::kAssistance:
+    case PairingKind::kContact:
+      table = "households";
+      break;
+    case PairingKind::kContactPoint:
+      table = "orgs";
+      break;
+  }
+  std::string cache_key = std::string(table) + '\0' + held;
+  if (auto it = county_cache_.find(cache_key); it != county_cache_.end()) return it->second;
+  LX_ASSIGN_OR_RETURN(sql::Statement * select,
+                      db_.Prepare("SELECT county_code FROM " + std::string(table) + " WHERE code = ?1"));
+  select->Bind(1, held);
+  LX_ASSIGN_OR_RETURN(bool found, select->Step());
+  if (!found) return Status::Conflict(held + " 不存在");
+  std::string county(select->Text(0));
+  select->Reset();
+  county_cache_.emplace(std::move(cache_key), county);
+  return county;
+}
+
+Status PairingRepository::AddHistory(PairingKind kind, const std::string& held, const std::string& from,
+                                     const std::string& to, const std::string& reason) {
+  if (next_history_seq_ == 0) {
+    LX_ASSIGN_OR_RETURN(sql::Statement * max, db_.Prepare("SELECT COALESCE(MAX(seq), 0) FROM pair_history"));
+    max->Reset();
+    LX_ASSIGN_OR_RETURN(bool found, max->Step());
+    next_history_seq_ = (found ? max->Int(0) : 0) + 1;
+    max->Reset();
+  }
+  LX_ASSIGN_OR_RETURN(std::string county, CountyOfHeld(kind, held));
+  JournalRow row{Value::Int(next_history_seq_++), Value::Text(Token(kind)), Value::Text(held),
+                 Value::Text(from),               Value::Text(to),         Value::Text(reason),
+                 Value::Int(at_millis_),          Value::Text(county)};
+  return journal_->Upsert(kHistory, std::move(row)).status();
+}
+
+Result<PairChanges> PairingRepository::Apply(const PairingState& next, const std::string& reason,
+                                             std::string_view county) {
+  LX_RETURN_IF_ERROR(Writable());
+  LX_ASSIGN_OR_RETURN(PairingState current, Pairs(county));
+  PairChanges changes;
+  for (const PairDiff& diff : DiffPairings(current, next, &changes.kept)) {
+    for (const std::string& holder : diff.ended) {
+      LX_RETURN_IF_ERROR(journal_->Delete(kPairs, PairKey(diff.kind, diff.held, holder)));
+      ++changes.ended;
+    }
+    for (const std::string& holder : diff.made) {
+      LX_ASSIGN_OR_RETURN(std::string held_county, CountyOfHeld(diff.kind, diff.held));
+      JournalRow row{Value::Text(PairKey(diff.kind, diff.held, holder)), Value::Text(Token(diff.kind)),
+                     Value::Text(holder), Value::Text(diff.held), Value::Text(held_county)};
+      LX_RETURN_IF_ERROR(journal_->Upsert(kPairs, std::move(row)).status());
+      ++changes.made;
+    }
+    // A household handed from one cadre to another reads as one change, from → to.
+    for (size_t i = 0; i < std::max(diff.ended.size(), diff.made.size()); ++i) {
+      LX_RETURN_IF_ERROR(AddHistory(diff.kind, diff.held, i < diff.ended.size() ? diff.ended[i] : "",
+                                    i < diff.made.size() ? diff.made[i] : "", reason));
+    }
+  }
+  return changes;
+}
+
+Status PairingRepository::RecordUncovered(const std::vector<Uncovered>& uncovered, std::string_view county) {
+  LX_RETURN_IF_ERROR(Writable());
+  std::set<std::string> next;
+  for (const Uncovered& u : uncovered) {
+    // A run for one county records only that county's (and what it cannot place).
+    if (!county.empty() && !u.county_code.empty() && u.county_code != county) continue;
+    next.insert(UncoveredKey(u));
+    JournalRow row{Value::Text(UncoveredKey(u)), Value::Text(Token(u.pairing)),
+                   Value::Text(Token(u.kind)),   Value::Text(u.id),
+                   Value::Text(u.reason),        Value::Text(u.county_code.empty() ? county : u.county_code)};
+    LX_RETURN_IF_ERROR(journal_->Upsert(kUncovered, std::move(row)).status());
+  }
+  LX_ASSIGN_OR_RETURN(std::vector<Uncovered> recorded, RecordedUncovered(county));
+  for (const Uncovered& u : recorded) {
+    if (!next.contains(UncoveredKey(u))) LX_RETURN_IF_ERROR(journal_->Delete(kUncovered, UncoveredKey(u)));
+  }
+  return Status::Ok();
+}
+
+Status PairingRepository::SetPin(PairingKind kind, const std::string& holder, const std::string& held,
+                                 const std::string& reason) {
+  LX_RETURN_IF_ERROR(Writable());
+  if (reason.empty()) return Status::Invalid("固定结对须说明理由 (reason_required)", "reason");
+  Result<std::string> county = CountyOfHeld(kind, held);
+  if (!county.ok()) return Status::NotFound(std::string(Token(kind)) + " 的对象 " + held + " 不存在");
+  JournalRow row{Value::Text(PairKey(kind, held, holder)), Value::Text(Token(kind)), Value::Text(holder),
+                 Value::Text(held), Value::Text(reason), Value::Text(*county)};
+  return journal_->Upsert(kPins, std::move(row)).status();
+}
+
+Status PairingRepository::RemovePin(PairingKind kind, const std::string& holder, const std::string& held) {
+  LX_RETURN_IF_ERROR(Writable());
+  return journal_->Delete(kPins, PairKey(kind, held, holder));
+}
+
+}  // namespace lianxin
