@@ -22,7 +22,9 @@ inline Status CreateJournalTables(sql::Connection& db) {
 }
 
 // A stand-in for the key holder's MAC.
-inline std::string Seal(const JournalMark& head) { return "mac:" + std::to_string(head.seq) + ":" + head.hash; }
+inline std::string Seal(const JournalMark& head) {
+  return "mac:" + std::to_string(head.seq) + ":" + head.hash;
+}
 
 // The chain, its sealed head and every row of `tables` against it.
 inline Status VerifyOnSeam(sql::Connection& db, const std::vector<const JournalTable*>& tables,
@@ -47,7 +49,8 @@ inline Status VerifyOnSeam(sql::Connection& db, const std::vector<const JournalT
                    std::string(entries->Text(7))};
     LX_RETURN_IF_ERROR(walk.Entry(e, entries->Blob(8), entries->Blob(9)));
   }
-  LX_ASSIGN_OR_RETURN(sql::Statement * head, db.Prepare("SELECT seq, hash, mac FROM journal_head WHERE id = 1"));
+  LX_ASSIGN_OR_RETURN(sql::Statement * head,
+                      db.Prepare("SELECT seq, hash, mac FROM journal_head WHERE id = 1"));
   head->Reset();
   LX_ASSIGN_OR_RETURN(bool sealed, head->Step());
   if (!sealed) return Status::Tampered("journal_head_missing");

@@ -25,14 +25,11 @@ JournalRow Thing(std::string key, std::string name, std::int64_t n, std::string 
   return {Value::Text(key), Value::Text(name), Value::Int(n), Value::Blob(ciphertext), Value::Text(index)};
 }
 
-class JournalWriterTest : public ::testing::TestWithParam<Backend> {
+class JournalWriterTest : public BackendTest {
  protected:
   void SetUp() override {
-    LX_SKIP_UNLESS_AVAILABLE(GetParam());
-    database_ = std::make_unique<TestDatabase>(GetParam());
-    Result<std::unique_ptr<sql::Connection>> db = database_->Connect();
-    ASSERT_TRUE(db.ok()) << db.status().ToString();
-    db_ = std::move(*db);
+    BackendTest::SetUp();
+    if (Unready()) return;
     ASSERT_TRUE(CreateJournalTables(*db_).ok());
     ASSERT_TRUE(
         db_->Exec("CREATE TABLE things (key TEXT PRIMARY KEY, name TEXT NOT NULL, n INTEGER NOT NULL, "
@@ -55,8 +52,6 @@ class JournalWriterTest : public ::testing::TestWithParam<Backend> {
 
   Result<UpsertOutcome> Upsert(JournalRow row) { return journal_->Upsert(Things(), std::move(row)); }
 
-  std::unique_ptr<TestDatabase> database_;
-  std::unique_ptr<sql::Connection> db_;
   std::unique_ptr<JournalWriter> journal_;
 };
 

@@ -1,36 +1,35 @@
 // The pairing's storage is written once on the SQL seam: the same cases on
 // SQLite and on PostgreSQL — pairs applied with their history, pins, the
 // uncovered record — read back alike, and the journal verifies on both.
-#include "pairing/repository.hpp"
-
 #include <gtest/gtest.h>
 
 #include "journal_seam.hpp"
+#include "pairing/repository.hpp"
 #include "sql_backends.hpp"
 
 namespace lianxin::testing {
 namespace {
 
-class PairingRepositoryTest : public ::testing::TestWithParam<Backend> {
+class PairingRepositoryTest : public BackendTest {
  protected:
   void SetUp() override {
-    LX_SKIP_UNLESS_AVAILABLE(GetParam());
-    database_ = std::make_unique<TestDatabase>(GetParam());
-    Result<std::unique_ptr<sql::Connection>> db = database_->Connect();
-    ASSERT_TRUE(db.ok()) << db.status().ToString();
-    db_ = std::move(*db);
+    BackendTest::SetUp();
+    if (Unready()) return;
     ASSERT_TRUE(CreateJournalTables(*db_).ok());
     // The records pairs hold, as far as their county goes, and the pairing's tables (migrations 002, 010).
     for (const char* ddl :
          {"CREATE TABLE regions (code TEXT PRIMARY KEY, county_code TEXT NOT NULL)",
           "CREATE TABLE households (code TEXT PRIMARY KEY, county_code TEXT NOT NULL)",
           "CREATE TABLE orgs (code TEXT PRIMARY KEY, county_code TEXT NOT NULL)",
-          "CREATE TABLE pairs (key TEXT PRIMARY KEY, kind TEXT NOT NULL, holder TEXT NOT NULL, held TEXT NOT NULL, "
+          "CREATE TABLE pairs (key TEXT PRIMARY KEY, kind TEXT NOT NULL, holder TEXT NOT NULL, held TEXT NOT "
+          "NULL, "
           "county_code TEXT NOT NULL)",
-          "CREATE TABLE pins (key TEXT PRIMARY KEY, kind TEXT NOT NULL, holder TEXT NOT NULL, held TEXT NOT NULL, "
+          "CREATE TABLE pins (key TEXT PRIMARY KEY, kind TEXT NOT NULL, holder TEXT NOT NULL, held TEXT NOT "
+          "NULL, "
           "reason TEXT NOT NULL, county_code TEXT NOT NULL)",
           "CREATE TABLE pair_history (seq INTEGER PRIMARY KEY, kind TEXT NOT NULL, held TEXT NOT NULL, "
-          "from_holder TEXT NOT NULL, to_holder TEXT NOT NULL, reason TEXT NOT NULL, at_millis INTEGER NOT NULL, "
+          "from_holder TEXT NOT NULL, to_holder TEXT NOT NULL, reason TEXT NOT NULL, at_millis INTEGER NOT "
+          "NULL, "
           "county_code TEXT NOT NULL)",
           "CREATE TABLE pairing_uncovered (key TEXT PRIMARY KEY, pairing TEXT NOT NULL, kind TEXT NOT NULL, "
           "id TEXT NOT NULL, reason TEXT NOT NULL, county_code TEXT NOT NULL)",
@@ -54,8 +53,6 @@ class PairingRepositoryTest : public ::testing::TestWithParam<Backend> {
     return status;
   }
 
-  std::unique_ptr<TestDatabase> database_;
-  std::unique_ptr<sql::Connection> db_;
   std::unique_ptr<JournalWriter> journal_;
   int clock_ = 0;
 };
@@ -64,15 +61,15 @@ TEST_P(PairingRepositoryTest, PairsPinsHistoryAndTheUncoveredRecordReadBackAlike
   PairingState first;
   first.unit_villages = {{"149901U001", "149901001001"}};
   first.contacts = {{"149901C00001", "1499010010010001"}, {"149901C00001", "1499010010010002"}};
-  ASSERT_TRUE(Write([&](PairingRepository& p) -> Status {
-                LX_ASSIGN_OR_RETURN(PairChanges changes, p.Apply(first, "首次结对", "149901"));
-                EXPECT_EQ(changes.made, 3);
-                return p.RecordUncovered({{PairingKind::kContact, UncoveredKind::kHousehold, "1499020010010001",
-                                           "另一县", "149902"},
-                                          {PairingKind::kContact, UncoveredKind::kCadre, "149901C00002",
-                                           "无可联系的户", "149901"}},
-                                         "149901");
-              }).ok());
+  ASSERT_TRUE(
+      Write([&](PairingRepository& p) -> Status {
+        LX_ASSIGN_OR_RETURN(PairChanges changes, p.Apply(first, "首次结对", "149901"));
+        EXPECT_EQ(changes.made, 3);
+        return p.RecordUncovered(
+            {{PairingKind::kContact, UncoveredKind::kHousehold, "1499020010010001", "另一县", "149902"},
+             {PairingKind::kContact, UncoveredKind::kCadre, "149901C00002", "无可联系的户", "149901"}},
+            "149901");
+      }).ok());
   // The second household moves to another cadre; a pin is set, then one that names nothing.
   PairingState second = first;
   second.contacts[1].cadre_code = "149901C00002";
@@ -81,7 +78,8 @@ TEST_P(PairingRepositoryTest, PairsPinsHistoryAndTheUncoveredRecordReadBackAlike
                 EXPECT_EQ(changes.made, 1);
                 EXPECT_EQ(changes.ended, 1);
                 EXPECT_EQ(changes.kept, 2);
-                LX_RETURN_IF_ERROR(p.SetPin(PairingKind::kContact, "149901C00002", "1499010010010002", "住得近"));
+                LX_RETURN_IF_ERROR(
+                    p.SetPin(PairingKind::kContact, "149901C00002", "1499010010010002", "住得近"));
                 EXPECT_EQ(p.SetPin(PairingKind::kContact, "149901C00002", "1499019999999999", "x").code(),
                           Code::kNotFound);
                 EXPECT_EQ(p.SetPin(PairingKind::kContact, "149901C00002", "1499010010010001", "").code(),
@@ -103,7 +101,8 @@ TEST_P(PairingRepositoryTest, PairsPinsHistoryAndTheUncoveredRecordReadBackAlike
   ASSERT_EQ(uncovered.size(), 1u) << "a county's run records its own county only";
   EXPECT_EQ(uncovered[0].id, "149901C00002");
   EXPECT_EQ(uncovered[0].reason, "无可联系的户");
-  EXPECT_EQ(read.SetPin(PairingKind::kContact, "a", "b", "c").code(), Code::kInternal) << "a read-only repository";
+  EXPECT_EQ(read.SetPin(PairingKind::kContact, "a", "b", "c").code(), Code::kInternal)
+      << "a read-only repository";
 
   std::vector<const JournalTable*> tables = PairingRepository::Tables();
   EXPECT_TRUE(VerifyOnSeam(*db_, tables, Seal).ok()) << VerifyOnSeam(*db_, tables, Seal).ToString();
@@ -112,8 +111,8 @@ TEST_P(PairingRepositoryTest, PairsPinsHistoryAndTheUncoveredRecordReadBackAlike
   EXPECT_NE(tampered.message().find("journal_deleted"), std::string::npos) << tampered.ToString();
 }
 
-INSTANTIATE_TEST_SUITE_P(Backends, PairingRepositoryTest, ::testing::Values(Backend::kSqlite, Backend::kPostgres),
-                         BackendName);
+INSTANTIATE_TEST_SUITE_P(Backends, PairingRepositoryTest,
+                         ::testing::Values(Backend::kSqlite, Backend::kPostgres), BackendName);
 
 }  // namespace
 }  // namespace lianxin::testing

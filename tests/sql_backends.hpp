@@ -73,4 +73,22 @@ class TestDatabase {
   if (!::lianxin::testing::TestDatabase::Available(backend)) \
   GTEST_SKIP() << "PostgreSQL not under test: LIANXIN_TEST_PG is unset (./dev test starts one)"
 
+// A test run once on each backend, on a fresh database: `db_` is connected
+// in SetUp. A subclass's SetUp calls this one first and returns when it
+// skipped or failed (IsSkipped() or HasFatalFailure()).
+class BackendTest : public ::testing::TestWithParam<Backend> {
+ protected:
+  void SetUp() override {
+    LX_SKIP_UNLESS_AVAILABLE(GetParam());
+    database_ = std::make_unique<TestDatabase>(GetParam());
+    Result<std::unique_ptr<sql::Connection>> db = database_->Connect();
+    ASSERT_TRUE(db.ok()) << db.status().ToString();
+    db_ = std::move(*db);
+  }
+  bool Unready() const { return IsSkipped() || HasFatalFailure(); }
+
+  std::unique_ptr<TestDatabase> database_;
+  std::unique_ptr<sql::Connection> db_;
+};
+
 }  // namespace lianxin::testing

@@ -14,14 +14,11 @@ namespace {
 
 using sql::Value;
 
-class SqlSeamTest : public ::testing::TestWithParam<Backend> {
+class SqlSeamTest : public BackendTest {
  protected:
   void SetUp() override {
-    LX_SKIP_UNLESS_AVAILABLE(GetParam());
-    database_ = std::make_unique<TestDatabase>(GetParam());
-    Result<std::unique_ptr<sql::Connection>> db = database_->Connect();
-    ASSERT_TRUE(db.ok()) << db.status().ToString();
-    db_ = std::move(*db);
+    BackendTest::SetUp();
+    if (Unready()) return;
     ASSERT_TRUE(db_->Exec("CREATE TABLE items (key TEXT PRIMARY KEY, n INTEGER, x REAL, t TEXT, b BLOB) "
                           "WITHOUT ROWID")
                     .ok());
@@ -69,9 +66,6 @@ class SqlSeamTest : public ::testing::TestWithParam<Backend> {
         {Value::Text("d"), Value::Int(0), Value::Real(12345.678), Value::Null(), Value::Blob("\\x00")},
     };
   }
-
-  std::unique_ptr<TestDatabase> database_;
-  std::unique_ptr<sql::Connection> db_;
 };
 
 TEST_P(SqlSeamTest, EveryValueComesBackAsItWent) {

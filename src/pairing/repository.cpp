@@ -11,19 +11,14 @@ namespace {
 
 using sql::Value;
 
-const JournalTable kPairs{"pairs", {{"key"}, {"kind"}, {"holder"}, {"held"}, {"county_code"}}, "kind, held, holder"};
+const JournalTable kPairs{
+    "pairs", {{"key"}, {"kind"}, {"holder"}, {"held"}, {"county_code"}}, "kind, held, holder"};
 const JournalTable kPins{
     "pins", {{"key"}, {"kind"}, {"holder"}, {"held"}, {"reason"}, {"county_code"}}, "kind, held, holder"};
-const JournalTable kHistory{"pair_history",
-                            {{"seq"},
-                             {"kind"},
-                             {"held"},
-                             {"from_holder"},
-                             {"to_holder"},
-                             {"reason"},
-                             {"at_millis"},
-                             {"county_code"}},
-                            "seq"};
+const JournalTable kHistory{
+    "pair_history",
+    {{"seq"}, {"kind"}, {"held"}, {"from_holder"}, {"to_holder"}, {"reason"}, {"at_millis"}, {"county_code"}},
+    "seq"};
 const JournalTable kUncovered{
     "pairing_uncovered", {{"key"}, {"pairing"}, {"kind"}, {"id"}, {"reason"}, {"county_code"}}, "key"};
 
@@ -137,9 +132,10 @@ Result<std::vector<Uncovered>> PairingRepository::RecordedUncovered(std::string_
 }
 
 Result<std::vector<PairHistoryEntry>> PairingRepository::History(std::string_view held) {
-  LX_ASSIGN_OR_RETURN(sql::Statement * select,
-                      db_.Prepare("SELECT kind, held, from_holder, to_holder, reason, at_millis FROM pair_history "
-                                  "WHERE held = ?1 ORDER BY seq"));
+  LX_ASSIGN_OR_RETURN(
+      sql::Statement * select,
+      db_.Prepare("SELECT kind, held, from_holder, to_holder, reason, at_millis FROM pair_history "
+                  "WHERE held = ?1 ORDER BY seq"));
   select->Bind(1, held);
   std::vector<PairHistoryEntry> entries;
   while (true) {
@@ -193,9 +189,14 @@ Status PairingRepository::AddHistory(PairingKind kind, const std::string& held, 
     max->Reset();
   }
   LX_ASSIGN_OR_RETURN(std::string county, CountyOfHeld(kind, held));
-  JournalRow row{Value::Int(next_history_seq_++), Value::Text(Token(kind)), Value::Text(held),
-                 Value::Text(from),               Value::Text(to),         Value::Text(reason),
-                 Value::Int(at_millis_),          Value::Text(county)};
+  JournalRow row{Value::Int(next_history_seq_++),
+                 Value::Text(Token(kind)),
+                 Value::Text(held),
+                 Value::Text(from),
+                 Value::Text(to),
+                 Value::Text(reason),
+                 Value::Int(at_millis_),
+                 Value::Text(county)};
   return journal_->Upsert(kHistory, std::move(row)).status();
 }
 
@@ -250,8 +251,12 @@ Status PairingRepository::SetPin(PairingKind kind, const std::string& holder, co
   if (reason.empty()) return Status::Invalid("固定结对须说明理由 (reason_required)", "reason");
   Result<std::string> county = CountyOfHeld(kind, held);
   if (!county.ok()) return Status::NotFound(std::string(Token(kind)) + " 的对象 " + held + " 不存在");
-  JournalRow row{Value::Text(PairKey(kind, held, holder)), Value::Text(Token(kind)), Value::Text(holder),
-                 Value::Text(held), Value::Text(reason), Value::Text(*county)};
+  JournalRow row{Value::Text(PairKey(kind, held, holder)),
+                 Value::Text(Token(kind)),
+                 Value::Text(holder),
+                 Value::Text(held),
+                 Value::Text(reason),
+                 Value::Text(*county)};
   return journal_->Upsert(kPins, std::move(row)).status();
 }
 

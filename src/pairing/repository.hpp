@@ -28,7 +28,8 @@ class PairingRepository {
  public:
   // `journal` (and `at_millis`, the time its history entries carry) only
   // when the repository writes.
-  explicit PairingRepository(sql::Connection& db, JournalWriter* journal = nullptr, std::int64_t at_millis = 0)
+  explicit PairingRepository(sql::Connection& db, JournalWriter* journal = nullptr,
+                             std::int64_t at_millis = 0)
       : db_(db), journal_(journal), at_millis_(at_millis) {}
 
   // Its journaled tables: pairs, pins, pair_history, pairing_uncovered.
@@ -44,7 +45,8 @@ class PairingRepository {
   // As WriteTxn::ApplyPairing, RecordUncovered, SetPin and RemovePin say.
   Result<PairChanges> Apply(const PairingState& next, const std::string& reason, std::string_view county);
   Status RecordUncovered(const std::vector<Uncovered>& uncovered, std::string_view county);
-  Status SetPin(PairingKind kind, const std::string& holder, const std::string& held, const std::string& reason);
+  Status SetPin(PairingKind kind, const std::string& holder, const std::string& held,
+                const std::string& reason);
   Status RemovePin(PairingKind kind, const std::string& holder, const std::string& held);
 
   // The county of the record `held` names for a pairing kind (a village,
