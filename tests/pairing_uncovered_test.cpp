@@ -124,6 +124,18 @@ TEST_F(PairingUncoveredTest, AHouseholdRegisteredAfterTheRunIsExplainedAsNotYetP
   EXPECT_NE(rule.find("下次结对计算时安排"), std::string::npos) << rule;
 }
 
+// A pin is named "holder→held" among the uncovered; its held end decides its county and scope.
+TEST(UncoveredIdTest, APinsHeldEndAndEveryKindReadBack) {
+  EXPECT_EQ(PinId("149901C00001", "1499010010010001"), "149901C00001→1499010010010001");
+  EXPECT_EQ(HeldOfPinId(PinId("149901C00001", "1499010010010001")), "1499010010010001");
+  EXPECT_EQ(HeldOfPinId("1499010010010001"), "") << "not a pin's id";
+  for (UncoveredKind kind : {UncoveredKind::kVillage, UncoveredKind::kHousehold, UncoveredKind::kCadre,
+                             UncoveredKind::kWeakBranch, UncoveredKind::kPin}) {
+    EXPECT_EQ(ParseUncoveredKind(Token(kind)), kind);
+  }
+  EXPECT_EQ(ParseUncoveredKind("household "), std::nullopt);
+}
+
 // A run for one county replaces that county's record only.
 TEST_F(PairingUncoveredTest, ACountysRunLeavesAnotherCountysRecord) {
   Uncovered other{PairingKind::kContact, UncoveredKind::kHousehold, "149902001001001", "另一县的原因",

@@ -73,6 +73,13 @@ struct Uncovered {
   std::string reason;       // Chinese first, English in parentheses
   std::string county_code;  // the county it lies in; "" when its code is unknown
 };
+// A pin's id among the uncovered, "holder→held", and the held end of one
+// ("" when `id` is not a pin's).
+std::string PinId(std::string_view holder, std::string_view held);
+std::string_view HeldOfPinId(std::string_view id);
+// The kind a token names, or nullopt.
+std::optional<UncoveredKind> ParseUncoveredKind(std::string_view token);
+
 // Sorts as PairingResult::uncovered is: in pairing order, then by kind and id.
 void SortUncovered(std::vector<Uncovered>& uncovered);
 

@@ -167,12 +167,10 @@ HttpResponse UncoveredList(StorePool& reads, const Caller& caller) {
         case UncoveredKind::kWeakBranch:
           kind = RecordKind::kOrgs;
           break;
-        case UncoveredKind::kPin: {  // "holder→held": the held end decides
-          const std::size_t arrow = key.find("→");
-          key = arrow == std::string_view::npos ? std::string_view() : key.substr(arrow + 3);
+        case UncoveredKind::kPin:  // the held end decides
+          key = HeldOfPinId(u.id);
           kind = HeldKind(u.pairing);
           break;
-        }
       }
       Result<bool> in_scope = (*store)->InScope(kind, key, caller.scope());
       if (!in_scope.ok()) return HttpResponse::Error(in_scope.status());

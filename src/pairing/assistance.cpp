@@ -132,7 +132,7 @@ std::vector<int> FixPins(const Index& index, Assignment& out, std::vector<Uncove
     if (chinese != nullptr) {
       if (uncovered != nullptr) {
         uncovered->push_back({PairingKind::kAssistance, UncoveredKind::kPin,
-                              cadre.cadre->code + "→" + index.households[h].household->code,
+                              PinId(cadre.cadre->code, index.households[h].household->code),
                               PinNotKept(chinese, english)});
       }
       continue;

@@ -167,7 +167,7 @@ std::vector<int> FixPins(const Index& index, Assignment& out, std::vector<Uncove
     if (chinese != nullptr) {
       if (uncovered != nullptr) {
         uncovered->push_back({PairingKind::kContact, UncoveredKind::kPin,
-                              index.cadres[c].cadre->code + "→" + index.households[h].household->code,
+                              PinId(index.cadres[c].cadre->code, index.households[h].household->code),
                               PinNotKept(chinese, english)});
       }
       continue;

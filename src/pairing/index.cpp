@@ -365,8 +365,7 @@ Result<Index> BuildIndex(const PairingInput& input, const PairingRules& rules,
   for (auto& points : index.pin_point) points.assign(index.cadres.size(), kNone);
   auto drop = [&](PairingKind kind, std::string_view holder, std::string_view held, std::string_view chinese,
                   std::string_view english) {
-    uncovered.push_back({kind, UncoveredKind::kPin, std::string(holder) + "→" + std::string(held),
-                         PinNotKept(chinese, english)});
+    uncovered.push_back({kind, UncoveredKind::kPin, PinId(holder, held), PinNotKept(chinese, english)});
   };
   const PairingState& pins = input.pins;
   index.pins_total = static_cast<int>(pins.unit_villages.size() + pins.assistance.size() +

@@ -326,11 +326,8 @@ std::string CountyOfUncovered(const Index& index, const Uncovered& item) {
       county = cadre.unit != kNone ? index.units[cadre.unit].county : village_county(cadre.village);
       break;
     }
-    case UncoveredKind::kPin: {  // "holder→held": the held end's county
-      const std::string_view arrow = "→";
-      const std::size_t at = item.id.find(arrow);
-      const std::string_view held =
-          at == std::string::npos ? std::string_view() : std::string_view(item.id).substr(at + arrow.size());
+    case UncoveredKind::kPin: {  // the held end's county
+      const std::string_view held = HeldOfPinId(item.id);
       switch (item.pairing) {
         case PairingKind::kUnitVillage:
           county = village_county(index.village_by_code.Find(held));

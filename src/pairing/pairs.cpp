@@ -44,6 +44,27 @@ std::string_view Token(UncoveredKind v) {
   return "";
 }
 
+namespace {
+constexpr std::string_view kPinArrow = "→";
+}  // namespace
+
+std::string PinId(std::string_view holder, std::string_view held) {
+  return std::string(holder) + std::string(kPinArrow) + std::string(held);
+}
+
+std::string_view HeldOfPinId(std::string_view id) {
+  const std::size_t at = id.find(kPinArrow);
+  return at == std::string_view::npos ? std::string_view() : id.substr(at + kPinArrow.size());
+}
+
+std::optional<UncoveredKind> ParseUncoveredKind(std::string_view token) {
+  for (UncoveredKind kind : {UncoveredKind::kVillage, UncoveredKind::kHousehold, UncoveredKind::kCadre,
+                             UncoveredKind::kWeakBranch, UncoveredKind::kPin}) {
+    if (Token(kind) == token) return kind;
+  }
+  return std::nullopt;
+}
+
 void SortUncovered(std::vector<Uncovered>& uncovered) {
   std::stable_sort(uncovered.begin(), uncovered.end(), [](const Uncovered& x, const Uncovered& y) {
     return std::tie(x.pairing, x.kind, x.id) < std::tie(y.pairing, y.kind, y.id);

@@ -37,11 +37,9 @@ Result<PairingKind> PairingKindOf(std::string_view token) {
 }
 
 Result<UncoveredKind> UncoveredKindOf(std::string_view token) {
-  for (UncoveredKind kind : {UncoveredKind::kVillage, UncoveredKind::kHousehold, UncoveredKind::kCadre,
-                             UncoveredKind::kWeakBranch, UncoveredKind::kPin}) {
-    if (Token(kind) == token) return kind;
-  }
-  return Status::Internal("数据库中 pairing_uncovered.kind 的值无效: " + std::string(token));
+  std::optional<UncoveredKind> kind = ParseUncoveredKind(token);
+  if (!kind) return Status::Internal("数据库中 pairing_uncovered.kind 的值无效: " + std::string(token));
+  return *kind;
 }
 
 void AddPair(PairingState& state, PairingKind kind, std::string holder, std::string held) {
