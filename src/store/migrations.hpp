@@ -1,8 +1,20 @@
 // The schema's numbered migrations, compiled in from src/store/migrations/.
+//
+// A migration is written once in the SQL seam's dialect (store/sql/sql.hpp).
+// What one database needs and the other cannot take sits in a block of its
+// own, kept for that database and dropped for the other:
+//
+//   -- @sqlite
+//   CREATE TRIGGER … BEGIN SELECT RAISE(ABORT, '…'); END;
+//   -- @postgres
+//   CREATE FUNCTION … LANGUAGE plpgsql …;
+//   -- @end
 #pragma once
 
 #include <string>
 #include <vector>
+
+#include "store/sql/sql.hpp"
 
 namespace lianxin {
 
@@ -14,5 +26,8 @@ struct Migration {
 
 // In ascending order of number.
 const std::vector<Migration>& Migrations();
+
+// The migration's text for `dialect`: its dialect blocks resolved.
+std::string MigrationSql(const Migration& migration, sql::Dialect dialect);
 
 }  // namespace lianxin

@@ -109,7 +109,18 @@ CREATE TABLE journal (
   prev_hash  BLOB NOT NULL,
   hash       BLOB NOT NULL
 );
+-- @sqlite
 CREATE TRIGGER journal_no_update BEFORE UPDATE ON journal
   BEGIN SELECT RAISE(ABORT, 'the journal is append-only'); END;
 CREATE TRIGGER journal_no_delete BEFORE DELETE ON journal
   BEGIN SELECT RAISE(ABORT, 'the journal is append-only'); END;
+-- @postgres
+CREATE FUNCTION journal_append_only() RETURNS trigger LANGUAGE plpgsql AS
+  'BEGIN RAISE EXCEPTION ''the journal is append-only''; END';
+CREATE TRIGGER journal_no_update BEFORE UPDATE ON journal
+  FOR EACH ROW EXECUTE PROCEDURE journal_append_only();
+CREATE TRIGGER journal_no_delete BEFORE DELETE ON journal
+  FOR EACH ROW EXECUTE PROCEDURE journal_append_only();
+CREATE TRIGGER journal_no_truncate BEFORE TRUNCATE ON journal
+  FOR EACH STATEMENT EXECUTE PROCEDURE journal_append_only();
+-- @end

@@ -12,10 +12,15 @@
 //   LX_RETURN_IF_ERROR(db->Commit());
 //
 // The SQL the repositories write, and what each driver makes of it:
-// - parameters are `?1` … `?N` (a number may repeat); PostgreSQL gets `$N`;
+// - parameters are `?1` … `?N` (a number may repeat), or a bare `?` (one
+//   past the highest so far, as SQLite numbers it); PostgreSQL gets `$N`;
 // - column types INTEGER (64-bit), REAL, TEXT and BLOB; in DDL PostgreSQL
-//   gets BIGINT, DOUBLE PRECISION, TEXT and BYTEA, and `WITHOUT ROWID` is
-//   dropped;
+//   gets BIGINT, DOUBLE PRECISION, TEXT and BYTEA, `INTEGER PRIMARY KEY`
+//   (numbered when an insert gives none) an identity column, and
+//   `WITHOUT ROWID` is dropped;
+// - `+column` (a plus right before a column, after a space or a bracket)
+//   tells SQLite not to read through that column's index; PostgreSQL gets
+//   the column alone. Write sums with a space after the plus;
 // - upserts are `INSERT … ON CONFLICT (…) DO UPDATE SET …` (SQLite ≥ 3.24
 //   and PostgreSQL both), `RETURNING` is allowed, `INSERT OR REPLACE` is not;
 // - aggregates over integers are cast: `CAST(SUM(x) AS INTEGER)`.
@@ -149,6 +154,9 @@ std::unique_ptr<Connection> BorrowSqlite(sqlite3* db);
 
 // True when `target` names a PostgreSQL database.
 bool IsPostgres(std::string_view target);
+
+// `target` fit for a message or a log: its password, if any, as ***.
+std::string Redacted(std::string_view target);
 
 // Rewrites `?N` parameters to `$N` outside quoted text, for PostgreSQL.
 std::string DollarParameters(std::string_view sql);

@@ -127,11 +127,17 @@ class SqliteUserRepository final : public UserRepository {
     const std::int64_t checked = foreign_checked_at_.load();
     if (now - checked >= kForeignChangeMillis || now < checked) {
       Locked lock(*this);
-      LX_ASSIGN_OR_RETURN(Statement * pragma, store_->Prepare("PRAGMA data_version"));
-      LX_ASSIGN_OR_RETURN(bool row, pragma->Step());
-      if (!row) return Status::Internal("PRAGMA data_version 无结果 (no data_version)");
-      foreign_version_.store(pragma->ColumnInt(0));
-      pragma->Reset();
+      // SQLite counts the commits of other connections; on PostgreSQL the
+      // newest journal entry of a table that grants access stands for them.
+      LX_ASSIGN_OR_RETURN(
+          Statement * version,
+          store_->Prepare(store_->sqlite() ? "PRAGMA data_version"
+                                           : "SELECT COALESCE(MAX(seq), 0) FROM journal WHERE entity IN "
+                                             "('users', 'sessions', 'pending_changes')"));
+      LX_ASSIGN_OR_RETURN(bool row, version->Step());
+      if (!row) return Status::Internal("数据版本无结果 (no data_version)");
+      foreign_version_.store(version->Int(0));
+      version->Reset();
       foreign_checked_at_.store(now);
     }
     return std::optional<std::int64_t>(foreign_version_.load() + own_writes_.load());
@@ -173,7 +179,7 @@ class SqliteUserRepository final : public UserRepository {
     while (true) {
       LX_ASSIGN_OR_RETURN(bool row, select->Step());
       if (!row) break;
-      names.emplace_back(select->ColumnText(0));
+      names.emplace_back(select->Text(0));
     }
     std::vector<User> users;
     for (const std::string& name : names) {
@@ -188,12 +194,12 @@ class SqliteUserRepository final : public UserRepository {
     LX_ASSIGN_OR_RETURN(Statement * select,
                         store_->Prepare("SELECT hash FROM password_history WHERE username = ?1 "
                                         "ORDER BY seq DESC LIMIT ?2"));
-    select->BindText(1, username).BindInt(2, n);
+    select->Bind(1, username).Bind(2, n);
     std::vector<std::string> hashes;
     while (true) {
       LX_ASSIGN_OR_RETURN(bool row, select->Step());
       if (!row) return hashes;
-      hashes.emplace_back(select->ColumnText(0));
+      hashes.emplace_back(select->Text(0));
     }
   }
 
@@ -205,7 +211,7 @@ class SqliteUserRepository final : public UserRepository {
       LX_ASSIGN_OR_RETURN(Statement * max,
                           store.Prepare("SELECT COALESCE(MAX(seq), 0) FROM password_history"));
       LX_ASSIGN_OR_RETURN(bool found, max->Step());
-      Image image{Cell::Int((found ? max->ColumnInt(0) : 0) + 1), Cell::Text(username), Cell::Text(hash),
+      Image image{Cell::Int((found ? max->Int(0) : 0) + 1), Cell::Text(username), Cell::Text(hash),
                   Cell::Int(at_millis)};
       max->Reset();
       LX_RETURN_IF_ERROR(
@@ -233,13 +239,12 @@ class SqliteUserRepository final : public UserRepository {
         Statement * select,
         store_->Prepare("SELECT token_hash, username, csrf_token, created_millis, last_seen_millis, "
                         "remote FROM sessions WHERE token_hash = ?1"));
-    select->BindText(1, token_hash);
+    select->Bind(1, token_hash);
     LX_ASSIGN_OR_RETURN(bool found, select->Step());
     if (!found) return std::optional<Session>();
-    return std::optional<Session>(Session{std::string(select->ColumnText(0)),
-                                          std::string(select->ColumnText(1)),
-                                          std::string(select->ColumnText(2)), select->ColumnInt(3),
-                                          select->ColumnInt(4), std::string(select->ColumnText(5))});
+    return std::optional<Session>(Session{std::string(select->Text(0)), std::string(select->Text(1)),
+                                          std::string(select->Text(2)), select->Int(3), select->Int(4),
+                                          std::string(select->Text(5))});
   }
 
   Status DeleteSession(std::string_view token_hash) override {
@@ -259,7 +264,7 @@ class SqliteUserRepository final : public UserRepository {
           Statement * select,
           store.Prepare(
               "SELECT token_hash FROM sessions WHERE last_seen_millis < ?1 OR created_millis < ?2"));
-      select->BindInt(1, seen_before_millis).BindInt(2, created_before_millis);
+      select->Bind(1, seen_before_millis).Bind(2, created_before_millis);
       LX_ASSIGN_OR_RETURN(removed, DeleteSelectedSessions(store, *select));
       return Status::Ok();
     }));
@@ -290,22 +295,22 @@ class SqliteUserRepository final : public UserRepository {
                         store_->Prepare("SELECT username, kind, requested_by, requested_millis, roles, "
                                         "scope_kind, scope_code, password_hash FROM pending_changes "
                                         "WHERE ?1 = '' OR username = ?1 ORDER BY username, kind"));
-    select->BindText(1, username);
+    select->Bind(1, username);
     std::vector<PendingChange> changes;
     while (true) {
       LX_ASSIGN_OR_RETURN(bool row, select->Step());
       if (!row) return changes;
       PendingChange change;
-      change.username = select->ColumnText(0);
-      std::optional<PendingKind> kind = ParsePendingKind(select->ColumnText(1));
-      std::optional<ScopeKind> scope_kind = ParseScopeKind(select->ColumnText(5));
+      change.username = select->Text(0);
+      std::optional<PendingKind> kind = ParsePendingKind(select->Text(1));
+      std::optional<ScopeKind> scope_kind = ParseScopeKind(select->Text(5));
       if (!kind || !scope_kind) return Status::Internal("数据库中 pending_changes 的值无效");
       change.kind = *kind;
-      change.requested_by = select->ColumnText(2);
-      change.requested_millis = select->ColumnInt(3);
-      LX_ASSIGN_OR_RETURN(change.roles, ParseRoleTokens(select->ColumnText(4)));
-      change.scope = {*scope_kind, std::string(select->ColumnText(6))};
-      change.password_hash = select->ColumnText(7);
+      change.requested_by = select->Text(2);
+      change.requested_millis = select->Int(3);
+      LX_ASSIGN_OR_RETURN(change.roles, ParseRoleTokens(select->Text(4)));
+      change.scope = {*scope_kind, std::string(select->Text(6))};
+      change.password_hash = select->Text(7);
       changes.push_back(std::move(change));
     }
   }
@@ -346,21 +351,20 @@ class SqliteUserRepository final : public UserRepository {
                         "AND (?2 = 0 OR json_extract(after, '$.at_millis') >= ?2) "
                         "AND (?3 = '' OR action = ?3) AND (?4 = '' OR json_extract(after, '$.actor') = ?4) "
                         "ORDER BY seq DESC LIMIT ?5"));
-    select->BindInt(1, q.before_seq > 0 ? q.before_seq : INT64_MAX)
-        .BindInt(2, q.since_millis)
-        .BindText(3, q.action)
-        .BindText(4, q.actor)
-        .BindInt(5, q.limit);
+    select->Bind(1, q.before_seq > 0 ? q.before_seq : INT64_MAX)
+        .Bind(2, q.since_millis)
+        .Bind(3, q.action)
+        .Bind(4, q.actor)
+        .Bind(5, q.limit);
     while (true) {
       LX_ASSIGN_OR_RETURN(bool row, select->Step());
       if (!row) return records;
-      nlohmann::json json = nlohmann::json::parse(select->ColumnText(1), nullptr, false);
+      nlohmann::json json = nlohmann::json::parse(select->Text(1), nullptr, false);
       if (!json.is_object()) {
-        return Status::Internal("审计记录 " + std::to_string(select->ColumnInt(0)) +
-                                " 无法解析 (audit_corrupt)");
+        return Status::Internal("审计记录 " + std::to_string(select->Int(0)) + " 无法解析 (audit_corrupt)");
       }
       AuditRecord record;
-      record.seq = select->ColumnInt(0);
+      record.seq = select->Int(0);
       record.event.at_millis = json.value("at_millis", std::int64_t{0});
       record.event.actor = json.value("actor", "");
       record.event.action = json.value("action", "");
@@ -377,30 +381,30 @@ class SqliteUserRepository final : public UserRepository {
   static Result<std::optional<User>> Find(SqliteStore& store, std::string_view username,
                                           std::string* sealed_secret) {
     LX_ASSIGN_OR_RETURN(Statement * select, store.Prepare(SelectSql(UsersDef()) + " WHERE username = ?1"));
-    select->BindText(1, username);
+    select->Bind(1, username);
     LX_ASSIGN_OR_RETURN(bool found, select->Step());
     if (!found) return std::optional<User>();
     User u;
-    u.username = select->ColumnText(0);
-    u.display_name = select->ColumnText(1);
-    LX_ASSIGN_OR_RETURN(u.roles, ParseRoleTokens(select->ColumnText(2)));
-    std::optional<ScopeKind> kind = ParseScopeKind(select->ColumnText(3));
+    u.username = select->Text(0);
+    u.display_name = select->Text(1);
+    LX_ASSIGN_OR_RETURN(u.roles, ParseRoleTokens(select->Text(2)));
+    std::optional<ScopeKind> kind = ParseScopeKind(select->Text(3));
     if (!kind) return Status::Internal("数据库中 users.scope_kind 的值无效");
-    u.scope = {*kind, std::string(select->ColumnText(4))};
-    u.password_hash = select->ColumnText(5);
-    u.must_change_password = select->ColumnInt(6) != 0;
-    u.disabled = select->ColumnInt(7) != 0;
-    std::string sealed(select->ColumnBlob(8));
+    u.scope = {*kind, std::string(select->Text(4))};
+    u.password_hash = select->Text(5);
+    u.must_change_password = select->Int(6) != 0;
+    u.disabled = select->Int(7) != 0;
+    std::string sealed(select->Blob(8));
     if (!sealed.empty()) {
       LX_ASSIGN_OR_RETURN(u.totp_secret, store.cipher().Decrypt(sealed, TotpBinding(u.username)));
     }
     if (sealed_secret != nullptr) *sealed_secret = std::move(sealed);
-    u.totp_confirmed = select->ColumnInt(9) != 0;
-    u.totp_last_step = select->ColumnInt(10);
-    u.failed_attempts = static_cast<int>(select->ColumnInt(11));
-    u.locked_until_millis = select->ColumnInt(12);
-    u.password_changed_millis = select->ColumnInt(13);
-    u.last_login_millis = select->ColumnInt(14);
+    u.totp_confirmed = select->Int(9) != 0;
+    u.totp_last_step = select->Int(10);
+    u.failed_attempts = static_cast<int>(select->Int(11));
+    u.locked_until_millis = select->Int(12);
+    u.password_changed_millis = select->Int(13);
+    u.last_login_millis = select->Int(14);
     return std::optional<User>(std::move(u));
   }
 
@@ -408,7 +412,7 @@ class SqliteUserRepository final : public UserRepository {
   static Status DeleteSessionsWhere(SqliteStore& store, std::string_view column, std::string_view value) {
     LX_ASSIGN_OR_RETURN(Statement * select, store.Prepare("SELECT token_hash FROM sessions WHERE " +
                                                           std::string(column) + " = ?1"));
-    select->BindText(1, value);
+    select->Bind(1, value);
     return DeleteSelectedSessions(store, *select).status();
   }
 
@@ -420,7 +424,7 @@ class SqliteUserRepository final : public UserRepository {
     while (true) {
       LX_ASSIGN_OR_RETURN(bool row, select.Step());
       if (!row) break;
-      tokens.emplace_back(select.ColumnText(0));
+      tokens.emplace_back(select.Text(0));
     }
     select.Reset();
     if (tokens.empty()) return 0;

@@ -33,7 +33,7 @@
 
 namespace lianxin::sqlite_store {
 
-using sqlite::Statement;
+using Statement = sql::Statement;
 
 // A column's value, as the SQL seam binds and reads it; a table's row
 // (journal/record.hpp describes the tables and their journaled form).
@@ -54,10 +54,8 @@ const TableDef& PendingDef();
 // before schema 5, to verify a database before it is upgraded.
 std::vector<const TableDef*> AllTableDefs(bool legacy = false);
 
-// Rows as SQL: the select of every column, binding and reading one image.
+// Rows as SQL: the select of every column, and reading one image.
 std::string SelectSql(const TableDef& def);
-void Bind(Statement& stmt, int index, const Cell& cell);
-Cell ReadCell(const Statement& stmt, int index);
 Image ReadImage(const Statement& stmt, size_t columns);
 
 // Whole databases: an online copy, a check, a file replaced atomically.
@@ -152,8 +150,8 @@ class Codec {
   // The field at `index`, sealed for `column` of the row keyed `row_key`.
   Result<std::string> Open(const Statement& stmt, int index, std::string_view column,
                            std::string_view row_key) const {
-    if (stmt.ColumnIsNull(index) || !decrypt_) return std::string();
-    return cipher_.Decrypt(stmt.ColumnBlob(index), FieldCipher::Binding(column, row_key));
+    if (stmt.IsNull(index) || !decrypt_) return std::string();
+    return cipher_.Decrypt(stmt.Blob(index), FieldCipher::Binding(column, row_key));
   }
 
  private:
@@ -243,8 +241,12 @@ class SqliteTxn final : public WriteTxn {
 
 class SqliteStore final : public Store {
  public:
-  SqliteStore(DbHandle db, FieldCipher cipher, const Clock& clock, std::string checkpoint_path)
+  // `db`: a SQLite database, reached through `seam` borrowed on it; or
+  // none, and `seam` a PostgreSQL connection of its own.
+  SqliteStore(DbHandle db, std::unique_ptr<sql::Connection> seam, FieldCipher cipher, const Clock& clock,
+              std::string checkpoint_path)
       : db_(std::move(db)),
+        seam_(std::move(seam)),
         cipher_(std::move(cipher)),
         codec_(cipher_),
         clock_(clock),
@@ -259,8 +261,9 @@ class SqliteStore final : public Store {
     return std::unique_ptr<WriteTxn>(std::move(txn));
   }
 
+  // SQLite's read snapshots; on PostgreSQL each statement reads its own.
   void BeginRead() override {
-    if (txn_open_ || batch_open_) return;
+    if (!sqlite() || txn_open_ || batch_open_) return;
     if (read_open_) {
       if (ReadIsCurrent()) return;  // kept by KeepRead, and nothing has changed
       EndRead();
@@ -270,31 +273,31 @@ class SqliteStore final : public Store {
     read_commits_ = sqlite::CommitsInThisProcess();
     read_began_ = std::chrono::steady_clock::now();
     Result<Statement*> begin = Prepare("BEGIN");
-    read_open_ = begin.ok() && (*begin)->Reset().Run().ok();
+    read_open_ = begin.ok() && (*begin)->Run().ok();
   }
 
   void KeepRead() override {
-    if (txn_open_ || batch_open_) return;
+    if (!sqlite() || txn_open_ || batch_open_) return;
     if (read_open_ && ReadIsCurrent()) {
-      sqlite::ResetStatements(db());
+      ResetStatements();
       return;
     }
     EndRead();
   }
 
   void EndRead() override {
-    if (txn_open_ || batch_open_) return;
-    sqlite::ResetStatements(db());
+    if (!sqlite() || txn_open_ || batch_open_) return;
+    ResetStatements();
     if (!read_open_) return;
     read_open_ = false;
     Result<Statement*> commit = Prepare("COMMIT");
-    if (!commit.ok() || !(*commit)->Reset().Run().ok()) (void)sqlite::Exec(db(), "ROLLBACK");
+    if (!commit.ok() || !(*commit)->Run().ok()) seam_->Rollback();
   }
 
   Status BeginBatch() override {
     if (txn_open_ || batch_open_) return Status::Internal("同一 Store 上已有未结束的写事务");
     EndRead();  // as SqliteTxn::Start does
-    LX_RETURN_IF_ERROR(RunCached("BEGIN IMMEDIATE"));
+    LX_RETURN_IF_ERROR(RunCached(BeginWriteSql()));
     batch_open_ = true;
     return Status::Ok();
   }
@@ -314,9 +317,9 @@ class SqliteStore final : public Store {
     // transaction past the commit, and the checkpoint that follows it (the
     // WAL hook) then fails with SQLITE_LOCKED: the WAL was never
     // checkpointed while the server ran.
-    sqlite::ResetStatements(db());
+    ResetStatements();
     Status status = RunCached("COMMIT");
-    if (!status.ok()) (void)sqlite::Exec(db(), "ROLLBACK");
+    if (!status.ok()) seam_->Rollback();
     return status;
   }
 
@@ -382,25 +385,29 @@ class SqliteStore final : public Store {
            std::chrono::steady_clock::now() - read_began_ < std::chrono::milliseconds(kKeptReadMillis);
   }
 
-  // Cached statements, keyed by SQL text.
+  // A statement for `sql` (the seam's dialect), prepared once and reset.
   Result<Statement*> Prepare(const std::string& sql) {
-    auto it = statements_.find(sql);
-    if (it == statements_.end()) {
-      Statement stmt(db(), sql);
-      if (!stmt.prepared().ok()) return stmt.prepared();
-      it = statements_.emplace(sql, std::move(stmt)).first;
-    }
-    it->second.Reset();
-    return &it->second;
+    LX_ASSIGN_OR_RETURN(Statement * statement, seam_->Prepare(sql));
+    statement->Reset();
+    return statement;
   }
-  // One statement with no result, prepared once: the writer runs its
-  // transaction and savepoint statements for every request.
+  // One statement with no result: the writer runs its transaction and
+  // savepoint statements for every request (prepared once on SQLite).
   Status RunCached(const std::string& sql) {
+    if (!sqlite()) return seam_->Exec(sql);
     LX_ASSIGN_OR_RETURN(Statement * statement, Prepare(sql));
     Status status = statement->Run();
     statement->Reset();
     return status;
   }
+  // What begins a write transaction: on SQLite it takes the write lock at
+  // once, so a transaction never fails half-way for a lock.
+  const char* BeginWriteSql() const { return sqlite() ? "BEGIN IMMEDIATE" : "BEGIN"; }
+  // Ends every SQLite statement still stepping (sqlite::ResetStatements).
+  void ResetStatements() {
+    if (sqlite()) sqlite::ResetStatements(db());
+  }
+  bool sqlite() const { return db_ != nullptr; }
   // The same connection through the SQL seam, for what is written once for
   // every database (the journal's writes).
   sql::Connection& seam() { return *seam_; }
@@ -412,12 +419,11 @@ class SqliteStore final : public Store {
   Status UpgradeToSchema5();
 
   DbHandle db_;
+  std::unique_ptr<sql::Connection> seam_;  // after db_: closed before it
   FieldCipher cipher_;
   Codec codec_;
   const Clock& clock_;
   std::string checkpoint_path_;
-  std::unordered_map<std::string, Statement> statements_;                 // nodes: a Statement* stays valid
-  std::unique_ptr<sql::Connection> seam_ = sql::BorrowSqlite(db_.get());  // after db_: closed before it
 };
 
 }  // namespace lianxin::sqlite_store

@@ -37,15 +37,15 @@ Status SqliteTxn::Reseal(const TableDef& def) {
   // written, and a county's 300 k members need not sit in memory at once.
   std::optional<Cell> after;
   while (true) {
-    Statement select(store_.db(), SelectSql(def) + (after ? " WHERE " + key_column + " > ?1" : "") +
-                                      " ORDER BY " + key_column + " LIMIT 2000");
-    LX_RETURN_IF_ERROR(select.prepared());
-    if (after) Bind(select, 1, *after);
+    LX_ASSIGN_OR_RETURN(Statement * select,
+                        store_.Prepare(SelectSql(def) + (after ? " WHERE " + key_column + " > ?1" : "") +
+                                       " ORDER BY " + key_column + " LIMIT 2000"));
+    if (after) select->Bind(1, *after);
     std::vector<Image> chunk;
     while (true) {
-      LX_ASSIGN_OR_RETURN(bool row, select.Step());
+      LX_ASSIGN_OR_RETURN(bool row, select->Step());
       if (!row) break;
-      chunk.push_back(ReadImage(select, def.columns.size()));
+      chunk.push_back(ReadImage(*select, def.columns.size()));
     }
     if (chunk.empty()) return Status::Ok();
     after = chunk.back()[0];
@@ -80,12 +80,12 @@ Status SqliteTxn::Reseal(const TableDef& def) {
 }
 
 Status SqliteTxn::Adopt(const TableDef& def) {
-  Statement select(store_.db(), SelectSql(def) + " ORDER BY " + std::string(def.order_by));
-  LX_RETURN_IF_ERROR(select.prepared());
+  LX_ASSIGN_OR_RETURN(Statement * select,
+                      store_.Prepare(SelectSql(def) + " ORDER BY " + std::string(def.order_by)));
   while (true) {
-    LX_ASSIGN_OR_RETURN(bool row, select.Step());
+    LX_ASSIGN_OR_RETURN(bool row, select->Step());
     if (!row) return Status::Ok();
-    Image image = ReadImage(select, def.columns.size());
+    Image image = ReadImage(*select, def.columns.size());
     LX_RETURN_IF_ERROR(AppendJournal("adopt", def, JournalKeyText(image[0]), "", JournalRowJson(def, image)));
   }
 }
@@ -93,7 +93,7 @@ Status SqliteTxn::Adopt(const TableDef& def) {
 Result<std::string> SqliteStore::JournalHead() {
   LX_ASSIGN_OR_RETURN(Statement * head, Prepare("SELECT hash FROM journal ORDER BY seq DESC LIMIT 1"));
   LX_ASSIGN_OR_RETURN(bool found, head->Step());
-  return found ? ToHex(head->ColumnBlob(0)) : std::string();
+  return found ? ToHex(head->Blob(0)) : std::string();
 }
 
 Result<std::vector<JournalEntry>> SqliteStore::ReadJournal(std::int64_t after_seq, int limit) {
@@ -101,15 +101,15 @@ Result<std::vector<JournalEntry>> SqliteStore::ReadJournal(std::int64_t after_se
       Statement * select,
       Prepare("SELECT seq, at_millis, actor, action, entity, entity_key, before, after FROM journal "
               "WHERE seq > ?1 ORDER BY seq LIMIT ?2"));
-  select->BindInt(1, after_seq).BindInt(2, limit);
+  select->Bind(1, after_seq).Bind(2, limit);
   std::vector<JournalEntry> entries;
   while (true) {
     LX_ASSIGN_OR_RETURN(bool row, select->Step());
     if (!row) break;
-    entries.push_back({select->ColumnInt(0), select->ColumnInt(1), std::string(select->ColumnText(2)),
-                       std::string(select->ColumnText(3)), std::string(select->ColumnText(4)),
-                       std::string(select->ColumnText(5)), std::string(select->ColumnText(6)),
-                       std::string(select->ColumnText(7))});
+    entries.push_back({select->Int(0), select->Int(1), std::string(select->Text(2)),
+                       std::string(select->Text(3)), std::string(select->Text(4)),
+                       std::string(select->Text(5)), std::string(select->Text(6)),
+                       std::string(select->Text(7))});
   }
   return entries;
 }
@@ -199,35 +199,36 @@ Status SqliteStore::Verify(const VerifyMode& mode, std::int64_t* entries_checked
       checkpoint = std::move(mark);
     }
   }
-  Statement select(db(),
-                   "SELECT seq, at_millis, actor, action, entity, entity_key, before, after, prev_hash, hash "
-                   "FROM journal ORDER BY seq");
-  LX_RETURN_IF_ERROR(select.prepared());
+  LX_ASSIGN_OR_RETURN(
+      Statement * select,
+      Prepare("SELECT seq, at_millis, actor, action, entity, entity_key, before, after, prev_hash, hash "
+              "FROM journal ORDER BY seq"));
   // Events (the audit log) are chained like every entry but have no row to match.
   const std::vector<const TableDef*> defs = AllTableDefs(mode.legacy);
   std::set<std::string, std::less<>> tables;
   for (const TableDef* def : defs) tables.emplace(def->name);
   JournalWalk walk(std::move(tables), checkpoint);
   while (true) {
-    LX_ASSIGN_OR_RETURN(bool row, select.Step());
+    LX_ASSIGN_OR_RETURN(bool row, select->Step());
     if (!row) break;
-    JournalEntry entry{select.ColumnInt(0),
-                       select.ColumnInt(1),
-                       std::string(select.ColumnText(2)),
-                       std::string(select.ColumnText(3)),
-                       std::string(select.ColumnText(4)),
-                       std::string(select.ColumnText(5)),
-                       std::string(select.ColumnText(6)),
-                       std::string(select.ColumnText(7))};
-    LX_RETURN_IF_ERROR(walk.Entry(entry, select.ColumnBlob(8), select.ColumnBlob(9)));
+    JournalEntry entry{select->Int(0),
+                       select->Int(1),
+                       std::string(select->Text(2)),
+                       std::string(select->Text(3)),
+                       std::string(select->Text(4)),
+                       std::string(select->Text(5)),
+                       std::string(select->Text(6)),
+                       std::string(select->Text(7))};
+    LX_RETURN_IF_ERROR(walk.Entry(entry, select->Blob(8), select->Blob(9)));
   }
   if (!mode.legacy) {
-    Statement sealed(db(), "SELECT seq, hash, mac FROM journal_head WHERE id = 1");
-    LX_RETURN_IF_ERROR(sealed.prepared());
-    LX_ASSIGN_OR_RETURN(bool found, sealed.Step());
+    LX_ASSIGN_OR_RETURN(Statement * sealed, Prepare("SELECT seq, hash, mac FROM journal_head WHERE id = 1"));
+    LX_ASSIGN_OR_RETURN(bool found, sealed->Step());
     if (!found) return Status::Tampered("日志头记录 journal_head 缺失 (journal_head_missing)");
-    Mark recorded{sealed.ColumnInt(0), std::string(sealed.ColumnBlob(1))};
-    if (sealed.ColumnBlob(2) != HeadMac(recorded)) {
+    Mark recorded{sealed->Int(0), std::string(sealed->Blob(1))};
+    const std::string mac(sealed->Blob(2));
+    sealed->Reset();
+    if (mac != HeadMac(recorded)) {
       return Status::Tampered("日志头记录的校验码不符,日志头被绕过系统改写 (journal_head_mac)");
     }
     LX_RETURN_IF_ERROR(walk.Head(recorded));
@@ -236,34 +237,39 @@ Status SqliteStore::Verify(const VerifyMode& mode, std::int64_t* entries_checked
     // What keeps the journal append-only, and which migrations made the
     // schema, are data too: a dropped trigger or a rewritten migration row
     // is a change made behind the program's back.
-    Statement triggers(
-        db(),
-        "SELECT COUNT(*) FROM sqlite_master WHERE type = 'trigger' AND tbl_name = 'journal' AND "
-        "name IN ('journal_no_update', 'journal_no_delete')");
-    LX_RETURN_IF_ERROR(triggers.prepared());
-    LX_ASSIGN_OR_RETURN(bool counted, triggers.Step());
-    if (!counted || triggers.ColumnInt(0) != 2) {
-      return Status::Tampered("日志表的只增触发器被删除 (journal_trigger)");
+    const bool on_sqlite = sqlite();
+    LX_ASSIGN_OR_RETURN(
+        Statement * triggers,
+        Prepare(on_sqlite
+                    ? "SELECT COUNT(*) FROM sqlite_master WHERE type = 'trigger' AND tbl_name = 'journal' "
+                      "AND name IN ('journal_no_update', 'journal_no_delete')"
+                    : "SELECT COUNT(*) FROM pg_trigger WHERE tgrelid = 'journal'::regclass AND tgenabled "
+                      "<> 'D' AND tgname IN ('journal_no_update', 'journal_no_delete', "
+                      "'journal_no_truncate')"));
+    LX_ASSIGN_OR_RETURN(bool counted, triggers->Step());
+    const std::int64_t guards = counted ? triggers->Int(0) : 0;
+    triggers->Reset();
+    if (guards != (on_sqlite ? 2 : 3)) {
+      return Status::Tampered("日志表的只增触发器被删除或停用 (journal_trigger)");
     }
-    Statement applied(db(), "SELECT number, name FROM schema_migrations ORDER BY number");
-    LX_RETURN_IF_ERROR(applied.prepared());
+    LX_ASSIGN_OR_RETURN(Statement * applied,
+                        Prepare("SELECT number, name FROM schema_migrations ORDER BY number"));
     for (const Migration& migration : Migrations()) {
-      LX_ASSIGN_OR_RETURN(bool row, applied.Step());
-      if (!row || applied.ColumnInt(0) != migration.number || applied.ColumnText(1) != migration.name) {
+      LX_ASSIGN_OR_RETURN(bool row, applied->Step());
+      if (!row || applied->Int(0) != migration.number || applied->Text(1) != migration.name) {
         return Status::Tampered("迁移记录 schema_migrations 与程序不符,第 " +
                                 std::to_string(migration.number) + " 号被改动 (schema_migrations)");
       }
     }
-    LX_ASSIGN_OR_RETURN(bool extra, applied.Step());
+    LX_ASSIGN_OR_RETURN(bool extra, applied->Step());
     if (extra) return Status::Tampered("迁移记录 schema_migrations 中有程序不认识的行 (schema_migrations)");
   }
   for (const TableDef* def : defs) {
-    Statement rows(db(), SelectSql(*def));
-    LX_RETURN_IF_ERROR(rows.prepared());
+    LX_ASSIGN_OR_RETURN(Statement * rows, Prepare(SelectSql(*def)));
     while (true) {
-      LX_ASSIGN_OR_RETURN(bool row, rows.Step());
+      LX_ASSIGN_OR_RETURN(bool row, rows->Step());
       if (!row) break;
-      LX_RETURN_IF_ERROR(walk.Row(*def, ReadImage(rows, def->columns.size()), mode.legacy));
+      LX_RETURN_IF_ERROR(walk.Row(*def, ReadImage(*rows, def->columns.size()), mode.legacy));
     }
   }
   LX_RETURN_IF_ERROR(walk.Finish());

@@ -87,40 +87,39 @@ std::vector<std::string> Split(std::string_view text) {
 
 Result<Region> DecodeRegion(const Statement& s) {
   Region r;
-  r.code = s.ColumnText(0);
-  r.name = s.ColumnText(1);
-  LX_ASSIGN_OR_RETURN(r.level, FromToken(s.ColumnText(2),
+  r.code = s.Text(0);
+  r.name = s.Text(1);
+  LX_ASSIGN_OR_RETURN(r.level, FromToken(s.Text(2),
                                          {RegionLevel::kCounty, RegionLevel::kTownship, RegionLevel::kVillage,
                                           RegionLevel::kGrid},
                                          "regions.level"));
-  r.parent_code = s.ColumnText(3);
+  r.parent_code = s.Text(3);
   return r;
 }
 
 Result<Unit> DecodeUnit(const Statement& s) {
   Unit u;
-  u.code = s.ColumnText(0);
-  u.name = s.ColumnText(1);
-  u.county_code = s.ColumnText(2);
-  u.staff = static_cast<int>(s.ColumnInt(3));
+  u.code = s.Text(0);
+  u.name = s.Text(1);
+  u.county_code = s.Text(2);
+  u.staff = static_cast<int>(s.Int(3));
   LX_ASSIGN_OR_RETURN(
-      u.strength,
-      FromToken(s.ColumnText(4), {UnitStrength::kStrong, UnitStrength::kMedium, UnitStrength::kWeak},
-                "units.strength"));
+      u.strength, FromToken(s.Text(4), {UnitStrength::kStrong, UnitStrength::kMedium, UnitStrength::kWeak},
+                            "units.strength"));
   return u;
 }
 
 Result<Org> DecodeOrg(const Statement& s) {
   Org o;
-  o.code = s.ColumnText(0);
-  o.name = s.ColumnText(1);
+  o.code = s.Text(0);
+  o.name = s.Text(1);
   LX_ASSIGN_OR_RETURN(
-      o.kind, FromToken(s.ColumnText(2), {OrgKind::kVillageBranch, OrgKind::kNonPublic, OrgKind::kSocial},
-                        "orgs.kind"));
-  o.region_code = s.ColumnText(3);
+      o.kind,
+      FromToken(s.Text(2), {OrgKind::kVillageBranch, OrgKind::kNonPublic, OrgKind::kSocial}, "orgs.kind"));
+  o.region_code = s.Text(3);
   LX_ASSIGN_OR_RETURN(
       o.rating,
-      FromToken(s.ColumnText(4), {OrgRating::kGood, OrgRating::kFair, OrgRating::kAverage, OrgRating::kWeak},
+      FromToken(s.Text(4), {OrgRating::kGood, OrgRating::kFair, OrgRating::kAverage, OrgRating::kWeak},
                 "orgs.rating"));
   return o;
 }
@@ -133,67 +132,67 @@ constexpr std::initializer_list<Education> kEducations = {
 
 Result<Cadre> DecodeCadre(const Statement& s, const Codec& codec) {
   Cadre c;
-  c.code = s.ColumnText(0);
-  c.name = s.ColumnText(1);
-  LX_ASSIGN_OR_RETURN(c.gender, FromToken(s.ColumnText(2), kGenders, "cadres.gender"));
+  c.code = s.Text(0);
+  c.name = s.Text(1);
+  LX_ASSIGN_OR_RETURN(c.gender, FromToken(s.Text(2), kGenders, "cadres.gender"));
   LX_ASSIGN_OR_RETURN(std::string id, codec.Open(s, 3, "cadres.id", c.code));
   c.id_number = IdNumber(std::move(id));
   LX_ASSIGN_OR_RETURN(std::string phone, codec.Open(s, 5, "cadres.phone", c.code));
   c.phone = Phone(std::move(phone));
-  c.unit_code = s.ColumnText(7);
-  c.village_code = s.ColumnText(8);
-  LX_ASSIGN_OR_RETURN(c.rank, FromToken(s.ColumnText(9),
+  c.unit_code = s.Text(7);
+  c.village_code = s.Text(8);
+  LX_ASSIGN_OR_RETURN(c.rank, FromToken(s.Text(9),
                                         {Rank::kCounty, Rank::kSection, Rank::kDeputySection, Rank::kOrdinary,
                                          Rank::kVillageMember},
                                         "cadres.rank"));
-  LX_ASSIGN_OR_RETURN(c.education, FromToken(s.ColumnText(10), kEducations, "cadres.education"));
-  if (!s.ColumnText(11).empty()) c.skills = Split(s.ColumnText(11));
-  c.title = s.ColumnText(12);
-  c.unit_head = s.ColumnInt(13) != 0;
+  LX_ASSIGN_OR_RETURN(c.education, FromToken(s.Text(10), kEducations, "cadres.education"));
+  if (!s.Text(11).empty()) c.skills = Split(s.Text(11));
+  c.title = s.Text(12);
+  c.unit_head = s.Int(13) != 0;
   return c;
 }
 
 Result<Household> DecodeHousehold(const Statement& s, const Codec& codec) {
   Household h;
-  h.code = s.ColumnText(0);
-  h.village_code = s.ColumnText(1);
-  h.head_name = s.ColumnText(2);
+  h.code = s.Text(0);
+  h.village_code = s.Text(1);
+  h.head_name = s.Text(2);
   LX_ASSIGN_OR_RETURN(std::string id, codec.Open(s, 3, "households.head_id", h.code));
   h.head_id_number = IdNumber(std::move(id));
   LX_ASSIGN_OR_RETURN(std::string phone, codec.Open(s, 5, "households.phone", h.code));
   h.phone = Phone(std::move(phone));
-  h.size = static_cast<int>(s.ColumnInt(7));
-  h.income_per_capita = s.ColumnInt(8);
-  LX_ASSIGN_OR_RETURN(h.housing,
-                      FromToken(s.ColumnText(9), {Housing::kSafe, Housing::kOrdinary, Housing::kDangerous},
-                                "households.housing"));
-  h.land_mu = s.ColumnReal(10);
-  if (!s.ColumnText(11).empty()) h.needs = Split(s.ColumnText(11));
-  h.address = s.ColumnText(12);
-  h.difficulty = s.ColumnReal(13);
+  h.size = static_cast<int>(s.Int(7));
+  h.income_per_capita = s.Int(8);
   LX_ASSIGN_OR_RETURN(
-      h.tier, FromToken(s.ColumnText(14), {Tier::kEasier, Tier::kHarder, Tier::kHardest}, "households.tier"));
+      h.housing,
+      FromToken(s.Text(9), {Housing::kSafe, Housing::kOrdinary, Housing::kDangerous}, "households.housing"));
+  h.land_mu = s.Real(10);
+  if (!s.Text(11).empty()) h.needs = Split(s.Text(11));
+  h.address = s.Text(12);
+  h.difficulty = s.Real(13);
+  LX_ASSIGN_OR_RETURN(
+      h.tier, FromToken(s.Text(14), {Tier::kEasier, Tier::kHarder, Tier::kHardest}, "households.tier"));
   return h;
 }
 
 Result<Member> DecodeMember(const Statement& s, const Codec& codec) {
   Member m;
-  LX_ASSIGN_OR_RETURN(std::string id, codec.Open(s, 1, "members.id", ToHex(s.ColumnBlob(0))));
+  LX_ASSIGN_OR_RETURN(std::string id, codec.Open(s, 1, "members.id", ToHex(s.Blob(0))));
   m.id_number = IdNumber(std::move(id));
-  m.household_code = s.ColumnText(2);
-  m.name = s.ColumnText(3);
-  m.relation = s.ColumnText(4);
-  m.birth_date = s.ColumnText(5);
-  LX_ASSIGN_OR_RETURN(m.gender, FromToken(s.ColumnText(6), kGenders, "members.gender"));
-  LX_ASSIGN_OR_RETURN(m.education, FromToken(s.ColumnText(7), kEducations, "members.education"));
-  LX_ASSIGN_OR_RETURN(m.labour,
-                      FromToken(s.ColumnText(8), {Labour::kFull, Labour::kWeak, Labour::kLost, Labour::kNone},
-                                "members.labour"));
+  m.household_code = s.Text(2);
+  m.name = s.Text(3);
+  m.relation = s.Text(4);
+  m.birth_date = s.Text(5);
+  LX_ASSIGN_OR_RETURN(m.gender, FromToken(s.Text(6), kGenders, "members.gender"));
+  LX_ASSIGN_OR_RETURN(m.education, FromToken(s.Text(7), kEducations, "members.education"));
+  LX_ASSIGN_OR_RETURN(
+      m.labour,
+      FromToken(s.Text(8), {Labour::kFull, Labour::kWeak, Labour::kLost, Labour::kNone}, "members.labour"));
   LX_ASSIGN_OR_RETURN(
       m.health,
-      FromToken(s.ColumnText(9), {Health::kHealthy, Health::kChronic, Health::kSerious, Health::kDisabled},
+      FromToken(s.Text(9), {Health::kHealthy, Health::kChronic, Health::kSerious, Health::kDisabled},
                 "members.health"));
-  m.disability = s.ColumnText(10);
+  m.disability = s.Text(10);
   return m;
 }
 
@@ -230,10 +229,10 @@ Result<std::string> SqliteTxn::CountyOfUnit(const std::string& unit_code) {
   auto it = county_of_unit_.find(unit_code);
   if (it != county_of_unit_.end()) return it->second;
   LX_ASSIGN_OR_RETURN(Statement * select, store_.Prepare("SELECT county_code FROM units WHERE code = ?1"));
-  select->BindText(1, unit_code);
+  select->Bind(1, unit_code);
   LX_ASSIGN_OR_RETURN(bool found, select->Step());
   if (!found) return Status::Conflict("单位 " + unit_code + " 不存在");
-  std::string county(select->ColumnText(0));
+  std::string county(select->Text(0));
   county_of_unit_.emplace(unit_code, county);
   return county;
 }
@@ -243,18 +242,18 @@ Result<std::string> SqliteTxn::CountyOfHousehold(const std::string& household_co
   if (household_code == last_household_) return last_household_county_;
   LX_ASSIGN_OR_RETURN(Statement * select,
                       store_.Prepare("SELECT county_code FROM households WHERE code = ?1"));
-  select->BindText(1, household_code);
+  select->Bind(1, household_code);
   LX_ASSIGN_OR_RETURN(bool found, select->Step());
   if (!found) return Status::Conflict("户 " + household_code + " 不存在");
   last_household_ = household_code;
-  last_household_county_ = std::string(select->ColumnText(0));
+  last_household_county_ = std::string(select->Text(0));
   return last_household_county_;
 }
 
 Result<std::optional<Region>> SqliteTxn::FindRegion(std::string_view code) {
   LX_ASSIGN_OR_RETURN(Statement * select,
                       store_.Prepare(SelectSql(Def(RecordKind::kRegions)) + " WHERE code = ?1"));
-  select->BindText(1, code);
+  select->Bind(1, code);
   LX_ASSIGN_OR_RETURN(bool found, select->Step());
   if (!found) return std::optional<Region>();
   LX_ASSIGN_OR_RETURN(Region region, DecodeRegion(*select));
@@ -269,7 +268,7 @@ Result<bool> SqliteTxn::Exists(RecordKind kind, std::string_view key) {
   if (kind == RecordKind::kMembers) {
     select->BindBlob(1, store_.codec().IdIndex(IdNumber(std::string(key))));
   } else {
-    select->BindText(1, key);
+    select->Bind(1, key);
   }
   return select->Step();
 }
@@ -293,16 +292,16 @@ Result<std::optional<std::string>> SqliteTxn::OwnerOfIdNumber(RecordKind kind, c
   select->BindBlob(1, store_.codec().IdIndex(id));
   LX_ASSIGN_OR_RETURN(bool found, select->Step());
   if (!found) return std::optional<std::string>();
-  return std::optional<std::string>(std::string(select->ColumnText(0)));
+  return std::optional<std::string>(std::string(select->Text(0)));
 }
 
 Result<std::optional<std::string>> SqliteTxn::HeadOfUnit(std::string_view unit_code) {
   LX_ASSIGN_OR_RETURN(Statement * select,
                       store_.Prepare("SELECT code FROM cadres WHERE unit_code = ?1 AND unit_head = 1"));
-  select->BindText(1, unit_code);
+  select->Bind(1, unit_code);
   LX_ASSIGN_OR_RETURN(bool found, select->Step());
   if (!found) return std::optional<std::string>();
-  return std::optional<std::string>(std::string(select->ColumnText(0)));
+  return std::optional<std::string>(std::string(select->Text(0)));
 }
 
 Result<bool> SqliteTxn::Empty(RecordKind kind) {
@@ -331,39 +330,38 @@ Result<RegistryCounts> SqliteStore::Counts() {
 
 Status SqliteStore::Scan(RecordKind kind, RegistrySink& sink) {
   const TableDef& def = Def(kind);
-  Statement select(db(), SelectSql(def) + " ORDER BY " + std::string(def.order_by));
-  LX_RETURN_IF_ERROR(select.prepared());
+  LX_ASSIGN_OR_RETURN(Statement * select, Prepare(SelectSql(def) + " ORDER BY " + std::string(def.order_by)));
   while (true) {
-    LX_ASSIGN_OR_RETURN(bool row, select.Step());
+    LX_ASSIGN_OR_RETURN(bool row, select->Step());
     if (!row) return Status::Ok();
     switch (kind) {
       case RecordKind::kRegions: {
-        LX_ASSIGN_OR_RETURN(Region r, DecodeRegion(select));
+        LX_ASSIGN_OR_RETURN(Region r, DecodeRegion(*select));
         LX_RETURN_IF_ERROR(sink.Add(r));
         break;
       }
       case RecordKind::kUnits: {
-        LX_ASSIGN_OR_RETURN(Unit u, DecodeUnit(select));
+        LX_ASSIGN_OR_RETURN(Unit u, DecodeUnit(*select));
         LX_RETURN_IF_ERROR(sink.Add(u));
         break;
       }
       case RecordKind::kOrgs: {
-        LX_ASSIGN_OR_RETURN(Org o, DecodeOrg(select));
+        LX_ASSIGN_OR_RETURN(Org o, DecodeOrg(*select));
         LX_RETURN_IF_ERROR(sink.Add(o));
         break;
       }
       case RecordKind::kCadres: {
-        LX_ASSIGN_OR_RETURN(Cadre c, DecodeCadre(select, codec_));
+        LX_ASSIGN_OR_RETURN(Cadre c, DecodeCadre(*select, codec_));
         LX_RETURN_IF_ERROR(sink.Add(c));
         break;
       }
       case RecordKind::kHouseholds: {
-        LX_ASSIGN_OR_RETURN(Household h, DecodeHousehold(select, codec_));
+        LX_ASSIGN_OR_RETURN(Household h, DecodeHousehold(*select, codec_));
         LX_RETURN_IF_ERROR(sink.Add(h));
         break;
       }
       case RecordKind::kMembers: {
-        LX_ASSIGN_OR_RETURN(Member m, DecodeMember(select, codec_));
+        LX_ASSIGN_OR_RETURN(Member m, DecodeMember(*select, codec_));
         LX_RETURN_IF_ERROR(sink.Add(m));
         break;
       }
@@ -374,7 +372,7 @@ Status SqliteStore::Scan(RecordKind kind, RegistrySink& sink) {
 Result<std::optional<Household>> SqliteStore::GetHousehold(std::string_view code) {
   LX_ASSIGN_OR_RETURN(Statement * select,
                       Prepare(SelectSql(Def(RecordKind::kHouseholds)) + " WHERE code = ?1"));
-  select->BindText(1, code);
+  select->Bind(1, code);
   LX_ASSIGN_OR_RETURN(bool found, select->Step());
   if (!found) return std::optional<Household>();
   LX_ASSIGN_OR_RETURN(Household h, DecodeHousehold(*select, codec_));
@@ -704,17 +702,21 @@ constexpr std::int64_t kSortedSelectionMax = 2000;
 // already is one) is open.
 class ReadSnapshot {
  public:
-  ReadSnapshot(sqlite3* db, bool in_txn) : db_(db) {
-    if (!in_txn) open_ = sqlite::Exec(db_, "BEGIN").ok();
+  ReadSnapshot(sql::Connection& db, bool in_txn) : db_(db) {
+    if (in_txn) return;
+    open_ =
+        db_.Exec(db_.dialect() == sql::Dialect::kSqlite ? "BEGIN"
+                                                        : "BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY")
+            .ok();
   }
   ~ReadSnapshot() {
-    if (open_) (void)sqlite::Exec(db_, "COMMIT");
+    if (open_) (void)db_.Exec("COMMIT");
   }
   ReadSnapshot(const ReadSnapshot&) = delete;
   ReadSnapshot& operator=(const ReadSnapshot&) = delete;
 
  private:
-  sqlite3* db_;
+  sql::Connection& db_;
   bool open_ = false;
 };
 
@@ -766,16 +768,16 @@ Result<ListPage> SqliteStore::List(RecordKind kind, const ListQuery& query, Regi
   };
   const TableDef& def = Def(kind);
   const std::string table(def.name);
-  ReadSnapshot snapshot(db(), txn_open_ || batch_open_ || read_open_);
+  ReadSnapshot snapshot(seam(), txn_open_ || batch_open_ || read_open_);
 
   ListPage page;
   {
     Condition where = Joined(conditions(false));
     LX_ASSIGN_OR_RETURN(Statement * count, Prepare("SELECT COUNT(*) FROM " + table + where.sql));
     ResetOnExit reset{count};
-    for (size_t i = 0; i < where.binds.size(); ++i) Bind(*count, static_cast<int>(i + 1), where.binds[i]);
+    for (size_t i = 0; i < where.binds.size(); ++i) count->Bind(static_cast<int>(i + 1), where.binds[i]);
     LX_ASSIGN_OR_RETURN(bool row, count->Step());
-    page.total = row ? count->ColumnInt(0) : 0;
+    page.total = row ? count->Int(0) : 0;
   }
   if (page.total == 0) return page;
 
@@ -790,9 +792,9 @@ Result<ListPage> SqliteStore::List(RecordKind kind, const ListQuery& query, Regi
   if (members) sql.insert(sql.find(" FROM "), ", seq");
   LX_ASSIGN_OR_RETURN(Statement * select, Prepare(sql + where.sql + " ORDER BY " + key + " LIMIT ?"));
   ResetOnExit reset{select};
-  for (size_t i = 0; i < where.binds.size(); ++i) Bind(*select, static_cast<int>(i + 1), where.binds[i]);
+  for (size_t i = 0; i < where.binds.size(); ++i) select->Bind(static_cast<int>(i + 1), where.binds[i]);
   // One row more than the page: whether there is a next one.
-  select->BindInt(static_cast<int>(where.binds.size() + 1), query.limit + 1);
+  select->Bind(static_cast<int>(where.binds.size() + 1), query.limit + 1);
   std::string last;
   for (int n = 0;; ++n) {
     LX_ASSIGN_OR_RETURN(bool row, select->Step());
@@ -802,8 +804,8 @@ Result<ListPage> SqliteStore::List(RecordKind kind, const ListQuery& query, Regi
       break;
     }
     LX_RETURN_IF_ERROR(EmitRow(kind, *select, codec_, sink));
-    last = members ? std::to_string(select->ColumnInt(static_cast<int>(def.columns.size())))
-                   : std::string(select->ColumnText(0));
+    last = members ? std::to_string(select->Int(static_cast<int>(def.columns.size())))
+                   : std::string(select->Text(0));
   }
   return page;
 }
@@ -815,7 +817,7 @@ Status SqliteStore::Get(RecordKind kind, std::string_view key, RegistrySink& sin
   const TableDef& def = Def(kind);
   LX_ASSIGN_OR_RETURN(Statement * select, Prepare(SelectSql(def) + " WHERE code = ?1"));
   ResetOnExit reset{select};
-  select->BindText(1, key);
+  select->Bind(1, key);
   LX_ASSIGN_OR_RETURN(bool found, select->Step());
   if (!found) {
     return Status::NotFound(std::string(Token(kind)) + " " + std::string(key) + " 不存在 (not_found)");
@@ -827,7 +829,7 @@ Status SqliteStore::MembersOf(std::string_view household_code, RegistrySink& sin
   {
     LX_ASSIGN_OR_RETURN(Statement * exists, Prepare("SELECT 1 FROM households WHERE code = ?1"));
     ResetOnExit reset{exists};
-    exists->BindText(1, household_code);
+    exists->Bind(1, household_code);
     LX_ASSIGN_OR_RETURN(bool found, exists->Step());
     if (!found) return Status::NotFound("户 " + std::string(household_code) + " 不存在 (not_found)");
   }
@@ -839,7 +841,7 @@ Status SqliteStore::EmitMembers(std::string_view household_code, RegistrySink& s
                       Prepare(SelectSql(Def(RecordKind::kMembers)) +
                               " WHERE household_code = ?1 ORDER BY relation <> '户主', seq"));
   ResetOnExit reset{select};
-  select->BindText(1, household_code);
+  select->Bind(1, household_code);
   while (true) {
     LX_ASSIGN_OR_RETURN(bool row, select->Step());
     if (!row) return Status::Ok();
@@ -859,7 +861,7 @@ Result<bool> SqliteStore::InScope(RecordKind kind, std::string_view key, const S
       owner->BindBlob(1, codec_.IdIndex(IdNumber(std::string(key))));
       LX_ASSIGN_OR_RETURN(bool found, owner->Step());
       if (!found) return Status::NotFound("记录不存在 (not_found)");
-      household = owner->ColumnText(0);
+      household = owner->Text(0);
     }
     return InScope(RecordKind::kHouseholds, household, scope);
   }
@@ -867,13 +869,13 @@ Result<bool> SqliteStore::InScope(RecordKind kind, std::string_view key, const S
   LX_ASSIGN_OR_RETURN(Statement * select, Prepare("SELECT " + rule.sql + " FROM " +
                                                   std::string(Def(kind).name) + " WHERE code = ?"));
   ResetOnExit reset{select};
-  for (size_t i = 0; i < rule.binds.size(); ++i) Bind(*select, static_cast<int>(i + 1), rule.binds[i]);
-  select->BindText(static_cast<int>(rule.binds.size() + 1), key);
+  for (size_t i = 0; i < rule.binds.size(); ++i) select->Bind(static_cast<int>(i + 1), rule.binds[i]);
+  select->Bind(static_cast<int>(rule.binds.size() + 1), key);
   LX_ASSIGN_OR_RETURN(bool found, select->Step());
   // Word for word what the API answers out of scope (access.cpp OutOfScope),
   // so a caller cannot tell a record it may not see from one that is not there.
   if (!found) return Status::NotFound("记录不存在 (not_found)");
-  return select->ColumnInt(0) != 0;
+  return select->Int(0) != 0;
 }
 
 Result<bool> SqliteStore::GetWithin(RecordKind kind, std::string_view key, const Scope& scope,
@@ -889,10 +891,10 @@ Result<bool> SqliteStore::GetWithin(RecordKind kind, std::string_view key, const
   LX_ASSIGN_OR_RETURN(Statement * select, Prepare(sql + " WHERE code = ?"));
   {
     ResetOnExit reset{select};
-    for (size_t i = 0; i < rule.binds.size(); ++i) Bind(*select, static_cast<int>(i + 1), rule.binds[i]);
-    select->BindText(static_cast<int>(rule.binds.size() + 1), key);
+    for (size_t i = 0; i < rule.binds.size(); ++i) select->Bind(static_cast<int>(i + 1), rule.binds[i]);
+    select->Bind(static_cast<int>(rule.binds.size() + 1), key);
     LX_ASSIGN_OR_RETURN(bool found, select->Step());
-    if (!found || select->ColumnInt(static_cast<int>(def.columns.size())) == 0) return false;
+    if (!found || select->Int(static_cast<int>(def.columns.size())) == 0) return false;
     LX_RETURN_IF_ERROR(EmitRow(kind, *select, codec_, sink));
   }
   if (kind == RecordKind::kHouseholds) LX_RETURN_IF_ERROR(EmitMembers(key, sink));

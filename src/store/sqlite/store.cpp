@@ -3,6 +3,7 @@
 // rows go through, backup and restore.
 #include <spdlog/spdlog.h>
 
+#include <ctime>
 #include <filesystem>
 
 #include "store/sqlite/internal.hpp"
@@ -18,45 +19,10 @@ std::string SelectSql(const TableDef& def) {
   return sql + " FROM " + std::string(def.name);
 }
 
-void Bind(Statement& stmt, int index, const Cell& cell) {
-  switch (cell.type) {
-    case Cell::kNull:
-      stmt.BindNull(index);
-      break;
-    case Cell::kText:
-      stmt.BindText(index, cell.bytes);
-      break;
-    case Cell::kInt:
-      stmt.BindInt(index, cell.integer);
-      break;
-    case Cell::kReal:
-      stmt.BindReal(index, cell.real);
-      break;
-    case Cell::kBlob:
-      stmt.BindBlob(index, cell.bytes);
-      break;
-  }
-}
-
-Cell ReadCell(const Statement& stmt, int index) {
-  switch (stmt.ColumnType(index)) {
-    case SQLITE_INTEGER:
-      return Cell::Int(stmt.ColumnInt(index));
-    case SQLITE_FLOAT:
-      return Cell::Real(stmt.ColumnReal(index));
-    case SQLITE_TEXT:
-      return Cell::Text(stmt.ColumnText(index));
-    case SQLITE_BLOB:
-      return Cell::Blob(std::string(stmt.ColumnBlob(index)));
-    default:
-      return {};
-  }
-}
-
 Image ReadImage(const Statement& stmt, size_t columns) {
   Image image;
   image.reserve(columns);
-  for (size_t i = 0; i < columns; ++i) image.push_back(ReadCell(stmt, static_cast<int>(i)));
+  for (size_t i = 0; i < columns; ++i) image.push_back(stmt.Get(static_cast<int>(i)));
   return image;
 }
 
@@ -75,7 +41,7 @@ SqliteTxn::~SqliteTxn() {
       (void)store_.RunCached("ROLLBACK TO txn");
       (void)store_.RunCached("RELEASE txn");
     } else {
-      (void)sqlite::Exec(store_.db(), "ROLLBACK");
+      store_.seam().Rollback();
     }
     store_.txn_open_ = false;
   }
@@ -87,7 +53,7 @@ Status SqliteTxn::Start(bool join) {
     // A snapshot a finished read left open would make BEGIN IMMEDIATE fail
     // once another connection (the writer, another process) has committed.
     if (!store_.batch_open_) store_.EndRead();
-    LX_RETURN_IF_ERROR(store_.RunCached(store_.batch_open_ ? "SAVEPOINT txn" : "BEGIN IMMEDIATE"));
+    LX_RETURN_IF_ERROR(store_.RunCached(store_.batch_open_ ? "SAVEPOINT txn" : store_.BeginWriteSql()));
   }
   open_ = true;
   store_.txn_open_ = true;
@@ -121,7 +87,7 @@ Status SqliteTxn::Commit() {
     return Status::Ok();
   }
   // Inside a batch the changes join it and become durable at EndBatch().
-  if (!store_.batch_open_) sqlite::ResetStatements(store_.db());  // as EndBatch does
+  if (!store_.batch_open_) store_.ResetStatements();  // as EndBatch does
   Status status = store_.RunCached(store_.batch_open_ ? "RELEASE txn" : "COMMIT");
   if (!status.ok()) return status;  // the destructor rolls back
   open_ = false;
@@ -129,33 +95,64 @@ Status SqliteTxn::Commit() {
   return Status::Ok();
 }
 
+// "YYYY-MM-DD HH:MM:SS" in UTC, as SQLite's datetime('now') writes it.
+std::string UtcTimestamp(std::int64_t millis) {
+  std::time_t seconds = static_cast<std::time_t>(millis / 1000);
+  std::tm parts{};
+  gmtime_r(&seconds, &parts);
+  char text[32];
+  std::strftime(text, sizeof text, "%Y-%m-%d %H:%M:%S", &parts);
+  return text;
+}
+
+// Each pending migration in a transaction of its own, recorded in
+// schema_migrations. On PostgreSQL a lock held to each transaction's end
+// keeps two processes opening a new database from migrating it together.
 Status SqliteStore::Migrate() {
-  LX_RETURN_IF_ERROR(sqlite::Exec(db(),
-                                  "CREATE TABLE IF NOT EXISTS schema_migrations (number INTEGER PRIMARY KEY, "
-                                  "name TEXT NOT NULL, applied_at TEXT NOT NULL DEFAULT (datetime('now')))"));
+  auto begin = [this]() -> Status {
+    LX_RETURN_IF_ERROR(seam_->Exec(BeginWriteSql()));
+    if (!sqlite()) LX_RETURN_IF_ERROR(seam_->Exec("SELECT pg_advisory_xact_lock(2026120501)"));
+    return Status::Ok();
+  };
+  LX_RETURN_IF_ERROR(begin());
+  Status created = seam_->Exec(
+      "CREATE TABLE IF NOT EXISTS schema_migrations (number INTEGER PRIMARY KEY, name TEXT NOT NULL, "
+      "applied_at TEXT NOT NULL)");
+  if (created.ok()) created = seam_->Commit();
+  if (!created.ok()) {
+    seam_->Rollback();
+    return created;
+  }
   LX_ASSIGN_OR_RETURN(int current, SchemaVersion());
   for (const Migration& migration : Migrations()) {
     if (migration.number <= current) continue;
-    LX_RETURN_IF_ERROR(sqlite::Exec(db(), "BEGIN IMMEDIATE"));
+    LX_RETURN_IF_ERROR(begin());
     // Another process may have applied it while this one waited for the lock.
     Result<int> now = SchemaVersion();
     if (now.ok() && *now >= migration.number) {
-      LX_RETURN_IF_ERROR(sqlite::Exec(db(), "COMMIT"));
+      LX_RETURN_IF_ERROR(seam_->Commit());
       continue;
     }
     // A statement left mid-read (an earlier step's) would lock the tables a
     // migration drops.
-    sqlite::ResetStatements(db());
-    Status status = sqlite::Exec(db(), migration.sql);
+    ResetStatements();
+    Status status = seam_->Exec(MigrationSql(migration, seam_->dialect()));
     if (status.ok() && migration.number == 5) status = UpgradeToSchema5();
     if (status.ok()) {
-      Statement record(db(), "INSERT INTO schema_migrations (number, name) VALUES (?1, ?2)");
-      status = record.prepared();
-      if (status.ok()) status = record.BindInt(1, migration.number).BindText(2, migration.name).Run();
+      Result<Statement*> record =
+          Prepare("INSERT INTO schema_migrations (number, name, applied_at) VALUES (?1, ?2, ?3)");
+      status = record.status();
+      if (status.ok()) {
+        status = (*record)
+                     ->Bind(1, migration.number)
+                     .Bind(2, migration.name)
+                     .Bind(3, UtcTimestamp(clock_.NowMillis()))
+                     .Run();
+      }
     }
-    if (status.ok()) status = sqlite::Exec(db(), "COMMIT");
+    if (status.ok()) status = seam_->Commit();
     if (!status.ok()) {
-      (void)sqlite::Exec(db(), "ROLLBACK");
+      seam_->Rollback();
       return Status(status.code(), "迁移 " + std::string(migration.name) + " 失败: " + status.message());
     }
     spdlog::info("applied migration {}", migration.name);
@@ -181,7 +178,7 @@ Status CopyDatabase(sqlite3* from, sqlite3* to) {
 }
 
 Status IntegrityCheck(sqlite3* db, const std::string& what) {
-  Statement check(db, "PRAGMA integrity_check");
+  sqlite::Statement check(db, "PRAGMA integrity_check");
   LX_RETURN_IF_ERROR(check.prepared());
   LX_ASSIGN_OR_RETURN(bool row, check.Step());
   if (!row || check.ColumnText(0) != "ok") {
@@ -211,16 +208,17 @@ Status SqliteStore::Backup(const std::string& out) {
 }
 
 Status SqliteStore::CheckKeyOpensData() {
+  // A member's ID is bound to the row keyed by its blind index, in hex.
   for (const char* sql :
-       {"SELECT id_enc, 'members.id', lower(hex(id_bidx)) FROM members LIMIT 1",
+       {"SELECT id_enc, 'members.id', id_bidx FROM members LIMIT 1",
         "SELECT phone_enc, 'households.phone', code FROM households WHERE phone_enc IS NOT NULL LIMIT 1",
         "SELECT id_enc, 'cadres.id', code FROM cadres WHERE id_enc IS NOT NULL LIMIT 1"}) {
-    Statement select(db(), sql);
-    LX_RETURN_IF_ERROR(select.prepared());
-    LX_ASSIGN_OR_RETURN(bool row, select.Step());
+    LX_ASSIGN_OR_RETURN(Statement * select, Prepare(sql));
+    LX_ASSIGN_OR_RETURN(bool row, select->Step());
     if (!row) continue;
     Result<std::string> plain = cipher_.Decrypt(
-        select.ColumnBlob(0), FieldCipher::Binding(select.ColumnText(1), select.ColumnText(2)));
+        select->Blob(0), FieldCipher::Binding(select->Text(1), JournalKeyText(select->Get(2))));
+    select->Reset();
     if (!plain.ok()) return Status::Invalid("密钥与数据不符:这份数据是用另一个密钥加密的 (key_mismatch)");
     return Status::Ok();
   }
@@ -228,16 +226,19 @@ Status SqliteStore::CheckKeyOpensData() {
 }
 
 Result<int> SqliteStore::SchemaVersion() {
-  Statement select(db(), "SELECT COALESCE(MAX(number), 0) FROM schema_migrations");
-  LX_RETURN_IF_ERROR(select.prepared());
-  LX_ASSIGN_OR_RETURN(bool found, select.Step());
-  return found ? static_cast<int>(select.ColumnInt(0)) : 0;
+  LX_ASSIGN_OR_RETURN(Statement * select, Prepare("SELECT COALESCE(MAX(number), 0) FROM schema_migrations"));
+  LX_ASSIGN_OR_RETURN(bool found, select->Step());
+  int version = found ? static_cast<int>(select->Int(0)) : 0;
+  select->Reset();
+  return version;
 }
 
 Result<std::int64_t> SqliteStore::CountOf(const std::string& sql) {
   LX_ASSIGN_OR_RETURN(Statement * select, Prepare(sql));
   LX_ASSIGN_OR_RETURN(bool found, select->Step());
-  return found ? select->ColumnInt(0) : 0;
+  std::int64_t count = found ? select->Int(0) : 0;
+  select->Reset();
+  return count;
 }
 
 Result<std::int64_t> SqliteStore::PairingDataVersion() {
@@ -252,7 +253,7 @@ Result<std::int64_t> SqliteStore::PairingDataVersion() {
               "SELECT MAX(seq) FROM journal WHERE entity = 'pairs' UNION ALL "
               "SELECT MAX(seq) FROM journal WHERE entity = 'pins')"));
   LX_ASSIGN_OR_RETURN(bool found, newest->Step());
-  std::int64_t version = found ? newest->ColumnInt(0) : 0;
+  std::int64_t version = found ? newest->Int(0) : 0;
   newest->Reset();
   return version;
 }
@@ -321,7 +322,38 @@ Status Store::Restore(const std::string& path, const std::string& from, const St
 
 std::string Store::JournalCheckpointPath(const std::string& key_file) { return key_file + ".head"; }
 
+namespace {
+
+// A PostgreSQL database (store.hpp, Store::Open): its key file must be
+// named, for there is no database file to keep it beside.
+Result<std::unique_ptr<Store>> OpenPostgres(const std::string& target, const StoreOptions& options) {
+  if (options.key_file.empty()) {
+    return Status::Invalid(
+        "PostgreSQL 数据库须指定密钥文件 (--key FILE 或配置项 key_file) (key_file_required)");
+  }
+  LX_ASSIGN_OR_RETURN(std::unique_ptr<sql::Connection> seam, sql::Connect(target, {}));
+  LX_ASSIGN_OR_RETURN(sql::Statement * schema,
+                      seam->Prepare("SELECT COUNT(*) FROM information_schema.tables WHERE table_schema = "
+                                    "current_schema() AND table_name = 'schema_migrations'"));
+  LX_ASSIGN_OR_RETURN(bool row, schema->Step());
+  const bool exists = row && schema->Int(0) > 0;
+  schema->Reset();
+  if (!exists && !options.create) {
+    return Status::NotFound("数据库中没有连心的数据: " + sql::Redacted(target) + " (db_missing)");
+  }
+  // A database that already holds data must find its key, never get a new one.
+  LX_ASSIGN_OR_RETURN(FieldCipher cipher, FieldCipher::FromKeyFile(options.key_file, !exists));
+  auto store = std::make_unique<SqliteStore>(nullptr, std::move(seam), std::move(cipher),
+                                             options.clock ? *options.clock : SystemClock(),
+                                             Store::JournalCheckpointPath(options.key_file));
+  LX_RETURN_IF_ERROR(store->Migrate());
+  return std::unique_ptr<Store>(std::move(store));
+}
+
+}  // namespace
+
 Result<std::unique_ptr<Store>> Store::Open(const std::string& path, const StoreOptions& options) {
+  if (sql::IsPostgres(path)) return OpenPostgres(path, options);
   std::error_code ec;
   bool exists = std::filesystem::exists(path, ec);
   if (!exists && !options.create) return Status::NotFound("数据库不存在: " + path + " (db_missing)");
@@ -342,7 +374,8 @@ Result<std::unique_ptr<Store>> Store::Open(const std::string& path, const StoreO
                    "PRAGMA journal_mode = WAL; PRAGMA synchronous = FULL; PRAGMA foreign_keys = ON; "
                    "PRAGMA secure_delete = ON; PRAGMA cache_size = -65536; PRAGMA temp_store = MEMORY; "
                    "PRAGMA journal_size_limit = 67108864"));
-  auto store = std::make_unique<SqliteStore>(std::move(db), std::move(cipher),
+  std::unique_ptr<sql::Connection> seam = sql::BorrowSqlite(db.get());
+  auto store = std::make_unique<SqliteStore>(std::move(db), std::move(seam), std::move(cipher),
                                              options.clock ? *options.clock : SystemClock(),
                                              JournalCheckpointPath(key_file));
   LX_RETURN_IF_ERROR(store->Migrate());

@@ -45,25 +45,25 @@ Result<std::vector<Task>> SqliteStore::TasksOf(std::string_view household_code) 
       Statement * select,
       Prepare("SELECT household_code, cadre_code, need, task, target, deadline, level, status, "
               "progress, notes FROM tasks WHERE household_code = ?1 ORDER BY cadre_code, need"));
-  select->BindText(1, household_code);
+  select->Bind(1, household_code);
   std::vector<Task> tasks;
   while (true) {
     LX_ASSIGN_OR_RETURN(bool row, select->Step());
     if (!row) break;
     Task t;
-    t.household_code = select->ColumnText(0);
-    t.cadre_code = select->ColumnText(1);
-    t.need = select->ColumnText(2);
-    t.task = select->ColumnText(3);
-    t.target = select->ColumnText(4);
-    t.deadline = select->ColumnText(5);
+    t.household_code = select->Text(0);
+    t.cadre_code = select->Text(1);
+    t.need = select->Text(2);
+    t.task = select->Text(3);
+    t.target = select->Text(4);
+    t.deadline = select->Text(5);
+    LX_ASSIGN_OR_RETURN(t.level,
+                        FromToken(select->Text(6), {TaskLevel::kMajor, TaskLevel::kNormal}, "tasks.level"));
     LX_ASSIGN_OR_RETURN(
-        t.level, FromToken(select->ColumnText(6), {TaskLevel::kMajor, TaskLevel::kNormal}, "tasks.level"));
-    LX_ASSIGN_OR_RETURN(
-        t.status, FromToken(select->ColumnText(7),
-                            {TaskStatus::kOpen, TaskStatus::kDone, TaskStatus::kCancelled}, "tasks.status"));
-    t.progress = static_cast<int>(select->ColumnInt(8));
-    t.notes = select->ColumnText(9);
+        t.status, FromToken(select->Text(7), {TaskStatus::kOpen, TaskStatus::kDone, TaskStatus::kCancelled},
+                            "tasks.status"));
+    t.progress = static_cast<int>(select->Int(8));
+    t.notes = select->Text(9);
     tasks.push_back(std::move(t));
   }
   return tasks;
