@@ -47,7 +47,8 @@ std::string FieldOf(const HttpResponse& response) {
 class AccountApiTest : public ::testing::Test {
  protected:
   void SetUp() override {
-    repository_ = std::move(Store::OpenUserRepository(dir_ / "a.db", {})).value();
+    repository_ =
+        std::move(Store::OpenUserRepository(DbTarget(dir_ / "a.db"), DbOptions(dir_ / "a.db"))).value();
     policy_.argon2_opslimit = crypto_pwhash_argon2id_OPSLIMIT_MIN;
     policy_.argon2_memlimit = crypto_pwhash_argon2id_MEMLIMIT_MIN;
     auth_ = std::make_unique<AuthService>(*repository_, policy_, clock_);
@@ -427,7 +428,8 @@ TEST_F(AccountApiTest, AuditorReadsTheLogNewestFirstWithPagingAndFilters) {
 // The SQLite and the in-memory repositories read the audit log alike.
 TEST(AuditReadTest, RepositoriesPageAndFilterAlike) {
   TempDir dir;
-  std::unique_ptr<UserRepository> sqlite = std::move(Store::OpenUserRepository(dir / "r.db", {})).value();
+  std::unique_ptr<UserRepository> sqlite =
+      std::move(Store::OpenUserRepository(DbTarget(dir / "r.db"), DbOptions(dir / "r.db"))).value();
   InMemoryUserRepository memory;
   for (UserRepository* repository : {sqlite.get(), static_cast<UserRepository*>(&memory)}) {
     for (int i = 0; i < 6; ++i) {

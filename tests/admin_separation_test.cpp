@@ -35,10 +35,11 @@ std::string SecretOf(std::string_view base32) {
 class AdminSeparationTest : public ApiFixture {
  protected:
   // Replaces the server with one on the same database under `config`.
-  void Reopen(const Config& config) {
+  void Reopen(Config config) {
     router_ = Router();
     app_.reset();
-    Result<std::unique_ptr<App>> app = App::Open(path_, config, SystemClock());
+    config.key_file = path_ + ".key";
+    Result<std::unique_ptr<App>> app = App::Open(DbTarget(path_), config, SystemClock());
     ASSERT_TRUE(app.ok()) << app.status().ToString();
     app_ = std::move(*app);
     router_ = app_->BuildRouter();

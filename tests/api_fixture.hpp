@@ -36,7 +36,8 @@ class ApiFixture : public ::testing::Test {
  protected:
   static void SetUpTestSuite() {
     template_dir_ = new TempDir;
-    Result<std::unique_ptr<Store>> store = Store::Open(*template_dir_ / "county.db", {});
+    const std::string path = *template_dir_ / "county.db";
+    Result<std::unique_ptr<Store>> store = Store::Open(DbTarget(path), DbOptions(path));
     ASSERT_TRUE(store.ok()) << store.status().ToString();
     std::unique_ptr<WriteTxn> txn = std::move((*store)->Begin("demo")).value();
     TxnSink sink(*txn);
@@ -50,10 +51,7 @@ class ApiFixture : public ::testing::Test {
 
   void SetUp() override {
     path_ = dir_ / "county.db";
-    for (const char* suffix : {"", ".key", "-wal"}) {
-      std::filesystem::path from = *template_dir_ / (std::string("county.db") + suffix);
-      if (std::filesystem::exists(from)) std::filesystem::copy_file(from, path_ + suffix);
-    }
+    const std::string target = CopyTestDb(*template_dir_ / "county.db", path_);
     Config config = Config::Defaults();
     // Argon2 at its lowest cost: these tests sign in, they do not measure hashing.
     config.auth.argon2_opslimit = crypto_pwhash_argon2id_OPSLIMIT_MIN;
@@ -63,7 +61,8 @@ class ApiFixture : public ::testing::Test {
     // These tests sign in hundreds of times a second from one address.
     config.auth.signin_per_address_per_minute = 0;
     config.auth.signin_per_account_per_minute = 0;
-    Result<std::unique_ptr<App>> app = App::Open(path_, config, SystemClock());
+    config.key_file = path_ + ".key";
+    Result<std::unique_ptr<App>> app = App::Open(target, config, SystemClock());
     ASSERT_TRUE(app.ok()) << app.status().ToString();
     app_ = std::move(*app);
     router_ = app_->BuildRouter();

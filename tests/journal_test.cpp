@@ -21,17 +21,6 @@ namespace {
 
 namespace fs = std::filesystem;
 
-// Runs SQL on the database file directly, as the sqlite3 shell would.
-void RawSql(const std::string& path, const std::string& sql) {
-  sqlite3* db = nullptr;
-  ASSERT_EQ(sqlite3_open(path.c_str(), &db), SQLITE_OK);
-  char* error = nullptr;
-  int rc = sqlite3_exec(db, sql.c_str(), nullptr, nullptr, &error);
-  EXPECT_EQ(rc, SQLITE_OK) << sql << ": " << (error ? error : "");
-  sqlite3_free(error);
-  sqlite3_close(db);
-}
-
 // Copies a database with its key file and checkpoint, as a backup would.
 void CopyDatabase(const std::string& from, const std::string& to) {
   for (const char* suffix : {"", ".key", ".key.head"}) {
@@ -42,7 +31,7 @@ void CopyDatabase(const std::string& from, const std::string& to) {
 }
 
 Status VerifyAt(const std::string& path) {
-  Result<std::unique_ptr<Store>> store = Store::Open(path, {.create = false});
+  Result<std::unique_ptr<Store>> store = Store::Open(DbTarget(path), DbOptions(path, nullptr, false));
   if (!store.ok()) return store.status();
   std::int64_t checked = 0;
   return (*store)->VerifyJournal(&checked);
@@ -67,7 +56,8 @@ void BuildDatabase(const std::string& path) {
     ASSERT_TRUE(txn->Upsert(task).ok());
     ASSERT_TRUE(txn->Commit().ok());
   }
-  std::unique_ptr<UserRepository> users = std::move(Store::OpenUserRepository(path, {})).value();
+  std::unique_ptr<UserRepository> users =
+      std::move(Store::OpenUserRepository(DbTarget(path), DbOptions(path))).value();
   for (const char* name : {"sysadmin", "auditor"}) {
     User user;
     user.username = name;
@@ -344,7 +334,8 @@ TEST_F(JournalTamperTest, RollbackPastTheCheckpointFails) {
   std::string older = *dir_ / "older.db";
   CopyDatabase(path, older);
   {
-    std::unique_ptr<UserRepository> users = std::move(Store::OpenUserRepository(path, {})).value();
+    std::unique_ptr<UserRepository> users =
+        std::move(Store::OpenUserRepository(DbTarget(path), DbOptions(path))).value();
     ASSERT_TRUE(users->Audit({13, "auditor", "sign_out", "auditor", "127.0.0.1", "ok", ""}).ok());
   }
   ASSERT_TRUE(VerifyAt(path).ok());
@@ -363,7 +354,8 @@ TEST_F(JournalTamperTest, RestoreOfAnOlderBackupMovesTheCheckpointBack) {
     ASSERT_TRUE(store->Backup(backup).ok());
   }
   {
-    std::unique_ptr<UserRepository> users = std::move(Store::OpenUserRepository(path, {})).value();
+    std::unique_ptr<UserRepository> users =
+        std::move(Store::OpenUserRepository(DbTarget(path), DbOptions(path))).value();
     ASSERT_TRUE(users->Audit({13, "auditor", "sign_out", "auditor", "127.0.0.1", "ok", ""}).ok());
   }
   ASSERT_TRUE(VerifyAt(path).ok());
@@ -429,7 +421,8 @@ TEST(JournalUpgradeTest, PreviousVersionDatabaseIsResealedAndVerifies) {
   ASSERT_TRUE(status.ok()) << status.ToString();
   // The old sessions are gone (everyone signs in again); the password
   // history is journaled now, so removing it is caught.
-  std::unique_ptr<UserRepository> users = std::move(Store::OpenUserRepository(path, {})).value();
+  std::unique_ptr<UserRepository> users =
+      std::move(Store::OpenUserRepository(DbTarget(path), DbOptions(path))).value();
   EXPECT_FALSE(users->FindSession("00aa")->has_value());
   EXPECT_EQ(users->PreviousPasswordHashes("wangjh", 5)->size(), 3u);  // the three rows the old version wrote
   users.reset();
@@ -445,7 +438,7 @@ TEST(JournalUpgradeTest, TamperedPreviousVersionDatabaseIsRefused) {
   RawSql(path,
          "UPDATE households SET phone_enc = (SELECT phone_enc FROM households WHERE code = "
          "'1499010010010001') WHERE code = '1499010020010001'");
-  Result<std::unique_ptr<Store>> store = Store::Open(path, {.create = false});
+  Result<std::unique_ptr<Store>> store = Store::Open(DbTarget(path), DbOptions(path, nullptr, false));
   ASSERT_FALSE(store.ok());
   EXPECT_EQ(store.status().code(), Code::kTampered) << store.status().ToString();
   EXPECT_NE(store.status().message().find("upgrade_refused"), std::string::npos) << store.status().message();

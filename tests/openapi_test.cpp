@@ -46,10 +46,12 @@ class OpenApiTest : public ::testing::Test {
   void SetUp() override {
     // A fresh, empty database is enough: the routes do not depend on data.
     const std::string path = dir_ / "openapi.db";
-    Result<std::unique_ptr<Store>> store = Store::Open(path, {});
+    Result<std::unique_ptr<Store>> store = Store::Open(DbTarget(path), DbOptions(path));
     ASSERT_TRUE(store.ok()) << store.status().ToString();
     store->reset();
-    Result<std::unique_ptr<App>> app = App::Open(path, Config{}, SystemClock());
+    Config config;
+    config.key_file = path + ".key";
+    Result<std::unique_ptr<App>> app = App::Open(DbTarget(path), config, SystemClock());
     ASSERT_TRUE(app.ok()) << app.status().ToString();
     app_ = std::move(app).value();
     // Through HttpServer, which adds /healthz and /metrics: the router users

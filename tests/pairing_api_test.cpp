@@ -42,11 +42,8 @@ class PairingApiTest : public ::testing::Test {
 
   void SetUp() override {
     path_ = dir_ / "county.db";
-    for (const char* suffix : {"", ".key", "-wal"}) {
-      std::filesystem::path from = *template_dir_ / (std::string("county.db") + suffix);
-      if (std::filesystem::exists(from)) std::filesystem::copy_file(from, path_ + suffix);
-    }
-    repository_ = std::move(Store::OpenUserRepository(path_, {})).value();
+    const std::string target = CopyTestDb(*template_dir_ / "county.db", path_);
+    repository_ = std::move(Store::OpenUserRepository(DbTarget(path_), DbOptions(path_))).value();
     // Argon2 at its lowest cost: the tests sign in, they do not measure hashing.
     policy_.argon2_opslimit = crypto_pwhash_argon2id_OPSLIMIT_MIN;
     policy_.argon2_memlimit = crypto_pwhash_argon2id_MEMLIMIT_MIN;
@@ -55,7 +52,8 @@ class PairingApiTest : public ::testing::Test {
     CreateUser("township", {Role::kTownshipAdmin}, {ScopeKind::kRegion, kOtherTownship});
 
     writer_ = std::make_unique<GroupCommitWriter>(OpenOrDie(path_), WriterOptions{}, nullptr);
-    reads_ = std::make_unique<StorePool>([this] { return Store::Open(path_, {.create = false}); });
+    reads_ = std::make_unique<StorePool>(
+        [this] { return Store::Open(DbTarget(path_), DbOptions(path_, nullptr, false)); });
     api_ = std::make_unique<ApiRouter>(router_, *auth_, ApiOptions{});
     AddSessionRoutes(*api_);
     AddPairingRoutes(*api_, *writer_, *reads_, config_);

@@ -90,7 +90,8 @@ TEST(PairingDryRunTest, APlanIsAppliedOnlyToTheDataItWasMadeOn) {
   // A change outside what pairing reads (a session, an audit event) does not make a plan stale.
   Result<PairRun> third = PlanPairing(*store, config, options);
   ASSERT_TRUE(third.ok());
-  std::unique_ptr<UserRepository> users = std::move(Store::OpenUserRepository(dir / "c.db", {})).value();
+  std::unique_ptr<UserRepository> users =
+      std::move(Store::OpenUserRepository(DbTarget(dir / "c.db"), DbOptions(dir / "c.db"))).value();
   ASSERT_TRUE(users->Audit({1, "t", "export", "households", "127.0.0.1", "ok", ""}).ok());
   EXPECT_TRUE(ApplyPlannedPairing(*store, config, *third, options).ok());
 }

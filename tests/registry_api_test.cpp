@@ -138,7 +138,8 @@ TEST_F(RegistryApiTest, CreatesAndUpdatesWithTheImportersValidation) {
                 .status,
             404);
 
-  std::unique_ptr<Store> store = std::move(Store::Open(path_, {.create = false})).value();
+  std::unique_ptr<Store> store =
+      std::move(Store::Open(DbTarget(path_), DbOptions(path_, nullptr, false))).value();
   std::int64_t checked = 0;
   EXPECT_TRUE(store->VerifyJournal(&checked).ok());
   Result<std::vector<JournalEntry>> journal = store->ReadJournal(checked - 1, 5);

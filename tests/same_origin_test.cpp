@@ -38,7 +38,7 @@ TEST_F(SameOriginTest, TheConfiguredOriginIsStillAllowed) {
   config.server.origin = "https://lianxin.example.gov.cn";
   app_->Stop();
   app_.reset();
-  Result<std::unique_ptr<App>> app = App::Open(path_, config, SystemClock());
+  Result<std::unique_ptr<App>> app = App::Open(DbTarget(path_), config, SystemClock());
   ASSERT_TRUE(app.ok()) << app.status().ToString();
   app_ = std::move(*app);
   router_ = app_->BuildRouter();

@@ -12,7 +12,8 @@ namespace {
 class SessionApiTest : public ::testing::Test {
  protected:
   void SetUp() override {
-    repository_ = std::move(Store::OpenUserRepository(dir_ / "s.db", {})).value();
+    repository_ =
+        std::move(Store::OpenUserRepository(DbTarget(dir_ / "s.db"), DbOptions(dir_ / "s.db"))).value();
     policy_.argon2_opslimit = crypto_pwhash_argon2id_OPSLIMIT_MIN;
     policy_.argon2_memlimit = crypto_pwhash_argon2id_MEMLIMIT_MIN;
     auth_ = std::make_unique<AuthService>(*repository_, policy_, SystemClock());
@@ -126,7 +127,8 @@ TEST_F(SessionApiTest, RestrictedSessionReachesNothingElse) {
 
 TEST(ApiRouterTest, ARouteMissingFromTheAllowTableCannotBeAdded) {
   TempDir dir;
-  auto repository = std::move(Store::OpenUserRepository(dir / "a.db", {})).value();
+  auto repository =
+      std::move(Store::OpenUserRepository(DbTarget(dir / "a.db"), DbOptions(dir / "a.db"))).value();
   AuthService auth(*repository, AuthPolicy{}, SystemClock());
   Router router;
   ApiRouter api(router, auth, {});

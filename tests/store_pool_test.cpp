@@ -36,7 +36,7 @@ class StorePoolTest : public ::testing::Test {
   StorePool::Opener CountingOpener() {
     return [this]() -> Result<std::unique_ptr<Store>> {
       ++opens_;
-      return Store::Open(path_, {.create = false});
+      return Store::Open(DbTarget(path_), DbOptions(path_, nullptr, false));
     };
   }
   TempDir dir_;
@@ -143,17 +143,9 @@ TEST_F(StorePoolTest, AKeptSnapshotShowsAnotherProcessesCommitSoon) {
     StorePool::Lease lease = std::move(pool.Acquire()).value();
     EXPECT_EQ(lease->Get(RecordKind::kRegions, "149903", sink).code(), Code::kNotFound);
   }
-  sqlite3* other = nullptr;
-  ASSERT_EQ(sqlite3_open(path_.c_str(), &other), SQLITE_OK);
-  char* error = nullptr;
-  EXPECT_EQ(sqlite3_exec(other,
-                         "INSERT INTO regions (code, name, level, parent_code, county_code) "
-                         "VALUES ('149903', '别县', 'county', NULL, '149903')",
-                         nullptr, nullptr, &error),
-            SQLITE_OK)
-      << (error ? error : "");
-  sqlite3_free(error);
-  sqlite3_close(other);
+  RawSql(path_,
+         "INSERT INTO regions (code, name, level, parent_code, county_code) "
+         "VALUES ('149903', '别县', 'county', NULL, '149903')");
   std::this_thread::sleep_for(std::chrono::milliseconds(Store::kKeptReadMillis + 50));
   StorePool::Lease later = std::move(pool.Acquire()).value();
   EXPECT_TRUE(later->Get(RecordKind::kRegions, "149903", sink).ok())
@@ -161,7 +153,9 @@ TEST_F(StorePoolTest, AKeptSnapshotShowsAnotherProcessesCommitSoon) {
 }
 
 TEST_F(StorePoolTest, AFailingOpenReturnsItsError) {
-  StorePool missing([this] { return Store::Open(dir_ / "missing.db", {.create = false}); });
+  StorePool missing([this] {
+    return Store::Open(DbTarget(dir_ / "missing.db"), DbOptions(dir_ / "missing.db", nullptr, false));
+  });
   Result<StorePool::Lease> lease = missing.Acquire();
   ASSERT_FALSE(lease.ok());
   EXPECT_EQ(lease.status().code(), Code::kNotFound) << lease.status().ToString();

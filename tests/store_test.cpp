@@ -15,16 +15,6 @@ namespace lianxin::testing {
 namespace {
 
 // Runs SQL on the database file directly, the way someone with the sqlite3
-// shell would, behind the program's back.
-void RawSql(const std::string& path, const std::string& sql) {
-  sqlite3* db = nullptr;
-  ASSERT_EQ(sqlite3_open(path.c_str(), &db), SQLITE_OK);
-  char* error = nullptr;
-  int rc = sqlite3_exec(db, sql.c_str(), nullptr, nullptr, &error);
-  EXPECT_EQ(rc, SQLITE_OK) << (error ? error : "");
-  sqlite3_free(error);
-  sqlite3_close(db);
-}
 
 TEST(StoreTest, MigrationsApplyToAnEmptyDatabaseOnce) {
   TempDir dir;
@@ -58,18 +48,19 @@ TEST(StoreTest, KeyFileIsPrivateAndRequiredAfterwards) {
   EXPECT_EQ(st.st_mode & 0777, 0600u);
 
   ::chmod((dir / "k.db.key").c_str(), 0644);
-  Result<std::unique_ptr<Store>> loose = Store::Open(dir / "k.db", {});
+  Result<std::unique_ptr<Store>> loose = Store::Open(DbTarget(dir / "k.db"), DbOptions(dir / "k.db"));
   ASSERT_FALSE(loose.ok());
   EXPECT_NE(loose.status().message().find("0600"), std::string::npos);
 
   std::filesystem::remove(dir / "k.db.key");
-  Result<std::unique_ptr<Store>> keyless = Store::Open(dir / "k.db", {});
+  Result<std::unique_ptr<Store>> keyless = Store::Open(DbTarget(dir / "k.db"), DbOptions(dir / "k.db"));
   ASSERT_FALSE(keyless.ok()) << "an existing database must never get a fresh key";
 }
 
 // No ID number or phone of the fixture appears in plaintext anywhere in the
 // database's files, journal included.
 TEST(StoreTest, NoPlaintextIdNumberOrPhoneInTheFile) {
+  LX_SQLITE_ONLY();
   TempDir dir;
   {
     std::unique_ptr<Store> store = OpenOrDie(dir / "p.db");
@@ -269,7 +260,8 @@ TEST(BackupTest, BackupOfALargeDatabaseFinishesUnderWrites) {
   testing::TempDir dir;
   std::string path = dir / "big.db";
   {
-    std::unique_ptr<Store> store = std::move(Store::Open(path, {})).value();
+    std::unique_ptr<Store> store =
+        std::move(Store::Open(testing::DbTarget(path), testing::DbOptions(path))).value();
     std::unique_ptr<WriteTxn> txn = std::move(store->Begin("seed")).value();
     ASSERT_TRUE(txn->Upsert(Region{"149901", "连心县", RegionLevel::kCounty, ""}).ok());
     ASSERT_TRUE(txn->Upsert(Region{"149901001000", "城关镇", RegionLevel::kTownship, "149901"}).ok());
@@ -285,7 +277,8 @@ TEST(BackupTest, BackupOfALargeDatabaseFinishesUnderWrites) {
   std::atomic<bool> stop{false};
   std::atomic<int> writes{0};
   std::thread writer([&] {
-    std::unique_ptr<Store> store = std::move(Store::Open(path, {})).value();
+    std::unique_ptr<Store> store =
+        std::move(Store::Open(testing::DbTarget(path), testing::DbOptions(path))).value();
     for (int n = 0; !stop; ++n) {  // a new village or a renamed one: a commit each time
       char code[13];
       std::snprintf(code, sizeof code, "149901001%03d", 1 + n % 998);
@@ -298,7 +291,8 @@ TEST(BackupTest, BackupOfALargeDatabaseFinishesUnderWrites) {
     }
   });
   while (writes < 3) std::this_thread::yield();  // the load is on
-  std::unique_ptr<Store> store = std::move(Store::Open(path, {})).value();
+  std::unique_ptr<Store> store =
+      std::move(Store::Open(testing::DbTarget(path), testing::DbOptions(path))).value();
   Status backed_up = store->Backup(dir / "big-backup.db");
   stop = true;
   writer.join();

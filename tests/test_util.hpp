@@ -3,11 +3,15 @@
 
 #include <gtest/gtest.h>
 #include <sys/wait.h>
+#include <unistd.h>
 
 #include <array>
+#include <atomic>
 #include <cstdio>
+#include <cstdlib>
 #include <filesystem>
 #include <fstream>
+#include <map>
 #include <random>
 #include <sstream>
 #include <string>
@@ -15,13 +19,91 @@
 #include "lianxin/config.hpp"
 #include "lianxin/registry_io.hpp"
 #include "lianxin/store.hpp"
+#include "store/sql/sql.hpp"
 
 namespace lianxin::testing {
 
 inline std::filesystem::path SourceDir() { return LIANXIN_SOURCE_DIR; }
 inline std::filesystem::path DataDir() { return SourceDir() / "tests" / "data"; }
 
-// A fresh directory under the system temp dir, removed at scope exit.
+// The store tests run on SQLite, and again on PostgreSQL when
+// LIANXIN_TEST_BACKEND=postgres (ctest's "pg." tests; the cluster is the one
+// LIANXIN_TEST_PG names, which ./dev test starts).
+inline bool OnPostgres() {
+  const char* backend = std::getenv("LIANXIN_TEST_BACKEND");
+  return backend != nullptr && std::string_view(backend) == "postgres" && std::getenv("LIANXIN_TEST_PG");
+}
+
+// Skips a test that reaches into the SQLite file itself (its bytes, its
+// WAL, SQL run on it by hand) when the tests run on PostgreSQL.
+#define LX_SQLITE_ONLY() \
+  if (::lianxin::testing::OnPostgres()) GTEST_SKIP() << "reaches into the SQLite file itself"
+
+// The PostgreSQL databases made for the paths of this process (DbTarget).
+inline std::map<std::string, std::string>& TestDatabases() {
+  static std::map<std::string, std::string> databases;
+  return databases;
+}
+
+// The cluster's URI with another database name.
+inline std::string TestDatabaseUri(const std::string& name) {
+  std::string uri = std::getenv("LIANXIN_TEST_PG");
+  return uri.substr(0, uri.rfind('/') + 1) + name;
+}
+
+// Runs SQL on the test cluster's maintenance database, failing the test when it fails.
+inline void OnTestCluster(const std::string& statement) {
+  Result<std::unique_ptr<sql::Connection>> admin = sql::Connect(std::getenv("LIANXIN_TEST_PG"), {});
+  ASSERT_TRUE(admin.ok()) << admin.status().ToString();
+  Status status = (*admin)->Exec(statement);
+  ASSERT_TRUE(status.ok()) << statement << ": " << status.ToString();
+}
+
+// The database a test means by `path` (a file in a TempDir): on SQLite the
+// file itself; on PostgreSQL a database of its own, made from `from`'s when
+// given (a copy), else empty, and dropped with its TempDir.
+inline std::string DbTarget(const std::string& path, const std::string& from = {}) {
+  if (!OnPostgres()) return path;
+  auto& databases = TestDatabases();
+  if (auto it = databases.find(path); it != databases.end()) return TestDatabaseUri(it->second);
+  static std::atomic<int> counter{0};
+  std::string name = "t" + std::to_string(::getpid()) + "_" + std::to_string(++counter);
+  std::string statement = "CREATE DATABASE " + name;
+  if (!from.empty()) statement += " TEMPLATE " + databases.at(from);
+  OnTestCluster(statement);
+  databases[path] = name;
+  return TestDatabaseUri(name);
+}
+
+// Runs SQL on the database at `path` through a connection of its own, as
+// another process (the sqlite3 or psql shell) would, behind the store's back.
+inline void RawSql(const std::string& path, const std::string& statement) {
+  Result<std::unique_ptr<sql::Connection>> db = sql::Connect(DbTarget(path), {.create = false});
+  ASSERT_TRUE(db.ok()) << db.status().ToString();
+  Status status = (*db)->Exec(statement);
+  EXPECT_TRUE(status.ok()) << statement << ": " << status.ToString();
+}
+
+// Copies the database at `from` (closed) to `to` with its key: the files,
+// or on PostgreSQL a database made from `from`'s. The target of `to`.
+inline std::string CopyTestDb(const std::string& from, const std::string& to) {
+  for (const char* suffix : {"", ".key", "-wal"}) {
+    if (std::filesystem::exists(from + suffix)) std::filesystem::copy_file(from + suffix, to + suffix);
+  }
+  return DbTarget(to, from);
+}
+
+// A store's options for `path`: its key file beside it, on either backend.
+inline StoreOptions DbOptions(const std::string& path, const Clock* clock = nullptr, bool create = true) {
+  StoreOptions options;
+  options.key_file = path + ".key";
+  options.clock = clock;
+  options.create = create;
+  return options;
+}
+
+// A fresh directory under the system temp dir, removed at scope exit with
+// the PostgreSQL databases made for its paths.
 class TempDir {
  public:
   TempDir() {
@@ -33,6 +115,15 @@ class TempDir {
   ~TempDir() {
     std::error_code ec;
     std::filesystem::remove_all(path_, ec);
+    auto& databases = TestDatabases();
+    for (auto it = databases.begin(); it != databases.end();) {
+      if (it->first.starts_with(path_.string() + "/")) {
+        OnTestCluster("DROP DATABASE IF EXISTS " + it->second + " WITH (FORCE)");
+        it = databases.erase(it);
+      } else {
+        ++it;
+      }
+    }
   }
   const std::filesystem::path& path() const { return path_; }
   std::string operator/(const std::string& name) const { return (path_ / name).string(); }
@@ -55,9 +146,7 @@ inline void WriteFile(const std::filesystem::path& path, const std::string& data
 
 // Opens (creating) a store at PATH or fails the test.
 inline std::unique_ptr<Store> OpenOrDie(const std::string& path, const Clock* clock = nullptr) {
-  StoreOptions options;
-  options.clock = clock;
-  Result<std::unique_ptr<Store>> store = Store::Open(path, options);
+  Result<std::unique_ptr<Store>> store = Store::Open(DbTarget(path), DbOptions(path, clock));
   EXPECT_TRUE(store.ok()) << store.status().ToString();
   return store.ok() ? std::move(store).value() : nullptr;
 }

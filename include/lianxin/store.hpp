@@ -201,11 +201,18 @@ class WriteTxn {
 };
 
 class GroupCommitWriter;  // writer.hpp
+class Progress;           // progress.hpp
 
 class Store {
  public:
   virtual ~Store() = default;
 
+  // `path` is a SQLite file, or a PostgreSQL database named by a
+  // `postgresql://…` URI (or libpq's `host=… dbname=…`), whose key file
+  // `options.key_file` must name (kInvalidInput key_file_required). Either
+  // kind is migrated to the current schema on open. On PostgreSQL the
+  // database should use the C or C.UTF-8 collation, so keys sort bytewise
+  // as on SQLite (docs/scale.md).
   static Result<std::unique_ptr<Store>> Open(const std::string& path, const StoreOptions& options);
 
   // The accounts, sessions and audit log of auth.hpp on the database at
@@ -223,8 +230,9 @@ class Store {
   // Replaces the database at `path` with the backup `from`, refusing (and
   // changing nothing) when the backup fails integrity_check, was made with
   // another key, or its journal does not verify. Run it with no server on
-  // `path`. The key file is `options.key_file` or "<path>.key", as for Open;
-  // the restored head becomes the journal checkpoint beside it.
+  // `path`. A PostgreSQL database is not replaced in place: kInvalidInput,
+  // naming `lianxin migrate`, which restores a backup into an empty one. The key file is `options.key_file`
+  // or "<path>.key", as for Open; the restored head becomes the journal checkpoint beside it.
   static Status Restore(const std::string& path, const std::string& from, const StoreOptions& options);
 
   virtual Result<std::unique_ptr<WriteTxn>> Begin(std::string actor) = 0;
@@ -311,10 +319,19 @@ class Store {
 
   // Copies the database to `out` with SQLite's online backup API (safe
   // while others write: the copy is one consistent snapshot), then checks
-  // the copy with PRAGMA integrity_check. A copy that fails is removed and
-  // the result is kInternal. `out` must not exist. The key file is not
-  // copied: keep it apart from the backups.
+  // the copy with PRAGMA integrity_check. A PostgreSQL database is copied
+  // into a SQLite file the same way (CopyInto, one snapshot). A copy that
+  // fails is removed and the result is kInternal. `out` must not exist. The
+  // key file is not copied: keep it apart from the backups.
   virtual Status Backup(const std::string& out) = 0;
+
+  // Copies every table, row for row and in one snapshot of this database,
+  // into `empty` (another Store, of either kind, opened with the same key
+  // file's key and holding nothing yet), all of it or none: ciphertexts and
+  // the journal as they are, so the copy verifies and has the same root
+  // hash. kInvalidInput (target_not_empty) when `empty` holds data.
+  // `progress` (optional) counts the rows.
+  virtual Status CopyInto(Store& empty, Progress* progress) = 0;
 
   // The schema version: the highest migration applied.
   virtual Result<int> SchemaVersion() = 0;

@@ -18,6 +18,7 @@
 #include "lianxin/registry_io.hpp"
 #include "lianxin/static_files.hpp"
 #include "lianxin/store.hpp"
+#include "store/sql/sql.hpp"
 
 namespace lianxin {
 namespace {
@@ -26,6 +27,7 @@ struct Common {
   std::string config_path = "lianxin.toml";
   bool config_given = false;
   std::string db;
+  std::string key_file;  // --key: overrides the configuration's key_file
   bool quiet = false;
 };
 
@@ -61,6 +63,7 @@ class CountingSink final : public RegistrySink {
 Result<Config> LoadConfig(const Common& common) {
   Result<Config> config = Config::Load(common.config_path, common.config_given);
   if (config.ok()) spdlog::set_level(spdlog::level::from_str(config->log_level));
+  if (config.ok() && !common.key_file.empty()) config->key_file = common.key_file;
   return config;
 }
 
@@ -293,6 +296,77 @@ Status RunBackup(const Common& common, const std::string& out) {
   return Status::Ok();
 }
 
+// Moves a county between databases, SQLite and PostgreSQL either way: the
+// source must verify, the target must be empty, every row moves in one
+// transaction, and the target must then verify with the same root hash.
+// One key serves both: --key (or the configuration's key_file), else the
+// SQLite source's own; a SQLite target gets a copy of it beside it.
+Status RunMigrate(const Common& common, const std::string& from, const std::string& to) {
+  LX_ASSIGN_OR_RETURN(Config config, LoadConfig(common));
+  std::string key = config.key_file;
+  if (key.empty() && !sql::IsPostgres(from)) key = from + ".key";
+  if (key.empty()) return Status::Usage("从 PostgreSQL 迁出须用 --key 指定密钥文件 (key_file_required)");
+  std::string target_key = key;
+  bool made_target = false;
+  if (!sql::IsPostgres(to)) {
+    std::error_code ec;
+    if (std::filesystem::exists(to, ec)) return Status::Invalid("目标文件已存在: " + to + " (target_exists)");
+    target_key = to + ".key";
+    if (!std::filesystem::exists(target_key, ec)) {
+      std::filesystem::copy_file(key, target_key, ec);
+      if (ec) return Status::Internal("无法复制密钥文件到 " + target_key + ": " + ec.message());
+    }
+    made_target = true;
+  }
+  StoreOptions source_options;
+  source_options.key_file = key;
+  source_options.busy_timeout_ms = config.busy_timeout_ms;
+  source_options.create = false;
+  LX_ASSIGN_OR_RETURN(std::unique_ptr<Store> source, Store::Open(from, source_options));
+  std::int64_t source_entries = 0;
+  Status verified = source->VerifyJournal(&source_entries);
+  if (!verified.ok()) return Status(verified.code(), "源库日志校验失败,未迁移: " + verified.message());
+  StoreOptions target_options = source_options;
+  target_options.key_file = target_key;
+  target_options.create = true;
+  Status moved;
+  std::int64_t target_entries = 0;
+  std::unique_ptr<Store> target;
+  {
+    Result<std::unique_ptr<Store>> opened = Store::Open(to, target_options);
+    moved = opened.status();
+    if (moved.ok()) target = std::move(*opened);
+  }
+  if (moved.ok()) moved = source->CopyInto(*target, &ProgressFor(common));
+  if (moved.ok()) moved = target->VerifyJournal(&target_entries);
+  if (!moved.ok()) {
+    target.reset();
+    if (made_target) {
+      std::error_code ec;
+      for (const char* suffix : {"", "-wal", "-shm", ".key", ".key.head"})
+        std::filesystem::remove(to + suffix, ec);
+    }
+    return Status(moved.code(), "迁移失败,目标未改动 migration failed, nothing kept: " + moved.message());
+  }
+  LX_ASSIGN_OR_RETURN(std::string source_head, source->JournalHead());
+  LX_ASSIGN_OR_RETURN(std::string target_head, target->JournalHead());
+  LX_ASSIGN_OR_RETURN(RegistryCounts source_counts, source->Counts());
+  LX_ASSIGN_OR_RETURN(RegistryCounts target_counts, target->Counts());
+  auto side = [](const std::string& name, const RegistryCounts& c, std::int64_t entries,
+                 const std::string& head) {
+    std::cout << name << "  区划 " << c.regions << "  单位 " << c.units << "  党组织 " << c.orgs << "  干部 "
+              << c.cadres << "  农户 " << c.households << "  成员 " << c.members << "  日志 " << entries
+              << "  根哈希 " << head << "\n";
+  };
+  std::cout << "已迁移并在两边校验日志 migrated, journal verified on both sides\n";
+  side("源 from", source_counts, source_entries, source_head);
+  side("新 to  ", target_counts, target_entries, target_head);
+  if (source_head != target_head || source_entries != target_entries) {
+    return Status::Internal("两边的根哈希不同 (root hashes differ)");
+  }
+  return Status::Ok();
+}
+
 Status RunRestore(const Common& common, const std::string& from) {
   LX_ASSIGN_OR_RETURN(Config config, LoadConfig(common));
   StoreOptions options;
@@ -319,7 +393,10 @@ Status RunServe(const Common& common, const std::string& listen, const std::stri
   if (!admins.empty()) {
     // Not to the log, which others may read or collect: to a file only the
     // local operator reads.
-    LX_ASSIGN_OR_RETURN(std::string file, WriteInitialPasswords(common.db, admins));
+    // Beside the database file; for PostgreSQL, beside the key file.
+    LX_ASSIGN_OR_RETURN(
+        std::string file,
+        WriteInitialPasswords(sql::IsPostgres(common.db) ? config.key_file : common.db, admins));
     std::string names;
     for (const CreatedUser& admin : admins) names += (names.empty() ? "" : ", ") + admin.user.username;
     std::cout << "已创建初始管理员 created the initial admins " << names
@@ -349,7 +426,7 @@ Status RunSummary(const Common& common) {
   LX_ASSIGN_OR_RETURN(RegistryCounts counts, store->Counts());
   LX_ASSIGN_OR_RETURN(int version, store->SchemaVersion());
   LX_ASSIGN_OR_RETURN(std::string head, store->JournalHead());
-  std::cout << "数据库 database     " << common.db << " (schema " << version << ")\n";
+  std::cout << "数据库 database     " << sql::Redacted(common.db) << " (schema " << version << ")\n";
   PrintCounts(counts);
   LX_ASSIGN_OR_RETURN(std::string checkpoint, store->JournalCheckpoint());
   std::cout << "日志根哈希 journal  " << (head.empty() ? "(empty)" : head) << "\n";
@@ -392,10 +469,14 @@ int Main(int argc, char** argv) {
       },
       "配置文件 config file (default ./lianxin.toml)");
   app.add_flag("-q,--quiet", common.quiet, "不显示进度 no progress line on the terminal");
+  app.add_option(
+      "--key", common.key_file,
+      "密钥文件 key file (default: <数据库文件>.key; PostgreSQL 必须指定 required for PostgreSQL)");
 
   Status status;
   auto db_option = [&](CLI::App* sub, bool required) {
-    auto* option = sub->add_option("--db", common.db, "数据库文件 database file");
+    auto* option =
+        sub->add_option("--db", common.db, "数据库文件或 postgresql:// 地址 database file or PostgreSQL URI");
     if (required) option->required();
   };
 
@@ -454,6 +535,12 @@ int Main(int argc, char** argv) {
   db_option(backup, true);
   backup->add_option("--out", backup_out, "备份文件 backup file (must not exist)")->required();
   backup->callback([&] { status = RunBackup(common, backup_out); });
+  std::string migrate_from, migrate_to;
+  CLI::App* migrate = app.add_subcommand(
+      "migrate", "把一个库整体迁到另一个库 (SQLite ⇄ PostgreSQL) move a database into an empty one");
+  migrate->add_option("--from", migrate_from, "源库 source: file or postgresql://…")->required();
+  migrate->add_option("--to", migrate_to, "目标空库 empty target: new file or postgresql://…")->required();
+  migrate->callback([&] { status = RunMigrate(common, migrate_from, migrate_to); });
   CLI::App* restore = app.add_subcommand("restore", "从备份恢复 restore from a backup");
   db_option(restore, true);
   restore->add_option("--from", restore_from, "备份文件 backup file")->required();

@@ -14,7 +14,8 @@ std::string MigrationSql(const Migration& migration, sql::Dialect dialect) {
     std::string_view line = text.substr(0, end == std::string_view::npos ? text.size() : end + 1);
     text.remove_prefix(line.size());
     std::string_view bare = line;
-    while (!bare.empty() && (bare.back() == '\n' || bare.back() == '\r' || bare.back() == ' ')) bare.remove_suffix(1);
+    while (!bare.empty() && (bare.back() == '\n' || bare.back() == '\r' || bare.back() == ' '))
+      bare.remove_suffix(1);
     if (bare == "-- @sqlite") {
       block = Block::kSqlite;
     } else if (bare == "-- @postgres") {

@@ -277,7 +277,8 @@ void AppendCopyField(std::string& out, const Value& value) {
 
 class PgCopy final : public CopyIn {
  public:
-  explicit PgCopy(PGconn* conn, std::string what) : conn_(conn), what_(std::move(what)) {}
+  PgCopy(PGconn* conn, std::string table, std::string what)
+      : conn_(conn), table_(std::move(table)), what_(std::move(what)) {}
   ~PgCopy() override {
     if (open_) PQputCopyEnd(conn_, "abandoned");
     if (open_) ResultPtr(PQgetResult(conn_));
@@ -300,7 +301,23 @@ class PgCopy final : public CopyIn {
         PQresultStatus(result.get()) == PGRES_COMMAND_OK ? Status::Ok() : PgError(conn_, result.get(), what_);
     while (ResultPtr more{PQgetResult(conn_)}) {
     }
-    return status;
+    if (!status.ok()) return status;
+    // Rows copied with their numbers: the table's identity column goes on
+    // after the highest, as SQLite's row number would.
+    std::string identity =
+        "SELECT attname FROM pg_attribute WHERE attrelid = '" + table_ + "'::regclass AND attidentity <> ''";
+    ResultPtr columns(PQexec(conn_, identity.c_str()));
+    if (PQresultStatus(columns.get()) != PGRES_TUPLES_OK) return PgError(conn_, columns.get(), identity);
+    for (int i = 0; i < PQntuples(columns.get()); ++i) {
+      const std::string column = PQgetvalue(columns.get(), i, 0);
+      std::string renumber = "SELECT setval(pg_get_serial_sequence('" + table_ + "', '" + column +
+                             "'), (SELECT COALESCE(MAX(" + column + "), 0) + 1 FROM " + table_ + "), false)";
+      ResultPtr renumbered(PQexec(conn_, renumber.c_str()));
+      if (PQresultStatus(renumbered.get()) != PGRES_TUPLES_OK) {
+        return PgError(conn_, renumbered.get(), renumber);
+      }
+    }
+    return Status::Ok();
   }
 
  private:
@@ -313,6 +330,7 @@ class PgCopy final : public CopyIn {
     return Status::Ok();
   }
   PGconn* conn_;
+  std::string table_;
   std::string what_;
   std::string buffer_;
   bool open_ = true;
@@ -386,10 +404,18 @@ class PgConnection final : public Connection {
     sql += ") FROM STDIN";
     ResultPtr result(PQexec(conn_, sql.c_str()));
     if (PQresultStatus(result.get()) != PGRES_COPY_IN) return PgError(conn_, result.get(), sql);
-    return std::unique_ptr<CopyIn>(std::make_unique<PgCopy>(conn_, sql));
+    return std::unique_ptr<CopyIn>(std::make_unique<PgCopy>(conn_, std::string(table), sql));
   }
 
   std::string Translate(std::string_view sql) const override { return PostgresText(sql); }
+
+  Result<std::vector<std::string>> Columns(std::string_view table) override {
+    LX_ASSIGN_OR_RETURN(Statement * select,
+                        Prepare("SELECT column_name FROM information_schema.columns WHERE table_schema = "
+                                "current_schema() AND table_name = ?1 ORDER BY ordinal_position"));
+    select->Bind(1, table);
+    return ReadNames(*select);
+  }
 
  private:
   PGconn* conn_;

@@ -5,6 +5,7 @@
 #include <algorithm>
 #include <cctype>
 #include <initializer_list>
+#include <regex>
 
 #include "store/sql/drivers.hpp"
 
@@ -30,6 +31,15 @@ Status Statement::Run() {
   while (true) {
     LX_ASSIGN_OR_RETURN(bool row, Step());
     if (!row) return Status::Ok();
+  }
+}
+
+Result<std::vector<std::string>> Connection::ReadNames(Statement& select) {
+  std::vector<std::string> names;
+  while (true) {
+    LX_ASSIGN_OR_RETURN(bool row, select.Step());
+    if (!row) return names;
+    names.emplace_back(select.Text(0));
   }
 }
 
@@ -147,7 +157,10 @@ std::string DollarParameters(std::string_view sql) {
 }
 
 std::string PostgresText(std::string_view sql) {
-  std::string dollars = DollarParameters(sql);
+  // SQLite's json_extract(column, '$.field'): the field as text.
+  static const std::regex kJsonField(R"(json_extract\((\w+), '\$\.(\w+)'\))");
+  std::string json = std::regex_replace(std::string(sql), kJsonField, "(($1)::jsonb ->> '$2')");
+  std::string dollars = DollarParameters(json);
   return OutsideQuotes(dollars, [](std::string_view piece, std::string& out) {
     size_t i = 0;
     while (i < piece.size()) {

@@ -23,7 +23,11 @@
 //   the column alone. Write sums with a space after the plus;
 // - upserts are `INSERT … ON CONFLICT (…) DO UPDATE SET …` (SQLite ≥ 3.24
 //   and PostgreSQL both), `RETURNING` is allowed, `INSERT OR REPLACE` is not;
-// - aggregates over integers are cast: `CAST(SUM(x) AS INTEGER)`.
+// - aggregates over integers are cast: `CAST(SUM(x) AS INTEGER)`, and so
+//   is a parameter compared with a literal number, which PostgreSQL would
+//   otherwise take as a 32-bit integer: `CAST(?2 AS INTEGER) = 0`;
+// - a field of a JSON text column is `json_extract(column, '$.field')`,
+//   text on PostgreSQL: cast it to compare it as a number.
 //
 // Threads: a Connection and its statements belong to one thread at a time.
 #pragma once
@@ -134,6 +138,13 @@ class Connection {
 
   // The DDL or query text as this connection's database takes it.
   virtual std::string Translate(std::string_view sql) const = 0;
+
+  // The columns of `table`, in their order; none when there is no such table.
+  [[nodiscard]] virtual Result<std::vector<std::string>> Columns(std::string_view table) = 0;
+
+ protected:
+  // The first column of every row `select` gives.
+  static Result<std::vector<std::string>> ReadNames(Statement& select);
 };
 
 struct ConnectOptions {

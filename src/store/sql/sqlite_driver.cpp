@@ -148,6 +148,12 @@ class SqliteConnection final : public Connection {
 
   Status Exec(std::string_view sql) override { return sqlite::Exec(db_, sql); }
 
+  Result<std::vector<std::string>> Columns(std::string_view table) override {
+    LX_ASSIGN_OR_RETURN(Statement * select, Prepare("SELECT name FROM pragma_table_info(?1) ORDER BY cid"));
+    select->Bind(1, table);
+    return ReadNames(*select);
+  }
+
   Status Begin() override { return Exec("BEGIN IMMEDIATE"); }
   Status Commit() override { return Exec("COMMIT"); }
   void Rollback() override {

@@ -347,10 +347,11 @@ class SqliteUserRepository final : public UserRepository {
     if (q.limit < 1) return records;
     LX_ASSIGN_OR_RETURN(
         Statement * select,
-        store_->Prepare("SELECT seq, after FROM journal WHERE entity = 'audit' AND seq < ?1 "
-                        "AND (?2 = 0 OR json_extract(after, '$.at_millis') >= ?2) "
-                        "AND (?3 = '' OR action = ?3) AND (?4 = '' OR json_extract(after, '$.actor') = ?4) "
-                        "ORDER BY seq DESC LIMIT ?5"));
+        store_->Prepare(
+            "SELECT seq, after FROM journal WHERE entity = 'audit' AND seq < ?1 "
+            "AND (CAST(?2 AS INTEGER) = 0 OR CAST(json_extract(after, '$.at_millis') AS INTEGER) >= ?2) "
+            "AND (?3 = '' OR action = ?3) AND (?4 = '' OR json_extract(after, '$.actor') = ?4) "
+            "ORDER BY seq DESC LIMIT ?5"));
     select->Bind(1, q.before_seq > 0 ? q.before_seq : INT64_MAX)
         .Bind(2, q.since_millis)
         .Bind(3, q.action)

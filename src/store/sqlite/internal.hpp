@@ -24,6 +24,7 @@
 #include "journal/chain.hpp"
 #include "journal/record.hpp"
 #include "journal/writer.hpp"
+#include "lianxin/progress.hpp"
 #include "lianxin/store.hpp"
 #include "lianxin/validate.hpp"
 #include "lianxin/writer.hpp"
@@ -244,13 +245,14 @@ class SqliteStore final : public Store {
   // `db`: a SQLite database, reached through `seam` borrowed on it; or
   // none, and `seam` a PostgreSQL connection of its own.
   SqliteStore(DbHandle db, std::unique_ptr<sql::Connection> seam, FieldCipher cipher, const Clock& clock,
-              std::string checkpoint_path)
+              std::string key_file)
       : db_(std::move(db)),
         seam_(std::move(seam)),
         cipher_(std::move(cipher)),
         codec_(cipher_),
         clock_(clock),
-        checkpoint_path_(std::move(checkpoint_path)) {}
+        key_file_(std::move(key_file)),
+        checkpoint_path_(JournalCheckpointPath(key_file_)) {}
 
   Status Migrate();
 
@@ -261,12 +263,18 @@ class SqliteStore final : public Store {
     return std::unique_ptr<WriteTxn>(std::move(txn));
   }
 
-  // SQLite's read snapshots; on PostgreSQL each statement reads its own.
+  // A read snapshot: on SQLite a deferred read transaction, which KeepRead
+  // may keep while it is current; on PostgreSQL a REPEATABLE READ one,
+  // never kept (another connection's commits would not show in it).
   void BeginRead() override {
-    if (!sqlite() || txn_open_ || batch_open_) return;
+    if (txn_open_ || batch_open_) return;
     if (read_open_) {
-      if (ReadIsCurrent()) return;  // kept by KeepRead, and nothing has changed
+      if (sqlite() && ReadIsCurrent()) return;  // kept by KeepRead, and nothing has changed
       EndRead();
+    }
+    if (!sqlite()) {
+      read_open_ = seam_->Exec("BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY").ok();
+      return;
     }
     // Deferred: the read lock is taken by the first read, not here. Taken
     // before BEGIN, the count can only make the snapshot look older.
@@ -277,8 +285,8 @@ class SqliteStore final : public Store {
   }
 
   void KeepRead() override {
-    if (!sqlite() || txn_open_ || batch_open_) return;
-    if (read_open_ && ReadIsCurrent()) {
+    if (txn_open_ || batch_open_) return;
+    if (sqlite() && read_open_ && ReadIsCurrent()) {
       ResetStatements();
       return;
     }
@@ -286,10 +294,14 @@ class SqliteStore final : public Store {
   }
 
   void EndRead() override {
-    if (!sqlite() || txn_open_ || batch_open_) return;
+    if (txn_open_ || batch_open_) return;
     ResetStatements();
     if (!read_open_) return;
     read_open_ = false;
+    if (!sqlite()) {
+      if (!seam_->Exec("COMMIT").ok()) seam_->Rollback();
+      return;
+    }
     Result<Statement*> commit = Prepare("COMMIT");
     if (!commit.ok() || !(*commit)->Run().ok()) seam_->Rollback();
   }
@@ -343,6 +355,11 @@ class SqliteStore final : public Store {
   Result<std::vector<PairHistoryEntry>> PairHistory(std::string_view held) override;
   Result<int> SchemaVersion() override;
   Status Backup(const std::string& out) override;
+  Status CopyInto(Store& empty, Progress* progress) override {
+    return CopyInto(static_cast<SqliteStore&>(empty), progress);
+  }
+  Status CopyInto(SqliteStore& empty, Progress* progress);
+  Status BackupToSqlite(const std::string& out);
   Status VerifyJournal(std::int64_t* entries_checked) override;
   Result<std::string> JournalCheckpoint() override;
   // The journal's newest entry (seq 0 and the genesis hash when empty).
@@ -423,6 +440,7 @@ class SqliteStore final : public Store {
   FieldCipher cipher_;
   Codec codec_;
   const Clock& clock_;
+  std::string key_file_;
   std::string checkpoint_path_;
 };
 

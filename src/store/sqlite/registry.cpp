@@ -385,7 +385,7 @@ struct Condition {
   std::vector<Cell> binds;
 };
 
-const Condition kNothing{"0", {}};
+const Condition kNothing{"1 = 0", {}};
 
 // The least string above every string that starts with `prefix` (empty when
 // there is none), so `column >= prefix AND column < end` is a prefix match

@@ -191,6 +191,7 @@ Status IntegrityCheck(sqlite3* db, const std::string& what) {
 Status SqliteStore::Backup(const std::string& out) {
   std::error_code ec;
   if (std::filesystem::exists(out, ec)) return Status::Invalid("备份文件已存在: " + out + " (backup_exists)");
+  if (!sqlite()) return BackupToSqlite(out);
   sqlite3* raw = nullptr;
   int rc = sqlite3_open_v2(out.c_str(), &raw, SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE, nullptr);
   DbHandle copy(raw);
@@ -202,6 +203,39 @@ Status SqliteStore::Backup(const std::string& out) {
   copy.reset();
   if (!status.ok()) {
     std::filesystem::remove(out, ec);
+    return Status(Code::kInternal, status.message());
+  }
+  return Status::Ok();
+}
+
+// A PostgreSQL database backed up into a SQLite file of the same schema and
+// key, copied in one snapshot: `journal verify --db FILE` checks it where it
+// lies, and `lianxin migrate --from FILE --to postgresql://…` restores it.
+Status SqliteStore::BackupToSqlite(const std::string& out) {
+  StoreOptions options;
+  options.key_file = key_file_;
+  options.clock = &clock_;
+  auto remove = [&out] {
+    std::error_code ec;
+    for (const char* suffix : {"", "-wal", "-shm"}) std::filesystem::remove(out + suffix, ec);
+  };
+  Status status;
+  {
+    Result<std::unique_ptr<Store>> copy = Store::Open(out, options);
+    status = copy.status();
+    if (status.ok()) status = CopyInto(**copy, nullptr);
+  }
+  sqlite3* raw = nullptr;
+  if (status.ok() && sqlite3_open_v2(out.c_str(), &raw, SQLITE_OPEN_READWRITE, nullptr) != SQLITE_OK) {
+    status = Status::Internal("无法打开备份文件 " + out);
+  }
+  DbHandle copy(raw);
+  // The copy is a single file: no WAL beside it to lose.
+  if (status.ok()) status = sqlite::Exec(copy.get(), "PRAGMA journal_mode = DELETE");
+  if (status.ok()) status = IntegrityCheck(copy.get(), "备份 " + out);
+  copy.reset();
+  if (!status.ok()) {
+    remove();
     return Status(Code::kInternal, status.message());
   }
   return Status::Ok();
@@ -251,7 +285,7 @@ Result<std::int64_t> SqliteStore::PairingDataVersion() {
               "SELECT MAX(seq) FROM journal WHERE entity = 'cadres' UNION ALL "
               "SELECT MAX(seq) FROM journal WHERE entity = 'households' UNION ALL "
               "SELECT MAX(seq) FROM journal WHERE entity = 'pairs' UNION ALL "
-              "SELECT MAX(seq) FROM journal WHERE entity = 'pins')"));
+              "SELECT MAX(seq) FROM journal WHERE entity = 'pins') AS newest"));
   LX_ASSIGN_OR_RETURN(bool found, newest->Step());
   std::int64_t version = found ? newest->Int(0) : 0;
   newest->Reset();
@@ -269,6 +303,12 @@ using sqlite_store::ReplaceFile;
 using sqlite_store::SqliteStore;
 
 Status Store::Restore(const std::string& path, const std::string& from, const StoreOptions& options) {
+  if (sql::IsPostgres(path)) {
+    return Status::Invalid(
+        "PostgreSQL 数据库不能原地恢复;请把备份迁入一个空库: lianxin migrate --from 备份文件 --to "
+        "postgresql://… "
+        "(restore_postgres)");
+  }
   std::error_code ec;
   if (!std::filesystem::exists(from, ec))
     return Status::Invalid("找不到备份文件 " + from + " (backup_missing)");
@@ -343,9 +383,9 @@ Result<std::unique_ptr<Store>> OpenPostgres(const std::string& target, const Sto
   }
   // A database that already holds data must find its key, never get a new one.
   LX_ASSIGN_OR_RETURN(FieldCipher cipher, FieldCipher::FromKeyFile(options.key_file, !exists));
-  auto store = std::make_unique<SqliteStore>(nullptr, std::move(seam), std::move(cipher),
-                                             options.clock ? *options.clock : SystemClock(),
-                                             Store::JournalCheckpointPath(options.key_file));
+  auto store =
+      std::make_unique<SqliteStore>(nullptr, std::move(seam), std::move(cipher),
+                                    options.clock ? *options.clock : SystemClock(), options.key_file);
   LX_RETURN_IF_ERROR(store->Migrate());
   return std::unique_ptr<Store>(std::move(store));
 }
@@ -376,8 +416,7 @@ Result<std::unique_ptr<Store>> Store::Open(const std::string& path, const StoreO
                    "PRAGMA journal_size_limit = 67108864"));
   std::unique_ptr<sql::Connection> seam = sql::BorrowSqlite(db.get());
   auto store = std::make_unique<SqliteStore>(std::move(db), std::move(seam), std::move(cipher),
-                                             options.clock ? *options.clock : SystemClock(),
-                                             JournalCheckpointPath(key_file));
+                                             options.clock ? *options.clock : SystemClock(), key_file);
   LX_RETURN_IF_ERROR(store->Migrate());
   return std::unique_ptr<Store>(std::move(store));
 }
