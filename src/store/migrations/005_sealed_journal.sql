@@ -1,7 +1,7 @@
 -- The journal's head, sealed with a key outside the database, and the
 -- tables that grant access or record history journaled like the registry.
 -- The rest of this step runs in C++ in the same transaction (UpgradeToSchema5
--- in store/sqlite/journal.cpp): it verifies the old journal, re-seals every encrypted
+-- in store/sql_store/journal.cpp): it verifies the old journal, re-seals every encrypted
 -- field bound to its row, journals the password history and seals the head.
 
 -- One row: the newest entry's seq and hash, and a MAC over them keyed from

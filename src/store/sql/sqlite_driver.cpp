@@ -5,14 +5,14 @@
 #include <unordered_map>
 
 #include "store/sql/drivers.hpp"
-#include "store/sqlite/db.hpp"
+#include "store/sql/sqlite_api.hpp"
 
 namespace lianxin::sql {
 
 namespace {
 
 // Constraint failures are kConflict, busy and locked kUnavailable: the
-// store's one mapping (store/sqlite/db.hpp).
+// store's one mapping (store/sql/sqlite_api.hpp).
 Status SqliteError(sqlite3* db, int rc, std::string_view what) { return sqlite::ErrorStatus(db, rc, what); }
 
 class SqliteStatement final : public Statement {

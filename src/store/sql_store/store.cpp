@@ -1,14 +1,14 @@
-// The SQLite store: opening a database, its migrations, the write
-// transaction and the generic journaled upsert and delete every module's
-// rows go through, backup and restore.
+// The store: opening a SQLite file or a PostgreSQL database, its
+// migrations, the write transaction every module's journaled rows go
+// through, backup and restore.
 #include <spdlog/spdlog.h>
 
 #include <ctime>
 #include <filesystem>
 
-#include "store/sqlite/internal.hpp"
+#include "store/sql_store/internal.hpp"
 
-namespace lianxin::sqlite_store {
+namespace lianxin::sql_store {
 
 std::string SelectSql(const TableDef& def) {
   std::string sql = "SELECT ";
@@ -26,12 +26,12 @@ Image ReadImage(const Statement& stmt, size_t columns) {
   return image;
 }
 
-SqliteTxn::SqliteTxn(SqliteStore& store, std::string actor)
+SqlTxn::SqlTxn(SqlStore& store, std::string actor)
     : store_(store),
       actor_(std::move(actor)),
       journal_(store.seam(), [&store](const JournalMark& head) { return store.HeadMac(head); }) {}
 
-SqliteTxn::~SqliteTxn() {
+SqlTxn::~SqlTxn() {
   if (open_ && joined_) {
     store_.txn_open_ = false;  // the caller rolls its transaction back
   } else if (open_) {
@@ -47,7 +47,7 @@ SqliteTxn::~SqliteTxn() {
   }
 }
 
-Status SqliteTxn::Start(bool join) {
+Status SqlTxn::Start(bool join) {
   joined_ = join;
   if (!join) {
     // A snapshot a finished read left open would make BEGIN IMMEDIATE fail
@@ -62,23 +62,23 @@ Status SqliteTxn::Start(bool join) {
   return journal_.Start(actor_, at_millis_);
 }
 
-Status SqliteTxn::AppendJournal(std::string_view action, const TableDef& def, const std::string& key,
-                                std::string before, std::string after) {
+Status SqlTxn::AppendJournal(std::string_view action, const TableDef& def, const std::string& key,
+                             std::string before, std::string after) {
   if (!open_) return Status::Internal("写事务已结束");
   return journal_.Append(action, def.name, key, std::move(before), std::move(after));
 }
 
-Result<UpsertOutcome> SqliteTxn::UpsertImage(const TableDef& def, Image image) {
+Result<UpsertOutcome> SqlTxn::UpsertImage(const TableDef& def, Image image) {
   if (!open_) return Status::Internal("写事务已结束");
   return journal_.Upsert(def, std::move(image));
 }
 
-Status SqliteTxn::DeleteImage(const TableDef& def, const std::string& key) {
+Status SqlTxn::DeleteImage(const TableDef& def, const std::string& key) {
   if (!open_) return Status::Internal("写事务已结束");
   return journal_.Delete(def, key);
 }
 
-Status SqliteTxn::Commit() {
+Status SqlTxn::Commit() {
   if (!open_) return Status::Internal("写事务已结束");
   LX_RETURN_IF_ERROR(journal_.SealHead());
   if (joined_) {
@@ -108,12 +108,16 @@ std::string UtcTimestamp(std::int64_t millis) {
 // Each pending migration in a transaction of its own, recorded in
 // schema_migrations. On PostgreSQL a lock held to each transaction's end
 // keeps two processes opening a new database from migrating it together.
-Status SqliteStore::Migrate() {
+Status SqlStore::Migrate() {
   auto begin = [this]() -> Status {
     LX_RETURN_IF_ERROR(seam_->Exec(BeginWriteSql()));
     if (!sqlite()) LX_RETURN_IF_ERROR(seam_->Exec("SELECT pg_advisory_xact_lock(2026120501)"));
     return Status::Ok();
   };
+  // Up to date, the usual case: no write lock, which a server's read
+  // connections would otherwise queue for behind the writer's batches.
+  Result<int> applied = SchemaVersion();  // fails while there is no schema
+  if (applied.ok() && *applied >= Migrations().back().number) return Status::Ok();
   LX_RETURN_IF_ERROR(begin());
   Status created = seam_->Exec(
       "CREATE TABLE IF NOT EXISTS schema_migrations (number INTEGER PRIMARY KEY, name TEXT NOT NULL, "
@@ -188,7 +192,7 @@ Status IntegrityCheck(sqlite3* db, const std::string& what) {
   return Status::Ok();
 }
 
-Status SqliteStore::Backup(const std::string& out) {
+Status SqlStore::Backup(const std::string& out) {
   std::error_code ec;
   if (std::filesystem::exists(out, ec)) return Status::Invalid("备份文件已存在: " + out + " (backup_exists)");
   if (!sqlite()) return BackupToSqlite(out);
@@ -211,7 +215,7 @@ Status SqliteStore::Backup(const std::string& out) {
 // A PostgreSQL database backed up into a SQLite file of the same schema and
 // key, copied in one snapshot: `journal verify --db FILE` checks it where it
 // lies, and `lianxin migrate --from FILE --to postgresql://…` restores it.
-Status SqliteStore::BackupToSqlite(const std::string& out) {
+Status SqlStore::BackupToSqlite(const std::string& out) {
   StoreOptions options;
   options.key_file = key_file_;
   options.clock = &clock_;
@@ -241,7 +245,7 @@ Status SqliteStore::BackupToSqlite(const std::string& out) {
   return Status::Ok();
 }
 
-Status SqliteStore::CheckKeyOpensData() {
+Status SqlStore::CheckKeyOpensData() {
   // A member's ID is bound to the row keyed by its blind index, in hex.
   for (const char* sql :
        {"SELECT id_enc, 'members.id', id_bidx FROM members LIMIT 1",
@@ -259,7 +263,7 @@ Status SqliteStore::CheckKeyOpensData() {
   return Status::Ok();
 }
 
-Result<int> SqliteStore::SchemaVersion() {
+Result<int> SqlStore::SchemaVersion() {
   LX_ASSIGN_OR_RETURN(Statement * select, Prepare("SELECT COALESCE(MAX(number), 0) FROM schema_migrations"));
   LX_ASSIGN_OR_RETURN(bool found, select->Step());
   int version = found ? static_cast<int>(select->Int(0)) : 0;
@@ -267,7 +271,7 @@ Result<int> SqliteStore::SchemaVersion() {
   return version;
 }
 
-Result<std::int64_t> SqliteStore::CountOf(const std::string& sql) {
+Result<std::int64_t> SqlStore::CountOf(const std::string& sql) {
   LX_ASSIGN_OR_RETURN(Statement * select, Prepare(sql));
   LX_ASSIGN_OR_RETURN(bool found, select->Step());
   std::int64_t count = found ? select->Int(0) : 0;
@@ -275,7 +279,7 @@ Result<std::int64_t> SqliteStore::CountOf(const std::string& sql) {
   return count;
 }
 
-Result<std::int64_t> SqliteStore::PairingDataVersion() {
+Result<std::int64_t> SqlStore::PairingDataVersion() {
   // One index seek per table (journal_entity_seq), not a scan.
   LX_ASSIGN_OR_RETURN(
       Statement * newest,
@@ -292,15 +296,15 @@ Result<std::int64_t> SqliteStore::PairingDataVersion() {
   return version;
 }
 
-}  // namespace lianxin::sqlite_store
+}  // namespace lianxin::sql_store
 
 namespace lianxin {
 
-using sqlite_store::CopyDatabase;
-using sqlite_store::DbHandle;
-using sqlite_store::IntegrityCheck;
-using sqlite_store::ReplaceFile;
-using sqlite_store::SqliteStore;
+using sql_store::CopyDatabase;
+using sql_store::DbHandle;
+using sql_store::IntegrityCheck;
+using sql_store::ReplaceFile;
+using sql_store::SqlStore;
 
 Status Store::Restore(const std::string& path, const std::string& from, const StoreOptions& options) {
   if (sql::IsPostgres(path)) {
@@ -342,9 +346,9 @@ Status Store::Restore(const std::string& path, const std::string& from, const St
   {
     Result<std::unique_ptr<Store>> opened = Store::Open(staging, staging_options);
     if (!opened.ok()) return discard(opened.status());
-    auto& store = static_cast<SqliteStore&>(**opened);
+    auto& store = static_cast<SqlStore&>(**opened);
     Status status = store.CheckKeyOpensData();
-    SqliteStore::Mark head;
+    SqlStore::Mark head;
     if (status.ok()) status = store.Verify({.against_checkpoint = false}, nullptr, &head);
     if (!status.ok()) return discard(Status::Invalid("备份不能恢复: " + status.message()));
     checkpoint = store.checkpoint_path();
@@ -383,9 +387,8 @@ Result<std::unique_ptr<Store>> OpenPostgres(const std::string& target, const Sto
   }
   // A database that already holds data must find its key, never get a new one.
   LX_ASSIGN_OR_RETURN(FieldCipher cipher, FieldCipher::FromKeyFile(options.key_file, !exists));
-  auto store =
-      std::make_unique<SqliteStore>(nullptr, std::move(seam), std::move(cipher),
-                                    options.clock ? *options.clock : SystemClock(), options.key_file);
+  auto store = std::make_unique<SqlStore>(nullptr, std::move(seam), std::move(cipher),
+                                          options.clock ? *options.clock : SystemClock(), options.key_file);
   LX_RETURN_IF_ERROR(store->Migrate());
   return std::unique_ptr<Store>(std::move(store));
 }
@@ -415,8 +418,8 @@ Result<std::unique_ptr<Store>> Store::Open(const std::string& path, const StoreO
                    "PRAGMA secure_delete = ON; PRAGMA cache_size = -65536; PRAGMA temp_store = MEMORY; "
                    "PRAGMA journal_size_limit = 67108864"));
   std::unique_ptr<sql::Connection> seam = sql::BorrowSqlite(db.get());
-  auto store = std::make_unique<SqliteStore>(std::move(db), std::move(seam), std::move(cipher),
-                                             options.clock ? *options.clock : SystemClock(), key_file);
+  auto store = std::make_unique<SqlStore>(std::move(db), std::move(seam), std::move(cipher),
+                                          options.clock ? *options.clock : SystemClock(), key_file);
   LX_RETURN_IF_ERROR(store->Migrate());
   return std::unique_ptr<Store>(std::move(store));
 }

@@ -1,6 +1,10 @@
-// The SQLite store's parts, shared by its files: one per module's storage
+// The store's parts, shared by its files: one per module's storage
 // (registry.cpp, pairing.cpp, tasks.cpp, accounts.cpp), the journal
-// (journal.cpp) and the store itself (store.cpp). Internal to them.
+// (journal.cpp), the copy between databases (copy.cpp) and the store itself
+// (store.cpp). Internal to them. Every query goes through the SQL seam
+// (store/sql/sql.hpp), so the same store runs on SQLite and on PostgreSQL;
+// what only one of them has (SQLite's online backup and kept read
+// snapshots, PostgreSQL's advisory lock) is asked of `sqlite()`.
 //
 // Each record kind is described once as a table of columns (`TableDef`, the
 // journal's JournalTable); a record becomes a row image (one Cell per
@@ -30,9 +34,9 @@
 #include "lianxin/writer.hpp"
 #include "pairing/repository.hpp"
 #include "store/migrations.hpp"
-#include "store/sqlite/db.hpp"
+#include "store/sql/sqlite_api.hpp"
 
-namespace lianxin::sqlite_store {
+namespace lianxin::sql_store {
 
 using Statement = sql::Statement;
 
@@ -175,12 +179,12 @@ struct DbCloser {
 
 using DbHandle = std::unique_ptr<sqlite3, DbCloser>;
 
-class SqliteStore;
+class SqlStore;
 
-class SqliteTxn final : public WriteTxn {
+class SqlTxn final : public WriteTxn {
  public:
-  SqliteTxn(SqliteStore& store, std::string actor);
-  ~SqliteTxn() override;
+  SqlTxn(SqlStore& store, std::string actor);
+  ~SqlTxn() override;
 
   // `join`: run inside the transaction the caller already has open (the
   // schema upgrade's), which the caller commits or rolls back. A nested
@@ -229,7 +233,7 @@ class SqliteTxn final : public WriteTxn {
   Result<std::string> CountyOfUnit(const std::string& unit_code);
   Result<std::string> CountyOfHousehold(const std::string& household_code);
 
-  SqliteStore& store_;
+  SqlStore& store_;
   std::string actor_;
   bool open_ = false;
   JournalWriter journal_;
@@ -240,12 +244,12 @@ class SqliteTxn final : public WriteTxn {
   std::string last_household_, last_household_county_;
 };
 
-class SqliteStore final : public Store {
+class SqlStore final : public Store {
  public:
   // `db`: a SQLite database, reached through `seam` borrowed on it; or
   // none, and `seam` a PostgreSQL connection of its own.
-  SqliteStore(DbHandle db, std::unique_ptr<sql::Connection> seam, FieldCipher cipher, const Clock& clock,
-              std::string key_file)
+  SqlStore(DbHandle db, std::unique_ptr<sql::Connection> seam, FieldCipher cipher, const Clock& clock,
+           std::string key_file)
       : db_(std::move(db)),
         seam_(std::move(seam)),
         cipher_(std::move(cipher)),
@@ -258,7 +262,7 @@ class SqliteStore final : public Store {
 
   Result<std::unique_ptr<WriteTxn>> Begin(std::string actor) override {
     if (txn_open_) return Status::Internal("同一 Store 上已有未结束的写事务");
-    auto txn = std::make_unique<SqliteTxn>(*this, std::move(actor));
+    auto txn = std::make_unique<SqlTxn>(*this, std::move(actor));
     LX_RETURN_IF_ERROR(txn->Start());
     return std::unique_ptr<WriteTxn>(std::move(txn));
   }
@@ -308,7 +312,7 @@ class SqliteStore final : public Store {
 
   Status BeginBatch() override {
     if (txn_open_ || batch_open_) return Status::Internal("同一 Store 上已有未结束的写事务");
-    EndRead();  // as SqliteTxn::Start does
+    EndRead();  // as SqlTxn::Start does
     LX_RETURN_IF_ERROR(RunCached(BeginWriteSql()));
     batch_open_ = true;
     return Status::Ok();
@@ -356,9 +360,9 @@ class SqliteStore final : public Store {
   Result<int> SchemaVersion() override;
   Status Backup(const std::string& out) override;
   Status CopyInto(Store& empty, Progress* progress) override {
-    return CopyInto(static_cast<SqliteStore&>(empty), progress);
+    return CopyInto(static_cast<SqlStore&>(empty), progress);
   }
-  Status CopyInto(SqliteStore& empty, Progress* progress);
+  Status CopyInto(SqlStore& empty, Progress* progress);
   Status BackupToSqlite(const std::string& out);
   Status VerifyJournal(std::int64_t* entries_checked) override;
   Result<std::string> JournalCheckpoint() override;
@@ -444,4 +448,4 @@ class SqliteStore final : public Store {
   std::string checkpoint_path_;
 };
 
-}  // namespace lianxin::sqlite_store
+}  // namespace lianxin::sql_store

@@ -3,17 +3,30 @@
 // database into a SQLite file. Ciphertexts, digests and the journal move as
 // they are, so the copy opens with the same key, verifies, and has the same
 // root hash.
-#include "store/sqlite/internal.hpp"
+#include "store/sql_store/internal.hpp"
 
-namespace lianxin::sqlite_store {
+namespace lianxin::sql_store {
 namespace {
 
 // Every table the program keeps, parents before the children whose foreign
 // keys name them; regions in level order, for their parent codes.
-constexpr std::string_view kTables[] = {
-    "regions",  "units",    "orgs",         "cadres",          "households",        "members",
-    "pairs",    "pins",     "pair_history", "pairing_uncovered", "tasks",           "users",
-    "password_history", "sessions", "pending_changes", "journal", "journal_head"};
+constexpr std::string_view kTables[] = {"regions",
+                                        "units",
+                                        "orgs",
+                                        "cadres",
+                                        "households",
+                                        "members",
+                                        "pairs",
+                                        "pins",
+                                        "pair_history",
+                                        "pairing_uncovered",
+                                        "tasks",
+                                        "users",
+                                        "password_history",
+                                        "sessions",
+                                        "pending_changes",
+                                        "journal",
+                                        "journal_head"};
 
 constexpr std::int64_t kChunkRows = 20000;
 
@@ -35,48 +48,43 @@ Status CopyTable(sql::Connection& from, sql::Connection& to, std::string_view ta
   }
   const std::string select = "SELECT " + ColumnList(columns) + " FROM " + std::string(table);
   LX_ASSIGN_OR_RETURN(std::unique_ptr<sql::CopyIn> copy, to.BeginCopy(table, columns));
-  if (table == "regions") {
-    LX_ASSIGN_OR_RETURN(sql::Statement * rows,
-                        from.Prepare(select + " ORDER BY CASE level WHEN 'county' THEN 0 WHEN 'township' THEN 1 "
-                                              "WHEN 'village' THEN 2 ELSE 3 END, code"));
-    std::vector<sql::Value> row(columns.size());
+  std::vector<sql::Value> row(columns.size());
+  // Copies what `rows` gives; how many rows that was.
+  auto copy_all = [&](sql::Statement& rows) -> Result<std::int64_t> {
+    std::int64_t n = 0;
     while (true) {
-      LX_ASSIGN_OR_RETURN(bool more, rows->Step());
-      if (!more) break;
-      for (size_t i = 0; i < columns.size(); ++i) row[i] = rows->Get(static_cast<int>(i));
+      LX_ASSIGN_OR_RETURN(bool more, rows.Step());
+      if (!more) return n;
+      for (size_t i = 0; i < columns.size(); ++i) row[i] = rows.Get(static_cast<int>(i));
       LX_RETURN_IF_ERROR(copy->Add(row));
-      ++copied;
+      ++n;
+      if (progress && ++copied % kChunkRows == 0) progress->Update(copied);
     }
+  };
+  if (table == "regions") {  // a few hundred rows, parents first
+    LX_ASSIGN_OR_RETURN(
+        sql::Statement * rows,
+        from.Prepare(select + " ORDER BY CASE level WHEN 'county' THEN 0 WHEN 'township' THEN 1 "
+                              "WHEN 'village' THEN 2 ELSE 3 END, code"));
+    LX_RETURN_IF_ERROR(copy_all(*rows).status());
     return copy->Finish();
   }
   const std::string& key = columns[0];
-  std::optional<sql::Value> after;
-  std::vector<sql::Value> row(columns.size());
-  while (true) {
+  for (std::optional<sql::Value> after;; after = row[0]) {
     LX_ASSIGN_OR_RETURN(sql::Statement * rows,
-                        from.Prepare(select + (after ? " WHERE " + key + " > ?1" : std::string()) + " ORDER BY " +
-                                     key + " LIMIT " + std::to_string(kChunkRows)));
+                        from.Prepare(select + (after ? " WHERE " + key + " > ?1" : std::string()) +
+                                     " ORDER BY " + key + " LIMIT " + std::to_string(kChunkRows)));
     rows->Reset();
     if (after) rows->Bind(1, *after);
-    std::int64_t n = 0;
-    while (true) {
-      LX_ASSIGN_OR_RETURN(bool more, rows->Step());
-      if (!more) break;
-      for (size_t i = 0; i < columns.size(); ++i) row[i] = rows->Get(static_cast<int>(i));
-      LX_RETURN_IF_ERROR(copy->Add(row));
-      ++n;
-      ++copied;
-    }
-    if (progress) progress->Update(copied);
+    LX_ASSIGN_OR_RETURN(std::int64_t n, copy_all(*rows));
     if (n < kChunkRows) break;
-    after = row[0];
   }
   return copy->Finish();
 }
 
 }  // namespace
 
-Status SqliteStore::CopyInto(SqliteStore& to, Progress* progress) {
+Status SqlStore::CopyInto(SqlStore& to, Progress* progress) {
   LX_ASSIGN_OR_RETURN(int from_version, SchemaVersion());
   LX_ASSIGN_OR_RETURN(int to_version, to.SchemaVersion());
   if (from_version != to_version) {
@@ -114,4 +122,4 @@ Status SqliteStore::CopyInto(SqliteStore& to, Progress* progress) {
   return status;
 }
 
-}  // namespace lianxin::sqlite_store
+}  // namespace lianxin::sql_store

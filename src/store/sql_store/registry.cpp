@@ -1,4 +1,4 @@
-// The registry's storage in SQLite (PRODUCT.md §1): regions, units, orgs,
+// The registry's storage (PRODUCT.md §1): regions, units, orgs,
 // cadres, households and members — their rows, the scope rules in SQL, and
 // the API's list, search and single-record reads.
 #include <sodium.h>
@@ -7,9 +7,9 @@
 #include <cstring>
 #include <optional>
 
-#include "store/sqlite/internal.hpp"
+#include "store/sql_store/internal.hpp"
 
-namespace lianxin::sqlite_store {
+namespace lianxin::sql_store {
 
 const TableDef& Def(RecordKind kind) {
   static const TableDef kRegions{
@@ -196,19 +196,19 @@ Result<Member> DecodeMember(const Statement& s, const Codec& codec) {
   return m;
 }
 
-Result<UpsertOutcome> SqliteTxn::Upsert(const Region& r) {
+Result<UpsertOutcome> SqlTxn::Upsert(const Region& r) {
   return UpsertImage(Def(RecordKind::kRegions), store_.codec().Of(r));
 }
 
-Result<UpsertOutcome> SqliteTxn::Upsert(const Unit& u) {
+Result<UpsertOutcome> SqlTxn::Upsert(const Unit& u) {
   return UpsertImage(Def(RecordKind::kUnits), store_.codec().Of(u));
 }
 
-Result<UpsertOutcome> SqliteTxn::Upsert(const Org& o) {
+Result<UpsertOutcome> SqlTxn::Upsert(const Org& o) {
   return UpsertImage(Def(RecordKind::kOrgs), store_.codec().Of(o));
 }
 
-Result<UpsertOutcome> SqliteTxn::Upsert(const Cadre& c) {
+Result<UpsertOutcome> SqlTxn::Upsert(const Cadre& c) {
   std::string county = c.village_code.substr(0, 6);
   if (!c.unit_code.empty()) {
     LX_ASSIGN_OR_RETURN(county, CountyOfUnit(c.unit_code));
@@ -216,16 +216,16 @@ Result<UpsertOutcome> SqliteTxn::Upsert(const Cadre& c) {
   return UpsertImage(Def(RecordKind::kCadres), store_.codec().Of(c, county));
 }
 
-Result<UpsertOutcome> SqliteTxn::Upsert(const Household& h) {
+Result<UpsertOutcome> SqlTxn::Upsert(const Household& h) {
   return UpsertImage(Def(RecordKind::kHouseholds), store_.codec().Of(h));
 }
 
-Result<UpsertOutcome> SqliteTxn::Upsert(const Member& m) {
+Result<UpsertOutcome> SqlTxn::Upsert(const Member& m) {
   LX_ASSIGN_OR_RETURN(std::string county, CountyOfHousehold(m.household_code));
   return UpsertImage(Def(RecordKind::kMembers), store_.codec().Of(m, county));
 }
 
-Result<std::string> SqliteTxn::CountyOfUnit(const std::string& unit_code) {
+Result<std::string> SqlTxn::CountyOfUnit(const std::string& unit_code) {
   auto it = county_of_unit_.find(unit_code);
   if (it != county_of_unit_.end()) return it->second;
   LX_ASSIGN_OR_RETURN(Statement * select, store_.Prepare("SELECT county_code FROM units WHERE code = ?1"));
@@ -237,7 +237,7 @@ Result<std::string> SqliteTxn::CountyOfUnit(const std::string& unit_code) {
   return county;
 }
 
-Result<std::string> SqliteTxn::CountyOfHousehold(const std::string& household_code) {
+Result<std::string> SqlTxn::CountyOfHousehold(const std::string& household_code) {
   // Members arrive grouped by household, so remembering the last one is enough.
   if (household_code == last_household_) return last_household_county_;
   LX_ASSIGN_OR_RETURN(Statement * select,
@@ -250,7 +250,7 @@ Result<std::string> SqliteTxn::CountyOfHousehold(const std::string& household_co
   return last_household_county_;
 }
 
-Result<std::optional<Region>> SqliteTxn::FindRegion(std::string_view code) {
+Result<std::optional<Region>> SqlTxn::FindRegion(std::string_view code) {
   LX_ASSIGN_OR_RETURN(Statement * select,
                       store_.Prepare(SelectSql(Def(RecordKind::kRegions)) + " WHERE code = ?1"));
   select->Bind(1, code);
@@ -260,7 +260,7 @@ Result<std::optional<Region>> SqliteTxn::FindRegion(std::string_view code) {
   return std::optional<Region>(std::move(region));
 }
 
-Result<bool> SqliteTxn::Exists(RecordKind kind, std::string_view key) {
+Result<bool> SqlTxn::Exists(RecordKind kind, std::string_view key) {
   const TableDef& def = Def(kind);
   LX_ASSIGN_OR_RETURN(Statement * select,
                       store_.Prepare("SELECT 1 FROM " + std::string(def.name) + " WHERE " +
@@ -273,7 +273,7 @@ Result<bool> SqliteTxn::Exists(RecordKind kind, std::string_view key) {
   return select->Step();
 }
 
-Result<std::optional<std::string>> SqliteTxn::OwnerOfIdNumber(RecordKind kind, const IdNumber& id) {
+Result<std::optional<std::string>> SqlTxn::OwnerOfIdNumber(RecordKind kind, const IdNumber& id) {
   std::string sql;
   switch (kind) {
     case RecordKind::kCadres:
@@ -295,7 +295,7 @@ Result<std::optional<std::string>> SqliteTxn::OwnerOfIdNumber(RecordKind kind, c
   return std::optional<std::string>(std::string(select->Text(0)));
 }
 
-Result<std::optional<std::string>> SqliteTxn::HeadOfUnit(std::string_view unit_code) {
+Result<std::optional<std::string>> SqlTxn::HeadOfUnit(std::string_view unit_code) {
   LX_ASSIGN_OR_RETURN(Statement * select,
                       store_.Prepare("SELECT code FROM cadres WHERE unit_code = ?1 AND unit_head = 1"));
   select->Bind(1, unit_code);
@@ -304,14 +304,14 @@ Result<std::optional<std::string>> SqliteTxn::HeadOfUnit(std::string_view unit_c
   return std::optional<std::string>(std::string(select->Text(0)));
 }
 
-Result<bool> SqliteTxn::Empty(RecordKind kind) {
+Result<bool> SqlTxn::Empty(RecordKind kind) {
   LX_ASSIGN_OR_RETURN(Statement * select,
                       store_.Prepare("SELECT 1 FROM " + std::string(Def(kind).name) + " LIMIT 1"));
   LX_ASSIGN_OR_RETURN(bool any, select->Step());
   return !any;
 }
 
-Result<RegistryCounts> SqliteStore::Counts() {
+Result<RegistryCounts> SqlStore::Counts() {
   RegistryCounts c;
   LX_ASSIGN_OR_RETURN(c.regions, CountOf("SELECT COUNT(*) FROM regions"));
   LX_ASSIGN_OR_RETURN(c.townships, CountOf("SELECT COUNT(*) FROM regions WHERE level = 'township'"));
@@ -328,7 +328,7 @@ Result<RegistryCounts> SqliteStore::Counts() {
   return c;
 }
 
-Status SqliteStore::Scan(RecordKind kind, RegistrySink& sink) {
+Status SqlStore::Scan(RecordKind kind, RegistrySink& sink) {
   const TableDef& def = Def(kind);
   LX_ASSIGN_OR_RETURN(Statement * select, Prepare(SelectSql(def) + " ORDER BY " + std::string(def.order_by)));
   while (true) {
@@ -369,7 +369,7 @@ Status SqliteStore::Scan(RecordKind kind, RegistrySink& sink) {
   }
 }
 
-Result<std::optional<Household>> SqliteStore::GetHousehold(std::string_view code) {
+Result<std::optional<Household>> SqlStore::GetHousehold(std::string_view code) {
   LX_ASSIGN_OR_RETURN(Statement * select,
                       Prepare(SelectSql(Def(RecordKind::kHouseholds)) + " WHERE code = ?1"));
   select->Bind(1, code);
@@ -727,7 +727,7 @@ struct ResetOnExit {
   ~ResetOnExit() { stmt->Reset(); }
 };
 
-Result<ListPage> SqliteStore::List(RecordKind kind, const ListQuery& query, RegistrySink& sink) {
+Result<ListPage> SqlStore::List(RecordKind kind, const ListQuery& query, RegistrySink& sink) {
   if (query.limit < 1 || query.limit > kMaxListLimit) {
     return Status::Invalid("每页条数应在 1 到 1000 之间 (limit_invalid)", "limit");
   }
@@ -810,7 +810,7 @@ Result<ListPage> SqliteStore::List(RecordKind kind, const ListQuery& query, Regi
   return page;
 }
 
-Status SqliteStore::Get(RecordKind kind, std::string_view key, RegistrySink& sink) {
+Status SqlStore::Get(RecordKind kind, std::string_view key, RegistrySink& sink) {
   if (kind == RecordKind::kMembers) {
     return Status::Invalid("家庭成员不单独查询,请按户查询 (members_by_household)", "kind");
   }
@@ -825,7 +825,7 @@ Status SqliteStore::Get(RecordKind kind, std::string_view key, RegistrySink& sin
   return EmitRow(kind, *select, codec_, sink);
 }
 
-Status SqliteStore::MembersOf(std::string_view household_code, RegistrySink& sink) {
+Status SqlStore::MembersOf(std::string_view household_code, RegistrySink& sink) {
   {
     LX_ASSIGN_OR_RETURN(Statement * exists, Prepare("SELECT 1 FROM households WHERE code = ?1"));
     ResetOnExit reset{exists};
@@ -836,7 +836,7 @@ Status SqliteStore::MembersOf(std::string_view household_code, RegistrySink& sin
   return EmitMembers(household_code, sink);
 }
 
-Status SqliteStore::EmitMembers(std::string_view household_code, RegistrySink& sink) {
+Status SqlStore::EmitMembers(std::string_view household_code, RegistrySink& sink) {
   LX_ASSIGN_OR_RETURN(Statement * select,
                       Prepare(SelectSql(Def(RecordKind::kMembers)) +
                               " WHERE household_code = ?1 ORDER BY relation <> '户主', seq"));
@@ -849,7 +849,7 @@ Status SqliteStore::EmitMembers(std::string_view household_code, RegistrySink& s
   }
 }
 
-Result<bool> SqliteStore::InScope(RecordKind kind, std::string_view key, const Scope& scope) {
+Result<bool> SqlStore::InScope(RecordKind kind, std::string_view key, const Scope& scope) {
   if (kind == RecordKind::kMembers) {
     // A member is in scope with its household: one look-up by the ID's
     // blind index, then the household's check (cheaper than the members rule).
@@ -878,8 +878,8 @@ Result<bool> SqliteStore::InScope(RecordKind kind, std::string_view key, const S
   return select->Int(0) != 0;
 }
 
-Result<bool> SqliteStore::GetWithin(RecordKind kind, std::string_view key, const Scope& scope,
-                                    RegistrySink& sink) {
+Result<bool> SqlStore::GetWithin(RecordKind kind, std::string_view key, const Scope& scope,
+                                 RegistrySink& sink) {
   if (kind == RecordKind::kMembers) {
     return Status::Invalid("家庭成员不单独查询,请按户查询 (members_by_household)", "kind");
   }
@@ -901,4 +901,4 @@ Result<bool> SqliteStore::GetWithin(RecordKind kind, std::string_view key, const
   return true;
 }
 
-}  // namespace lianxin::sqlite_store
+}  // namespace lianxin::sql_store

@@ -1,4 +1,4 @@
-// The journal in SQLite: reading it, sealing its head, verifying it
+// The journal in the store's database: reading it, sealing its head, verifying it
 // (journal/record.hpp's walk over what this database holds), and the
 // schema 5 upgrade that first journaled every table.
 #include <sodium.h>
@@ -9,9 +9,9 @@
 #include <optional>
 #include <set>
 
-#include "store/sqlite/internal.hpp"
+#include "store/sql_store/internal.hpp"
 
-namespace lianxin::sqlite_store {
+namespace lianxin::sql_store {
 
 std::vector<const TableDef*> AllTableDefs(bool legacy) {
   std::vector<const TableDef*> defs;
@@ -30,7 +30,7 @@ std::vector<const TableDef*> AllTableDefs(bool legacy) {
   return defs;
 }
 
-Status SqliteTxn::Reseal(const TableDef& def) {
+Status SqlTxn::Reseal(const TableDef& def) {
   const FieldCipher& cipher = store_.cipher();
   const std::string key_column(def.columns[0].name);
   // In key order, a chunk at a time: no statement reads a table while it is
@@ -79,7 +79,7 @@ Status SqliteTxn::Reseal(const TableDef& def) {
   }
 }
 
-Status SqliteTxn::Adopt(const TableDef& def) {
+Status SqlTxn::Adopt(const TableDef& def) {
   LX_ASSIGN_OR_RETURN(Statement * select,
                       store_.Prepare(SelectSql(def) + " ORDER BY " + std::string(def.order_by)));
   while (true) {
@@ -90,13 +90,13 @@ Status SqliteTxn::Adopt(const TableDef& def) {
   }
 }
 
-Result<std::string> SqliteStore::JournalHead() {
+Result<std::string> SqlStore::JournalHead() {
   LX_ASSIGN_OR_RETURN(Statement * head, Prepare("SELECT hash FROM journal ORDER BY seq DESC LIMIT 1"));
   LX_ASSIGN_OR_RETURN(bool found, head->Step());
   return found ? ToHex(head->Blob(0)) : std::string();
 }
 
-Result<std::vector<JournalEntry>> SqliteStore::ReadJournal(std::int64_t after_seq, int limit) {
+Result<std::vector<JournalEntry>> SqlStore::ReadJournal(std::int64_t after_seq, int limit) {
   LX_ASSIGN_OR_RETURN(
       Statement * select,
       Prepare("SELECT seq, at_millis, actor, action, entity, entity_key, before, after FROM journal "
@@ -120,11 +120,11 @@ Result<std::vector<JournalEntry>> SqliteStore::ReadJournal(std::int64_t after_se
 
 constexpr std::string_view kHeadDomain = "journal_head";
 
-std::string SqliteStore::HeadMac(const Mark& mark) const {
+std::string SqlStore::HeadMac(const Mark& mark) const {
   return cipher_.BlindIndex(kHeadDomain, std::to_string(mark.seq) + '\0' + mark.hash);
 }
 
-std::string SqliteStore::CheckpointLine(const Mark& mark) const {
+std::string SqlStore::CheckpointLine(const Mark& mark) const {
   return std::to_string(mark.seq) + " " + ToHex(mark.hash) + " " + ToHex(HeadMac(mark)) + "\n";
 }
 
@@ -156,7 +156,7 @@ Result<std::string> HexToBytes(std::string_view hex) {
   return out;
 }
 
-Result<std::string> SqliteStore::JournalCheckpoint() {
+Result<std::string> SqlStore::JournalCheckpoint() {
   std::error_code ec;
   if (!std::filesystem::exists(checkpoint_path_, ec)) return std::string();
   std::ifstream in(checkpoint_path_);
@@ -174,7 +174,7 @@ Result<std::string> SqliteStore::JournalCheckpoint() {
 // against the chain (every row equals the `after` of its newest entry), so an
 // edit made behind the program's back — to the journal or to a table — is
 // named. Every failure is kTampered.
-Status SqliteStore::Verify(const VerifyMode& mode, std::int64_t* entries_checked, Mark* head_out) {
+Status SqlStore::Verify(const VerifyMode& mode, std::int64_t* entries_checked, Mark* head_out) {
   // The checkpoint first: the walk below looks for its entry.
   std::optional<Mark> checkpoint;
   if (mode.against_checkpoint && !mode.legacy) {
@@ -279,7 +279,7 @@ Status SqliteStore::Verify(const VerifyMode& mode, std::int64_t* entries_checked
 }
 
 // A verified head becomes the checkpoint, so a later rollback past it shows.
-Status SqliteStore::VerifyJournal(std::int64_t* entries_checked) {
+Status SqlStore::VerifyJournal(std::int64_t* entries_checked) {
   Mark head;
   LX_RETURN_IF_ERROR(Verify({}, entries_checked, &head));
   return ReplaceFile(checkpoint_path_, CheckpointLine(head));
@@ -289,14 +289,14 @@ Status SqliteStore::VerifyJournal(std::int64_t* entries_checked) {
 // as it stands (so the upgrade launders nothing), then every ciphertext is
 // re-sealed bound to its row, the password history is journaled, and the
 // head is sealed.
-Status SqliteStore::UpgradeToSchema5() {
+Status SqlStore::UpgradeToSchema5() {
   Status old = Verify({.legacy = true, .against_checkpoint = false}, nullptr, nullptr);
   if (!old.ok()) {
     return Status(old.code(),
                   "数据库未通过升级前的日志校验,未作升级;请先查明 (upgrade_refused): " + old.message());
   }
   // The writes join the migration's transaction.
-  SqliteTxn sqlite_txn(*this, "upgrade:schema5");
+  SqlTxn sqlite_txn(*this, "upgrade:schema5");
   LX_RETURN_IF_ERROR(sqlite_txn.Start(/*join=*/true));
   for (const TableDef* def :
        {&Def(RecordKind::kCadres), &Def(RecordKind::kHouseholds), &Def(RecordKind::kMembers), &UsersDef()}) {
@@ -310,4 +310,4 @@ Status SqliteStore::UpgradeToSchema5() {
 // ---------------------------------------------------------------------------
 // Accounts (auth.hpp) on the same database, through a connection of its own.
 
-}  // namespace lianxin::sqlite_store
+}  // namespace lianxin::sql_store

@@ -1,4 +1,4 @@
-#include "store/sqlite/db.hpp"
+#include "store/sql/sqlite_api.hpp"
 
 #include <atomic>
 #include <cstdint>

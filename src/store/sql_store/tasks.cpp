@@ -1,9 +1,9 @@
-// The tasks' storage in SQLite (PRODUCT.md §3): one task per household,
+// The tasks' storage (PRODUCT.md §3): one task per household,
 // cadre and need.
 
-#include "store/sqlite/internal.hpp"
+#include "store/sql_store/internal.hpp"
 
-namespace lianxin::sqlite_store {
+namespace lianxin::sql_store {
 
 const TableDef& TasksDef() {
   static const TableDef kDef{"tasks",
@@ -23,7 +23,7 @@ const TableDef& TasksDef() {
   return kDef;
 }
 
-Result<UpsertOutcome> SqliteTxn::Upsert(const Task& t) {
+Result<UpsertOutcome> SqlTxn::Upsert(const Task& t) {
   LX_ASSIGN_OR_RETURN(std::string county, pairing().CountyOfHeld(PairingKind::kAssistance, t.household_code));
   Image image{Cell::Text(t.household_code + "|" + t.cadre_code + "|" + t.need),
               Cell::Text(t.household_code),
@@ -40,7 +40,7 @@ Result<UpsertOutcome> SqliteTxn::Upsert(const Task& t) {
   return UpsertImage(TasksDef(), std::move(image));
 }
 
-Result<std::vector<Task>> SqliteStore::TasksOf(std::string_view household_code) {
+Result<std::vector<Task>> SqlStore::TasksOf(std::string_view household_code) {
   LX_ASSIGN_OR_RETURN(
       Statement * select,
       Prepare("SELECT household_code, cadre_code, need, task, target, deadline, level, status, "
@@ -69,4 +69,4 @@ Result<std::vector<Task>> SqliteStore::TasksOf(std::string_view household_code) 
   return tasks;
 }
 
-}  // namespace lianxin::sqlite_store
+}  // namespace lianxin::sql_store

@@ -1,4 +1,4 @@
-// The accounts' storage in SQLite (auth.hpp's UserRepository): users,
+// The accounts' storage (auth.hpp's UserRepository): users,
 // sessions, password history, pending approvals and the audit log, every
 // change journaled.
 
@@ -6,9 +6,9 @@
 #include <nlohmann/json.hpp>
 #include <optional>
 
-#include "store/sqlite/internal.hpp"
+#include "store/sql_store/internal.hpp"
 
-namespace lianxin::sqlite_store {
+namespace lianxin::sql_store {
 
 const TableDef& UsersDef() {
   static const TableDef kDef{"users",
@@ -77,9 +77,9 @@ std::string PendingKey(std::string_view username, PendingKind kind) {
   return std::string(username) + "|" + std::string(PendingKindToken(kind));
 }
 
-class SqliteUserRepository final : public UserRepository {
+class SqlUserRepository final : public UserRepository {
  public:
-  SqliteUserRepository(std::unique_ptr<SqliteStore> store, GroupCommitWriter* writer)
+  SqlUserRepository(std::unique_ptr<SqlStore> store, GroupCommitWriter* writer)
       : store_(std::move(store)), writer_(writer) {}
 
  private:
@@ -87,20 +87,20 @@ class SqliteUserRepository final : public UserRepository {
   // call left open, so the next call sees commits made elsewhere (the
   // writer, `lianxin user` in another process).
   struct Locked {
-    explicit Locked(SqliteUserRepository& repository) : guard(repository.mu_), store(*repository.store_) {}
+    explicit Locked(SqlUserRepository& repository) : guard(repository.mu_), store(*repository.store_) {}
     ~Locked() { store.EndRead(); }
     std::lock_guard<std::mutex> guard;
-    SqliteStore& store;
+    SqlStore& store;
   };
 
   // Every write: on the server, a job of the group-commit writer on its
   // connection (writer.hpp: durable when Write returns, and no second
   // connection writes); without a writer (the CLI, tests), on this
   // repository's own connection under its lock.
-  Status Apply(const std::function<Status(SqliteStore&)>& job) {
+  Status Apply(const std::function<Status(SqlStore&)>& job) {
     Status written;
     if (writer_ != nullptr) {
-      written = writer_->Write([&job](Store& store) { return job(static_cast<SqliteStore&>(store)); });
+      written = writer_->Write([&job](Store& store) { return job(static_cast<SqlStore&>(store)); });
     } else {
       Locked lock(*this);
       written = job(*store_);
@@ -149,7 +149,7 @@ class SqliteUserRepository final : public UserRepository {
   }
 
   Status Insert(const User& user) override {
-    return Apply([&](SqliteStore& store) -> Status {
+    return Apply([&](SqlStore& store) -> Status {
       LX_ASSIGN_OR_RETURN(std::optional<User> existing, Find(store, user.username, nullptr));
       if (existing) return Status::Conflict("用户名已存在: " + user.username + " (username_taken)");
       return Write(store, user, "");
@@ -157,7 +157,7 @@ class SqliteUserRepository final : public UserRepository {
   }
 
   Status Update(const User& user) override {
-    return Apply([&](SqliteStore& store) -> Status {
+    return Apply([&](SqlStore& store) -> Status {
       std::string sealed;
       LX_ASSIGN_OR_RETURN(std::optional<User> existing, Find(store, user.username, &sealed));
       if (!existing) return Status::NotFound("用户不存在: " + user.username);
@@ -206,7 +206,7 @@ class SqliteUserRepository final : public UserRepository {
   // Journaled (the hash as a digest): a deleted entry would let an old
   // password back in, and verify must see that.
   Status AddPasswordHash(std::string_view username, std::string_view hash, std::int64_t at_millis) override {
-    return Apply([&](SqliteStore& store) -> Status {
+    return Apply([&](SqlStore& store) -> Status {
       LX_ASSIGN_OR_RETURN(std::unique_ptr<WriteTxn> txn, store.Begin("auth"));
       LX_ASSIGN_OR_RETURN(Statement * max,
                           store.Prepare("SELECT COALESCE(MAX(seq), 0) FROM password_history"));
@@ -215,7 +215,7 @@ class SqliteUserRepository final : public UserRepository {
                   Cell::Int(at_millis)};
       max->Reset();
       LX_RETURN_IF_ERROR(
-          static_cast<SqliteTxn&>(*txn).UpsertImage(PasswordHistoryDef(), std::move(image)).status());
+          static_cast<SqlTxn&>(*txn).UpsertImage(PasswordHistoryDef(), std::move(image)).status());
       return txn->Commit();
     });
   }
@@ -223,12 +223,12 @@ class SqliteUserRepository final : public UserRepository {
   // Journaled (the CSRF token as a digest): a session row grants access, so
   // one planted behind the program's back must fail verify.
   Status SaveSession(const Session& session) override {
-    return Apply([&](SqliteStore& store) -> Status {
+    return Apply([&](SqlStore& store) -> Status {
       Image image{Cell::Text(session.token_hash),      Cell::Text(session.username),
                   Cell::Text(session.csrf_token),      Cell::Int(session.created_millis),
                   Cell::Int(session.last_seen_millis), Cell::Text(session.remote)};
       LX_ASSIGN_OR_RETURN(std::unique_ptr<WriteTxn> txn, store.Begin("auth"));
-      LX_RETURN_IF_ERROR(static_cast<SqliteTxn&>(*txn).UpsertImage(SessionsDef(), std::move(image)).status());
+      LX_RETURN_IF_ERROR(static_cast<SqlTxn&>(*txn).UpsertImage(SessionsDef(), std::move(image)).status());
       return txn->Commit();
     });
   }
@@ -248,18 +248,18 @@ class SqliteUserRepository final : public UserRepository {
   }
 
   Status DeleteSession(std::string_view token_hash) override {
-    return Apply([&](SqliteStore& store) { return DeleteSessionsWhere(store, "token_hash", token_hash); });
+    return Apply([&](SqlStore& store) { return DeleteSessionsWhere(store, "token_hash", token_hash); });
   }
 
   Status DeleteUserSessions(std::string_view username) override {
-    return Apply([&](SqliteStore& store) { return DeleteSessionsWhere(store, "username", username); });
+    return Apply([&](SqlStore& store) { return DeleteSessionsWhere(store, "username", username); });
   }
 
   // Down the indexes of migration 006.
   Result<int> DeleteExpiredSessions(std::int64_t seen_before_millis,
                                     std::int64_t created_before_millis) override {
     int removed = 0;
-    LX_RETURN_IF_ERROR(Apply([&](SqliteStore& store) -> Status {
+    LX_RETURN_IF_ERROR(Apply([&](SqlStore& store) -> Status {
       LX_ASSIGN_OR_RETURN(
           Statement * select,
           store.Prepare(
@@ -273,7 +273,7 @@ class SqliteUserRepository final : public UserRepository {
 
   // Journaled (the reset password's hash as a digest).
   Status SavePending(const PendingChange& change) override {
-    return Apply([&](SqliteStore& store) -> Status {
+    return Apply([&](SqlStore& store) -> Status {
       Image image{Cell::Text(PendingKey(change.username, change.kind)),
                   Cell::Text(change.username),
                   Cell::Text(PendingKindToken(change.kind)),
@@ -284,7 +284,7 @@ class SqliteUserRepository final : public UserRepository {
                   Cell::Text(change.scope.code),
                   Cell::Text(change.password_hash)};
       LX_ASSIGN_OR_RETURN(std::unique_ptr<WriteTxn> txn, store.Begin(change.requested_by));
-      LX_RETURN_IF_ERROR(static_cast<SqliteTxn&>(*txn).UpsertImage(PendingDef(), std::move(image)).status());
+      LX_RETURN_IF_ERROR(static_cast<SqlTxn&>(*txn).UpsertImage(PendingDef(), std::move(image)).status());
       return txn->Commit();
     });
   }
@@ -316,9 +316,9 @@ class SqliteUserRepository final : public UserRepository {
   }
 
   Status DeletePending(std::string_view username, PendingKind kind) override {
-    return Apply([&](SqliteStore& store) -> Status {
+    return Apply([&](SqlStore& store) -> Status {
       LX_ASSIGN_OR_RETURN(std::unique_ptr<WriteTxn> txn, store.Begin("auth"));
-      Status removed = static_cast<SqliteTxn&>(*txn).DeleteImage(PendingDef(), PendingKey(username, kind));
+      Status removed = static_cast<SqlTxn&>(*txn).DeleteImage(PendingDef(), PendingKey(username, kind));
       if (removed.code() == Code::kNotFound) return Status::Ok();  // none is fine
       LX_RETURN_IF_ERROR(removed);
       return txn->Commit();
@@ -330,9 +330,9 @@ class SqliteUserRepository final : public UserRepository {
     nlohmann::json json = {{"at_millis", e.at_millis}, {"actor", e.actor},   {"action", e.action},
                            {"target", e.target},       {"remote", e.remote}, {"outcome", e.outcome},
                            {"detail", e.detail}};
-    return Apply([&](SqliteStore& store) -> Status {
+    return Apply([&](SqlStore& store) -> Status {
       LX_ASSIGN_OR_RETURN(std::unique_ptr<WriteTxn> txn, store.Begin(e.actor.empty() ? "system" : e.actor));
-      auto& sqlite_txn = static_cast<SqliteTxn&>(*txn);
+      auto& sqlite_txn = static_cast<SqlTxn&>(*txn);
       LX_RETURN_IF_ERROR(sqlite_txn.AppendJournal(e.action, AuditDef(), e.target, "", json.dump()));
       return txn->Commit();
     });
@@ -379,7 +379,7 @@ class SqliteUserRepository final : public UserRepository {
 
  private:
   // `sealed_secret`, when given, receives the stored ciphertext of the TOTP secret.
-  static Result<std::optional<User>> Find(SqliteStore& store, std::string_view username,
+  static Result<std::optional<User>> Find(SqlStore& store, std::string_view username,
                                           std::string* sealed_secret) {
     LX_ASSIGN_OR_RETURN(Statement * select, store.Prepare(SelectSql(UsersDef()) + " WHERE username = ?1"));
     select->Bind(1, username);
@@ -410,7 +410,7 @@ class SqliteUserRepository final : public UserRepository {
   }
 
   // Deletes (journaled) the sessions whose `column` is `value`; none is fine.
-  static Status DeleteSessionsWhere(SqliteStore& store, std::string_view column, std::string_view value) {
+  static Status DeleteSessionsWhere(SqlStore& store, std::string_view column, std::string_view value) {
     LX_ASSIGN_OR_RETURN(Statement * select, store.Prepare("SELECT token_hash FROM sessions WHERE " +
                                                           std::string(column) + " = ?1"));
     select->Bind(1, value);
@@ -420,7 +420,7 @@ class SqliteUserRepository final : public UserRepository {
   // Deletes the sessions whose token hashes `select` (bound) yields, each
   // removal journaled like any session change: a session row grants access,
   // so verify must see every one come and go. Returns how many went.
-  static Result<int> DeleteSelectedSessions(SqliteStore& store, Statement& select) {
+  static Result<int> DeleteSelectedSessions(SqlStore& store, Statement& select) {
     std::vector<std::string> tokens;
     while (true) {
       LX_ASSIGN_OR_RETURN(bool row, select.Step());
@@ -431,7 +431,7 @@ class SqliteUserRepository final : public UserRepository {
     if (tokens.empty()) return 0;
     LX_ASSIGN_OR_RETURN(std::unique_ptr<WriteTxn> txn, store.Begin("auth"));
     for (const std::string& token : tokens) {
-      LX_RETURN_IF_ERROR(static_cast<SqliteTxn&>(*txn).DeleteImage(SessionsDef(), token));
+      LX_RETURN_IF_ERROR(static_cast<SqlTxn&>(*txn).DeleteImage(SessionsDef(), token));
     }
     LX_RETURN_IF_ERROR(txn->Commit());
     return static_cast<int>(tokens.size());
@@ -439,7 +439,7 @@ class SqliteUserRepository final : public UserRepository {
 
   // `sealed_secret`: the stored ciphertext to keep when the secret did not
   // change, so an unchanged user is not re-encrypted into a spurious change.
-  static Status Write(SqliteStore& store, const User& u, const std::string& sealed_secret) {
+  static Status Write(SqlStore& store, const User& u, const std::string& sealed_secret) {
     std::string secret = u.totp_secret.empty() ? std::string()
                          : sealed_secret.empty()
                              ? store.cipher().Encrypt(u.totp_secret, TotpBinding(u.username))
@@ -460,7 +460,7 @@ class SqliteUserRepository final : public UserRepository {
                 Cell::Int(u.password_changed_millis),
                 Cell::Int(u.last_login_millis)};
     LX_ASSIGN_OR_RETURN(std::unique_ptr<WriteTxn> txn, store.Begin("auth"));
-    LX_RETURN_IF_ERROR(static_cast<SqliteTxn&>(*txn).UpsertImage(UsersDef(), std::move(image)).status());
+    LX_RETURN_IF_ERROR(static_cast<SqlTxn&>(*txn).UpsertImage(UsersDef(), std::move(image)).status());
     return txn->Commit();
   }
 
@@ -469,7 +469,7 @@ class SqliteUserRepository final : public UserRepository {
   }
 
   std::mutex mu_;
-  std::unique_ptr<SqliteStore> store_;  // reads; and writes when there is no writer
+  std::unique_ptr<SqlStore> store_;  // reads; and writes when there is no writer
   GroupCommitWriter* writer_;
   std::atomic<std::int64_t> own_writes_{0};
   std::atomic<std::int64_t> foreign_version_{0};
@@ -477,20 +477,20 @@ class SqliteUserRepository final : public UserRepository {
   std::atomic<std::int64_t> foreign_checked_at_{std::numeric_limits<std::int64_t>::min() / 2};
 };
 
-}  // namespace lianxin::sqlite_store
+}  // namespace lianxin::sql_store
 
 namespace lianxin {
 
-using sqlite_store::DbHandle;
-using sqlite_store::SqliteStore;
-using sqlite_store::SqliteUserRepository;
+using sql_store::DbHandle;
+using sql_store::SqlStore;
+using sql_store::SqlUserRepository;
 
 Result<std::unique_ptr<UserRepository>> Store::OpenUserRepository(const std::string& path,
                                                                   const StoreOptions& options,
                                                                   GroupCommitWriter* writer) {
   LX_ASSIGN_OR_RETURN(std::unique_ptr<Store> store, Store::Open(path, options));
-  return std::unique_ptr<UserRepository>(std::make_unique<SqliteUserRepository>(
-      std::unique_ptr<SqliteStore>(static_cast<SqliteStore*>(store.release())), writer));
+  return std::unique_ptr<UserRepository>(std::make_unique<SqlUserRepository>(
+      std::unique_ptr<SqlStore>(static_cast<SqlStore*>(store.release())), writer));
 }
 
 }  // namespace lianxin
