@@ -44,8 +44,8 @@ TEST(MigrateTest, ACountyMovesToPostgresAndBackWithNothingLost) {
   }
   CliRun paired = Lianxin("pair --db " + db);
   ASSERT_EQ(paired.exit_code, 0) << paired.output;
-  CliRun user = RunShell("echo 'Lianxin-2026-safe' | " + std::string(LIANXIN_BINARY) + " user add clerk --db " + db +
-                         " --role county_admin --scope region:149901");
+  CliRun user = RunShell("echo 'Lianxin-2026-safe' | " + std::string(LIANXIN_BINARY) +
+                         " user add clerk --db " + db + " --role county_admin --scope region:149901");
   ASSERT_EQ(user.exit_code, 0) << user.output;
   const std::string head = VerifiedHead(key, db);
   ASSERT_EQ(head.size(), 64u);

@@ -5,6 +5,7 @@
 #include <algorithm>
 #include <cctype>
 #include <initializer_list>
+#include <optional>
 #include <regex>
 
 #include "store/sql/drivers.hpp"
@@ -40,6 +41,27 @@ Result<std::vector<std::string>> Connection::ReadNames(Statement& select) {
     LX_ASSIGN_OR_RETURN(bool row, select.Step());
     if (!row) return names;
     names.emplace_back(select.Text(0));
+  }
+}
+
+Status ForEachInChunks(Connection& db, const std::string& select, const std::string& key, int key_index,
+                       const std::function<Status(const Statement&)>& row, std::int64_t chunk) {
+  const std::string order = " ORDER BY " + key + " LIMIT " + std::to_string(chunk);
+  std::optional<Value> after;
+  while (true) {
+    LX_ASSIGN_OR_RETURN(Statement * rows,
+                        db.Prepare(select + (after ? " WHERE " + key + " > ?1" : "") + order));
+    rows->Reset();
+    if (after) rows->Bind(1, *after);
+    std::int64_t n = 0;
+    while (true) {
+      LX_ASSIGN_OR_RETURN(bool more, rows->Step());
+      if (!more) break;
+      ++n;
+      after = rows->Get(key_index);
+      LX_RETURN_IF_ERROR(row(*rows));
+    }
+    if (n < chunk) return Status::Ok();
   }
 }
 

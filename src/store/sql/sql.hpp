@@ -33,6 +33,7 @@
 #pragma once
 
 #include <cstdint>
+#include <functional>
 #include <memory>
 #include <string>
 #include <string_view>
@@ -162,6 +163,15 @@ Result<std::unique_ptr<Connection>> Connect(const std::string& target, const Con
 // and closes: its statements run in the owner's transactions, and it never
 // begins, commits or closes anything of its own accord.
 std::unique_ptr<Connection> BorrowSqlite(sqlite3* db);
+
+// Every row `select` (a SELECT … FROM one table, no WHERE or ORDER BY)
+// gives, in the order of the table's unique column `key` (column
+// `key_index` of the select), read `chunk` rows at a time: a PostgreSQL
+// statement's result is held in memory whole, and a county's journal should
+// not be. `row` sees each row.
+[[nodiscard]] Status ForEachInChunks(Connection& db, const std::string& select, const std::string& key,
+                                     int key_index, const std::function<Status(const Statement&)>& row,
+                                     std::int64_t chunk = 20000);
 
 // True when `target` names a PostgreSQL database.
 bool IsPostgres(std::string_view target);

@@ -49,36 +49,24 @@ Status CopyTable(sql::Connection& from, sql::Connection& to, std::string_view ta
   const std::string select = "SELECT " + ColumnList(columns) + " FROM " + std::string(table);
   LX_ASSIGN_OR_RETURN(std::unique_ptr<sql::CopyIn> copy, to.BeginCopy(table, columns));
   std::vector<sql::Value> row(columns.size());
-  // Copies what `rows` gives; how many rows that was.
-  auto copy_all = [&](sql::Statement& rows) -> Result<std::int64_t> {
-    std::int64_t n = 0;
-    while (true) {
-      LX_ASSIGN_OR_RETURN(bool more, rows.Step());
-      if (!more) return n;
-      for (size_t i = 0; i < columns.size(); ++i) row[i] = rows.Get(static_cast<int>(i));
-      LX_RETURN_IF_ERROR(copy->Add(row));
-      ++n;
-      if (progress && ++copied % kChunkRows == 0) progress->Update(copied);
-    }
-  };
   if (table == "regions") {  // a few hundred rows, parents first
     LX_ASSIGN_OR_RETURN(
         sql::Statement * rows,
         from.Prepare(select + " ORDER BY CASE level WHEN 'county' THEN 0 WHEN 'township' THEN 1 "
                               "WHEN 'village' THEN 2 ELSE 3 END, code"));
-    LX_RETURN_IF_ERROR(copy_all(*rows).status());
-    return copy->Finish();
+    while (true) {
+      LX_ASSIGN_OR_RETURN(bool more, rows->Step());
+      if (!more) return copy->Finish();
+      for (size_t i = 0; i < columns.size(); ++i) row[i] = rows->Get(static_cast<int>(i));
+      LX_RETURN_IF_ERROR(copy->Add(row));
+      ++copied;
+    }
   }
-  const std::string& key = columns[0];
-  for (std::optional<sql::Value> after;; after = row[0]) {
-    LX_ASSIGN_OR_RETURN(sql::Statement * rows,
-                        from.Prepare(select + (after ? " WHERE " + key + " > ?1" : std::string()) +
-                                     " ORDER BY " + key + " LIMIT " + std::to_string(kChunkRows)));
-    rows->Reset();
-    if (after) rows->Bind(1, *after);
-    LX_ASSIGN_OR_RETURN(std::int64_t n, copy_all(*rows));
-    if (n < kChunkRows) break;
-  }
+  LX_RETURN_IF_ERROR(sql::ForEachInChunks(from, select, columns[0], 0, [&](const sql::Statement& rows) {
+    for (size_t i = 0; i < columns.size(); ++i) row[i] = rows.Get(static_cast<int>(i));
+    if (++copied % kChunkRows == 0 && progress) progress->Update(copied);
+    return copy->Add(row);
+  }));
   return copy->Finish();
 }
 

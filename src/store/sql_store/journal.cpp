@@ -93,7 +93,9 @@ Status SqlTxn::Adopt(const TableDef& def) {
 Result<std::string> SqlStore::JournalHead() {
   LX_ASSIGN_OR_RETURN(Statement * head, Prepare("SELECT hash FROM journal ORDER BY seq DESC LIMIT 1"));
   LX_ASSIGN_OR_RETURN(bool found, head->Step());
-  return found ? ToHex(head->Blob(0)) : std::string();
+  std::string hash = found ? ToHex(head->Blob(0)) : std::string();
+  head->Reset();
+  return hash;
 }
 
 Result<std::vector<JournalEntry>> SqlStore::ReadJournal(std::int64_t after_seq, int limit) {
@@ -199,28 +201,25 @@ Status SqlStore::Verify(const VerifyMode& mode, std::int64_t* entries_checked, M
       checkpoint = std::move(mark);
     }
   }
-  LX_ASSIGN_OR_RETURN(
-      Statement * select,
-      Prepare("SELECT seq, at_millis, actor, action, entity, entity_key, before, after, prev_hash, hash "
-              "FROM journal ORDER BY seq"));
   // Events (the audit log) are chained like every entry but have no row to match.
   const std::vector<const TableDef*> defs = AllTableDefs(mode.legacy);
   std::set<std::string, std::less<>> tables;
   for (const TableDef* def : defs) tables.emplace(def->name);
   JournalWalk walk(std::move(tables), checkpoint);
-  while (true) {
-    LX_ASSIGN_OR_RETURN(bool row, select->Step());
-    if (!row) break;
-    JournalEntry entry{select->Int(0),
-                       select->Int(1),
-                       std::string(select->Text(2)),
-                       std::string(select->Text(3)),
-                       std::string(select->Text(4)),
-                       std::string(select->Text(5)),
-                       std::string(select->Text(6)),
-                       std::string(select->Text(7))};
-    LX_RETURN_IF_ERROR(walk.Entry(entry, select->Blob(8), select->Blob(9)));
-  }
+  LX_RETURN_IF_ERROR(sql::ForEachInChunks(
+      seam(),
+      "SELECT seq, at_millis, actor, action, entity, entity_key, before, after, prev_hash, hash FROM journal",
+      "seq", 0, [&walk](const Statement& select) {
+        JournalEntry entry{select.Int(0),
+                           select.Int(1),
+                           std::string(select.Text(2)),
+                           std::string(select.Text(3)),
+                           std::string(select.Text(4)),
+                           std::string(select.Text(5)),
+                           std::string(select.Text(6)),
+                           std::string(select.Text(7))};
+        return walk.Entry(entry, select.Blob(8), select.Blob(9));
+      }));
   if (!mode.legacy) {
     LX_ASSIGN_OR_RETURN(Statement * sealed, Prepare("SELECT seq, hash, mac FROM journal_head WHERE id = 1"));
     LX_ASSIGN_OR_RETURN(bool found, sealed->Step());
@@ -265,12 +264,10 @@ Status SqlStore::Verify(const VerifyMode& mode, std::int64_t* entries_checked, M
     if (extra) return Status::Tampered("迁移记录 schema_migrations 中有程序不认识的行 (schema_migrations)");
   }
   for (const TableDef* def : defs) {
-    LX_ASSIGN_OR_RETURN(Statement * rows, Prepare(SelectSql(*def)));
-    while (true) {
-      LX_ASSIGN_OR_RETURN(bool row, rows->Step());
-      if (!row) break;
-      LX_RETURN_IF_ERROR(walk.Row(*def, ReadImage(*rows, def->columns.size()), mode.legacy));
-    }
+    LX_RETURN_IF_ERROR(sql::ForEachInChunks(
+        seam(), SelectSql(*def), std::string(def->columns[0].name), 0, [&](const Statement& rows) {
+          return walk.Row(*def, ReadImage(rows, def->columns.size()), mode.legacy);
+        }));
   }
   LX_RETURN_IF_ERROR(walk.Finish());
   if (entries_checked) *entries_checked = walk.entries();
@@ -281,7 +278,11 @@ Status SqlStore::Verify(const VerifyMode& mode, std::int64_t* entries_checked, M
 // A verified head becomes the checkpoint, so a later rollback past it shows.
 Status SqlStore::VerifyJournal(std::int64_t* entries_checked) {
   Mark head;
-  LX_RETURN_IF_ERROR(Verify({}, entries_checked, &head));
+  // One snapshot: the journal and the rows it is checked against read at one commit.
+  BeginRead();
+  Status verified = Verify({}, entries_checked, &head);
+  EndRead();
+  LX_RETURN_IF_ERROR(verified);
   return ReplaceFile(checkpoint_path_, CheckpointLine(head));
 }
 

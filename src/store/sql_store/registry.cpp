@@ -328,44 +328,38 @@ Result<RegistryCounts> SqlStore::Counts() {
   return c;
 }
 
+Status EmitRow(RecordKind kind, const Statement& row, const Codec& codec, RegistrySink& sink);
+
+// A chunk at a time (ForEachInChunks), so that neither database holds a
+// county's table in memory: by code, and members a few thousand households
+// at a time, in their export order.
 Status SqlStore::Scan(RecordKind kind, RegistrySink& sink) {
   const TableDef& def = Def(kind);
-  LX_ASSIGN_OR_RETURN(Statement * select, Prepare(SelectSql(def) + " ORDER BY " + std::string(def.order_by)));
-  while (true) {
-    LX_ASSIGN_OR_RETURN(bool row, select->Step());
-    if (!row) return Status::Ok();
-    switch (kind) {
-      case RecordKind::kRegions: {
-        LX_ASSIGN_OR_RETURN(Region r, DecodeRegion(*select));
-        LX_RETURN_IF_ERROR(sink.Add(r));
-        break;
-      }
-      case RecordKind::kUnits: {
-        LX_ASSIGN_OR_RETURN(Unit u, DecodeUnit(*select));
-        LX_RETURN_IF_ERROR(sink.Add(u));
-        break;
-      }
-      case RecordKind::kOrgs: {
-        LX_ASSIGN_OR_RETURN(Org o, DecodeOrg(*select));
-        LX_RETURN_IF_ERROR(sink.Add(o));
-        break;
-      }
-      case RecordKind::kCadres: {
-        LX_ASSIGN_OR_RETURN(Cadre c, DecodeCadre(*select, codec_));
-        LX_RETURN_IF_ERROR(sink.Add(c));
-        break;
-      }
-      case RecordKind::kHouseholds: {
-        LX_ASSIGN_OR_RETURN(Household h, DecodeHousehold(*select, codec_));
-        LX_RETURN_IF_ERROR(sink.Add(h));
-        break;
-      }
-      case RecordKind::kMembers: {
-        LX_ASSIGN_OR_RETURN(Member m, DecodeMember(*select, codec_));
-        LX_RETURN_IF_ERROR(sink.Add(m));
-        break;
-      }
+  auto emit = [&](const Statement& row) { return EmitRow(kind, row, codec_, sink); };
+  if (kind != RecordKind::kMembers) return sql::ForEachInChunks(seam(), SelectSql(def), "code", 0, emit);
+  constexpr int kHouseholdsAChunk = 5000;
+  for (std::string after;;) {
+    LX_ASSIGN_OR_RETURN(Statement * bound,
+                        Prepare("SELECT code FROM households WHERE code > ?1 ORDER BY code LIMIT 1 "
+                                "OFFSET " +
+                                std::to_string(kHouseholdsAChunk - 1)));
+    bound->Bind(1, after);
+    LX_ASSIGN_OR_RETURN(bool more, bound->Step());
+    std::optional<std::string> upto;
+    if (more) upto = std::string(bound->Text(0));
+    bound->Reset();
+    LX_ASSIGN_OR_RETURN(Statement * rows, Prepare(SelectSql(def) + " WHERE household_code > ?1" +
+                                                  (upto ? " AND household_code <= ?2" : "") + " ORDER BY " +
+                                                  std::string(def.order_by)));
+    rows->Bind(1, after);
+    if (upto) rows->Bind(2, *upto);
+    while (true) {
+      LX_ASSIGN_OR_RETURN(bool row, rows->Step());
+      if (!row) break;
+      LX_RETURN_IF_ERROR(emit(*rows));
     }
+    if (!upto) return Status::Ok();
+    after = std::move(*upto);
   }
 }
 
