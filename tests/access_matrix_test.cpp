@@ -61,6 +61,9 @@ class AccessMatrixTest : public ApiFixture {
     if (p == "/api/v1/reveal") {
       return {{"kind", "households"}, {"id", kHousehold}, {"field", "phone"}, {"reason", "matrix"}};
     }
+    if (p == "/api/v1/visits") {
+      return {{"household", kHousehold}, {"kind", "home_visit"}, {"cadre", cadre_}};
+    }
     if (p == "/api/v1/pairing/pins") {
       return {{"kind", "contact"}, {"holder", cadre_}, {"held", kHousehold}, {"reason", "matrix"}};
     }

@@ -39,6 +39,7 @@
 #include "lianxin/api.hpp"
 #include "lianxin/auth.hpp"
 #include "lianxin/http.hpp"
+#include "lianxin/store.hpp"
 
 namespace lianxin {
 
@@ -118,5 +119,9 @@ Status Forbidden();  // 403 无权访问 (forbidden)
 // exactly as one that does not exist, so a scope cannot probe for records;
 // routes answer a missing record with this same status.
 Status OutOfScope();
+
+// Ok when the record `key` of `kind` lies in `scope`; OutOfScope() when it
+// does not, and kNotFound when there is no such record — alike to the caller.
+Status CheckInScope(Store& store, RecordKind kind, std::string_view key, const Scope& scope);
 
 }  // namespace lianxin

@@ -32,6 +32,7 @@
 #include "lianxin/registry.hpp"
 #include "lianxin/status.hpp"
 #include "lianxin/tasks.hpp"
+#include "lianxin/visits.hpp"
 
 namespace lianxin {
 
@@ -195,6 +196,11 @@ class WriteTxn {
   virtual Status RemovePin(PairingKind kind, const std::string& holder, const std::string& held) = 0;
   // Inserts a task, or updates the one for the same household, cadre and need.
   virtual Result<UpsertOutcome> Upsert(const Task& task) = 0;
+  // Records a visit (民情日记) by `visit.cadre_code` to `visit.household_code`
+  // as `recorded_by` logged it, journaled; its id ("V" and 16 hex digits,
+  // made here when `visit.id` is empty). kNotFound naming the household or
+  // the cadre when there is none.
+  virtual Result<std::string> AddVisit(const Visit& visit, const std::string& recorded_by) = 0;
 
   // Makes every change durable (synchronous=FULL) or none of them.
   virtual Status Commit() = 0;
@@ -313,6 +319,12 @@ class Store {
   // What the last pairing run that wrote could not cover, as it recorded it
   // (RecordUncovered), in PairingResult::uncovered order: all, or one county's.
   virtual Result<std::vector<Uncovered>> RecordedUncovered(std::string_view county = {}) = 0;
+  // A household's visits, newest first (at most `limit`); a cadre's, oldest
+  // first; and the households a cadre holds (contact and assistance pairs)
+  // with the day each pair began (`today` when its history is missing).
+  virtual Result<std::vector<Visit>> VisitsOfHousehold(std::string_view household_code, int limit) = 0;
+  virtual Result<std::vector<Visit>> VisitsByCadre(std::string_view cadre_code) = 0;
+  virtual Result<std::vector<VisitDuty>> DutiesOf(std::string_view cadre_code, const Date& today) = 0;
   // A household's tasks, and the history of whatever `held` names, oldest first.
   virtual Result<std::vector<Task>> TasksOf(std::string_view household_code) = 0;
   virtual Result<std::vector<PairHistoryEntry>> PairHistory(std::string_view held) = 0;

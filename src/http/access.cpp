@@ -70,6 +70,13 @@ std::vector<AccessRule> BuildTable() {
       {"GET", "/api/v1/pairing/uncovered", {kCountyAdmin, kTownshipAdmin}, false, false, ScopeUse::kFilter},
       {"POST", "/api/v1/pairing/pins", {kCountyAdmin}, false, false, ScopeUse::kRecord},
       {"DELETE", "/api/v1/pairing/pins", {kCountyAdmin}, false, false, ScopeUse::kRecord},
+
+      // Visits (民情日记, PRODUCT.md §3): a cadre logs its own; the county's and
+      // townships' admins enter paper diaries for a named cadre; whoever reads
+      // a household reads its visits. A cadre's own households and what is due.
+      {"POST", "/api/v1/visits", {kCadre, kCountyAdmin, kTownshipAdmin}, false, false, ScopeUse::kRecord},
+      {"GET", "/api/v1/households/{id}/visits", kRegistryReaders, false, false, ScopeUse::kRecord},
+      {"GET", "/api/v1/me/households", {kCadre}, false, false, ScopeUse::kFilter},
   };
   // The registry: the same seven routes for each kind, plus the members'
   // upload (members are read and written with their household).
@@ -155,6 +162,11 @@ const AccessRule* FindRule(std::string_view method, std::string_view pattern) {
 
 Status Forbidden() { return Status(Code::kPermissionDenied, "无权访问 (forbidden)"); }
 Status OutOfScope() { return Status::NotFound("记录不存在 (not_found)"); }
+
+Status CheckInScope(Store& store, RecordKind kind, std::string_view key, const Scope& scope) {
+  LX_ASSIGN_OR_RETURN(bool in_scope, store.InScope(kind, key, scope));
+  return in_scope ? Status::Ok() : OutOfScope();
+}
 
 ApiRouter::ApiRouter(Router& router, AuthService& auth, ApiOptions options)
     : router_(router), auth_(auth), options_(std::move(options)) {}

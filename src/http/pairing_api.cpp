@@ -27,13 +27,6 @@ RecordKind HolderKind(PairingKind kind) {
   return kind == PairingKind::kUnitVillage ? RecordKind::kUnits : RecordKind::kCadres;
 }
 
-// Ok when `key` of `kind` lies in `scope`; 404 not_found (OutOfScope) when not;
-// kNotFound when there is no such record.
-Status CheckInScope(Store& store, RecordKind kind, std::string_view key, const Scope& scope) {
-  LX_ASSIGN_OR_RETURN(bool in_scope, store.InScope(kind, key, scope));
-  return in_scope ? Status::Ok() : OutOfScope();
-}
-
 // A required string field that must also hold more than blanks.
 Result<std::string> TextField(const nlohmann::json& body, std::string_view name) {
   LX_ASSIGN_OR_RETURN(std::string value, StringField(body, name));

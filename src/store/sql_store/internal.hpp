@@ -25,6 +25,7 @@
 #include <vector>
 
 #include "crypto/field_cipher.hpp"
+#include "fieldwork/visit_repository.hpp"
 #include "journal/chain.hpp"
 #include "journal/record.hpp"
 #include "journal/writer.hpp"
@@ -210,6 +211,7 @@ class SqlTxn final : public WriteTxn {
                 const std::string& reason) override;
   Status RemovePin(PairingKind kind, const std::string& holder, const std::string& held) override;
   Result<UpsertOutcome> Upsert(const Task& task) override;
+  Result<std::string> AddVisit(const Visit& visit, const std::string& recorded_by) override;
   Status Commit() override;
 
   // For the user repository, in this file: rows of tables outside the
@@ -356,6 +358,9 @@ class SqlStore final : public Store {
   }
   Result<std::vector<Uncovered>> RecordedUncovered(std::string_view county) override;
   Result<std::vector<Task>> TasksOf(std::string_view household_code) override;
+  Result<std::vector<Visit>> VisitsOfHousehold(std::string_view household_code, int limit) override;
+  Result<std::vector<Visit>> VisitsByCadre(std::string_view cadre_code) override;
+  Result<std::vector<VisitDuty>> DutiesOf(std::string_view cadre_code, const Date& today) override;
   Result<std::vector<PairHistoryEntry>> PairHistory(std::string_view held) override;
   Result<int> SchemaVersion() override;
   Status Backup(const std::string& out) override;

@@ -26,6 +26,7 @@ std::vector<const TableDef*> AllTableDefs(bool legacy) {
     defs.push_back(&PasswordHistoryDef());
     defs.push_back(&PendingDef());
     defs.push_back(pairing[3]);
+    defs.push_back(&VisitRepository::Table());
   }
   return defs;
 }

@@ -1,0 +1,35 @@
+// The visits API (民情日记, PRODUCT.md §3): a cadre logs a visit with two
+// fields, anyone who reads a household reads its visits, and a cadre sees
+// its own households with their last visit and when the next is due.
+//
+//   POST /api/v1/visits        {"household","kind"[,"date","heard","promised","cadre"]} → 201
+//        the visit. `kind` home_visit|talk|reception|stay|shared_labour|phone|by_proxy (or
+//        the Chinese label); `date` defaults to today in China and is neither in the future
+//        nor more than a year back; the cadre is the signed-in one (a cadre scope), or
+//        `cadre` for an admin entering a paper diary. Phone calls and visits by proxy are
+//        kept but answer "direct": false — they never count as direct contact.
+//   GET  /api/v1/households/{id}/visits → 200 {"household","items":[visit…]}, newest first
+//   GET  /api/v1/me/households → 200 {"items":[{"household","head_name","pairing",
+//        "since","last_visit","next_due","overdue"}…]}: the signed-in cadre's contact and
+//        assistance households, overdue first, then by the day each is due.
+//
+// Failures: a malformed body or field is 400 naming it; a household or
+// cadre outside the caller's scope, or missing, is 404 not_found. Visits
+// are journaled under the caller's username, through the group-commit writer.
+//
+//   AddVisitRoutes(gate, writer, reads, config, clock);
+#pragma once
+
+#include "lianxin/access.hpp"
+#include "lianxin/clock.hpp"
+#include "lianxin/config.hpp"
+#include "lianxin/store_pool.hpp"
+#include "lianxin/writer.hpp"
+
+namespace lianxin {
+
+// Holds references to all it is given, which must outlive the router.
+void AddVisitRoutes(ApiRouter& api, GroupCommitWriter& writer, StorePool& reads, const Config& config,
+                    const Clock& clock);
+
+}  // namespace lianxin

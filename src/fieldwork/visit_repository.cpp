@@ -1,0 +1,135 @@
+#include "fieldwork/visit_repository.hpp"
+
+#include <sodium.h>
+
+namespace lianxin {
+
+namespace {
+
+constexpr std::string_view kColumns =
+    "id, cadre_code, household_code, kind, visited_on, heard, promised, confirmed, recorded_by, "
+    "recorded_millis, county_code";
+
+// A new visit's id: "V" and 16 hex digits, random, so it says nothing of
+// who was visited.
+std::string NewVisitId() {
+  unsigned char bytes[8];
+  randombytes_buf(bytes, sizeof bytes);
+  char hex[2 * sizeof bytes + 1];
+  sodium_bin2hex(hex, sizeof hex, bytes, sizeof bytes);
+  return "V" + std::string(hex);
+}
+
+Result<Visit> ReadVisit(const sql::Statement& row) {
+  Visit v;
+  v.id = row.Text(0);
+  v.cadre_code = row.Text(1);
+  v.household_code = row.Text(2);
+  std::optional<VisitKind> kind = ParseVisitKind(row.Text(3));
+  if (!kind) return Status::Internal("数据库中 visits.kind 的值无效: " + std::string(row.Text(3)));
+  v.kind = *kind;
+  LX_ASSIGN_OR_RETURN(v.date, ParseDate(row.Text(4)));
+  v.heard = row.Text(5);
+  v.promised = row.Text(6);
+  v.confirmed = row.Int(7) != 0;
+  return v;
+}
+
+Result<std::vector<Visit>> ReadVisits(sql::Statement& select) {
+  std::vector<Visit> visits;
+  while (true) {
+    LX_ASSIGN_OR_RETURN(bool row, select.Step());
+    if (!row) return visits;
+    LX_ASSIGN_OR_RETURN(Visit visit, ReadVisit(select));
+    visits.push_back(std::move(visit));
+  }
+}
+
+}  // namespace
+
+const JournalTable& VisitRepository::Table() {
+  static const JournalTable kTable{"visits",
+                                   {{"id"},
+                                    {"cadre_code"},
+                                    {"household_code"},
+                                    {"kind"},
+                                    {"visited_on"},
+                                    {"heard"},
+                                    {"promised"},
+                                    {"confirmed"},
+                                    {"recorded_by"},
+                                    {"recorded_millis"},
+                                    {"county_code"}},
+                                   "id"};
+  return kTable;
+}
+
+Result<std::string> VisitRepository::Add(Visit visit, const std::string& recorded_by) {
+  if (journal_ == nullptr) return Status::Internal("VisitRepository: 只读,不能写入 (read-only)");
+  LX_ASSIGN_OR_RETURN(sql::Statement * household,
+                      db_.Prepare("SELECT county_code FROM households WHERE code = ?1"));
+  household->Bind(1, visit.household_code);
+  LX_ASSIGN_OR_RETURN(bool found, household->Step());
+  if (!found) return Status::NotFound("农户不存在: " + visit.household_code + " (not_found)");
+  const std::string county(household->Text(0));
+  household->Reset();
+  LX_ASSIGN_OR_RETURN(sql::Statement * cadre, db_.Prepare("SELECT 1 FROM cadres WHERE code = ?1"));
+  cadre->Bind(1, visit.cadre_code);
+  LX_ASSIGN_OR_RETURN(bool cadre_found, cadre->Step());
+  cadre->Reset();
+  if (!cadre_found) return Status::NotFound("干部不存在: " + visit.cadre_code + " (not_found)");
+  if (visit.id.empty()) visit.id = NewVisitId();
+  LX_ASSIGN_OR_RETURN(UpsertOutcome outcome,
+                      journal_->Upsert(Table(), {sql::Value::Text(visit.id), sql::Value::Text(visit.cadre_code),
+                                                 sql::Value::Text(visit.household_code),
+                                                 sql::Value::Text(Token(visit.kind)),
+                                                 sql::Value::Text(visit.date.ToString()),
+                                                 sql::Value::Text(visit.heard), sql::Value::Text(visit.promised),
+                                                 sql::Value::Int(visit.confirmed ? 1 : 0),
+                                                 sql::Value::Text(recorded_by), sql::Value::Int(at_millis_),
+                                                 sql::Value::Text(county)}));
+  if (outcome != UpsertOutcome::kInserted) return Status::Conflict("记录编号重复: " + visit.id + " (visit_exists)");
+  return visit.id;
+}
+
+Result<std::vector<Visit>> VisitRepository::OfHousehold(std::string_view household_code, int limit) {
+  LX_ASSIGN_OR_RETURN(sql::Statement * select,
+                      db_.Prepare("SELECT " + std::string(kColumns) +
+                                  " FROM visits WHERE household_code = ?1 "
+                                  "ORDER BY visited_on DESC, recorded_millis DESC, id LIMIT ?2"));
+  select->Bind(1, household_code).Bind(2, limit);
+  return ReadVisits(*select);
+}
+
+Result<std::vector<Visit>> VisitRepository::ByCadre(std::string_view cadre_code) {
+  LX_ASSIGN_OR_RETURN(sql::Statement * select,
+                      db_.Prepare("SELECT " + std::string(kColumns) +
+                                  " FROM visits WHERE cadre_code = ?1 ORDER BY visited_on, recorded_millis, id"));
+  select->Bind(1, cadre_code);
+  return ReadVisits(*select);
+}
+
+Result<std::vector<VisitDuty>> VisitRepository::DutiesOf(std::string_view cadre_code, const Date& today) {
+  // Since when: the newest history entry that gave the household to this
+  // cadre (the pairing run or pin that made the pair).
+  LX_ASSIGN_OR_RETURN(
+      sql::Statement * select,
+      db_.Prepare("SELECT p.held, p.kind, h.head_name, (SELECT MAX(ph.at_millis) FROM pair_history ph WHERE "
+                  "ph.kind = p.kind AND ph.held = p.held AND ph.to_holder = p.holder) FROM pairs p JOIN "
+                  "households h ON h.code = p.held WHERE p.holder = ?1 AND p.kind IN ('contact', 'assistance') "
+                  "ORDER BY p.held, p.kind"));
+  select->Bind(1, cadre_code);
+  std::vector<VisitDuty> duties;
+  while (true) {
+    LX_ASSIGN_OR_RETURN(bool row, select->Step());
+    if (!row) return duties;
+    VisitDuty duty;
+    duty.household_code = select->Text(0);
+    duty.assistance = select->Text(1) == "assistance";
+    duty.household_name = select->Text(2);
+    duty.since = select->IsNull(3) ? today : ChinaDateOf(select->Int(3));
+    duties.push_back(std::move(duty));
+  }
+}
+
+}  // namespace lianxin

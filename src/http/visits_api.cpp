@@ -1,0 +1,180 @@
+#include "lianxin/visits_api.hpp"
+
+#include <algorithm>
+#include <nlohmann/json.hpp>
+
+namespace lianxin {
+
+namespace {
+
+using nlohmann::json;
+
+// What a visit may say of what was heard or promised: a diary entry, not a file.
+constexpr size_t kMaxTextBytes = 4000;
+// How far back a visit may be logged: the diary of the past year.
+constexpr std::int64_t kMaxAgeDays = 366;
+
+json VisitJson(const Visit& v) {
+  return {{"id", v.id},
+          {"household", v.household_code},
+          {"cadre", v.cadre_code},
+          {"kind", Token(v.kind)},
+          {"kind_label", Label(v.kind)},
+          {"date", v.date.ToString()},
+          {"direct", CountsAsDirect(v.kind)},
+          {"heard", v.heard},
+          {"promised", v.promised},
+          {"confirmed", v.confirmed}};
+}
+
+Result<std::string> OptionalText(const json& body, std::string_view name) {
+  LX_ASSIGN_OR_RETURN(std::string value, StringField(body, name, /*required=*/false));
+  if (value.size() > kMaxTextBytes) {
+    return Status::Invalid("字段 " + std::string(name) + " 过长,至多 " + std::to_string(kMaxTextBytes) +
+                               " 字节 (too_long)",
+                           std::string(name));
+  }
+  return value;
+}
+
+// The visit a request describes, its cadre still to be settled.
+Result<Visit> ParseVisit(const HttpRequest& request, const Date& today) {
+  LX_ASSIGN_OR_RETURN(json body, JsonObjectBody(request));
+  Visit visit;
+  LX_ASSIGN_OR_RETURN(visit.household_code, StringField(body, "household"));
+  if (visit.household_code.empty()) return Status::Invalid("字段 household 不能为空 (required)", "household");
+  LX_ASSIGN_OR_RETURN(std::string kind, StringField(body, "kind"));
+  std::optional<VisitKind> parsed = ParseVisitKind(kind);
+  if (!parsed) {
+    return Status::Invalid(
+        "走访方式应为 home_visit|talk|reception|stay|shared_labour|phone|by_proxy(或中文名称),而不是 " + kind +
+            " (unknown_kind)",
+        "kind");
+  }
+  visit.kind = *parsed;
+  LX_ASSIGN_OR_RETURN(std::string date, StringField(body, "date", /*required=*/false));
+  visit.date = today;
+  if (!date.empty()) {
+    Result<Date> on = ParseDate(date);
+    if (!on.ok()) return Status::Invalid("日期格式无效: " + date + " (date_format)", "date");
+    const std::int64_t age = DaysFromDate(today) - DaysFromDate(*on);
+    if (age < 0) return Status::Invalid("走访日期不能晚于今天 (date_in_future)", "date");
+    if (age > kMaxAgeDays) return Status::Invalid("走访日期不能早于一年前 (date_too_old)", "date");
+    visit.date = *on;
+  }
+  LX_ASSIGN_OR_RETURN(visit.heard, OptionalText(body, "heard"));
+  LX_ASSIGN_OR_RETURN(visit.promised, OptionalText(body, "promised"));
+  LX_ASSIGN_OR_RETURN(visit.cadre_code, StringField(body, "cadre", /*required=*/false));
+  return visit;
+}
+
+HttpResponse Log(GroupCommitWriter& writer, const Clock& clock, HttpRequest& request, const Caller& caller) {
+  const Date today = ChinaDateOf(clock.NowMillis());
+  Result<Visit> parsed = ParseVisit(request, today);
+  if (!parsed.ok()) return HttpResponse::Error(parsed.status());
+  Visit visit = std::move(*parsed);
+  const Scope scope = caller.scope();
+  Result<std::string> id = Status::Internal("not written");
+  Status written = writer.Write([&](Store& store) -> Status {
+    LX_RETURN_IF_ERROR(CheckInScope(store, RecordKind::kHouseholds, visit.household_code, scope));
+    if (scope.kind == ScopeKind::kCadre) {
+      // A cadre logs its own visits, never another's.
+      if (!visit.cadre_code.empty() && visit.cadre_code != scope.code) {
+        return Status::Invalid("只能记录本人的走访 (own_visits_only)", "cadre");
+      }
+      visit.cadre_code = scope.code;
+    } else {
+      if (visit.cadre_code.empty()) {
+        return Status::Invalid("请填写走访干部的编号 (required)", "cadre");
+      }
+      LX_RETURN_IF_ERROR(CheckInScope(store, RecordKind::kCadres, visit.cadre_code, scope));
+    }
+    LX_ASSIGN_OR_RETURN(std::unique_ptr<WriteTxn> txn, store.Begin(caller.actor()));
+    id = txn->AddVisit(visit, caller.actor());
+    LX_RETURN_IF_ERROR(id.status());
+    return txn->Commit();
+  });
+  if (!written.ok()) return HttpResponse::Error(written);
+  visit.id = *id;
+  return HttpResponse::Json(201, VisitJson(visit));
+}
+
+HttpResponse OfHousehold(StorePool& reads, const HttpRequest& request, const Caller& caller) {
+  std::string household(request.PathParam("id"));
+  Result<StorePool::Lease> store = reads.Acquire();
+  if (!store.ok()) return HttpResponse::Error(store.status());
+  Status in_scope = CheckInScope(**store, RecordKind::kHouseholds, household, caller.scope());
+  if (!in_scope.ok()) return HttpResponse::Error(in_scope);
+  Result<std::vector<Visit>> visits = (*store)->VisitsOfHousehold(household, 200);
+  if (!visits.ok()) return HttpResponse::Error(visits.status());
+  json items = json::array();
+  for (const Visit& v : *visits) items.push_back(VisitJson(v));
+  return HttpResponse::Json(200, {{"household", household}, {"items", std::move(items)}});
+}
+
+// The signed-in cadre's households: the last visit it made to each (of any
+// kind) and when the next direct one is due (the cadence of `[visits]`).
+HttpResponse MyHouseholds(StorePool& reads, const Config& config, const Clock& clock, const Caller& caller) {
+  const Scope scope = caller.scope();
+  json items = json::array();
+  if (scope.kind != ScopeKind::kCadre || scope.code.empty()) {
+    return HttpResponse::Json(200, {{"items", std::move(items)}});  // holds no household
+  }
+  const Date today = ChinaDateOf(clock.NowMillis());
+  Result<StorePool::Lease> store = reads.Acquire();
+  if (!store.ok()) return HttpResponse::Error(store.status());
+  Result<std::vector<VisitDuty>> duties = (*store)->DutiesOf(scope.code, today);
+  if (!duties.ok()) return HttpResponse::Error(duties.status());
+  Result<std::vector<Visit>> visits = (*store)->VisitsByCadre(scope.code);
+  if (!visits.ok()) return HttpResponse::Error(visits.status());
+  struct Row {
+    Date due;
+    bool overdue;
+    json item;
+  };
+  std::vector<Row> rows;
+  for (const VisitDuty& duty : *duties) {
+    std::vector<Visit> own;
+    for (const Visit& v : *visits) {
+      if (v.household_code == duty.household_code) own.push_back(v);
+    }
+    const Date due = NextVisitDue(duty, own, config.visits);
+    json last = nullptr;
+    if (!own.empty()) {  // oldest first: the last is the newest
+      last = {{"date", own.back().date.ToString()}, {"kind", Token(own.back().kind)},
+              {"direct", CountsAsDirect(own.back().kind)}};
+    }
+    const bool overdue = due < today;
+    rows.push_back({due,
+                    overdue,
+                    {{"household", duty.household_code},
+                     {"head_name", duty.household_name},
+                     {"pairing", duty.assistance ? "assistance" : "contact"},
+                     {"since", duty.since.ToString()},
+                     {"last_visit", std::move(last)},
+                     {"next_due", due.ToString()},
+                     {"overdue", overdue}}});
+  }
+  std::stable_sort(rows.begin(), rows.end(), [](const Row& a, const Row& b) {
+    if (a.overdue != b.overdue) return a.overdue;
+    return a.due < b.due;
+  });
+  for (Row& row : rows) items.push_back(std::move(row.item));
+  return HttpResponse::Json(200, {{"items", std::move(items)}});
+}
+
+}  // namespace
+
+void AddVisitRoutes(ApiRouter& api, GroupCommitWriter& writer, StorePool& reads, const Config& config,
+                    const Clock& clock) {
+  api.Add("POST", "/api/v1/visits", [&writer, &clock](HttpRequest& request, const Caller& caller) {
+    return Log(writer, clock, request, caller);
+  });
+  api.Add("GET", "/api/v1/households/{id}/visits",
+          [&reads](HttpRequest& request, const Caller& caller) { return OfHousehold(reads, request, caller); });
+  api.Add("GET", "/api/v1/me/households", [&reads, &config, &clock](HttpRequest&, const Caller& caller) {
+    return MyHouseholds(reads, config, clock, caller);
+  });
+}
+
+}  // namespace lianxin

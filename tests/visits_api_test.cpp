@@ -1,0 +1,167 @@
+// Visits (民情日记) through the API on the small demo county: a cadre logs a
+// visit with two fields and sees its households with what is due; an admin
+// enters a paper diary for a named cadre; scope and validation hold; every
+// visit is journaled and the journal verifies.
+#include <gtest/gtest.h>
+
+#include "api_fixture.hpp"
+
+namespace lianxin::testing {
+namespace {
+
+using nlohmann::json;
+
+std::string DaysFromToday(int days) {
+  return DateFromDays(DaysFromDate(ChinaDateOf(SystemClock().NowMillis())) + days).ToString();
+}
+
+class VisitApiTest : public ApiFixture {
+ protected:
+  // Pairs the county, and a cadre with a contact household and one it does not hold.
+  void SetUp() override {
+    ApiFixture::SetUp();
+    if (HasFatalFailure()) return;
+    county_ = SignIn("county", {Role::kCountyAdmin}, {ScopeKind::kRegion, kCounty});
+    ASSERT_EQ(Call("POST", "/api/v1/pairing/run", "{}", county_.headers).status, 200);
+    std::unique_ptr<Store> store = OpenOrDie(path_);
+    ASSERT_NE(store, nullptr);
+    Result<PairingState> pairs = store->Pairs(kCounty);
+    ASSERT_TRUE(pairs.ok() && !pairs->contacts.empty());
+    cadre_ = pairs->contacts.front().cadre_code;
+    household_ = pairs->contacts.front().household_code;
+    for (const CadreHousehold& pair : pairs->contacts) {
+      if (pair.cadre_code != cadre_) {
+        other_cadre_ = pair.cadre_code;
+        not_held_ = pair.household_code;
+        break;
+      }
+    }
+    ASSERT_FALSE(not_held_.empty());
+  }
+
+  SignedInAs county_;
+  std::string cadre_, household_, other_cadre_, not_held_;
+};
+
+TEST_F(VisitApiTest, ACadreLogsAVisitWithTwoFieldsAndSeesWhatIsDue) {
+  SignedInAs cadre = SignIn("wangjh", {Role::kCadre}, {ScopeKind::kCadre, cadre_});
+  const std::string today = DaysFromToday(0);
+
+  json mine = Json(Call("GET", "/api/v1/me/households", "", cadre.headers));
+  json* entry = nullptr;
+  for (json& item : mine["items"]) {
+    if (item["household"] == household_ && item["pairing"] == "contact") entry = &item;
+  }
+  ASSERT_NE(entry, nullptr) << mine.dump();
+  EXPECT_TRUE((*entry)["last_visit"].is_null());
+  EXPECT_EQ((*entry)["pairing"], "contact");
+  EXPECT_EQ((*entry)["since"], today);
+  EXPECT_EQ((*entry)["next_due"], DaysFromToday(91)) << "a contact household is due quarterly";
+  EXPECT_FALSE((*entry)["overdue"].get<bool>());
+
+  // Two fields: the household and the kind. The date is today, the cadre the one signed in.
+  HttpResponse logged = Call("POST", "/api/v1/visits", json{{"household", household_}, {"kind", "入户走访"}}.dump(),
+                             cadre.headers);
+  ASSERT_EQ(logged.status, 201) << logged.body;
+  json visit = Json(logged);
+  EXPECT_EQ(visit["cadre"], cadre_);
+  EXPECT_EQ(visit["kind"], "home_visit");
+  EXPECT_EQ(visit["date"], today);
+  EXPECT_TRUE(visit["direct"].get<bool>());
+  EXPECT_EQ(visit["id"].get<std::string>().size(), 17u);
+
+  // A phone call is kept but is not direct contact.
+  HttpResponse phoned = Call("POST", "/api/v1/visits",
+                             json{{"household", household_}, {"kind", "phone"}, {"heard", "问补贴何时发"}}.dump(),
+                             cadre.headers);
+  ASSERT_EQ(phoned.status, 201) << phoned.body;
+  EXPECT_FALSE(Json(phoned)["direct"].get<bool>());
+
+  mine = Json(Call("GET", "/api/v1/me/households", "", cadre.headers));
+  for (const json& item : mine["items"]) {
+    if (item["household"] != household_ || item["pairing"] != "contact") continue;
+    EXPECT_EQ(item["last_visit"]["date"], today);
+    EXPECT_EQ(item["last_visit"]["kind"], "phone");
+    EXPECT_FALSE(item["last_visit"]["direct"].get<bool>());
+    EXPECT_EQ(item["next_due"], DaysFromToday(91));
+  }
+  // Only its own households, and only its own visits.
+  for (const json& item : mine["items"]) EXPECT_NE(item["household"], not_held_);
+  HttpResponse elsewhere =
+      Call("POST", "/api/v1/visits", json{{"household", not_held_}, {"kind", "home_visit"}}.dump(), cadre.headers);
+  EXPECT_EQ(elsewhere.status, 404) << elsewhere.body;
+  HttpResponse as_other = Call("POST", "/api/v1/visits",
+                               json{{"household", household_}, {"kind", "talk"}, {"cadre", other_cadre_}}.dump(),
+                               cadre.headers);
+  EXPECT_EQ(as_other.status, 400) << as_other.body;
+  EXPECT_NE(as_other.body.find("\"field\":\"cadre\""), std::string::npos) << as_other.body;
+
+  // The household's visits, newest first, for whoever reads the household.
+  json listed = Json(Call("GET", "/api/v1/households/" + household_ + "/visits", "", county_.headers));
+  ASSERT_EQ(listed["items"].size(), 2u) << listed.dump();
+  EXPECT_EQ(listed["items"][0]["kind"], "phone");
+  EXPECT_EQ(listed["items"][0]["heard"], "问补贴何时发");
+  EXPECT_EQ(listed["items"][1]["kind"], "home_visit");
+
+  // Journaled, and the journal verifies.
+  std::unique_ptr<Store> store = OpenOrDie(path_);
+  std::int64_t checked = 0;
+  Status verified = store->VerifyJournal(&checked);
+  EXPECT_TRUE(verified.ok()) << verified.ToString();
+  std::vector<JournalEntry> entries = *store->ReadJournal(0, 1'000'000);
+  int journaled = 0;
+  for (const JournalEntry& e : entries) journaled += e.entity == "visits" && e.actor == "wangjh";
+  EXPECT_EQ(journaled, 2);
+}
+
+TEST_F(VisitApiTest, EveryFieldIsCheckedAndNamed) {
+  SignedInAs cadre = SignIn("lisi", {Role::kCadre}, {ScopeKind::kCadre, cadre_});
+  auto field_of = [&](const json& body) {
+    HttpResponse r = Call("POST", "/api/v1/visits", body.dump(), cadre.headers);
+    EXPECT_EQ(r.status, 400) << body.dump() << ": " << r.body;
+    json error = Json(r)["error"];
+    return error.value("field", std::string());
+  };
+  EXPECT_EQ(field_of({{"kind", "home_visit"}}), "household");
+  EXPECT_EQ(field_of({{"household", household_}}), "kind");
+  EXPECT_EQ(field_of({{"household", household_}, {"kind", "fly"}}), "kind");
+  EXPECT_EQ(field_of({{"household", household_}, {"kind", "talk"}, {"date", DaysFromToday(1)}}), "date");
+  EXPECT_EQ(field_of({{"household", household_}, {"kind", "talk"}, {"date", DaysFromToday(-400)}}), "date");
+  EXPECT_EQ(field_of({{"household", household_}, {"kind", "talk"}, {"date", "昨天"}}), "date");
+  EXPECT_EQ(field_of({{"household", household_}, {"kind", "talk"}, {"heard", std::string(5000, 'x')}}), "heard");
+  EXPECT_EQ(field_of({{"household", household_}, {"kind", 3}}), "kind");
+  // An earlier day, as offices write dates, is taken.
+  HttpResponse earlier = Call("POST", "/api/v1/visits",
+                              json{{"household", household_}, {"kind", "蹲点住村"}, {"date", DaysFromToday(-3)}}.dump(),
+                              cadre.headers);
+  ASSERT_EQ(earlier.status, 201) << earlier.body;
+  EXPECT_EQ(Json(earlier)["date"], DaysFromToday(-3));
+  EXPECT_EQ(Json(earlier)["kind"], "stay");
+}
+
+TEST_F(VisitApiTest, AnAdminEntersAPaperDiaryForANamedCadre) {
+  HttpResponse unnamed =
+      Call("POST", "/api/v1/visits", json{{"household", household_}, {"kind", "talk"}}.dump(), county_.headers);
+  EXPECT_EQ(unnamed.status, 400) << unnamed.body;
+  EXPECT_NE(unnamed.body.find("\"field\":\"cadre\""), std::string::npos) << unnamed.body;
+  HttpResponse entered = Call(
+      "POST", "/api/v1/visits",
+      json{{"household", household_}, {"kind", "talk"}, {"cadre", cadre_}, {"date", DaysFromToday(-10)}}.dump(),
+      county_.headers);
+  ASSERT_EQ(entered.status, 201) << entered.body;
+  EXPECT_EQ(Json(entered)["cadre"], cadre_);
+  HttpResponse nobody = Call("POST", "/api/v1/visits",
+                             json{{"household", household_}, {"kind", "talk"}, {"cadre", "149901X99999"}}.dump(),
+                             county_.headers);
+  EXPECT_EQ(nobody.status, 404) << nobody.body;
+  // A township admin outside the household's township reaches neither it nor its visits.
+  SignedInAs other = SignIn("other", {Role::kTownshipAdmin}, {ScopeKind::kRegion, kOtherTownship});
+  EXPECT_EQ(Call("GET", "/api/v1/households/" + household_ + "/visits", "", other.headers).status, 404);
+  EXPECT_EQ(Call("POST", "/api/v1/visits",
+                 json{{"household", household_}, {"kind", "talk"}, {"cadre", cadre_}}.dump(), other.headers)
+                .status,
+            404);
+}
+
+}  // namespace
+}  // namespace lianxin::testing
