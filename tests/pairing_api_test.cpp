@@ -185,6 +185,17 @@ TEST_F(PairingApiTest, ExplainAnswersWithinScopeOnly) {
   EXPECT_NE(outside.body.find("not_found"), std::string::npos) << outside.body;
 }
 
+// The run takes the county admin's reason to pass the exit gate; the gate
+// itself is PairStoreTest.AUnitDoesNotLeaveAVillageWhileItsTasksThereAreOpen.
+TEST_F(PairingApiTest, TheExitGatesOverrideIsAReasonInText) {
+  EXPECT_EQ(
+      CountyCall("POST", "/api/v1/pairing/run", nlohmann::json{{"exit_override", 5}}, 400)["error"]["field"],
+      "exit_override");
+  nlohmann::json run =
+      CountyCall("POST", "/api/v1/pairing/run", nlohmann::json{{"exit_override", "乡镇区划调整"}}, 200);
+  EXPECT_TRUE(run["written"].get<bool>());
+}
+
 TEST_F(PairingApiTest, PinNeedsAReasonAndAKnownKind) {
   nlohmann::json pin = {{"kind", "contact"}, {"holder", "149901C00001"}, {"held", kHousehold}};
   nlohmann::json refused = CountyCall("POST", "/api/v1/pairing/pins", pin, 400);

@@ -117,5 +117,66 @@ TEST_F(PairStoreTest, AssistanceTasksComeFromNeedsWithTargetsAndDeadlines) {
   ExpectVerified();
 }
 
+// 「规定完不成者,不得撤出村」: a unit does not leave a village while its
+// cadres' tasks there are open, unless a county admin says why.
+TEST_F(PairStoreTest, AUnitDoesNotLeaveAVillageWhileItsTasksThereAreOpen) {
+  Apply(FirstState(), "首次结对");
+  Household household = **store_->GetHousehold("1499010010010001");  // in 149901001001, held by U001
+  std::vector<Task> tasks = TasksForAssistance(household, "149901C00001", Config::Defaults(), {2026, 11, 26});
+  ASSERT_FALSE(tasks.empty());
+  {
+    std::unique_ptr<WriteTxn> txn = std::move(store_->Begin("pairing")).value();
+    for (const Task& task : tasks) ASSERT_TRUE(txn->Upsert(task).ok());
+    ASSERT_TRUE(txn->Commit().ok());
+  }
+  PairingState moved = FirstState();
+  moved.unit_villages[0].unit_code = "149901U003";  // U001 would leave 149901001001
+  {
+    std::unique_ptr<WriteTxn> txn = std::move(store_->Begin("pairing")).value();
+    Result<PairChanges> refused = txn->ApplyPairing(moved, "调整");
+    ASSERT_EQ(refused.status().code(), Code::kConflict);
+    EXPECT_NE(refused.status().message().find("exit_gate"), std::string::npos) << refused.status().message();
+    EXPECT_NE(refused.status().message().find("1499010010010001"), std::string::npos)
+        << "the open tasks are named: " << refused.status().message();
+    EXPECT_NE(refused.status().message().find(tasks[0].task), std::string::npos)
+        << refused.status().message();
+  }
+  EXPECT_EQ(*store_->Pairs(), FirstState()) << "nothing changed";
+
+  // Another unit's tasks, or tasks done, hold nobody back: here, once done.
+  {
+    std::unique_ptr<WriteTxn> txn = std::move(store_->Begin("pairing")).value();
+    for (Task task : tasks) {
+      task.status = TaskStatus::kDone;
+      task.progress = 100;
+      ASSERT_TRUE(txn->Upsert(task).ok());
+    }
+    EXPECT_TRUE(txn->ApplyPairing(moved, "调整").ok());
+    // Not committed: the tasks stay open.
+  }
+
+  // A county admin lets it through, and says why: journaled with what was left open.
+  {
+    std::unique_ptr<WriteTxn> txn = std::move(store_->Begin("county-admin")).value();
+    txn->AllowExitWithOpenTasks("乡镇区划调整,任务移交新包村单位");
+    Result<PairChanges> changes = txn->ApplyPairing(moved, "调整");
+    ASSERT_TRUE(changes.ok()) << changes.status().ToString();
+    ASSERT_TRUE(txn->Commit().ok());
+  }
+  EXPECT_EQ(*store_->Pairs(), moved);
+  bool journaled = false;
+  const std::vector<JournalEntry> entries = *store_->ReadJournal(0, 100000);
+  for (const JournalEntry& e : entries) {
+    if (e.action != "exit_gate_override") continue;
+    journaled = true;
+    EXPECT_EQ(e.actor, "county-admin");
+    EXPECT_EQ(e.key, "149901U001|149901001001");
+    EXPECT_NE(e.after.find("乡镇区划调整"), std::string::npos) << e.after;
+    EXPECT_NE(e.after.find(tasks[0].task), std::string::npos) << e.after;
+  }
+  EXPECT_TRUE(journaled);
+  ExpectVerified();
+}
+
 }  // namespace
 }  // namespace lianxin::testing

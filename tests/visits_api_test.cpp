@@ -60,8 +60,8 @@ TEST_F(VisitApiTest, ACadreLogsAVisitWithTwoFieldsAndSeesWhatIsDue) {
   EXPECT_FALSE((*entry)["overdue"].get<bool>());
 
   // Two fields: the household and the kind. The date is today, the cadre the one signed in.
-  HttpResponse logged = Call("POST", "/api/v1/visits", json{{"household", household_}, {"kind", "入户走访"}}.dump(),
-                             cadre.headers);
+  HttpResponse logged = Call("POST", "/api/v1/visits",
+                             json{{"household", household_}, {"kind", "入户走访"}}.dump(), cadre.headers);
   ASSERT_EQ(logged.status, 201) << logged.body;
   json visit = Json(logged);
   EXPECT_EQ(visit["cadre"], cadre_);
@@ -71,9 +71,9 @@ TEST_F(VisitApiTest, ACadreLogsAVisitWithTwoFieldsAndSeesWhatIsDue) {
   EXPECT_EQ(visit["id"].get<std::string>().size(), 17u);
 
   // A phone call is kept but is not direct contact.
-  HttpResponse phoned = Call("POST", "/api/v1/visits",
-                             json{{"household", household_}, {"kind", "phone"}, {"heard", "问补贴何时发"}}.dump(),
-                             cadre.headers);
+  HttpResponse phoned = Call(
+      "POST", "/api/v1/visits",
+      json{{"household", household_}, {"kind", "phone"}, {"heard", "问补贴何时发"}}.dump(), cadre.headers);
   ASSERT_EQ(phoned.status, 201) << phoned.body;
   EXPECT_FALSE(Json(phoned)["direct"].get<bool>());
 
@@ -87,12 +87,12 @@ TEST_F(VisitApiTest, ACadreLogsAVisitWithTwoFieldsAndSeesWhatIsDue) {
   }
   // Only its own households, and only its own visits.
   for (const json& item : mine["items"]) EXPECT_NE(item["household"], not_held_);
-  HttpResponse elsewhere =
-      Call("POST", "/api/v1/visits", json{{"household", not_held_}, {"kind", "home_visit"}}.dump(), cadre.headers);
+  HttpResponse elsewhere = Call("POST", "/api/v1/visits",
+                                json{{"household", not_held_}, {"kind", "home_visit"}}.dump(), cadre.headers);
   EXPECT_EQ(elsewhere.status, 404) << elsewhere.body;
-  HttpResponse as_other = Call("POST", "/api/v1/visits",
-                               json{{"household", household_}, {"kind", "talk"}, {"cadre", other_cadre_}}.dump(),
-                               cadre.headers);
+  HttpResponse as_other =
+      Call("POST", "/api/v1/visits",
+           json{{"household", household_}, {"kind", "talk"}, {"cadre", other_cadre_}}.dump(), cadre.headers);
   EXPECT_EQ(as_other.status, 400) << as_other.body;
   EXPECT_NE(as_other.body.find("\"field\":\"cadre\""), std::string::npos) << as_other.body;
 
@@ -128,31 +128,34 @@ TEST_F(VisitApiTest, EveryFieldIsCheckedAndNamed) {
   EXPECT_EQ(field_of({{"household", household_}, {"kind", "talk"}, {"date", DaysFromToday(1)}}), "date");
   EXPECT_EQ(field_of({{"household", household_}, {"kind", "talk"}, {"date", DaysFromToday(-400)}}), "date");
   EXPECT_EQ(field_of({{"household", household_}, {"kind", "talk"}, {"date", "昨天"}}), "date");
-  EXPECT_EQ(field_of({{"household", household_}, {"kind", "talk"}, {"heard", std::string(5000, 'x')}}), "heard");
+  EXPECT_EQ(field_of({{"household", household_}, {"kind", "talk"}, {"heard", std::string(5000, 'x')}}),
+            "heard");
   EXPECT_EQ(field_of({{"household", household_}, {"kind", 3}}), "kind");
   // An earlier day, as offices write dates, is taken.
-  HttpResponse earlier = Call("POST", "/api/v1/visits",
-                              json{{"household", household_}, {"kind", "蹲点住村"}, {"date", DaysFromToday(-3)}}.dump(),
-                              cadre.headers);
+  HttpResponse earlier =
+      Call("POST", "/api/v1/visits",
+           json{{"household", household_}, {"kind", "蹲点住村"}, {"date", DaysFromToday(-3)}}.dump(),
+           cadre.headers);
   ASSERT_EQ(earlier.status, 201) << earlier.body;
   EXPECT_EQ(Json(earlier)["date"], DaysFromToday(-3));
   EXPECT_EQ(Json(earlier)["kind"], "stay");
 }
 
 TEST_F(VisitApiTest, AnAdminEntersAPaperDiaryForANamedCadre) {
-  HttpResponse unnamed =
-      Call("POST", "/api/v1/visits", json{{"household", household_}, {"kind", "talk"}}.dump(), county_.headers);
+  HttpResponse unnamed = Call("POST", "/api/v1/visits",
+                              json{{"household", household_}, {"kind", "talk"}}.dump(), county_.headers);
   EXPECT_EQ(unnamed.status, 400) << unnamed.body;
   EXPECT_NE(unnamed.body.find("\"field\":\"cadre\""), std::string::npos) << unnamed.body;
-  HttpResponse entered = Call(
-      "POST", "/api/v1/visits",
-      json{{"household", household_}, {"kind", "talk"}, {"cadre", cadre_}, {"date", DaysFromToday(-10)}}.dump(),
-      county_.headers);
+  HttpResponse entered =
+      Call("POST", "/api/v1/visits",
+           json{{"household", household_}, {"kind", "talk"}, {"cadre", cadre_}, {"date", DaysFromToday(-10)}}
+               .dump(),
+           county_.headers);
   ASSERT_EQ(entered.status, 201) << entered.body;
   EXPECT_EQ(Json(entered)["cadre"], cadre_);
-  HttpResponse nobody = Call("POST", "/api/v1/visits",
-                             json{{"household", household_}, {"kind", "talk"}, {"cadre", "149901X99999"}}.dump(),
-                             county_.headers);
+  HttpResponse nobody = Call(
+      "POST", "/api/v1/visits",
+      json{{"household", household_}, {"kind", "talk"}, {"cadre", "149901X99999"}}.dump(), county_.headers);
   EXPECT_EQ(nobody.status, 404) << nobody.body;
   // A township admin outside the household's township reaches neither it nor its visits.
   SignedInAs other = SignIn("other", {Role::kTownshipAdmin}, {ScopeKind::kRegion, kOtherTownship});

@@ -2,8 +2,11 @@
 // it, explain a household, and pin or unpin a pair by hand. The same work as
 // `lianxin pair` and `lianxin pin`, through pairing_service.hpp.
 //
-//   POST   /api/v1/pairing/run           {} → 200 the summary (PairingSummaryJson),
-//                                        written by one writer job
+//   POST   /api/v1/pairing/run           {["exit_override"]} → 200 the summary
+//                                        (PairingSummaryJson), written by one writer job;
+//                                        409 exit_gate when a unit would leave a village
+//                                        where its cadres' tasks are open, unless
+//                                        exit_override gives the reason (journaled)
 //   POST   /api/v1/pairing/preview       {} → 200 the summary of a dry run on a read
 //                                        connection ("written": false)
 //   GET    /api/v1/pairing/explain/{id}  → 200 ExplanationJson of household {id} in the

@@ -31,6 +31,10 @@ struct PairRunOptions {
   // One county (a 6-digit code): only its records are paired and only its
   // pairs changed. Empty: the whole database (the CLI's operator).
   std::string county;
+  // A county admin's reason to let a unit leave a village whose tasks are
+  // still open (WriteTxn::AllowExitWithOpenTasks); empty: such a run is
+  // refused with kConflict (exit_gate) naming the tasks.
+  std::string exit_override;
   // Told of each phase: reading, solving, writing.
   Progress* progress = &NoProgress();
 };

@@ -185,6 +185,13 @@ class WriteTxn {
   // same database stay as they are.
   virtual Result<PairChanges> ApplyPairing(const PairingState& next, const std::string& reason,
                                            std::string_view county = {}) = 0;
+  // The exit gate (「规定完不成者,不得撤出村」): ApplyPairing refuses, with
+  // kConflict (exit_gate) naming them, to end a unit's pairing with a
+  // village while tasks of that unit's cadres for that village's households
+  // are open — unless this transaction was first allowed to, with a county
+  // admin's reason, which is then journaled (action exit_gate_override) with
+  // each such pair and the tasks left open.
+  virtual void AllowExitWithOpenTasks(std::string reason) = 0;
   // Records what a pairing run could not cover (PairingResult::uncovered),
   // replacing what the last run recorded: all of it, or with `county` that
   // county's. Items unchanged since then are not touched (nor journaled).

@@ -238,7 +238,8 @@ void PrintExplanation(const Explanation& e) {
   }
 }
 
-Status RunPair(const Common& common, bool dry_run, bool json, const std::string& explain) {
+Status RunPair(const Common& common, bool dry_run, bool json, const std::string& explain,
+               const std::string& exit_override) {
   LX_ASSIGN_OR_RETURN(Config config, LoadConfig(common));
   LX_ASSIGN_OR_RETURN(std::unique_ptr<Store> store, OpenStore(config, common.db, false));
   if (!explain.empty()) {
@@ -253,6 +254,7 @@ Status RunPair(const Common& common, bool dry_run, bool json, const std::string&
   }
   PairRunOptions options;
   options.dry_run = dry_run;
+  options.exit_override = exit_override;
   options.progress = &ProgressFor(common);
   LX_ASSIGN_OR_RETURN(PairRun run, RunPairing(*store, config, options));
   if (json) {
@@ -515,7 +517,12 @@ int Main(int argc, char** argv) {
   pair->add_flag("--dry-run", dry_run, "只计算不写入 compute without writing");
   pair->add_flag("--json", json, "输出 JSON");
   pair->add_option("--explain", explain, "说明某户的结对理由 explain one household");
-  pair->callback([&] { status = RunPair(common, dry_run, json, explain); });
+  std::string exit_override;
+  pair->add_option(
+      "--exit-override", exit_override,
+      "准许单位在任务未完成时撤出村的理由(记入日志) the reason to let units leave villages whose "
+      "tasks are open (journaled)");
+  pair->callback([&] { status = RunPair(common, dry_run, json, explain, exit_override); });
 
   std::string pin_kind, holder, held, reason;
   bool unpin = false;

@@ -79,16 +79,16 @@ Result<std::string> VisitRepository::Add(Visit visit, const std::string& recorde
   cadre->Reset();
   if (!cadre_found) return Status::NotFound("干部不存在: " + visit.cadre_code + " (not_found)");
   if (visit.id.empty()) visit.id = NewVisitId();
-  LX_ASSIGN_OR_RETURN(UpsertOutcome outcome,
-                      journal_->Upsert(Table(), {sql::Value::Text(visit.id), sql::Value::Text(visit.cadre_code),
-                                                 sql::Value::Text(visit.household_code),
-                                                 sql::Value::Text(Token(visit.kind)),
-                                                 sql::Value::Text(visit.date.ToString()),
-                                                 sql::Value::Text(visit.heard), sql::Value::Text(visit.promised),
-                                                 sql::Value::Int(visit.confirmed ? 1 : 0),
-                                                 sql::Value::Text(recorded_by), sql::Value::Int(at_millis_),
-                                                 sql::Value::Text(county)}));
-  if (outcome != UpsertOutcome::kInserted) return Status::Conflict("记录编号重复: " + visit.id + " (visit_exists)");
+  LX_ASSIGN_OR_RETURN(
+      UpsertOutcome outcome,
+      journal_->Upsert(
+          Table(), {sql::Value::Text(visit.id), sql::Value::Text(visit.cadre_code),
+                    sql::Value::Text(visit.household_code), sql::Value::Text(Token(visit.kind)),
+                    sql::Value::Text(visit.date.ToString()), sql::Value::Text(visit.heard),
+                    sql::Value::Text(visit.promised), sql::Value::Int(visit.confirmed ? 1 : 0),
+                    sql::Value::Text(recorded_by), sql::Value::Int(at_millis_), sql::Value::Text(county)}));
+  if (outcome != UpsertOutcome::kInserted)
+    return Status::Conflict("记录编号重复: " + visit.id + " (visit_exists)");
   return visit.id;
 }
 
@@ -102,9 +102,10 @@ Result<std::vector<Visit>> VisitRepository::OfHousehold(std::string_view househo
 }
 
 Result<std::vector<Visit>> VisitRepository::ByCadre(std::string_view cadre_code) {
-  LX_ASSIGN_OR_RETURN(sql::Statement * select,
-                      db_.Prepare("SELECT " + std::string(kColumns) +
-                                  " FROM visits WHERE cadre_code = ?1 ORDER BY visited_on, recorded_millis, id"));
+  LX_ASSIGN_OR_RETURN(
+      sql::Statement * select,
+      db_.Prepare("SELECT " + std::string(kColumns) +
+                  " FROM visits WHERE cadre_code = ?1 ORDER BY visited_on, recorded_millis, id"));
   select->Bind(1, cadre_code);
   return ReadVisits(*select);
 }
@@ -114,10 +115,11 @@ Result<std::vector<VisitDuty>> VisitRepository::DutiesOf(std::string_view cadre_
   // cadre (the pairing run or pin that made the pair).
   LX_ASSIGN_OR_RETURN(
       sql::Statement * select,
-      db_.Prepare("SELECT p.held, p.kind, h.head_name, (SELECT MAX(ph.at_millis) FROM pair_history ph WHERE "
-                  "ph.kind = p.kind AND ph.held = p.held AND ph.to_holder = p.holder) FROM pairs p JOIN "
-                  "households h ON h.code = p.held WHERE p.holder = ?1 AND p.kind IN ('contact', 'assistance') "
-                  "ORDER BY p.held, p.kind"));
+      db_.Prepare(
+          "SELECT p.held, p.kind, h.head_name, (SELECT MAX(ph.at_millis) FROM pair_history ph WHERE "
+          "ph.kind = p.kind AND ph.held = p.held AND ph.to_holder = p.holder) FROM pairs p JOIN "
+          "households h ON h.code = p.held WHERE p.holder = ?1 AND p.kind IN ('contact', 'assistance') "
+          "ORDER BY p.held, p.kind"));
   select->Bind(1, cadre_code);
   std::vector<VisitDuty> duties;
   while (true) {

@@ -76,11 +76,21 @@ Result<PairingReach> ReachOf(const Caller& caller) {
   return PairingReach{prefix->substr(0, 6), *prefix};
 }
 
-HttpResponse Run(GroupCommitWriter& writer, StorePool& reads, const Config& config, const Caller& caller) {
+HttpResponse Run(GroupCommitWriter& writer, StorePool& reads, const Config& config,
+                 const HttpRequest& request, const Caller& caller) {
   Result<PairingReach> reach = ReachOf(caller);
   if (!reach.ok()) return HttpResponse::Error(reach.status());
   PairRunOptions options;
   options.actor = caller.actor();
+  // {"exit_override": "…"}: the county admin's reason to let units leave
+  // villages whose tasks are still open (the exit gate).
+  if (!request.body.empty()) {
+    Result<nlohmann::json> body = JsonObjectBody(request);
+    if (!body.ok()) return HttpResponse::Error(body.status());
+    Result<std::string> reason = StringField(*body, "exit_override", /*required=*/false);
+    if (!reason.ok()) return HttpResponse::Error(reason.status());
+    options.exit_override = *reason;
+  }
   // Only the caller's county: another county in the same database is not
   // loaded, paired or changed.
   options.county = reach->county;
@@ -97,7 +107,7 @@ HttpResponse Run(GroupCommitWriter& writer, StorePool& reads, const Config& conf
   // plan, it is planned again inside the writer, where nothing can move.
   Status written = writer.Write([&](Store& store) -> Status {
     Status applied = ApplyPlannedPairing(store, config, run, options);
-    if (applied.code() != Code::kConflict) return applied;
+    if (applied.message().find("(pairing_stale)") == std::string::npos) return applied;
     LX_ASSIGN_OR_RETURN(run, PlanPairing(store, config, options));
     return ApplyPlannedPairing(store, config, run, options);
   });
@@ -207,9 +217,10 @@ HttpResponse Unpin(GroupCommitWriter& writer, const HttpRequest& request, const 
 }  // namespace
 
 void AddPairingRoutes(ApiRouter& api, GroupCommitWriter& writer, StorePool& reads, const Config& config) {
-  api.Add("POST", "/api/v1/pairing/run", [&writer, &reads, &config](HttpRequest&, const Caller& caller) {
-    return Run(writer, reads, config, caller);
-  });
+  api.Add("POST", "/api/v1/pairing/run",
+          [&writer, &reads, &config](HttpRequest& request, const Caller& caller) {
+            return Run(writer, reads, config, request, caller);
+          });
   api.Add("POST", "/api/v1/pairing/preview",
           [&reads, &config](HttpRequest&, const Caller& caller) { return Preview(reads, config, caller); });
   api.Add("GET", "/api/v1/pairing/explain/{id}",

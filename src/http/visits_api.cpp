@@ -30,9 +30,9 @@ json VisitJson(const Visit& v) {
 Result<std::string> OptionalText(const json& body, std::string_view name) {
   LX_ASSIGN_OR_RETURN(std::string value, StringField(body, name, /*required=*/false));
   if (value.size() > kMaxTextBytes) {
-    return Status::Invalid("字段 " + std::string(name) + " 过长,至多 " + std::to_string(kMaxTextBytes) +
-                               " 字节 (too_long)",
-                           std::string(name));
+    return Status::Invalid(
+        "字段 " + std::string(name) + " 过长,至多 " + std::to_string(kMaxTextBytes) + " 字节 (too_long)",
+        std::string(name));
   }
   return value;
 }
@@ -47,8 +47,8 @@ Result<Visit> ParseVisit(const HttpRequest& request, const Date& today) {
   std::optional<VisitKind> parsed = ParseVisitKind(kind);
   if (!parsed) {
     return Status::Invalid(
-        "走访方式应为 home_visit|talk|reception|stay|shared_labour|phone|by_proxy(或中文名称),而不是 " + kind +
-            " (unknown_kind)",
+        "走访方式应为 home_visit|talk|reception|stay|shared_labour|phone|by_proxy(或中文名称),而不是 " +
+            kind + " (unknown_kind)",
         "kind");
   }
   visit.kind = *parsed;
@@ -141,7 +141,8 @@ HttpResponse MyHouseholds(StorePool& reads, const Config& config, const Clock& c
     const Date due = NextVisitDue(duty, own, config.visits);
     json last = nullptr;
     if (!own.empty()) {  // oldest first: the last is the newest
-      last = {{"date", own.back().date.ToString()}, {"kind", Token(own.back().kind)},
+      last = {{"date", own.back().date.ToString()},
+              {"kind", Token(own.back().kind)},
               {"direct", CountsAsDirect(own.back().kind)}};
     }
     const bool overdue = due < today;
@@ -170,8 +171,9 @@ void AddVisitRoutes(ApiRouter& api, GroupCommitWriter& writer, StorePool& reads,
   api.Add("POST", "/api/v1/visits", [&writer, &clock](HttpRequest& request, const Caller& caller) {
     return Log(writer, clock, request, caller);
   });
-  api.Add("GET", "/api/v1/households/{id}/visits",
-          [&reads](HttpRequest& request, const Caller& caller) { return OfHousehold(reads, request, caller); });
+  api.Add("GET", "/api/v1/households/{id}/visits", [&reads](HttpRequest& request, const Caller& caller) {
+    return OfHousehold(reads, request, caller);
+  });
   api.Add("GET", "/api/v1/me/households", [&reads, &config, &clock](HttpRequest&, const Caller& caller) {
     return MyHouseholds(reads, config, clock, caller);
   });

@@ -1,6 +1,7 @@
 #include "pairing/repository.hpp"
 
 #include <algorithm>
+#include <nlohmann/json.hpp>
 #include <optional>
 #include <set>
 #include <tuple>
@@ -203,7 +204,12 @@ Result<PairChanges> PairingRepository::Apply(const PairingState& next, const std
   LX_RETURN_IF_ERROR(Writable());
   LX_ASSIGN_OR_RETURN(PairingState current, Pairs(county));
   PairChanges changes;
-  for (const PairDiff& diff : DiffPairings(current, next, &changes.kept)) {
+  const std::vector<PairDiff> diffs = DiffPairings(current, next, &changes.kept);
+  for (const PairDiff& diff : diffs) {
+    if (diff.kind != PairingKind::kUnitVillage) continue;
+    for (const std::string& unit : diff.ended) LX_RETURN_IF_ERROR(CheckExit(unit, diff.held));
+  }
+  for (const PairDiff& diff : diffs) {
     for (const std::string& holder : diff.ended) {
       LX_RETURN_IF_ERROR(journal_->Delete(kPairs, PairKey(diff.kind, diff.held, holder)));
       ++changes.ended;
@@ -222,6 +228,43 @@ Result<PairChanges> PairingRepository::Apply(const PairingState& next, const std
     }
   }
   return changes;
+}
+
+Status PairingRepository::CheckExit(const std::string& unit, const std::string& village) {
+  LX_ASSIGN_OR_RETURN(
+      sql::Statement * select,
+      db_.Prepare(
+          "SELECT t.household_code, t.cadre_code, t.task, t.deadline FROM tasks t JOIN households h ON "
+          "h.code = t.household_code JOIN cadres c ON c.code = t.cadre_code WHERE h.village_code = ?1 "
+          "AND c.unit_code = ?2 AND t.status = 'open' ORDER BY t.deadline, t.household_code, t.cadre_code"));
+  select->Bind(1, village).Bind(2, unit);
+  nlohmann::json open = nlohmann::json::array();
+  std::string listed;
+  while (true) {
+    LX_ASSIGN_OR_RETURN(bool row, select->Step());
+    if (!row) break;
+    open.push_back({{"household", select->Text(0)},
+                    {"cadre", select->Text(1)},
+                    {"task", select->Text(2)},
+                    {"deadline", select->Text(3)}});
+    if (open.size() <= 10) {
+      listed += ";户 " + std::string(select->Text(0)) + " 干部 " + std::string(select->Text(1)) + " " +
+                std::string(select->Text(2)) + "(期限 " + std::string(select->Text(3)) + ")";
+    }
+  }
+  if (open.empty()) return Status::Ok();
+  if (exit_override_.empty()) {
+    if (open.size() > 10) listed += ";等";
+    return Status::Conflict("规定完不成者,不得撤出村:单位 " + unit + " 在村 " + village + " 尚有 " +
+                            std::to_string(open.size()) + " 项任务未完成" + listed +
+                            "。县级管理员可说明理由后准许撤出 (exit_gate)");
+  }
+  // Let through by a county admin: the reason and what was left open stay in the journal.
+  return journal_->Append(
+      "exit_gate_override", "exit_gate", unit + "|" + village, "",
+      nlohmann::json{
+          {"unit", unit}, {"village", village}, {"reason", exit_override_}, {"open_tasks", std::move(open)}}
+          .dump());
 }
 
 Status PairingRepository::RecordUncovered(const std::vector<Uncovered>& uncovered, std::string_view county) {

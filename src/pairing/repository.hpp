@@ -42,8 +42,10 @@ class PairingRepository {
   Result<std::vector<Uncovered>> RecordedUncovered(std::string_view county);
   Result<std::vector<PairHistoryEntry>> History(std::string_view held);
 
-  // As WriteTxn::ApplyPairing, RecordUncovered, SetPin and RemovePin say.
+  // As WriteTxn::ApplyPairing, RecordUncovered, SetPin and RemovePin say;
+  // Apply keeps the exit gate (WriteTxn::AllowExitWithOpenTasks).
   Result<PairChanges> Apply(const PairingState& next, const std::string& reason, std::string_view county);
+  void AllowExitWithOpenTasks(std::string reason) { exit_override_ = std::move(reason); }
   Status RecordUncovered(const std::vector<Uncovered>& uncovered, std::string_view county);
   Status SetPin(PairingKind kind, const std::string& holder, const std::string& held,
                 const std::string& reason);
@@ -58,12 +60,17 @@ class PairingRepository {
   Status AddHistory(PairingKind kind, const std::string& held, const std::string& from, const std::string& to,
                     const std::string& reason);
   Status Writable() const;
+  // The exit gate for one unit leaving one village: refused (kConflict,
+  // exit_gate) while its cadres' tasks there are open, unless overridden,
+  // when the override is journaled with the open tasks.
+  Status CheckExit(const std::string& unit, const std::string& village);
 
   sql::Connection& db_;
   JournalWriter* journal_;
   std::int64_t at_millis_;
   std::unordered_map<std::string, std::string> county_cache_;
   std::int64_t next_history_seq_ = 0;
+  std::string exit_override_;
 };
 
 }  // namespace lianxin

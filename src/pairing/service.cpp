@@ -140,6 +140,7 @@ Status ApplyPlannedPairing(Store& store, const Config& config, PairRun& run, con
   if (version != run.data_version) {
     return Status::Conflict("结对计算期间登记数据或结对已有变动,须重新计算 (pairing_stale)");
   }
+  if (!options.exit_override.empty()) txn->AllowExitWithOpenTasks(options.exit_override);
   LX_ASSIGN_OR_RETURN(run.changes,
                       txn->ApplyPairing(run.result.pairs, "结对计算 pairing run", options.county));
   LX_RETURN_IF_ERROR(txn->RecordUncovered(run.result.uncovered, options.county));

@@ -207,6 +207,9 @@ class SqlTxn final : public WriteTxn {
   Result<PairChanges> ApplyPairing(const PairingState& next, const std::string& reason,
                                    std::string_view county) override;
   Status RecordUncovered(const std::vector<Uncovered>& uncovered, std::string_view county) override;
+  void AllowExitWithOpenTasks(std::string reason) override {
+    pairing().AllowExitWithOpenTasks(std::move(reason));
+  }
   Status SetPin(PairingKind kind, const std::string& holder, const std::string& held,
                 const std::string& reason) override;
   Status RemovePin(PairingKind kind, const std::string& holder, const std::string& held) override;
