@@ -61,6 +61,9 @@ class AccessMatrixTest : public ApiFixture {
     if (p == "/api/v1/reveal") {
       return {{"kind", "households"}, {"id", kHousehold}, {"field", "phone"}, {"reason", "matrix"}};
     }
+    if (p == "/api/v1/tasks/progress") {
+      return {{"household", kHousehold}, {"need", "低收入"}, {"progress", 50}, {"cadre", cadre_}};
+    }
     if (p == "/api/v1/visits") {
       return {{"household", kHousehold}, {"kind", "home_visit"}, {"cadre", cadre_}};
     }

@@ -334,6 +334,8 @@ class Store {
   virtual Result<std::vector<VisitDuty>> DutiesOf(std::string_view cadre_code, const Date& today) = 0;
   // A household's tasks, and the history of whatever `held` names, oldest first.
   virtual Result<std::vector<Task>> TasksOf(std::string_view household_code) = 0;
+  // A cadre's tasks, by deadline.
+  virtual Result<std::vector<Task>> TasksByCadre(std::string_view cadre_code) = 0;
   virtual Result<std::vector<PairHistoryEntry>> PairHistory(std::string_view held) = 0;
 
   // Copies the database to `out` with SQLite's online backup API (safe

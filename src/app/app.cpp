@@ -1,9 +1,9 @@
 #include "lianxin/app.hpp"
 
 #include "lianxin/api.hpp"
+#include "lianxin/fieldwork_api.hpp"
 #include "lianxin/pairing_api.hpp"
 #include "lianxin/registry_api.hpp"
-#include "lianxin/visits_api.hpp"
 
 namespace lianxin {
 
@@ -55,7 +55,7 @@ Router App::BuildRouter() {
   AddAccountRoutes(gate, *users_);
   AddRegistryRoutes(gate, {*writer_, *reads_, config_, *users_, clock_});
   AddPairingRoutes(gate, *writer_, *reads_, config_);
-  AddVisitRoutes(gate, *writer_, *reads_, config_, clock_);
+  AddFieldworkRoutes(gate, *writer_, *reads_, config_, clock_);
   AddOpenApiRoute(gate);
   // Routes anyone may reach before signing in, or whose body is a few short
   // strings: their body is read only up to this, and parsed only this deep,

@@ -77,6 +77,15 @@ std::vector<AccessRule> BuildTable() {
       {"POST", "/api/v1/visits", {kCadre, kCountyAdmin, kTownshipAdmin}, false, false, ScopeUse::kRecord},
       {"GET", "/api/v1/households/{id}/visits", kRegistryReaders, false, false, ScopeUse::kRecord},
       {"GET", "/api/v1/me/households", {kCadre}, false, false, ScopeUse::kFilter},
+      // Tasks (PRODUCT.md §3): a cadre's own, and progress on them — by the
+      // cadre, or by an admin for a named cadre.
+      {"GET", "/api/v1/me/tasks", {kCadre}, false, false, ScopeUse::kFilter},
+      {"POST",
+       "/api/v1/tasks/progress",
+       {kCadre, kCountyAdmin, kTownshipAdmin},
+       false,
+       false,
+       ScopeUse::kRecord},
   };
   // The registry: the same seven routes for each kind, plus the members'
   // upload (members are read and written with their household).

@@ -361,6 +361,7 @@ class SqlStore final : public Store {
   }
   Result<std::vector<Uncovered>> RecordedUncovered(std::string_view county) override;
   Result<std::vector<Task>> TasksOf(std::string_view household_code) override;
+  Result<std::vector<Task>> TasksByCadre(std::string_view cadre_code) override;
   Result<std::vector<Visit>> VisitsOfHousehold(std::string_view household_code, int limit) override;
   Result<std::vector<Visit>> VisitsByCadre(std::string_view cadre_code) override;
   Result<std::vector<VisitDuty>> DutiesOf(std::string_view cadre_code, const Date& today) override;

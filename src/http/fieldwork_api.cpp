@@ -1,4 +1,4 @@
-#include "lianxin/visits_api.hpp"
+#include "lianxin/fieldwork_api.hpp"
 
 #include <algorithm>
 #include <nlohmann/json.hpp>
@@ -13,6 +13,19 @@ using nlohmann::json;
 constexpr size_t kMaxTextBytes = 4000;
 // How far back a visit may be logged: the diary of the past year.
 constexpr std::int64_t kMaxAgeDays = 366;
+
+// The cadre whose work a request records: a cadre scope's own (never
+// another's: field "cadre"), or the one an admin names, within its scope.
+Result<std::string> CadreOf(Store& store, const Scope& scope, const std::string& named) {
+  if (scope.kind == ScopeKind::kCadre) {
+    if (!named.empty() && named != scope.code)
+      return Status::Invalid("只能记录本人的工作 (own_work_only)", "cadre");
+    return scope.code;
+  }
+  if (named.empty()) return Status::Invalid("请填写干部编号 (required)", "cadre");
+  LX_RETURN_IF_ERROR(CheckInScope(store, RecordKind::kCadres, named, scope));
+  return named;
+}
 
 json VisitJson(const Visit& v) {
   return {{"id", v.id},
@@ -77,18 +90,7 @@ HttpResponse Log(GroupCommitWriter& writer, const Clock& clock, HttpRequest& req
   Result<std::string> id = Status::Internal("not written");
   Status written = writer.Write([&](Store& store) -> Status {
     LX_RETURN_IF_ERROR(CheckInScope(store, RecordKind::kHouseholds, visit.household_code, scope));
-    if (scope.kind == ScopeKind::kCadre) {
-      // A cadre logs its own visits, never another's.
-      if (!visit.cadre_code.empty() && visit.cadre_code != scope.code) {
-        return Status::Invalid("只能记录本人的走访 (own_visits_only)", "cadre");
-      }
-      visit.cadre_code = scope.code;
-    } else {
-      if (visit.cadre_code.empty()) {
-        return Status::Invalid("请填写走访干部的编号 (required)", "cadre");
-      }
-      LX_RETURN_IF_ERROR(CheckInScope(store, RecordKind::kCadres, visit.cadre_code, scope));
-    }
+    LX_ASSIGN_OR_RETURN(visit.cadre_code, CadreOf(store, scope, visit.cadre_code));
     LX_ASSIGN_OR_RETURN(std::unique_ptr<WriteTxn> txn, store.Begin(caller.actor()));
     id = txn->AddVisit(visit, caller.actor());
     LX_RETURN_IF_ERROR(id.status());
@@ -164,10 +166,85 @@ HttpResponse MyHouseholds(StorePool& reads, const Config& config, const Clock& c
   return HttpResponse::Json(200, {{"items", std::move(items)}});
 }
 
+json TaskJson(const Task& t, const Date& today) {
+  return {{"household", t.household_code},
+          {"cadre", t.cadre_code},
+          {"need", t.need},
+          {"task", t.task},
+          {"target", t.target},
+          {"deadline", t.deadline},
+          {"level", Token(t.level)},
+          {"status", Token(t.status)},
+          {"progress", t.progress},
+          {"notes", t.notes},
+          {"overdue", t.status == TaskStatus::kOpen && t.deadline < today.ToString()}};
+}
+
+// The signed-in cadre's tasks: open ones first, by deadline.
+HttpResponse MyTasks(StorePool& reads, const Clock& clock, const Caller& caller) {
+  const Scope scope = caller.scope();
+  json items = json::array();
+  if (scope.kind != ScopeKind::kCadre || scope.code.empty())
+    return HttpResponse::Json(200, {{"items", items}});
+  Result<StorePool::Lease> store = reads.Acquire();
+  if (!store.ok()) return HttpResponse::Error(store.status());
+  Result<std::vector<Task>> tasks = (*store)->TasksByCadre(scope.code);
+  if (!tasks.ok()) return HttpResponse::Error(tasks.status());
+  std::stable_partition(tasks->begin(), tasks->end(),
+                        [](const Task& t) { return t.status == TaskStatus::kOpen; });
+  const Date today = ChinaDateOf(clock.NowMillis());
+  for (const Task& t : *tasks) items.push_back(TaskJson(t, today));
+  return HttpResponse::Json(200, {{"items", std::move(items)}});
+}
+
+// Progress on one task: the percentage, and a note kept with its date; at
+// 100 % the task is done. Journaled like every change.
+HttpResponse UpdateProgress(GroupCommitWriter& writer, const Clock& clock, HttpRequest& request,
+                            const Caller& caller) {
+  Result<json> body = JsonObjectBody(request);
+  if (!body.ok()) return HttpResponse::Error(body.status());
+  Result<std::string> household = StringField(*body, "household");
+  if (!household.ok()) return HttpResponse::Error(household.status());
+  Result<std::string> need = StringField(*body, "need");
+  if (!need.ok()) return HttpResponse::Error(need.status());
+  const json* progress = body->contains("progress") ? &(*body)["progress"] : nullptr;
+  if (progress == nullptr || !progress->is_number_integer() || progress->get<std::int64_t>() < 0 ||
+      progress->get<std::int64_t>() > 100) {
+    return HttpResponse::Error(Status::Invalid("进度应为 0 到 100 的整数 (progress_invalid)", "progress"));
+  }
+  Result<std::string> note = OptionalText(*body, "notes");
+  if (!note.ok()) return HttpResponse::Error(note.status());
+  Result<std::string> named = StringField(*body, "cadre", /*required=*/false);
+  if (!named.ok()) return HttpResponse::Error(named.status());
+  const Date today = ChinaDateOf(clock.NowMillis());
+  const Scope scope = caller.scope();
+  Task task;
+  Status written = writer.Write([&](Store& store) -> Status {
+    LX_RETURN_IF_ERROR(CheckInScope(store, RecordKind::kHouseholds, *household, scope));
+    LX_ASSIGN_OR_RETURN(std::string cadre, CadreOf(store, scope, *named));
+    LX_ASSIGN_OR_RETURN(std::vector<Task> tasks, store.TasksOf(*household));
+    auto it = std::find_if(tasks.begin(), tasks.end(),
+                           [&](const Task& t) { return t.cadre_code == cadre && t.need == *need; });
+    if (it == tasks.end()) return Status::NotFound("没有这项任务 (not_found)");
+    if (it->status != TaskStatus::kOpen) return Status::Conflict("任务已结束,不能再更新进度 (task_closed)");
+    task = *it;
+    task.progress = progress->get<int>();
+    if (task.progress == 100) task.status = TaskStatus::kDone;
+    std::string line = today.ToString() + " 进度 " + std::to_string(task.progress) + "%";
+    if (!note->empty()) line += ":" + *note;
+    task.notes += (task.notes.empty() ? "" : "\n") + line;
+    LX_ASSIGN_OR_RETURN(std::unique_ptr<WriteTxn> txn, store.Begin(caller.actor()));
+    LX_RETURN_IF_ERROR(txn->Upsert(task).status());
+    return txn->Commit();
+  });
+  if (!written.ok()) return HttpResponse::Error(written);
+  return HttpResponse::Json(200, TaskJson(task, today));
+}
+
 }  // namespace
 
-void AddVisitRoutes(ApiRouter& api, GroupCommitWriter& writer, StorePool& reads, const Config& config,
-                    const Clock& clock) {
+void AddFieldworkRoutes(ApiRouter& api, GroupCommitWriter& writer, StorePool& reads, const Config& config,
+                        const Clock& clock) {
   api.Add("POST", "/api/v1/visits", [&writer, &clock](HttpRequest& request, const Caller& caller) {
     return Log(writer, clock, request, caller);
   });
@@ -176,6 +253,11 @@ void AddVisitRoutes(ApiRouter& api, GroupCommitWriter& writer, StorePool& reads,
   });
   api.Add("GET", "/api/v1/me/households", [&reads, &config, &clock](HttpRequest&, const Caller& caller) {
     return MyHouseholds(reads, config, clock, caller);
+  });
+  api.Add("GET", "/api/v1/me/tasks",
+          [&reads, &clock](HttpRequest&, const Caller& caller) { return MyTasks(reads, clock, caller); });
+  api.Add("POST", "/api/v1/tasks/progress", [&writer, &clock](HttpRequest& request, const Caller& caller) {
+    return UpdateProgress(writer, clock, request, caller);
   });
 }
 

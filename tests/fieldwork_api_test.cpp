@@ -1,7 +1,8 @@
-// Visits (民情日记) through the API on the small demo county: a cadre logs a
-// visit with two fields and sees its households with what is due; an admin
-// enters a paper diary for a named cadre; scope and validation hold; every
-// visit is journaled and the journal verifies.
+// Field work through the API on the small demo county: a cadre logs a
+// visit (民情日记) with two fields and sees its households with what is due;
+// an admin enters a paper diary for a named cadre; a cadre reports progress
+// on its tasks until they are done; scope and validation hold; every change
+// is journaled and the journal verifies.
 #include <gtest/gtest.h>
 
 #include "api_fixture.hpp"
@@ -15,7 +16,7 @@ std::string DaysFromToday(int days) {
   return DateFromDays(DaysFromDate(ChinaDateOf(SystemClock().NowMillis())) + days).ToString();
 }
 
-class VisitApiTest : public ApiFixture {
+class FieldworkApiTest : public ApiFixture {
  protected:
   // Pairs the county, and a cadre with a contact household and one it does not hold.
   void SetUp() override {
@@ -43,7 +44,7 @@ class VisitApiTest : public ApiFixture {
   std::string cadre_, household_, other_cadre_, not_held_;
 };
 
-TEST_F(VisitApiTest, ACadreLogsAVisitWithTwoFieldsAndSeesWhatIsDue) {
+TEST_F(FieldworkApiTest, ACadreLogsAVisitWithTwoFieldsAndSeesWhatIsDue) {
   SignedInAs cadre = SignIn("wangjh", {Role::kCadre}, {ScopeKind::kCadre, cadre_});
   const std::string today = DaysFromToday(0);
 
@@ -114,7 +115,7 @@ TEST_F(VisitApiTest, ACadreLogsAVisitWithTwoFieldsAndSeesWhatIsDue) {
   EXPECT_EQ(journaled, 2);
 }
 
-TEST_F(VisitApiTest, EveryFieldIsCheckedAndNamed) {
+TEST_F(FieldworkApiTest, EveryFieldIsCheckedAndNamed) {
   SignedInAs cadre = SignIn("lisi", {Role::kCadre}, {ScopeKind::kCadre, cadre_});
   auto field_of = [&](const json& body) {
     HttpResponse r = Call("POST", "/api/v1/visits", body.dump(), cadre.headers);
@@ -141,7 +142,7 @@ TEST_F(VisitApiTest, EveryFieldIsCheckedAndNamed) {
   EXPECT_EQ(Json(earlier)["kind"], "stay");
 }
 
-TEST_F(VisitApiTest, AnAdminEntersAPaperDiaryForANamedCadre) {
+TEST_F(FieldworkApiTest, AnAdminEntersAPaperDiaryForANamedCadre) {
   HttpResponse unnamed = Call("POST", "/api/v1/visits",
                               json{{"household", household_}, {"kind", "talk"}}.dump(), county_.headers);
   EXPECT_EQ(unnamed.status, 400) << unnamed.body;
@@ -164,6 +165,59 @@ TEST_F(VisitApiTest, AnAdminEntersAPaperDiaryForANamedCadre) {
                  json{{"household", household_}, {"kind", "talk"}, {"cadre", cadre_}}.dump(), other.headers)
                 .status,
             404);
+}
+
+TEST_F(FieldworkApiTest, ACadreReportsProgressUntilATaskIsDone) {
+  std::unique_ptr<Store> store = OpenOrDie(path_);
+  // A cadre with an assistance task (pairing made them for new assistance pairs).
+  Result<PairingState> pairs = store->Pairs(kCounty);
+  ASSERT_TRUE(pairs.ok());
+  Task task;
+  for (const CadreHousehold& pair : pairs->assistance) {
+    std::vector<Task> tasks = *store->TasksOf(pair.household_code);
+    if (!tasks.empty()) {
+      task = tasks.front();
+      break;
+    }
+  }
+  ASSERT_FALSE(task.need.empty()) << "the run made no task";
+  store.reset();
+  SignedInAs cadre = SignIn("zhaosi", {Role::kCadre}, {ScopeKind::kCadre, task.cadre_code});
+
+  json mine = Json(Call("GET", "/api/v1/me/tasks", "", cadre.headers));
+  ASSERT_FALSE(mine["items"].empty());
+  EXPECT_EQ(mine["items"][0]["status"], "open");
+  for (const json& item : mine["items"]) EXPECT_EQ(item["cadre"], task.cadre_code);
+
+  json body = {
+      {"household", task.household_code}, {"need", task.need}, {"progress", 60}, {"notes", "已联系农技站"}};
+  HttpResponse half = Call("POST", "/api/v1/tasks/progress", body.dump(), cadre.headers);
+  ASSERT_EQ(half.status, 200) << half.body;
+  EXPECT_EQ(Json(half)["progress"], 60);
+  EXPECT_EQ(Json(half)["status"], "open");
+  EXPECT_NE(Json(half)["notes"].get<std::string>().find("进度 60%:已联系农技站"), std::string::npos);
+
+  body["progress"] = 100;
+  body.erase("notes");
+  HttpResponse done = Call("POST", "/api/v1/tasks/progress", body.dump(), cadre.headers);
+  ASSERT_EQ(done.status, 200) << done.body;
+  EXPECT_EQ(Json(done)["status"], "done");
+  EXPECT_EQ(Call("POST", "/api/v1/tasks/progress", body.dump(), cadre.headers).status, 409) << "closed";
+
+  body["progress"] = 101;
+  EXPECT_EQ(Json(Call("POST", "/api/v1/tasks/progress", body.dump(), cadre.headers))["error"]["field"],
+            "progress");
+  body["progress"] = 10;
+  body["need"] = "没有的需求";
+  EXPECT_EQ(Call("POST", "/api/v1/tasks/progress", body.dump(), cadre.headers).status, 404);
+
+  std::vector<Task> stored = *OpenOrDie(path_)->TasksOf(task.household_code);
+  auto it = std::find_if(stored.begin(), stored.end(), [&](const Task& t) {
+    return t.cadre_code == task.cadre_code && t.need == task.need;
+  });
+  ASSERT_NE(it, stored.end());
+  EXPECT_EQ(it->status, TaskStatus::kDone);
+  EXPECT_EQ(it->progress, 100);
 }
 
 }  // namespace

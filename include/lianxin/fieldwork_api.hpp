@@ -1,6 +1,7 @@
-// The visits API (民情日记, PRODUCT.md §3): a cadre logs a visit with two
-// fields, anyone who reads a household reads its visits, and a cadre sees
-// its own households with their last visit and when the next is due.
+// The field-work API (PRODUCT.md §3): a cadre logs a visit (民情日记) with two
+// fields, anyone who reads a household reads its visits, a cadre sees its
+// own households with their last visit and when the next is due, and its
+// tasks, and reports progress on them.
 //
 //   POST /api/v1/visits        {"household","kind"[,"date","heard","promised","cadre"]} → 201
 //        the visit. `kind` home_visit|talk|reception|stay|shared_labour|phone|by_proxy (or
@@ -12,12 +13,17 @@
 //   GET  /api/v1/me/households → 200 {"items":[{"household","head_name","pairing",
 //        "since","last_visit","next_due","overdue"}…]}: the signed-in cadre's contact and
 //        assistance households, overdue first, then by the day each is due.
+//   GET  /api/v1/me/tasks → 200 {"items":[task…]}: the signed-in cadre's tasks, open first
+//        by deadline, with "overdue".
+//   POST /api/v1/tasks/progress {"household","need","progress"[,"notes","cadre"]} → 200 the
+//        task: the percentage and a dated note line; 100 marks it done; a task no longer
+//        open is 409 task_closed.
 //
 // Failures: a malformed body or field is 400 naming it; a household or
 // cadre outside the caller's scope, or missing, is 404 not_found. Visits
 // are journaled under the caller's username, through the group-commit writer.
 //
-//   AddVisitRoutes(gate, writer, reads, config, clock);
+//   AddFieldworkRoutes(gate, writer, reads, config, clock);
 #pragma once
 
 #include "lianxin/access.hpp"
@@ -29,7 +35,7 @@
 namespace lianxin {
 
 // Holds references to all it is given, which must outlive the router.
-void AddVisitRoutes(ApiRouter& api, GroupCommitWriter& writer, StorePool& reads, const Config& config,
-                    const Clock& clock);
+void AddFieldworkRoutes(ApiRouter& api, GroupCommitWriter& writer, StorePool& reads, const Config& config,
+                        const Clock& clock);
 
 }  // namespace lianxin
