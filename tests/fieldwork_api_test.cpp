@@ -220,5 +220,51 @@ TEST_F(FieldworkApiTest, ACadreReportsProgressUntilATaskIsDone) {
   EXPECT_EQ(it->progress, 100);
 }
 
+// 「上级强调联系时……」: visits bunched after a campaign date raise the flag,
+// explained, with the visits behind it; the flags keep to the caller's scope.
+TEST_F(FieldworkApiTest, VisitsBunchedAfterACampaignAreFlagged) {
+  Config config = app_->config();
+  Result<Date> campaign = ParseDate(DaysFromToday(-30));
+  ASSERT_TRUE(campaign.ok());
+  config.visits.campaign_dates = {*campaign};
+  config.key_file = path_ + ".key";
+  router_ = Router();
+  app_.reset();
+  Result<std::unique_ptr<App>> app = App::Open(DbTarget(path_), config, SystemClock());
+  ASSERT_TRUE(app.ok()) << app.status().ToString();
+  app_ = std::move(*app);
+  router_ = app_->BuildRouter();
+  SignedInAs county = SignIn("county2", {Role::kCountyAdmin}, {ScopeKind::kRegion, kCounty});
+
+  // Four home visits, each within a few days after the campaign: every one an echo.
+  std::vector<std::string> ids;
+  for (int day : {-30, -29, -27, -25}) {
+    HttpResponse r = Call("POST", "/api/v1/visits",
+                          json{{"household", household_},
+                               {"kind", "home_visit"},
+                               {"cadre", cadre_},
+                               {"date", DaysFromToday(day)}}
+                              .dump(),
+                          county.headers);
+    ASSERT_EQ(r.status, 201) << r.body;
+    ids.push_back(Json(r)["id"]);
+  }
+  json flags = Json(Call("GET", "/api/v1/flags", "", county.headers));
+  EXPECT_GT(flags["cadres_checked"].get<int>(), 0);
+  const json* stressed = nullptr;
+  for (const json& f : flags["items"]) {
+    if (f["cadre"] == cadre_ && f["kind"] == "only_when_stressed") stressed = &f;
+  }
+  ASSERT_NE(stressed, nullptr) << flags.dump();
+  EXPECT_FALSE((*stressed)["explanation"].get<std::string>().empty());
+  EXPECT_EQ((*stressed)["visits"].size(), ids.size());
+  for (const json& f : flags["items"]) EXPECT_NE(f["cadre"], other_cadre_) << "no visit, nothing bunched";
+
+  // Another township's admin sees none of this county's township 001.
+  SignedInAs other = SignIn("other2", {Role::kTownshipAdmin}, {ScopeKind::kRegion, kOtherTownship});
+  json theirs = Json(Call("GET", "/api/v1/flags", "", other.headers));
+  for (const json& f : theirs["items"]) EXPECT_NE(f["cadre"], cadre_);
+}
+
 }  // namespace
 }  // namespace lianxin::testing

@@ -18,6 +18,9 @@
 //   POST /api/v1/tasks/progress {"household","need","progress"[,"notes","cadre"]} → 200 the
 //        task: the percentage and a dated note line; 100 marks it done; a task no longer
 //        open is 409 task_closed.
+//   GET  /api/v1/flags[?region=CODE] → 200 {"cadres_checked","items":[{"kind","cadre",
+//        "cadre_name","household","explanation","visits"}…]}: the three phenomena
+//        (三种现象) of every cadre in scope, thresholds and campaign dates from [visits].
 //
 // Failures: a malformed body or field is 400 naming it; a household or
 // cadre outside the caller's scope, or missing, is 404 not_found. Visits

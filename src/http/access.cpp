@@ -77,6 +77,14 @@ std::vector<AccessRule> BuildTable() {
       {"POST", "/api/v1/visits", {kCadre, kCountyAdmin, kTownshipAdmin}, false, false, ScopeUse::kRecord},
       {"GET", "/api/v1/households/{id}/visits", kRegistryReaders, false, false, ScopeUse::kRecord},
       {"GET", "/api/v1/me/households", {kCadre}, false, false, ScopeUse::kFilter},
+      // The three phenomena (三种现象) of the cadres in scope: for those who
+      // oversee contact work.
+      {"GET",
+       "/api/v1/flags",
+       {kCountyAdmin, kTownshipAdmin, kUnitHead, kInspector, kDiscipline},
+       false,
+       false,
+       ScopeUse::kFilter},
       // Tasks (PRODUCT.md §3): a cadre's own, and progress on them — by the
       // cadre, or by an admin for a named cadre.
       {"GET", "/api/v1/me/tasks", {kCadre}, false, false, ScopeUse::kFilter},

@@ -241,6 +241,59 @@ HttpResponse UpdateProgress(GroupCommitWriter& writer, const Clock& clock, HttpR
   return HttpResponse::Json(200, TaskJson(task, today));
 }
 
+// Collects the cadres a list selects, code and name.
+class CadreCollector final : public RegistrySink {
+ public:
+  Status Add(const Region&) override { return Status::Ok(); }
+  Status Add(const Unit&) override { return Status::Ok(); }
+  Status Add(const Org&) override { return Status::Ok(); }
+  Status Add(const Cadre& c) override {
+    cadres.emplace_back(c.code, c.name);
+    return Status::Ok();
+  }
+  Status Add(const Household&) override { return Status::Ok(); }
+  Status Add(const Member&) override { return Status::Ok(); }
+  std::vector<std::pair<std::string, std::string>> cadres;
+};
+
+// The three phenomena (三种现象) of every cadre in the caller's scope (and
+// the `region` filter): each flag with its explanation and the visits that
+// raised it. Thresholds and campaign dates are `[visits]` of lianxin.toml.
+HttpResponse Flags(StorePool& reads, const Config& config, const Clock& clock, const HttpRequest& request,
+                   const Caller& caller) {
+  Result<StorePool::Lease> store = reads.Acquire();
+  if (!store.ok()) return HttpResponse::Error(store.status());
+  CadreCollector collected;
+  ListQuery query;
+  query.scope = caller.scope();
+  query.region = std::string(request.QueryParam("region").value_or(""));
+  query.limit = 1000;
+  do {
+    Result<ListPage> page = (*store)->List(RecordKind::kCadres, query, collected);
+    if (!page.ok()) return HttpResponse::Error(page.status());
+    query.cursor = page->next;
+  } while (!query.cursor.empty());
+  const Date today = ChinaDateOf(clock.NowMillis());
+  json items = json::array();
+  for (const auto& [code, name] : collected.cadres) {
+    Result<std::vector<VisitDuty>> duties = (*store)->DutiesOf(code, today);
+    if (!duties.ok()) return HttpResponse::Error(duties.status());
+    Result<std::vector<Visit>> visits = (*store)->VisitsByCadre(code);
+    if (!visits.ok()) return HttpResponse::Error(visits.status());
+    if (duties->empty() && visits->empty()) continue;
+    // Appeals come with the appeals module; until then none is filed.
+    for (const PhenomenonFlag& flag : DetectPhenomena(code, *visits, *duties, {}, config.visits, today)) {
+      items.push_back({{"kind", Token(flag.kind)},
+                       {"cadre", flag.cadre_code},
+                       {"cadre_name", name},
+                       {"household", flag.household_code},
+                       {"explanation", flag.explanation},
+                       {"visits", flag.visit_ids}});
+    }
+  }
+  return HttpResponse::Json(200, {{"cadres_checked", collected.cadres.size()}, {"items", std::move(items)}});
+}
+
 }  // namespace
 
 void AddFieldworkRoutes(ApiRouter& api, GroupCommitWriter& writer, StorePool& reads, const Config& config,
@@ -253,6 +306,9 @@ void AddFieldworkRoutes(ApiRouter& api, GroupCommitWriter& writer, StorePool& re
   });
   api.Add("GET", "/api/v1/me/households", [&reads, &config, &clock](HttpRequest&, const Caller& caller) {
     return MyHouseholds(reads, config, clock, caller);
+  });
+  api.Add("GET", "/api/v1/flags", [&reads, &config, &clock](HttpRequest& request, const Caller& caller) {
+    return Flags(reads, config, clock, request, caller);
   });
   api.Add("GET", "/api/v1/me/tasks",
           [&reads, &clock](HttpRequest&, const Caller& caller) { return MyTasks(reads, clock, caller); });
