@@ -47,17 +47,17 @@ class TestDatabase {
   }
 
   // Another connection to the same database (and schema).
+  // The schema is part of the connection string, so a session made again
+  // after the server dropped it (PQreset) is in it too.
   Result<std::unique_ptr<sql::Connection>> Connect() {
-    LX_ASSIGN_OR_RETURN(std::unique_ptr<sql::Connection> connection, sql::Connect(target_, {}));
-    if (!schema_.empty()) {
-      if (!admin_) {
-        LX_ASSIGN_OR_RETURN(admin_, sql::Connect(target_, {}));
-        LX_RETURN_IF_ERROR(admin_->Exec("CREATE SCHEMA " + schema_));
-      }
-      LX_RETURN_IF_ERROR(connection->Exec("SET search_path TO " + schema_));
+    if (!schema_.empty() && !admin_) {
+      LX_ASSIGN_OR_RETURN(admin_, sql::Connect(target_, {}));
+      LX_RETURN_IF_ERROR(admin_->Exec("CREATE SCHEMA " + schema_));
     }
-    return connection;
+    return sql::Connect(schema_.empty() ? target_ : target_ + "?options=-csearch_path%3D" + schema_, {});
   }
+  // A connection of its own to the database, outside the test's schema.
+  sql::Connection* admin() { return admin_.get(); }
 
   Backend backend() const { return backend_; }
 

@@ -116,6 +116,36 @@ TEST_P(SqlSeamTest, AFailedTransactionLeavesNothing) {
   EXPECT_TRUE(All().empty());
 }
 
+// A server restart or failover drops the session: the statement in flight
+// fails, and the next one runs on a session made again, its prepared
+// statements prepared anew.
+TEST_P(SqlSeamTest, ADroppedConnectionIsMadeAgain) {
+  if (GetParam() != Backend::kPostgres) GTEST_SKIP() << "SQLite has no server to drop the connection";
+  ASSERT_TRUE(
+      Insert({Value::Text("k"), Value::Int(1), Value::Real(1), Value::Text("t"), Value::Null()}).ok());
+  Result<sql::Statement*> pid = db_->Prepare("SELECT pg_backend_pid()");
+  ASSERT_TRUE(pid.ok());
+  ASSERT_TRUE(*(*pid)->Step());
+  const std::int64_t backend = (*pid)->Int(0);
+  (*pid)->Reset();
+  ASSERT_NE(database_->admin(), nullptr);
+  ASSERT_TRUE(database_->admin()->Exec("SELECT pg_terminate_backend(" + std::to_string(backend) + ")").ok());
+  // The first statement after the drop may fail (it finds the session gone);
+  // within a few, the connection is back.
+  Status status = Status::Internal("never ran");
+  for (int attempt = 0; attempt < 3 && !status.ok(); ++attempt) {
+    Result<bool> row = (*pid)->Step();
+    status =
+        row.ok() && *row ? Status::Ok() : Status::Internal(row.ok() ? "no row" : row.status().ToString());
+    (*pid)->Reset();
+  }
+  ASSERT_TRUE(status.ok()) << status.ToString();
+  ASSERT_TRUE((*pid)->Step().ok());
+  EXPECT_NE((*pid)->Int(0), backend) << "a new server session";
+  (*pid)->Reset();
+  EXPECT_EQ(All().size(), 1u) << "the same database, the same schema";
+}
+
 TEST_P(SqlSeamTest, UpsertsReturningAndRepeatedParametersMeanTheSame) {
   ASSERT_TRUE(db_->Begin().ok());
   Result<sql::Statement*> upsert = db_->Prepare(

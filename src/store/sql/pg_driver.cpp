@@ -52,10 +52,36 @@ T BigEndian(const char* bytes) {
   return value;
 }
 
+// One server session of a connection. A session the server dropped (a
+// restart, a failover, an idle timeout) is made again before the next
+// statement with libpq's PQreset, which keeps the PGconn; `generation`
+// counts the sessions, so each statement prepares itself again in the new
+// one. What was in flight when the session dropped fails, once.
+struct PgSession {
+  PGconn* conn = nullptr;
+  int generation = 0;
+
+  Status Restore() {
+    if (PQstatus(conn) != CONNECTION_BAD) return Status::Ok();
+    PQreset(conn);
+    if (PQstatus(conn) != CONNECTION_OK) {
+      return Status(Code::kUnavailable, "数据库连接中断,重连失败: " + std::string(PQerrorMessage(conn)));
+    }
+    ++generation;
+    ResultPtr set(PQexec(conn, kSessionSettings));
+    if (PQresultStatus(set.get()) != PGRES_COMMAND_OK) return PgError(conn, set.get(), kSessionSettings);
+    return Status::Ok();
+  }
+  // Quiet NOTICEs (IF NOT EXISTS and the like) and UTC instants throughout.
+  static constexpr const char* kSessionSettings = "SET client_min_messages = warning; SET TIME ZONE 'UTC'";
+};
+
 class PgStatement final : public Statement {
  public:
-  PgStatement(PGconn* conn, std::string name, std::string sql, int params)
-      : conn_(conn),
+  PgStatement(PgSession& session, std::string name, std::string sql, int params)
+      : session_(session),
+        conn_(session.conn),
+        prepared_in_(session.generation),
         name_(std::move(name)),
         sql_(std::move(sql)),
         values_(static_cast<size_t>(params)),
@@ -84,6 +110,13 @@ class PgStatement final : public Statement {
 
   Result<bool> Step() override {
     if (!result_) {
+      LX_RETURN_IF_ERROR(session_.Restore());
+      if (prepared_in_ != session_.generation) {  // a new session: prepare again
+        std::string text = PostgresText(sql_);
+        ResultPtr prepared(PQprepare(conn_, name_.c_str(), text.c_str(), 0, nullptr));
+        if (PQresultStatus(prepared.get()) != PGRES_COMMAND_OK) return PgError(conn_, prepared.get(), sql_);
+        prepared_in_ = session_.generation;
+      }
       std::vector<const char*> values(values_.size());
       std::vector<int> lengths(values_.size());
       for (size_t i = 0; i < values_.size(); ++i) {
@@ -212,7 +245,9 @@ class PgStatement final : public Statement {
   }
   void Rewind() { result_.reset(); }
 
+  PgSession& session_;
   PGconn* conn_;
+  int prepared_in_;  // the session generation it was prepared in
   std::string name_;
   std::string sql_;
   std::vector<std::optional<std::string>> values_;
@@ -351,7 +386,7 @@ int ParameterCount(std::string_view dollars) {
 
 class PgConnection final : public Connection {
  public:
-  explicit PgConnection(PGconn* conn) : conn_(conn) {}
+  explicit PgConnection(PGconn* conn) : conn_(conn), session_{conn} {}
   ~PgConnection() override {
     statements_.clear();
     PQfinish(conn_);
@@ -362,17 +397,20 @@ class PgConnection final : public Connection {
   Result<Statement*> Prepare(std::string_view sql) override {
     auto it = statements_.find(std::string(sql));
     if (it != statements_.end()) return it->second.get();
+    LX_RETURN_IF_ERROR(session_.Restore());
     std::string text = PostgresText(sql);
     std::string name = std::to_string(statements_.size() + 1);
     name.insert(name.begin(), 's');  // (not "s" + …: GCC 12 warns falsely at -O3)
     ResultPtr prepared(PQprepare(conn_, name.c_str(), text.c_str(), 0, nullptr));
     if (PQresultStatus(prepared.get()) != PGRES_COMMAND_OK) return PgError(conn_, prepared.get(), sql);
     auto [inserted, _] = statements_.emplace(
-        std::string(sql), std::make_unique<PgStatement>(conn_, name, std::string(sql), ParameterCount(text)));
+        std::string(sql),
+        std::make_unique<PgStatement>(session_, name, std::string(sql), ParameterCount(text)));
     return inserted->second.get();
   }
 
   Status Exec(std::string_view sql) override {
+    LX_RETURN_IF_ERROR(session_.Restore());
     std::string text = PostgresText(sql);
     ResultPtr result(PQexec(conn_, text.c_str()));
     ExecStatusType status = PQresultStatus(result.get());
@@ -402,6 +440,7 @@ class PgConnection final : public Connection {
     std::string sql = "COPY " + std::string(table) + " (";
     for (size_t i = 0; i < columns.size(); ++i) sql += (i ? ", " : "") + columns[i];
     sql += ") FROM STDIN";
+    LX_RETURN_IF_ERROR(session_.Restore());
     ResultPtr result(PQexec(conn_, sql.c_str()));
     if (PQresultStatus(result.get()) != PGRES_COPY_IN) return PgError(conn_, result.get(), sql);
     return std::unique_ptr<CopyIn>(std::make_unique<PgCopy>(conn_, std::string(table), sql));
@@ -419,6 +458,7 @@ class PgConnection final : public Connection {
 
  private:
   PGconn* conn_;
+  PgSession session_;
   std::unordered_map<std::string, std::unique_ptr<PgStatement>> statements_;
 };
 
@@ -433,8 +473,7 @@ Result<std::unique_ptr<Connection>> ConnectPostgres(const std::string& conninfo)
     return Status::Invalid("无法连接 PostgreSQL 数据库: " + reason + " (db_open)");
   }
   auto connection = std::make_unique<PgConnection>(conn);
-  // Quiet NOTICEs (IF NOT EXISTS and the like) and UTC instants throughout.
-  LX_RETURN_IF_ERROR(connection->Exec("SET client_min_messages = warning; SET TIME ZONE 'UTC'"));
+  LX_RETURN_IF_ERROR(connection->Exec(PgSession::kSessionSettings));
   return std::unique_ptr<Connection>(std::move(connection));
 }
 
