@@ -166,4 +166,66 @@ Status JournalWalk::Finish() const {
   return Status::Ok();
 }
 
+std::string SelectSql(const JournalTable& table) {
+  std::string sql = "SELECT ";
+  for (size_t i = 0; i < table.columns.size(); ++i) {
+    if (i) sql += ", ";
+    sql += table.columns[i].name;
+  }
+  return sql + " FROM " + std::string(table.name);
+}
+
+JournalRow ReadJournalRow(const sql::Statement& select, size_t columns) {
+  JournalRow row;
+  row.reserve(columns);
+  for (size_t i = 0; i < columns; ++i) row.push_back(select.Get(static_cast<int>(i)));
+  return row;
+}
+
+Status WalkEntries(sql::Connection& db, JournalWalk& walk) {
+  return sql::ForEachInChunks(
+      db,
+      "SELECT seq, at_millis, actor, action, entity, entity_key, before, after, prev_hash, hash FROM journal",
+      "seq", 0, [&walk](const sql::Statement& select) {
+        JournalEntry entry{select.Int(0),
+                           select.Int(1),
+                           std::string(select.Text(2)),
+                           std::string(select.Text(3)),
+                           std::string(select.Text(4)),
+                           std::string(select.Text(5)),
+                           std::string(select.Text(6)),
+                           std::string(select.Text(7))};
+        return walk.Entry(entry, select.Blob(8), select.Blob(9));
+      });
+}
+
+Status CheckSealedHead(sql::Connection& db, const std::function<std::string(const JournalMark&)>& seal,
+                       JournalWalk& walk) {
+  LX_ASSIGN_OR_RETURN(sql::Statement * sealed,
+                      db.Prepare("SELECT seq, hash, mac FROM journal_head WHERE id = 1"));
+  sealed->Reset();
+  LX_ASSIGN_OR_RETURN(bool found, sealed->Step());
+  if (!found) return Status::Tampered("日志头记录 journal_head 缺失 (journal_head_missing)");
+  const JournalMark recorded{sealed->Int(0), std::string(sealed->Blob(1))};
+  const std::string mac(sealed->Blob(2));
+  sealed->Reset();
+  if (mac != seal(recorded)) {
+    return Status::Tampered("日志头记录的校验码不符,日志头被绕过系统改写 (journal_head_mac)");
+  }
+  return walk.Head(recorded);
+}
+
+Status WalkRows(sql::Connection& db, const std::vector<const JournalTable*>& tables, JournalWalk& walk,
+                bool legacy) {
+  for (const JournalTable* table : tables) {
+    const size_t columns = table->columns.size();
+    LX_RETURN_IF_ERROR(sql::ForEachInChunks(db, SelectSql(*table), std::string(table->columns[0].name), 0,
+                                            [&](const sql::Statement& rows) {
+                                              JournalRow row = ReadJournalRow(rows, columns);
+                                              return walk.Row(*table, row, legacy);
+                                            }));
+  }
+  return Status::Ok();
+}
+
 }  // namespace lianxin

@@ -21,6 +21,7 @@
 #pragma once
 
 #include <cstdint>
+#include <functional>
 #include <optional>
 #include <set>
 #include <string>
@@ -113,5 +114,23 @@ class JournalWalk {
   // (entity, key) → its newest entry.
   std::unordered_map<std::string, Latest> latest_;
 };
+
+// "SELECT a, b, … FROM table": every column of a journaled table, in its
+// order; and the current row of such a select, as the table's row.
+std::string SelectSql(const JournalTable& table);
+JournalRow ReadJournalRow(const sql::Statement& select, size_t columns);
+
+// What `journal verify` reads, through the seam on either database, a
+// chunk at a time (a PostgreSQL result is held in memory whole). First
+// every entry in seq order into `walk`; then the sealed head — the
+// journal_head row, whose MAC `seal` must make, and which must be the
+// chain's own head; then every row of `tables`. walk.Finish() is the
+// caller's. Each failure is kTampered, naming what was changed.
+[[nodiscard]] Status WalkEntries(sql::Connection& db, JournalWalk& walk);
+[[nodiscard]] Status CheckSealedHead(sql::Connection& db,
+                                     const std::function<std::string(const JournalMark&)>& seal,
+                                     JournalWalk& walk);
+[[nodiscard]] Status WalkRows(sql::Connection& db, const std::vector<const JournalTable*>& tables,
+                              JournalWalk& walk, bool legacy = false);
 
 }  // namespace lianxin

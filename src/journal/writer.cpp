@@ -6,13 +6,6 @@ namespace lianxin {
 
 namespace {
 
-JournalRow ReadRow(const sql::Statement& select, size_t columns) {
-  JournalRow row;
-  row.reserve(columns);
-  for (size_t i = 0; i < columns; ++i) row.push_back(select.Get(static_cast<int>(i)));
-  return row;
-}
-
 Status Run(sql::Statement& statement, const JournalRow& row) {
   for (size_t i = 0; i < row.size(); ++i) statement.Bind(static_cast<int>(i + 1), row[i]);
   return statement.Run();
@@ -98,7 +91,7 @@ Result<UpsertOutcome> JournalWriter::Upsert(const JournalTable& table, JournalRo
   select->Bind(1, row[0]);
   LX_ASSIGN_OR_RETURN(bool exists, select->Step());
   if (!exists) return Status::Internal("upsert: row neither inserted nor found: " + key);
-  JournalRow old = ReadRow(*select, table.columns.size());
+  JournalRow old = ReadJournalRow(*select, table.columns.size());
   select->Reset();
   bool changed = false;
   for (size_t i = 0; i < table.columns.size(); ++i) {
@@ -129,7 +122,7 @@ Status JournalWriter::Delete(const JournalTable& table, const std::string& key) 
   st->select->Bind(1, key);
   LX_ASSIGN_OR_RETURN(bool found, st->select->Step());
   if (!found) return Status::NotFound(std::string(table.name) + " " + key + " 不存在");
-  JournalRow old = ReadRow(*st->select, table.columns.size());
+  JournalRow old = ReadJournalRow(*st->select, table.columns.size());
   st->select->Reset();
   st->remove->Bind(1, key);
   LX_RETURN_IF_ERROR(st->remove->Run());

@@ -60,10 +60,6 @@ const TableDef& PendingDef();
 // before schema 5, to verify a database before it is upgraded.
 std::vector<const TableDef*> AllTableDefs(bool legacy = false);
 
-// Rows as SQL: the select of every column, and reading one image.
-std::string SelectSql(const TableDef& def);
-Image ReadImage(const Statement& stmt, size_t columns);
-
 // Whole databases: an online copy, a check, a file replaced atomically.
 Status CopyDatabase(sqlite3* from, sqlite3* to);
 Status IntegrityCheck(sqlite3* db, const std::string& what);

@@ -46,7 +46,7 @@ Status SqlTxn::Reseal(const TableDef& def) {
     while (true) {
       LX_ASSIGN_OR_RETURN(bool row, select->Step());
       if (!row) break;
-      chunk.push_back(ReadImage(*select, def.columns.size()));
+      chunk.push_back(ReadJournalRow(*select, def.columns.size()));
     }
     if (chunk.empty()) return Status::Ok();
     after = chunk.back()[0];
@@ -86,7 +86,7 @@ Status SqlTxn::Adopt(const TableDef& def) {
   while (true) {
     LX_ASSIGN_OR_RETURN(bool row, select->Step());
     if (!row) return Status::Ok();
-    Image image = ReadImage(*select, def.columns.size());
+    Image image = ReadJournalRow(*select, def.columns.size());
     LX_RETURN_IF_ERROR(AppendJournal("adopt", def, JournalKeyText(image[0]), "", JournalRowJson(def, image)));
   }
 }
@@ -207,31 +207,10 @@ Status SqlStore::Verify(const VerifyMode& mode, std::int64_t* entries_checked, M
   std::set<std::string, std::less<>> tables;
   for (const TableDef* def : defs) tables.emplace(def->name);
   JournalWalk walk(std::move(tables), checkpoint);
-  LX_RETURN_IF_ERROR(sql::ForEachInChunks(
-      seam(),
-      "SELECT seq, at_millis, actor, action, entity, entity_key, before, after, prev_hash, hash FROM journal",
-      "seq", 0, [&walk](const Statement& select) {
-        JournalEntry entry{select.Int(0),
-                           select.Int(1),
-                           std::string(select.Text(2)),
-                           std::string(select.Text(3)),
-                           std::string(select.Text(4)),
-                           std::string(select.Text(5)),
-                           std::string(select.Text(6)),
-                           std::string(select.Text(7))};
-        return walk.Entry(entry, select.Blob(8), select.Blob(9));
-      }));
+  LX_RETURN_IF_ERROR(WalkEntries(seam(), walk));
   if (!mode.legacy) {
-    LX_ASSIGN_OR_RETURN(Statement * sealed, Prepare("SELECT seq, hash, mac FROM journal_head WHERE id = 1"));
-    LX_ASSIGN_OR_RETURN(bool found, sealed->Step());
-    if (!found) return Status::Tampered("日志头记录 journal_head 缺失 (journal_head_missing)");
-    Mark recorded{sealed->Int(0), std::string(sealed->Blob(1))};
-    const std::string mac(sealed->Blob(2));
-    sealed->Reset();
-    if (mac != HeadMac(recorded)) {
-      return Status::Tampered("日志头记录的校验码不符,日志头被绕过系统改写 (journal_head_mac)");
-    }
-    LX_RETURN_IF_ERROR(walk.Head(recorded));
+    LX_RETURN_IF_ERROR(CheckSealedHead(
+        seam(), [this](const Mark& mark) { return HeadMac(mark); }, walk));
   }
   if (!mode.legacy) {
     // What keeps the journal append-only, and which migrations made the
@@ -264,12 +243,7 @@ Status SqlStore::Verify(const VerifyMode& mode, std::int64_t* entries_checked, M
     LX_ASSIGN_OR_RETURN(bool extra, applied->Step());
     if (extra) return Status::Tampered("迁移记录 schema_migrations 中有程序不认识的行 (schema_migrations)");
   }
-  for (const TableDef* def : defs) {
-    LX_RETURN_IF_ERROR(sql::ForEachInChunks(
-        seam(), SelectSql(*def), std::string(def->columns[0].name), 0, [&](const Statement& rows) {
-          return walk.Row(*def, ReadImage(rows, def->columns.size()), mode.legacy);
-        }));
-  }
+  LX_RETURN_IF_ERROR(WalkRows(seam(), defs, walk, mode.legacy));
   LX_RETURN_IF_ERROR(walk.Finish());
   if (entries_checked) *entries_checked = walk.entries();
   if (head_out) *head_out = walk.head();

@@ -10,22 +10,6 @@
 
 namespace lianxin::sql_store {
 
-std::string SelectSql(const TableDef& def) {
-  std::string sql = "SELECT ";
-  for (size_t i = 0; i < def.columns.size(); ++i) {
-    if (i) sql += ", ";
-    sql += def.columns[i].name;
-  }
-  return sql + " FROM " + std::string(def.name);
-}
-
-Image ReadImage(const Statement& stmt, size_t columns) {
-  Image image;
-  image.reserve(columns);
-  for (size_t i = 0; i < columns; ++i) image.push_back(stmt.Get(static_cast<int>(i)));
-  return image;
-}
-
 SqlTxn::SqlTxn(SqlStore& store, std::string actor)
     : store_(store),
       actor_(std::move(actor)),
