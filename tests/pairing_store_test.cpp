@@ -117,6 +117,22 @@ TEST_F(PairStoreTest, AssistanceTasksComeFromNeedsWithTargetsAndDeadlines) {
   ExpectVerified();
 }
 
+TEST(TaskProgressTest, ProgressIsDatedAndAHundredPercentIsDone) {
+  Task task;
+  task.deadline = "2026-12-01";
+  EXPECT_TRUE(IsOverdue(task, {2026, 12, 2}));
+  EXPECT_FALSE(IsOverdue(task, {2026, 12, 1}));
+  EXPECT_EQ(ReportProgress(task, 101, "", {2026, 12, 2}).field(), "progress");
+  ASSERT_TRUE(ReportProgress(task, 40, "已联系", {2026, 12, 2}).ok());
+  ASSERT_TRUE(ReportProgress(task, 100, "", {2026, 12, 5}).ok());
+  EXPECT_EQ(task.status, TaskStatus::kDone);
+  EXPECT_EQ(task.notes, "2026-12-02 进度 40%:已联系\n2026-12-05 进度 100%");
+  EXPECT_FALSE(IsOverdue(task, {2027, 1, 1})) << "done is never overdue";
+  Task before = task;
+  EXPECT_EQ(ReportProgress(task, 50, "", {2026, 12, 6}).code(), Code::kConflict);
+  EXPECT_EQ(task, before) << "a closed task is left as it was";
+}
+
 // 「规定完不成者,不得撤出村」: a unit does not leave a village while its
 // cadres' tasks there are open, unless a county admin says why.
 TEST_F(PairStoreTest, AUnitDoesNotLeaveAVillageWhileItsTasksThereAreOpen) {

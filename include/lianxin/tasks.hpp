@@ -11,6 +11,7 @@
 #include <vector>
 
 #include "lianxin/registry.hpp"
+#include "lianxin/status.hpp"
 #include "lianxin/validate.hpp"
 
 namespace lianxin {
@@ -42,5 +43,14 @@ struct Task {
 // configured income line.
 std::vector<Task> TasksForAssistance(const Household& household, const std::string& cadre_code,
                                      const Config& config, const Date& today);
+
+// Open past its deadline on `today`.
+bool IsOverdue(const Task& task, const Date& today);
+
+// Progress reported on `today`: the percentage (0..100; kInvalidInput,
+// field "progress", outside it) and a dated line in the notes with `note`,
+// if any; at 100 % the task is done. kConflict (task_closed) for a task no
+// longer open, which is left as it was.
+Status ReportProgress(Task& task, int progress, std::string_view note, const Date& today);
 
 }  // namespace lianxin

@@ -42,4 +42,21 @@ std::vector<Task> TasksForAssistance(const Household& household, const std::stri
   return tasks;
 }
 
+bool IsOverdue(const Task& task, const Date& today) {
+  return task.status == TaskStatus::kOpen && task.deadline < today.ToString();  // both YYYY-MM-DD
+}
+
+Status ReportProgress(Task& task, int progress, std::string_view note, const Date& today) {
+  if (progress < 0 || progress > 100) {
+    return Status::Invalid("进度应为 0 到 100 的整数 (progress_invalid)", "progress");
+  }
+  if (task.status != TaskStatus::kOpen) return Status::Conflict("任务已结束,不能再更新进度 (task_closed)");
+  task.progress = progress;
+  if (progress == 100) task.status = TaskStatus::kDone;
+  std::string line = today.ToString() + " 进度 " + std::to_string(progress) + "%";
+  if (!note.empty()) line += ":" + std::string(note);
+  task.notes += (task.notes.empty() ? "" : "\n") + line;
+  return Status::Ok();
+}
+
 }  // namespace lianxin

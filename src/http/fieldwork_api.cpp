@@ -177,7 +177,7 @@ json TaskJson(const Task& t, const Date& today) {
           {"status", Token(t.status)},
           {"progress", t.progress},
           {"notes", t.notes},
-          {"overdue", t.status == TaskStatus::kOpen && t.deadline < today.ToString()}};
+          {"overdue", IsOverdue(t, today)}};
 }
 
 // The signed-in cadre's tasks: open ones first, by deadline.
@@ -209,7 +209,7 @@ HttpResponse UpdateProgress(GroupCommitWriter& writer, const Clock& clock, HttpR
   if (!need.ok()) return HttpResponse::Error(need.status());
   const json* progress = body->contains("progress") ? &(*body)["progress"] : nullptr;
   if (progress == nullptr || !progress->is_number_integer() || progress->get<std::int64_t>() < 0 ||
-      progress->get<std::int64_t>() > 100) {
+      progress->get<std::int64_t>() > 100) {  // (checked before an int can overflow)
     return HttpResponse::Error(Status::Invalid("进度应为 0 到 100 的整数 (progress_invalid)", "progress"));
   }
   Result<std::string> note = OptionalText(*body, "notes");
@@ -226,13 +226,8 @@ HttpResponse UpdateProgress(GroupCommitWriter& writer, const Clock& clock, HttpR
     auto it = std::find_if(tasks.begin(), tasks.end(),
                            [&](const Task& t) { return t.cadre_code == cadre && t.need == *need; });
     if (it == tasks.end()) return Status::NotFound("没有这项任务 (not_found)");
-    if (it->status != TaskStatus::kOpen) return Status::Conflict("任务已结束,不能再更新进度 (task_closed)");
     task = *it;
-    task.progress = progress->get<int>();
-    if (task.progress == 100) task.status = TaskStatus::kDone;
-    std::string line = today.ToString() + " 进度 " + std::to_string(task.progress) + "%";
-    if (!note->empty()) line += ":" + *note;
-    task.notes += (task.notes.empty() ? "" : "\n") + line;
+    LX_RETURN_IF_ERROR(ReportProgress(task, progress->get<int>(), *note, today));
     LX_ASSIGN_OR_RETURN(std::unique_ptr<WriteTxn> txn, store.Begin(caller.actor()));
     LX_RETURN_IF_ERROR(txn->Upsert(task).status());
     return txn->Commit();
