@@ -100,6 +100,7 @@ TEST(MigrateTest, ASourceThatDoesNotVerifyIsNotMoved) {
   CliRun run = Lianxin("migrate --from " + db + " --to " + target);
   EXPECT_EQ(run.exit_code, 4) << run.output;  // tampered
   EXPECT_FALSE(std::filesystem::exists(target)) << "nothing made of a source that does not verify";
+  EXPECT_FALSE(std::filesystem::exists(target + ".key")) << "nor a key beside it";
 }
 
 // CopyInto on each backend: into an empty store of the other kind, all or nothing.

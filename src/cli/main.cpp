@@ -309,16 +309,11 @@ Status RunMigrate(const Common& common, const std::string& from, const std::stri
   if (key.empty() && !sql::IsPostgres(from)) key = from + ".key";
   if (key.empty()) return Status::Usage("从 PostgreSQL 迁出须用 --key 指定密钥文件 (key_file_required)");
   std::string target_key = key;
-  bool made_target = false;
-  if (!sql::IsPostgres(to)) {
-    std::error_code ec;
+  const bool target_file = !sql::IsPostgres(to);
+  std::error_code ec;
+  if (target_file) {
     if (std::filesystem::exists(to, ec)) return Status::Invalid("目标文件已存在: " + to + " (target_exists)");
     target_key = to + ".key";
-    if (!std::filesystem::exists(target_key, ec)) {
-      std::filesystem::copy_file(key, target_key, ec);
-      if (ec) return Status::Internal("无法复制密钥文件到 " + target_key + ": " + ec.message());
-    }
-    made_target = true;
   }
   StoreOptions source_options;
   source_options.key_file = key;
@@ -328,6 +323,13 @@ Status RunMigrate(const Common& common, const std::string& from, const std::stri
   std::int64_t source_entries = 0;
   Status verified = source->VerifyJournal(&source_entries);
   if (!verified.ok()) return Status(verified.code(), "源库日志校验失败,未迁移: " + verified.message());
+  // Only now does anything appear beside the target: its copy of the key.
+  bool copied_key = false;
+  if (target_file && !std::filesystem::exists(target_key, ec)) {
+    std::filesystem::copy_file(key, target_key, ec);
+    if (ec) return Status::Internal("无法复制密钥文件到 " + target_key + ": " + ec.message());
+    copied_key = true;
+  }
   StoreOptions target_options = source_options;
   target_options.key_file = target_key;
   target_options.create = true;
@@ -343,10 +345,12 @@ Status RunMigrate(const Common& common, const std::string& from, const std::stri
   if (moved.ok()) moved = target->VerifyJournal(&target_entries);
   if (!moved.ok()) {
     target.reset();
-    if (made_target) {
-      std::error_code ec;
-      for (const char* suffix : {"", "-wal", "-shm", ".key", ".key.head"})
-        std::filesystem::remove(to + suffix, ec);
+    if (target_file) {
+      for (const char* suffix : {"", "-wal", "-shm"}) std::filesystem::remove(to + suffix, ec);
+    }
+    if (copied_key) {
+      std::filesystem::remove(target_key, ec);
+      std::filesystem::remove(Store::JournalCheckpointPath(target_key), ec);
     }
     return Status(moved.code(), "迁移失败,目标未改动 migration failed, nothing kept: " + moved.message());
   }
