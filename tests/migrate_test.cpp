@@ -22,16 +22,7 @@ std::string VerifiedHead(const std::string& key, const std::string& db) {
 }
 
 // A fresh, empty PostgreSQL database on the test cluster, dropped with `dir`.
-std::string EmptyPostgres(const TempDir& dir, const std::string& name) {
-  Result<std::unique_ptr<sql::Connection>> admin = sql::Connect(PostgresUnderTest(), {});
-  EXPECT_TRUE(admin.ok()) << admin.status().ToString();
-  // The database is made and dropped by the same bookkeeping as the store tests'.
-  const bool was = std::getenv("LIANXIN_TEST_BACKEND") != nullptr;
-  ::setenv("LIANXIN_TEST_BACKEND", "postgres", 1);
-  std::string uri = DbTarget(dir / name);
-  if (!was) ::unsetenv("LIANXIN_TEST_BACKEND");
-  return uri;
-}
+std::string EmptyPostgres(const TempDir& dir, const std::string& name) { return PostgresTestDb(dir / name); }
 
 TEST(MigrateTest, ACountyMovesToPostgresAndBackWithNothingLost) {
   LX_SQLITE_ONLY();  // the county starts as a SQLite file

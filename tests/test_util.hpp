@@ -59,11 +59,10 @@ inline void OnTestCluster(const std::string& statement) {
   ASSERT_TRUE(status.ok()) << statement << ": " << status.ToString();
 }
 
-// The database a test means by `path` (a file in a TempDir): on SQLite the
-// file itself; on PostgreSQL a database of its own, made from `from`'s when
-// given (a copy), else empty, and dropped with its TempDir.
-inline std::string DbTarget(const std::string& path, const std::string& from = {}) {
-  if (!OnPostgres()) return path;
+// A PostgreSQL database of its own on the test cluster for `path` (a file
+// in a TempDir), made from `from`'s when given (a copy), else empty, and
+// dropped with its TempDir — whichever backend the tests run on.
+inline std::string PostgresTestDb(const std::string& path, const std::string& from = {}) {
   auto& databases = TestDatabases();
   if (auto it = databases.find(path); it != databases.end()) return TestDatabaseUri(it->second);
   static std::atomic<int> counter{0};
@@ -73,6 +72,12 @@ inline std::string DbTarget(const std::string& path, const std::string& from = {
   OnTestCluster(statement);
   databases[path] = name;
   return TestDatabaseUri(name);
+}
+
+// The database a test means by `path`: on SQLite the file itself; on
+// PostgreSQL the database PostgresTestDb makes for it.
+inline std::string DbTarget(const std::string& path, const std::string& from = {}) {
+  return OnPostgres() ? PostgresTestDb(path, from) : path;
 }
 
 // Runs SQL on the database at `path` through a connection of its own, as
