@@ -1,7 +1,9 @@
 // The Store: the one way into the registry's persistent state.
 //
-// `Store::Open` gives the SQLite implementation (WAL, synchronous=FULL,
-// foreign keys, secure_delete, numbered migrations applied at open). ID
+// `Store::Open` gives the store on a SQLite file (WAL, synchronous=FULL,
+// foreign keys, secure_delete) or on a PostgreSQL database — one
+// implementation on the SQL seam — with the numbered migrations applied at
+// open. ID
 // numbers and phones are encrypted at rest with a key kept in a file outside
 // the database (created on first use, mode 0600) and found again through a
 // keyed blind index, so the database file never holds them in plaintext.
@@ -361,8 +363,9 @@ class Store {
   // that its head is the one sealed (a MAC keyed from the key file) in the
   // database, that it still holds the entry the checkpoint file names, and
   // that every row of every journaled table equals its newest entry: the
-  // registry, pairs, pins, pair history, tasks, users, sessions, password
-  // history and pending approvals (ciphertexts and secrets as digests). Ok when all of that holds,
+  // registry, pairs, pins, pair history, the uncovered record, tasks,
+  // visits, users, sessions, password history and pending approvals
+  // (ciphertexts and secrets as digests). Ok when all of that holds,
   // and the head is then written as the new checkpoint; otherwise kTampered
   // naming the first thing that does not match (exit status 4).
   virtual Status VerifyJournal(std::int64_t* entries_checked) = 0;

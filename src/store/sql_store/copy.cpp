@@ -16,7 +16,8 @@ constexpr std::string_view kTables[] = {
     "tasks",           "visits",  "users",       "password_history", "sessions",
     "pending_changes", "journal", "journal_head"};
 
-constexpr std::int64_t kChunkRows = 20000;
+// Rows between two progress updates.
+constexpr std::uint64_t kProgressEvery = 20000;
 
 // "a, b, c"
 std::string ColumnList(const std::vector<std::string>& columns) {
@@ -25,8 +26,8 @@ std::string ColumnList(const std::vector<std::string>& columns) {
   return list;
 }
 
-// One table, a chunk at a time in the order of its first column (its key),
-// so a county's journal never sits in memory whole.
+// One table, a chunk at a time in the order of its first column (its key,
+// ForEachInChunks), so a county's journal never sits in memory whole.
 Status CopyTable(sql::Connection& from, sql::Connection& to, std::string_view table, Progress* progress,
                  std::uint64_t& copied) {
   LX_ASSIGN_OR_RETURN(std::vector<std::string> columns, from.Columns(table));
@@ -52,7 +53,7 @@ Status CopyTable(sql::Connection& from, sql::Connection& to, std::string_view ta
   }
   LX_RETURN_IF_ERROR(sql::ForEachInChunks(from, select, columns[0], 0, [&](const sql::Statement& rows) {
     for (size_t i = 0; i < columns.size(); ++i) row[i] = rows.Get(static_cast<int>(i));
-    if (++copied % kChunkRows == 0 && progress) progress->Update(copied);
+    if (++copied % kProgressEvery == 0 && progress) progress->Update(copied);
     return copy->Add(row);
   }));
   return copy->Finish();
