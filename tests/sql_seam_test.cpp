@@ -7,6 +7,7 @@
 #include <limits>
 
 #include "sql_backends.hpp"
+#include "store/migrations.hpp"
 #include "store/sql/sql.hpp"
 
 namespace lianxin::testing {
@@ -201,6 +202,27 @@ TEST_P(SqlSeamTest, QuotedTextIsNeverRewritten) {
   ASSERT_TRUE((*select)->Step().ok());
 }
 
+// The seam's other rules (sql.hpp), as both databases take them: a row
+// number given by the database, bare `?` numbered as SQLite numbers them, the
+// `+column` hint, a JSON field, and a 64-bit parameter against a literal.
+TEST_P(SqlSeamTest, RowNumbersBareParametersHintsAndJsonMeanTheSame) {
+  ASSERT_TRUE(db_->Exec("CREATE TABLE notes (seq INTEGER PRIMARY KEY, body TEXT NOT NULL)").ok());
+  for (const char* body : {R"({"at":1790000000000,"who":"wang"})", R"({"at":5,"who":"li"})"}) {
+    Result<sql::Statement*> insert = db_->Prepare("INSERT INTO notes (body) VALUES (?1)");
+    ASSERT_TRUE(insert.ok());
+    ASSERT_TRUE((*insert)->Bind(1, body).Run().ok()) << "the database numbers the row";
+  }
+  Result<sql::Statement*> select = db_->Prepare(
+      "SELECT seq, json_extract(body, '$.who') FROM notes WHERE +seq >= ? AND (CAST(? AS INTEGER) = 0 OR "
+      "CAST(json_extract(body, '$.at') AS INTEGER) >= ?2) ORDER BY seq");
+  ASSERT_TRUE(select.ok()) << select.status().ToString();
+  (*select)->Bind(1, std::int64_t{1}).Bind(2, std::int64_t{1'789'999'999'999});
+  ASSERT_TRUE(*(*select)->Step());
+  EXPECT_EQ((*select)->Int(0), 1);
+  EXPECT_EQ((*select)->Text(1), "wang");
+  EXPECT_FALSE(*(*select)->Step()) << "the second is before the bound";
+}
+
 INSTANTIATE_TEST_SUITE_P(Backends, SqlSeamTest, ::testing::Values(Backend::kSqlite, Backend::kPostgres),
                          BackendName);
 
@@ -208,6 +230,28 @@ TEST(SqlSeamTextTest, ParametersBecomeDollarsOutsideQuotesOnly) {
   EXPECT_EQ(sql::DollarParameters("SELECT ?1, '?2', \"?3\", ?12 -- ?4\n, ?5"),
             "SELECT $1, '?2', \"?3\", $12 -- ?4\n, $5");
   EXPECT_EQ(sql::DollarParameters("SELECT 'it''s ?1', ?2"), "SELECT 'it''s ?1', $2");
+}
+
+TEST(SqlSeamTextTest, BareParametersAreNumberedAfterTheHighest) {
+  EXPECT_EQ(sql::DollarParameters("a = ? AND b = ?3 AND c = ? AND d = '?'"),
+            "a = $1 AND b = $3 AND c = $4 AND d = '?'");
+}
+
+TEST(SqlSeamTextTest, PasswordsNeverShow) {
+  EXPECT_EQ(sql::Redacted("postgresql://lianxin:s3cret@10.0.0.5:5432/county"),
+            "postgresql://lianxin:***@10.0.0.5:5432/county");
+  EXPECT_EQ(sql::Redacted("host=db password=s3cret dbname=county"), "host=db password=*** dbname=county");
+  EXPECT_EQ(sql::Redacted("postgresql://lianxin@10.0.0.5/county"), "postgresql://lianxin@10.0.0.5/county");
+}
+
+TEST(SqlSeamTextTest, AMigrationKeepsItsOwnDialectsBlock) {
+  const Migration migration{99, "t",
+                            "CREATE TABLE a (x TEXT);\n-- @sqlite\nSQLITE ONLY;\n-- @postgres\nPG ONLY;\n-- "
+                            "@end\nCREATE TABLE b (y TEXT);\n"};
+  EXPECT_EQ(MigrationSql(migration, sql::Dialect::kSqlite),
+            "CREATE TABLE a (x TEXT);\nSQLITE ONLY;\nCREATE TABLE b (y TEXT);\n");
+  EXPECT_EQ(MigrationSql(migration, sql::Dialect::kPostgres),
+            "CREATE TABLE a (x TEXT);\nPG ONLY;\nCREATE TABLE b (y TEXT);\n");
 }
 
 TEST(SqlSeamTextTest, TargetsAreToldApart) {
