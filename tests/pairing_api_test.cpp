@@ -185,15 +185,44 @@ TEST_F(PairingApiTest, ExplainAnswersWithinScopeOnly) {
   EXPECT_NE(outside.body.find("not_found"), std::string::npos) << outside.body;
 }
 
-// The run takes the county admin's reason to pass the exit gate; the gate
-// itself is PairStoreTest.AUnitDoesNotLeaveAVillageWhileItsTasksThereAreOpen.
-TEST_F(PairingApiTest, TheExitGatesOverrideIsAReasonInText) {
+// The exit gate through the API: a village pinned to another unit while the
+// unit holding it has open tasks there is refused (409, not planned again
+// as a stale plan would be); the county admin's reason lets it through.
+TEST_F(PairingApiTest, TheExitGateRefusesARunUntilTheCountyAdminSaysWhy) {
   EXPECT_EQ(
       CountyCall("POST", "/api/v1/pairing/run", nlohmann::json{{"exit_override", 5}}, 400)["error"]["field"],
       "exit_override");
-  nlohmann::json run =
-      CountyCall("POST", "/api/v1/pairing/run", nlohmann::json{{"exit_override", "乡镇区划调整"}}, 200);
+  CountyCall("POST", "/api/v1/pairing/run", nlohmann::json::object(), 200);
+  const PairingState first = Pairs();
+  ASSERT_GE(first.unit_villages.size(), 2u);
+  // A village whose unit's cadres hold open tasks there (every new assistance pair made some).
+  std::unique_ptr<Store> store = OpenOrDie(path_);
+  std::optional<UnitVillage> held;
+  for (const UnitVillage& pair : first.unit_villages) {
+    for (const CadreHousehold& assistance : first.assistance) {
+      if (held || !assistance.household_code.starts_with(pair.village_code)) continue;
+      if (!store->TasksOf(assistance.household_code)->empty()) held = pair;
+    }
+  }
+  ASSERT_TRUE(held.has_value()) << "the run made no task in a held village";
+  std::string other_unit;
+  for (const UnitVillage& pair : first.unit_villages) {
+    if (pair.unit_code != held->unit_code) other_unit = pair.unit_code;
+  }
+  store.reset();
+  CountyCall("POST", "/api/v1/pairing/pins",
+             nlohmann::json{{"kind", "unit_village"},
+                            {"holder", other_unit},
+                            {"held", held->village_code},
+                            {"reason", "县委调整包村单位"}},
+             201);
+  nlohmann::json refused = CountyCall("POST", "/api/v1/pairing/run", nlohmann::json::object(), 409);
+  EXPECT_NE(refused["error"]["message"].get<std::string>().find("exit_gate"), std::string::npos) << refused;
+  EXPECT_EQ(Pairs(), first) << "nothing written";
+  nlohmann::json run = CountyCall("POST", "/api/v1/pairing/run",
+                                  nlohmann::json{{"exit_override", "县委调整包村单位,任务移交"}}, 200);
   EXPECT_TRUE(run["written"].get<bool>());
+  EXPECT_NE(Pairs(), first);
 }
 
 TEST_F(PairingApiTest, PinNeedsAReasonAndAKnownKind) {

@@ -107,7 +107,10 @@ HttpResponse Run(GroupCommitWriter& writer, StorePool& reads, const Config& conf
   // plan, it is planned again inside the writer, where nothing can move.
   Status written = writer.Write([&](Store& store) -> Status {
     Status applied = ApplyPlannedPairing(store, config, run, options);
-    if (applied.message().find("(pairing_stale)") == std::string::npos) return applied;
+    if (applied.code() != Code::kConflict) return applied;
+    // A conflict for another reason (the exit gate) stands; only a stale plan is made again.
+    LX_ASSIGN_OR_RETURN(std::int64_t version, store.PairingDataVersion());
+    if (version == run.data_version) return applied;
     LX_ASSIGN_OR_RETURN(run, PlanPairing(store, config, options));
     return ApplyPlannedPairing(store, config, run, options);
   });
