@@ -67,6 +67,10 @@ class AccessMatrixTest : public ApiFixture {
     if (p == "/api/v1/visits") {
       return {{"household", kHousehold}, {"kind", "home_visit"}, {"cadre", cadre_}};
     }
+    if (p == "/api/v1/appeals") {
+      return {{"household", kHousehold}, {"type", "help"}, {"topic", "water"}, {"content", "matrix"}};
+    }
+    if (p == "/api/v1/appeals/{id}/actions") return {{"action", "sign"}};
     if (p == "/api/v1/pairing/pins") {
       return {{"kind", "contact"}, {"holder", cadre_}, {"held", kHousehold}, {"reason", "matrix"}};
     }

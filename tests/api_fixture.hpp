@@ -8,6 +8,7 @@
 #include <sodium.h>
 
 #include <filesystem>
+#include <fstream>
 #include <map>
 #include <nlohmann/json.hpp>
 
@@ -62,7 +63,9 @@ class ApiFixture : public ::testing::Test {
     config.auth.signin_per_address_per_minute = 0;
     config.auth.signin_per_account_per_minute = 0;
     config.key_file = path_ + ".key";
-    Result<std::unique_ptr<App>> app = App::Open(target, config, SystemClock());
+    config.server.outbox = dir_ / "outbox.jsonl";
+    const Clock& clock = manual_clock_ ? static_cast<const Clock&>(clock_) : SystemClock();
+    Result<std::unique_ptr<App>> app = App::Open(target, config, clock);
     ASSERT_TRUE(app.ok()) << app.status().ToString();
     app_ = std::move(*app);
     router_ = app_->BuildRouter();
@@ -75,6 +78,12 @@ class ApiFixture : public ::testing::Test {
     EXPECT_TRUE(created.ok()) << created.status().ToString();
     Status set = app_->auth().SetPassword(cli, username, kApiPassword, false);
     EXPECT_TRUE(set.ok()) << set.ToString();
+    return SignInAgain(username);
+  }
+
+  // A new session for an account SignIn made (after the clock moved past
+  // the old one's idle limit).
+  SignedInAs SignInAgain(const std::string& username) {
     HttpResponse in = Call("POST", "/api/v1/session",
                            nlohmann::json{{"username", username}, {"password", kApiPassword}}.dump());
     EXPECT_EQ(in.status, 200) << in.body;
@@ -103,7 +112,19 @@ class ApiFixture : public ::testing::Test {
     return nlohmann::json::parse(response.body, nullptr, false);
   }
 
+  // The notifications the server sent so far (its outbox), one JSON object each.
+  std::vector<nlohmann::json> Outbox() const {
+    std::ifstream in(dir_ / "outbox.jsonl");
+    std::vector<nlohmann::json> lines;
+    for (std::string line; std::getline(in, line);) lines.push_back(nlohmann::json::parse(line));
+    return lines;
+  }
+
   static inline TempDir* template_dir_ = nullptr;
+  // A suite that moves time sets manual_clock_ before ApiFixture::SetUp; the
+  // server then reads clock_, which starts at the real now.
+  bool manual_clock_ = false;
+  ManualClock clock_{SystemClock().NowMillis()};
   TempDir dir_;
   std::string path_;
   std::unique_ptr<App> app_;

@@ -275,5 +275,44 @@ TEST(AppealsTest, TheThreeRatesCountAsTwelveThreeFourFiveDoes) {
   EXPECT_DOUBLE_EQ(*c2.score, 0.0);
 }
 
+TEST(AppealsTest, TheRouteRunsFromTheContactCadreUpToTheTopicsDepartment) {
+  AppealRules rules;
+  rules.topics = {{"water", "饮水", "149901U900"}, {"roads", "道路", ""}};
+  Appeal a;
+  a.type = AppealType::kHelp;
+  a.topic = "water";
+  a.cadre_code = "149901C001";
+  a.unit_code = "149901U001";
+  a.region_code = "149901001002";
+  EXPECT_EQ(RouteChain(a, rules), (std::vector<AppealRoute>{{"149901C001", HandlerKind::kCadre},
+                                                            {"149901U001", HandlerKind::kUnit},
+                                                            {"149901001000", HandlerKind::kRegion},
+                                                            {"149901U900", HandlerKind::kUnit}}));
+  // Each handler that sent it back is passed over; when all have, none is left.
+  EXPECT_EQ(NextRoute(a, rules, {"149901C001"})->handler, "149901U001");
+  EXPECT_FALSE(NextRoute(a, rules, {"149901C001", "149901U001", "149901001000", "149901U900"}));
+  // A complaint may be about the cadre or its unit: from the township up.
+  a.type = AppealType::kComplaint;
+  a.topic = "roads";
+  EXPECT_EQ(RouteChain(a, rules), (std::vector<AppealRoute>{{"149901001000", HandlerKind::kRegion}}));
+  // No household, no cadre: a county-level report with no department has no route.
+  Appeal report;
+  report.topic = "roads";
+  report.region_code = "149901";
+  EXPECT_TRUE(RouteChain(report, rules).empty());
+}
+
+TEST(AppealsTest, AMonthIsTheInstantsItSpansInChina) {
+  Result<MonthSpan> december = ParseChinaMonth("2026-12", "month");
+  ASSERT_TRUE(december.ok());
+  EXPECT_EQ(ChinaIsoTime(december->from_millis), "2026-12-01T00:00:00+08:00");
+  EXPECT_EQ(ChinaIsoTime(december->to_millis), "2027-01-01T00:00:00+08:00");
+  for (const char* bad : {"2026-13", "2026-1", "202612", "2026-12-01", ""}) {
+    Result<MonthSpan> refused = ParseChinaMonth(bad, "month");
+    ASSERT_FALSE(refused.ok()) << bad;
+    EXPECT_EQ(refused.status().field(), "month");
+  }
+}
+
 }  // namespace
 }  // namespace lianxin

@@ -222,6 +222,8 @@ TEST(ConfigTest, AppealsAndVisitsLoadWithTheHolidayFileBesideTheConfig) {
             "working_days = true\n"
             "response_weight = 40.0\n"
             "holiday_file = \"holidays.txt\"\n"
+            "topics = [{code = \"water\", label = \"饮水\", department = \"149901U001\"},\n"
+            "          {code = \"roads\", label = \"道路\"}]\n"
             "[visits]\n"
             "contact_cadence_days = 60\n"
             "campaign_dates = [\"2026-03-05\", \"2026/7/1\"]\n"
@@ -233,6 +235,10 @@ TEST(ConfigTest, AppealsAndVisitsLoadWithTheHolidayFileBesideTheConfig) {
   EXPECT_EQ(config->appeals.response_weight, 40.0);
   EXPECT_FALSE(config->calendar.IsWorkday({2026, 10, 1}));
   EXPECT_TRUE(config->calendar.IsWorkday({2026, 10, 10}));
+  ASSERT_EQ(config->appeals.topics.size(), 2u);
+  EXPECT_EQ(config->appeals.FindTopic("饮水")->department, "149901U001");
+  EXPECT_EQ(config->appeals.FindTopic("roads")->department, "");
+  EXPECT_EQ(config->appeals.FindTopic("weather"), nullptr);
   EXPECT_EQ(config->visits.contact_cadence_days, 60);
   EXPECT_EQ(config->visits.campaign_dates, (std::vector<Date>{{2026, 3, 5}, {2026, 7, 1}}));
   EXPECT_EQ(config->visits.gap_factor, 1.5);
@@ -248,6 +254,10 @@ TEST(ConfigTest, AppealsAndVisitsLoadWithTheHolidayFileBesideTheConfig) {
       {"[appeals]\nholiday_file = \"missing.txt\"\n", "missing.txt"},
       {"[appeals]\nurgent_hours = 0\n", "appeals.urgent_hours"},
       {"[appeals]\nspeed = 1\n", "appeals.speed"},
+      {"[appeals]\ntopics = [{code = \"a\", label = \"甲\"}, {code = \"a\", label = \"乙\"}]\n",
+       "appeals.topics[1].code"},
+      {"[appeals]\ntopics = [{code = \"a\"}]\n", "appeals.topics[0].label"},
+      {"[appeals]\ntopics = []\n", "appeals.topics"},
       {"[visits]\ncampaign_dates = [\"2026-02-30\"]\n", "visits.campaign_dates"},
       {"[visits]\nbunched_share = 1.5\n", "visits.bunched_share"},
   };

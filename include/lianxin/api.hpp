@@ -83,6 +83,10 @@ void AddOpenApiRoute(ApiRouter& api);
 // the field when a required one is missing or any is not a string).
 Result<nlohmann::json> JsonObjectBody(const HttpRequest& request);
 Result<std::string> StringField(const nlohmann::json& body, std::string_view name, bool required = true);
+// A list's page size, `?limit=` (1..1000; 50 when absent): kInvalidInput, field "limit", otherwise.
+inline constexpr int kDefaultListLimit = 50;
+inline constexpr int kMaxListLimit = 1000;
+Result<int> LimitParam(const HttpRequest& request);
 // A user as the API shows it: no secret, roles as tokens, the scope.
 nlohmann::json UserJson(const User& user);
 

@@ -10,8 +10,11 @@
 //   app->Stop();  // commits what is queued
 #pragma once
 
+#include <condition_variable>
 #include <memory>
+#include <mutex>
 #include <string>
+#include <thread>
 
 #include "lianxin/access.hpp"
 #include "lianxin/auth.hpp"
@@ -19,6 +22,7 @@
 #include "lianxin/config.hpp"
 #include "lianxin/http.hpp"
 #include "lianxin/metrics.hpp"
+#include "lianxin/notify.hpp"
 #include "lianxin/store.hpp"
 #include "lianxin/store_pool.hpp"
 #include "lianxin/writer.hpp"
@@ -43,7 +47,12 @@ class App {
   GroupCommitWriter& writer() { return *writer_; }
   StorePool& reads() { return *reads_; }
   const Config& config() const { return config_; }
-  // Stops the writer after committing what is queued; call after the HTTP
+  Notifier& notifier() { return *notifier_; }
+  // Starts the server's own periodic work: every minute, the overdue notice
+  // of each appeal past its deadline (appeals_api.hpp). `lianxin serve` runs
+  // it; the API tests call NotifyOverdueAppeals with their own clock.
+  void StartSweeps();
+  // Stops the sweeps and the writer after committing what is queued; call after the HTTP
   // server has stopped (its in-flight requests may be waiting on a commit).
   void Stop();
 
@@ -56,6 +65,11 @@ class App {
   std::unique_ptr<AuthService> auth_;
   std::unique_ptr<GroupCommitWriter> writer_;
   std::unique_ptr<StorePool> reads_;
+  std::unique_ptr<Notifier> notifier_;
+  std::mutex sweep_mutex_;
+  std::condition_variable sweep_wake_;
+  bool stopping_ = false;
+  std::thread sweeper_;
 };
 
 }  // namespace lianxin

@@ -49,6 +49,9 @@ enum class AppealAction {
 };
 // 满意 / 基本满意 / 不满意.
 enum class Satisfaction { kSatisfied, kBasicallySatisfied, kUnsatisfied };
+// Who holds an appeal: a cadre, a unit (a county department is a unit) or
+// a region's office (a township).
+enum class HandlerKind { kCadre, kUnit, kRegion };
 
 std::string_view Token(AppealChannel v);  // card, visit, reception, operator, open311
 std::string_view Token(AppealType v);     // inquiry, help, complaint, report, suggestion
@@ -57,10 +60,32 @@ std::string_view Token(AppealState v);    // received, dispatched, handling, rep
 std::string_view Token(
     AppealAction v);  // dispatch, return, sign, progress, extend, reply, close, rate, supervise
 std::string_view Token(Satisfaction v);  // satisfied, basically_satisfied, unsatisfied
+std::string_view Token(HandlerKind v);   // cadre, unit, region
 // The words users read: 受理, 已派单, … and 派单, 退单, ….
 std::string_view Label(AppealState v);
 std::string_view Label(AppealAction v);
+std::string_view Label(AppealType v);     // 咨询 …
+std::string_view Label(AppealUrgency v);  // 紧急 …
+std::string_view Label(Satisfaction v);   // 满意 …
+// Each parser takes the token or the Chinese label.
 std::optional<AppealAction> ParseAppealAction(std::string_view token);
+std::optional<AppealChannel> ParseAppealChannel(std::string_view token);
+std::optional<AppealType> ParseAppealType(std::string_view token);
+std::optional<AppealUrgency> ParseAppealUrgency(std::string_view token);
+std::optional<AppealState> ParseAppealState(std::string_view token);
+std::optional<Satisfaction> ParseSatisfaction(std::string_view token);
+std::optional<HandlerKind> ParseHandlerKind(std::string_view token);
+
+// A topic of the county's dictionary (`[[appeals.topics]]`): what an appeal
+// is about, and the county department (a unit code) answerable for it, if
+// one is named.
+struct AppealTopic {
+  std::string code;   // roads, water, …
+  std::string label;  // 道路交通 …
+  std::string department;
+};
+// The dictionary the county starts with: no department named.
+std::vector<AppealTopic> DefaultAppealTopics();
 
 // The limits and weights, from `[appeals]` in lianxin.toml.
 struct AppealRules {
@@ -77,6 +102,9 @@ struct AppealRules {
   double response_weight = 30;
   double resolution_weight = 35;
   double satisfaction_weight = 35;
+  std::vector<AppealTopic> topics = DefaultAppealTopics();
+
+  const AppealTopic* FindTopic(std::string_view code_or_label) const;
 };
 
 // One appeal, as the loop leaves it after each event.
@@ -89,7 +117,12 @@ struct Appeal {
   AppealUrgency urgency = AppealUrgency::kGeneral;
   std::string content;
   AppealState state = AppealState::kReceived;
-  std::string handler;  // who holds it now: a cadre, unit or department code
+  std::string handler;  // who holds it now: a cadre, unit or region code ("" while 受理)
+  HandlerKind handler_kind = HandlerKind::kCadre;
+  // Whom its rates count for: the household's contact cadre and that
+  // cadre's unit when it was filed ("" when none), and the household's
+  // village (the county's code for a report with no household).
+  std::string cadre_code, unit_code, region_code;
   std::int64_t received_millis = 0;
   std::int64_t dispatched_millis = 0;  // the latest dispatch
   std::int64_t signed_millis = 0;      // the first signature after the latest dispatch
@@ -104,6 +137,7 @@ struct Appeal {
   std::optional<bool> solved;
   std::optional<Satisfaction> satisfaction;
   std::string reply;
+  bool overdue_noticed = false;  // the handler has been told it is overdue
   bool operator==(const Appeal&) const = default;
 };
 
@@ -112,6 +146,7 @@ struct AppealEvent {
   std::int64_t at_millis = 0;
   std::string actor;
   std::string handler;  // kDispatch: who gets it
+  HandlerKind handler_kind = HandlerKind::kCadre;
   std::string note;     // kReturn: the reason (required); kReply: the answer (required); kExtend: why
   int extend_days = 0;  // kExtend: how many (working) days more
   bool solved = false;  // kRate
@@ -133,6 +168,34 @@ std::int64_t AppealDeadline(std::int64_t start_millis, AppealUrgency urgency, co
 // deadline or a second time, and 督办 before the deadline, are kConflict.
 Result<Appeal> ApplyAppealEvent(const Appeal& appeal, const AppealEvent& event, const AppealRules& rules,
                                 const WorkCalendar& calendar);
+
+// Where an appeal goes (the routing): the household's contact
+// cadre, then the cadre's unit (or the unit holding the village), then the
+// township, then the county department its topic names — each empty one
+// skipped. A complaint or a report (投诉/举报) may be about the cadre, so it
+// starts at the township. A handler that sent it back (退单) is passed over:
+// the next in line is suggested.
+struct AppealRoute {
+  std::string handler;
+  HandlerKind kind = HandlerKind::kCadre;
+  bool operator==(const AppealRoute&) const = default;
+};
+std::vector<AppealRoute> RouteChain(const Appeal& appeal, const AppealRules& rules);
+// The first of the chain not in `returned_by`; nullopt when all have been tried.
+std::optional<AppealRoute> NextRoute(const Appeal& appeal, const AppealRules& rules,
+                                     const std::vector<std::string>& returned_by);
+
+// One step of an appeal's history, as the store keeps it: the action (or
+// "file" for the first), when, by whom, to whom and why.
+struct AppealStep {
+  int seq = 0;
+  std::string action;  // file | an AppealAction token
+  std::int64_t at_millis = 0;
+  std::string actor;
+  std::string handler;
+  std::string note;
+  AppealState state = AppealState::kReceived;  // after the step
+};
 
 // The three rates of a group of appeals, as 12345 counts them:
 // 响应率 = signed within respond_within_hours of dispatch / dispatched;

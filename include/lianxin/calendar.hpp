@@ -44,8 +44,19 @@ class WorkCalendar {
 // 0 = Monday … 6 = Sunday.
 int WeekdayOf(const Date& date);
 
-// The last millisecond of `date` in China.
+// The last millisecond of `date` in China; the first.
 std::int64_t EndOfChinaDay(const Date& date);
+std::int64_t StartOfChinaDay(const Date& date);
+
+// "2026-12-05T18:00:00+08:00": an instant as ISO 8601 in China's time.
+std::string ChinaIsoTime(std::int64_t millis);
+
+// A month "YYYY-MM" as the instants [first, after) it spans in China;
+// kInvalidInput (field `field`) when it is not one.
+struct MonthSpan {
+  std::int64_t from_millis = 0, to_millis = 0;
+};
+Result<MonthSpan> ParseChinaMonth(std::string_view text, const std::string& field);
 
 // The deadline of a limit of `days` counted from the day after `start_millis`
 // (the day itself does not count, as 12345 counts it): the end of the

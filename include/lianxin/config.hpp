@@ -150,6 +150,10 @@ struct ServerConfig {
   // The built web app to serve from / ("" = the source tree's web/dist,
   // where `./dev run` builds it; see static_files.hpp).
   std::string web_root;
+  // The notifications' outbox (notify.hpp: one JSON line a message, where an
+  // SMS gateway picks them up); "" = "<db>.outbox.jsonl" beside a SQLite
+  // file, beside the key file for PostgreSQL.
+  std::string outbox;
   std::string origin;  // Origin unsafe requests must carry ("https://lianxin.example.gov.cn"); "" = none
   // Reverse proxies whose X-Forwarded-For names the client ("127.0.0.1,::1"),
   // comma-separated IP addresses; "" = none: the TCP peer is the client.

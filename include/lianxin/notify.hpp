@@ -1,6 +1,7 @@
 // Notifications (PRODUCT.md §3): who is told what when an appeal moves — a
-// new appeal for its handler, a reminder (督办), an overdue notice, and the
-// household's evaluation request. One interface; the county's SMS gateway
+// new appeal for its handler, a reminder (督办, naming how many and whether
+// the bulletin will list it), the notice that its deadline has passed, and
+// the household's evaluation request. One interface; the county's SMS gateway
 // plugs in behind it. What ships writes one JSON line per message to a file
 // (the outbox a gateway or an operator picks up), so nothing is lost when
 // no gateway is configured.

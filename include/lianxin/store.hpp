@@ -22,6 +22,7 @@
 #pragma once
 
 #include <cstdint>
+#include <functional>
 #include <memory>
 #include <optional>
 #include <string>
@@ -29,6 +30,7 @@
 #include <vector>
 
 #include "lianxin/accounts.hpp"
+#include "lianxin/appeals.hpp"
 #include "lianxin/clock.hpp"
 #include "lianxin/pairs.hpp"
 #include "lianxin/registry.hpp"
@@ -149,6 +151,35 @@ struct ListPage {
   std::string next;        // cursor of the next page; empty on the last
 };
 
+// A queue of appeals (诉求). What a scope reaches of them:
+//   region scope S   appeals whose region (the household's village, or the
+//                    county for a report with no household) lies in S
+//   unit scope U     those counted for U (its cadre's household) or held by U
+//   cadre scope C    those counted for C (its contact household) or held by C
+//   none             nothing
+// Every filter narrows. Open and overdue queues come by deadline, soonest
+// first; any other list newest first.
+struct AppealQuery {
+  Scope scope;
+  std::string region;  // a subtree, as ListQuery::region; empty = no filter
+  std::optional<AppealState> state;
+  bool open_only = false;     // not yet 办结
+  bool overdue_only = false;  // open and past its deadline at `now_millis`
+  std::int64_t now_millis = 0;
+  std::string handler, cadre, household;
+  std::int64_t received_from = 0, received_to = 0;  // [from, to) in ms; 0 = open-ended
+  bool in_bulletin_only = false;                    // named for the bulletin (督办 twice)
+  bool not_noticed_only = false;                    // the overdue notice not yet sent
+  bool unscoped = false;                            // the server's own sweeps: every appeal
+  int limit = 50;                                   // 1..1000
+  std::string cursor;                               // the `next` of the previous page
+};
+
+struct AppealPage {
+  std::vector<Appeal> items;
+  std::string next;  // empty on the last page
+};
+
 class WriteTxn {
  public:
   virtual ~WriteTxn() = default;
@@ -210,6 +241,17 @@ class WriteTxn {
   // made here when `visit.id` is empty). kNotFound naming the household or
   // the cadre when there is none.
   virtual Result<std::string> AddVisit(const Visit& visit, const std::string& recorded_by) = 0;
+  // Files an appeal (受理) as `actor` took it: its id ("A" and 16 hex digits,
+  // made here when empty), received now; for a household, the contact cadre
+  // its rates count for, that cadre's unit and the village are looked up
+  // here (kNotFound naming a household that is not there). The first step,
+  // "file", is kept with it.
+  virtual Result<Appeal> FileAppeal(const Appeal& appeal, const std::string& actor) = 0;
+  // Keeps `next`, which ApplyAppealEvent made from the stored appeal and
+  // `event`, and the step, both journaled.
+  virtual Status RecordAppealStep(const Appeal& next, const AppealEvent& event, const std::string& actor) = 0;
+  // Keeps a change that is not a step of the loop (the overdue notice sent).
+  virtual Status UpdateAppeal(const Appeal& appeal) = 0;
 
   // Makes every change durable (synchronous=FULL) or none of them.
   virtual Status Commit() = 0;
@@ -339,6 +381,14 @@ class Store {
   // A cadre's tasks, by deadline.
   virtual Result<std::vector<Task>> TasksByCadre(std::string_view cadre_code) = 0;
   virtual Result<std::vector<PairHistoryEntry>> PairHistory(std::string_view held) = 0;
+  // One appeal; its steps, oldest first; a page of a queue; every appeal a
+  // query selects, in its order, unpaged; and what a handler code names (a
+  // cadre, a unit or a region; nullopt for none).
+  virtual Result<std::optional<Appeal>> GetAppeal(std::string_view id) = 0;
+  virtual Result<std::vector<AppealStep>> AppealSteps(std::string_view id) = 0;
+  virtual Result<AppealPage> ListAppeals(const AppealQuery& query) = 0;
+  virtual Status ScanAppeals(const AppealQuery& query, const std::function<Status(const Appeal&)>& each) = 0;
+  virtual Result<std::optional<HandlerKind>> KindOfHandler(std::string_view code) = 0;
 
   // Copies the database to `out` with SQLite's online backup API (safe
   // while others write: the copy is one consistent snapshot), then checks

@@ -1,9 +1,13 @@
 #include "lianxin/app.hpp"
 
+#include <spdlog/spdlog.h>
+
 #include "lianxin/api.hpp"
+#include "lianxin/appeals_api.hpp"
 #include "lianxin/fieldwork_api.hpp"
 #include "lianxin/pairing_api.hpp"
 #include "lianxin/registry_api.hpp"
+#include "store/sql/sql.hpp"
 
 namespace lianxin {
 
@@ -35,12 +39,35 @@ Result<std::unique_ptr<App>> App::Open(const std::string& path, const Config& co
   // connection writes, and sign-ins share its group commits.
   LX_ASSIGN_OR_RETURN(app->users_, Store::OpenUserRepository(path, options, app->writer_.get()));
   app->auth_ = std::make_unique<AuthService>(*app->users_, config.auth, clock);
+  std::string outbox = config.server.outbox;
+  if (outbox.empty()) outbox = (sql::IsPostgres(path) ? config.key_file : path) + ".outbox.jsonl";
+  app->notifier_ = std::make_unique<FileNotifier>(outbox);
   return app;
 }
 
 App::~App() { Stop(); }
 
+void App::StartSweeps() {
+  if (sweeper_.joinable()) return;
+  sweeper_ = std::thread([this] {
+    std::unique_lock lock(sweep_mutex_);
+    while (!stopping_) {
+      lock.unlock();
+      Result<int> sent = NotifyOverdueAppeals(*writer_, clock_, *notifier_);
+      if (!sent.ok()) spdlog::warn("超期提醒未能完成: {}", sent.status().message());
+      lock.lock();
+      sweep_wake_.wait_for(lock, std::chrono::minutes(1), [this] { return stopping_; });
+    }
+  });
+}
+
 void App::Stop() {
+  {
+    std::lock_guard lock(sweep_mutex_);
+    stopping_ = true;
+  }
+  sweep_wake_.notify_all();
+  if (sweeper_.joinable()) sweeper_.join();
   if (writer_) writer_->Stop();
 }
 
@@ -56,6 +83,7 @@ Router App::BuildRouter() {
   AddRegistryRoutes(gate, {*writer_, *reads_, config_, *users_, clock_});
   AddPairingRoutes(gate, *writer_, *reads_, config_);
   AddFieldworkRoutes(gate, *writer_, *reads_, config_, clock_);
+  AddAppealRoutes(gate, {*writer_, *reads_, config_, clock_, *notifier_});
   AddOpenApiRoute(gate);
   // Routes anyone may reach before signing in, or whose body is a few short
   // strings: their body is read only up to this, and parsed only this deep,

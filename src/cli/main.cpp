@@ -414,6 +414,7 @@ Status RunServe(const Common& common, const std::string& listen, const std::stri
   AddStaticFiles(router, WebRoot(config));  // the web app at /, when built
   HttpServer server(app->server_options(), std::move(router), app->metrics());
   LX_RETURN_IF_ERROR(server.Start());
+  app->StartSweeps();
   std::string address =
       config.server.listen.substr(0, config.server.listen.rfind(':') + 1) + std::to_string(server.port());
   std::cout << "连心服务已启动 serving on " << (config.server.tls_cert.empty() ? "http://" : "https://")

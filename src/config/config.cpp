@@ -279,6 +279,7 @@ constexpr ScalarField<ServerConfig> kServerFields[] = {
     {"tls_key", &ServerConfig::tls_key},
     {"origin", &ServerConfig::origin},
     {"web_root", &ServerConfig::web_root},
+    {"outbox", &ServerConfig::outbox},
     {"trusted_proxies", &ServerConfig::trusted_proxies},
     {"group_commit", &ServerConfig::group_commit},
     {"max_batch", &ServerConfig::max_batch},
@@ -422,13 +423,46 @@ constexpr ScalarField<AppealRules> kAppealFields[] = {
     {"satisfaction_weight", &AppealRules::satisfaction_weight},
 };
 
+// [[appeals.topics]]: the topic dictionary, each with a unique code and
+// label, and the county department (a unit code) answerable for it, if any.
+Status ReadTopics(const toml::table& appeals, std::vector<AppealTopic>& topics) {
+  const toml::node* node = appeals.get("topics");
+  if (node == nullptr) return Status::Ok();
+  const toml::array* array = node->as_array();
+  if (array == nullptr) return Status::Invalid("appeals.topics 应为表的列表 (config_type)", "appeals.topics");
+  topics.clear();
+  std::set<std::string> seen;
+  for (size_t i = 0; i < array->size(); ++i) {
+    const std::string where = "appeals.topics[" + std::to_string(i) + "].";
+    const toml::table* table = (*array)[i].as_table();
+    if (table == nullptr)
+      return Status::Invalid("appeals.topics 的每一项应为表 (config_type)", "appeals.topics");
+    LX_RETURN_IF_ERROR(CheckKeys(*table, {"code", "label", "department"}, where));
+    AppealTopic topic;
+    LX_RETURN_IF_ERROR(Get(*table, "code", where, topic.code));
+    LX_RETURN_IF_ERROR(Get(*table, "label", where, topic.label));
+    LX_RETURN_IF_ERROR(Get(*table, "department", where, topic.department));
+    for (auto [key, value] : {std::pair{"code", &topic.code}, std::pair{"label", &topic.label}}) {
+      if (value->empty()) return Status::Invalid(where + key + " 不能为空 (config_required)", where + key);
+      if (!seen.insert(*value).second) {
+        return Status::Invalid(where + key + " 重复: " + *value + " (config_duplicate)", where + key);
+      }
+    }
+    topics.push_back(std::move(topic));
+  }
+  if (topics.empty())
+    return Status::Invalid("appeals.topics 至少要有一项 (config_required)", "appeals.topics");
+  return Status::Ok();
+}
+
 // The holiday file is read when the configuration is: relative to the
 // configuration file's folder.
 Status ReadAppeals(const toml::table& table, const std::string& config_path, Config& config) {
   const std::string where = "appeals.";
   AppealRules& rules = config.appeals;
-  LX_RETURN_IF_ERROR(ReadScalars(table, kAppealFields, {"holiday_file"}, where, rules));
+  LX_RETURN_IF_ERROR(ReadScalars(table, kAppealFields, {"holiday_file", "topics"}, where, rules));
   LX_RETURN_IF_ERROR(Get(table, "holiday_file", where, config.holiday_file));
+  LX_RETURN_IF_ERROR(ReadTopics(table, rules.topics));
   for (auto [key, value] :
        {std::pair{"emergency_hours", rules.emergency_hours}, std::pair{"urgent_hours", rules.urgent_hours},
         std::pair{"general_days", rules.general_days}, std::pair{"complex_days", rules.complex_days},
@@ -711,6 +745,12 @@ std::string Config::ToToml() const {
   toml::table appeals_table;
   WriteScalars(kAppealFields, appeals, appeals_table);
   appeals_table.insert("holiday_file", holiday_file);
+  toml::array topic_array;
+  for (const AppealTopic& topic : appeals.topics) {
+    topic_array.push_back(
+        toml::table{{"code", topic.code}, {"label", topic.label}, {"department", topic.department}});
+  }
+  appeals_table.insert("topics", std::move(topic_array));
   root.insert("appeals", std::move(appeals_table));
   toml::table visits_table;
   WriteScalars(kVisitFields, visits, visits_table);

@@ -1,5 +1,6 @@
 #include "lianxin/appeals.hpp"
 
+#include <algorithm>
 #include <array>
 
 namespace lianxin {
@@ -54,7 +55,8 @@ Status Refused(const Appeal& appeal, AppealAction action) {
 }
 
 Status Missing(std::string_view field, std::string_view what) {
-  return Status::Invalid(std::string(field) + ": " + std::string(what) + " (appeal_field_required)");
+  return Status::Invalid(std::string(field) + ": " + std::string(what) + " (appeal_field_required)",
+                         std::string(field));
 }
 
 }  // namespace
@@ -87,9 +89,105 @@ std::string_view Label(AppealState v) {
 }
 std::string_view Label(AppealAction v) { return kActions[static_cast<size_t>(v)].label; }
 
+std::string_view Token(HandlerKind v) {
+  static constexpr std::string_view kTokens[] = {"cadre", "unit", "region"};
+  return kTokens[static_cast<int>(v)];
+}
+std::string_view Label(AppealType v) {
+  static constexpr std::string_view kLabels[] = {"咨询", "求助", "投诉", "举报", "建议"};
+  return kLabels[static_cast<int>(v)];
+}
+std::string_view Label(AppealUrgency v) {
+  static constexpr std::string_view kLabels[] = {"紧急", "较急", "一般", "复杂"};
+  return kLabels[static_cast<int>(v)];
+}
+std::string_view Label(Satisfaction v) {
+  static constexpr std::string_view kLabels[] = {"满意", "基本满意", "不满意"};
+  return kLabels[static_cast<int>(v)];
+}
+
 std::optional<AppealAction> ParseAppealAction(std::string_view token) {
   for (const ActionName& a : kActions) {
     if (a.token == token || a.label == token) return a.action;
+  }
+  return std::nullopt;
+}
+
+namespace {
+// The value of E whose token (or label, when E has them) is `text`.
+template <typename E, int N>
+std::optional<E> ParseEnum(std::string_view text, bool labelled) {
+  for (int i = 0; i < N; ++i) {
+    const E v = static_cast<E>(i);
+    if (Token(v) == text) return v;
+    if constexpr (requires { Label(v); }) {
+      if (labelled && Label(v) == text) return v;
+    }
+  }
+  return std::nullopt;
+}
+}  // namespace
+
+std::optional<AppealChannel> ParseAppealChannel(std::string_view token) {
+  return ParseEnum<AppealChannel, 5>(token, false);
+}
+std::optional<AppealType> ParseAppealType(std::string_view token) {
+  return ParseEnum<AppealType, 5>(token, true);
+}
+std::optional<AppealUrgency> ParseAppealUrgency(std::string_view token) {
+  return ParseEnum<AppealUrgency, 4>(token, true);
+}
+std::optional<AppealState> ParseAppealState(std::string_view token) {
+  return ParseEnum<AppealState, 6>(token, true);
+}
+std::optional<Satisfaction> ParseSatisfaction(std::string_view token) {
+  return ParseEnum<Satisfaction, 3>(token, true);
+}
+std::optional<HandlerKind> ParseHandlerKind(std::string_view token) {
+  return ParseEnum<HandlerKind, 3>(token, false);
+}
+
+// What households in the seed's villages ask about most: roads and water,
+// housing and medical care, social security, land, the village's
+// environment, farming, work, disputes and order.
+std::vector<AppealTopic> DefaultAppealTopics() {
+  return {{"roads", "道路交通", ""},    {"water", "饮水供水", ""},      {"power", "用电", ""},
+          {"housing", "住房安全", ""},  {"medical", "医疗卫生", ""},    {"education", "教育", ""},
+          {"welfare", "社保低保", ""},  {"land", "土地山林", ""},       {"environment", "环境卫生", ""},
+          {"farming", "农业产业", ""},  {"employment", "就业务工", ""}, {"dispute", "矛盾纠纷", ""},
+          {"security", "社会治安", ""}, {"other", "其他", ""}};
+}
+
+const AppealTopic* AppealRules::FindTopic(std::string_view code_or_label) const {
+  for (const AppealTopic& t : topics) {
+    if (t.code == code_or_label || t.label == code_or_label) return &t;
+  }
+  return nullptr;
+}
+
+std::vector<AppealRoute> RouteChain(const Appeal& appeal, const AppealRules& rules) {
+  std::vector<AppealRoute> chain;
+  auto add = [&](const std::string& code, HandlerKind kind) {
+    if (code.empty()) return;
+    for (const AppealRoute& r : chain) {
+      if (r.handler == code) return;
+    }
+    chain.push_back({code, kind});
+  };
+  const bool about_cadre = appeal.type == AppealType::kComplaint || appeal.type == AppealType::kReport;
+  if (!about_cadre) {
+    add(appeal.cadre_code, HandlerKind::kCadre);
+    add(appeal.unit_code, HandlerKind::kUnit);
+  }
+  if (appeal.region_code.size() == 12) add(appeal.region_code.substr(0, 9) + "000", HandlerKind::kRegion);
+  if (const AppealTopic* topic = rules.FindTopic(appeal.topic)) add(topic->department, HandlerKind::kUnit);
+  return chain;
+}
+
+std::optional<AppealRoute> NextRoute(const Appeal& appeal, const AppealRules& rules,
+                                     const std::vector<std::string>& returned_by) {
+  for (const AppealRoute& r : RouteChain(appeal, rules)) {
+    if (std::find(returned_by.begin(), returned_by.end(), r.handler) == returned_by.end()) return r;
   }
   return std::nullopt;
 }
@@ -138,6 +236,7 @@ Result<Appeal> ApplyAppealEvent(const Appeal& appeal, const AppealEvent& event, 
       if (event.handler.empty()) return Missing("handler", "派单须指定承办人或承办单位");
       next.state = AppealState::kDispatched;
       next.handler = event.handler;
+      next.handler_kind = event.handler_kind;
       next.dispatched_millis = at;
       next.signed_millis = 0;
       break;
@@ -190,6 +289,7 @@ Result<Appeal> ApplyAppealEvent(const Appeal& appeal, const AppealEvent& event, 
         next.replied_millis = next.closed_millis = 0;
         next.deadline_millis = AppealDeadline(at, next.urgency, rules, calendar);
         next.extended = false;
+        next.overdue_noticed = false;
       } else {
         next.state = AppealState::kRated;
       }

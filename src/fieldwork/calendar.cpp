@@ -1,5 +1,7 @@
 #include "lianxin/calendar.hpp"
 
+#include <cstdio>
+
 namespace lianxin {
 
 namespace {
@@ -61,6 +63,34 @@ bool WorkCalendar::IsWorkday(const Date& date) const {
 
 std::int64_t EndOfChinaDay(const Date& date) {
   return (DaysFromDate(date) + 1) * kMillisPerDay - kChinaOffsetMillis - 1;
+}
+
+std::int64_t StartOfChinaDay(const Date& date) {
+  return DaysFromDate(date) * kMillisPerDay - kChinaOffsetMillis;
+}
+
+std::string ChinaIsoTime(std::int64_t millis) {
+  Date date = ChinaDateOf(millis);
+  std::int64_t seconds =
+      ((millis + kChinaOffsetMillis) % kMillisPerDay + kMillisPerDay) % kMillisPerDay / 1000;
+  char text[48];
+  std::snprintf(text, sizeof text, "%04d-%02d-%02dT%02d:%02d:%02d+08:00", date.year, date.month, date.day,
+                static_cast<int>(seconds / 3600), static_cast<int>(seconds / 60 % 60),
+                static_cast<int>(seconds % 60));
+  return text;
+}
+
+Result<MonthSpan> ParseChinaMonth(std::string_view text, const std::string& field) {
+  Result<Date> first = ParseDate(std::string(text) + "-01");
+  if (text.size() != 7 || !first.ok()) {
+    return Status::Invalid("月份应写作 YYYY-MM,而不是 " + std::string(text) + " (month_format)", field);
+  }
+  Date next = *first;
+  if (++next.month > 12) {
+    next.month = 1;
+    ++next.year;
+  }
+  return MonthSpan{StartOfChinaDay(*first), StartOfChinaDay(next)};
 }
 
 std::int64_t DayLimitDeadline(std::int64_t start_millis, int days, bool working_days,

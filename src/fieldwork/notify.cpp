@@ -34,11 +34,12 @@ Notification AppealNotice(NoticeKind kind, const Appeal& appeal, const std::stri
       n.text = "【连心】您有一件新诉求(编号 " + appeal.id + "),请及时签收,于 " + due + " 前办结。";
       break;
     case NoticeKind::kReminder:
-      n.text = "【连心】督办:诉求 " + appeal.id + " 已超过办理时限(" + due + "),请尽快办理并答复。";
+      n.text = "【连心】督办:诉求 " + appeal.id + " 已超过办理时限(" + due + "),第 " +
+               std::to_string(appeal.reminders) + " 次督办,请尽快办理并答复" +
+               (appeal.in_bulletin ? ",并将在情况通报中列出。" : "。");
       break;
     case NoticeKind::kOverdue:
-      n.text = "【连心】诉求 " + appeal.id + " 已超期,第 " + std::to_string(appeal.reminders) +
-               " 次督办,将在通报中列出。";
+      n.text = "【连心】诉求 " + appeal.id + " 已超过办理时限(" + due + "),请尽快办理并答复,超期将被督办。";
       break;
     case NoticeKind::kEvaluationRequest:
       n.text = "【连心】您反映的问题(编号 " + appeal.id + ")已办结,请用连心卡登录评价是否解决、是否满意。";

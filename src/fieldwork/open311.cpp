@@ -90,16 +90,7 @@ std::optional<std::string> Open311Stem(std::string_view path, Open311Format* for
   return std::nullopt;
 }
 
-std::string Open311Time(std::int64_t millis) {
-  Date date = ChinaDateOf(millis);
-  std::int64_t seconds =
-      ((millis + kChinaOffsetMillis) % kMillisPerDay + kMillisPerDay) % kMillisPerDay / 1000;
-  char text[40];
-  std::snprintf(text, sizeof text, "%04d-%02d-%02dT%02d:%02d:%02d+08:00", date.year, date.month, date.day,
-                static_cast<int>(seconds / 3600), static_cast<int>(seconds / 60 % 60),
-                static_cast<int>(seconds % 60));
-  return text;
-}
+std::string Open311Time(std::int64_t millis) { return ChinaIsoTime(millis); }
 
 std::string_view Open311Status(AppealState state) { return IsOpen(state) ? "open" : "closed"; }
 

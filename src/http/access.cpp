@@ -94,6 +94,30 @@ std::vector<AccessRule> BuildTable() {
        false,
        false,
        ScopeUse::kRecord},
+      // Appeals (诉求, PRODUCT.md §3): operators take them, cadres file what a
+      // household asked on a visit; whoever has business data reads the queue
+      // its scope reaches; steps are checked per action (appeals_api.hpp).
+      {"POST",
+       "/api/v1/appeals",
+       {kOperator, kCountyAdmin, kTownshipAdmin, kCadre},
+       false,
+       false,
+       ScopeUse::kRecord},
+      {"GET", "/api/v1/appeals", kRegistryReaders, false, false, ScopeUse::kFilter},
+      {"GET", "/api/v1/appeals/{id}", kRegistryReaders, false, false, ScopeUse::kRecord},
+      {"POST",
+       "/api/v1/appeals/{id}/actions",
+       {kOperator, kCountyAdmin, kTownshipAdmin, kUnitHead, kCadre, kInspector},
+       false,
+       false,
+       ScopeUse::kRecord},
+      // The three rates: for those who oversee.
+      {"GET",
+       "/api/v1/rates",
+       {kCountyAdmin, kTownshipAdmin, kUnitHead, kInspector, kDiscipline},
+       false,
+       false,
+       ScopeUse::kFilter},
   };
   // The registry: the same seven routes for each kind, plus the members'
   // upload (members are read and written with their household).

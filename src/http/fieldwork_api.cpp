@@ -269,6 +269,17 @@ HttpResponse Flags(StorePool& reads, const Config& config, const Clock& clock, c
     query.cursor = page->next;
   } while (!query.cursor.empty());
   const Date today = ChinaDateOf(clock.NowMillis());
+  // The appeals households filed in the window the detectors look back over.
+  std::vector<AppealFiled> filed;
+  AppealQuery appeals;
+  appeals.scope = query.scope;
+  appeals.region = query.region;
+  appeals.received_from = StartOfChinaDay(DateFromDays(DaysFromDate(today) - config.visits.lookback_days));
+  Status scanned = (*store)->ScanAppeals(appeals, [&](const Appeal& a) {
+    if (!a.household_code.empty()) filed.push_back({a.household_code, ChinaDateOf(a.received_millis)});
+    return Status::Ok();
+  });
+  if (!scanned.ok()) return HttpResponse::Error(scanned);
   json items = json::array();
   for (const auto& [code, name] : collected.cadres) {
     Result<std::vector<VisitDuty>> duties = (*store)->DutiesOf(code, today);
@@ -276,8 +287,7 @@ HttpResponse Flags(StorePool& reads, const Config& config, const Clock& clock, c
     Result<std::vector<Visit>> visits = (*store)->VisitsByCadre(code);
     if (!visits.ok()) return HttpResponse::Error(visits.status());
     if (duties->empty() && visits->empty()) continue;
-    // Appeals come with the appeals module; until then none is filed.
-    for (const PhenomenonFlag& flag : DetectPhenomena(code, *visits, *duties, {}, config.visits, today)) {
+    for (const PhenomenonFlag& flag : DetectPhenomena(code, *visits, *duties, filed, config.visits, today)) {
       items.push_back({{"kind", Token(flag.kind)},
                        {"cadre", flag.cadre_code},
                        {"cadre_name", name},

@@ -22,8 +22,6 @@ namespace {
 
 using nlohmann::json;
 
-constexpr int kDefaultLimit = 50;
-constexpr int kMaxLimit = 1000;
 constexpr size_t kMaxReasonBytes = 500;
 
 struct KindPath {
@@ -450,7 +448,7 @@ class RegistryApi {
                                                      "/search,号码放在请求体的 q 中 (id_number_in_url)",
                                                  "q"));
     }
-    Result<int> limit = Limit(request);
+    Result<int> limit = LimitParam(request);
     if (!limit.ok()) return HttpResponse::Error(limit.status());
     query.limit = *limit;
     return ListPageOf(kind, query);
@@ -474,9 +472,10 @@ class RegistryApi {
       if (!value.ok()) return HttpResponse::Error(value.status());
       *target = std::move(*value);
     }
-    query.limit = kDefaultLimit;
+    query.limit = kDefaultListLimit;
     if (auto it = body->find("limit"); it != body->end()) {
-      if (!it->is_number_integer() || it->get<std::int64_t>() < 1 || it->get<std::int64_t>() > kMaxLimit) {
+      if (!it->is_number_integer() || it->get<std::int64_t>() < 1 ||
+          it->get<std::int64_t>() > kMaxListLimit) {
         return HttpResponse::Error(Status::Invalid("limit 应为 1 到 1000 的整数 (limit)", "limit"));
       }
       query.limit = it->get<int>();
@@ -739,17 +738,6 @@ class RegistryApi {
     Result<StorePool::Lease> lease = deps_.reads.Acquire();
     if (!lease.ok()) return lease.status();
     return read(lease->store());
-  }
-
-  Result<int> Limit(const HttpRequest& request) {
-    std::optional<std::string_view> text = request.QueryParam("limit");
-    if (!text) return kDefaultLimit;
-    int limit = 0;
-    auto [end, ec] = std::from_chars(text->data(), text->data() + text->size(), limit);
-    if (ec != std::errc() || end != text->data() + text->size() || limit < 1 || limit > kMaxLimit) {
-      return Status::Invalid("limit 应为 1 到 1000 的整数 (limit)", "limit");
-    }
-    return limit;
   }
 
   Status Audit(const Caller& caller, std::string action, std::string target, std::string detail) {

@@ -1,3 +1,5 @@
+#include <charconv>
+
 #include "lianxin/access.hpp"
 #include "lianxin/api.hpp"
 
@@ -88,6 +90,17 @@ Result<std::string> StringField(const nlohmann::json& body, std::string_view nam
     return Status::Invalid("字段 " + std::string(name) + " 应为字符串 (type)", std::string(name));
   }
   return it->get<std::string>();
+}
+
+Result<int> LimitParam(const HttpRequest& request) {
+  std::optional<std::string_view> text = request.QueryParam("limit");
+  if (!text) return kDefaultListLimit;
+  int limit = 0;
+  auto [end, ec] = std::from_chars(text->data(), text->data() + text->size(), limit);
+  if (ec != std::errc() || end != text->data() + text->size() || limit < 1 || limit > kMaxListLimit) {
+    return Status::Invalid("limit 应为 1 到 1000 的整数 (limit)", "limit");
+  }
+  return limit;
 }
 
 nlohmann::json UserJson(const User& user) {

@@ -10,11 +10,16 @@ namespace {
 
 // Every table the program keeps, parents before the children whose foreign
 // keys name them; regions in level order, for their parent codes.
-constexpr std::string_view kTables[] = {
-    "regions",         "units",   "orgs",        "cadres",           "households",
-    "members",         "pairs",   "pins",        "pair_history",     "pairing_uncovered",
-    "tasks",           "visits",  "users",       "password_history", "sessions",
-    "pending_changes", "journal", "journal_head"};
+constexpr std::string_view kTables[] = {"regions",      "units",
+                                        "orgs",         "cadres",
+                                        "households",   "members",
+                                        "pairs",        "pins",
+                                        "pair_history", "pairing_uncovered",
+                                        "tasks",        "visits",
+                                        "appeals",      "appeal_steps",
+                                        "users",        "password_history",
+                                        "sessions",     "pending_changes",
+                                        "journal",      "journal_head"};
 
 // Rows between two progress updates.
 constexpr std::uint64_t kProgressEvery = 20000;

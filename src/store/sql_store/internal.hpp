@@ -25,6 +25,7 @@
 #include <vector>
 
 #include "crypto/field_cipher.hpp"
+#include "fieldwork/appeal_repository.hpp"
 #include "fieldwork/visit_repository.hpp"
 #include "journal/chain.hpp"
 #include "journal/record.hpp"
@@ -211,6 +212,9 @@ class SqlTxn final : public WriteTxn {
   Status RemovePin(PairingKind kind, const std::string& holder, const std::string& held) override;
   Result<UpsertOutcome> Upsert(const Task& task) override;
   Result<std::string> AddVisit(const Visit& visit, const std::string& recorded_by) override;
+  Result<Appeal> FileAppeal(const Appeal& appeal, const std::string& actor) override;
+  Status RecordAppealStep(const Appeal& next, const AppealEvent& event, const std::string& actor) override;
+  Status UpdateAppeal(const Appeal& appeal) override;
   Status Commit() override;
 
   // For the user repository, in this file: rows of tables outside the
@@ -362,6 +366,11 @@ class SqlStore final : public Store {
   Result<std::vector<Visit>> VisitsByCadre(std::string_view cadre_code) override;
   Result<std::vector<VisitDuty>> DutiesOf(std::string_view cadre_code, const Date& today) override;
   Result<std::vector<PairHistoryEntry>> PairHistory(std::string_view held) override;
+  Result<std::optional<Appeal>> GetAppeal(std::string_view id) override;
+  Result<std::vector<AppealStep>> AppealSteps(std::string_view id) override;
+  Result<AppealPage> ListAppeals(const AppealQuery& query) override;
+  Status ScanAppeals(const AppealQuery& query, const std::function<Status(const Appeal&)>& each) override;
+  Result<std::optional<HandlerKind>> KindOfHandler(std::string_view code) override;
   Result<int> SchemaVersion() override;
   Status Backup(const std::string& out) override;
   Status CopyInto(Store& empty, Progress* progress) override {

@@ -27,6 +27,8 @@ std::vector<const TableDef*> AllTableDefs(bool legacy) {
     defs.push_back(&PendingDef());
     defs.push_back(pairing[3]);
     defs.push_back(&VisitRepository::Table());
+    defs.push_back(&AppealRepository::AppealsTable());
+    defs.push_back(&AppealRepository::StepsTable());
   }
   return defs;
 }

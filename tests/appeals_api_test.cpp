@@ -1,0 +1,352 @@
+// Appeals through the API on the small demo county: an operator files a
+// household's appeal and it reaches the household's contact cadre at once;
+// the cadre signs and replies, the operator closes and records the rating;
+// the loop refuses what it does not allow, naming what it does; a 退单
+// suggests the next handler of the route; an overdue appeal is noticed once
+// and supervised; the three rates are counted for the county's month. Every
+// step is journaled and the journal verifies.
+#include <gtest/gtest.h>
+
+#include "api_fixture.hpp"
+#include "lianxin/appeals_api.hpp"
+
+namespace lianxin::testing {
+namespace {
+
+using nlohmann::json;
+
+constexpr std::int64_t kHour = 3'600'000;
+
+class AppealsApiTest : public ApiFixture {
+ protected:
+  void SetUp() override {
+    manual_clock_ = true;
+    ApiFixture::SetUp();
+    if (HasFatalFailure()) return;
+    county_ = SignIn("county", {Role::kCountyAdmin}, {ScopeKind::kRegion, kCounty});
+    ASSERT_EQ(Call("POST", "/api/v1/pairing/run", "{}", county_.headers).status, 200);
+    operator_ = SignIn("op12345", {Role::kOperator}, {ScopeKind::kRegion, kCounty});
+    std::unique_ptr<Store> store = OpenOrDie(path_);
+    ASSERT_NE(store, nullptr);
+    Result<PairingState> pairs = store->Pairs(kCounty);
+    ASSERT_TRUE(pairs.ok() && !pairs->contacts.empty());
+    cadre_ = pairs->contacts.front().cadre_code;
+    household_ = pairs->contacts.front().household_code;
+    for (const CadreHousehold& pair : pairs->contacts) {
+      if (pair.cadre_code != cadre_) {
+        other_cadre_ = pair.cadre_code;
+        break;
+      }
+    }
+    ASSERT_FALSE(other_cadre_.empty());
+  }
+
+  json File(const json& body, const SignedInAs& as, int expected = 201) {
+    HttpResponse filed = Call("POST", "/api/v1/appeals", body.dump(), as.headers);
+    EXPECT_EQ(filed.status, expected) << filed.body;
+    return Json(filed);
+  }
+
+  HttpResponse Act(const std::string& id, const json& body, const SignedInAs& as) {
+    return Call("POST", "/api/v1/appeals/" + id + "/actions", body.dump(), as.headers);
+  }
+
+  // Moves the clock on and signs everyone in again (sessions idle out).
+  void Later(std::int64_t millis, std::initializer_list<SignedInAs*> others = {}) {
+    clock_.Advance(millis);
+    for (SignedInAs* as : {&county_, &operator_}) *as = SignInAgain(as->username);
+    for (SignedInAs* as : others) *as = SignInAgain(as->username);
+  }
+
+  json Help(const std::string& urgency = "general") {
+    return {{"household", household_},
+            {"type", "help"},
+            {"topic", "饮水供水"},
+            {"urgency", urgency},
+            {"content", "自来水停了三天"}};
+  }
+
+  SignedInAs county_, operator_;
+  std::string cadre_, household_, other_cadre_;
+};
+
+TEST_F(AppealsApiTest, AnAppealGoesToTheContactCadreAndRoundTheLoopToItsRating) {
+  json appeal = File(Help(), operator_);
+  const std::string id = appeal["id"];
+  EXPECT_EQ(appeal["state"], "dispatched");
+  EXPECT_EQ(appeal["handler"], cadre_) << "the household's contact cadre gets it first";
+  EXPECT_EQ(appeal["handler_kind"], "cadre");
+  EXPECT_EQ(appeal["cadre"], cadre_);
+  EXPECT_EQ(appeal["topic"], "water");
+  EXPECT_EQ(appeal["channel"], "operator");
+  EXPECT_FALSE(appeal["deadline"].is_null());
+  std::vector<json> told = Outbox();
+  ASSERT_EQ(told.size(), 1u);
+  EXPECT_EQ(told[0]["kind"], "new_appeal");
+  EXPECT_EQ(told[0]["recipient"], cadre_);
+  EXPECT_EQ(told[0]["appeal"], id);
+
+  SignedInAs cadre = SignIn("wangjh", {Role::kCadre}, {ScopeKind::kCadre, cadre_});
+  json mine = Json(Call("GET", "/api/v1/appeals?open=1", "", cadre.headers));
+  ASSERT_EQ(mine["items"].size(), 1u) << mine.dump();
+  EXPECT_EQ(mine["items"][0]["id"], id);
+  json seen = Json(Call("GET", "/api/v1/appeals/" + id, "", cadre.headers));
+  EXPECT_EQ(seen["actions"], (json{"sign", "return"})) << seen.dump();
+
+  Later(kHour, {&cadre});
+  HttpResponse signed_ = Act(id, {{"action", "sign"}}, cadre);
+  ASSERT_EQ(signed_.status, 200) << signed_.body;
+  EXPECT_EQ(Json(signed_)["state"], "handling");
+  ASSERT_EQ(Act(id, {{"action", "progress"}, {"note", "已联系供水站检修"}}, cadre).status, 200);
+  HttpResponse replied = Act(id, {{"action", "答复"}, {"note", "水管已修好,今天恢复供水"}}, cadre);
+  ASSERT_EQ(replied.status, 200) << replied.body;
+  EXPECT_EQ(Json(replied)["reply"], "水管已修好,今天恢复供水");
+  // Closing and rating are the dispatcher's, not the cadre's.
+  EXPECT_EQ(Act(id, {{"action", "close"}}, cadre).status, 403);
+  ASSERT_EQ(Act(id, {{"action", "close"}}, operator_).status, 200);
+  told = Outbox();
+  ASSERT_EQ(told.size(), 2u);
+  EXPECT_EQ(told[1]["kind"], "evaluation_request");
+  EXPECT_EQ(told[1]["recipient"], household_);
+  HttpResponse rated =
+      Act(id, {{"action", "rate"}, {"solved", true}, {"satisfaction", "满意"}}, operator_);
+  ASSERT_EQ(rated.status, 200) << rated.body;
+  EXPECT_EQ(Json(rated)["state"], "rated");
+  EXPECT_EQ(Json(rated)["satisfaction"], "satisfied");
+
+  json whole = Json(Call("GET", "/api/v1/appeals/" + id, "", county_.headers));
+  std::vector<std::string> actions;
+  for (const json& step : whole["steps"]) actions.push_back(step["action"]);
+  EXPECT_EQ(actions, (std::vector<std::string>{"file", "dispatch", "sign", "progress", "reply", "close", "rate"}));
+  EXPECT_EQ(whole["steps"][2]["actor"], "wangjh");
+  EXPECT_EQ(whole["actions"], json::array()) << "a rated appeal is finished";
+
+  std::unique_ptr<Store> store = OpenOrDie(path_);
+  std::int64_t checked = 0;
+  Status verified = store->VerifyJournal(&checked);
+  EXPECT_TRUE(verified.ok()) << verified.ToString();
+  int steps = 0, rows = 0;
+  std::vector<JournalEntry> entries = *store->ReadJournal(0, 1'000'000);
+  for (const JournalEntry& e : entries) {
+    steps += e.entity == "appeal_steps";
+    rows += e.entity == "appeals";
+  }
+  EXPECT_EQ(steps, 7);
+  EXPECT_EQ(rows, 6) << "the appeal written once per step that changed it (a progress note is only a step)";
+}
+
+TEST_F(AppealsApiTest, AStepTheLoopDoesNotAllowIsRefusedNamingTheOnesItDoes) {
+  const std::string id = File(Help(), operator_)["id"];
+  HttpResponse early = Act(id, {{"action", "reply"}, {"note", "好"}}, operator_);
+  EXPECT_EQ(early.status, 409) << early.body;
+  EXPECT_NE(early.body.find("签收"), std::string::npos) << early.body;
+  EXPECT_NE(early.body.find("退单"), std::string::npos) << early.body;
+  EXPECT_NE(early.body.find("appeal_transition"), std::string::npos) << early.body;
+  // A reason is required to send it back; an unknown action is named.
+  HttpResponse no_reason = Act(id, {{"action", "return"}}, operator_);
+  EXPECT_EQ(no_reason.status, 400);
+  EXPECT_NE(no_reason.body.find("\"field\":\"note\""), std::string::npos) << no_reason.body;
+  HttpResponse unknown = Act(id, {{"action", "approve"}}, operator_);
+  EXPECT_EQ(unknown.status, 400);
+  EXPECT_NE(unknown.body.find("\"field\":\"action\""), std::string::npos) << unknown.body;
+  // Supervising before the deadline is refused.
+  EXPECT_EQ(Act(id, {{"action", "supervise"}}, operator_).status, 409);
+
+  // Another cadre neither sees it nor may sign it.
+  SignedInAs other = SignIn("zhaoliu", {Role::kCadre}, {ScopeKind::kCadre, other_cadre_});
+  EXPECT_EQ(Call("GET", "/api/v1/appeals/" + id, "", other.headers).status, 404);
+  EXPECT_EQ(Act(id, {{"action", "sign"}}, other).status, 404);
+  json listed = Json(Call("GET", "/api/v1/appeals", "", other.headers));
+  for (const json& item : listed["items"]) EXPECT_NE(item["id"], id);
+}
+
+TEST_F(AppealsApiTest, EveryFieldOfAFilingIsCheckedAndNamed) {
+  auto field_of = [&](json body) {
+    HttpResponse r = Call("POST", "/api/v1/appeals", body.dump(), operator_.headers);
+    EXPECT_EQ(r.status, 400) << r.body;
+    return Json(r)["error"]["field"].get<std::string>();
+  };
+  json base = Help();
+  json bad = base;
+  bad["topic"] = "天气";
+  EXPECT_EQ(field_of(bad), "topic");
+  bad = base;
+  bad["type"] = "抱怨";
+  EXPECT_EQ(field_of(bad), "type");
+  bad = base;
+  bad["urgency"] = "soon";
+  EXPECT_EQ(field_of(bad), "urgency");
+  bad = base;
+  bad["content"] = "";
+  EXPECT_EQ(field_of(bad), "content");
+  bad = base;
+  bad["content"] = std::string(5000, 'x');
+  EXPECT_EQ(field_of(bad), "content");
+  bad = base;
+  bad["channel"] = "card";
+  EXPECT_EQ(field_of(bad), "channel");
+  bad = base;
+  bad.erase("household");
+  EXPECT_EQ(field_of(bad), "household");
+  bad = base;
+  bad["household"] = "149901999999999";
+  EXPECT_EQ(Call("POST", "/api/v1/appeals", bad.dump(), operator_.headers).status, 404);
+  // Nothing was filed by any of them.
+  json listed = Json(Call("GET", "/api/v1/appeals", "", county_.headers));
+  EXPECT_TRUE(listed["items"].empty()) << listed.dump();
+}
+
+TEST_F(AppealsApiTest, AReturnedAppealSuggestsTheNextOfItsRouteAndAComplaintSkipsTheCadre) {
+  SignedInAs cadre = SignIn("wangjh", {Role::kCadre}, {ScopeKind::kCadre, cadre_});
+  const std::string id = File(Help(), operator_)["id"];
+  HttpResponse returned = Act(id, {{"action", "退单"}, {"note", "供水归县水利局管"}}, cadre);
+  ASSERT_EQ(returned.status, 200) << returned.body;
+  EXPECT_EQ(Json(returned)["state"], "received");
+  EXPECT_EQ(Json(returned)["returns"], 1);
+  json seen = Json(Call("GET", "/api/v1/appeals/" + id, "", operator_.headers));
+  ASSERT_TRUE(seen["suggested_handler"].is_object()) << seen.dump();
+  EXPECT_NE(seen["suggested_handler"]["handler"], cadre_) << "the cadre that sent it back is passed over";
+  EXPECT_EQ(seen["suggested_handler"]["kind"], "unit");
+  EXPECT_EQ(seen["steps"][2]["handler"], cadre_) << "the return keeps who sent it back";
+
+  HttpResponse nowhere = Act(id, {{"action", "dispatch"}, {"handler", "NOBODY"}}, operator_);
+  EXPECT_EQ(nowhere.status, 400) << nowhere.body;
+  EXPECT_NE(nowhere.body.find("\"field\":\"handler\""), std::string::npos);
+  HttpResponse to_unit =
+      Act(id, {{"action", "dispatch"}, {"handler", seen["suggested_handler"]["handler"]}}, operator_);
+  ASSERT_EQ(to_unit.status, 200) << to_unit.body;
+  EXPECT_EQ(Json(to_unit)["handler_kind"], "unit");
+
+  // A complaint may be about the cadre: it starts at the township.
+  json complaint = Help();
+  complaint["type"] = "投诉";
+  json filed = File(complaint, operator_);
+  EXPECT_EQ(filed["handler_kind"], "region");
+  EXPECT_EQ(filed["handler"], std::string(household_).substr(0, 9) + "000");
+  // A cadre's own households only, and an appeal of its own visit is channel "visit".
+  json from_visit = File(Help(), cadre);
+  EXPECT_EQ(from_visit["channel"], "visit");
+}
+
+TEST_F(AppealsApiTest, AnOverdueAppealIsNoticedOnceSupervisedAndListedForTheBulletin) {
+  const std::string id = File(Help("urgent"), operator_)["id"];
+  EXPECT_EQ(*NotifyOverdueAppeals(app_->writer(), clock_, app_->notifier()), 0);
+  Later(25 * kHour);  // past the 24 h limit
+  json queue = Json(Call("GET", std::string("/api/v1/appeals?overdue=1&region=") + kTownship, "", county_.headers));
+  ASSERT_EQ(queue["items"].size(), 1u) << queue.dump();
+  EXPECT_TRUE(queue["items"][0]["overdue"].get<bool>());
+  EXPECT_EQ(*NotifyOverdueAppeals(app_->writer(), clock_, app_->notifier()), 1);
+  EXPECT_EQ(*NotifyOverdueAppeals(app_->writer(), clock_, app_->notifier()), 0) << "noticed once";
+  std::vector<json> told = Outbox();
+  ASSERT_EQ(told.size(), 2u);
+  EXPECT_EQ(told[1]["kind"], "overdue");
+  EXPECT_EQ(told[1]["recipient"], cadre_);
+
+  // The cadre may not ask for more time now: 延期 is asked before the deadline.
+  SignedInAs cadre = SignIn("wangjh", {Role::kCadre}, {ScopeKind::kCadre, cadre_});
+  ASSERT_EQ(Act(id, {{"action", "sign"}}, cadre).status, 200);
+  HttpResponse late = Act(id, {{"action", "extend"}, {"days", 3}, {"note", "等配件"}}, cadre);
+  EXPECT_EQ(late.status, 409) << late.body;
+  EXPECT_NE(late.body.find("appeal_extend_late"), std::string::npos);
+
+  SignedInAs inspector = SignIn("ducha", {Role::kInspector}, {ScopeKind::kRegion, kCounty});
+  ASSERT_EQ(Act(id, {{"action", "supervise"}}, inspector).status, 200);
+  HttpResponse second = Act(id, {{"action", "督办"}}, inspector);
+  ASSERT_EQ(second.status, 200) << second.body;
+  EXPECT_EQ(Json(second)["reminders"], 2);
+  EXPECT_TRUE(Json(second)["in_bulletin"].get<bool>());
+  told = Outbox();
+  ASSERT_EQ(told.size(), 4u);
+  EXPECT_EQ(told[3]["kind"], "reminder");
+  json bulletin = Json(Call("GET", "/api/v1/appeals?bulletin=1", "", county_.headers));
+  ASSERT_EQ(bulletin["items"].size(), 1u);
+  EXPECT_EQ(bulletin["items"][0]["id"], id);
+}
+
+TEST_F(AppealsApiTest, AnUnsatisfiedRatingReopensTheAppealWithANewDeadline) {
+  SignedInAs cadre = SignIn("wangjh", {Role::kCadre}, {ScopeKind::kCadre, cadre_});
+  const std::string id = File(Help(), operator_)["id"];
+  ASSERT_EQ(Act(id, {{"action", "sign"}}, cadre).status, 200);
+  ASSERT_EQ(Act(id, {{"action", "reply"}, {"note", "已反映"}}, cadre).status, 200);
+  ASSERT_EQ(Act(id, {{"action", "close"}}, operator_).status, 200);
+  json before = Json(Call("GET", "/api/v1/appeals/" + id, "", operator_.headers));
+  Later(48 * kHour);
+  HttpResponse rated =
+      Act(id, {{"action", "rate"}, {"solved", false}, {"satisfaction", "unsatisfied"}}, operator_);
+  ASSERT_EQ(rated.status, 200) << rated.body;
+  json after = Json(rated);
+  EXPECT_EQ(after["state"], "handling") << "重办: back to the same handler";
+  EXPECT_EQ(after["handler"], cadre_);
+  EXPECT_EQ(after["reopened"], 1);
+  EXPECT_GT(after["deadline"].get<std::string>(), before["deadline"].get<std::string>());
+}
+
+TEST_F(AppealsApiTest, TheThreeRatesOfTheMonthAreCountedForTheCountyAndEachCadre) {
+  SignedInAs cadre = SignIn("wangjh", {Role::kCadre}, {ScopeKind::kCadre, cadre_});
+  // Three appeals: one signed at once and rated solved and satisfied; one
+  // signed after two days and rated unsolved but basically satisfied; one
+  // never signed.
+  const std::string a = File(Help(), operator_)["id"];
+  const std::string b = File(Help(), operator_)["id"];
+  File(Help(), operator_);
+  ASSERT_EQ(Act(a, {{"action", "sign"}}, cadre).status, 200);
+  Later(48 * kHour, {&cadre});
+  ASSERT_EQ(Act(b, {{"action", "sign"}}, cadre).status, 200);
+  for (const auto& [id, solved, satisfaction] :
+       {std::tuple{a, true, "satisfied"}, std::tuple{b, false, "basically_satisfied"}}) {
+    ASSERT_EQ(Act(id, {{"action", "reply"}, {"note", "已处理"}}, cadre).status, 200);
+    ASSERT_EQ(Act(id, {{"action", "close"}}, operator_).status, 200);
+    ASSERT_EQ(Act(id, {{"action", "rate"}, {"solved", solved}, {"satisfaction", satisfaction}}, operator_).status,
+              200);
+  }
+  const Date received = ChinaDateOf(clock_.NowMillis() - 48 * kHour);
+  char month[16];
+  std::snprintf(month, sizeof month, "%04d-%02d", received.year, received.month);
+  HttpResponse response = Call("GET", std::string("/api/v1/rates?month=") + month, "", county_.headers);
+  ASSERT_EQ(response.status, 200) << response.body;
+  json rates = Json(response);
+  EXPECT_EQ(rates["region"], kCounty);
+  const json& total = rates["total"];
+  EXPECT_EQ(total["dispatched"], 3);
+  EXPECT_EQ(total["responded"], 1) << "signed within 24 h";
+  EXPECT_EQ(total["rated"], 2);
+  EXPECT_DOUBLE_EQ(total["response_rate"].get<double>(), 1.0 / 3);
+  EXPECT_DOUBLE_EQ(total["resolution_rate"].get<double>(), 0.5);
+  EXPECT_DOUBLE_EQ(total["satisfaction_rate"].get<double>(), 1.0);
+  EXPECT_NEAR(total["score"].get<double>(), (30.0 / 3 + 35 * 0.5 + 35 * 1.0), 1e-9);
+  ASSERT_EQ(rates["cadres"].size(), 1u);
+  EXPECT_EQ(rates["cadres"][0]["code"], cadre_);
+  EXPECT_EQ(rates["townships"][0]["code"], std::string(household_).substr(0, 9) + "000");
+  // Another month counts nothing, and says so with nulls, not zeros.
+  json empty = Json(Call("GET", "/api/v1/rates?month=2020-01", "", county_.headers));
+  EXPECT_EQ(empty["total"]["dispatched"], 0);
+  EXPECT_TRUE(empty["total"]["response_rate"].is_null());
+  HttpResponse bad = Call("GET", "/api/v1/rates?month=2026-13", "", county_.headers);
+  EXPECT_EQ(bad.status, 400);
+  EXPECT_NE(bad.body.find("\"field\":\"month\""), std::string::npos);
+}
+
+TEST_F(AppealsApiTest, QueuesPageWithoutLosingOrRepeatingAnAppeal) {
+  std::set<std::string> filed;
+  for (int i = 0; i < 7; ++i) filed.insert(File(Help(), operator_)["id"].get<std::string>());
+  for (const char* open : {"", "&open=1"}) {
+    std::set<std::string> seen;
+    std::string cursor;
+    int pages = 0;
+    do {
+      json page = Json(Call("GET", "/api/v1/appeals?limit=3" + std::string(open) +
+                                       (cursor.empty() ? "" : "&cursor=" + cursor),
+                            "", county_.headers));
+      for (const json& item : page["items"]) EXPECT_TRUE(seen.insert(item["id"]).second) << item["id"];
+      cursor = page["next"].is_null() ? "" : page["next"].get<std::string>();
+      ++pages;
+    } while (!cursor.empty() && pages < 10);
+    EXPECT_EQ(seen, filed) << open;
+    EXPECT_EQ(pages, 3);
+  }
+  EXPECT_EQ(Call("GET", "/api/v1/appeals?cursor=junk", "", county_.headers).status, 400);
+  EXPECT_EQ(Call("GET", "/api/v1/appeals?state=lost", "", county_.headers).status, 400);
+}
+
+}  // namespace
+}  // namespace lianxin::testing
