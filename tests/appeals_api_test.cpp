@@ -5,10 +5,11 @@
 // suggests the next handler of the route; an overdue appeal is noticed once
 // and supervised; the three rates are counted for the county's month. Every
 // step is journaled and the journal verifies.
+#include "lianxin/appeals_api.hpp"
+
 #include <gtest/gtest.h>
 
 #include "api_fixture.hpp"
-#include "lianxin/appeals_api.hpp"
 
 namespace lianxin::testing {
 namespace {
@@ -108,8 +109,7 @@ TEST_F(AppealsApiTest, AnAppealGoesToTheContactCadreAndRoundTheLoopToItsRating) 
   ASSERT_EQ(told.size(), 2u);
   EXPECT_EQ(told[1]["kind"], "evaluation_request");
   EXPECT_EQ(told[1]["recipient"], household_);
-  HttpResponse rated =
-      Act(id, {{"action", "rate"}, {"solved", true}, {"satisfaction", "满意"}}, operator_);
+  HttpResponse rated = Act(id, {{"action", "rate"}, {"solved", true}, {"satisfaction", "满意"}}, operator_);
   ASSERT_EQ(rated.status, 200) << rated.body;
   EXPECT_EQ(Json(rated)["state"], "rated");
   EXPECT_EQ(Json(rated)["satisfaction"], "satisfied");
@@ -117,7 +117,8 @@ TEST_F(AppealsApiTest, AnAppealGoesToTheContactCadreAndRoundTheLoopToItsRating) 
   json whole = Json(Call("GET", "/api/v1/appeals/" + id, "", county_.headers));
   std::vector<std::string> actions;
   for (const json& step : whole["steps"]) actions.push_back(step["action"]);
-  EXPECT_EQ(actions, (std::vector<std::string>{"file", "dispatch", "sign", "progress", "reply", "close", "rate"}));
+  EXPECT_EQ(actions,
+            (std::vector<std::string>{"file", "dispatch", "sign", "progress", "reply", "close", "rate"}));
   EXPECT_EQ(whole["steps"][2]["actor"], "wangjh");
   EXPECT_EQ(whole["actions"], json::array()) << "a rated appeal is finished";
 
@@ -232,7 +233,8 @@ TEST_F(AppealsApiTest, AnOverdueAppealIsNoticedOnceSupervisedAndListedForTheBull
   const std::string id = File(Help("urgent"), operator_)["id"];
   EXPECT_EQ(*NotifyOverdueAppeals(app_->writer(), clock_, app_->notifier()), 0);
   Later(25 * kHour);  // past the 24 h limit
-  json queue = Json(Call("GET", std::string("/api/v1/appeals?overdue=1&region=") + kTownship, "", county_.headers));
+  json queue =
+      Json(Call("GET", std::string("/api/v1/appeals?overdue=1&region=") + kTownship, "", county_.headers));
   ASSERT_EQ(queue["items"].size(), 1u) << queue.dump();
   EXPECT_TRUE(queue["items"][0]["overdue"].get<bool>());
   EXPECT_EQ(*NotifyOverdueAppeals(app_->writer(), clock_, app_->notifier()), 1);
@@ -296,8 +298,9 @@ TEST_F(AppealsApiTest, TheThreeRatesOfTheMonthAreCountedForTheCountyAndEachCadre
        {std::tuple{a, true, "satisfied"}, std::tuple{b, false, "basically_satisfied"}}) {
     ASSERT_EQ(Act(id, {{"action", "reply"}, {"note", "已处理"}}, cadre).status, 200);
     ASSERT_EQ(Act(id, {{"action", "close"}}, operator_).status, 200);
-    ASSERT_EQ(Act(id, {{"action", "rate"}, {"solved", solved}, {"satisfaction", satisfaction}}, operator_).status,
-              200);
+    ASSERT_EQ(
+        Act(id, {{"action", "rate"}, {"solved", solved}, {"satisfaction", satisfaction}}, operator_).status,
+        200);
   }
   const Date received = ChinaDateOf(clock_.NowMillis() - 48 * kHour);
   char month[16];
@@ -334,9 +337,9 @@ TEST_F(AppealsApiTest, QueuesPageWithoutLosingOrRepeatingAnAppeal) {
     std::string cursor;
     int pages = 0;
     do {
-      json page = Json(Call("GET", "/api/v1/appeals?limit=3" + std::string(open) +
-                                       (cursor.empty() ? "" : "&cursor=" + cursor),
-                            "", county_.headers));
+      json page = Json(Call(
+          "GET", "/api/v1/appeals?limit=3" + std::string(open) + (cursor.empty() ? "" : "&cursor=" + cursor),
+          "", county_.headers));
       for (const json& item : page["items"]) EXPECT_TRUE(seen.insert(item["id"]).second) << item["id"];
       cursor = page["next"].is_null() ? "" : page["next"].get<std::string>();
       ++pages;

@@ -9,9 +9,12 @@
 #include <chrono>
 #include <cstdio>
 #include <cstring>
+#include <fstream>
 #include <nlohmann/json.hpp>
+#include <regex>
 #include <thread>
 
+#include "lianxin/cards.hpp"
 #include "test_util.hpp"
 
 namespace lianxin::testing {
@@ -182,6 +185,51 @@ TEST(CliTest, PinIsKeptByTheNextRunAndNeedsAReason) {
   EXPECT_EQ(Lianxin(pin + " --remove").exit_code, 0);
   EXPECT_EQ(Lianxin(pin + " --remove").exit_code, 1) << "no such pin any more";
   EXPECT_EQ(Lianxin("pin --db " + db + " --kind friendship --holder a --held b --reason c").exit_code, 2);
+  EXPECT_EQ(Lianxin("journal verify --db " + db).exit_code, 0);
+}
+
+// 连心卡 from the command line: one household's card reissued (the code
+// printed once), revoked, and a village's cards written to a private file.
+TEST(CliTest, CardsAreIssuedReissuedAndRevoked) {
+  TempDir dir;
+  std::string db = dir / "cards.db";
+  ImportFixtureWithCli(db);
+  CliRun first = Lianxin("card reissue --db " + db + " 1499010010010001");
+  ASSERT_EQ(first.exit_code, 0) << first.output;
+  const std::regex code(R"([0-9A-Z]{4}-[0-9A-Z]{4}-[0-9A-Z]{4}-[0-9A-Z]{4})");
+  std::smatch found;
+  ASSERT_TRUE(std::regex_search(first.output, found, code)) << first.output;
+  const std::string first_code = found[0];
+  CliRun second = Lianxin("card reissue --db " + db + " 1499010010010001");
+  ASSERT_TRUE(std::regex_search(second.output, found, code)) << second.output;
+  EXPECT_NE(found[0], first_code) << "a reissue makes a new code";
+  std::unique_ptr<Store> store = OpenOrDie(db);
+  ASSERT_NE(store, nullptr);
+  std::optional<std::string> normalized = NormalizeCardCode(first_code);
+  ASSERT_TRUE(normalized);
+  Result<std::optional<CardRecord>> old = store->FindCard(*normalized);
+  ASSERT_TRUE(old.ok() && old->has_value());
+  EXPECT_GT((*old)->revoked_millis, 0) << "the reissue revoked the card before";
+  store.reset();
+  EXPECT_EQ(Lianxin("card revoke --db " + db + " 1499010010010001").exit_code, 0);
+  EXPECT_EQ(Lianxin("card revoke --db " + db + " 1499010010010001").exit_code, 1) << "none in force";
+  EXPECT_EQ(Lianxin("card reissue --db " + db + " 0000").exit_code, 1);
+  EXPECT_EQ(Lianxin("card --db " + db).exit_code, 2);
+
+  const std::string csv = dir / "cards.csv";
+  CliRun issued = Lianxin("card issue --db " + db + " --region 149901001001 --out " + csv);
+  ASSERT_EQ(issued.exit_code, 0) << issued.output;
+  EXPECT_EQ(std::filesystem::status(csv).permissions() & std::filesystem::perms::all,
+            std::filesystem::perms::owner_read | std::filesystem::perms::owner_write);
+  std::ifstream in(csv);
+  std::string line;
+  int rows = 0;
+  std::getline(in, line);
+  EXPECT_EQ(line, "household_code,head_name,card_code");
+  while (std::getline(in, line)) rows += std::regex_search(line, code);
+  EXPECT_GT(rows, 0);
+  EXPECT_EQ(Lianxin("card issue --db " + db + " --region 149901001001 --out " + csv).exit_code, 1)
+      << "an existing file is not overwritten";
   EXPECT_EQ(Lianxin("journal verify --db " + db).exit_code, 0);
 }
 

@@ -56,6 +56,14 @@ struct AppealsApiDeps {
 // Holds references to all it is given, which must outlive the router.
 void AddAppealRoutes(ApiRouter& api, const AppealsApiDeps& deps);
 
+// Files `appeal` as `actor` in one transaction and, with `dispatch`, sends
+// it to the first handler of its route (the step journaled as the actor's);
+// the appeal as filed. Shared by the signed-in and the public routes.
+Result<Appeal> FileAndRoute(Store& store, const Appeal& appeal, const std::string& actor, bool dispatch,
+                            const Config& config, std::int64_t now);
+// Tells the handler of a freshly filed and dispatched appeal.
+void TellFiled(Notifier& notifier, const Appeal& filed, std::int64_t now);
+
 // Sends the overdue notice of every open appeal past its deadline that has
 // not had one, and marks each (journaled, as "system"); how many were sent.
 // The server calls it every minute.

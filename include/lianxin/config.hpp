@@ -154,6 +154,12 @@ struct ServerConfig {
   // SMS gateway picks them up); "" = "<db>.outbox.jsonl" beside a SQLite
   // file, beside the key file for PostgreSQL.
   std::string outbox;
+  // How long a contact card (连心卡) is in force once issued.
+  int card_valid_days = 1826;
+  // The household's public API (no sign-in): requests a minute from one
+  // address, and attempts a minute at one card code.
+  int public_per_address_per_minute = 30;
+  int public_per_code_per_minute = 10;
   std::string origin;  // Origin unsafe requests must carry ("https://lianxin.example.gov.cn"); "" = none
   // Reverse proxies whose X-Forwarded-For names the client ("127.0.0.1,::1"),
   // comma-separated IP addresses; "" = none: the TCP peer is the client.

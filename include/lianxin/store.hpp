@@ -175,6 +175,16 @@ struct AppealQuery {
   std::string cursor;                               // the `next` of the previous page
 };
 
+// A household's contact card (连心卡), as found by its code: whose it is,
+// its head's name (for the surname check), its cadres, and whether it is
+// in force. Found even when revoked or expired, so the caller refuses all
+// alike.
+struct CardRecord {
+  std::string household_code, head_name, village_code;
+  std::string contact_cadre, assistance_cadre;  // "" when none
+  std::int64_t issued_millis = 0, expires_millis = 0, revoked_millis = 0;
+};
+
 struct AppealPage {
   std::vector<Appeal> items;
   std::string next;  // empty on the last page
@@ -252,6 +262,12 @@ class WriteTxn {
   virtual Status RecordAppealStep(const Appeal& next, const AppealEvent& event, const std::string& actor) = 0;
   // Keeps a change that is not a step of the loop (the overdue notice sent).
   virtual Status UpdateAppeal(const Appeal& appeal) = 0;
+  // Issues the household a new contact card code (cards.hpp: 80 random bits),
+  // in force until `expires_millis`, revoking the one before; returns the
+  // code, normalised — shown once, only its blind index is kept. Revoking
+  // ends the card in force (kNotFound when there is none). Both journaled.
+  virtual Result<std::string> IssueCard(std::string_view household_code, std::int64_t expires_millis) = 0;
+  virtual Status RevokeCard(std::string_view household_code) = 0;
 
   // Makes every change durable (synchronous=FULL) or none of them.
   virtual Status Commit() = 0;
@@ -389,6 +405,8 @@ class Store {
   virtual Result<AppealPage> ListAppeals(const AppealQuery& query) = 0;
   virtual Status ScanAppeals(const AppealQuery& query, const std::function<Status(const Appeal&)>& each) = 0;
   virtual Result<std::optional<HandlerKind>> KindOfHandler(std::string_view code) = 0;
+  // The card whose normalised code is `code` (NormalizeCardCode), or none.
+  virtual Result<std::optional<CardRecord>> FindCard(std::string_view code) = 0;
 
   // Copies the database to `out` with SQLite's online backup API (safe
   // while others write: the copy is one consistent snapshot), then checks

@@ -6,6 +6,7 @@
 #include "lianxin/appeals_api.hpp"
 #include "lianxin/fieldwork_api.hpp"
 #include "lianxin/pairing_api.hpp"
+#include "lianxin/public_api.hpp"
 #include "lianxin/registry_api.hpp"
 #include "store/sql/sql.hpp"
 
@@ -84,11 +85,14 @@ Router App::BuildRouter() {
   AddPairingRoutes(gate, *writer_, *reads_, config_);
   AddFieldworkRoutes(gate, *writer_, *reads_, config_, clock_);
   AddAppealRoutes(gate, {*writer_, *reads_, config_, clock_, *notifier_});
+  AddPublicRoutes(gate, {*writer_, *reads_, config_, clock_, *notifier_});
   AddOpenApiRoute(gate);
   // Routes anyone may reach before signing in, or whose body is a few short
   // strings: their body is read only up to this, and parsed only this deep,
   // so an unauthenticated 8 MiB "[[[…" costs nothing.
-  for (const char* pattern : {"/api/v1/session", "/api/v1/me/password", "/api/v1/me/totp/confirm"}) {
+  for (const char* pattern :
+       {"/api/v1/session", "/api/v1/me/password", "/api/v1/me/totp/confirm", "/api/v1/public/card",
+        "/api/v1/public/appeals", "/api/v1/public/appeals/list", "/api/v1/public/appeals/{id}/rate"}) {
     router.Limit("POST", pattern, kSmallJsonBody);
   }
   // Work whose memory comes and goes in bulk: a pairing solve, an upload's

@@ -1,5 +1,6 @@
 // lianxin: the command line. One function per subcommand; each returns a
 // Status that the one table in status.cpp turns into the exit code.
+#include <fcntl.h>
 #include <spdlog/sinks/stdout_color_sinks.h>
 #include <spdlog/spdlog.h>
 #include <unistd.h>
@@ -7,10 +8,12 @@
 #include <CLI/CLI.hpp>
 #include <chrono>
 #include <filesystem>
+#include <fstream>
 #include <iostream>
 
 #include "cli/user_cmd.hpp"
 #include "lianxin/app.hpp"
+#include "lianxin/cards.hpp"
 #include "lianxin/config.hpp"
 #include "lianxin/demo.hpp"
 #include "lianxin/pairing_service.hpp"
@@ -286,6 +289,76 @@ Status RunPin(const Common& common, const std::string& kind_text, const std::str
   return Status::Ok();
 }
 
+// The household codes and heads' names a region's list selects.
+class HouseholdCollector final : public RegistrySink {
+ public:
+  Status Add(const Region&) override { return Status::Ok(); }
+  Status Add(const Unit&) override { return Status::Ok(); }
+  Status Add(const Org&) override { return Status::Ok(); }
+  Status Add(const Cadre&) override { return Status::Ok(); }
+  Status Add(const Household& h) override {
+    households.emplace_back(h.code, h.head_name);
+    return Status::Ok();
+  }
+  Status Add(const Member&) override { return Status::Ok(); }
+  std::vector<std::pair<std::string, std::string>> households;
+};
+
+// `card reissue|revoke HOUSEHOLD`, `card issue --region CODE --out FILE.csv`:
+// a new code for one household (printed once: only its blind index is
+// kept), the card in force ended, or new cards for a whole region written
+// to a file only this user reads, for printing (连心卡).
+Status RunCard(const Common& common, const std::string& action, const std::string& household,
+               const std::string& region, const std::string& out) {
+  LX_ASSIGN_OR_RETURN(Config config, LoadConfig(common));
+  LX_ASSIGN_OR_RETURN(std::unique_ptr<Store> store, OpenStore(config, common.db, false));
+  const std::int64_t now = SystemClock().NowMillis();
+  const std::int64_t expires = now + static_cast<std::int64_t>(config.server.card_valid_days) * kMillisPerDay;
+  if (action == "issue") {
+    if (region.empty() || out.empty()) return Status::Usage("card issue 需要 --region 和 --out");
+    if (!RegionSubtreePrefix(region)) return Status::Usage("--region 应为 6 位或 12 位区划代码: " + region);
+    HouseholdCollector collected;
+    ListQuery query;
+    query.scope = {ScopeKind::kRegion, region};
+    query.limit = 1000;
+    do {
+      LX_ASSIGN_OR_RETURN(ListPage page, store->List(RecordKind::kHouseholds, query, collected));
+      query.cursor = page.next;
+    } while (!query.cursor.empty());
+    if (collected.households.empty()) return Status::NotFound("该地区没有农户: " + region);
+    const int fd = ::open(out.c_str(), O_WRONLY | O_CREAT | O_EXCL, 0600);
+    if (fd < 0) return Status::Invalid("无法新建 " + out + "(文件须不存在) cannot create " + out, "--out");
+    ::close(fd);
+    LX_ASSIGN_OR_RETURN(std::unique_ptr<WriteTxn> txn, store->Begin("cli:card"));
+    std::string csv = "household_code,head_name,card_code\n";
+    for (const auto& [code, head] : collected.households) {
+      LX_ASSIGN_OR_RETURN(std::string card, txn->IssueCard(code, expires));
+      csv += code + "," + head + "," + FormatCardCode(card) + "\n";
+    }
+    std::ofstream file(out, std::ios::trunc);
+    file << csv;
+    file.close();
+    if (!file) return Status::Internal("无法写入 " + out);
+    LX_RETURN_IF_ERROR(txn->Commit());
+    std::cout << "已为 " << collected.households.size() << " 户发放新卡 issued cards, codes in " << out
+              << " (仅本用户可读 mode 0600;旧卡已作废 earlier cards revoked)\n";
+    return Status::Ok();
+  }
+  if (household.empty()) return Status::Usage("card " + action + " 需要户编号 HOUSEHOLD");
+  LX_ASSIGN_OR_RETURN(std::unique_ptr<WriteTxn> txn, store->Begin("cli:card"));
+  if (action == "revoke") {
+    LX_RETURN_IF_ERROR(txn->RevokeCard(household));
+    LX_RETURN_IF_ERROR(txn->Commit());
+    std::cout << "已作废 " << household << " 的连心卡 revoked\n";
+    return Status::Ok();
+  }
+  LX_ASSIGN_OR_RETURN(std::string card, txn->IssueCard(household, expires));
+  LX_RETURN_IF_ERROR(txn->Commit());
+  std::cout << household << " 的新连心卡号 new card code: " << FormatCardCode(card)
+            << "\n(只显示这一次,旧卡已作废 shown once; the earlier card is revoked)\n";
+  return Status::Ok();
+}
+
 Status RunBackup(const Common& common, const std::string& out) {
   LX_ASSIGN_OR_RETURN(Config config, LoadConfig(common));
   LX_ASSIGN_OR_RETURN(std::unique_ptr<Store> store, OpenStore(config, common.db, false));
@@ -540,6 +613,26 @@ int Main(int argc, char** argv) {
   pin->add_option("--reason", reason, "理由 reason (required unless --remove)");
   pin->add_flag("--remove", unpin, "取消固定 remove the pin");
   pin->callback([&] { status = RunPin(common, pin_kind, holder, held, reason, unpin); });
+
+  std::string card_household, card_region, card_out;
+  CLI::App* card =
+      app.add_subcommand("card", "连心卡:发卡、补卡、作废 contact cards: issue, reissue, revoke");
+  card->require_subcommand(1);
+  for (const char* action : {"reissue", "revoke", "issue"}) {
+    CLI::App* sub = card->add_subcommand(
+        action, std::string(action) == "reissue" ? "为一户换发新卡(旧卡作废) a new code for one household"
+                : std::string(action) == "revoke" ? "作废一户的卡 end a household's card"
+                                                  : "为一个地区的每户发新卡,写入 CSV new cards for a region");
+    db_option(sub, true);
+    if (std::string(action) == "issue") {
+      sub->add_option("--region", card_region, "区划代码 region code (county, township or village)")
+          ->required();
+      sub->add_option("--out", card_out, "卡号文件 CSV of the codes (must not exist)")->required();
+    } else {
+      sub->add_option("household", card_household, "户编号 household code")->required();
+    }
+    sub->callback([&, action] { status = RunCard(common, action, card_household, card_region, card_out); });
+  }
 
   std::string backup_out, restore_from;
   CLI::App* backup =

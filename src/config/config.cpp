@@ -280,6 +280,9 @@ constexpr ScalarField<ServerConfig> kServerFields[] = {
     {"origin", &ServerConfig::origin},
     {"web_root", &ServerConfig::web_root},
     {"outbox", &ServerConfig::outbox},
+    {"card_valid_days", &ServerConfig::card_valid_days},
+    {"public_per_address_per_minute", &ServerConfig::public_per_address_per_minute},
+    {"public_per_code_per_minute", &ServerConfig::public_per_code_per_minute},
     {"trusted_proxies", &ServerConfig::trusted_proxies},
     {"group_commit", &ServerConfig::group_commit},
     {"max_batch", &ServerConfig::max_batch},
@@ -325,6 +328,11 @@ namespace {
 
 Status CheckServer(const ServerConfig& server) {
   if (server.listen.empty()) return ServerRange("listen", "不能为空");
+  if (server.card_valid_days < 1 || server.card_valid_days > 3660)
+    return ServerRange("card_valid_days", "应在 1 到 3660 之间");
+  if (server.public_per_address_per_minute < 0)
+    return ServerRange("public_per_address_per_minute", "不能为负");
+  if (server.public_per_code_per_minute < 0) return ServerRange("public_per_code_per_minute", "不能为负");
   if (server.threads < 0 || server.threads > 1024) return ServerRange("threads", "应在 0 到 1024 之间");
   if (server.handler_threads < 0 || server.handler_threads > 4096) {
     return ServerRange("handler_threads", "应在 0 到 4096 之间");

@@ -138,25 +138,29 @@ std::optional<std::vector<Condition>> Conditions(const AppealQuery& q) {
       if (q.unscoped) break;
       std::optional<std::string> prefix = RegionSubtreePrefix(q.scope.code);
       if (!prefix) return std::nullopt;
-      where.push_back({"region_code >= ? AND region_code < ?", {Value::Text(*prefix), Value::Text(PrefixEnd(*prefix))}});
+      where.push_back(
+          {"region_code >= ? AND region_code < ?", {Value::Text(*prefix), Value::Text(PrefixEnd(*prefix))}});
       break;
     }
     case ScopeKind::kUnit:
     case ScopeKind::kCadre: {
       if (q.scope.code.empty()) return std::nullopt;
       const std::string column = q.scope.kind == ScopeKind::kUnit ? "unit_code" : "cadre_code";
-      where.push_back({"(" + column + " = ? OR handler = ?)", {Value::Text(q.scope.code), Value::Text(q.scope.code)}});
+      where.push_back(
+          {"(" + column + " = ? OR handler = ?)", {Value::Text(q.scope.code), Value::Text(q.scope.code)}});
       break;
     }
   }
   if (!q.region.empty()) {
     std::optional<std::string> prefix = RegionSubtreePrefix(q.region);
     if (!prefix) return std::nullopt;
-    where.push_back({"region_code >= ? AND region_code < ?", {Value::Text(*prefix), Value::Text(PrefixEnd(*prefix))}});
+    where.push_back(
+        {"region_code >= ? AND region_code < ?", {Value::Text(*prefix), Value::Text(PrefixEnd(*prefix))}});
   }
   if (q.state) where.push_back({"state = ?", {Value::Text(Token(*q.state))}});
   if (q.open_only || q.overdue_only) where.push_back({std::string(kOpen), {}});
-  if (q.overdue_only) where.push_back({"deadline_millis > 0 AND deadline_millis < ?", {Value::Int(q.now_millis)}});
+  if (q.overdue_only)
+    where.push_back({"deadline_millis > 0 AND deadline_millis < ?", {Value::Int(q.now_millis)}});
   if (!q.handler.empty()) where.push_back({"handler = ?", {Value::Text(q.handler)}});
   if (!q.cadre.empty()) where.push_back({"cadre_code = ?", {Value::Text(q.cadre)}});
   if (!q.household.empty()) where.push_back({"household_code = ?", {Value::Text(q.household)}});
@@ -303,10 +307,10 @@ Status AppealRepository::AddStep(const Appeal& appeal, std::string_view action, 
   std::snprintf(number, sizeof number, "-%04lld", static_cast<long long>(seq));
   LX_ASSIGN_OR_RETURN(
       UpsertOutcome outcome,
-      journal_->Upsert(StepsTable(), {Value::Text(appeal.id + number), Value::Text(appeal.id), Value::Int(seq),
-                                      Value::Text(action), Value::Int(at), Value::Text(actor),
-                                      Value::Text(appeal.handler), Value::Text(note),
-                                      Value::Text(Token(appeal.state)), Value::Text(CountyOf(appeal))}));
+      journal_->Upsert(StepsTable(),
+                       {Value::Text(appeal.id + number), Value::Text(appeal.id), Value::Int(seq),
+                        Value::Text(action), Value::Int(at), Value::Text(actor), Value::Text(appeal.handler),
+                        Value::Text(note), Value::Text(Token(appeal.state)), Value::Text(CountyOf(appeal))}));
   if (outcome != UpsertOutcome::kInserted) return Status::Internal("诉求步骤重复: " + appeal.id + number);
   return Status::Ok();
 }
@@ -328,9 +332,10 @@ Result<std::optional<Appeal>> AppealRepository::Get(std::string_view id) {
 }
 
 Result<std::vector<AppealStep>> AppealRepository::Steps(std::string_view id) {
-  LX_ASSIGN_OR_RETURN(sql::Statement * select,
-                      db_.Prepare("SELECT seq, action, at_millis, actor, handler, note, state FROM appeal_steps "
-                                  "WHERE appeal_id = ?1 ORDER BY seq"));
+  LX_ASSIGN_OR_RETURN(
+      sql::Statement * select,
+      db_.Prepare("SELECT seq, action, at_millis, actor, handler, note, state FROM appeal_steps "
+                  "WHERE appeal_id = ?1 ORDER BY seq"));
   select->Bind(1, id);
   std::vector<AppealStep> steps;
   while (true) {
@@ -365,12 +370,12 @@ Result<AppealPage> AppealRepository::List(const AppealQuery& query) {
   if (!query.cursor.empty()) {
     std::optional<std::pair<std::int64_t, std::string>> after = ParseCursor(query.cursor);
     if (!after) return Status::Invalid("cursor 无效 (cursor_invalid)", "cursor");
-    where->push_back(by_deadline
-                         ? Condition{"(deadline_millis > ? OR (deadline_millis = ? AND id > ?))",
-                                     {Value::Int(after->first), Value::Int(after->first), Value::Text(after->second)}}
-                         : Condition{"(received_millis < ? OR (received_millis = ? AND id < ?))",
-                                     {Value::Int(after->first), Value::Int(after->first),
-                                      Value::Text(after->second)}});
+    where->push_back(
+        by_deadline
+            ? Condition{"(deadline_millis > ? OR (deadline_millis = ? AND id > ?))",
+                        {Value::Int(after->first), Value::Int(after->first), Value::Text(after->second)}}
+            : Condition{"(received_millis < ? OR (received_millis = ? AND id < ?))",
+                        {Value::Int(after->first), Value::Int(after->first), Value::Text(after->second)}});
   }
   std::string sql = "SELECT " + std::string(kColumns) + " FROM appeals";
   std::vector<Value> values;

@@ -31,6 +31,13 @@ std::vector<AccessRule> BuildTable() {
       // One's own session and account; open to a restricted session, which
       // is how it changes its one-time password and enrols TOTP.
       {"POST", "/api/v1/session", {}, true, false, ScopeUse::kNone},
+      // The household's public API (连心卡): no sign-in; the card code and
+      // the head's surname in the body are the key (public_api.hpp).
+      {"GET", "/api/v1/public/topics", {}, true, false, ScopeUse::kNone},
+      {"POST", "/api/v1/public/card", {}, true, false, ScopeUse::kNone},
+      {"POST", "/api/v1/public/appeals", {}, true, false, ScopeUse::kNone},
+      {"POST", "/api/v1/public/appeals/list", {}, true, false, ScopeUse::kNone},
+      {"POST", "/api/v1/public/appeals/{id}/rate", {}, true, false, ScopeUse::kNone},
       {"DELETE", "/api/v1/session", AnySignedIn(), false, true, ScopeUse::kNone},
       {"GET", "/api/v1/me", AnySignedIn(), false, true, ScopeUse::kNone},
       {"POST", "/api/v1/me/password", AnySignedIn(), false, true, ScopeUse::kNone},

@@ -1,8 +1,9 @@
 #include "lianxin/appeals_api.hpp"
 
+#include <spdlog/spdlog.h>
+
 #include <algorithm>
 #include <nlohmann/json.hpp>
-#include <spdlog/spdlog.h>
 
 #include "lianxin/api.hpp"
 
@@ -82,7 +83,8 @@ bool IsHolder(const Caller& caller, const Appeal& appeal) {
     case HandlerKind::kCadre:
       return caller.HasRole(Role::kCadre) && scope.kind == ScopeKind::kCadre && scope.code == appeal.handler;
     case HandlerKind::kUnit:
-      return caller.HasRole(Role::kUnitHead) && scope.kind == ScopeKind::kUnit && scope.code == appeal.handler;
+      return caller.HasRole(Role::kUnitHead) && scope.kind == ScopeKind::kUnit &&
+             scope.code == appeal.handler;
     case HandlerKind::kRegion:
       return caller.HasRole(Role::kTownshipAdmin) && ScopeContains(scope, appeal.handler);
   }
@@ -128,9 +130,9 @@ Result<E> EnumField(const json& body, std::string_view name, std::optional<E> (*
   if (text.empty() && fallback) return *fallback;
   std::optional<E> value = parse(text);
   if (!value) {
-    return Status::Invalid(std::string(name) + " 应为 " + std::string(allowed) + ",而不是 " + text +
-                               " (unknown_value)",
-                           std::string(name));
+    return Status::Invalid(
+        std::string(name) + " 应为 " + std::string(allowed) + ",而不是 " + text + " (unknown_value)",
+        std::string(name));
   }
   return *value;
 }
@@ -160,6 +162,35 @@ void TellAfter(Notifier& notifier, const Appeal& after, AppealAction action, std
   }
 }
 
+}  // namespace
+
+Result<Appeal> FileAndRoute(Store& store, const Appeal& appeal, const std::string& actor, bool dispatch,
+                            const Config& config, std::int64_t now) {
+  LX_ASSIGN_OR_RETURN(std::unique_ptr<WriteTxn> txn, store.Begin(actor));
+  LX_ASSIGN_OR_RETURN(Appeal filed, txn->FileAppeal(appeal, actor));
+  if (dispatch) {
+    if (std::optional<AppealRoute> route = NextRoute(filed, config.appeals, {})) {
+      AppealEvent event;
+      event.action = AppealAction::kDispatch;
+      event.at_millis = now;
+      event.handler = route->handler;
+      event.handler_kind = route->kind;
+      event.note = "按联系路径派单";
+      LX_ASSIGN_OR_RETURN(filed, ApplyAppealEvent(filed, event, config.appeals, config.calendar));
+      LX_RETURN_IF_ERROR(txn->RecordAppealStep(filed, event, actor));
+    }
+  }
+  LX_RETURN_IF_ERROR(txn->Commit());
+  return filed;
+}
+
+void TellFiled(Notifier& notifier, const Appeal& filed, std::int64_t now) {
+  if (filed.state == AppealState::kDispatched)
+    Tell(notifier, NoticeKind::kNewAppeal, filed, filed.handler, now);
+}
+
+namespace {
+
 class AppealsApi {
  public:
   explicit AppealsApi(const AppealsApiDeps& deps) : deps_(deps) {}
@@ -172,7 +203,8 @@ class AppealsApi {
     Appeal appeal = std::move(*parsed);
     bool dispatch = true;
     if (auto it = body->find("dispatch"); it != body->end()) {
-      if (!it->is_boolean()) return HttpResponse::Error(Status::Invalid("dispatch 应为 true 或 false (type)", "dispatch"));
+      if (!it->is_boolean())
+        return HttpResponse::Error(Status::Invalid("dispatch 应为 true 或 false (type)", "dispatch"));
       dispatch = it->get<bool>();
     }
     const Scope scope = caller.scope();
@@ -184,25 +216,11 @@ class AppealsApi {
       } else if (!ScopeContains(scope, appeal.region_code)) {
         return OutOfScope();
       }
-      LX_ASSIGN_OR_RETURN(std::unique_ptr<WriteTxn> txn, store.Begin(caller.actor()));
-      LX_ASSIGN_OR_RETURN(filed, txn->FileAppeal(appeal, caller.actor()));
-      if (dispatch) {
-        if (std::optional<AppealRoute> route = NextRoute(filed, deps_.config.appeals, {})) {
-          AppealEvent event;
-          event.action = AppealAction::kDispatch;
-          event.at_millis = now;
-          event.handler = route->handler;
-          event.handler_kind = route->kind;
-          event.note = "按联系路径派单";
-          LX_ASSIGN_OR_RETURN(filed, ApplyAppealEvent(filed, event, deps_.config.appeals, deps_.config.calendar));
-          LX_RETURN_IF_ERROR(txn->RecordAppealStep(filed, event, caller.actor()));
-        }
-      }
-      return txn->Commit();
+      LX_ASSIGN_OR_RETURN(filed, FileAndRoute(store, appeal, caller.actor(), dispatch, deps_.config, now));
+      return Status::Ok();
     });
     if (!written.ok()) return HttpResponse::Error(written);
-    if (filed.state == AppealState::kDispatched)
-      Tell(deps_.notifier, NoticeKind::kNewAppeal, filed, filed.handler, now);
+    TellFiled(deps_.notifier, filed, now);
     return HttpResponse::Json(201, AppealJson(filed, deps_.config.appeals, now));
   }
 
@@ -246,9 +264,10 @@ class AppealsApi {
     Result<AppealPage> page = (*store)->ListAppeals(query);
     if (!page.ok()) return HttpResponse::Error(page.status());
     json items = json::array();
-    for (const Appeal& a : page->items) items.push_back(AppealJson(a, deps_.config.appeals, query.now_millis));
-    return HttpResponse::Json(200, {{"items", std::move(items)},
-                                    {"next", page->next.empty() ? json(nullptr) : json(page->next)}});
+    for (const Appeal& a : page->items)
+      items.push_back(AppealJson(a, deps_.config.appeals, query.now_millis));
+    return HttpResponse::Json(
+        200, {{"items", std::move(items)}, {"next", page->next.empty() ? json(nullptr) : json(page->next)}});
   }
 
   HttpResponse Get(HttpRequest& request, const Caller& caller) {
@@ -308,7 +327,8 @@ class AppealsApi {
       }
       // 退单 keeps who sent it back in its step, so the route passes it over.
       if (event.action == AppealAction::kReturn) event.handler = before.handler;
-      LX_ASSIGN_OR_RETURN(after, ApplyAppealEvent(before, event, deps_.config.appeals, deps_.config.calendar));
+      LX_ASSIGN_OR_RETURN(after,
+                          ApplyAppealEvent(before, event, deps_.config.appeals, deps_.config.calendar));
       LX_ASSIGN_OR_RETURN(std::unique_ptr<WriteTxn> txn, store.Begin(caller.actor()));
       LX_RETURN_IF_ERROR(txn->RecordAppealStep(after, event, caller.actor()));
       return txn->Commit();
@@ -325,7 +345,8 @@ class AppealsApi {
     query.region = std::string(request.QueryParam("region").value_or(""));
     if (query.region.empty() && query.scope.kind == ScopeKind::kRegion) query.region = query.scope.code;
     if (!query.region.empty() && !RegionSubtreePrefix(query.region)) {
-      return HttpResponse::Error(Status::Invalid("region 应为 6 位或 12 位区划代码 (region_format)", "region"));
+      return HttpResponse::Error(
+          Status::Invalid("region 应为 6 位或 12 位区划代码 (region_format)", "region"));
     }
     const Date today = ChinaDateOf(now);
     char this_month[16];
@@ -355,28 +376,32 @@ class AppealsApi {
       }
       return list;
     };
-    return HttpResponse::Json(
-        200, {{"region", query.region.empty() ? json(nullptr) : json(query.region)},
-              {"month", month},
-              {"weights",
-               {{"response", rules.response_weight},
-                {"resolution", rules.resolution_weight},
-                {"satisfaction", rules.satisfaction_weight}}},
-              {"total", RatesJson(RatesOf(all, rules))},
-              {"townships", groups([](const Appeal& a) {
-                 return a.region_code.size() == 12 ? a.region_code.substr(0, 9) + "000" : std::string();
-               })},
-              {"units", groups([](const Appeal& a) { return a.unit_code; })},
-              {"cadres", groups([](const Appeal& a) { return a.cadre_code; })}});
+    return HttpResponse::Json(200, {{"region", query.region.empty() ? json(nullptr) : json(query.region)},
+                                    {"month", month},
+                                    {"weights",
+                                     {{"response", rules.response_weight},
+                                      {"resolution", rules.resolution_weight},
+                                      {"satisfaction", rules.satisfaction_weight}}},
+                                    {"total", RatesJson(RatesOf(all, rules))},
+                                    {"townships", groups([](const Appeal& a) {
+                                       return a.region_code.size() == 12 ? a.region_code.substr(0, 9) + "000"
+                                                                         : std::string();
+                                     })},
+                                    {"units", groups([](const Appeal& a) { return a.unit_code; })},
+                                    {"cadres", groups([](const Appeal& a) { return a.cadre_code; })}});
   }
 
  private:
   static json RatesJson(const AppealRates& r) {
     auto opt = [](const std::optional<double>& v) { return v ? json(*v) : json(nullptr); };
-    return {{"dispatched", r.dispatched},          {"responded", r.responded},
-            {"rated", r.rated},                    {"solved", r.solved},
-            {"satisfied", r.satisfied},            {"response_rate", opt(r.response_rate)},
-            {"resolution_rate", opt(r.resolution_rate)}, {"satisfaction_rate", opt(r.satisfaction_rate)},
+    return {{"dispatched", r.dispatched},
+            {"responded", r.responded},
+            {"rated", r.rated},
+            {"solved", r.solved},
+            {"satisfied", r.satisfied},
+            {"response_rate", opt(r.response_rate)},
+            {"resolution_rate", opt(r.resolution_rate)},
+            {"satisfaction_rate", opt(r.satisfaction_rate)},
             {"score", opt(r.score)}};
   }
 
@@ -400,20 +425,21 @@ class AppealsApi {
     } else {
       a.region_code.clear();  // the household's village, looked up when filed
     }
-    LX_ASSIGN_OR_RETURN(a.type, EnumField<AppealType>(body, "type", ParseAppealType,
-                                                      "inquiry|help|complaint|report|suggestion", std::nullopt));
+    LX_ASSIGN_OR_RETURN(a.type,
+                        EnumField<AppealType>(body, "type", ParseAppealType,
+                                              "inquiry|help|complaint|report|suggestion", std::nullopt));
     LX_ASSIGN_OR_RETURN(std::string topic, StringField(body, "topic"));
     const AppealTopic* found = deps_.config.appeals.FindTopic(topic);
     if (found == nullptr) {
       std::string known;
       for (const AppealTopic& t : deps_.config.appeals.topics) known += (known.empty() ? "" : "|") + t.code;
-      return Status::Invalid("topic 应为 " + known + " 之一(或其中文名称),而不是 " + topic + " (unknown_topic)",
-                             "topic");
+      return Status::Invalid(
+          "topic 应为 " + known + " 之一(或其中文名称),而不是 " + topic + " (unknown_topic)", "topic");
     }
     a.topic = found->code;
-    LX_ASSIGN_OR_RETURN(a.urgency, EnumField<AppealUrgency>(body, "urgency", ParseAppealUrgency,
-                                                            "emergency|urgent|general|complex",
-                                                            AppealUrgency::kGeneral));
+    LX_ASSIGN_OR_RETURN(
+        a.urgency, EnumField<AppealUrgency>(body, "urgency", ParseAppealUrgency,
+                                            "emergency|urgent|general|complex", AppealUrgency::kGeneral));
     const AppealChannel fallback =
         caller.scope().kind == ScopeKind::kCadre ? AppealChannel::kVisit : AppealChannel::kOperator;
     LX_ASSIGN_OR_RETURN(a.channel, EnumField<AppealChannel>(body, "channel", ParseAppealChannel,

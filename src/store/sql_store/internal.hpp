@@ -52,6 +52,7 @@ using TableDef = JournalTable;
 
 // The journaled tables, each described once (in its module's file).
 const TableDef& Def(RecordKind kind);  // the registry's, by kind
+const TableDef& CardsDef();            // the contact cards (cards.cpp)
 const TableDef& TasksDef();
 const TableDef& UsersDef();
 const TableDef& SessionsDef();
@@ -215,6 +216,8 @@ class SqlTxn final : public WriteTxn {
   Result<Appeal> FileAppeal(const Appeal& appeal, const std::string& actor) override;
   Status RecordAppealStep(const Appeal& next, const AppealEvent& event, const std::string& actor) override;
   Status UpdateAppeal(const Appeal& appeal) override;
+  Result<std::string> IssueCard(std::string_view household_code, std::int64_t expires_millis) override;
+  Status RevokeCard(std::string_view household_code) override;
   Status Commit() override;
 
   // For the user repository, in this file: rows of tables outside the
@@ -371,6 +374,7 @@ class SqlStore final : public Store {
   Result<AppealPage> ListAppeals(const AppealQuery& query) override;
   Status ScanAppeals(const AppealQuery& query, const std::function<Status(const Appeal&)>& each) override;
   Result<std::optional<HandlerKind>> KindOfHandler(std::string_view code) override;
+  Result<std::optional<CardRecord>> FindCard(std::string_view code) override;
   Result<int> SchemaVersion() override;
   Status Backup(const std::string& out) override;
   Status CopyInto(Store& empty, Progress* progress) override {

@@ -29,6 +29,7 @@ std::vector<const TableDef*> AllTableDefs(bool legacy) {
     defs.push_back(&VisitRepository::Table());
     defs.push_back(&AppealRepository::AppealsTable());
     defs.push_back(&AppealRepository::StepsTable());
+    defs.push_back(&CardsDef());
   }
   return defs;
 }
