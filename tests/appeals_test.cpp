@@ -233,6 +233,18 @@ TEST(AppealsTest, UnsatisfiedReopensWithAFreshLimitAndReturnsNeedAReason) {
   EXPECT_EQ(reopened->reopened, 1);
   EXPECT_EQ(reopened->deadline_millis, AppealDeadline(rate.at_millis, closed.urgency, rules, calendar));
   EXPECT_EQ(reopened->satisfaction, Satisfaction::kUnsatisfied) << "the rating counts until a new one";
+  // Answered and closed again, a second 不满意 stands (max_reopen 1).
+  Appeal again = *reopened;
+  for (AppealAction action : {AppealAction::kReply, AppealAction::kClose}) {
+    AppealEvent e = Event(action, rate.at_millis + kHour);
+    e.note = "再次答复";
+    again = *ApplyAppealEvent(again, e, rules, calendar);
+  }
+  Result<Appeal> stands = ApplyAppealEvent(again, rate, rules, calendar);
+  ASSERT_TRUE(stands.ok());
+  EXPECT_EQ(stands->state, AppealState::kRated);
+  EXPECT_EQ(stands->reopened, 1);
+  EXPECT_EQ(stands->satisfaction, Satisfaction::kUnsatisfied);
 
   Appeal dispatched = Reach(AppealState::kDispatched, rules, calendar);
   AppealEvent back = Event(AppealAction::kReturn, dispatched.dispatched_millis + kHour);

@@ -103,6 +103,9 @@ struct AppealRules {
   double resolution_weight = 35;
   double satisfaction_weight = 35;
   std::vector<AppealTopic> topics = DefaultAppealTopics();
+  // 不满意 reopens an appeal (重办) this many times; after that the rating
+  // stands and the appeal is 已评价, counted unsatisfied.
+  int max_reopen = 1;
 
   const AppealTopic* FindTopic(std::string_view code_or_label) const;
 };

@@ -13,9 +13,11 @@
 #include <cstdint>
 #include <string>
 
+#include "lianxin/clock.hpp"
 #include "lianxin/config.hpp"
 #include "lianxin/registry.hpp"
 #include "lianxin/status.hpp"
+#include "lianxin/store.hpp"
 
 namespace lianxin {
 
@@ -39,5 +41,28 @@ struct DemoOptions {
 // returns. Households carry their difficulty score and tier computed with
 // `config` (ScoreDifficulty), as an import of the same rows would.
 Status GenerateDemo(const DemoOptions& options, const Config& config, RegistrySink& sink);
+
+// A year of field work on a paired registry (PRODUCT.md §6, issue "Field
+// work" 9), in the households of the first `townships` townships of each
+// county: visits at each pairing's cadence, appeals round the 12345 loop,
+// progress on assistance tasks. Cadres differ as real ones do — most keep
+// the cadence; some visit only after the campaign dates of `[visits]`,
+// some stop halfway, some come only when the household has asked, some
+// phone instead of going, some answer appeals slowly and let them go
+// overdue — so the three rates and the three phenomena differ between them.
+// Written a day per transaction, `clock` (the store's) moved through the
+// year that ends at its time now; deterministic for a seed. With
+// `cards_csv`, the households are given cards and their codes written
+// there (mode 0600), for the public page.
+struct FieldworkOptions {
+  std::uint64_t seed = 1;
+  int townships = 3;
+  std::string cards_csv;
+};
+struct FieldworkReport {
+  int visits = 0, appeals = 0, cards = 0;
+};
+Result<FieldworkReport> GenerateFieldwork(Store& store, ManualClock& clock, const Config& config,
+                                          const FieldworkOptions& options);
 
 }  // namespace lianxin

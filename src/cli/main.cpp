@@ -101,7 +101,7 @@ void PrintCounts(const RegistryCounts& c) {
 }
 
 Status RunDemo(const Common& common, const std::string& scale_text, std::uint64_t seed,
-               const std::string& out_dir) {
+               const std::string& out_dir, bool fieldwork) {
   LX_ASSIGN_OR_RETURN(Config config, LoadConfig(common));
   LX_ASSIGN_OR_RETURN(DemoScale scale, ParseDemoScale(scale_text));
   DemoOptions options{scale, seed};
@@ -130,6 +130,35 @@ Status RunDemo(const Common& common, const std::string& scale_text, std::uint64_
     std::cout << "演示县已写入 demo county written to " << common.db << " (" << sink.changed
               << " 条新增或更新 changed, " << SecondsSince(start) << " s)\n";
     PrintCounts(counts);
+    if (fieldwork) {
+      // A year ago the county paired; since then its cadres have worked.
+      store.reset();
+      ManualClock clock(SystemClock().NowMillis() - 365 * kMillisPerDay);
+      StoreOptions options;
+      options.key_file = config.key_file;
+      options.busy_timeout_ms = config.busy_timeout_ms;
+      options.clock = &clock;
+      LX_ASSIGN_OR_RETURN(store, Store::Open(common.db, options));
+      PairRunOptions pairing;
+      pairing.actor = "demo";
+      pairing.today = ChinaDateOf(clock.NowMillis());
+      pairing.progress = &ProgressFor(common);
+      LX_ASSIGN_OR_RETURN(PairRun run, RunPairing(*store, config, pairing));
+      clock.Set(SystemClock().NowMillis());
+      const std::string cards = sql::IsPostgres(common.db) ? "" : common.db + ".cards.csv";
+      ProgressFor(common).Begin("生成一年的走访和诉求 a year of field work", 0, "天");
+      LX_ASSIGN_OR_RETURN(FieldworkReport work,
+                          GenerateFieldwork(*store, clock, config, {.seed = seed, .townships = 3, .cards_csv = cards}));
+      ProgressFor(common).End();
+      std::cout << "结对 paired: " << run.changes.made << " 对 pairs; 一年的工作 a year of field work in townships "
+                   "001–003: "
+                << work.visits << " 次走访 visits, " << work.appeals << " 件诉求 appeals, " << work.cards
+                << " 张连心卡 cards" << (cards.empty() ? "" : " (卡号 codes in " + cards + ")") << "\n";
+      if (config.visits.campaign_dates.empty()) {
+        std::cout << "提示 note: [visits] campaign_dates 为空,“上级强调时才联系”无从判断 (no campaign dates in the "
+                     "configuration)\n";
+      }
+    }
   }
   if (out_dir.empty() && common.db.empty()) return Status::Usage("demo 需要 --db 或 --out-dir");
   return Status::Ok();
@@ -567,7 +596,13 @@ int Main(int argc, char** argv) {
   demo->add_option("--scale", scale, "county|city|province");
   demo->add_option("--seed", seed, "随机种子 seed");
   demo->add_option("--out-dir", out_dir, "同时写出 CSV 和 XLSX 文件 also write CSV and XLSX files");
-  demo->callback([&] { status = RunDemo(common, scale, seed, out_dir); });
+  bool registry_only = false;
+  demo->add_flag("--registry-only", registry_only,
+                 "只生成登记数据,不结对、不生成走访和诉求 the registry alone: no pairing, visits or appeals");
+  demo->callback([&] {
+    // A year of field work is the county's; a city or province is for loads.
+    status = RunDemo(common, scale, seed, out_dir, !registry_only && scale == "county");
+  });
 
   std::string kind, file;
   bool dry_run = false;

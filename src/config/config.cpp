@@ -429,6 +429,7 @@ constexpr ScalarField<AppealRules> kAppealFields[] = {
     {"response_weight", &AppealRules::response_weight},
     {"resolution_weight", &AppealRules::resolution_weight},
     {"satisfaction_weight", &AppealRules::satisfaction_weight},
+    {"max_reopen", &AppealRules::max_reopen},
 };
 
 // [[appeals.topics]]: the topic dictionary, each with a unique code and
@@ -477,6 +478,8 @@ Status ReadAppeals(const toml::table& table, const std::string& config_path, Con
         std::pair{"respond_within_hours", rules.respond_within_hours}}) {
     if (value <= 0) return Status::Invalid(where + key + " 必须大于 0 (config_range)", where + key);
   }
+  if (rules.max_reopen < 0 || rules.max_reopen > 10)
+    return Status::Invalid(where + "max_reopen 应在 0 到 10 之间 (config_range)", where + "max_reopen");
   for (auto [key, value] : {std::pair{"response_weight", rules.response_weight},
                             std::pair{"resolution_weight", rules.resolution_weight},
                             std::pair{"satisfaction_weight", rules.satisfaction_weight}}) {

@@ -282,8 +282,9 @@ Result<Appeal> ApplyAppealEvent(const Appeal& appeal, const AppealEvent& event, 
     case AppealAction::kRate:
       next.solved = event.solved;
       next.satisfaction = event.satisfaction;
-      if (event.satisfaction == Satisfaction::kUnsatisfied) {
-        // 重办: back to the same handler, with a fresh limit.
+      if (event.satisfaction == Satisfaction::kUnsatisfied && next.reopened < rules.max_reopen) {
+        // 重办: back to the same handler, with a fresh limit. Past the
+        // county's limit of 重办 the rating stands: 不满意 is counted.
         next.state = AppealState::kHandling;
         ++next.reopened;
         next.replied_millis = next.closed_millis = 0;
