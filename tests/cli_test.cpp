@@ -230,6 +230,25 @@ TEST(CliTest, CardsAreIssuedReissuedAndRevoked) {
   EXPECT_GT(rows, 0);
   EXPECT_EQ(Lianxin("card issue --db " + db + " --region 149901001001 --out " + csv).exit_code, 1)
       << "an existing file is not overwritten";
+
+  // Open311 clients' keys: printed once, one name once, revoked.
+  CliRun key = Lianxin("apikey add --db " + db + " fixmystreet --region 149901");
+  ASSERT_EQ(key.exit_code, 0) << key.output;
+  std::smatch printed;
+  ASSERT_TRUE(std::regex_search(key.output, printed, std::regex("lx_[0-9a-f]{32}"))) << key.output;
+  store = OpenOrDie(db);
+  Result<std::optional<ApiKeyRecord>> client = store->FindApiKey(printed[0].str());
+  ASSERT_TRUE(client.ok() && client->has_value());
+  EXPECT_EQ((*client)->region_code, "149901");
+  store.reset();
+  EXPECT_NE(Lianxin("apikey add --db " + db + " fixmystreet --region 149901").exit_code, 0)
+      << "the name is taken";
+  EXPECT_NE(Lianxin("apikey add --db " + db + " other --region 999999").exit_code, 0) << "no such region";
+  EXPECT_EQ(Lianxin("apikey revoke --db " + db + " fixmystreet").exit_code, 0);
+  EXPECT_EQ(Lianxin("apikey revoke --db " + db + " fixmystreet").exit_code, 1);
+  store = OpenOrDie(db);
+  EXPECT_FALSE(store->FindApiKey(printed[0].str())->has_value());
+  store.reset();
   EXPECT_EQ(Lianxin("journal verify --db " + db).exit_code, 0);
 }
 

@@ -70,10 +70,13 @@ TEST(DemoFieldworkTest, AYearOfWorkIsJournaledDeterministicAndVariedAmongCadres)
   AppealQuery all;
   all.unscoped = true;
   std::vector<Appeal> appeals;
-  ASSERT_TRUE(a.store->ScanAppeals(all, [&](const Appeal& x) {
-    appeals.push_back(x);
-    return Status::Ok();
-  }).ok());
+  ASSERT_TRUE(a.store
+                  ->ScanAppeals(all,
+                                [&](const Appeal& x) {
+                                  appeals.push_back(x);
+                                  return Status::Ok();
+                                })
+                  .ok());
   ASSERT_EQ(static_cast<int>(appeals.size()), a.report.appeals);
   std::set<int> scores;
   int overdue_or_late = 0;

@@ -93,8 +93,9 @@ TEST_F(PublicApiTest, AHouseholdFilesFollowsAndRatesAnAppealWithItsCard) {
     return Call("POST", "/api/v1/appeals/" + id + "/actions", body.dump(), as.headers).status;
   };
   // Not yet closed: nothing to rate.
-  HttpResponse early = Public("appeals/" + id + "/rate",
-                              {{"code", code_}, {"surname", Surname()}, {"solved", true}, {"satisfaction", "满意"}});
+  HttpResponse early =
+      Public("appeals/" + id + "/rate",
+             {{"code", code_}, {"surname", Surname()}, {"solved", true}, {"satisfaction", "满意"}});
   EXPECT_EQ(early.status, 409) << early.body;
   ASSERT_EQ(act(cadre, {{"action", "sign"}}), 200);
   ASSERT_EQ(act(cadre, {{"action", "reply"}, {"note", "已换新灯"}}), 200);
@@ -112,14 +113,14 @@ TEST_F(PublicApiTest, AHouseholdFilesFollowsAndRatesAnAppealWithItsCard) {
   // Another household's card cannot see or rate it.
   json others = Json(Public("appeals/list", {{"code", other_code_}, {"surname", "x"}}));
   EXPECT_FALSE(others.contains("items"));
-  HttpResponse not_theirs = Public("appeals/" + id + "/rate", {{"code", other_code_},
-                                                                {"surname", "whoever"},
-                                                                {"solved", true},
-                                                                {"satisfaction", "satisfied"}});
+  HttpResponse not_theirs = Public(
+      "appeals/" + id + "/rate",
+      {{"code", other_code_}, {"surname", "whoever"}, {"solved", true}, {"satisfaction", "satisfied"}});
   EXPECT_EQ(not_theirs.status, 404);
 
-  HttpResponse rated = Public("appeals/" + id + "/rate",
-                              {{"code", code_}, {"surname", Surname()}, {"solved", true}, {"satisfaction", "满意"}});
+  HttpResponse rated =
+      Public("appeals/" + id + "/rate",
+             {{"code", code_}, {"surname", Surname()}, {"solved", true}, {"satisfaction", "满意"}});
   ASSERT_EQ(rated.status, 200) << rated.body;
   EXPECT_EQ(Json(rated)["state"], "rated");
 

@@ -167,6 +167,7 @@ struct AppealQuery {
   bool overdue_only = false;  // open and past its deadline at `now_millis`
   std::int64_t now_millis = 0;
   std::string handler, cadre, household;
+  std::optional<AppealChannel> channel;
   std::int64_t received_from = 0, received_to = 0;  // [from, to) in ms; 0 = open-ended
   bool in_bulletin_only = false;                    // named for the bulletin (督办 twice)
   bool not_noticed_only = false;                    // the overdue notice not yet sent
@@ -183,6 +184,11 @@ struct CardRecord {
   std::string household_code, head_name, village_code;
   std::string contact_cadre, assistance_cadre;  // "" when none
   std::int64_t issued_millis = 0, expires_millis = 0, revoked_millis = 0;
+};
+
+// An Open311 client's key in use: whose it is and the region it files into.
+struct ApiKeyRecord {
+  std::string name, region_code;
 };
 
 struct AppealPage {
@@ -268,6 +274,11 @@ class WriteTxn {
   // ends the card in force (kNotFound when there is none). Both journaled.
   virtual Result<std::string> IssueCard(std::string_view household_code, std::int64_t expires_millis) = 0;
   virtual Status RevokeCard(std::string_view household_code) = 0;
+  // A new Open311 client key named `name` filing into `region_code`
+  // ("lx_" and 32 hex digits, shown once; kConflict when the name is
+  // taken), and its revocation (kNotFound when no such key is in use).
+  virtual Result<std::string> AddApiKey(const std::string& name, const std::string& region_code) = 0;
+  virtual Status RevokeApiKey(const std::string& name) = 0;
 
   // Makes every change durable (synchronous=FULL) or none of them.
   virtual Status Commit() = 0;
@@ -407,6 +418,8 @@ class Store {
   virtual Result<std::optional<HandlerKind>> KindOfHandler(std::string_view code) = 0;
   // The card whose normalised code is `code` (NormalizeCardCode), or none.
   virtual Result<std::optional<CardRecord>> FindCard(std::string_view code) = 0;
+  // The key in use that is `key`, or none.
+  virtual Result<std::optional<ApiKeyRecord>> FindApiKey(std::string_view key) = 0;
 
   // Copies the database to `out` with SQLite's online backup API (safe
   // while others write: the copy is one consistent snapshot), then checks

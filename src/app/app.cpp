@@ -5,6 +5,7 @@
 #include "lianxin/api.hpp"
 #include "lianxin/appeals_api.hpp"
 #include "lianxin/fieldwork_api.hpp"
+#include "lianxin/open311_api.hpp"
 #include "lianxin/pairing_api.hpp"
 #include "lianxin/public_api.hpp"
 #include "lianxin/registry_api.hpp"
@@ -86,6 +87,7 @@ Router App::BuildRouter() {
   AddFieldworkRoutes(gate, *writer_, *reads_, config_, clock_);
   AddAppealRoutes(gate, {*writer_, *reads_, config_, clock_, *notifier_});
   AddPublicRoutes(gate, {*writer_, *reads_, config_, clock_, *notifier_});
+  AddOpen311Routes(gate, {*writer_, *reads_, config_, clock_, *notifier_});
   AddOpenApiRoute(gate);
   // Routes anyone may reach before signing in, or whose body is a few short
   // strings: their body is read only up to this, and parsed only this deep,

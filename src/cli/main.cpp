@@ -147,16 +147,19 @@ Status RunDemo(const Common& common, const std::string& scale_text, std::uint64_
       clock.Set(SystemClock().NowMillis());
       const std::string cards = sql::IsPostgres(common.db) ? "" : common.db + ".cards.csv";
       ProgressFor(common).Begin("生成一年的走访和诉求 a year of field work", 0, "天");
-      LX_ASSIGN_OR_RETURN(FieldworkReport work,
-                          GenerateFieldwork(*store, clock, config, {.seed = seed, .townships = 3, .cards_csv = cards}));
+      LX_ASSIGN_OR_RETURN(
+          FieldworkReport work,
+          GenerateFieldwork(*store, clock, config, {.seed = seed, .townships = 3, .cards_csv = cards}));
       ProgressFor(common).End();
-      std::cout << "结对 paired: " << run.changes.made << " 对 pairs; 一年的工作 a year of field work in townships "
+      std::cout << "结对 paired: " << run.changes.made
+                << " 对 pairs; 一年的工作 a year of field work in townships "
                    "001–003: "
                 << work.visits << " 次走访 visits, " << work.appeals << " 件诉求 appeals, " << work.cards
                 << " 张连心卡 cards" << (cards.empty() ? "" : " (卡号 codes in " + cards + ")") << "\n";
       if (config.visits.campaign_dates.empty()) {
-        std::cout << "提示 note: [visits] campaign_dates 为空,“上级强调时才联系”无从判断 (no campaign dates in the "
-                     "configuration)\n";
+        std::cout
+            << "提示 note: [visits] campaign_dates 为空,“上级强调时才联系”无从判断 (no campaign dates in the "
+               "configuration)\n";
       }
     }
   }
@@ -385,6 +388,31 @@ Status RunCard(const Common& common, const std::string& action, const std::strin
   LX_RETURN_IF_ERROR(txn->Commit());
   std::cout << household << " 的新连心卡号 new card code: " << FormatCardCode(card)
             << "\n(只显示这一次,旧卡已作废 shown once; the earlier card is revoked)\n";
+  return Status::Ok();
+}
+
+// `apikey add NAME --region CODE` prints an Open311 client's key once (only
+// its blind index is kept); `apikey revoke NAME` ends it.
+Status RunApiKey(const Common& common, const std::string& action, const std::string& name,
+                 const std::string& region) {
+  LX_ASSIGN_OR_RETURN(Config config, LoadConfig(common));
+  LX_ASSIGN_OR_RETURN(std::unique_ptr<Store> store, OpenStore(config, common.db, false));
+  LX_ASSIGN_OR_RETURN(std::unique_ptr<WriteTxn> txn, store->Begin("cli:apikey"));
+  if (action == "revoke") {
+    LX_RETURN_IF_ERROR(txn->RevokeApiKey(name));
+    LX_RETURN_IF_ERROR(txn->Commit());
+    std::cout << "已作废密钥 revoked " << name << "\n";
+    return Status::Ok();
+  }
+  if (!RegionSubtreePrefix(region)) return Status::Usage("--region 应为 6 位或 12 位区划代码: " + region);
+  LX_ASSIGN_OR_RETURN(std::optional<Region> found, txn->FindRegion(region));
+  if (!found) return Status::NotFound("区划不存在: " + region);
+  LX_ASSIGN_OR_RETURN(
+      std::string key,
+      txn->AddApiKey(name, region.size() == 12 && region.ends_with("000000") ? region.substr(0, 6) : region));
+  LX_RETURN_IF_ERROR(txn->Commit());
+  std::cout << "Open311 密钥 key for " << name << ": " << key
+            << "\n(只显示这一次,请交给对接方 shown once; give it to the client)\n";
   return Status::Ok();
 }
 
@@ -668,6 +696,19 @@ int Main(int argc, char** argv) {
     }
     sub->callback([&, action] { status = RunCard(common, action, card_household, card_region, card_out); });
   }
+
+  std::string key_name, key_region;
+  CLI::App* apikey = app.add_subcommand("apikey", "Open311 对接密钥 Open311 clients' keys");
+  apikey->require_subcommand(1);
+  CLI::App* key_add = apikey->add_subcommand("add", "新建密钥(只显示一次) a new key, shown once");
+  CLI::App* key_revoke = apikey->add_subcommand("revoke", "作废密钥 end a key");
+  for (CLI::App* sub : {key_add, key_revoke}) {
+    db_option(sub, true);
+    sub->add_option("name", key_name, "对接方名称 the client's name")->required();
+  }
+  key_add->add_option("--region", key_region, "其请求所属地区 the region its requests file into")->required();
+  key_add->callback([&] { status = RunApiKey(common, "add", key_name, key_region); });
+  key_revoke->callback([&] { status = RunApiKey(common, "revoke", key_name, key_region); });
 
   std::string backup_out, restore_from;
   CLI::App* backup =

@@ -48,12 +48,17 @@ struct Planned {
 const char* const kHeard[] = {"想了解今年的种植补贴", "家里老人看病报销的事", "孩子上学的路不好走",
                               "自来水有时候停",       "想学点养殖技术",       "低保复核什么时候办",
                               "房子漏雨想修一修",     "村里路灯坏了"};
-const char* const kPromised[] = {"下周把补贴政策送来", "帮着问医保报销",   "向乡里反映路的事",
-                                 "联系供水站看看",     "介绍农技员上门",   "把复核材料清单带来",
-                                 "",                   ""};
-const char* const kContent[] = {"自来水停了两天还没来", "村口的路坑坑洼洼,下雨没法走", "想问问危房改造怎么申请",
-                                "低保怎么申请",         "邻居占了我家的宅基地",       "孩子上学的校车时间不合适",
-                                "家里老人看病报销不了", "想找点活干"};
+const char* const kPromised[] = {"下周把补贴政策送来",
+                                 "帮着问医保报销",
+                                 "向乡里反映路的事",
+                                 "联系供水站看看",
+                                 "介绍农技员上门",
+                                 "把复核材料清单带来",
+                                 "",
+                                 ""};
+const char* const kContent[] = {
+    "自来水停了两天还没来", "村口的路坑坑洼洼,下雨没法走", "想问问危房改造怎么申请", "低保怎么申请",
+    "邻居占了我家的宅基地", "孩子上学的校车时间不合适",    "家里老人看病报销不了",   "想找点活干"};
 
 }  // namespace
 
@@ -83,7 +88,7 @@ Result<FieldworkReport> GenerateFieldwork(Store& store, ManualClock& clock, cons
     if (fresh) {
       const double r = uniform(0, 1);
       CadreProfile& p = it->second;
-      p.habit = r < 0.70                        ? Habit::kDiligent
+      p.habit = r < 0.70                         ? Habit::kDiligent
                 : r < 0.78 && !campaigns.empty() ? Habit::kCampaigns
                 : r < 0.86                       ? Habit::kStops
                 : r < 0.93                       ? Habit::kReactive
@@ -97,7 +102,8 @@ Result<FieldworkReport> GenerateFieldwork(Store& store, ManualClock& clock, cons
   std::priority_queue<Planned, std::vector<Planned>, std::greater<>> plan;
   auto at_day = [&](double day) {
     // Working hours in China: 9:00 to 17:00.
-    const std::int64_t midnight = StartOfChinaDay(ChinaDateOf(start + static_cast<std::int64_t>(day) * kMillisPerDay));
+    const std::int64_t midnight =
+        StartOfChinaDay(ChinaDateOf(start + static_cast<std::int64_t>(day) * kMillisPerDay));
     return midnight + 9 * kHour + static_cast<std::int64_t>(uniform(0, 8 * kHour));
   };
   std::map<std::string, std::string> contact_of;
@@ -112,7 +118,9 @@ Result<FieldworkReport> GenerateFieldwork(Store& store, ManualClock& clock, cons
     switch (p.habit) {
       case Habit::kCampaigns:
         for (const Date& d : campaigns) {
-          if (chance(0.85)) add(static_cast<double>(StartOfChinaDay(d) - start) / kMillisPerDay + uniform(0, 5), VisitKind::kHomeVisit);
+          if (chance(0.85))
+            add(static_cast<double>(StartOfChinaDay(d) - start) / kMillisPerDay + uniform(0, 5),
+                VisitKind::kHomeVisit);
         }
         break;
       case Habit::kReactive:
@@ -158,7 +166,8 @@ Result<FieldworkReport> GenerateFieldwork(Store& store, ManualClock& clock, cons
   // The steps of an appeal's loop as its handler would take them.
   auto schedule_loop = [&](const Appeal& a, std::int64_t from) {
     CadreProfile& p = profile(a.handler);
-    std::int64_t t = from + static_cast<std::int64_t>(p.slow ? uniform(30, 100) * kHour : uniform(0.5, 20) * kHour);
+    std::int64_t t =
+        from + static_cast<std::int64_t>(p.slow ? uniform(30, 100) * kHour : uniform(0.5, 20) * kHour);
     auto step = [&](AppealAction action, std::string note = {}) {
       Planned next;
       next.at = t;
@@ -183,7 +192,7 @@ Result<FieldworkReport> GenerateFieldwork(Store& store, ManualClock& clock, cons
     rate.event.action = AppealAction::kRate;
     rate.event.at_millis = t;
     const double r = uniform(0, 1);
-    rate.event.satisfaction = r < (p.slow ? 0.5 : 0.78)   ? Satisfaction::kSatisfied
+    rate.event.satisfaction = r < (p.slow ? 0.5 : 0.78)    ? Satisfaction::kSatisfied
                               : r < (p.slow ? 0.75 : 0.93) ? Satisfaction::kBasicallySatisfied
                                                            : Satisfaction::kUnsatisfied;
     rate.event.solved = rate.event.satisfaction != Satisfaction::kUnsatisfied && chance(0.92);
@@ -228,8 +237,12 @@ Result<FieldworkReport> GenerateFieldwork(Store& store, ManualClock& clock, cons
         Appeal a;
         a.household_code = p.household;
         const double r = uniform(0, 1);
-        a.channel = r < 0.4 ? AppealChannel::kCard : r < 0.7 ? AppealChannel::kVisit : AppealChannel::kOperator;
-        a.type = chance(0.55) ? AppealType::kHelp : chance(0.6) ? AppealType::kInquiry : AppealType::kSuggestion;
+        a.channel = r < 0.4   ? AppealChannel::kCard
+                    : r < 0.7 ? AppealChannel::kVisit
+                              : AppealChannel::kOperator;
+        a.type = chance(0.55)  ? AppealType::kHelp
+                 : chance(0.6) ? AppealType::kInquiry
+                               : AppealType::kSuggestion;
         a.topic = topics[rng() % topics.size()];
         a.urgency = chance(0.1) ? AppealUrgency::kUrgent : AppealUrgency::kGeneral;
         a.content = kContent[rng() % std::size(kContent)];
@@ -249,8 +262,14 @@ Result<FieldworkReport> GenerateFieldwork(Store& store, ManualClock& clock, cons
         }
         // A cadre who comes only when asked comes now.
         if (!p.cadre.empty() && profile(p.cadre).habit == Habit::kReactive && chance(0.8)) {
-          plan.push({p.at + static_cast<std::int64_t>(uniform(1, 5) * kMillisPerDay), 0, p.cadre, p.household,
-                     VisitKind::kHomeVisit, false, {}, {}});
+          plan.push({p.at + static_cast<std::int64_t>(uniform(1, 5) * kMillisPerDay),
+                     0,
+                     p.cadre,
+                     p.household,
+                     VisitKind::kHomeVisit,
+                     false,
+                     {},
+                     {}});
         }
         appeals[filed.id] = filed;
         ++report.appeals;
@@ -266,9 +285,9 @@ Result<FieldworkReport> GenerateFieldwork(Store& store, ManualClock& clock, cons
         }
         Result<Appeal> next = ApplyAppealEvent(a, p.event, config.appeals, config.calendar);
         if (!next.ok()) continue;  // the loop moved on another way
-        LX_RETURN_IF_ERROR(txn->RecordAppealStep(*next, p.event, p.event.action == AppealAction::kRate
-                                                                     ? "household:" + a.household_code
-                                                                     : "demo"));
+        LX_RETURN_IF_ERROR(txn->RecordAppealStep(
+            *next, p.event,
+            p.event.action == AppealAction::kRate ? "household:" + a.household_code : "demo"));
         // 不满意: 重办, the loop runs again from handling.
         if (p.event.action == AppealAction::kRate && next->state == AppealState::kHandling) {
           Appeal again = *next;

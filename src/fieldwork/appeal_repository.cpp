@@ -164,6 +164,7 @@ std::optional<std::vector<Condition>> Conditions(const AppealQuery& q) {
   if (!q.handler.empty()) where.push_back({"handler = ?", {Value::Text(q.handler)}});
   if (!q.cadre.empty()) where.push_back({"cadre_code = ?", {Value::Text(q.cadre)}});
   if (!q.household.empty()) where.push_back({"household_code = ?", {Value::Text(q.household)}});
+  if (q.channel) where.push_back({"channel = ?", {Value::Text(Token(*q.channel))}});
   if (q.received_from > 0) where.push_back({"received_millis >= ?", {Value::Int(q.received_from)}});
   if (q.received_to > 0) where.push_back({"received_millis < ?", {Value::Int(q.received_to)}});
   if (q.in_bulletin_only) where.push_back({"in_bulletin = 1", {}});

@@ -38,6 +38,13 @@ std::vector<AccessRule> BuildTable() {
       {"POST", "/api/v1/public/appeals", {}, true, false, ScopeUse::kNone},
       {"POST", "/api/v1/public/appeals/list", {}, true, false, ScopeUse::kNone},
       {"POST", "/api/v1/public/appeals/{id}/rate", {}, true, false, ScopeUse::kNone},
+      // Open311 GeoReport v2 (open311_api.hpp): public reads; a POST needs
+      // a client's api_key, checked by the route.
+      {"GET", "/open311/v2/{doc}", {}, true, false, ScopeUse::kNone},
+      {"POST", "/open311/v2/{doc}", {}, true, false, ScopeUse::kNone},
+      {"GET", "/open311/v2/services/{id}", {}, true, false, ScopeUse::kNone},
+      {"GET", "/open311/v2/requests/{id}", {}, true, false, ScopeUse::kNone},
+      {"GET", "/open311/v2/tokens/{id}", {}, true, false, ScopeUse::kNone},
       {"DELETE", "/api/v1/session", AnySignedIn(), false, true, ScopeUse::kNone},
       {"GET", "/api/v1/me", AnySignedIn(), false, true, ScopeUse::kNone},
       {"POST", "/api/v1/me/password", AnySignedIn(), false, true, ScopeUse::kNone},

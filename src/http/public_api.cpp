@@ -100,7 +100,8 @@ class PublicApi {
 
   HttpResponse Topics() {
     json items = json::array();
-    for (const AppealTopic& t : deps_.config.appeals.topics) items.push_back({{"code", t.code}, {"label", t.label}});
+    for (const AppealTopic& t : deps_.config.appeals.topics)
+      items.push_back({{"code", t.code}, {"label", t.label}});
     return HttpResponse::Json(200, {{"items", std::move(items)}});
   }
 
@@ -111,13 +112,16 @@ class PublicApi {
     Result<StorePool::Lease> store = deps_.reads.Acquire();
     if (!store.ok()) return HttpResponse::Error(store.status());
     json out = {{"household", {{"code", card->household_code}, {"head_name", card->head_name}}}};
-    for (auto [name, code] : {std::pair{"contact", card->contact_cadre}, std::pair{"assistance", card->assistance_cadre}}) {
+    for (auto [name, code] :
+         {std::pair{"contact", card->contact_cadre}, std::pair{"assistance", card->assistance_cadre}}) {
       out[name] = nullptr;
       if (code.empty()) continue;
       OneRecord cadre;
       Status got = (*store)->Get(RecordKind::kCadres, code, cadre);
       if (!got.ok() || !cadre.cadre) continue;
-      json who = {{"name", cadre.cadre->name}, {"title", cadre.cadre->title}, {"unit", nullptr},
+      json who = {{"name", cadre.cadre->name},
+                  {"title", cadre.cadre->title},
+                  {"unit", nullptr},
                   {"phone", cadre.cadre->phone.Reveal()}};
       if (!cadre.cadre->unit_code.empty()) {
         OneRecord unit;
@@ -203,7 +207,8 @@ class PublicApi {
       if (!before || before->household_code != card->household_code)
         return Status::NotFound("诉求不存在 (not_found)");
       event.at_millis = deps_.clock.NowMillis();
-      LX_ASSIGN_OR_RETURN(after, ApplyAppealEvent(*before, event, deps_.config.appeals, deps_.config.calendar));
+      LX_ASSIGN_OR_RETURN(after,
+                          ApplyAppealEvent(*before, event, deps_.config.appeals, deps_.config.calendar));
       LX_ASSIGN_OR_RETURN(std::unique_ptr<WriteTxn> txn, store.Begin(Actor(*card)));
       LX_RETURN_IF_ERROR(txn->RecordAppealStep(after, event, Actor(*card)));
       return txn->Commit();
@@ -260,7 +265,8 @@ class PublicApi {
     a.type = *t;
     LX_ASSIGN_OR_RETURN(std::string topic, StringField(body, "topic"));
     const AppealTopic* found = deps_.config.appeals.FindTopic(topic);
-    if (found == nullptr) return Status::Invalid("topic 不在话题字典中: " + topic + " (unknown_topic)", "topic");
+    if (found == nullptr)
+      return Status::Invalid("topic 不在话题字典中: " + topic + " (unknown_topic)", "topic");
     a.topic = found->code;
     LX_ASSIGN_OR_RETURN(std::string urgency, StringField(body, "urgency", false));
     if (!urgency.empty()) {

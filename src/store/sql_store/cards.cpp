@@ -1,6 +1,9 @@
-// The contact cards' storage (连心卡): the blind index of each code, whose
-// card it is and whether it is in force. The code itself is never stored.
+// The keys households and clients reach the public routes with: contact
+// cards (连心卡) — the blind index of each code, whose card it is and whether
+// it is in force — and Open311 clients' API keys. Neither secret is stored.
 #include "lianxin/cards.hpp"
+
+#include <sodium.h>
 
 #include "store/sql_store/internal.hpp"
 
@@ -8,7 +11,58 @@ namespace lianxin::sql_store {
 
 namespace {
 constexpr std::string_view kCardDomain = "card";
+constexpr std::string_view kApiKeyDomain = "apikey";
 }  // namespace
+
+const TableDef& ApiKeysDef() {
+  static const TableDef kDef{
+      "api_keys", {{"name"}, {"key_bidx"}, {"region_code"}, {"created_millis"}, {"revoked_millis"}}, "name"};
+  return kDef;
+}
+
+Result<std::string> SqlTxn::AddApiKey(const std::string& name, const std::string& region_code) {
+  if (!open_) return Status::Internal("写事务已结束");
+  unsigned char bytes[16];
+  randombytes_buf(bytes, sizeof bytes);
+  char hex[2 * sizeof bytes + 1];
+  sodium_bin2hex(hex, sizeof hex, bytes, sizeof bytes);
+  const std::string key = "lx_" + std::string(hex);
+  LX_ASSIGN_OR_RETURN(Statement * taken, store_.Prepare("SELECT 1 FROM api_keys WHERE name = ?1"));
+  taken->Bind(1, name);
+  LX_ASSIGN_OR_RETURN(bool exists, taken->Step());
+  taken->Reset();
+  if (exists) return Status::Conflict("已有名为 " + name + " 的密钥 (apikey_exists)");
+  LX_RETURN_IF_ERROR(
+      UpsertImage(ApiKeysDef(), {Cell::Text(name), Cell::Blob(store_.cipher().BlindIndex(kApiKeyDomain, key)),
+                                 Cell::Text(region_code), Cell::Int(at_millis_), Cell::Int(0)})
+          .status());
+  return key;
+}
+
+Status SqlTxn::RevokeApiKey(const std::string& name) {
+  if (!open_) return Status::Internal("写事务已结束");
+  LX_ASSIGN_OR_RETURN(Statement * select,
+                      store_.Prepare(SelectSql(ApiKeysDef()) + " WHERE name = ?1 AND revoked_millis = 0"));
+  select->Bind(1, name);
+  LX_ASSIGN_OR_RETURN(bool found, select->Step());
+  if (!found) return Status::NotFound("没有在用的密钥 " + name + " (apikey_not_found)");
+  Image key = ReadJournalRow(*select, ApiKeysDef().columns.size());
+  select->Reset();
+  key[4] = Cell::Int(at_millis_);
+  return UpsertImage(ApiKeysDef(), std::move(key)).status();
+}
+
+Result<std::optional<ApiKeyRecord>> SqlStore::FindApiKey(std::string_view key) {
+  LX_ASSIGN_OR_RETURN(
+      Statement * select,
+      Prepare("SELECT name, region_code FROM api_keys WHERE key_bidx = ?1 AND revoked_millis = 0"));
+  select->BindBlob(1, cipher().BlindIndex(kApiKeyDomain, key));
+  LX_ASSIGN_OR_RETURN(bool found, select->Step());
+  std::optional<ApiKeyRecord> record;
+  if (found) record = ApiKeyRecord{std::string(select->Text(0)), std::string(select->Text(1))};
+  select->Reset();
+  return record;
+}
 
 const TableDef& CardsDef() {
   static const TableDef kDef{"cards",
@@ -31,10 +85,10 @@ Result<std::string> SqlTxn::IssueCard(std::string_view household_code, std::int6
   Status revoked = RevokeCard(household);
   if (!revoked.ok() && revoked.code() != Code::kNotFound) return revoked;
   const std::string code = NewCardCode();
-  LX_ASSIGN_OR_RETURN(
-      UpsertOutcome outcome,
-      UpsertImage(CardsDef(), {Cell::Blob(store_.cipher().BlindIndex(kCardDomain, code)), Cell::Text(household),
-                               Cell::Int(at_millis_), Cell::Int(expires_millis), Cell::Int(0), Cell::Text(county)}));
+  LX_ASSIGN_OR_RETURN(UpsertOutcome outcome,
+                      UpsertImage(CardsDef(), {Cell::Blob(store_.cipher().BlindIndex(kCardDomain, code)),
+                                               Cell::Text(household), Cell::Int(at_millis_),
+                                               Cell::Int(expires_millis), Cell::Int(0), Cell::Text(county)}));
   // 80 random bits: a repeat is as likely as guessing a key.
   if (outcome != UpsertOutcome::kInserted) return Status::Internal("连心卡号重复,请重试");
   return code;
@@ -42,8 +96,9 @@ Result<std::string> SqlTxn::IssueCard(std::string_view household_code, std::int6
 
 Status SqlTxn::RevokeCard(std::string_view household_code) {
   if (!open_) return Status::Internal("写事务已结束");
-  LX_ASSIGN_OR_RETURN(Statement * select,
-                      store_.Prepare(SelectSql(CardsDef()) + " WHERE household_code = ?1 AND revoked_millis = 0"));
+  LX_ASSIGN_OR_RETURN(
+      Statement * select,
+      store_.Prepare(SelectSql(CardsDef()) + " WHERE household_code = ?1 AND revoked_millis = 0"));
   select->Bind(1, household_code);
   std::vector<Image> in_force;
   while (true) {
@@ -72,9 +127,14 @@ Result<std::optional<CardRecord>> SqlStore::FindCard(std::string_view code) {
   LX_ASSIGN_OR_RETURN(bool found, select->Step());
   std::optional<CardRecord> card;
   if (found) {
-    card = CardRecord{std::string(select->Text(0)), std::string(select->Text(1)), std::string(select->Text(2)),
-                      std::string(select->Text(3)), std::string(select->Text(4)), select->Int(5),
-                      select->Int(6), select->Int(7)};
+    card = CardRecord{std::string(select->Text(0)),
+                      std::string(select->Text(1)),
+                      std::string(select->Text(2)),
+                      std::string(select->Text(3)),
+                      std::string(select->Text(4)),
+                      select->Int(5),
+                      select->Int(6),
+                      select->Int(7)};
   }
   select->Reset();
   return card;

@@ -53,6 +53,7 @@ using TableDef = JournalTable;
 // The journaled tables, each described once (in its module's file).
 const TableDef& Def(RecordKind kind);  // the registry's, by kind
 const TableDef& CardsDef();            // the contact cards (cards.cpp)
+const TableDef& ApiKeysDef();          // the Open311 clients' keys (cards.cpp)
 const TableDef& TasksDef();
 const TableDef& UsersDef();
 const TableDef& SessionsDef();
@@ -218,6 +219,8 @@ class SqlTxn final : public WriteTxn {
   Status UpdateAppeal(const Appeal& appeal) override;
   Result<std::string> IssueCard(std::string_view household_code, std::int64_t expires_millis) override;
   Status RevokeCard(std::string_view household_code) override;
+  Result<std::string> AddApiKey(const std::string& name, const std::string& region_code) override;
+  Status RevokeApiKey(const std::string& name) override;
   Status Commit() override;
 
   // For the user repository, in this file: rows of tables outside the
@@ -375,6 +378,7 @@ class SqlStore final : public Store {
   Status ScanAppeals(const AppealQuery& query, const std::function<Status(const Appeal&)>& each) override;
   Result<std::optional<HandlerKind>> KindOfHandler(std::string_view code) override;
   Result<std::optional<CardRecord>> FindCard(std::string_view code) override;
+  Result<std::optional<ApiKeyRecord>> FindApiKey(std::string_view key) override;
   Result<int> SchemaVersion() override;
   Status Backup(const std::string& out) override;
   Status CopyInto(Store& empty, Progress* progress) override {

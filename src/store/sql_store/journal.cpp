@@ -30,6 +30,7 @@ std::vector<const TableDef*> AllTableDefs(bool legacy) {
     defs.push_back(&AppealRepository::AppealsTable());
     defs.push_back(&AppealRepository::StepsTable());
     defs.push_back(&CardsDef());
+    defs.push_back(&ApiKeysDef());
   }
   return defs;
 }
