@@ -115,6 +115,36 @@ TEST_F(FieldworkApiTest, ACadreLogsAVisitWithTwoFieldsAndSeesWhatIsDue) {
   EXPECT_EQ(journaled, 2);
 }
 
+TEST_F(FieldworkApiTest, APromiseBecomesAnAppealInTheSameStepOrNothingIsWritten) {
+  SignedInAs cadre = SignIn("wangjh", {Role::kCadre}, {ScopeKind::kCadre, cadre_});
+  HttpResponse logged = Call("POST", "/api/v1/visits",
+                             json{{"household", household_},
+                                  {"kind", "home_visit"},
+                                  {"promised", "帮着问医保报销"},
+                                  {"appeal", {{"type", "求助"}, {"topic", "medical"}}}}
+                                 .dump(),
+                             cadre.headers);
+  ASSERT_EQ(logged.status, 201) << logged.body;
+  json visit = Json(logged);
+  ASSERT_TRUE(visit["appeal"].is_object()) << visit.dump();
+  EXPECT_EQ(visit["appeal"]["handler"], cadre_) << "the household's contact cadre holds it";
+  json appeal =
+      Json(Call("GET", "/api/v1/appeals/" + visit["appeal"]["id"].get<std::string>(), "", cadre.headers));
+  EXPECT_EQ(appeal["channel"], "visit");
+  EXPECT_EQ(appeal["content"], "帮着问医保报销");
+
+  // A bad appeal refuses the visit too.
+  HttpResponse refused = Call(
+      "POST", "/api/v1/visits",
+      json{{"household", household_}, {"kind", "talk"}, {"appeal", {{"type", "求助"}, {"topic", "天气"}}}}
+          .dump(),
+      cadre.headers);
+  EXPECT_EQ(refused.status, 400);
+  EXPECT_NE(refused.body.find("\"field\":\"appeal.topic\""), std::string::npos) << refused.body;
+  json listed = Json(Call("GET", "/api/v1/households/" + household_ + "/visits", "", county_.headers));
+  EXPECT_EQ(listed["items"].size(), 1u) << "only the first visit was written";
+}
+
 TEST_F(FieldworkApiTest, EveryFieldIsCheckedAndNamed) {
   SignedInAs cadre = SignIn("lisi", {Role::kCadre}, {ScopeKind::kCadre, cadre_});
   auto field_of = [&](const json& body) {

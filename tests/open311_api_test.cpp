@@ -3,10 +3,11 @@
 // FixMyStreet posts it (403 without a key), looked up by id, by token and
 // with requests.xml?service_request_id=, followed through
 // servicerequestupdates until closed; a household's own appeals never show.
+#include "lianxin/open311_api.hpp"
+
 #include <gtest/gtest.h>
 
 #include "api_fixture.hpp"
-#include "lianxin/open311_api.hpp"
 
 namespace lianxin::testing {
 namespace {
@@ -36,7 +37,8 @@ class Open311ApiTest : public ApiFixture {
 TEST_F(Open311ApiTest, DiscoveryAndServicesInJsonAndXml) {
   HttpResponse discovery = Call("GET", "/open311/v2/discovery.json");
   ASSERT_EQ(discovery.status, 200) << discovery.body;
-  EXPECT_EQ(json::parse(discovery.body)["endpoints"][0]["specification"], "http://wiki.open311.org/GeoReport_v2");
+  EXPECT_EQ(json::parse(discovery.body)["endpoints"][0]["specification"],
+            "http://wiki.open311.org/GeoReport_v2");
   HttpResponse services = Call("GET", "/open311/v2/services.json");
   ASSERT_EQ(services.status, 200);
   json list = json::parse(services.body);
@@ -45,10 +47,12 @@ TEST_F(Open311ApiTest, DiscoveryAndServicesInJsonAndXml) {
   EXPECT_EQ(list[0]["metadata"], false);
   HttpResponse xml = Call("GET", "/open311/v2/services.xml");
   EXPECT_EQ(xml.headers.Get("Content-Type").value_or("").rfind("text/xml", 0), 0u);
-  EXPECT_NE(xml.body.find("<services><service><service_code>roads</service_code>"), std::string::npos) << xml.body;
+  EXPECT_NE(xml.body.find("<services><service><service_code>roads</service_code>"), std::string::npos)
+      << xml.body;
   HttpResponse definition = Call("GET", "/open311/v2/services/water.xml");
   EXPECT_EQ(definition.status, 200);
-  EXPECT_NE(definition.body.find("<service_definition><service_code>water</service_code>"), std::string::npos);
+  EXPECT_NE(definition.body.find("<service_definition><service_code>water</service_code>"),
+            std::string::npos);
   HttpResponse unknown = Call("GET", "/open311/v2/services/weather.json");
   EXPECT_EQ(unknown.status, 404);
   EXPECT_EQ(json::parse(unknown.body)[0]["code"], 404);
@@ -90,13 +94,11 @@ TEST_F(Open311ApiTest, AClientPostsARequestAndFollowsItUntilClosed) {
   // A household's own appeal is never listed.
   SignedInAs op = SignIn("op12345", {Role::kOperator}, {ScopeKind::kRegion, kCounty});
   SignedInAs county = SignIn("county", {Role::kCountyAdmin}, {ScopeKind::kRegion, kCounty});
-  HttpResponse private_appeal = Call("POST", "/api/v1/appeals",
-                                     json{{"household", "1499010010010001"},
-                                          {"type", "help"},
-                                          {"topic", "roads"},
-                                          {"content", "家里的事"}}
-                                         .dump(),
-                                     op.headers);
+  HttpResponse private_appeal = Call(
+      "POST", "/api/v1/appeals",
+      json{{"household", "1499010010010001"}, {"type", "help"}, {"topic", "roads"}, {"content", "家里的事"}}
+          .dump(),
+      op.headers);
   ASSERT_EQ(private_appeal.status, 201) << private_appeal.body;
   const std::string private_id = json::parse(private_appeal.body)["id"];
   json all = json::parse(Call("GET", "/open311/v2/requests.json").body);
@@ -119,7 +121,8 @@ TEST_F(Open311ApiTest, AClientPostsARequestAndFollowsItUntilClosed) {
   EXPECT_EQ(json::parse(Call("GET", "/open311/v2/requests.json?status=open").body).size(), 0u);
   HttpResponse updates = Call("GET", "/open311/v2/servicerequestupdates.xml");
   ASSERT_EQ(updates.status, 200);
-  EXPECT_NE(updates.body.find("<service_requests_updates><request_update>"), std::string::npos) << updates.body;
+  EXPECT_NE(updates.body.find("<service_requests_updates><request_update>"), std::string::npos)
+      << updates.body;
   json steps = json::parse(Call("GET", "/open311/v2/servicerequestupdates.json").body);
   ASSERT_EQ(steps.size(), 4u) << steps.dump();
   EXPECT_EQ(steps[3]["status"], "closed");

@@ -133,6 +133,27 @@ TEST_F(PublicApiTest, AHouseholdFilesFollowsAndRatesAnAppealWithItsCard) {
   EXPECT_TRUE(store->VerifyJournal(&checked).ok());
 }
 
+TEST_F(PublicApiTest, AHouseholdConfirmsAVisitMadeToIt) {
+  SignedInAs cadre = SignIn("wangjh", {Role::kCadre}, {ScopeKind::kCadre, cadre_});
+  HttpResponse logged = Call("POST", "/api/v1/visits",
+                             json{{"household", household_}, {"kind", "home_visit"}}.dump(), cadre.headers);
+  ASSERT_EQ(logged.status, 201) << logged.body;
+  const std::string visit = Json(logged)["id"];
+  json card = Json(Public("card", {{"code", code_}, {"surname", Surname()}}));
+  ASSERT_EQ(card["recent_visits"].size(), 1u) << card.dump();
+  EXPECT_EQ(card["recent_visits"][0]["id"], visit);
+  EXPECT_FALSE(card["recent_visits"][0]["confirmed"].get<bool>());
+  // Another household cannot confirm it.
+  Result<std::optional<Household>> other = OpenOrDie(path_)->GetHousehold(other_household_);
+  EXPECT_EQ(Public("visits/" + visit + "/confirm", {{"code", other_code_}, {"surname", (*other)->head_name}})
+                .status,
+            404);
+  HttpResponse confirmed = Public("visits/" + visit + "/confirm", {{"code", code_}, {"surname", Surname()}});
+  ASSERT_EQ(confirmed.status, 200) << confirmed.body;
+  json seen = Json(Call("GET", "/api/v1/households/" + household_ + "/visits", "", county_.headers));
+  EXPECT_TRUE(seen["items"][0]["confirmed"].get<bool>());
+}
+
 TEST_F(PublicApiTest, WrongRevokedExpiredAndMalformedCodesGetTheSameAnswer) {
   const std::string expiring = Issue(other_household_, kMinute);  // revokes other_code_
   std::string wrong = code_;

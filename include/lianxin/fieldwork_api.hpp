@@ -8,7 +8,10 @@
 //        the Chinese label); `date` defaults to today in China and is neither in the future
 //        nor more than a year back; the cadre is the signed-in one (a cadre scope), or
 //        `cadre` for an admin entering a paper diary. Phone calls and visits by proxy are
-//        kept but answer "direct": false — they never count as direct contact.
+//        kept but answer "direct": false — they never count as direct contact. With
+//        "appeal": {"type","topic"[,"urgency","content"]} the promise becomes an appeal in
+//        the same step (content defaults to "promised", else "heard"; both or neither are
+//        written), routed as POST /api/v1/appeals routes it; the answer then has "appeal".
 //   GET  /api/v1/households/{id}/visits → 200 {"household","items":[visit…]}, newest first
 //   GET  /api/v1/me/households → 200 {"items":[{"household","head_name","pairing",
 //        "since","last_visit","next_due","overdue"}…]}: the signed-in cadre's contact and
@@ -26,19 +29,27 @@
 // cadre outside the caller's scope, or missing, is 404 not_found. Visits
 // are journaled under the caller's username, through the group-commit writer.
 //
-//   AddFieldworkRoutes(gate, writer, reads, config, clock);
+//   AddFieldworkRoutes(gate, {writer, reads, config, clock, notifier});
 #pragma once
 
 #include "lianxin/access.hpp"
 #include "lianxin/clock.hpp"
 #include "lianxin/config.hpp"
+#include "lianxin/notify.hpp"
 #include "lianxin/store_pool.hpp"
 #include "lianxin/writer.hpp"
 
 namespace lianxin {
 
+struct FieldworkDeps {
+  GroupCommitWriter& writer;
+  StorePool& reads;
+  const Config& config;
+  const Clock& clock;
+  Notifier& notifier;
+};
+
 // Holds references to all it is given, which must outlive the router.
-void AddFieldworkRoutes(ApiRouter& api, GroupCommitWriter& writer, StorePool& reads, const Config& config,
-                        const Clock& clock);
+void AddFieldworkRoutes(ApiRouter& api, const FieldworkDeps& deps);
 
 }  // namespace lianxin

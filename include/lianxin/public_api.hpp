@@ -6,7 +6,10 @@
 //
 //   GET  /api/v1/public/topics → 200 {"items":[{"code","label"}…]}: what an appeal may be about.
 //   POST /api/v1/public/card {"code","surname"} → 200 {"household":{"code","head_name"},
-//        "contact","assistance"}: each cadre {"name","unit","phone"} or null.
+//        "contact","assistance","recent_visits"}: each cadre {"name","title","unit","phone"}
+//        or null; the last ten visits {"id","date","kind","kind_label","by","confirmed"}.
+//   POST /api/v1/public/visits/{id}/confirm {"code","surname"} → 200 {"id","confirmed":true}:
+//        the household confirms a visit to it took place (404 for any other visit).
 //   POST /api/v1/public/appeals {"code","surname","type","topic","content"[,"urgency"]}
 //        → 201 the appeal: filed through the card (channel card) and sent at once to the
 //        household's contact cadre (appeals_api.hpp's route).

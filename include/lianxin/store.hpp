@@ -257,6 +257,9 @@ class WriteTxn {
   // made here when `visit.id` is empty). kNotFound naming the household or
   // the cadre when there is none.
   virtual Result<std::string> AddVisit(const Visit& visit, const std::string& recorded_by) = 0;
+  // The household confirms a visit made to it (with its card code):
+  // kNotFound when `id` is not a visit to `household_code`. Journaled.
+  virtual Status ConfirmVisit(std::string_view id, std::string_view household_code) = 0;
   // Files an appeal (受理) as `actor` took it: its id ("A" and 16 hex digits,
   // made here when empty), received now; for a household, the contact cadre
   // its rates count for, that cadre's unit and the village are looked up

@@ -84,7 +84,7 @@ Router App::BuildRouter() {
   AddAccountRoutes(gate, *users_);
   AddRegistryRoutes(gate, {*writer_, *reads_, config_, *users_, clock_});
   AddPairingRoutes(gate, *writer_, *reads_, config_);
-  AddFieldworkRoutes(gate, *writer_, *reads_, config_, clock_);
+  AddFieldworkRoutes(gate, {*writer_, *reads_, config_, clock_, *notifier_});
   AddAppealRoutes(gate, {*writer_, *reads_, config_, clock_, *notifier_});
   AddPublicRoutes(gate, {*writer_, *reads_, config_, clock_, *notifier_});
   AddOpen311Routes(gate, {*writer_, *reads_, config_, clock_, *notifier_});

@@ -92,6 +92,21 @@ Result<std::string> VisitRepository::Add(Visit visit, const std::string& recorde
   return visit.id;
 }
 
+Status VisitRepository::Confirm(std::string_view id, std::string_view household_code) {
+  if (journal_ == nullptr) return Status::Internal("VisitRepository: 只读,不能写入 (read-only)");
+  LX_ASSIGN_OR_RETURN(sql::Statement * select,
+                      db_.Prepare("SELECT " + std::string(kColumns) + " FROM visits WHERE id = ?1"));
+  select->Bind(1, id);
+  LX_ASSIGN_OR_RETURN(bool found, select->Step());
+  JournalRow row;
+  for (int i = 0; found && i < select->ColumnCount(); ++i) row.push_back(select->Get(i));
+  select->Reset();
+  // Another household's visit is answered as one that does not exist.
+  if (!found || row[2].bytes != household_code) return Status::NotFound("走访记录不存在 (not_found)");
+  row[7] = sql::Value::Int(1);
+  return journal_->Upsert(Table(), std::move(row)).status();
+}
+
 Result<std::vector<Visit>> VisitRepository::OfHousehold(std::string_view household_code, int limit) {
   LX_ASSIGN_OR_RETURN(sql::Statement * select,
                       db_.Prepare("SELECT " + std::string(kColumns) +

@@ -32,6 +32,8 @@ class VisitRepository {
 
   // Adds `visit` as Store's WriteTxn::AddVisit says; its id.
   Result<std::string> Add(Visit visit, const std::string& recorded_by);
+  // As WriteTxn::ConfirmVisit says.
+  Status Confirm(std::string_view id, std::string_view household_code);
   // As Store::VisitsOfHousehold, VisitsByCadre and DutiesOf say.
   Result<std::vector<Visit>> OfHousehold(std::string_view household_code, int limit);
   Result<std::vector<Visit>> ByCadre(std::string_view cadre_code);

@@ -38,6 +38,7 @@ std::vector<AccessRule> BuildTable() {
       {"POST", "/api/v1/public/appeals", {}, true, false, ScopeUse::kNone},
       {"POST", "/api/v1/public/appeals/list", {}, true, false, ScopeUse::kNone},
       {"POST", "/api/v1/public/appeals/{id}/rate", {}, true, false, ScopeUse::kNone},
+      {"POST", "/api/v1/public/visits/{id}/confirm", {}, true, false, ScopeUse::kNone},
       // Open311 GeoReport v2 (open311_api.hpp): public reads; a POST needs
       // a client's api_key, checked by the route.
       {"GET", "/open311/v2/{doc}", {}, true, false, ScopeUse::kNone},

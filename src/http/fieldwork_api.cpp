@@ -3,6 +3,8 @@
 #include <algorithm>
 #include <nlohmann/json.hpp>
 
+#include "lianxin/appeals_api.hpp"
+
 namespace lianxin {
 
 namespace {
@@ -81,24 +83,77 @@ Result<Visit> ParseVisit(const HttpRequest& request, const Date& today) {
   return visit;
 }
 
-HttpResponse Log(GroupCommitWriter& writer, const Clock& clock, HttpRequest& request, const Caller& caller) {
-  const Date today = ChinaDateOf(clock.NowMillis());
+// The appeal a visit's promise becomes in the same step (the body's
+// "appeal": {"type","topic"[,"urgency","content"]}); its content defaults
+// to what was promised, else what was heard.
+Result<std::optional<Appeal>> ParsePromisedAppeal(const HttpRequest& request, const Visit& visit,
+                                                  const AppealRules& rules) {
+  LX_ASSIGN_OR_RETURN(json body, JsonObjectBody(request));
+  auto it = body.find("appeal");
+  if (it == body.end() || it->is_null()) return std::optional<Appeal>();
+  if (!it->is_object()) return Status::Invalid("appeal 应为对象 (type)", "appeal");
+  Appeal a;
+  a.household_code = visit.household_code;
+  a.channel = AppealChannel::kVisit;
+  LX_ASSIGN_OR_RETURN(std::string type, StringField(*it, "type"));
+  std::optional<AppealType> t = ParseAppealType(type);
+  if (!t)
+    return Status::Invalid("appeal.type 应为 咨询|求助|投诉|举报|建议 之一 (unknown_value)", "appeal.type");
+  a.type = *t;
+  LX_ASSIGN_OR_RETURN(std::string topic, StringField(*it, "topic"));
+  const AppealTopic* found = rules.FindTopic(topic);
+  if (found == nullptr)
+    return Status::Invalid("appeal.topic 不在话题字典中: " + topic + " (unknown_topic)", "appeal.topic");
+  a.topic = found->code;
+  LX_ASSIGN_OR_RETURN(std::string urgency, StringField(*it, "urgency", false));
+  if (!urgency.empty()) {
+    std::optional<AppealUrgency> u = ParseAppealUrgency(urgency);
+    if (!u)
+      return Status::Invalid("appeal.urgency 应为 紧急|较急|一般|复杂 之一 (unknown_value)",
+                             "appeal.urgency");
+    a.urgency = *u;
+  }
+  LX_ASSIGN_OR_RETURN(a.content, StringField(*it, "content", false));
+  if (a.content.empty()) a.content = !visit.promised.empty() ? visit.promised : visit.heard;
+  if (a.content.empty())
+    return Status::Invalid("appeal.content: 请写明诉求内容 (required)", "appeal.content");
+  if (a.content.size() > kMaxTextBytes)
+    return Status::Invalid("appeal.content 过长 (too_long)", "appeal.content");
+  return std::optional<Appeal>(std::move(a));
+}
+
+HttpResponse Log(const FieldworkDeps& deps, HttpRequest& request, const Caller& caller) {
+  const std::int64_t now = deps.clock.NowMillis();
+  const Date today = ChinaDateOf(now);
   Result<Visit> parsed = ParseVisit(request, today);
   if (!parsed.ok()) return HttpResponse::Error(parsed.status());
   Visit visit = std::move(*parsed);
+  Result<std::optional<Appeal>> promised = ParsePromisedAppeal(request, visit, deps.config.appeals);
+  if (!promised.ok()) return HttpResponse::Error(promised.status());
   const Scope scope = caller.scope();
   Result<std::string> id = Status::Internal("not written");
-  Status written = writer.Write([&](Store& store) -> Status {
+  std::optional<Appeal> filed;
+  Status written = deps.writer.Write([&](Store& store) -> Status {
     LX_RETURN_IF_ERROR(CheckInScope(store, RecordKind::kHouseholds, visit.household_code, scope));
     LX_ASSIGN_OR_RETURN(visit.cadre_code, CadreOf(store, scope, visit.cadre_code));
     LX_ASSIGN_OR_RETURN(std::unique_ptr<WriteTxn> txn, store.Begin(caller.actor()));
     id = txn->AddVisit(visit, caller.actor());
     LX_RETURN_IF_ERROR(id.status());
-    return txn->Commit();
+    LX_RETURN_IF_ERROR(txn->Commit());
+    // The promise as an appeal, in the same request: both or neither.
+    if (*promised) {
+      LX_ASSIGN_OR_RETURN(filed, FileAndRoute(store, **promised, caller.actor(), true, deps.config, now));
+    }
+    return Status::Ok();
   });
   if (!written.ok()) return HttpResponse::Error(written);
   visit.id = *id;
-  return HttpResponse::Json(201, VisitJson(visit));
+  json out = VisitJson(visit);
+  if (filed) {
+    TellFiled(deps.notifier, *filed, now);
+    out["appeal"] = {{"id", filed->id}, {"state", Token(filed->state)}, {"handler", filed->handler}};
+  }
+  return HttpResponse::Json(201, out);
 }
 
 HttpResponse OfHousehold(StorePool& reads, const HttpRequest& request, const Caller& caller) {
@@ -301,11 +356,13 @@ HttpResponse Flags(StorePool& reads, const Config& config, const Clock& clock, c
 
 }  // namespace
 
-void AddFieldworkRoutes(ApiRouter& api, GroupCommitWriter& writer, StorePool& reads, const Config& config,
-                        const Clock& clock) {
-  api.Add("POST", "/api/v1/visits", [&writer, &clock](HttpRequest& request, const Caller& caller) {
-    return Log(writer, clock, request, caller);
-  });
+void AddFieldworkRoutes(ApiRouter& api, const FieldworkDeps& deps) {
+  GroupCommitWriter& writer = deps.writer;
+  StorePool& reads = deps.reads;
+  const Config& config = deps.config;
+  const Clock& clock = deps.clock;
+  api.Add("POST", "/api/v1/visits",
+          [deps](HttpRequest& request, const Caller& caller) { return Log(deps, request, caller); });
   api.Add("GET", "/api/v1/households/{id}/visits", [&reads](HttpRequest& request, const Caller& caller) {
     return OfHousehold(reads, request, caller);
   });

@@ -116,7 +116,8 @@ class Open311Api {
   HttpResponse Post(HttpRequest& request) {
     Open311Format format = Open311Format::kJson;
     std::optional<std::string> stem = Open311Stem(request.PathParam("doc"), &format);
-    if (!stem || *stem != "requests") return Fail(404, "只能提交到 requests.json 或 requests.xml (not found)", Open311Format::kJson);
+    if (!stem || *stem != "requests")
+      return Fail(404, "只能提交到 requests.json 或 requests.xml (not found)", Open311Format::kJson);
     std::optional<std::map<std::string, std::string>> params = BodyParams(request);
     if (!params) return Fail(400, "请求体无法解析 (malformed body)", format);
     auto param = [&](const char* name) {
@@ -127,7 +128,8 @@ class Open311Api {
     const std::string key = param("api_key");
     Result<StorePool::Lease> store = deps_.reads.Acquire();
     if (!store.ok()) return Fail(503, "暂时无法读取 (unavailable)", format);
-    Result<std::optional<ApiKeyRecord>> client = key.empty() ? std::optional<ApiKeyRecord>() : (*store)->FindApiKey(key);
+    Result<std::optional<ApiKeyRecord>> client =
+        key.empty() ? std::optional<ApiKeyRecord>() : (*store)->FindApiKey(key);
     if (!client.ok()) return Fail(503, "暂时无法读取 (unavailable)", format);
     if (!*client) return Fail(403, "api_key 无效或缺失 (invalid api_key)", format);
     const std::string service = param("service_code");
@@ -149,12 +151,15 @@ class Open311Api {
     const std::int64_t now = deps_.clock.NowMillis();
     Appeal filed;
     Status written = deps_.writer.Write([&](Store& s) -> Status {
-      LX_ASSIGN_OR_RETURN(filed, FileAndRoute(s, appeal, "apikey:" + (*client)->name, true, deps_.config, now));
+      LX_ASSIGN_OR_RETURN(filed,
+                          FileAndRoute(s, appeal, "apikey:" + (*client)->name, true, deps_.config, now));
       return Status::Ok();
     });
     if (!written.ok()) {
       const int status = written.code() == Code::kInvalidInput ? 400 : 503;
-      return Fail(status, written.code() == Code::kInvalidInput ? written.message() : "暂时无法受理 (unavailable)", format);
+      return Fail(status,
+                  written.code() == Code::kInvalidInput ? written.message() : "暂时无法受理 (unavailable)",
+                  format);
     }
     TellFiled(deps_.notifier, filed, now);
     return Document(200, Open311Created(filed.id, "已受理,编号 " + filed.id, format), format);
@@ -168,7 +173,8 @@ class Open311Api {
 
   std::vector<Open311Service> Services() const {
     std::vector<Open311Service> services;
-    for (const AppealTopic& t : deps_.config.appeals.topics) services.push_back({t.code, t.label, t.label, "诉求", {}});
+    for (const AppealTopic& t : deps_.config.appeals.topics)
+      services.push_back({t.code, t.label, t.label, "诉求", {}});
     return services;
   }
 
@@ -259,8 +265,9 @@ class Open311Api {
       return Status::Ok();
     });
     if (!scanned.ok()) return Fail(503, "暂时无法读取 (unavailable)", format);
-    std::sort(updates.begin(), updates.end(),
-              [](const Open311Update& x, const Open311Update& y) { return x.updated_millis < y.updated_millis; });
+    std::sort(updates.begin(), updates.end(), [](const Open311Update& x, const Open311Update& y) {
+      return x.updated_millis < y.updated_millis;
+    });
     return Document(200, Open311Updates(updates, format), format);
   }
 
@@ -277,8 +284,10 @@ std::optional<std::int64_t> ParseIsoTime(std::string_view text) {
   if (!date.ok() || date->year != year || date->month != month || date->day != day) return std::nullopt;
   if (text.size() == 10) return StartOfChinaDay(*date);
   if (text[10] != 'T' && text[10] != ' ') return std::nullopt;
-  const int hour = Digits(text, 11, 2, &ok), minute = Digits(text, 14, 2, &ok), second = Digits(text, 17, 2, &ok);
-  if (!ok || text.size() < 19 || text[13] != ':' || text[16] != ':' || hour > 23 || minute > 59 || second > 60)
+  const int hour = Digits(text, 11, 2, &ok), minute = Digits(text, 14, 2, &ok),
+            second = Digits(text, 17, 2, &ok);
+  if (!ok || text.size() < 19 || text[13] != ':' || text[16] != ':' || hour > 23 || minute > 59 ||
+      second > 60)
     return std::nullopt;
   std::string_view zone = text.substr(19);
   if (!zone.empty() && zone.front() == '.') {  // fractions of a second, ignored
@@ -302,8 +311,10 @@ std::optional<std::int64_t> ParseIsoTime(std::string_view text) {
 
 void AddOpen311Routes(ApiRouter& api, const AppealsApiDeps& deps) {
   auto routes = std::make_shared<Open311Api>(deps);
-  api.Add("GET", "/open311/v2/{doc}", [routes](HttpRequest& request, const Caller&) { return routes->Get(request); });
-  api.Add("POST", "/open311/v2/{doc}", [routes](HttpRequest& request, const Caller&) { return routes->Post(request); });
+  api.Add("GET", "/open311/v2/{doc}",
+          [routes](HttpRequest& request, const Caller&) { return routes->Get(request); });
+  api.Add("POST", "/open311/v2/{doc}",
+          [routes](HttpRequest& request, const Caller&) { return routes->Post(request); });
   api.Add("GET", "/open311/v2/services/{id}",
           [routes](HttpRequest& request, const Caller&) { return routes->Service(request); });
   api.Add("GET", "/open311/v2/requests/{id}",

@@ -130,6 +130,23 @@ class PublicApi {
       }
       out[name] = std::move(who);
     }
+    // The visits made to the household lately, for it to confirm.
+    Result<std::vector<Visit>> visits = (*store)->VisitsOfHousehold(card->household_code, 10);
+    if (!visits.ok()) return HttpResponse::Error(visits.status());
+    json recent = json::array();
+    for (const Visit& v : *visits) {
+      json by = v.cadre_code == card->contact_cadre && out["contact"].is_object() ? out["contact"]["name"]
+                : v.cadre_code == card->assistance_cadre && out["assistance"].is_object()
+                    ? out["assistance"]["name"]
+                    : json(nullptr);
+      recent.push_back({{"id", v.id},
+                        {"date", v.date.ToString()},
+                        {"kind", Token(v.kind)},
+                        {"kind_label", Label(v.kind)},
+                        {"by", std::move(by)},
+                        {"confirmed", v.confirmed}});
+    }
+    out["recent_visits"] = std::move(recent);
     return HttpResponse::Json(200, out);
   }
 
@@ -173,6 +190,21 @@ class PublicApi {
       items.push_back(PublicAppealJson(a, *steps, deps_.config.appeals, now));
     }
     return HttpResponse::Json(200, {{"items", std::move(items)}});
+  }
+
+  // The household says a logged visit took place (民情日记's confirmation).
+  HttpResponse ConfirmVisit(HttpRequest& request, const Caller& caller) {
+    json body;
+    Result<CardRecord> card = Admit(request, caller, &body);
+    if (!card.ok()) return Refusal(card.status());
+    const std::string id(request.PathParam("id"));
+    Status written = deps_.writer.Write([&](Store& store) -> Status {
+      LX_ASSIGN_OR_RETURN(std::unique_ptr<WriteTxn> txn, store.Begin(Actor(*card)));
+      LX_RETURN_IF_ERROR(txn->ConfirmVisit(id, card->household_code));
+      return txn->Commit();
+    });
+    if (!written.ok()) return HttpResponse::Error(written);
+    return HttpResponse::Json(200, {{"id", id}, {"confirmed", true}});
   }
 
   HttpResponse Rate(HttpRequest& request, const Caller& caller) {
@@ -296,6 +328,9 @@ void AddPublicRoutes(ApiRouter& api, const AppealsApiDeps& deps) {
           [routes](HttpRequest& request, const Caller& caller) { return routes->File(request, caller); });
   api.Add("POST", "/api/v1/public/appeals/list",
           [routes](HttpRequest& request, const Caller& caller) { return routes->List(request, caller); });
+  api.Add("POST", "/api/v1/public/visits/{id}/confirm", [routes](HttpRequest& request, const Caller& caller) {
+    return routes->ConfirmVisit(request, caller);
+  });
   api.Add("POST", "/api/v1/public/appeals/{id}/rate",
           [routes](HttpRequest& request, const Caller& caller) { return routes->Rate(request, caller); });
 }

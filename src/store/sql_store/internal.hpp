@@ -214,6 +214,7 @@ class SqlTxn final : public WriteTxn {
   Status RemovePin(PairingKind kind, const std::string& holder, const std::string& held) override;
   Result<UpsertOutcome> Upsert(const Task& task) override;
   Result<std::string> AddVisit(const Visit& visit, const std::string& recorded_by) override;
+  Status ConfirmVisit(std::string_view id, std::string_view household_code) override;
   Result<Appeal> FileAppeal(const Appeal& appeal, const std::string& actor) override;
   Status RecordAppealStep(const Appeal& next, const AppealEvent& event, const std::string& actor) override;
   Status UpdateAppeal(const Appeal& appeal) override;

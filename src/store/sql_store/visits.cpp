@@ -10,6 +10,11 @@ Result<std::string> SqlTxn::AddVisit(const Visit& visit, const std::string& reco
   return VisitRepository(store_.seam(), &journal_, at_millis_).Add(visit, recorded_by);
 }
 
+Status SqlTxn::ConfirmVisit(std::string_view id, std::string_view household_code) {
+  if (!open_) return Status::Internal("写事务已结束");
+  return VisitRepository(store_.seam(), &journal_, at_millis_).Confirm(id, household_code);
+}
+
 Result<std::vector<Visit>> SqlStore::VisitsOfHousehold(std::string_view household_code, int limit) {
   return VisitRepository(seam()).OfHousehold(household_code, limit);
 }
