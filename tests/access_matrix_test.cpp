@@ -71,6 +71,11 @@ class AccessMatrixTest : public ApiFixture {
       return {{"household", kHousehold}, {"type", "help"}, {"topic", "water"}, {"content", "matrix"}};
     }
     if (p == "/api/v1/appeals/{id}/actions") return {{"action", "sign"}};
+    if (p == "/api/v1/decisions") {
+      return {{"meeting", "矩阵会议"}, {"meeting_date", "2026-01-05"}, {"decision", "矩阵"},
+              {"handler", cadre_},     {"supervisor", unit_},          {"deadline", "2026-12-31"}};
+    }
+    if (p == "/api/v1/decisions/{id}/progress") return {{"progress", 50}};
     if (p == "/api/v1/pairing/pins") {
       return {{"kind", "contact"}, {"holder", cadre_}, {"held", kHousehold}, {"reason", "matrix"}};
     }

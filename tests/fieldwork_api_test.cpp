@@ -5,6 +5,8 @@
 // is journaled and the journal verifies.
 #include <gtest/gtest.h>
 
+#include <set>
+
 #include "api_fixture.hpp"
 
 namespace lianxin::testing {
@@ -143,6 +145,125 @@ TEST_F(FieldworkApiTest, APromiseBecomesAnAppealInTheSameStepOrNothingIsWritten)
   EXPECT_NE(refused.body.find("\"field\":\"appeal.topic\""), std::string::npos) << refused.body;
   json listed = Json(Call("GET", "/api/v1/households/" + household_ + "/visits", "", county_.headers));
   EXPECT_EQ(listed["items"].size(), 1u) << "only the first visit was written";
+}
+
+TEST_F(FieldworkApiTest, VisitsAndTasksAreListedInScopeAndPaged) {
+  SignedInAs cadre = SignIn("wangjh", {Role::kCadre}, {ScopeKind::kCadre, cadre_});
+  SignedInAs other = SignIn("zhaoliu", {Role::kCadre}, {ScopeKind::kCadre, other_cadre_});
+  std::set<std::string> mine;
+  for (int days : {0, 1, 2, 3, 4}) {
+    HttpResponse r =
+        Call("POST", "/api/v1/visits",
+             json{{"household", household_}, {"kind", "talk"}, {"date", DaysFromToday(-days)}}.dump(),
+             cadre.headers);
+    ASSERT_EQ(r.status, 201) << r.body;
+    mine.insert(Json(r)["id"].get<std::string>());
+  }
+  ASSERT_EQ(
+      Call("POST", "/api/v1/visits", json{{"household", not_held_}, {"kind", "talk"}}.dump(), other.headers)
+          .status,
+      201);
+  // The cadre pages through its own five, newest first, and sees no other's.
+  std::set<std::string> seen;
+  std::string cursor, last_date = "9999";
+  int pages = 0;
+  do {
+    json page = Json(Call("GET", "/api/v1/visits?limit=2" + (cursor.empty() ? "" : "&cursor=" + cursor), "",
+                          cadre.headers));
+    for (const json& v : page["items"]) {
+      EXPECT_EQ(v["cadre"], cadre_);
+      EXPECT_LE(v["date"].get<std::string>(), last_date);
+      last_date = v["date"];
+      EXPECT_TRUE(seen.insert(v["id"]).second);
+    }
+    cursor = page["next"].is_null() ? "" : page["next"].get<std::string>();
+    ++pages;
+  } while (!cursor.empty() && pages < 10);
+  EXPECT_EQ(seen, mine);
+  EXPECT_EQ(pages, 3);
+  // The county sees both; a date window and a household narrow it.
+  EXPECT_EQ(Json(Call("GET", "/api/v1/visits", "", county_.headers))["items"].size(), 6u);
+  EXPECT_EQ(Json(Call("GET", "/api/v1/visits?from=" + DaysFromToday(-1) + "&household=" + household_, "",
+                      county_.headers))["items"]
+                .size(),
+            2u);
+  EXPECT_EQ(Call("GET", "/api/v1/visits?from=yesterday", "", county_.headers).status, 400);
+  EXPECT_EQ(Call("GET", "/api/v1/visits?cursor=junk", "", county_.headers).status, 400);
+
+  // Tasks: the county's all, by deadline; a cadre's own; none overdue yet.
+  json tasks = Json(Call("GET", "/api/v1/tasks?limit=1000", "", county_.headers));
+  ASSERT_FALSE(tasks["items"].empty()) << "the pairing gave assistance tasks";
+  std::string previous;
+  for (const json& t : tasks["items"]) {
+    EXPECT_GE(t["deadline"].get<std::string>(), previous);
+    previous = t["deadline"];
+  }
+  const std::string holder = tasks["items"][0]["cadre"];
+  SignedInAs assistant = SignIn("bangfu", {Role::kCadre}, {ScopeKind::kCadre, holder});
+  json own = Json(Call("GET", "/api/v1/tasks", "", assistant.headers));
+  ASSERT_FALSE(own["items"].empty());
+  for (const json& t : own["items"]) EXPECT_EQ(t["cadre"], holder);
+  EXPECT_TRUE(Json(Call("GET", "/api/v1/tasks?overdue=1", "", county_.headers))["items"].empty());
+  EXPECT_EQ(Call("GET", "/api/v1/tasks?status=lost", "", county_.headers).status, 400);
+}
+
+TEST_F(FieldworkApiTest, AMeetingDecisionIsCarriedOutByItsCadreAndReportedToItsOffice) {
+  std::unique_ptr<Store> store = OpenOrDie(path_);
+  Result<std::optional<Household>> h = store->GetHousehold(household_);
+  ASSERT_TRUE(h.ok() && h->has_value());
+  json unit_page = Json(Call("GET", "/api/v1/units?limit=1", "", county_.headers));
+  ASSERT_FALSE(unit_page["items"].empty());
+  const std::string office = unit_page["items"][0]["code"];
+  json body = {{"meeting", "县委常委会第12次会议"},
+               {"meeting_date", DaysFromToday(-3)},
+               {"decision", "年底前完成东岭村饮水管网改造"},
+               {"handler", cadre_},
+               {"supervisor", office},
+               {"deadline", DaysFromToday(30)},
+               {"level", "重点"}};
+  HttpResponse added = Call("POST", "/api/v1/decisions", body.dump(), county_.headers);
+  ASSERT_EQ(added.status, 201) << added.body;
+  const std::string id = Json(added)["id"];
+  EXPECT_EQ(Json(added)["level"], "major");
+  json bad = body;
+  bad["deadline"] = DaysFromToday(-10);
+  HttpResponse early = Call("POST", "/api/v1/decisions", bad.dump(), county_.headers);
+  EXPECT_EQ(early.status, 400);
+  EXPECT_NE(early.body.find("\"field\":\"deadline\""), std::string::npos);
+  bad = body;
+  bad["supervisor"] = "NOOFFICE";
+  EXPECT_EQ(Call("POST", "/api/v1/decisions", bad.dump(), county_.headers).status, 404);
+
+  // The cadre sees its own and reports; another cadre neither sees nor reports it.
+  SignedInAs cadre = SignIn("wangjh", {Role::kCadre}, {ScopeKind::kCadre, cadre_});
+  SignedInAs other = SignIn("zhaoliu", {Role::kCadre}, {ScopeKind::kCadre, other_cadre_});
+  EXPECT_EQ(Json(Call("GET", "/api/v1/decisions?open=1", "", cadre.headers))["items"].size(), 1u);
+  EXPECT_TRUE(Json(Call("GET", "/api/v1/decisions", "", other.headers))["items"].empty());
+  EXPECT_EQ(
+      Call("POST", "/api/v1/decisions/" + id + "/progress", json{{"progress", 50}}.dump(), other.headers)
+          .status,
+      404);
+  HttpResponse half = Call("POST", "/api/v1/decisions/" + id + "/progress",
+                           json{{"progress", 50}, {"notes", "管材已到位"}}.dump(), cadre.headers);
+  ASSERT_EQ(half.status, 200) << half.body;
+  HttpResponse done =
+      Call("POST", "/api/v1/decisions/" + id + "/progress", json{{"progress", 100}}.dump(), cadre.headers);
+  ASSERT_EQ(done.status, 200);
+  EXPECT_EQ(Json(done)["status"], "done");
+  EXPECT_NE(Json(done)["notes"].get<std::string>().find("管材已到位"), std::string::npos);
+  EXPECT_EQ(
+      Call("POST", "/api/v1/decisions/" + id + "/progress", json{{"progress", 100}}.dump(), cadre.headers)
+          .status,
+      409);
+  // Told: the cadre when it was decided, the office at each report.
+  std::vector<json> told = Outbox();
+  ASSERT_EQ(told.size(), 3u);
+  EXPECT_EQ(told[0]["kind"], "new_decision");
+  EXPECT_EQ(told[0]["recipient"], cadre_);
+  EXPECT_EQ(told[2]["kind"], "progress_report");
+  EXPECT_EQ(told[2]["recipient"], office);
+  std::int64_t checked = 0;
+  EXPECT_TRUE(OpenOrDie(path_)->VerifyJournal(&checked).ok());
 }
 
 TEST_F(FieldworkApiTest, EveryFieldIsCheckedAndNamed) {

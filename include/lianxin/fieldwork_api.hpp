@@ -13,6 +13,10 @@
 //        the same step (content defaults to "promised", else "heard"; both or neither are
 //        written), routed as POST /api/v1/appeals routes it; the answer then has "appeal".
 //   GET  /api/v1/households/{id}/visits → 200 {"household","items":[visit…]}, newest first
+//   GET  /api/v1/visits[?region,cadre,household,from,to,cursor,limit] → 200 {"items","next"}:
+//        the visits the caller's scope reaches (store.hpp's FieldworkQuery), newest first.
+//   GET  /api/v1/tasks[?region,cadre,household,status,overdue,cursor,limit] → 200
+//        {"items","next"}: the tasks in scope, by deadline; overdue=1 the open ones past it.
 //   GET  /api/v1/me/households → 200 {"items":[{"household","head_name","pairing",
 //        "since","last_visit","next_due","overdue"}…]}: the signed-in cadre's contact and
 //        assistance households, overdue first, then by the day each is due.
@@ -21,6 +25,11 @@
 //   POST /api/v1/tasks/progress {"household","need","progress"[,"notes","cadre"]} → 200 the
 //        task: the percentage and a dated note line; 100 marks it done; a task no longer
 //        open is 409 task_closed.
+//   POST /api/v1/decisions {"meeting","meeting_date","decision","handler","supervisor",
+//        "deadline"[,"level"]} → 201 the decision (会议决定事项): its cadre is told.
+//   GET  /api/v1/decisions[?handler,supervisor,open=1,overdue=1] → 200 {"items"}, by deadline.
+//   POST /api/v1/decisions/{id}/progress {"progress"[,"notes"]} → 200: by its cadre (or an
+//        admin entering it); the supervising office is told (progress_report).
 //   GET  /api/v1/flags[?region=CODE] → 200 {"cadres_checked","items":[{"kind","cadre",
 //        "cadre_name","household","explanation","visits"}…]}: the three phenomena
 //        (三种现象) of every cadre in scope, thresholds and campaign dates from [visits].

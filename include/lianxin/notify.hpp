@@ -17,17 +17,19 @@
 
 #include "lianxin/appeals.hpp"
 #include "lianxin/status.hpp"
+#include "lianxin/tasks.hpp"
 
 namespace lianxin {
 
-enum class NoticeKind { kNewAppeal, kReminder, kOverdue, kEvaluationRequest };
-std::string_view Token(NoticeKind v);  // new_appeal, reminder, overdue, evaluation_request
+enum class NoticeKind { kNewAppeal, kReminder, kOverdue, kEvaluationRequest, kNewDecision, kProgressReport };
+// new_appeal, reminder, overdue, evaluation_request, new_decision, progress_report
+std::string_view Token(NoticeKind v);
 
 struct Notification {
   NoticeKind kind = NoticeKind::kNewAppeal;
   std::string recipient;  // a cadre, unit or household code
-  std::string appeal_id;
-  std::string text;  // what the message says, in plain Chinese
+  std::string appeal_id;  // the appeal, or the meeting decision, it is about
+  std::string text;       // what the message says, in plain Chinese
   std::int64_t at_millis = 0;
 };
 
@@ -35,6 +37,12 @@ struct Notification {
 // appeal and its deadline, never the household's ID number or phone.
 Notification AppealNotice(NoticeKind kind, const Appeal& appeal, const std::string& recipient,
                           std::int64_t now_millis);
+
+// A meeting decision (会议决定事项) handed to its cadre (kNewDecision), or
+// progress on it reported up the line to its supervising office
+// (kProgressReport).
+Notification DecisionNotice(NoticeKind kind, const Decision& decision, const std::string& recipient,
+                            std::int64_t now_millis);
 
 class Notifier {
  public:

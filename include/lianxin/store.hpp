@@ -196,6 +196,36 @@ struct AppealPage {
   std::string next;  // empty on the last page
 };
 
+// A page of visits (民情日记) or tasks, listed like the registry. What a
+// scope reaches: a region scope, those of the households in its subtree; a
+// unit scope, those of its cadres; a cadre scope, its own. Visits come
+// newest first, tasks by deadline.
+struct FieldworkQuery {
+  Scope scope;
+  std::string region, cadre, household;  // filters; empty = none
+  std::string from, to;                  // visits: visited on [from, to], YYYY-MM-DD; empty = open
+  std::optional<TaskStatus> status;      // tasks
+  bool overdue_only = false;             // tasks: open and past their deadline on `today`
+  Date today;
+  int limit = 50;  // 1..1000
+  std::string cursor;
+};
+template <typename T>
+struct FieldworkPage {
+  std::vector<T> items;
+  std::string next;  // empty on the last page
+};
+
+// The meeting decisions (会议决定事项) a list selects, by deadline (at most
+// 1000). A region scope reaches its county's; a unit scope those its office
+// supervises or its cadres carry out; a cadre scope those it carries out.
+struct DecisionQuery {
+  Scope scope;
+  std::string handler, supervisor;  // filters; empty = none
+  bool open_only = false, overdue_only = false;
+  Date today;
+};
+
 class WriteTxn {
  public:
   virtual ~WriteTxn() = default;
@@ -269,6 +299,11 @@ class WriteTxn {
   // Keeps `next`, which ApplyAppealEvent made from the stored appeal and
   // `event`, and the step, both journaled.
   virtual Status RecordAppealStep(const Appeal& next, const AppealEvent& event, const std::string& actor) = 0;
+  // Records a meeting decision (its id made here: "D" and 16 hex digits)
+  // and keeps a change to one (progress); kNotFound naming the handler or
+  // the supervising office when there is none. Journaled.
+  virtual Result<std::string> AddDecision(const Decision& decision) = 0;
+  virtual Status UpdateDecision(const Decision& decision) = 0;
   // Keeps a change that is not a step of the loop (the overdue notice sent).
   virtual Status UpdateAppeal(const Appeal& appeal) = 0;
   // Issues the household a new contact card code (cards.hpp: 80 random bits),
@@ -410,6 +445,11 @@ class Store {
   virtual Result<std::vector<Task>> TasksOf(std::string_view household_code) = 0;
   // A cadre's tasks, by deadline.
   virtual Result<std::vector<Task>> TasksByCadre(std::string_view cadre_code) = 0;
+  virtual Result<std::optional<Decision>> GetDecision(std::string_view id) = 0;
+  virtual Result<std::vector<Decision>> ListDecisions(const DecisionQuery& query) = 0;
+  // Pages of visits and of tasks, as FieldworkQuery says.
+  virtual Result<FieldworkPage<Visit>> ListVisits(const FieldworkQuery& query) = 0;
+  virtual Result<FieldworkPage<Task>> ListTasks(const FieldworkQuery& query) = 0;
   virtual Result<std::vector<PairHistoryEntry>> PairHistory(std::string_view held) = 0;
   // One appeal; its steps, oldest first; a page of a queue; every appeal a
   // query selects, in its order, unpaged; and what a handler code names (a

@@ -47,6 +47,28 @@ std::vector<Task> TasksForAssistance(const Household& household, const std::stri
 // Open past its deadline on `today`.
 bool IsOverdue(const Task& task, const Date& today);
 
+// 会议决定事项: a decision of a meeting, carried out by a named cadre and
+// supervised by an office (a unit), with progress reported up the line —
+// a task that belongs to no household.
+struct Decision {
+  std::string id;  // D + 16 hex digits, made when it is recorded
+  std::string meeting;
+  Date meeting_date;
+  std::string decision;
+  std::string handler;     // the cadre named to carry it out
+  std::string supervisor;  // the supervising office (督办单位), a unit code
+  std::string deadline;    // YYYY-MM-DD
+  TaskLevel level = TaskLevel::kNormal;
+  TaskStatus status = TaskStatus::kOpen;
+  int progress = 0;
+  std::string notes;
+  std::string created_by;
+  bool operator==(const Decision&) const = default;
+};
+bool IsOverdue(const Decision& decision, const Date& today);
+// As ReportProgress for a task.
+Status ReportProgress(Decision& decision, int progress, std::string_view note, const Date& today);
+
 // Progress reported on `today`: the percentage (0..100; kInvalidInput,
 // field "progress", outside it) and a dated line in the notes with `note`,
 // if any; at 100 % the task is done. kConflict (task_closed) for a task no

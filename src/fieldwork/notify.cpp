@@ -21,7 +21,8 @@ std::string ChinaTime(std::int64_t millis) {
 }  // namespace
 
 std::string_view Token(NoticeKind v) {
-  static constexpr std::string_view kTokens[] = {"new_appeal", "reminder", "overdue", "evaluation_request"};
+  static constexpr std::string_view kTokens[] = {"new_appeal",         "reminder",     "overdue",
+                                                 "evaluation_request", "new_decision", "progress_report"};
   return kTokens[static_cast<int>(v)];
 }
 
@@ -44,6 +45,23 @@ Notification AppealNotice(NoticeKind kind, const Appeal& appeal, const std::stri
     case NoticeKind::kEvaluationRequest:
       n.text = "【连心】您反映的问题(编号 " + appeal.id + ")已办结,请用连心卡登录评价是否解决、是否满意。";
       break;
+    case NoticeKind::kNewDecision:
+    case NoticeKind::kProgressReport:
+      break;  // about decisions: DecisionNotice
+  }
+  return n;
+}
+
+Notification DecisionNotice(NoticeKind kind, const Decision& decision, const std::string& recipient,
+                            std::int64_t now_millis) {
+  Notification n{kind, recipient, decision.id, "", now_millis};
+  if (kind == NoticeKind::kProgressReport) {
+    n.text = "【连心】会议决定事项 " + decision.id + "(" + decision.meeting + ")进度 " +
+             std::to_string(decision.progress) + "%" +
+             (decision.status == TaskStatus::kDone ? ",已完成。" : "。");
+  } else {
+    n.text = "【连心】您承办会议决定事项 " + decision.id + "(" + decision.meeting + "),请于 " +
+             decision.deadline + " 前办结并报告进度。";
   }
   return n;
 }

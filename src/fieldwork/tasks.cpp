@@ -46,25 +46,43 @@ bool IsOverdue(const Task& task, const Date& today) {
   return task.status == TaskStatus::kOpen && task.deadline < today.ToString();  // both YYYY-MM-DD
 }
 
-Status ReportProgress(Task& task, int progress, std::string_view note, const Date& today) {
+namespace {
+
+// The progress, the status and the dated note line, for tasks and decisions alike.
+Status Progress(TaskStatus& status, int& current, std::string& notes, int progress, std::string_view note,
+                const Date& today) {
   if (progress < 0 || progress > 100) {
     return Status::Invalid("进度应为 0 到 100 的整数 (progress_invalid)", "progress");
   }
-  if (task.status != TaskStatus::kOpen) return Status::Conflict("任务已结束,不能再更新进度 (task_closed)");
-  task.progress = progress;
-  if (progress == 100) task.status = TaskStatus::kDone;
+  if (status != TaskStatus::kOpen) return Status::Conflict("任务已结束,不能再更新进度 (task_closed)");
+  current = progress;
+  if (progress == 100) status = TaskStatus::kDone;
   // Appended piece by piece: GCC 12 at -O3 warns falsely (-Wrestrict) on
   // a chain of string temporaries here.
-  if (!task.notes.empty()) task.notes += '\n';
-  task.notes += today.ToString();
-  task.notes += " 进度 ";
-  task.notes += std::to_string(progress);
-  task.notes += '%';
+  if (!notes.empty()) notes += '\n';
+  notes += today.ToString();
+  notes += " 进度 ";
+  notes += std::to_string(progress);
+  notes += '%';
   if (!note.empty()) {
-    task.notes += ":";
-    task.notes.append(note);
+    notes += ":";
+    notes.append(note);
   }
   return Status::Ok();
+}
+
+}  // namespace
+
+Status ReportProgress(Task& task, int progress, std::string_view note, const Date& today) {
+  return Progress(task.status, task.progress, task.notes, progress, note, today);
+}
+
+Status ReportProgress(Decision& decision, int progress, std::string_view note, const Date& today) {
+  return Progress(decision.status, decision.progress, decision.notes, progress, note, today);
+}
+
+bool IsOverdue(const Decision& decision, const Date& today) {
+  return decision.status == TaskStatus::kOpen && decision.deadline < today.ToString();
 }
 
 }  // namespace lianxin

@@ -2,6 +2,8 @@
 
 #include <sodium.h>
 
+#include "fieldwork/list_sql.hpp"
+
 namespace lianxin {
 
 namespace {
@@ -123,6 +125,43 @@ Result<std::vector<Visit>> VisitRepository::ByCadre(std::string_view cadre_code)
                   " FROM visits WHERE cadre_code = ?1 ORDER BY visited_on, recorded_millis, id"));
   select->Bind(1, cadre_code);
   return ReadVisits(*select);
+}
+
+Result<FieldworkPage<Visit>> VisitRepository::List(const FieldworkQuery& query) {
+  if (query.limit < 1 || query.limit > 1000)
+    return Status::Invalid("limit 应为 1 到 1000 的整数 (limit)", "limit");
+  FieldworkPage<Visit> page;
+  std::optional<ListSql> sql = FieldworkWhere(query, "v.cadre_code", "v.household_code");
+  if (!sql) return page;
+  if (!query.from.empty()) sql->Add("v.visited_on >= ?", {sql::Value::Text(query.from)});
+  if (!query.to.empty()) sql->Add("v.visited_on <= ?", {sql::Value::Text(query.to)});
+  if (!query.cursor.empty()) {
+    // "YYYY-MM-DD.Vxxxxxxxxxxxxxxxx": the last row's day and id.
+    const size_t dot = query.cursor.find('.');
+    if (dot != 10 || query.cursor.size() < 12)
+      return Status::Invalid("cursor 无效 (cursor_invalid)", "cursor");
+    const std::string day = query.cursor.substr(0, dot), id = query.cursor.substr(dot + 1);
+    sql->Add("(v.visited_on < ? OR (v.visited_on = ? AND v.id < ?))",
+             {sql::Value::Text(day), sql::Value::Text(day), sql::Value::Text(id)});
+  }
+  std::string columns;
+  for (std::string_view rest = kColumns; !rest.empty();) {
+    const size_t comma = rest.find(", ");
+    columns += (columns.empty() ? "v." : ", v.") + std::string(rest.substr(0, comma));
+    rest = comma == std::string_view::npos ? std::string_view() : rest.substr(comma + 2);
+  }
+  sql->values.push_back(sql::Value::Int(query.limit + 1));
+  LX_ASSIGN_OR_RETURN(
+      sql::Statement * select,
+      db_.Prepare("SELECT " + columns + " FROM visits v JOIN households h ON h.code = v.household_code" +
+                  sql->where + " ORDER BY v.visited_on DESC, v.id DESC LIMIT ?"));
+  for (size_t i = 0; i < sql->values.size(); ++i) select->Bind(static_cast<int>(i + 1), sql->values[i]);
+  LX_ASSIGN_OR_RETURN(page.items, ReadVisits(*select));
+  if (static_cast<int>(page.items.size()) > query.limit) {
+    page.items.pop_back();
+    page.next = page.items.back().date.ToString() + "." + page.items.back().id;
+  }
+  return page;
 }
 
 Result<std::vector<VisitDuty>> VisitRepository::DutiesOf(std::string_view cadre_code, const Date& today) {

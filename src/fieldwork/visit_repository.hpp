@@ -16,6 +16,7 @@
 #include <vector>
 
 #include "journal/writer.hpp"
+#include "lianxin/store.hpp"
 #include "lianxin/visits.hpp"
 
 namespace lianxin {
@@ -38,6 +39,8 @@ class VisitRepository {
   Result<std::vector<Visit>> OfHousehold(std::string_view household_code, int limit);
   Result<std::vector<Visit>> ByCadre(std::string_view cadre_code);
   Result<std::vector<VisitDuty>> DutiesOf(std::string_view cadre_code, const Date& today);
+  // As Store::ListVisits says.
+  Result<FieldworkPage<Visit>> List(const FieldworkQuery& query);
 
  private:
   sql::Connection& db_;

@@ -91,6 +91,18 @@ std::vector<AccessRule> BuildTable() {
       // a household reads its visits. A cadre's own households and what is due.
       {"POST", "/api/v1/visits", {kCadre, kCountyAdmin, kTownshipAdmin}, false, false, ScopeUse::kRecord},
       {"GET", "/api/v1/households/{id}/visits", kRegistryReaders, false, false, ScopeUse::kRecord},
+      {"GET", "/api/v1/visits", kRegistryReaders, false, false, ScopeUse::kFilter},
+      {"GET", "/api/v1/tasks", kRegistryReaders, false, false, ScopeUse::kFilter},
+      // Meeting decisions (会议决定事项): the county and townships record
+      // them; the named cadre (or an admin for it) reports progress.
+      {"POST", "/api/v1/decisions", {kCountyAdmin, kTownshipAdmin}, false, false, ScopeUse::kRecord},
+      {"GET", "/api/v1/decisions", kRegistryReaders, false, false, ScopeUse::kFilter},
+      {"POST",
+       "/api/v1/decisions/{id}/progress",
+       {kCadre, kCountyAdmin, kTownshipAdmin},
+       false,
+       false,
+       ScopeUse::kRecord},
       {"GET", "/api/v1/me/households", {kCadre}, false, false, ScopeUse::kFilter},
       // The three phenomena (三种现象) of the cadres in scope: for those who
       // oversee contact work.

@@ -1,8 +1,11 @@
 #include "lianxin/fieldwork_api.hpp"
 
+#include <spdlog/spdlog.h>
+
 #include <algorithm>
 #include <nlohmann/json.hpp>
 
+#include "lianxin/api.hpp"
 #include "lianxin/appeals_api.hpp"
 
 namespace lianxin {
@@ -291,6 +294,188 @@ HttpResponse UpdateProgress(GroupCommitWriter& writer, const Clock& clock, HttpR
   return HttpResponse::Json(200, TaskJson(task, today));
 }
 
+// The filters GET /visits and GET /tasks share, from the query string.
+Result<FieldworkQuery> ListQueryOf(const HttpRequest& request, const Caller& caller, const Date& today) {
+  FieldworkQuery query;
+  query.scope = caller.scope();
+  query.today = today;
+  for (auto [name, field] : {std::pair{"region", &query.region}, std::pair{"cadre", &query.cadre},
+                             std::pair{"household", &query.household}, std::pair{"cursor", &query.cursor}}) {
+    *field = std::string(request.QueryParam(name).value_or(""));
+  }
+  for (auto [name, field] : {std::pair{"from", &query.from}, std::pair{"to", &query.to}}) {
+    *field = std::string(request.QueryParam(name).value_or(""));
+    if (!field->empty() && !ParseDate(*field).ok())
+      return Status::Invalid(std::string(name) + " 应为 YYYY-MM-DD (date_format)", name);
+  }
+  if (!query.region.empty() && !RegionSubtreePrefix(query.region))
+    return Status::Invalid("region 应为 6 位或 12 位区划代码 (region_format)", "region");
+  if (std::optional<std::string_view> status = request.QueryParam("status")) {
+    if (*status == "open")
+      query.status = TaskStatus::kOpen;
+    else if (*status == "done")
+      query.status = TaskStatus::kDone;
+    else if (*status == "cancelled")
+      query.status = TaskStatus::kCancelled;
+    else
+      return Status::Invalid("status 应为 open|done|cancelled (unknown_value)", "status");
+  }
+  if (std::optional<std::string_view> overdue = request.QueryParam("overdue"))
+    query.overdue_only = *overdue == "1";
+  LX_ASSIGN_OR_RETURN(query.limit, LimitParam(request));
+  return query;
+}
+
+HttpResponse ListVisits(StorePool& reads, const Clock& clock, const HttpRequest& request,
+                        const Caller& caller) {
+  Result<FieldworkQuery> query = ListQueryOf(request, caller, ChinaDateOf(clock.NowMillis()));
+  if (!query.ok()) return HttpResponse::Error(query.status());
+  Result<StorePool::Lease> store = reads.Acquire();
+  if (!store.ok()) return HttpResponse::Error(store.status());
+  Result<FieldworkPage<Visit>> page = (*store)->ListVisits(*query);
+  if (!page.ok()) return HttpResponse::Error(page.status());
+  json items = json::array();
+  for (const Visit& v : page->items) items.push_back(VisitJson(v));
+  return HttpResponse::Json(
+      200, {{"items", std::move(items)}, {"next", page->next.empty() ? json(nullptr) : json(page->next)}});
+}
+
+HttpResponse ListTasks(StorePool& reads, const Clock& clock, const HttpRequest& request,
+                       const Caller& caller) {
+  const Date today = ChinaDateOf(clock.NowMillis());
+  Result<FieldworkQuery> query = ListQueryOf(request, caller, today);
+  if (!query.ok()) return HttpResponse::Error(query.status());
+  Result<StorePool::Lease> store = reads.Acquire();
+  if (!store.ok()) return HttpResponse::Error(store.status());
+  Result<FieldworkPage<Task>> page = (*store)->ListTasks(*query);
+  if (!page.ok()) return HttpResponse::Error(page.status());
+  json items = json::array();
+  for (const Task& t : page->items) items.push_back(TaskJson(t, today));
+  return HttpResponse::Json(
+      200, {{"items", std::move(items)}, {"next", page->next.empty() ? json(nullptr) : json(page->next)}});
+}
+
+json DecisionJson(const Decision& d, const Date& today) {
+  return {{"id", d.id},
+          {"meeting", d.meeting},
+          {"meeting_date", d.meeting_date.ToString()},
+          {"decision", d.decision},
+          {"handler", d.handler},
+          {"supervisor", d.supervisor},
+          {"deadline", d.deadline},
+          {"level", Token(d.level)},
+          {"status", Token(d.status)},
+          {"progress", d.progress},
+          {"notes", d.notes},
+          {"overdue", IsOverdue(d, today)}};
+}
+
+// A meeting decision (会议决定事项) recorded by a county or township admin,
+// and told to the cadre named to carry it out.
+HttpResponse AddDecision(const FieldworkDeps& deps, HttpRequest& request, const Caller& caller) {
+  Result<json> body = JsonObjectBody(request);
+  if (!body.ok()) return HttpResponse::Error(body.status());
+  Decision d;
+  for (auto [name, field] : {std::pair{"meeting", &d.meeting}, std::pair{"decision", &d.decision},
+                             std::pair{"handler", &d.handler}, std::pair{"supervisor", &d.supervisor}}) {
+    Result<std::string> text = OptionalText(*body, name);
+    if (!text.ok()) return HttpResponse::Error(text.status());
+    if (text->empty())
+      return HttpResponse::Error(Status::Invalid("请填写 " + std::string(name) + " (required)", name));
+    *field = std::move(*text);
+  }
+  for (const char* name : {"meeting_date", "deadline"}) {
+    Result<std::string> text = StringField(*body, name);
+    if (!text.ok()) return HttpResponse::Error(text.status());
+    Result<Date> date = ParseDate(*text);
+    if (!date.ok())
+      return HttpResponse::Error(Status::Invalid(std::string(name) + " 应为 YYYY-MM-DD (date_format)", name));
+    if (std::string_view(name) == "meeting_date") {
+      d.meeting_date = *date;
+    } else {
+      d.deadline = date->ToString();
+    }
+  }
+  if (d.deadline < d.meeting_date.ToString())
+    return HttpResponse::Error(Status::Invalid("期限不能早于会议日期 (deadline_before_meeting)", "deadline"));
+  Result<std::string> level = StringField(*body, "level", false);
+  if (!level.ok()) return HttpResponse::Error(level.status());
+  if (*level == "major" || *level == "重点")
+    d.level = TaskLevel::kMajor;
+  else if (level->empty() || *level == "normal" || *level == "一般")
+    d.level = TaskLevel::kNormal;
+  else
+    return HttpResponse::Error(
+        Status::Invalid("level 应为 major|normal(重点|一般) (unknown_value)", "level"));
+  d.created_by = caller.actor();
+  const Scope scope = caller.scope();
+  Status written = deps.writer.Write([&](Store& store) -> Status {
+    LX_RETURN_IF_ERROR(CheckInScope(store, RecordKind::kCadres, d.handler, scope));
+    LX_ASSIGN_OR_RETURN(std::unique_ptr<WriteTxn> txn, store.Begin(caller.actor()));
+    LX_ASSIGN_OR_RETURN(d.id, txn->AddDecision(d));
+    return txn->Commit();
+  });
+  if (!written.ok()) return HttpResponse::Error(written);
+  const std::int64_t now = deps.clock.NowMillis();
+  Status told = deps.notifier.Send(DecisionNotice(NoticeKind::kNewDecision, d, d.handler, now));
+  if (!told.ok()) spdlog::warn("通知未能发出 (new_decision {}): {}", d.id, told.message());
+  return HttpResponse::Json(201, DecisionJson(d, ChinaDateOf(now)));
+}
+
+HttpResponse ListDecisions(const FieldworkDeps& deps, const HttpRequest& request, const Caller& caller) {
+  DecisionQuery query;
+  query.scope = caller.scope();
+  query.today = ChinaDateOf(deps.clock.NowMillis());
+  query.handler = std::string(request.QueryParam("handler").value_or(""));
+  query.supervisor = std::string(request.QueryParam("supervisor").value_or(""));
+  query.open_only = request.QueryParam("open").value_or("") == "1";
+  query.overdue_only = request.QueryParam("overdue").value_or("") == "1";
+  Result<StorePool::Lease> store = deps.reads.Acquire();
+  if (!store.ok()) return HttpResponse::Error(store.status());
+  Result<std::vector<Decision>> decisions = (*store)->ListDecisions(query);
+  if (!decisions.ok()) return HttpResponse::Error(decisions.status());
+  json items = json::array();
+  for (const Decision& d : *decisions) items.push_back(DecisionJson(d, query.today));
+  return HttpResponse::Json(200, {{"items", std::move(items)}});
+}
+
+// Progress on a decision, by its cadre (or an admin entering it), reported
+// up the line to the supervising office.
+HttpResponse DecisionProgress(const FieldworkDeps& deps, HttpRequest& request, const Caller& caller) {
+  Result<json> body = JsonObjectBody(request);
+  if (!body.ok()) return HttpResponse::Error(body.status());
+  const json* progress = body->contains("progress") ? &(*body)["progress"] : nullptr;
+  if (progress == nullptr || !progress->is_number_integer() || progress->get<std::int64_t>() < 0 ||
+      progress->get<std::int64_t>() > 100) {
+    return HttpResponse::Error(Status::Invalid("进度应为 0 到 100 的整数 (progress_invalid)", "progress"));
+  }
+  Result<std::string> note = OptionalText(*body, "notes");
+  if (!note.ok()) return HttpResponse::Error(note.status());
+  const std::string id(request.PathParam("id"));
+  const Scope scope = caller.scope();
+  const Date today = ChinaDateOf(deps.clock.NowMillis());
+  Decision d;
+  Status written = deps.writer.Write([&](Store& store) -> Status {
+    LX_ASSIGN_OR_RETURN(std::optional<Decision> found, store.GetDecision(id));
+    if (!found) return OutOfScope();
+    // The named cadre reports its own; an admin enters it for the cadre.
+    const bool own = scope.kind == ScopeKind::kCadre && scope.code == found->handler;
+    const bool admin = caller.HasRole(Role::kCountyAdmin) || caller.HasRole(Role::kTownshipAdmin);
+    if (!own && !admin) return scope.kind == ScopeKind::kCadre ? OutOfScope() : Forbidden();
+    if (admin && !own) LX_RETURN_IF_ERROR(CheckInScope(store, RecordKind::kCadres, found->handler, scope));
+    d = std::move(*found);
+    LX_RETURN_IF_ERROR(ReportProgress(d, progress->get<int>(), *note, today));
+    LX_ASSIGN_OR_RETURN(std::unique_ptr<WriteTxn> txn, store.Begin(caller.actor()));
+    LX_RETURN_IF_ERROR(txn->UpdateDecision(d));
+    return txn->Commit();
+  });
+  if (!written.ok()) return HttpResponse::Error(written);
+  Status told = deps.notifier.Send(
+      DecisionNotice(NoticeKind::kProgressReport, d, d.supervisor, deps.clock.NowMillis()));
+  if (!told.ok()) spdlog::warn("通知未能发出 (progress_report {}): {}", d.id, told.message());
+  return HttpResponse::Json(200, DecisionJson(d, today));
+}
+
 // Collects the cadres a list selects, code and name.
 class CadreCollector final : public RegistrySink {
  public:
@@ -363,6 +548,20 @@ void AddFieldworkRoutes(ApiRouter& api, const FieldworkDeps& deps) {
   const Clock& clock = deps.clock;
   api.Add("POST", "/api/v1/visits",
           [deps](HttpRequest& request, const Caller& caller) { return Log(deps, request, caller); });
+  api.Add("GET", "/api/v1/visits", [&reads, &clock](HttpRequest& request, const Caller& caller) {
+    return ListVisits(reads, clock, request, caller);
+  });
+  api.Add("GET", "/api/v1/tasks", [&reads, &clock](HttpRequest& request, const Caller& caller) {
+    return ListTasks(reads, clock, request, caller);
+  });
+  api.Add("POST", "/api/v1/decisions",
+          [deps](HttpRequest& request, const Caller& caller) { return AddDecision(deps, request, caller); });
+  api.Add("GET", "/api/v1/decisions", [deps](HttpRequest& request, const Caller& caller) {
+    return ListDecisions(deps, request, caller);
+  });
+  api.Add("POST", "/api/v1/decisions/{id}/progress", [deps](HttpRequest& request, const Caller& caller) {
+    return DecisionProgress(deps, request, caller);
+  });
   api.Add("GET", "/api/v1/households/{id}/visits", [&reads](HttpRequest& request, const Caller& caller) {
     return OfHousehold(reads, request, caller);
   });

@@ -54,6 +54,7 @@ using TableDef = JournalTable;
 const TableDef& Def(RecordKind kind);  // the registry's, by kind
 const TableDef& CardsDef();            // the contact cards (cards.cpp)
 const TableDef& ApiKeysDef();          // the Open311 clients' keys (cards.cpp)
+const TableDef& DecisionsDef();        // the meeting decisions (tasks.cpp)
 const TableDef& TasksDef();
 const TableDef& UsersDef();
 const TableDef& SessionsDef();
@@ -218,6 +219,8 @@ class SqlTxn final : public WriteTxn {
   Result<Appeal> FileAppeal(const Appeal& appeal, const std::string& actor) override;
   Status RecordAppealStep(const Appeal& next, const AppealEvent& event, const std::string& actor) override;
   Status UpdateAppeal(const Appeal& appeal) override;
+  Result<std::string> AddDecision(const Decision& decision) override;
+  Status UpdateDecision(const Decision& decision) override;
   Result<std::string> IssueCard(std::string_view household_code, std::int64_t expires_millis) override;
   Status RevokeCard(std::string_view household_code) override;
   Result<std::string> AddApiKey(const std::string& name, const std::string& region_code) override;
@@ -373,6 +376,10 @@ class SqlStore final : public Store {
   Result<std::vector<Visit>> VisitsByCadre(std::string_view cadre_code) override;
   Result<std::vector<VisitDuty>> DutiesOf(std::string_view cadre_code, const Date& today) override;
   Result<std::vector<PairHistoryEntry>> PairHistory(std::string_view held) override;
+  Result<FieldworkPage<Visit>> ListVisits(const FieldworkQuery& query) override;
+  Result<std::optional<Decision>> GetDecision(std::string_view id) override;
+  Result<std::vector<Decision>> ListDecisions(const DecisionQuery& query) override;
+  Result<FieldworkPage<Task>> ListTasks(const FieldworkQuery& query) override;
   Result<std::optional<Appeal>> GetAppeal(std::string_view id) override;
   Result<std::vector<AppealStep>> AppealSteps(std::string_view id) override;
   Result<AppealPage> ListAppeals(const AppealQuery& query) override;

@@ -31,6 +31,7 @@ std::vector<const TableDef*> AllTableDefs(bool legacy) {
     defs.push_back(&AppealRepository::StepsTable());
     defs.push_back(&CardsDef());
     defs.push_back(&ApiKeysDef());
+    defs.push_back(&DecisionsDef());
   }
   return defs;
 }

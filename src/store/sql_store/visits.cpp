@@ -23,6 +23,10 @@ Result<std::vector<Visit>> SqlStore::VisitsByCadre(std::string_view cadre_code) 
   return VisitRepository(seam()).ByCadre(cadre_code);
 }
 
+Result<FieldworkPage<Visit>> SqlStore::ListVisits(const FieldworkQuery& query) {
+  return VisitRepository(seam()).List(query);
+}
+
 Result<std::vector<VisitDuty>> SqlStore::DutiesOf(std::string_view cadre_code, const Date& today) {
   return VisitRepository(seam()).DutiesOf(cadre_code, today);
 }
