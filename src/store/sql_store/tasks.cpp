@@ -190,7 +190,8 @@ Result<std::string> SqlTxn::AddDecision(const Decision& decision) {
   randombytes_buf(bytes, sizeof bytes);
   char hex[2 * sizeof bytes + 1];
   sodium_bin2hex(hex, sizeof hex, bytes, sizeof bytes);
-  d.id = "D" + std::string(hex);
+  d.id = "D";  // appended, not concatenated: GCC 12 -O3 warns falsely (-Wrestrict) on "D" + hex
+  d.id.append(hex);
   LX_ASSIGN_OR_RETURN(UpsertOutcome outcome, UpsertImage(DecisionsDef(), DecisionImage(d, county)));
   if (outcome != UpsertOutcome::kInserted) return Status::Internal("决定事项编号重复: " + d.id);
   return d.id;
