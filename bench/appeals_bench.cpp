@@ -65,7 +65,9 @@ int main(int argc, char** argv) {
   std::string dir = "/tmp/lianxin-b7";
   long appeals = 1'000'000, queries = 300, changes = 20'000;
   std::uint64_t seed = 1;
+  bool keep = false;  // --keep 1: leave the database for a look at its plans
   for (int i = 1; i + 1 < argc; i += 2) {
+    if (!std::strcmp(argv[i], "--keep")) keep = std::atoi(argv[i + 1]) != 0;
     if (!std::strcmp(argv[i], "--db")) dir = argv[i + 1];
     if (!std::strcmp(argv[i], "--appeals")) appeals = std::atol(argv[i + 1]);
     if (!std::strcmp(argv[i], "--queries")) queries = std::atol(argv[i + 1]);
@@ -154,15 +156,16 @@ int main(int argc, char** argv) {
     if (!committed.ok()) return Fail(committed);
   }
   const double fill = Seconds(std::chrono::steady_clock::now() - t0);
-  std::printf("B7 setup: %ld appeals filed in %.1f s (%.0f a second, each with its first step, journaled)\n", appeals,
-              fill, appeals / fill);
+  std::printf("B7 setup: %ld appeals filed in %.1f s (%.0f a second, each with its first step, journaled)\n",
+              appeals, fill, appeals / fill);
 
   // Reads: the overdue queue of one township, one cadre's open appeals.
   std::vector<double> township, cadre;
   for (long i = 0; i < queries; ++i) {
     AppealQuery q;
     q.scope = {ScopeKind::kRegion, "149901"};
-    q.region = "149901" + std::string(3 - std::to_string(1 + i % 13).size(), '0') + std::to_string(1 + i % 13) + "000";
+    q.region = "149901" + std::string(3 - std::to_string(1 + i % 13).size(), '0') +
+               std::to_string(1 + i % 13) + "000";
     q.overdue_only = true;
     q.now_millis = now;
     auto a = std::chrono::steady_clock::now();
@@ -177,10 +180,10 @@ int main(int argc, char** argv) {
     cadre.push_back(Seconds(std::chrono::steady_clock::now() - a) * 1000);
     if (!own.ok()) return Fail(own.status());
   }
-  std::printf("B7 overdue queue of one township: p99 %.2f ms over %ld reads (target < 50 ms) %s\n", P99(township),
-              queries, P99(township) < 50 ? "PASS" : "FAIL");
-  std::printf("B7 one cadre's open appeals: p99 %.2f ms over %ld reads (target < 50 ms) %s\n", P99(cadre), queries,
-              P99(cadre) < 50 ? "PASS" : "FAIL");
+  std::printf("B7 overdue queue of one township: p99 %.2f ms over %ld reads (target < 50 ms) %s\n",
+              P99(township), queries, P99(township) < 50 ? "PASS" : "FAIL");
+  std::printf("B7 one cadre's open appeals: p99 %.2f ms over %ld reads (target < 50 ms) %s\n", P99(cadre),
+              queries, P99(cadre) < 50 ? "PASS" : "FAIL");
 
   // The monthly rates of the whole county.
   const Date last = ChinaDateOf(now - 30 * kMillisPerDay);
@@ -201,8 +204,8 @@ int main(int argc, char** argv) {
   std::map<std::string, AppealRates> by_cadre =
       RatesBy(in_month, config.appeals, [](const Appeal& a) { return a.handler; });
   const double rates = Seconds(std::chrono::steady_clock::now() - r0);
-  std::printf("B7 monthly rates of the county (%s, %zu appeals, %zu handlers): %.3f s (target < 1 s) %s\n", month,
-              in_month.size(), by_cadre.size(), rates, rates < 1 ? "PASS" : "FAIL");
+  std::printf("B7 monthly rates of the county (%s, %zu appeals, %zu handlers): %.3f s (target < 1 s) %s\n",
+              month, in_month.size(), by_cadre.size(), rates, rates < 1 ? "PASS" : "FAIL");
 
   // Writes: 签收 through the group-commit writer from as many threads as
   // the server has handler threads.
@@ -237,9 +240,10 @@ int main(int argc, char** argv) {
   for (std::thread& t : threads) t.join();
   const double writes = Seconds(std::chrono::steady_clock::now() - w0);
   writer.Stop();
-  std::printf("B7 state changes (签收), durable and journaled, %d threads: %ld in %.2f s = %.0f a second, %ld failed "
-              "(target >= 5000/s) %s\n",
-              kWriters, n, writes, n / writes, failed.load(), n / writes >= 5000 && failed == 0 ? "PASS" : "FAIL");
-  std::filesystem::remove_all(dir);
+  std::printf(
+      "B7 state changes (签收), durable and journaled, %d threads: %ld in %.2f s = %.0f a second, %ld failed "
+      "(target >= 5000/s) %s\n",
+      kWriters, n, writes, n / writes, failed.load(), n / writes >= 5000 && failed == 0 ? "PASS" : "FAIL");
+  if (!keep) std::filesystem::remove_all(dir);
   return 0;
 }

@@ -14,7 +14,7 @@ constexpr std::string_view kColumns =
     "id, household_code, channel, type, topic, urgency, content, state, handler, handler_kind, cadre_code, "
     "unit_code, region_code, received_millis, dispatched_millis, signed_millis, replied_millis, "
     "closed_millis, deadline_millis, extended, returns, reminders, in_bulletin, reopened, solved, "
-    "satisfaction, reply, overdue_noticed, county_code";
+    "satisfaction, reply, overdue_noticed, township_code, county_code";
 
 constexpr std::string_view kOpen = "state NOT IN ('closed', 'rated')";
 
@@ -29,6 +29,9 @@ std::string NewAppealId() {
 }
 
 std::string CountyOf(const Appeal& appeal) { return appeal.region_code.substr(0, 6); }
+std::string TownshipOf(const Appeal& appeal) {
+  return appeal.region_code.size() == 12 ? appeal.region_code.substr(0, 9) + "000" : std::string();
+}
 
 sql::Value Flag(bool b) { return Value::Int(b ? 1 : 0); }
 
@@ -61,6 +64,7 @@ JournalRow RowOf(const Appeal& a) {
           a.satisfaction ? Value::Text(Token(*a.satisfaction)) : Value::Null(),
           Value::Text(a.reply),
           Flag(a.overdue_noticed),
+          Value::Text(TownshipOf(a)),
           Value::Text(CountyOf(a))};
 }
 
@@ -121,10 +125,20 @@ struct Condition {
   std::vector<Value> values;
 };
 
-// "149901001" → "14990100:" : the first code after every code with that prefix.
-std::string PrefixEnd(std::string prefix) {
-  prefix.back() = static_cast<char>(prefix.back() + 1);
-  return prefix;
+// The appeals of a region's subtree: its county's, its township's or its
+// village's, each an equality on that level's own column, so the queue
+// indexes serve it in deadline order. nullopt for a malformed code.
+std::optional<Condition> InSubtree(std::string_view code) {
+  std::optional<std::string> prefix = RegionSubtreePrefix(code);
+  if (!prefix) return std::nullopt;
+  switch (prefix->size()) {
+    case 6:
+      return Condition{"county_code = ?", {Value::Text(*prefix)}};
+    case 9:
+      return Condition{"township_code = ?", {Value::Text(*prefix + "000")}};
+    default:
+      return Condition{"region_code = ?", {Value::Text(*prefix)}};
+  }
 }
 
 // What the query selects, as conditions; nullopt when it can select
@@ -136,10 +150,9 @@ std::optional<std::vector<Condition>> Conditions(const AppealQuery& q) {
       return std::nullopt;
     case ScopeKind::kRegion: {
       if (q.unscoped) break;
-      std::optional<std::string> prefix = RegionSubtreePrefix(q.scope.code);
-      if (!prefix) return std::nullopt;
-      where.push_back(
-          {"region_code >= ? AND region_code < ?", {Value::Text(*prefix), Value::Text(PrefixEnd(*prefix))}});
+      std::optional<Condition> subtree = InSubtree(q.scope.code);
+      if (!subtree) return std::nullopt;
+      where.push_back(std::move(*subtree));
       break;
     }
     case ScopeKind::kUnit:
@@ -152,21 +165,29 @@ std::optional<std::vector<Condition>> Conditions(const AppealQuery& q) {
     }
   }
   if (!q.region.empty()) {
-    std::optional<std::string> prefix = RegionSubtreePrefix(q.region);
-    if (!prefix) return std::nullopt;
-    where.push_back(
-        {"region_code >= ? AND region_code < ?", {Value::Text(*prefix), Value::Text(PrefixEnd(*prefix))}});
+    std::optional<Condition> subtree = InSubtree(q.region);
+    if (!subtree) return std::nullopt;
+    where.push_back(std::move(*subtree));
   }
   if (q.state) where.push_back({"state = ?", {Value::Text(Token(*q.state))}});
   if (q.open_only || q.overdue_only) where.push_back({std::string(kOpen), {}});
   if (q.overdue_only)
-    where.push_back({"deadline_millis > 0 AND deadline_millis < ?", {Value::Int(q.now_millis)}});
+    // A page after the first starts past the cursor, which is then the
+    // lower bound the index range uses; the first page needs this one.
+    where.push_back(q.cursor.empty()
+                        ? Condition{"deadline_millis > 0 AND deadline_millis < ?", {Value::Int(q.now_millis)}}
+                        : Condition{"deadline_millis < ?", {Value::Int(q.now_millis)}});
   if (!q.handler.empty()) where.push_back({"handler = ?", {Value::Text(q.handler)}});
   if (!q.cadre.empty()) where.push_back({"cadre_code = ?", {Value::Text(q.cadre)}});
   if (!q.household.empty()) where.push_back({"household_code = ?", {Value::Text(q.household)}});
   if (q.channel) where.push_back({"channel = ?", {Value::Text(Token(*q.channel))}});
   if (q.received_from > 0) where.push_back({"received_millis >= ?", {Value::Int(q.received_from)}});
-  if (q.received_to > 0) where.push_back({"received_millis < ?", {Value::Int(q.received_to)}});
+  // After the first page of a newest-first list the cursor is the upper
+  // bound (below received_to): left alone, the index range runs from it
+  // rather than from received_to, and each page reads only its own rows.
+  const bool newest_first = !q.open_only && !q.overdue_only;
+  if (q.received_to > 0 && (q.cursor.empty() || !newest_first))
+    where.push_back({"received_millis < ?", {Value::Int(q.received_to)}});
   if (q.in_bulletin_only) where.push_back({"in_bulletin = 1", {}});
   if (q.not_noticed_only) where.push_back({"overdue_noticed = 0", {}});
   return where;
@@ -217,6 +238,7 @@ const JournalTable& AppealRepository::AppealsTable() {
                                     {"satisfaction"},
                                     {"reply"},
                                     {"overdue_noticed"},
+                                    {"township_code"},
                                     {"county_code"}},
                                    "id"};
   return kTable;
@@ -371,12 +393,11 @@ Result<AppealPage> AppealRepository::List(const AppealQuery& query) {
   if (!query.cursor.empty()) {
     std::optional<std::pair<std::int64_t, std::string>> after = ParseCursor(query.cursor);
     if (!after) return Status::Invalid("cursor 无效 (cursor_invalid)", "cursor");
-    where->push_back(
-        by_deadline
-            ? Condition{"(deadline_millis > ? OR (deadline_millis = ? AND id > ?))",
-                        {Value::Int(after->first), Value::Int(after->first), Value::Text(after->second)}}
-            : Condition{"(received_millis < ? OR (received_millis = ? AND id < ?))",
-                        {Value::Int(after->first), Value::Int(after->first), Value::Text(after->second)}});
+    // A row value, so each page starts in the index where the last ended.
+    where->push_back(by_deadline ? Condition{"(deadline_millis, id) > (?, ?)",
+                                             {Value::Int(after->first), Value::Text(after->second)}}
+                                 : Condition{"(received_millis, id) < (?, ?)",
+                                             {Value::Int(after->first), Value::Text(after->second)}});
   }
   std::string sql = "SELECT " + std::string(kColumns) + " FROM appeals";
   std::vector<Value> values;

@@ -32,13 +32,20 @@ CREATE TABLE appeals (
   satisfaction      TEXT CHECK (satisfaction IN ('satisfied', 'basically_satisfied', 'unsatisfied')),
   reply             TEXT NOT NULL,
   overdue_noticed   INTEGER NOT NULL CHECK (overdue_noticed IN (0, 1)),
+  township_code     TEXT NOT NULL,     -- the village's township (its 9 digits and 000); '' for the county's own
   county_code       TEXT NOT NULL
 ) WITHOUT ROWID;
--- The queues: a handler's or a cadre's open appeals, a region's overdue ones
--- (open appeals only, so a year of closed ones costs them nothing).
-CREATE INDEX appeals_handler_open ON appeals(handler, deadline_millis)
+-- The queues. A handler's or a cadre's appeals, by deadline (a few hundred
+-- a year each). A county's, township's or village's open appeals by
+-- deadline (the overdue queue), open ones only, so a year of closed ones
+-- costs them nothing: an equality on the level's own column, then the index
+-- order is the queue's.
+CREATE INDEX appeals_handler ON appeals(handler, deadline_millis);
+CREATE INDEX appeals_cadre ON appeals(cadre_code, deadline_millis);
+CREATE INDEX appeals_unit ON appeals(unit_code, deadline_millis);
+CREATE INDEX appeals_county_open ON appeals(county_code, deadline_millis)
   WHERE state NOT IN ('closed', 'rated');
-CREATE INDEX appeals_cadre_open ON appeals(cadre_code, deadline_millis)
+CREATE INDEX appeals_township_open ON appeals(township_code, deadline_millis)
   WHERE state NOT IN ('closed', 'rated');
 CREATE INDEX appeals_region_open ON appeals(region_code, deadline_millis)
   WHERE state NOT IN ('closed', 'rated');
