@@ -135,6 +135,26 @@ TEST_F(FieldworkApiTest, APromiseBecomesAnAppealInTheSameStepOrNothingIsWritten)
   EXPECT_EQ(appeal["channel"], "visit");
   EXPECT_EQ(appeal["content"], "帮着问医保报销");
 
+  // A promise as the cadre's own task, due in 30 days.
+  HttpResponse tasked = Call("POST", "/api/v1/visits",
+                             json{{"household", household_},
+                                  {"kind", "home_visit"},
+                                  {"promised", "下周把补贴政策送来"},
+                                  {"task", json::object()}}
+                                 .dump(),
+                             cadre.headers);
+  ASSERT_EQ(tasked.status, 201) << tasked.body;
+  EXPECT_EQ(Json(tasked)["task"]["deadline"], DaysFromToday(30));
+  json mine = Json(Call("GET", "/api/v1/me/tasks", "", cadre.headers));
+  bool found = false;
+  for (const json& t : mine["items"]) found = found || t["task"] == "下周把补贴政策送来";
+  EXPECT_TRUE(found) << mine.dump();
+  HttpResponse no_promise =
+      Call("POST", "/api/v1/visits",
+           json{{"household", household_}, {"kind", "talk"}, {"task", json::object()}}.dump(), cadre.headers);
+  EXPECT_EQ(no_promise.status, 400);
+  EXPECT_NE(no_promise.body.find("\"field\":\"promised\""), std::string::npos) << no_promise.body;
+
   // A bad appeal refuses the visit too.
   HttpResponse refused = Call(
       "POST", "/api/v1/visits",
@@ -144,7 +164,7 @@ TEST_F(FieldworkApiTest, APromiseBecomesAnAppealInTheSameStepOrNothingIsWritten)
   EXPECT_EQ(refused.status, 400);
   EXPECT_NE(refused.body.find("\"field\":\"appeal.topic\""), std::string::npos) << refused.body;
   json listed = Json(Call("GET", "/api/v1/households/" + household_ + "/visits", "", county_.headers));
-  EXPECT_EQ(listed["items"].size(), 1u) << "only the first visit was written";
+  EXPECT_EQ(listed["items"].size(), 2u) << "only the visits with a good appeal or task were written";
 }
 
 TEST_F(FieldworkApiTest, VisitsAndTasksAreListedInScopeAndPaged) {

@@ -12,6 +12,8 @@
 //        "appeal": {"type","topic"[,"urgency","content"]} the promise becomes an appeal in
 //        the same step (content defaults to "promised", else "heard"; both or neither are
 //        written), routed as POST /api/v1/appeals routes it; the answer then has "appeal".
+//        With "task": {["deadline","level"]} the promise becomes the cadre's task (need
+//        "承诺 <visit id>", due in 30 days by default; "promised" required); the answer has "task".
 //   GET  /api/v1/households/{id}/visits → 200 {"household","items":[visit…]}, newest first
 //   GET  /api/v1/visits[?region,cadre,household,from,to,cursor,limit] → 200 {"items","next"}:
 //        the visits the caller's scope reaches (store.hpp's FieldworkQuery), newest first.

@@ -125,6 +125,41 @@ Result<std::optional<Appeal>> ParsePromisedAppeal(const HttpRequest& request, co
   return std::optional<Appeal>(std::move(a));
 }
 
+json TaskJson(const Task& t, const Date& today);
+
+// The task a visit's promise becomes in the same step (the body's "task":
+// {"deadline"?, "level"?}): what was promised, to be kept by the cadre,
+// due in 30 days unless a deadline is given. Its need is "承诺 " and the
+// visit's id, so each promise is a task of its own.
+Result<std::optional<Task>> ParsePromisedTask(const HttpRequest& request, const Visit& visit,
+                                              const Date& today) {
+  LX_ASSIGN_OR_RETURN(json body, JsonObjectBody(request));
+  auto it = body.find("task");
+  if (it == body.end() || it->is_null()) return std::optional<Task>();
+  if (!it->is_object()) return Status::Invalid("task 应为对象 (type)", "task");
+  if (visit.promised.empty())
+    return Status::Invalid("task: 请在 promised 中写明答应了什么 (required)", "promised");
+  Task t;
+  t.household_code = visit.household_code;
+  t.task = visit.promised;
+  t.target = "兑现走访中答应的事";
+  t.deadline = DateFromDays(DaysFromDate(today) + 30).ToString();
+  LX_ASSIGN_OR_RETURN(std::string deadline, StringField(*it, "deadline", false));
+  if (!deadline.empty()) {
+    Result<Date> due = ParseDate(deadline);
+    if (!due.ok() || *due < today)
+      return Status::Invalid("task.deadline 应为今天或以后的 YYYY-MM-DD (date_format)", "task.deadline");
+    t.deadline = due->ToString();
+  }
+  LX_ASSIGN_OR_RETURN(std::string level, StringField(*it, "level", false));
+  if (level == "major" || level == "重点") {
+    t.level = TaskLevel::kMajor;
+  } else if (!level.empty() && level != "normal" && level != "一般") {
+    return Status::Invalid("task.level 应为 major|normal(重点|一般) (unknown_value)", "task.level");
+  }
+  return std::optional<Task>(std::move(t));
+}
+
 HttpResponse Log(const FieldworkDeps& deps, HttpRequest& request, const Caller& caller) {
   const std::int64_t now = deps.clock.NowMillis();
   const Date today = ChinaDateOf(now);
@@ -133,6 +168,8 @@ HttpResponse Log(const FieldworkDeps& deps, HttpRequest& request, const Caller& 
   Visit visit = std::move(*parsed);
   Result<std::optional<Appeal>> promised = ParsePromisedAppeal(request, visit, deps.config.appeals);
   if (!promised.ok()) return HttpResponse::Error(promised.status());
+  Result<std::optional<Task>> promised_task = ParsePromisedTask(request, visit, today);
+  if (!promised_task.ok()) return HttpResponse::Error(promised_task.status());
   const Scope scope = caller.scope();
   Result<std::string> id = Status::Internal("not written");
   std::optional<Appeal> filed;
@@ -142,6 +179,11 @@ HttpResponse Log(const FieldworkDeps& deps, HttpRequest& request, const Caller& 
     LX_ASSIGN_OR_RETURN(std::unique_ptr<WriteTxn> txn, store.Begin(caller.actor()));
     id = txn->AddVisit(visit, caller.actor());
     LX_RETURN_IF_ERROR(id.status());
+    if (*promised_task) {
+      (*promised_task)->cadre_code = visit.cadre_code;
+      (*promised_task)->need = "承诺 " + *id;
+      LX_RETURN_IF_ERROR(txn->Upsert(**promised_task).status());
+    }
     LX_RETURN_IF_ERROR(txn->Commit());
     // The promise as an appeal, in the same request: both or neither.
     if (*promised) {
@@ -152,6 +194,7 @@ HttpResponse Log(const FieldworkDeps& deps, HttpRequest& request, const Caller& 
   if (!written.ok()) return HttpResponse::Error(written);
   visit.id = *id;
   json out = VisitJson(visit);
+  if (*promised_task) out["task"] = TaskJson(**promised_task, today);
   if (filed) {
     TellFiled(deps.notifier, *filed, now);
     out["appeal"] = {{"id", filed->id}, {"state", Token(filed->state)}, {"handler", filed->handler}};
