@@ -83,6 +83,9 @@ void AddOpenApiRoute(ApiRouter& api);
 // the field when a required one is missing or any is not a string).
 Result<nlohmann::json> JsonObjectBody(const HttpRequest& request);
 Result<std::string> StringField(const nlohmann::json& body, std::string_view name, bool required = true);
+// The most a free-text field of field work may hold — a visit's note, an
+// appeal, a reason, an answer: a letter, not a file. One limit for every route.
+inline constexpr size_t kMaxNoteBytes = 4000;
 // A list's page size, `?limit=` (1..1000; 50 when absent): kInvalidInput, field "limit", otherwise.
 inline constexpr int kDefaultListLimit = 50;
 inline constexpr int kMaxListLimit = 1000;

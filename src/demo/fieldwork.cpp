@@ -306,7 +306,8 @@ Result<FieldworkReport> GenerateFieldwork(Store& store, ManualClock& clock, cons
     std::string csv = "household_code,head_name,card_code\n";
     for (const std::string& household : households) {
       LX_ASSIGN_OR_RETURN(std::optional<Household> h, store.GetHousehold(household));
-      LX_ASSIGN_OR_RETURN(std::string code, txn->IssueCard(household, end + 1826 * kMillisPerDay));
+      LX_ASSIGN_OR_RETURN(std::string code,
+                          txn->IssueCard(household, end + config.server.card_valid_days * kMillisPerDay));
       csv += household + "," + (h ? h->head_name : "") + "," + FormatCardCode(code) + "\n";
       ++report.cards;
     }

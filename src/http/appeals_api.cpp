@@ -13,9 +13,6 @@ namespace {
 
 using nlohmann::json;
 
-// What an appeal, a reason or an answer may say: a letter, not a file.
-constexpr size_t kMaxTextBytes = 4000;
-
 json Millis(std::int64_t millis) { return millis > 0 ? json(ChinaIsoTime(millis)) : json(nullptr); }
 
 json AppealJson(const Appeal& a, const AppealRules& rules, std::int64_t now) {
@@ -112,9 +109,9 @@ bool MayTake(const Caller& caller, const Appeal& appeal, AppealAction action) {
 
 Result<std::string> Text(const json& body, std::string_view name, bool required) {
   LX_ASSIGN_OR_RETURN(std::string value, StringField(body, name, required));
-  if (value.size() > kMaxTextBytes) {
+  if (value.size() > kMaxNoteBytes) {
     return Status::Invalid(
-        "字段 " + std::string(name) + " 过长,至多 " + std::to_string(kMaxTextBytes) + " 字节 (too_long)",
+        "字段 " + std::string(name) + " 过长,至多 " + std::to_string(kMaxNoteBytes) + " 字节 (too_long)",
         std::string(name));
   }
   if (required && value.empty()) {

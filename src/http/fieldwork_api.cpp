@@ -14,8 +14,6 @@ namespace {
 
 using nlohmann::json;
 
-// What a visit may say of what was heard or promised: a diary entry, not a file.
-constexpr size_t kMaxTextBytes = 4000;
 // How far back a visit may be logged: the diary of the past year.
 constexpr std::int64_t kMaxAgeDays = 366;
 
@@ -47,9 +45,9 @@ json VisitJson(const Visit& v) {
 
 Result<std::string> OptionalText(const json& body, std::string_view name) {
   LX_ASSIGN_OR_RETURN(std::string value, StringField(body, name, /*required=*/false));
-  if (value.size() > kMaxTextBytes) {
+  if (value.size() > kMaxNoteBytes) {
     return Status::Invalid(
-        "字段 " + std::string(name) + " 过长,至多 " + std::to_string(kMaxTextBytes) + " 字节 (too_long)",
+        "字段 " + std::string(name) + " 过长,至多 " + std::to_string(kMaxNoteBytes) + " 字节 (too_long)",
         std::string(name));
   }
   return value;
@@ -120,7 +118,7 @@ Result<std::optional<Appeal>> ParsePromisedAppeal(const HttpRequest& request, co
   if (a.content.empty()) a.content = !visit.promised.empty() ? visit.promised : visit.heard;
   if (a.content.empty())
     return Status::Invalid("appeal.content: 请写明诉求内容 (required)", "appeal.content");
-  if (a.content.size() > kMaxTextBytes)
+  if (a.content.size() > kMaxNoteBytes)
     return Status::Invalid("appeal.content 过长 (too_long)", "appeal.content");
   return std::optional<Appeal>(std::move(a));
 }

@@ -13,7 +13,6 @@ namespace {
 
 constexpr std::int64_t kDefaultWindowDays = 90;
 constexpr int kMaxRequests = 1000;
-constexpr size_t kMaxTextBytes = 4000;
 
 std::string_view ContentType(Open311Format format) {
   return format == Open311Format::kJson ? "application/json; charset=utf-8" : "text/xml; charset=utf-8";
@@ -147,7 +146,7 @@ class Open311Api {
     const std::string lat = param("lat"), lon = param("long");
     if (!where.empty()) appeal.content += "\n地点: " + where;
     if (!lat.empty() && !lon.empty()) appeal.content += "\n坐标: " + lat + "," + lon;
-    if (appeal.content.size() > kMaxTextBytes) return Fail(400, "description 过长 (too long)", format);
+    if (appeal.content.size() > kMaxNoteBytes) return Fail(400, "description 过长 (too long)", format);
     const std::int64_t now = deps_.clock.NowMillis();
     Appeal filed;
     Status written = deps_.writer.Write([&](Store& s) -> Status {

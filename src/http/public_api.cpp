@@ -14,7 +14,6 @@ namespace {
 
 using nlohmann::json;
 
-constexpr size_t kMaxTextBytes = 4000;
 // A surname is one or two characters (王, 欧阳); the whole name is accepted too.
 constexpr size_t kMaxSurnameChars = 2;
 
@@ -228,7 +227,7 @@ class PublicApi {
     event.satisfaction = *s;
     Result<std::string> note = StringField(body, "note", false);
     if (!note.ok()) return HttpResponse::Error(note.status());
-    if (note->size() > kMaxTextBytes)
+    if (note->size() > kMaxNoteBytes)
       return HttpResponse::Error(Status::Invalid("字段 note 过长 (too_long)", "note"));
     event.note = *note;
     const std::string id(request.PathParam("id"));
@@ -308,7 +307,7 @@ class PublicApi {
     }
     LX_ASSIGN_OR_RETURN(a.content, StringField(body, "content"));
     if (Trimmed(a.content).empty()) return Status::Invalid("请写明要反映的事 (required)", "content");
-    if (a.content.size() > kMaxTextBytes)
+    if (a.content.size() > kMaxNoteBytes)
       return Status::Invalid("content 过长,至多 4000 字节 (too_long)", "content");
     return Status::Ok();
   }
