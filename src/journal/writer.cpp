@@ -17,21 +17,36 @@ Result<JournalWriter::Statements*> JournalWriter::For(const JournalTable& table)
   auto it = statements_.find(&table);
   if (it != statements_.end()) return &it->second;
   const std::string name(table.name), key(table.columns[0].name);
-  std::string columns, params, sets;
+  std::string columns, params;
   for (size_t i = 0; i < table.columns.size(); ++i) {
-    const std::string column(table.columns[i].name);
-    columns += (i ? ", " : "") + column;
+    columns += (i ? ", " : "") + std::string(table.columns[i].name);
     params += (i ? ", ?" : "?") + std::to_string(i + 1);
-    if (i) sets += std::string(i > 1 ? ", " : "") + column + " = ?" + std::to_string(i + 1);
   }
   Statements st;
   LX_ASSIGN_OR_RETURN(st.insert, db_.Prepare("INSERT INTO " + name + " (" + columns + ") VALUES (" + params +
                                              ") ON CONFLICT (" + key + ") DO NOTHING"));
   LX_ASSIGN_OR_RETURN(st.select,
                       db_.Prepare("SELECT " + columns + " FROM " + name + " WHERE " + key + " = ?1"));
-  LX_ASSIGN_OR_RETURN(st.update, db_.Prepare("UPDATE " + name + " SET " + sets + " WHERE " + key + " = ?1"));
   LX_ASSIGN_OR_RETURN(st.remove, db_.Prepare("DELETE FROM " + name + " WHERE " + key + " = ?1"));
   return &statements_.emplace(&table, st).first->second;
+}
+
+Result<sql::Statement*> JournalWriter::UpdateOf(const JournalTable& table, Statements& st,
+                                                const std::vector<bool>& changed) {
+  auto it = st.updates.find(changed);
+  if (it != st.updates.end()) return it->second;
+  std::string sets;
+  int param = 1;  // ?1 is the key, the changed columns follow in order
+  for (size_t i = 1; i < table.columns.size(); ++i) {
+    if (!changed[i]) continue;
+    if (!sets.empty()) sets += ", ";
+    sets.append(table.columns[i].name).append(" = ?").append(std::to_string(++param));
+  }
+  std::string sql = "UPDATE ";
+  sql.append(table.name).append(" SET ").append(sets).append(" WHERE ");
+  sql.append(table.columns[0].name).append(" = ?1");
+  LX_ASSIGN_OR_RETURN(sql::Statement * update, db_.Prepare(sql));
+  return st.updates.emplace(changed, update).first->second;
 }
 
 Status JournalWriter::Start(std::string actor, std::int64_t at_millis) {
@@ -112,7 +127,20 @@ Result<UpsertOutcome> JournalWriter::Upsert(const JournalTable& table, JournalRo
 Status JournalWriter::Rewrite(const JournalTable& table, const JournalRow& old, const JournalRow& row,
                               std::string_view action) {
   LX_ASSIGN_OR_RETURN(Statements * st, For(table));
-  LX_RETURN_IF_ERROR(Run(*st->update, row));
+  // Only the columns that changed are set: SQLite then leaves alone every
+  // index that holds none of them (a state change rewrites a row and its
+  // state's indexes, not all nine).
+  std::vector<bool> changed(row.size(), false);
+  bool any = false;
+  for (size_t i = 1; i < row.size(); ++i) any |= changed[i] = !(old[i] == row[i]);
+  if (any) {
+    LX_ASSIGN_OR_RETURN(sql::Statement * update, UpdateOf(table, *st, changed));
+    update->Bind(1, row[0]);
+    int param = 1;
+    for (size_t i = 1; i < row.size(); ++i)
+      if (changed[i]) update->Bind(++param, row[i]);
+    LX_RETURN_IF_ERROR(update->Run());
+  }
   return Append(action, table.name, JournalKeyText(row[0]), JournalRowJson(table, old),
                 JournalRowJson(table, row));
 }

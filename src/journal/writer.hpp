@@ -18,9 +18,11 @@
 
 #include <cstdint>
 #include <functional>
+#include <map>
 #include <string>
 #include <string_view>
 #include <unordered_map>
+#include <vector>
 
 #include "journal/record.hpp"
 #include "store/sql/sql.hpp"
@@ -65,10 +67,13 @@ class JournalWriter {
   struct Statements {
     sql::Statement* insert = nullptr;
     sql::Statement* select = nullptr;
-    sql::Statement* update = nullptr;
     sql::Statement* remove = nullptr;
+    // An UPDATE per set of changed columns (true at each changed index).
+    std::map<std::vector<bool>, sql::Statement*> updates;
   };
   Result<Statements*> For(const JournalTable& table);
+  Result<sql::Statement*> UpdateOf(const JournalTable& table, Statements& st,
+                                   const std::vector<bool>& changed);
 
   sql::Connection& db_;
   std::unordered_map<const JournalTable*, Statements> statements_;
