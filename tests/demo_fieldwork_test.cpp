@@ -96,8 +96,8 @@ TEST(DemoFieldworkTest, AYearOfWorkIsJournaledDeterministicAndVariedAmongCadres)
   std::map<Phenomenon, int> kinds;
   std::set<std::string> cadres;
   for (const Appeal& x : appeals) cadres.insert(x.cadre_code);
-  std::vector<AppealFiled> filed;
-  for (const Appeal& x : appeals) filed.push_back({x.household_code, ChinaDateOf(x.received_millis)});
+  AppealDays filed;
+  for (const Appeal& x : appeals) filed[x.household_code].push_back(ChinaDateOf(x.received_millis));
   const Date today = ChinaDateOf(now);
   Result<PairingState> pairs = a.store->Pairs();
   ASSERT_TRUE(pairs.ok());

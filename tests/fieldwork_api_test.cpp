@@ -437,5 +437,65 @@ TEST_F(FieldworkApiTest, VisitsBunchedAfterACampaignAreFlagged) {
   for (const json& f : theirs["items"]) EXPECT_NE(f["cadre"], cadre_);
 }
 
+// The flags a dashboard counts and a unit head pages through: one kind, one
+// cadre, pages that put together are the whole list, and bad parameters named.
+class FieldworkApiLaterTest : public FieldworkApiTest {
+ protected:
+  void SetUp() override {
+    manual_clock_ = true;
+    FieldworkApiTest::SetUp();
+  }
+};
+
+TEST_F(FieldworkApiLaterTest, FlagsFilterByKindAndCadreAndPageWithoutLosingAny) {
+  clock_.Advance(200LL * 24 * 3600 * 1000);  // 200 days on, no visit: every pair is a gap
+  SignedInAs county = SignIn("county3", {Role::kCountyAdmin}, {ScopeKind::kRegion, kCounty});
+  json all = Json(Call("GET", "/api/v1/flags", "", county.headers));
+  ASSERT_GT(all["items"].size(), 3u) << "200 days without a visit leave households unvisited";
+  int summed = 0;
+  for (const auto& [kind, n] : all["counts"].items()) {
+    int counted = 0;
+    for (const json& f : all["items"]) counted += f["kind"] == kind;
+    EXPECT_EQ(n.get<int>(), counted) << kind;
+    summed += n.get<int>();
+  }
+  EXPECT_EQ(summed, static_cast<int>(all["items"].size()));
+
+  json gaps = Json(Call("GET", "/api/v1/flags?kind=forgotten_when_busy", "", county.headers));
+  EXPECT_EQ(gaps["items"].size(), static_cast<size_t>(all["counts"]["forgotten_when_busy"].get<int>()));
+  for (const json& f : gaps["items"]) EXPECT_EQ(f["kind"], "forgotten_when_busy");
+
+  const std::string someone = all["items"][0]["cadre"];
+  json one = Json(Call("GET", "/api/v1/flags?cadre=" + someone, "", county.headers));
+  EXPECT_EQ(one["cadres_checked"], 1);
+  size_t theirs = 0;
+  for (const json& f : all["items"]) theirs += f["cadre"] == someone;
+  EXPECT_EQ(one["items"].size(), theirs);
+
+  // Pages of at least two flags, a cadre's never split, until next is null.
+  std::vector<json> paged;
+  std::string cursor;
+  for (int page = 0; page < 1000; ++page) {
+    json got = Json(Call("GET", "/api/v1/flags?limit=2" + (cursor.empty() ? "" : "&cursor=" + cursor), "",
+                         county.headers));
+    for (const json& f : got["items"]) paged.push_back(f);
+    if (got["next"].is_null()) break;
+    cursor = got["next"];
+  }
+  auto key = [](const json& f) {
+    return f["cadre"].get<std::string>() + f["kind"].get<std::string>() + f["household"].get<std::string>();
+  };
+  std::multiset<std::string> whole, pieces;
+  for (const json& f : all["items"]) whole.insert(key(f));
+  for (const json& f : paged) pieces.insert(key(f));
+  EXPECT_EQ(pieces, whole);
+
+  EXPECT_EQ(Call("GET", "/api/v1/flags?kind=lazy", "", county.headers).status, 400);
+  EXPECT_EQ(Call("GET", "/api/v1/flags?limit=0", "", county.headers).status, 400);
+  SignedInAs other = SignIn("other3", {Role::kTownshipAdmin}, {ScopeKind::kRegion, kOtherTownship});
+  EXPECT_EQ(Call("GET", "/api/v1/flags?cadre=" + someone, "", other.headers).status, 404)
+      << "another township's cadre is not found, as if it did not exist";
+}
+
 }  // namespace
 }  // namespace lianxin::testing

@@ -91,7 +91,7 @@ TEST(VisitsTest, AHouseholdLeftTooLongIsFlaggedAndAPhoneCallDoesNotHideIt) {
 
 TEST(VisitsTest, AVisitorWhoComesOnlyWhenCalledIsFlagged) {
   VisitRules rules;
-  std::vector<AppealFiled> appeals{{"H1", On(3, 1)}, {"H2", On(6, 10)}, {"H1", On(9, 1)}, {"H2", On(11, 2)}};
+  AppealDays appeals{{"H1", {On(3, 1), On(9, 1)}}, {"H2", {On(6, 10), On(11, 2)}}};
   std::vector<Visit> diary{V("a", "H1", On(3, 3)), V("b", "H2", On(6, 12)), V("c", "H1", On(9, 2)),
                            V("d", "H2", On(11, 8)), V("e", "H1", On(7, 1))};
   // A visit to H2 after H1's appeal is not an answer to it.
@@ -107,7 +107,7 @@ TEST(VisitsTest, TooFewVisitsSayTooLittleToFlag) {
   VisitRules rules;
   rules.campaign_dates = {On(3, 5)};
   std::vector<Visit> diary{V("a", "H1", On(3, 6)), V("b", "H1", On(3, 7))};
-  EXPECT_TRUE(DetectPhenomena("C1", diary, {}, {{"H1", On(3, 5)}}, rules, kToday).empty());
+  EXPECT_TRUE(DetectPhenomena("C1", diary, {}, AppealDays{{"H1", {On(3, 5)}}}, rules, kToday).empty());
 }
 
 }  // namespace

@@ -86,6 +86,12 @@ Result<std::string> StringField(const nlohmann::json& body, std::string_view nam
 // The most a free-text field of field work may hold — a visit's note, an
 // appeal, a reason, an answer: a letter, not a file. One limit for every route.
 inline constexpr size_t kMaxNoteBytes = 4000;
+// A free-text member: a string of at most kMaxNoteBytes (too_long), and not
+// empty when `required` (required), else kInvalidInput naming it.
+Result<std::string> TextField(const nlohmann::json& body, std::string_view name, bool required);
+// A moment in a response: ChinaIsoTime ("2026-12-05T09:30:00+08:00"), or
+// null for 0 (not yet).
+nlohmann::json TimeOrNull(std::int64_t millis);
 // A list's page size, `?limit=` (1..1000; 50 when absent): kInvalidInput, field "limit", otherwise.
 inline constexpr int kDefaultListLimit = 50;
 inline constexpr int kMaxListLimit = 1000;

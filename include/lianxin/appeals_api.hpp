@@ -36,6 +36,8 @@
 //   AddAppealRoutes(gate, {writer, reads, config, clock, notifier});
 #pragma once
 
+#include <nlohmann/json.hpp>
+
 #include "lianxin/access.hpp"
 #include "lianxin/clock.hpp"
 #include "lianxin/config.hpp"
@@ -61,6 +63,13 @@ void AddAppealRoutes(ApiRouter& api, const AppealsApiDeps& deps);
 // the appeal as filed. Shared by the signed-in and the public routes.
 Result<Appeal> FileAndRoute(Store& store, const Appeal& appeal, const std::string& actor, bool dispatch,
                             const Config& config, std::int64_t now);
+// The members every way of filing shares — "type", "topic" (a code or label
+// of the dictionary), "urgency" (general when absent) and "content" — from
+// `body` into `appeal`. An error names its member after `path` ("appeal."
+// for a visit's promise). Without `content_required` an absent content is
+// left empty for the caller to fill.
+Status ParseAppealFields(const nlohmann::json& body, const AppealRules& rules, std::string_view path,
+                         bool content_required, Appeal& appeal);
 // Tells the handler of a freshly filed and dispatched appeal.
 void TellFiled(Notifier& notifier, const Appeal& filed, std::int64_t now);
 

@@ -14,6 +14,7 @@
 #include <optional>
 #include <string>
 #include <string_view>
+#include <unordered_map>
 #include <vector>
 
 #include "lianxin/validate.hpp"
@@ -74,11 +75,9 @@ struct VisitDuty {
 // direct one, or after the pairing began when there was none.
 Date NextVisitDue(const VisitDuty& duty, const std::vector<Visit>& visits, const VisitRules& rules);
 
-// An appeal a household filed, as the reactive detector needs it.
-struct AppealFiled {
-  std::string household_code;
-  Date date;
-};
+// The days each household filed an appeal on, by household code: what the
+// reactive detector needs, gathered once for every cadre it checks.
+using AppealDays = std::unordered_map<std::string, std::vector<Date>>;
 
 enum class Phenomenon { kOnlyWhenStressed, kForgottenWhenBusy, kOnlyWhenAsked };
 std::string_view Token(Phenomenon v);  // only_when_stressed, forgotten_when_busy, only_when_asked
@@ -95,8 +94,7 @@ struct PhenomenonFlag {
 // The flags of one cadre: at most one each for campaigns and appeals, one
 // per household for gaps. `visits` are the cadre's (others are ignored).
 std::vector<PhenomenonFlag> DetectPhenomena(const std::string& cadre_code, const std::vector<Visit>& visits,
-                                            const std::vector<VisitDuty>& duties,
-                                            const std::vector<AppealFiled>& appeals, const VisitRules& rules,
-                                            const Date& today);
+                                            const std::vector<VisitDuty>& duties, const AppealDays& appeals,
+                                            const VisitRules& rules, const Date& today);
 
 }  // namespace lianxin

@@ -101,9 +101,8 @@ Date NextVisitDue(const VisitDuty& duty, const std::vector<Visit>& visits, const
 }
 
 std::vector<PhenomenonFlag> DetectPhenomena(const std::string& cadre_code, const std::vector<Visit>& visits,
-                                            const std::vector<VisitDuty>& duties,
-                                            const std::vector<AppealFiled>& appeals, const VisitRules& rules,
-                                            const Date& today) {
+                                            const std::vector<VisitDuty>& duties, const AppealDays& appeals,
+                                            const VisitRules& rules, const Date& today) {
   std::vector<PhenomenonFlag> flags;
   std::vector<const Visit*> direct = DirectVisits(cadre_code, visits, rules, today);
   const int total = static_cast<int>(direct.size());
@@ -169,12 +168,10 @@ std::vector<PhenomenonFlag> DetectPhenomena(const std::string& cadre_code, const
   // 3. 「群众有事找上门来,就解决一下,群众不找就不去」: a visit right after the
   // same household's own appeal.
   if (total >= rules.min_visits) {
-    std::map<std::string, std::vector<Date>> filed;
-    for (const AppealFiled& a : appeals) filed[a.household_code].push_back(a.date);
     std::vector<const Visit*> answers;
     for (const Visit* v : direct) {
-      auto it = filed.find(v->household_code);
-      if (it != filed.end() && !Echoes({v}, it->second, rules.reactive_window_days).empty())
+      auto it = appeals.find(v->household_code);
+      if (it != appeals.end() && !Echoes({v}, it->second, rules.reactive_window_days).empty())
         answers.push_back(v);
     }
     double share = static_cast<double>(answers.size()) / total;

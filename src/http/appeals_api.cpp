@@ -13,8 +13,6 @@ namespace {
 
 using nlohmann::json;
 
-json Millis(std::int64_t millis) { return millis > 0 ? json(ChinaIsoTime(millis)) : json(nullptr); }
-
 json AppealJson(const Appeal& a, const AppealRules& rules, std::int64_t now) {
   const AppealTopic* topic = rules.FindTopic(a.topic);
   return {{"id", a.id},
@@ -34,12 +32,12 @@ json AppealJson(const Appeal& a, const AppealRules& rules, std::int64_t now) {
           {"cadre", a.cadre_code},
           {"unit", a.unit_code},
           {"region", a.region_code},
-          {"received_at", Millis(a.received_millis)},
-          {"dispatched_at", Millis(a.dispatched_millis)},
-          {"signed_at", Millis(a.signed_millis)},
-          {"replied_at", Millis(a.replied_millis)},
-          {"closed_at", Millis(a.closed_millis)},
-          {"deadline", Millis(a.deadline_millis)},
+          {"received_at", TimeOrNull(a.received_millis)},
+          {"dispatched_at", TimeOrNull(a.dispatched_millis)},
+          {"signed_at", TimeOrNull(a.signed_millis)},
+          {"replied_at", TimeOrNull(a.replied_millis)},
+          {"closed_at", TimeOrNull(a.closed_millis)},
+          {"deadline", TimeOrNull(a.deadline_millis)},
           {"overdue", IsOverdue(a, now)},
           {"extended", a.extended},
           {"returns", a.returns},
@@ -107,19 +105,6 @@ bool MayTake(const Caller& caller, const Appeal& appeal, AppealAction action) {
   return false;
 }
 
-Result<std::string> Text(const json& body, std::string_view name, bool required) {
-  LX_ASSIGN_OR_RETURN(std::string value, StringField(body, name, required));
-  if (value.size() > kMaxNoteBytes) {
-    return Status::Invalid(
-        "字段 " + std::string(name) + " 过长,至多 " + std::to_string(kMaxNoteBytes) + " 字节 (too_long)",
-        std::string(name));
-  }
-  if (required && value.empty()) {
-    return Status::Invalid("字段 " + std::string(name) + " 不能为空 (required)", std::string(name));
-  }
-  return value;
-}
-
 template <typename E>
 Result<E> EnumField(const json& body, std::string_view name, std::optional<E> (*parse)(std::string_view),
                     std::string_view allowed, std::optional<E> fallback) {
@@ -133,6 +118,41 @@ Result<E> EnumField(const json& body, std::string_view name, std::optional<E> (*
   }
   return *value;
 }
+
+}  // namespace
+
+Status ParseAppealFields(const json& body, const AppealRules& rules, std::string_view path,
+                         bool content_required, Appeal& appeal) {
+  auto in_path = [&](Status s) {
+    return s.ok() || path.empty() ? s : Status(s.code(), s.message(), std::string(path) + s.field());
+  };
+  Result<AppealType> type = EnumField<AppealType>(
+      body, "type", ParseAppealType, "inquiry|help|complaint|report|suggestion(咨询|求助|投诉|举报|建议)",
+      std::nullopt);
+  if (!type.ok()) return in_path(type.status());
+  appeal.type = *type;
+  Result<std::string> topic = StringField(body, "topic");
+  if (!topic.ok()) return in_path(topic.status());
+  const AppealTopic* found = rules.FindTopic(*topic);
+  if (found == nullptr) {
+    std::string known;
+    for (const AppealTopic& t : rules.topics) known += (known.empty() ? "" : "|") + t.code;
+    return in_path(Status::Invalid(
+        "topic 应为 " + known + " 之一(或其中文名称),而不是 " + *topic + " (unknown_topic)", "topic"));
+  }
+  appeal.topic = found->code;
+  Result<AppealUrgency> urgency = EnumField<AppealUrgency>(
+      body, "urgency", ParseAppealUrgency, "emergency|urgent|general|complex(紧急|较急|一般|复杂)",
+      AppealUrgency::kGeneral);
+  if (!urgency.ok()) return in_path(urgency.status());
+  appeal.urgency = *urgency;
+  Result<std::string> content = TextField(body, "content", content_required);
+  if (!content.ok()) return in_path(content.status());
+  appeal.content = std::move(*content);
+  return Status::Ok();
+}
+
+namespace {
 
 // Tells whoever an appeal's step concerns; a failed hand-over is logged,
 // never undoes the step (the outbox is where a gateway reads from).
@@ -422,21 +442,7 @@ class AppealsApi {
     } else {
       a.region_code.clear();  // the household's village, looked up when filed
     }
-    LX_ASSIGN_OR_RETURN(a.type,
-                        EnumField<AppealType>(body, "type", ParseAppealType,
-                                              "inquiry|help|complaint|report|suggestion", std::nullopt));
-    LX_ASSIGN_OR_RETURN(std::string topic, StringField(body, "topic"));
-    const AppealTopic* found = deps_.config.appeals.FindTopic(topic);
-    if (found == nullptr) {
-      std::string known;
-      for (const AppealTopic& t : deps_.config.appeals.topics) known += (known.empty() ? "" : "|") + t.code;
-      return Status::Invalid(
-          "topic 应为 " + known + " 之一(或其中文名称),而不是 " + topic + " (unknown_topic)", "topic");
-    }
-    a.topic = found->code;
-    LX_ASSIGN_OR_RETURN(
-        a.urgency, EnumField<AppealUrgency>(body, "urgency", ParseAppealUrgency,
-                                            "emergency|urgent|general|complex", AppealUrgency::kGeneral));
+    LX_RETURN_IF_ERROR(ParseAppealFields(body, deps_.config.appeals, "", /*content_required=*/true, a));
     const AppealChannel fallback =
         caller.scope().kind == ScopeKind::kCadre ? AppealChannel::kVisit : AppealChannel::kOperator;
     LX_ASSIGN_OR_RETURN(a.channel, EnumField<AppealChannel>(body, "channel", ParseAppealChannel,
@@ -444,7 +450,6 @@ class AppealsApi {
     if (a.channel == AppealChannel::kCard || a.channel == AppealChannel::kOpen311) {
       return Status::Invalid("card 与 open311 渠道的诉求由各自的接口提交 (channel_reserved)", "channel");
     }
-    LX_ASSIGN_OR_RETURN(a.content, Text(body, "content", true));
     return a;
   }
 
@@ -459,7 +464,7 @@ class AppealsApi {
           "action");
     }
     e.action = *parsed;
-    LX_ASSIGN_OR_RETURN(e.note, Text(body, "note", false));
+    LX_ASSIGN_OR_RETURN(e.note, TextField(body, "note", false));
     LX_ASSIGN_OR_RETURN(e.handler, StringField(body, "handler", false));
     if (e.action == AppealAction::kExtend) {
       auto it = body.find("days");

@@ -3,6 +3,7 @@
 #include <spdlog/spdlog.h>
 
 #include <algorithm>
+#include <map>
 #include <nlohmann/json.hpp>
 
 #include "lianxin/api.hpp"
@@ -43,16 +44,6 @@ json VisitJson(const Visit& v) {
           {"confirmed", v.confirmed}};
 }
 
-Result<std::string> OptionalText(const json& body, std::string_view name) {
-  LX_ASSIGN_OR_RETURN(std::string value, StringField(body, name, /*required=*/false));
-  if (value.size() > kMaxNoteBytes) {
-    return Status::Invalid(
-        "字段 " + std::string(name) + " 过长,至多 " + std::to_string(kMaxNoteBytes) + " 字节 (too_long)",
-        std::string(name));
-  }
-  return value;
-}
-
 // The visit a request describes, its cadre still to be settled.
 Result<Visit> ParseVisit(const HttpRequest& request, const Date& today) {
   LX_ASSIGN_OR_RETURN(json body, JsonObjectBody(request));
@@ -78,8 +69,8 @@ Result<Visit> ParseVisit(const HttpRequest& request, const Date& today) {
     if (age > kMaxAgeDays) return Status::Invalid("走访日期不能早于一年前 (date_too_old)", "date");
     visit.date = *on;
   }
-  LX_ASSIGN_OR_RETURN(visit.heard, OptionalText(body, "heard"));
-  LX_ASSIGN_OR_RETURN(visit.promised, OptionalText(body, "promised"));
+  LX_ASSIGN_OR_RETURN(visit.heard, TextField(body, "heard", /*required=*/false));
+  LX_ASSIGN_OR_RETURN(visit.promised, TextField(body, "promised", /*required=*/false));
   LX_ASSIGN_OR_RETURN(visit.cadre_code, StringField(body, "cadre", /*required=*/false));
   return visit;
 }
@@ -96,30 +87,10 @@ Result<std::optional<Appeal>> ParsePromisedAppeal(const HttpRequest& request, co
   Appeal a;
   a.household_code = visit.household_code;
   a.channel = AppealChannel::kVisit;
-  LX_ASSIGN_OR_RETURN(std::string type, StringField(*it, "type"));
-  std::optional<AppealType> t = ParseAppealType(type);
-  if (!t)
-    return Status::Invalid("appeal.type 应为 咨询|求助|投诉|举报|建议 之一 (unknown_value)", "appeal.type");
-  a.type = *t;
-  LX_ASSIGN_OR_RETURN(std::string topic, StringField(*it, "topic"));
-  const AppealTopic* found = rules.FindTopic(topic);
-  if (found == nullptr)
-    return Status::Invalid("appeal.topic 不在话题字典中: " + topic + " (unknown_topic)", "appeal.topic");
-  a.topic = found->code;
-  LX_ASSIGN_OR_RETURN(std::string urgency, StringField(*it, "urgency", false));
-  if (!urgency.empty()) {
-    std::optional<AppealUrgency> u = ParseAppealUrgency(urgency);
-    if (!u)
-      return Status::Invalid("appeal.urgency 应为 紧急|较急|一般|复杂 之一 (unknown_value)",
-                             "appeal.urgency");
-    a.urgency = *u;
-  }
-  LX_ASSIGN_OR_RETURN(a.content, StringField(*it, "content", false));
+  LX_RETURN_IF_ERROR(ParseAppealFields(*it, rules, "appeal.", /*content_required=*/false, a));
   if (a.content.empty()) a.content = !visit.promised.empty() ? visit.promised : visit.heard;
   if (a.content.empty())
     return Status::Invalid("appeal.content: 请写明诉求内容 (required)", "appeal.content");
-  if (a.content.size() > kMaxNoteBytes)
-    return Status::Invalid("appeal.content 过长 (too_long)", "appeal.content");
   return std::optional<Appeal>(std::move(a));
 }
 
@@ -311,7 +282,7 @@ HttpResponse UpdateProgress(GroupCommitWriter& writer, const Clock& clock, HttpR
       progress->get<std::int64_t>() > 100) {  // (checked before an int can overflow)
     return HttpResponse::Error(Status::Invalid("进度应为 0 到 100 的整数 (progress_invalid)", "progress"));
   }
-  Result<std::string> note = OptionalText(*body, "notes");
+  Result<std::string> note = TextField(*body, "notes", /*required=*/false);
   if (!note.ok()) return HttpResponse::Error(note.status());
   Result<std::string> named = StringField(*body, "cadre", /*required=*/false);
   if (!named.ok()) return HttpResponse::Error(named.status());
@@ -419,7 +390,7 @@ HttpResponse AddDecision(const FieldworkDeps& deps, HttpRequest& request, const 
   Decision d;
   for (auto [name, field] : {std::pair{"meeting", &d.meeting}, std::pair{"decision", &d.decision},
                              std::pair{"handler", &d.handler}, std::pair{"supervisor", &d.supervisor}}) {
-    Result<std::string> text = OptionalText(*body, name);
+    Result<std::string> text = TextField(*body, name, /*required=*/false);
     if (!text.ok()) return HttpResponse::Error(text.status());
     if (text->empty())
       return HttpResponse::Error(Status::Invalid("请填写 " + std::string(name) + " (required)", name));
@@ -490,7 +461,7 @@ HttpResponse DecisionProgress(const FieldworkDeps& deps, HttpRequest& request, c
       progress->get<std::int64_t>() > 100) {
     return HttpResponse::Error(Status::Invalid("进度应为 0 到 100 的整数 (progress_invalid)", "progress"));
   }
-  Result<std::string> note = OptionalText(*body, "notes");
+  Result<std::string> note = TextField(*body, "notes", /*required=*/false);
   if (!note.ok()) return HttpResponse::Error(note.status());
   const std::string id(request.PathParam("id"));
   const Scope scope = caller.scope();
@@ -533,42 +504,84 @@ class CadreCollector final : public RegistrySink {
 };
 
 // The three phenomena (三种现象) of every cadre in the caller's scope (and
-// the `region` filter): each flag with its explanation and the visits that
-// raised it. Thresholds and campaign dates are `[visits]` of lianxin.toml.
+// the `region` filter, or the one `cadre`): each flag with its explanation
+// and the visits that raised it, `kind` only when given, and how many of
+// each kind. Thresholds and campaign dates are `[visits]` of lianxin.toml.
+// With `limit`, a page: cadres in code order from after `cursor` until the
+// page holds `limit` flags (a cadre's flags never split), and `next`.
 HttpResponse Flags(StorePool& reads, const Config& config, const Clock& clock, const HttpRequest& request,
                    const Caller& caller) {
+  std::optional<Phenomenon> only;
+  if (std::string_view kind = request.QueryParam("kind").value_or(""); !kind.empty()) {
+    for (Phenomenon p :
+         {Phenomenon::kOnlyWhenStressed, Phenomenon::kForgottenWhenBusy, Phenomenon::kOnlyWhenAsked})
+      if (Token(p) == kind) only = p;
+    if (!only) {
+      return HttpResponse::Error(Status::Invalid(
+          "kind 应为 only_when_stressed|forgotten_when_busy|only_when_asked (unknown_value)", "kind"));
+    }
+  }
+  std::optional<int> limit;
+  if (request.QueryParam("limit")) {
+    Result<int> parsed = LimitParam(request);
+    if (!parsed.ok()) return HttpResponse::Error(parsed.status());
+    limit = *parsed;
+  }
+  const std::string cursor(request.QueryParam("cursor").value_or(""));
+  const std::string one_cadre(request.QueryParam("cadre").value_or(""));
   Result<StorePool::Lease> store = reads.Acquire();
   if (!store.ok()) return HttpResponse::Error(store.status());
   CadreCollector collected;
-  ListQuery query;
-  query.scope = caller.scope();
-  query.region = std::string(request.QueryParam("region").value_or(""));
-  query.limit = 1000;
-  do {
-    Result<ListPage> page = (*store)->List(RecordKind::kCadres, query, collected);
-    if (!page.ok()) return HttpResponse::Error(page.status());
-    query.cursor = page->next;
-  } while (!query.cursor.empty());
+  if (!one_cadre.empty()) {
+    Result<bool> found = (*store)->GetWithin(RecordKind::kCadres, one_cadre, caller.scope(), collected);
+    if (!found.ok()) return HttpResponse::Error(found.status());
+    if (!*found) return HttpResponse::Error(Status::NotFound("干部不存在或不在管辖范围内 (not_found)"));
+  } else {
+    ListQuery query;
+    query.scope = caller.scope();
+    query.region = std::string(request.QueryParam("region").value_or(""));
+    query.limit = 1000;
+    do {
+      Result<ListPage> page = (*store)->List(RecordKind::kCadres, query, collected);
+      if (!page.ok()) return HttpResponse::Error(page.status());
+      query.cursor = page->next;
+    } while (!query.cursor.empty());
+  }
+  std::sort(collected.cadres.begin(), collected.cadres.end());
   const Date today = ChinaDateOf(clock.NowMillis());
   // The appeals households filed in the window the detectors look back over.
-  std::vector<AppealFiled> filed;
+  AppealDays filed;
   AppealQuery appeals;
-  appeals.scope = query.scope;
-  appeals.region = query.region;
+  appeals.scope = caller.scope();
+  appeals.region = std::string(request.QueryParam("region").value_or(""));
   appeals.received_from = StartOfChinaDay(DateFromDays(DaysFromDate(today) - config.visits.lookback_days));
   Status scanned = (*store)->ScanAppeals(appeals, [&](const Appeal& a) {
-    if (!a.household_code.empty()) filed.push_back({a.household_code, ChinaDateOf(a.received_millis)});
+    if (!a.household_code.empty()) filed[a.household_code].push_back(ChinaDateOf(a.received_millis));
     return Status::Ok();
   });
   if (!scanned.ok()) return HttpResponse::Error(scanned);
   json items = json::array();
+  std::map<std::string, int> counts{{std::string(Token(Phenomenon::kOnlyWhenStressed)), 0},
+                                    {std::string(Token(Phenomenon::kForgottenWhenBusy)), 0},
+                                    {std::string(Token(Phenomenon::kOnlyWhenAsked)), 0}};
+  size_t checked = 0;
+  std::string last, next;
   for (const auto& [code, name] : collected.cadres) {
+    if (!cursor.empty() && code <= cursor) continue;
+    if (limit && static_cast<int>(items.size()) >= *limit) {
+      next = last;
+      break;
+    }
+    ++checked;
+    last = code;
     Result<std::vector<VisitDuty>> duties = (*store)->DutiesOf(code, today);
     if (!duties.ok()) return HttpResponse::Error(duties.status());
     Result<std::vector<Visit>> visits = (*store)->VisitsByCadre(code);
     if (!visits.ok()) return HttpResponse::Error(visits.status());
     if (duties->empty() && visits->empty()) continue;
     for (const PhenomenonFlag& flag : DetectPhenomena(code, *visits, *duties, filed, config.visits, today)) {
+      if (only && flag.kind != *only) continue;
+      ++counts[std::string(Token(flag.kind))];
       items.push_back({{"kind", Token(flag.kind)},
                        {"cadre", flag.cadre_code},
                        {"cadre_name", name},
@@ -577,7 +590,9 @@ HttpResponse Flags(StorePool& reads, const Config& config, const Clock& clock, c
                        {"visits", flag.visit_ids}});
     }
   }
-  return HttpResponse::Json(200, {{"cadres_checked", collected.cadres.size()}, {"items", std::move(items)}});
+  json body{{"cadres_checked", checked}, {"counts", counts}, {"items", std::move(items)}};
+  if (limit) body["next"] = next.empty() ? json(nullptr) : json(next);
+  return HttpResponse::Json(200, std::move(body));
 }
 
 }  // namespace

@@ -38,8 +38,6 @@ bool SurnameMatches(std::string_view head_name, std::string_view typed) {
   return sodium_memcmp(head_name.data(), typed.data(), typed.size()) == 0;
 }
 
-json Millis(std::int64_t millis) { return millis > 0 ? json(ChinaIsoTime(millis)) : json(nullptr); }
-
 // An appeal as its household sees it: what, when, where it stands, the
 // answer; the steps with what was done and when, never by whom.
 json PublicAppealJson(const Appeal& a, const std::vector<AppealStep>& steps, const AppealRules& rules,
@@ -64,8 +62,8 @@ json PublicAppealJson(const Appeal& a, const std::vector<AppealStep>& steps, con
           {"content", a.content},
           {"state", Token(a.state)},
           {"state_label", Label(a.state)},
-          {"received_at", Millis(a.received_millis)},
-          {"deadline", Millis(a.deadline_millis)},
+          {"received_at", TimeOrNull(a.received_millis)},
+          {"deadline", TimeOrNull(a.deadline_millis)},
           {"overdue", IsOverdue(a, now)},
           {"reply", a.reply},
           {"can_rate", a.state == AppealState::kClosed},
@@ -156,7 +154,7 @@ class PublicApi {
     Appeal appeal;
     appeal.household_code = card->household_code;
     appeal.channel = AppealChannel::kCard;
-    Status parsed = ParseAppeal(body, appeal);
+    Status parsed = ParseAppealFields(body, deps_.config.appeals, "", /*content_required=*/true, appeal);
     if (!parsed.ok()) return HttpResponse::Error(parsed);
     const std::int64_t now = deps_.clock.NowMillis();
     Appeal filed;
@@ -287,29 +285,6 @@ class PublicApi {
     valid = valid && card->revoked_millis == 0 && now < card->expires_millis;
     if (!valid) return Status::NotFound("card_not_found");
     return std::move(*card);
-  }
-
-  Status ParseAppeal(const json& body, Appeal& a) const {
-    LX_ASSIGN_OR_RETURN(std::string type, StringField(body, "type"));
-    std::optional<AppealType> t = ParseAppealType(type);
-    if (!t) return Status::Invalid("type 应为 咨询|求助|投诉|举报|建议 之一 (unknown_value)", "type");
-    a.type = *t;
-    LX_ASSIGN_OR_RETURN(std::string topic, StringField(body, "topic"));
-    const AppealTopic* found = deps_.config.appeals.FindTopic(topic);
-    if (found == nullptr)
-      return Status::Invalid("topic 不在话题字典中: " + topic + " (unknown_topic)", "topic");
-    a.topic = found->code;
-    LX_ASSIGN_OR_RETURN(std::string urgency, StringField(body, "urgency", false));
-    if (!urgency.empty()) {
-      std::optional<AppealUrgency> u = ParseAppealUrgency(urgency);
-      if (!u) return Status::Invalid("urgency 应为 紧急|较急|一般|复杂 之一 (unknown_value)", "urgency");
-      a.urgency = *u;
-    }
-    LX_ASSIGN_OR_RETURN(a.content, StringField(body, "content"));
-    if (Trimmed(a.content).empty()) return Status::Invalid("请写明要反映的事 (required)", "content");
-    if (a.content.size() > kMaxNoteBytes)
-      return Status::Invalid("content 过长,至多 4000 字节 (too_long)", "content");
-    return Status::Ok();
   }
 
   AppealsApiDeps deps_;

@@ -2,6 +2,7 @@
 
 #include "lianxin/access.hpp"
 #include "lianxin/api.hpp"
+#include "lianxin/calendar.hpp"
 
 namespace lianxin {
 
@@ -90,6 +91,23 @@ Result<std::string> StringField(const nlohmann::json& body, std::string_view nam
     return Status::Invalid("字段 " + std::string(name) + " 应为字符串 (type)", std::string(name));
   }
   return it->get<std::string>();
+}
+
+Result<std::string> TextField(const nlohmann::json& body, std::string_view name, bool required) {
+  LX_ASSIGN_OR_RETURN(std::string value, StringField(body, name, required));
+  if (value.size() > kMaxNoteBytes) {
+    return Status::Invalid(
+        "字段 " + std::string(name) + " 过长,至多 " + std::to_string(kMaxNoteBytes) + " 字节 (too_long)",
+        std::string(name));
+  }
+  if (required && value.find_first_not_of(" \t\r\n") == std::string::npos) {
+    return Status::Invalid("字段 " + std::string(name) + " 不能为空 (required)", std::string(name));
+  }
+  return value;
+}
+
+nlohmann::json TimeOrNull(std::int64_t millis) {
+  return millis > 0 ? nlohmann::json(ChinaIsoTime(millis)) : nlohmann::json(nullptr);
 }
 
 Result<int> LimitParam(const HttpRequest& request) {
