@@ -16,7 +16,7 @@ constexpr std::string_view kColumns =
     "closed_millis, deadline_millis, extended, returns, reminders, in_bulletin, reopened, solved, "
     "satisfaction, reply, overdue_noticed, township_code, county_code";
 
-constexpr std::string_view kOpen = "state NOT IN ('closed', 'rated')";
+constexpr std::string_view kOpen = AppealRepository::kOpenCondition;
 
 // A new appeal's id: "A" and 16 hex digits, random, so it says nothing of
 // who filed it or how many there are.
