@@ -17,6 +17,7 @@ using nlohmann::json;
 class Open311ApiTest : public ApiFixture {
  protected:
   void SetUp() override {
+    manual_clock_ = true;  // the per-address limit counts calls a minute
     ApiFixture::SetUp();
     if (HasFatalFailure()) return;
     Status added = app_->writer().Write([&](Store& store) -> Status {
@@ -139,6 +140,26 @@ TEST(Open311TimeTest, IsoTimesInAnyOffsetOrABareDate) {
   EXPECT_EQ(ParseIsoTime("2026-12-05"), StartOfChinaDay({2026, 12, 5}));
   for (const char* bad : {"", "2026-13-01", "2026-12-05T25:00:00Z", "2026-12-05T12:00:00+0800", "yesterday"})
     EXPECT_FALSE(ParseIsoTime(bad)) << bad;
+}
+
+TEST_F(Open311ApiTest, OneAddressIsLimitedToItsCallsAMinute) {
+  const int limit = app_->config().server.open311_per_address_per_minute;
+  ASSERT_GT(limit, 0);
+  int refused = 0;
+  for (int i = 0; i < limit + 5; ++i) {
+    HttpResponse r = Call("GET", i % 2 ? "/open311/v2/services.xml" : "/open311/v2/requests.json");
+    if (r.status != 429) continue;
+    ++refused;
+    EXPECT_EQ(r.headers.Get("Retry-After").value_or(""), "60");
+    if (i % 2) {
+      EXPECT_NE(r.body.find("<code>429</code>"), std::string::npos) << r.body;
+    }
+  }
+  EXPECT_EQ(refused, 5);
+  EXPECT_EQ(Form("/open311/v2/requests.json", "api_key=" + key_ + "&service_code=roads").status, 429)
+      << "posting counts too";
+  clock_.Advance(60'000);
+  EXPECT_EQ(Call("GET", "/open311/v2/services.json").status, 200) << "a minute later";
 }
 
 }  // namespace

@@ -160,6 +160,9 @@ struct ServerConfig {
   // address, and attempts a minute at one card code.
   int public_per_address_per_minute = 30;
   int public_per_code_per_minute = 10;
+  // Open311 (/open311/v2/, no sign-in): calls a minute from one address; a
+  // client polling servicerequestupdates needs a few.
+  int open311_per_address_per_minute = 120;
   std::string origin;  // Origin unsafe requests must carry ("https://lianxin.example.gov.cn"); "" = none
   // Reverse proxies whose X-Forwarded-For names the client ("127.0.0.1,::1"),
   // comma-separated IP addresses; "" = none: the TCP peer is the client.

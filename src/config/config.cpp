@@ -283,6 +283,7 @@ constexpr ScalarField<ServerConfig> kServerFields[] = {
     {"card_valid_days", &ServerConfig::card_valid_days},
     {"public_per_address_per_minute", &ServerConfig::public_per_address_per_minute},
     {"public_per_code_per_minute", &ServerConfig::public_per_code_per_minute},
+    {"open311_per_address_per_minute", &ServerConfig::open311_per_address_per_minute},
     {"trusted_proxies", &ServerConfig::trusted_proxies},
     {"group_commit", &ServerConfig::group_commit},
     {"max_batch", &ServerConfig::max_batch},
@@ -333,6 +334,8 @@ Status CheckServer(const ServerConfig& server) {
   if (server.public_per_address_per_minute < 0)
     return ServerRange("public_per_address_per_minute", "不能为负");
   if (server.public_per_code_per_minute < 0) return ServerRange("public_per_code_per_minute", "不能为负");
+  if (server.open311_per_address_per_minute < 0)
+    return ServerRange("open311_per_address_per_minute", "不能为负");
   if (server.threads < 0 || server.threads > 1024) return ServerRange("threads", "应在 0 到 1024 之间");
   if (server.handler_threads < 0 || server.handler_threads > 4096) {
     return ServerRange("handler_threads", "应在 0 到 4096 之间");

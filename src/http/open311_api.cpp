@@ -2,8 +2,10 @@
 
 #include <charconv>
 #include <nlohmann/json.hpp>
+#include <optional>
 
 #include "http/internal.hpp"
+#include "http/rate_limit.hpp"
 #include "lianxin/api.hpp"
 #include "lianxin/open311.hpp"
 
@@ -69,6 +71,20 @@ std::optional<std::map<std::string, std::string>> BodyParams(const HttpRequest& 
 class Open311Api {
  public:
   explicit Open311Api(const AppealsApiDeps& deps) : deps_(deps) {}
+
+  // Every call counts against its address ([server]
+  // open311_per_address_per_minute): 429 in the spec's error list, in the
+  // format the path asks for, with Retry-After.
+  std::optional<HttpResponse> Throttled(const HttpRequest& request, const Caller& caller) {
+    if (per_address_.Admit(caller.remote(), deps_.config.server.open311_per_address_per_minute,
+                           deps_.clock.NowMillis())) {
+      return std::nullopt;
+    }
+    const Open311Format format = request.path.ends_with(".xml") ? Open311Format::kXml : Open311Format::kJson;
+    HttpResponse r = Fail(429, "请求过于频繁,请一分钟后再试 (too many requests)", format);
+    r.headers.Set("Retry-After", "60");
+    return r;
+  }
 
   HttpResponse Get(HttpRequest& request) {
     Open311Format format = Open311Format::kJson;
@@ -271,6 +287,7 @@ class Open311Api {
   }
 
   AppealsApiDeps deps_;
+  WindowLimiter per_address_;
 };
 
 }  // namespace
@@ -310,16 +327,22 @@ std::optional<std::int64_t> ParseIsoTime(std::string_view text) {
 
 void AddOpen311Routes(ApiRouter& api, const AppealsApiDeps& deps) {
   auto routes = std::make_shared<Open311Api>(deps);
-  api.Add("GET", "/open311/v2/{doc}",
-          [routes](HttpRequest& request, const Caller&) { return routes->Get(request); });
-  api.Add("POST", "/open311/v2/{doc}",
-          [routes](HttpRequest& request, const Caller&) { return routes->Post(request); });
-  api.Add("GET", "/open311/v2/services/{id}",
-          [routes](HttpRequest& request, const Caller&) { return routes->Service(request); });
-  api.Add("GET", "/open311/v2/requests/{id}",
-          [routes](HttpRequest& request, const Caller&) { return routes->Request(request, false); });
-  api.Add("GET", "/open311/v2/tokens/{id}",
-          [routes](HttpRequest& request, const Caller&) { return routes->Request(request, true); });
+  // Each route through the per-address limit first.
+  auto add = [&](const char* method, const char* pattern, auto handle) {
+    api.Add(method, pattern, [routes, handle](HttpRequest& request, const Caller& caller) {
+      if (std::optional<HttpResponse> refused = routes->Throttled(request, caller))
+        return std::move(*refused);
+      return handle(*routes, request);
+    });
+  };
+  add("GET", "/open311/v2/{doc}", [](Open311Api& r, HttpRequest& request) { return r.Get(request); });
+  add("POST", "/open311/v2/{doc}", [](Open311Api& r, HttpRequest& request) { return r.Post(request); });
+  add("GET", "/open311/v2/services/{id}",
+      [](Open311Api& r, HttpRequest& request) { return r.Service(request); });
+  add("GET", "/open311/v2/requests/{id}",
+      [](Open311Api& r, HttpRequest& request) { return r.Request(request, false); });
+  add("GET", "/open311/v2/tokens/{id}",
+      [](Open311Api& r, HttpRequest& request) { return r.Request(request, true); });
 }
 
 }  // namespace lianxin
