@@ -17,7 +17,8 @@ std::string PlanOf(sqlite3* db, const std::string& sql) {
   EXPECT_EQ(sqlite3_prepare_v2(db, ("EXPLAIN QUERY PLAN " + sql).c_str(), -1, &plan, nullptr), SQLITE_OK)
       << sqlite3_errmsg(db);
   std::string text;
-  while (sqlite3_step(plan) == SQLITE_ROW) text += reinterpret_cast<const char*>(sqlite3_column_text(plan, 3));
+  while (sqlite3_step(plan) == SQLITE_ROW)
+    text += reinterpret_cast<const char*>(sqlite3_column_text(plan, 3));
   sqlite3_finalize(plan);
   return text;
 }
@@ -26,7 +27,8 @@ TEST(AppealQueuePlanTest, TheMigrationsOpenIndexesSayWhatTheRepositoryAsks) {
   const std::string where = "WHERE " + std::string(AppealRepository::kOpenCondition);
   std::string appeals;
   for (const Migration& m : Migrations())
-    if (std::string(m.name).find("appeals") != std::string::npos) appeals = MigrationSql(m, sql::Dialect::kSqlite);
+    if (std::string(m.name).find("appeals") != std::string::npos)
+      appeals = MigrationSql(m, sql::Dialect::kSqlite);
   ASSERT_FALSE(appeals.empty()) << "no appeals migration";
   int partial = 0;
   for (size_t at = appeals.find(where); at != std::string::npos; at = appeals.find(where, at + 1)) ++partial;
@@ -39,9 +41,9 @@ TEST(AppealQueuePlanTest, EachLevelsOpenQueueReadsItsPartialIndexInDeadlineOrder
   sqlite3* db = nullptr;
   ASSERT_EQ(sqlite3_open((dir / "c.db").c_str(), &db), SQLITE_OK);
   for (std::string level : {"county", "township", "region"}) {
-    const std::string plan =
-        PlanOf(db, "SELECT id FROM appeals WHERE " + level + "_code = '149901001000' AND " +
-                       std::string(AppealRepository::kOpenCondition) + " ORDER BY deadline_millis, id LIMIT 50");
+    const std::string plan = PlanOf(
+        db, "SELECT id FROM appeals WHERE " + level + "_code = '149901001000' AND " +
+                std::string(AppealRepository::kOpenCondition) + " ORDER BY deadline_millis, id LIMIT 50");
     EXPECT_NE(plan.find("appeals_" + level + "_open"), std::string::npos) << level << ": " << plan;
   }
   sqlite3_close(db);

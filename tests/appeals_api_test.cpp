@@ -9,6 +9,9 @@
 
 #include <gtest/gtest.h>
 
+#include <map>
+#include <set>
+
 #include "api_fixture.hpp"
 
 namespace lianxin::testing {
@@ -349,6 +352,90 @@ TEST_F(AppealsApiTest, QueuesPageWithoutLosingOrRepeatingAnAppeal) {
   }
   EXPECT_EQ(Call("GET", "/api/v1/appeals?cursor=junk", "", county_.headers).status, 400);
   EXPECT_EQ(Call("GET", "/api/v1/appeals?state=lost", "", county_.headers).status, 400);
+}
+
+// The dashboard: each township's households and coverage counted again
+// from the registry and the pairs; the month's direct visits (a phone call
+// left out) and open and overdue appeals in the household's own township;
+// a township admin sees its villages and not the county.
+TEST_F(AppealsApiTest, TheDashboardCountsEachAreaAsTheRegistryPairsVisitsAndAppealsSay) {
+  class Households final : public RegistrySink {
+   public:
+    Status Add(const Region&) override { return Status::Ok(); }
+    Status Add(const Unit&) override { return Status::Ok(); }
+    Status Add(const Org&) override { return Status::Ok(); }
+    Status Add(const Cadre&) override { return Status::Ok(); }
+    Status Add(const Household& h) override {
+      village_of[h.code] = h.village_code;
+      return Status::Ok();
+    }
+    Status Add(const Member&) override { return Status::Ok(); }
+    std::map<std::string, std::string> village_of;
+  } registry;
+  std::map<std::string, int> households, covered;
+  {
+    std::unique_ptr<Store> store = OpenOrDie(path_);
+    ASSERT_TRUE(store->Scan(RecordKind::kHouseholds, registry).ok());
+    Result<PairingState> pairs = store->Pairs(kCounty);
+    ASSERT_TRUE(pairs.ok());
+    std::set<std::string> held;
+    for (const CadreHousehold& p : pairs->contacts) held.insert(p.household_code);
+    for (const auto& [code, village] : registry.village_of) {
+      const std::string township = village.substr(0, 9) + "000";
+      ++households[township];
+      covered[township] += held.count(code) ? 1 : 0;
+    }
+  }
+  const std::string mine = registry.village_of[household_].substr(0, 9) + "000";
+  SignedInAs cadre = SignIn("cadre1", {Role::kCadre}, {ScopeKind::kCadre, cadre_});
+  for (const char* kind : {"home_visit", "phone"}) {
+    ASSERT_EQ(
+        Call("POST", "/api/v1/visits", json{{"household", household_}, {"kind", kind}}.dump(), cadre.headers)
+            .status,
+        201);
+  }
+  File(Help("urgent"), operator_);  // due in 24 hours
+
+  auto area = [](const json& board, const std::string& code) {
+    for (const json& a : board["areas"])
+      if (a["code"] == code) return a;
+    return json();
+  };
+  json board = Json(Call("GET", "/api/v1/dashboard", "", county_.headers));
+  ASSERT_EQ(board["region"], kCounty) << board.dump();
+  int total = 0;
+  for (const json& a : board["areas"]) {
+    const std::string code = a["code"];
+    EXPECT_EQ(a["households"], households[code]) << code;
+    EXPECT_EQ(a["covered"], covered[code]) << code;
+    total += a["households"].get<int>();
+  }
+  EXPECT_EQ(board["total"]["households"], total);
+  EXPECT_EQ(total, static_cast<int>(registry.village_of.size()));
+  json here = area(board, mine);
+  ASSERT_FALSE(here.is_null()) << mine;
+  EXPECT_EQ(here["direct_visits"], 1) << "the phone call is not direct contact";
+  EXPECT_EQ(here["visited_households"], 1);
+  EXPECT_EQ(here["open_appeals"], 1);
+  EXPECT_EQ(here["overdue_appeals"], 0);
+  EXPECT_EQ(here["rates"]["dispatched"], 1);
+  EXPECT_EQ(board["total"]["open_appeals"], 1);
+
+  Later(25 * kHour);
+  EXPECT_EQ(area(Json(Call("GET", "/api/v1/dashboard", "", county_.headers)), mine)["overdue_appeals"], 1)
+      << "a day later the urgent appeal is past its deadline";
+
+  SignedInAs township = SignIn("township1", {Role::kTownshipAdmin}, {ScopeKind::kRegion, mine});
+  json villages = Json(Call("GET", "/api/v1/dashboard", "", township.headers));
+  EXPECT_EQ(villages["region"], mine);
+  ASSERT_FALSE(villages["areas"].empty());
+  for (const json& a : villages["areas"])
+    EXPECT_EQ(a["code"].get<std::string>().substr(0, 9), mine.substr(0, 9));
+  EXPECT_EQ(area(villages, registry.village_of[household_])["direct_visits"], 1);
+  EXPECT_EQ(Call("GET", "/api/v1/dashboard?region=149901", "", township.headers).status, 404)
+      << "the county is above the township's scope";
+  EXPECT_EQ(Call("GET", "/api/v1/dashboard?region=1499", "", county_.headers).status, 400);
+  EXPECT_EQ(Call("GET", "/api/v1/dashboard?month=2026-13", "", county_.headers).status, 400);
 }
 
 }  // namespace

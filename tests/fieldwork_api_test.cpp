@@ -460,6 +460,9 @@ TEST_F(FieldworkApiLaterTest, FlagsFilterByKindAndCadreAndPageWithoutLosingAny) 
     summed += n.get<int>();
   }
   EXPECT_EQ(summed, static_cast<int>(all["items"].size()));
+  json summary = Json(Call("GET", "/api/v1/flags?summary=1", "", county.headers));
+  EXPECT_EQ(summary["counts"], all["counts"]);
+  EXPECT_TRUE(summary["items"].empty());
 
   json gaps = Json(Call("GET", "/api/v1/flags?kind=forgotten_when_busy", "", county.headers));
   EXPECT_EQ(gaps["items"].size(), static_cast<size_t>(all["counts"]["forgotten_when_busy"].get<int>()));

@@ -216,6 +216,18 @@ struct FieldworkPage {
   std::string next;  // empty on the last page
 };
 
+// The figures of one area of a region for the dashboard (PRODUCT.md §4):
+// its households and how many have a contact cadre (两个全覆盖), the direct
+// visits (phone calls and proxies left out) made in a period and the
+// households they reached, and its open appeals, those past their deadline
+// among them.
+struct AreaFigures {
+  std::string code, name;
+  int households = 0, covered = 0;
+  int direct_visits = 0, visited_households = 0;
+  int open_appeals = 0, overdue_appeals = 0;
+};
+
 // The meeting decisions (会议决定事项) a list selects, by deadline (at most
 // 1000). A region scope reaches its county's; a unit scope those its office
 // supervises or its cadres carry out; a cadre scope those it carries out.
@@ -447,6 +459,11 @@ class Store {
   virtual Result<std::vector<Task>> TasksByCadre(std::string_view cadre_code) = 0;
   virtual Result<std::optional<Decision>> GetDecision(std::string_view id) = 0;
   virtual Result<std::vector<Decision>> ListDecisions(const DecisionQuery& query) = 0;
+  // The figures of each area directly under `region` (a county's
+  // townships, a township's villages; a village is its own one area), with
+  // visits made on [from, to] and appeals overdue at `now_millis`, in code order.
+  virtual Result<std::vector<AreaFigures>> FiguresUnder(std::string_view region, const Date& from,
+                                                        const Date& to, std::int64_t now_millis) = 0;
   // Pages of visits and of tasks, as FieldworkQuery says.
   virtual Result<FieldworkPage<Visit>> ListVisits(const FieldworkQuery& query) = 0;
   virtual Result<FieldworkPage<Task>> ListTasks(const FieldworkQuery& query) = 0;

@@ -145,6 +145,13 @@ std::vector<AccessRule> BuildTable() {
        false,
        false,
        ScopeUse::kFilter},
+      // The dashboard of a region: for those who oversee a region.
+      {"GET",
+       "/api/v1/dashboard",
+       {kCountyAdmin, kTownshipAdmin, kInspector, kDiscipline},
+       false,
+       false,
+       ScopeUse::kFilter},
   };
   // The registry: the same seven routes for each kind, plus the members'
   // upload (members are read and written with their household).

@@ -3,6 +3,7 @@
 #include <spdlog/spdlog.h>
 
 #include <algorithm>
+#include <map>
 #include <nlohmann/json.hpp>
 
 #include "lianxin/api.hpp"
@@ -355,31 +356,46 @@ class AppealsApi {
     return HttpResponse::Json(200, AppealJson(after, deps_.config.appeals, event.at_millis));
   }
 
-  HttpResponse Rates(HttpRequest& request, const Caller& caller) {
-    const std::int64_t now = deps_.clock.NowMillis();
-    AppealQuery query;
-    query.scope = caller.scope();
-    query.region = std::string(request.QueryParam("region").value_or(""));
-    if (query.region.empty() && query.scope.kind == ScopeKind::kRegion) query.region = query.scope.code;
-    if (!query.region.empty() && !RegionSubtreePrefix(query.region)) {
-      return HttpResponse::Error(
-          Status::Invalid("region 应为 6 位或 12 位区划代码 (region_format)", "region"));
-    }
-    const Date today = ChinaDateOf(now);
+  // The region a figures request is about (default: the caller's own
+  // region) and its month (default: this month, in China).
+  struct RegionMonth {
+    std::string region, month;
+    MonthSpan span;
+  };
+  Result<RegionMonth> RegionAndMonth(const HttpRequest& request, const Caller& caller) const {
+    RegionMonth out;
+    out.region = std::string(request.QueryParam("region").value_or(""));
+    if (out.region.empty() && caller.scope().kind == ScopeKind::kRegion) out.region = caller.scope().code;
+    if (!out.region.empty() && !RegionSubtreePrefix(out.region))
+      return Status::Invalid("region 应为 6 位或 12 位区划代码 (region_format)", "region");
+    const Date today = ChinaDateOf(deps_.clock.NowMillis());
     char this_month[16];
     std::snprintf(this_month, sizeof this_month, "%04d-%02d", today.year, today.month);
-    const std::string month(request.QueryParam("month").value_or(this_month));
-    Result<MonthSpan> span = ParseChinaMonth(month, "month");
-    if (!span.ok()) return HttpResponse::Error(span.status());
-    query.received_from = span->from_millis;
-    query.received_to = span->to_millis;
+    out.month = std::string(request.QueryParam("month").value_or(this_month));
+    LX_ASSIGN_OR_RETURN(out.span, ParseChinaMonth(out.month, "month"));
+    return out;
+  }
+
+  // Every appeal received in the month under the region, within the scope.
+  static Status ScanMonth(Store& store, const RegionMonth& at, const Scope& scope, std::vector<Appeal>& out) {
+    AppealQuery query;
+    query.scope = scope;
+    query.region = at.region;
+    query.received_from = at.span.from_millis;
+    query.received_to = at.span.to_millis;
+    return store.ScanAppeals(query, [&](const Appeal& a) {
+      out.push_back(a);
+      return Status::Ok();
+    });
+  }
+
+  HttpResponse Rates(HttpRequest& request, const Caller& caller) {
+    Result<RegionMonth> at = RegionAndMonth(request, caller);
+    if (!at.ok()) return HttpResponse::Error(at.status());
     Result<StorePool::Lease> store = deps_.reads.Acquire();
     if (!store.ok()) return HttpResponse::Error(store.status());
     std::vector<Appeal> appeals;
-    Status scanned = (*store)->ScanAppeals(query, [&](const Appeal& a) {
-      appeals.push_back(a);
-      return Status::Ok();
-    });
+    Status scanned = ScanMonth(**store, *at, caller.scope(), appeals);
     if (!scanned.ok()) return HttpResponse::Error(scanned);
     const AppealRules& rules = deps_.config.appeals;
     std::vector<const Appeal*> all;
@@ -393,8 +409,8 @@ class AppealsApi {
       }
       return list;
     };
-    return HttpResponse::Json(200, {{"region", query.region.empty() ? json(nullptr) : json(query.region)},
-                                    {"month", month},
+    return HttpResponse::Json(200, {{"region", at->region.empty() ? json(nullptr) : json(at->region)},
+                                    {"month", at->month},
                                     {"weights",
                                      {{"response", rules.response_weight},
                                       {"resolution", rules.resolution_weight},
@@ -406,6 +422,71 @@ class AppealsApi {
                                      })},
                                     {"units", groups([](const Appeal& a) { return a.unit_code; })},
                                     {"cadres", groups([](const Appeal& a) { return a.cadre_code; })}});
+  }
+
+  // The dashboard of a region for a month: each area directly under it
+  // (a county's townships, a township's villages) with its households and
+  // coverage, the month's direct visits, its open and overdue appeals now,
+  // and the month's three rates; and the region's total.
+  HttpResponse Dashboard(HttpRequest& request, const Caller& caller) {
+    Result<RegionMonth> at = RegionAndMonth(request, caller);
+    if (!at.ok()) return HttpResponse::Error(at.status());
+    if (at->region.empty()) return HttpResponse::Error(Status::Invalid("请指定 region (required)", "region"));
+    if (!ScopeContains(caller.scope(), at->region)) return HttpResponse::Error(OutOfScope());
+    const std::int64_t now = deps_.clock.NowMillis();
+    const Date from = ChinaDateOf(at->span.from_millis), to = ChinaDateOf(at->span.to_millis - 1);
+    Result<StorePool::Lease> store = deps_.reads.Acquire();
+    if (!store.ok()) return HttpResponse::Error(store.status());
+    Result<std::vector<AreaFigures>> areas = (*store)->FiguresUnder(at->region, from, to, now);
+    if (!areas.ok()) return HttpResponse::Error(areas.status());
+    std::vector<Appeal> appeals;
+    Status scanned = ScanMonth(**store, *at, caller.scope(), appeals);
+    if (!scanned.ok()) return HttpResponse::Error(scanned);
+    // An appeal's area: its township under a county, its village below.
+    const size_t area_digits = at->region.size() == 6 ? 9 : 12;
+    const std::map<std::string, AppealRates> rates =
+        RatesBy(appeals, deps_.config.appeals, [&](const Appeal& a) -> std::string {
+          if (a.region_code.size() != 12) return "";
+          return area_digits == 9 ? a.region_code.substr(0, 9) + "000" : a.region_code;
+        });
+    std::vector<const Appeal*> all;
+    for (const Appeal& a : appeals) all.push_back(&a);
+    AreaFigures sum;
+    json items = json::array();
+    auto figures = [](const AreaFigures& f) {
+      return json{
+          {"households", f.households},
+          {"covered", f.covered},
+          {"coverage", f.households ? json(static_cast<double>(f.covered) / f.households) : json(nullptr)},
+          {"direct_visits", f.direct_visits},
+          {"visited_households", f.visited_households},
+          {"visited_share",
+           f.households ? json(static_cast<double>(f.visited_households) / f.households) : json(nullptr)},
+          {"open_appeals", f.open_appeals},
+          {"overdue_appeals", f.overdue_appeals}};
+    };
+    for (const AreaFigures& f : *areas) {
+      json item = figures(f);
+      item["code"] = f.code;
+      item["name"] = f.name;
+      auto r = rates.find(f.code);
+      item["rates"] = RatesJson(r != rates.end() ? r->second : AppealRates{});
+      items.push_back(std::move(item));
+      sum.households += f.households;
+      sum.covered += f.covered;
+      sum.direct_visits += f.direct_visits;
+      sum.visited_households += f.visited_households;
+      sum.open_appeals += f.open_appeals;
+      sum.overdue_appeals += f.overdue_appeals;
+    }
+    json total = figures(sum);
+    total["rates"] = RatesJson(RatesOf(all, deps_.config.appeals));
+    return HttpResponse::Json(200, {{"region", at->region},
+                                    {"month", at->month},
+                                    {"from", from.ToString()},
+                                    {"to", to.ToString()},
+                                    {"total", std::move(total)},
+                                    {"areas", std::move(items)}});
   }
 
  private:
@@ -503,6 +584,9 @@ void AddAppealRoutes(ApiRouter& api, const AppealsApiDeps& deps) {
           [appeals](HttpRequest& request, const Caller& caller) { return appeals->Act(request, caller); });
   api.Add("GET", "/api/v1/rates",
           [appeals](HttpRequest& request, const Caller& caller) { return appeals->Rates(request, caller); });
+  api.Add("GET", "/api/v1/dashboard", [appeals](HttpRequest& request, const Caller& caller) {
+    return appeals->Dashboard(request, caller);
+  });
 }
 
 Result<int> NotifyOverdueAppeals(GroupCommitWriter& writer, const Clock& clock, Notifier& notifier) {

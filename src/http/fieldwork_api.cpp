@@ -507,6 +507,7 @@ class CadreCollector final : public RegistrySink {
 // the `region` filter, or the one `cadre`): each flag with its explanation
 // and the visits that raised it, `kind` only when given, and how many of
 // each kind. Thresholds and campaign dates are `[visits]` of lianxin.toml.
+// `summary=1`: the counts without the items (a dashboard's).
 // With `limit`, a page: cadres in code order from after `cursor` until the
 // page holds `limit` flags (a cadre's flags never split), and `next`.
 HttpResponse Flags(StorePool& reads, const Config& config, const Clock& clock, const HttpRequest& request,
@@ -529,6 +530,7 @@ HttpResponse Flags(StorePool& reads, const Config& config, const Clock& clock, c
   }
   const std::string cursor(request.QueryParam("cursor").value_or(""));
   const std::string one_cadre(request.QueryParam("cadre").value_or(""));
+  const bool summary = request.QueryParam("summary").value_or("") == "1";  // the counts only
   Result<StorePool::Lease> store = reads.Acquire();
   if (!store.ok()) return HttpResponse::Error(store.status());
   CadreCollector collected;
@@ -582,6 +584,7 @@ HttpResponse Flags(StorePool& reads, const Config& config, const Clock& clock, c
     for (const PhenomenonFlag& flag : DetectPhenomena(code, *visits, *duties, filed, config.visits, today)) {
       if (only && flag.kind != *only) continue;
       ++counts[std::string(Token(flag.kind))];
+      if (summary) continue;
       items.push_back({{"kind", Token(flag.kind)},
                        {"cadre", flag.cadre_code},
                        {"cadre_name", name},

@@ -34,6 +34,7 @@
 #include "lianxin/store.hpp"
 #include "lianxin/validate.hpp"
 #include "lianxin/writer.hpp"
+#include "oversight/figures_repository.hpp"
 #include "pairing/repository.hpp"
 #include "store/migrations.hpp"
 #include "store/sql/sqlite_api.hpp"
@@ -376,6 +377,8 @@ class SqlStore final : public Store {
   Result<std::vector<Visit>> VisitsByCadre(std::string_view cadre_code) override;
   Result<std::vector<VisitDuty>> DutiesOf(std::string_view cadre_code, const Date& today) override;
   Result<std::vector<PairHistoryEntry>> PairHistory(std::string_view held) override;
+  Result<std::vector<AreaFigures>> FiguresUnder(std::string_view region, const Date& from, const Date& to,
+                                                std::int64_t now_millis) override;
   Result<FieldworkPage<Visit>> ListVisits(const FieldworkQuery& query) override;
   Result<std::optional<Decision>> GetDecision(std::string_view id) override;
   Result<std::vector<Decision>> ListDecisions(const DecisionQuery& query) override;

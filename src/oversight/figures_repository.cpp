@@ -1,0 +1,116 @@
+#include "oversight/figures_repository.hpp"
+
+#include <map>
+#include <string>
+
+#include "fieldwork/appeal_repository.hpp"
+
+namespace lianxin {
+
+namespace {
+
+// How the rows of one level are grouped: the area each household (h) and
+// each appeal falls in, and which of them belong to the region at all (an
+// appeal by its own level columns, so its open-queue indexes serve). The SQL
+// differs only in these fixed fragments (never in what a caller sent).
+struct Level {
+  std::string household_area, household_filter, filter_value;
+  std::string appeal_area, appeal_filter;
+};
+
+Result<Level> LevelOf(std::string_view region, std::string_view level) {
+  const std::string code(region);
+  if (level == "county") {
+    return Level{"substr(h.village_code, 1, 9) || '000'", "h.county_code = ?1", code, "township_code",
+                 "county_code = ?1"};
+  }
+  if (level == "township") {
+    return Level{"h.village_code", "substr(h.village_code, 1, 9) = ?1", code.substr(0, 9), "region_code",
+                 "township_code = ?1"};
+  }
+  if (level == "village") {
+    return Level{"h.village_code", "h.village_code = ?1", code, "region_code", "region_code = ?1"};
+  }
+  return Status::Invalid("该级区划没有下辖的统计 (figures_level): " + code, "region");
+}
+
+}  // namespace
+
+Result<std::vector<AreaFigures>> FiguresRepository::Under(std::string_view region, const Date& from,
+                                                          const Date& to, std::int64_t now_millis) {
+  if (region.size() != 6 && region.size() != 12)
+    return Status::Invalid("region 应为 6 位或 12 位区划代码 (region_format)", "region");
+  LX_ASSIGN_OR_RETURN(sql::Statement * self, db_.Prepare("SELECT name, level FROM regions WHERE code = ?1"));
+  self->Bind(1, region);
+  LX_ASSIGN_OR_RETURN(bool found, self->Step());
+  if (!found) {
+    self->Reset();
+    return Status::NotFound("区划不存在: " + std::string(region) + " (not_found)");
+  }
+  const std::string name(self->Text(0)), level_name(self->Text(1));
+  self->Reset();
+  LX_ASSIGN_OR_RETURN(Level level, LevelOf(region, level_name));
+
+  // The areas: a county's townships, a township's villages, a village itself.
+  std::map<std::string, AreaFigures> areas;
+  if (level_name == "village") {
+    areas[std::string(region)] = AreaFigures{std::string(region), name};
+  } else {
+    LX_ASSIGN_OR_RETURN(sql::Statement * children,
+                        db_.Prepare("SELECT code, name FROM regions WHERE parent_code = ?1 ORDER BY code"));
+    children->Bind(1, region);
+    while (true) {
+      LX_ASSIGN_OR_RETURN(bool row, children->Step());
+      if (!row) break;
+      const std::string code(children->Text(0));
+      areas[code] = AreaFigures{code, std::string(children->Text(1))};
+    }
+  }
+  // Each grouped read adds its columns to the areas it names.
+  auto read = [&](const std::string& sql, const std::vector<sql::Value>& values,
+                  void (*add)(AreaFigures&, const sql::Statement&)) -> Status {
+    LX_ASSIGN_OR_RETURN(sql::Statement * select, db_.Prepare(sql));
+    select->Bind(1, level.filter_value);
+    for (size_t i = 0; i < values.size(); ++i) select->Bind(static_cast<int>(i + 2), values[i]);
+    while (true) {
+      LX_ASSIGN_OR_RETURN(bool row, select->Step());
+      if (!row) return Status::Ok();
+      auto it = areas.find(std::string(select->Text(0)));
+      if (it != areas.end()) add(it->second, *select);
+    }
+  };
+  LX_RETURN_IF_ERROR(read(
+      "SELECT " + level.household_area +
+          ", COUNT(*), SUM(CASE WHEN EXISTS (SELECT 1 FROM pairs p WHERE p.kind = 'contact' AND "
+          "p.held = h.code) THEN 1 ELSE 0 END) FROM households h WHERE " +
+          level.household_filter + " GROUP BY 1",
+      {}, [](AreaFigures& a, const sql::Statement& row) {
+        a.households = static_cast<int>(row.Int(1));
+        a.covered = static_cast<int>(row.Int(2));
+      }));
+  LX_RETURN_IF_ERROR(read(
+      "SELECT " + level.household_area +
+          ", COUNT(*), COUNT(DISTINCT v.household_code) FROM visits v JOIN households h ON h.code = "
+          "v.household_code WHERE " +
+          level.household_filter +
+          " AND v.visited_on >= ?2 AND v.visited_on <= ?3 AND v.kind NOT IN ('phone', 'by_proxy') GROUP BY 1",
+      {sql::Value::Text(from.ToString()), sql::Value::Text(to.ToString())},
+      [](AreaFigures& a, const sql::Statement& row) {
+        a.direct_visits = static_cast<int>(row.Int(1));
+        a.visited_households = static_cast<int>(row.Int(2));
+      }));
+  LX_RETURN_IF_ERROR(read("SELECT " + level.appeal_area +
+                              ", COUNT(*), SUM(CASE WHEN deadline_millis > 0 AND deadline_millis < ?2 "
+                              "THEN 1 ELSE 0 END) FROM appeals WHERE " +
+                              level.appeal_filter + " AND " + std::string(AppealRepository::kOpenCondition) +
+                              " GROUP BY 1",
+                          {sql::Value::Int(now_millis)}, [](AreaFigures& a, const sql::Statement& row) {
+                            a.open_appeals = static_cast<int>(row.Int(1));
+                            a.overdue_appeals = static_cast<int>(row.Int(2));
+                          }));
+  std::vector<AreaFigures> out;
+  for (auto& [code, figures] : areas) out.push_back(std::move(figures));
+  return out;
+}
+
+}  // namespace lianxin
