@@ -77,6 +77,28 @@ TEST_F(StaticFilesTest, HashedAssetsAreImmutableAndPrecompressed) {
   EXPECT_EQ(gzip.headers.Get("Content-Encoding"), "gzip");
 }
 
+// The cadre's phone app under /m/ and the household's page under /h/ are
+// entries of their own: an address under each gets that entry's page, and
+// its service worker is revalidated like a page, never kept a year.
+TEST_F(StaticFilesTest, EachEntryAnswersTheAddressesUnderIt) {
+  Write(root_ / "m/index.html", "cadre");
+  Write(root_ / "m/sw.js", "self.addEventListener('fetch', () => {})");
+  Write(root_ / "m/manifest.webmanifest", "{}");
+  Write(root_ / "h/index.html", "household");
+  EXPECT_EQ(Get("/m/").body, "cadre");
+  EXPECT_EQ(Get("/m/households/1499010010010001").body, "cadre");
+  EXPECT_EQ(Get("/h/").body, "household");
+  EXPECT_EQ(Get("/h/appeal/A0123456789abcdef").body, "household");
+  EXPECT_EQ(Get("/households").body, "<!doctype html><title>连心</title>");
+  EXPECT_EQ(Get("/mine").body, "<!doctype html><title>连心</title>") << "only the m/ folder is the cadre's";
+  HttpResponse worker = Get("/m/sw.js");
+  EXPECT_EQ(worker.headers.Get("Cache-Control"), "no-cache");
+  EXPECT_EQ(worker.headers.Get("Content-Type"), "text/javascript; charset=utf-8");
+  EXPECT_EQ(Get("/m/manifest.webmanifest").headers.Get("Content-Type"),
+            "application/manifest+json; charset=utf-8");
+  EXPECT_EQ(Get("/m/missing.js").status, 404);
+}
+
 TEST_F(StaticFilesTest, ClientRoutesGetTheAppButApiAndFilesDoNot) {
   HttpResponse route = Get("/households/1499010010001");
   EXPECT_EQ(route.status, 200);

@@ -28,6 +28,7 @@ std::string_view ContentType(std::string_view path) {
       {".mjs", "text/javascript; charset=utf-8"},
       {".css", "text/css; charset=utf-8"},
       {".json", "application/json; charset=utf-8"},
+      {".webmanifest", "application/manifest+json; charset=utf-8"},
       {".svg", "image/svg+xml"},
       {".png", "image/png"},
       {".jpg", "image/jpeg"},
@@ -118,8 +119,15 @@ HttpResponse Serve(const fs::path& root, std::string_view relative_name, const H
     if (!client_route) {
       return WithPolicy(HttpResponse::ErrorWithCode(404, "not_found", "找不到该页面 (not_found)"));
     }
-    file = root / "index.html";
+    // The page of the entry the address is under (/m/… the cadre's phone
+    // app, /h/… the household's page), else the admin's at the root.
+    const std::string asked(relative_name);
     relative_name = "index.html";
+    for (std::string_view entry : {"m/index.html", "h/index.html"}) {
+      const std::string_view dir = entry.substr(0, 1);
+      if (asked == dir || asked.starts_with(std::string(dir) + "/")) relative_name = entry;
+    }
+    file = root / std::string(relative_name);
     body = ReadFile(file);
     if (!body) return WithPolicy(HttpResponse::ErrorWithCode(404, "not_found", "找不到该页面 (not_found)"));
   }
