@@ -4,8 +4,11 @@
 // exchanges, crash and backup tests use the binary instead).
 #pragma once
 
+#include <fcntl.h>
 #include <gtest/gtest.h>
 #include <sodium.h>
+#include <sys/file.h>
+#include <unistd.h>
 
 #include <filesystem>
 #include <fstream>
@@ -14,6 +17,7 @@
 
 #include "lianxin/app.hpp"
 #include "lianxin/demo.hpp"
+#include "lianxin/pairing_service.hpp"
 #include "test_util.hpp"
 
 namespace lianxin::testing {
@@ -35,24 +39,87 @@ struct SignedInAs {
 
 class ApiFixture : public ::testing::Test {
  protected:
-  static void SetUpTestSuite() {
-    template_dir_ = new TempDir;
-    const std::string path = *template_dir_ / "county.db";
+  // The small demo county every test copies, made once for all the test
+  // processes of one build (ctest runs each test in a process of its own):
+  // SharedTemplate(false) is the registry alone, SharedTemplate(true) the
+  // county paired, as POST /api/v1/pairing/run does for the county admin
+  // "county". A suite whose every test starts paired says
+  //   static void SetUpTestSuite() { template_ = SharedTemplate(true); }
+  static void SetUpTestSuite() { template_ = SharedTemplate(false); }
+  static void TearDownTestSuite() { template_.clear(); }
+
+  // Made under a lock in the temp dir, keyed by this test binary (its size
+  // and time: a rebuild makes it again), the backend and the PostgreSQL
+  // cluster, so no process uses a template another build or cluster made.
+  // Earlier builds' templates are removed when this build makes one.
+  static std::string SharedTemplate(bool paired) {
+    namespace fs = std::filesystem;
+    std::error_code ec;
+    const fs::path self = fs::read_symlink("/proc/self/exe", ec);
+    const char* cluster = std::getenv("LIANXIN_TEST_PG");
+    const std::string build = std::to_string(
+        std::hash<std::string>{}(self.string() + "|" + std::to_string(fs::file_size(self, ec)) + "|" +
+                                 std::to_string(fs::last_write_time(self, ec).time_since_epoch().count())));
+    const std::string backend =
+        OnPostgres() ? "pg" + std::to_string(std::hash<std::string>{}(cluster ? cluster : "")) : "sqlite";
+    const std::string key = build + "_" + backend;
+    const fs::path root = fs::temp_directory_path() / ("lianxin-api-templates-" + std::to_string(::getuid()));
+    fs::create_directories(root, ec);
+    const int lock = ::open((root / "lock").c_str(), O_CREAT | O_RDWR, 0600);
+    EXPECT_GE(lock, 0) << "cannot open " << (root / "lock");
+    if (lock >= 0) ::flock(lock, LOCK_EX);
+    const fs::path dir = root / build / backend / (paired ? "paired" : "registry");
+    const std::string path = (dir / "county.db").string();
+    const fs::path pg_name = dir / "postgres-database";
+    if (fs::exists(dir / "ready")) {
+      if (OnPostgres()) TestDatabases()[path] = ReadFile(pg_name);
+    } else {
+      // Earlier builds' templates (never this build's other backend: its
+      // tests may be copying from them right now).
+      for (const fs::directory_entry& other : fs::directory_iterator(root, ec)) {
+        if (other.is_directory() && other.path().filename() != build) fs::remove_all(other.path(), ec);
+      }
+      fs::remove_all(dir, ec);
+      fs::create_directories(dir, ec);
+      MakeTemplate(path, paired);
+      if (::testing::Test::HasFatalFailure()) {
+        fs::remove_all(dir, ec);
+      } else {
+        if (OnPostgres()) {
+          // A name no test process's database can take (they are t<pid>_<n>), kept for the
+          // cluster's life.
+          const std::string name = "tpl_" + key + (paired ? "_paired" : "_registry");
+          OnTestCluster("DROP DATABASE IF EXISTS " + name);
+          OnTestCluster("ALTER DATABASE " + TestDatabases().at(path) + " RENAME TO " + name);
+          TestDatabases()[path] = name;
+          std::ofstream(pg_name) << name;
+        }
+        std::ofstream(dir / "ready") << "ready\n";
+      }
+    }
+    if (lock >= 0) ::close(lock);
+    return path;
+  }
+
+  static void MakeTemplate(const std::string& path, bool paired) {
     Result<std::unique_ptr<Store>> store = Store::Open(DbTarget(path), DbOptions(path));
     ASSERT_TRUE(store.ok()) << store.status().ToString();
     std::unique_ptr<WriteTxn> txn = std::move((*store)->Begin("demo")).value();
     TxnSink sink(*txn);
     ASSERT_TRUE(GenerateDemo({.household_villages = 2}, Config::Defaults(), sink).ok());
     ASSERT_TRUE(txn->Commit().ok());
-  }
-  static void TearDownTestSuite() {
-    delete template_dir_;
-    template_dir_ = nullptr;
+    if (!paired) return;
+    PairRunOptions options;
+    options.actor = "county";
+    options.county = kCounty;
+    Result<PairRun> run = RunPairing(**store, Config::Defaults(), options);
+    ASSERT_TRUE(run.ok()) << run.status().ToString();
+    ASSERT_TRUE(run->written);
   }
 
   void SetUp() override {
     path_ = dir_ / "county.db";
-    const std::string target = CopyTestDb(*template_dir_ / "county.db", path_);
+    const std::string target = CopyTestDb(template_, path_);
     Config config = Config::Defaults();
     // Argon2 at its lowest cost: these tests sign in, they do not measure hashing.
     config.auth.argon2_opslimit = crypto_pwhash_argon2id_OPSLIMIT_MIN;
@@ -120,7 +187,7 @@ class ApiFixture : public ::testing::Test {
     return lines;
   }
 
-  static inline TempDir* template_dir_ = nullptr;
+  static inline std::string template_;  // SharedTemplate's county.db
   // A suite that moves time sets manual_clock_ before ApiFixture::SetUp; the
   // server then reads clock_, which starts at the real now.
   bool manual_clock_ = false;

@@ -23,12 +23,12 @@ constexpr std::int64_t kHour = 3'600'000;
 
 class AppealsApiTest : public ApiFixture {
  protected:
+  static void SetUpTestSuite() { template_ = SharedTemplate(true); }  // the county paired
   void SetUp() override {
     manual_clock_ = true;
     ApiFixture::SetUp();
     if (HasFatalFailure()) return;
     county_ = SignIn("county", {Role::kCountyAdmin}, {ScopeKind::kRegion, kCounty});
-    ASSERT_EQ(Call("POST", "/api/v1/pairing/run", "{}", county_.headers).status, 200);
     operator_ = SignIn("op12345", {Role::kOperator}, {ScopeKind::kRegion, kCounty});
     std::unique_ptr<Store> store = OpenOrDie(path_);
     ASSERT_NE(store, nullptr);

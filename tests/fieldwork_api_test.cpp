@@ -20,12 +20,12 @@ std::string DaysFromToday(int days) {
 
 class FieldworkApiTest : public ApiFixture {
  protected:
+  static void SetUpTestSuite() { template_ = SharedTemplate(true); }  // the county paired
   // Pairs the county, and a cadre with a contact household and one it does not hold.
   void SetUp() override {
     ApiFixture::SetUp();
     if (HasFatalFailure()) return;
     county_ = SignIn("county", {Role::kCountyAdmin}, {ScopeKind::kRegion, kCounty});
-    ASSERT_EQ(Call("POST", "/api/v1/pairing/run", "{}", county_.headers).status, 200);
     std::unique_ptr<Store> store = OpenOrDie(path_);
     ASSERT_NE(store, nullptr);
     Result<PairingState> pairs = store->Pairs(kCounty);
