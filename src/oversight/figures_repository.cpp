@@ -79,15 +79,15 @@ Result<std::vector<AreaFigures>> FiguresRepository::Under(std::string_view regio
       if (it != areas.end()) add(it->second, *select);
     }
   };
-  LX_RETURN_IF_ERROR(read(
-      "SELECT " + level.household_area +
-          ", COUNT(*), SUM(CASE WHEN EXISTS (SELECT 1 FROM pairs p WHERE p.kind = 'contact' AND "
-          "p.held = h.code) THEN 1 ELSE 0 END) FROM households h WHERE " +
-          level.household_filter + " GROUP BY 1",
-      {}, [](AreaFigures& a, const sql::Statement& row) {
-        a.households = static_cast<int>(row.Int(1));
-        a.covered = static_cast<int>(row.Int(2));
-      }));
+  LX_RETURN_IF_ERROR(
+      read("SELECT " + level.household_area +
+               ", COUNT(*), SUM(CASE WHEN EXISTS (SELECT 1 FROM pairs p WHERE p.kind = 'contact' AND "
+               "p.held = h.code) THEN 1 ELSE 0 END) FROM households h WHERE " +
+               level.household_filter + " GROUP BY 1",
+           {}, [](AreaFigures& a, const sql::Statement& row) {
+             a.households = static_cast<int>(row.Int(1));
+             a.covered = static_cast<int>(row.Int(2));
+           }));
   LX_RETURN_IF_ERROR(read(
       "SELECT " + level.household_area +
           ", COUNT(*), COUNT(DISTINCT v.household_code) FROM visits v JOIN households h ON h.code = "

@@ -4,8 +4,8 @@
 
 namespace lianxin::sql_store {
 
-Result<std::vector<AreaFigures>> SqlStore::FiguresUnder(std::string_view region, const Date& from, const Date& to,
-                                                        std::int64_t now_millis) {
+Result<std::vector<AreaFigures>> SqlStore::FiguresUnder(std::string_view region, const Date& from,
+                                                        const Date& to, std::int64_t now_millis) {
   return FiguresRepository(seam()).Under(region, from, to, now_millis);
 }
 
