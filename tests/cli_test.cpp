@@ -12,6 +12,7 @@
 #include <fstream>
 #include <nlohmann/json.hpp>
 #include <regex>
+#include <sstream>
 #include <thread>
 
 #include "lianxin/cards.hpp"
@@ -186,6 +187,48 @@ TEST(CliTest, PinIsKeptByTheNextRunAndNeedsAReason) {
   EXPECT_EQ(Lianxin(pin + " --remove").exit_code, 1) << "no such pin any more";
   EXPECT_EQ(Lianxin("pin --db " + db + " --kind friendship --holder a --held b --reason c").exit_code, 2);
   EXPECT_EQ(Lianxin("journal verify --db " + db).exit_code, 0);
+}
+
+// A village's cards printed for cutting out: each names its cadres, shows
+// its code, and its QR code opens the household's page on the site with a
+// code in force; without the site's address nothing is issued.
+TEST(CliTest, PrintedCardsCarryTheCadresAndAQrCodeOfTheHouseholdsPage) {
+  TempDir dir;
+  std::string db = dir / "cards.db";
+  ImportFixtureWithCli(db);
+  ASSERT_EQ(Lianxin("pair --db " + db).exit_code, 0);
+  const std::string pdf = dir / "cards.pdf";
+  CliRun refused = Lianxin("card issue --db " + db + " --region 149901001001 --out " + pdf);
+  EXPECT_EQ(refused.exit_code, 2) << refused.output;
+  EXPECT_NE(refused.output.find("origin"), std::string::npos) << refused.output;
+  EXPECT_FALSE(std::filesystem::exists(pdf));
+
+  CliRun printed = Lianxin("card issue --db " + db + " --region 149901001001 --out " + pdf +
+                           " --origin https://lianxin.example.gov.cn/");
+  ASSERT_EQ(printed.exit_code, 0) << printed.output;
+  EXPECT_EQ(std::filesystem::status(pdf).permissions() & std::filesystem::perms::all,
+            std::filesystem::perms::owner_read | std::filesystem::perms::owner_write);
+  CliRun text = RunShell("pdftotext " + pdf + " -");
+  EXPECT_NE(text.output.find("卡号:"), std::string::npos) << text.output;
+  EXPECT_NE(text.output.find("联系干部:"), std::string::npos);
+  ASSERT_EQ(RunShell("pdftoppm -r 150 -f 1 -l 1 -png " + pdf + " " + (dir / "page")).exit_code, 0);
+  CliRun scan = RunShell("zbarimg --quiet --raw --nodbus " + (dir / "page-1.png") + " 2>/dev/null");
+  ASSERT_EQ(scan.exit_code, 0) << scan.output;
+  std::unique_ptr<Store> store = OpenOrDie(db);
+  ASSERT_NE(store, nullptr);
+  std::istringstream lines(scan.output);
+  int read = 0;
+  for (std::string url; std::getline(lines, url); ++read) {
+    const std::string prefix = "https://lianxin.example.gov.cn/h/#";
+    ASSERT_TRUE(url.starts_with(prefix)) << url;
+    std::optional<std::string> code = NormalizeCardCode(url.substr(prefix.size()));
+    ASSERT_TRUE(code) << url;
+    Result<std::optional<CardRecord>> card = store->FindCard(*code);
+    ASSERT_TRUE(card.ok() && card->has_value()) << url;
+    EXPECT_EQ((*card)->revoked_millis, 0) << "the printed card is the one in force";
+    EXPECT_EQ((*card)->household_code.substr(0, 12), "149901001001");
+  }
+  EXPECT_GT(read, 0);
 }
 
 // 连心卡 from the command line: one household's card reissued (the code

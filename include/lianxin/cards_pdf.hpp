@@ -18,6 +18,7 @@ struct ContactCard {
   std::string village;         // 东岭镇 南村
   std::string household_head;  // 户主
   std::string household_code;
+  std::string card_code;  // as printed (FormatCardCode), for typing in; empty: the household code is shown
   std::string contact_cadre, contact_unit, contact_phone;
   std::string assistance_cadre, assistance_unit, assistance_phone;  // empty: none
   std::string url;  // the household's public page, what the QR code holds

@@ -6,14 +6,18 @@
 #include <unistd.h>
 
 #include <CLI/CLI.hpp>
+#include <array>
 #include <chrono>
 #include <filesystem>
 #include <fstream>
 #include <iostream>
+#include <map>
+#include <tuple>
 
 #include "cli/user_cmd.hpp"
 #include "lianxin/app.hpp"
 #include "lianxin/cards.hpp"
+#include "lianxin/cards_pdf.hpp"
 #include "lianxin/config.hpp"
 #include "lianxin/demo.hpp"
 #include "lianxin/pairing_service.hpp"
@@ -336,12 +340,76 @@ class HouseholdCollector final : public RegistrySink {
   std::vector<std::pair<std::string, std::string>> households;
 };
 
-// `card reissue|revoke HOUSEHOLD`, `card issue --region CODE --out FILE.csv`:
+// Who each household's card names: its village, its contact and assistance
+// cadres with their units and phones.
+class CardPeople final : public RegistrySink {
+ public:
+  Status Add(const Region& r) override {
+    names[r.code] = r.name;
+    return Status::Ok();
+  }
+  Status Add(const Unit& u) override {
+    names[u.code] = u.name;
+    return Status::Ok();
+  }
+  Status Add(const Org&) override { return Status::Ok(); }
+  Status Add(const Cadre& c) override {
+    cadres[c.code] = c;
+    return Status::Ok();
+  }
+  Status Add(const Household&) override { return Status::Ok(); }
+  Status Add(const Member&) override { return Status::Ok(); }
+  std::map<std::string, std::string> names;
+  std::map<std::string, Cadre> cadres;
+};
+
+// The printed cards of `issued` (household, head, code), eight to an A4
+// page, each QR code the household's page on `origin`.
+Status PrintCards(Store& store, const std::vector<std::array<std::string, 3>>& issued,
+                  const std::string& origin, const std::string& out) {
+  CardPeople people;
+  for (RecordKind kind : {RecordKind::kRegions, RecordKind::kUnits, RecordKind::kCadres})
+    LX_RETURN_IF_ERROR(store.Scan(kind, people));
+  LX_ASSIGN_OR_RETURN(PairingState pairs, store.Pairs());
+  std::map<std::string, std::string> contact, assistance;
+  for (const CadreHousehold& p : pairs.contacts) contact[p.household_code] = p.cadre_code;
+  for (const CadreHousehold& p : pairs.assistance) assistance[p.household_code] = p.cadre_code;
+  auto name = [&](const std::string& code) {
+    auto it = people.names.find(code);
+    return it == people.names.end() ? code : it->second;
+  };
+  std::vector<ContactCard> cards;
+  for (const auto& [household, head, code] : issued) {
+    ContactCard card;
+    card.village = name(household.substr(0, 9) + "000") + " " + name(household.substr(0, 12));
+    card.household_head = head;
+    card.household_code = household;
+    card.card_code = code;
+    card.url = origin + "/h/#" + code;
+    for (auto [holders, who, unit, phone] :
+         {std::tuple{&contact, &card.contact_cadre, &card.contact_unit, &card.contact_phone},
+          std::tuple{&assistance, &card.assistance_cadre, &card.assistance_unit, &card.assistance_phone}}) {
+      auto held = holders->find(household);
+      if (held == holders->end()) continue;
+      auto cadre = people.cadres.find(held->second);
+      if (cadre == people.cadres.end()) continue;
+      *who = cadre->second.name;
+      *unit = cadre->second.unit_code.empty() ? "" : name(cadre->second.unit_code);
+      *phone = cadre->second.phone.Reveal();
+    }
+    cards.push_back(std::move(card));
+  }
+  return WriteCardsPdf(cards, out);
+}
+
+// `card reissue|revoke HOUSEHOLD`, `card issue --region CODE --out FILE.csv|.pdf`:
 // a new code for one household (printed once: only its blind index is
 // kept), the card in force ended, or new cards for a whole region written
-// to a file only this user reads, for printing (连心卡).
+// to a file only this user reads: the codes as CSV, or the cards to print
+// (连心卡, eight to an A4 page, each QR code the household's page on the
+// site's address, [server] origin or --origin).
 Status RunCard(const Common& common, const std::string& action, const std::string& household,
-               const std::string& region, const std::string& out) {
+               const std::string& region, const std::string& out, std::string origin) {
   LX_ASSIGN_OR_RETURN(Config config, LoadConfig(common));
   LX_ASSIGN_OR_RETURN(std::unique_ptr<Store> store, OpenStore(config, common.db, false));
   const std::int64_t now = SystemClock().NowMillis();
@@ -349,6 +417,14 @@ Status RunCard(const Common& common, const std::string& action, const std::strin
   if (action == "issue") {
     if (region.empty() || out.empty()) return Status::Usage("card issue 需要 --region 和 --out");
     if (!RegionSubtreePrefix(region)) return Status::Usage("--region 应为 6 位或 12 位区划代码: " + region);
+    const bool pdf = out.ends_with(".pdf");
+    if (origin.empty()) origin = config.server.origin;
+    while (origin.ends_with('/')) origin.pop_back();
+    if (pdf && !origin.starts_with("https://") && !origin.starts_with("http://")) {
+      return Status::Usage(
+          "打印连心卡需要网站地址(二维码指向 地址/h/#卡号): --origin https://… 或 [server] origin "
+          "(printed cards need the site's address for their QR codes)");
+    }
     HouseholdCollector collected;
     ListQuery query;
     query.scope = {ScopeKind::kRegion, region};
@@ -363,14 +439,27 @@ Status RunCard(const Common& common, const std::string& action, const std::strin
     ::close(fd);
     LX_ASSIGN_OR_RETURN(std::unique_ptr<WriteTxn> txn, store->Begin("cli:card"));
     std::string csv = "household_code,head_name,card_code\n";
+    std::vector<std::array<std::string, 3>> issued;
     for (const auto& [code, head] : collected.households) {
       LX_ASSIGN_OR_RETURN(std::string card, txn->IssueCard(code, expires));
       csv += code + "," + head + "," + FormatCardCode(card) + "\n";
+      issued.push_back({code, head, FormatCardCode(card)});
     }
-    std::ofstream file(out, std::ios::trunc);
-    file << csv;
-    file.close();
-    if (!file) return Status::Internal("无法写入 " + out);
+    // The file first, then the commit: new codes nobody can print are never in force.
+    if (pdf) {
+      Status printed = PrintCards(*store, issued, origin, out);
+      if (!printed.ok()) {
+        std::filesystem::remove(out);
+        return printed;
+      }
+      std::filesystem::permissions(out,
+                                   std::filesystem::perms::owner_read | std::filesystem::perms::owner_write);
+    } else {
+      std::ofstream file(out, std::ios::trunc);
+      file << csv;
+      file.close();
+      if (!file) return Status::Internal("无法写入 " + out);
+    }
     LX_RETURN_IF_ERROR(txn->Commit());
     std::cout << "已为 " << collected.households.size() << " 户发放新卡 issued cards, codes in " << out
               << " (仅本用户可读 mode 0600;旧卡已作废 earlier cards revoked)\n";
@@ -677,7 +766,7 @@ int Main(int argc, char** argv) {
   pin->add_flag("--remove", unpin, "取消固定 remove the pin");
   pin->callback([&] { status = RunPin(common, pin_kind, holder, held, reason, unpin); });
 
-  std::string card_household, card_region, card_out;
+  std::string card_household, card_region, card_out, card_origin;
   CLI::App* card =
       app.add_subcommand("card", "连心卡:发卡、补卡、作废 contact cards: issue, reissue, revoke");
   card->require_subcommand(1);
@@ -690,11 +779,19 @@ int Main(int argc, char** argv) {
     if (std::string(action) == "issue") {
       sub->add_option("--region", card_region, "区划代码 region code (county, township or village)")
           ->required();
-      sub->add_option("--out", card_out, "卡号文件 CSV of the codes (must not exist)")->required();
+      sub->add_option("--out", card_out,
+                      "卡号文件 .csv,或打印用的连心卡 .pdf the codes as CSV, or the cards to print as PDF "
+                      "(must not exist)")
+          ->required();
+      sub->add_option(
+          "--origin", card_origin,
+          "网站地址,二维码指向 地址/h/#卡号 the site's address for the QR codes (default [server] origin)");
     } else {
       sub->add_option("household", card_household, "户编号 household code")->required();
     }
-    sub->callback([&, action] { status = RunCard(common, action, card_household, card_region, card_out); });
+    sub->callback([&, action] {
+      status = RunCard(common, action, card_household, card_region, card_out, card_origin);
+    });
   }
 
   std::string key_name, key_region;

@@ -87,7 +87,7 @@ Status DrawCard(cairo_t* cr, const ContactCard& card, double x, double y) {
     line += 4.3 * kMm;
   };
   row("户主:" + card.household_head);
-  row("户号:" + card.household_code);
+  row(card.card_code.empty() ? "户号:" + card.household_code : "卡号:" + card.card_code);
   row("联系干部:" + card.contact_cadre + " " + card.contact_phone);
   if (!card.contact_unit.empty()) row("  " + card.contact_unit);
   if (!card.assistance_cadre.empty()) {
