@@ -1,0 +1,147 @@
+// Visits on their way to the server. Every visit goes through here, with
+// or without signal, so they reach the server in the order they were
+// logged. Sending stops at the first one that cannot go now and tries
+// again later; what the server refuses is set aside, with its reason.
+//
+//   201                     sent: removed from the queue
+//   no answer, 408/429/5xx  kept, in order, for the next try
+//   401 (or CSRF refused)   kept; the cadre is asked to sign in again
+//   other 4xx (400 a bad field, 403, 404 a household no longer the
+//   cadre's, 409 …)         a conflict: moved to "not sent" with the
+//                           server's message, until the cadre discards it
+import { defineStore } from 'pinia';
+import { api, ApiError, NetworkError } from '../api';
+import { chinaToday } from '../dates';
+import { db, type FailedVisit, type QueuedVisit, type VisitDraft } from '../db';
+import { useSession } from './session';
+
+/** The API's body for a queued visit. */
+export function visitBody(v: VisitDraft, today = chinaToday()): Record<string, unknown> {
+  const body: Record<string, unknown> = { household: v.household, kind: v.kind };
+  if (v.heard) body.heard = v.heard;
+  if (v.promised) body.promised = v.promised;
+  if (v.task && v.promised) body.task = {};
+  if (v.appeal) body.appeal = v.appeal;
+  // Today's visit leaves the date to the server (the phone's clock may be
+  // off); one that waited past midnight keeps the day it happened.
+  if (v.date !== today) body.date = v.date;
+  return body;
+}
+
+let running: Promise<void> | null = null;
+let rerun = false;
+
+export type SendResult = 'sent' | 'queued' | 'refused';
+
+export const useOutbox = defineStore('outbox', {
+  state: () => ({
+    pending: [] as QueuedVisit[],
+    failed: [] as FailedVisit[],
+    sending: false,
+    /** Counts up whenever visits reach the server, so lists reload. */
+    sentCount: 0,
+    /** Why the last try stopped: '' | 'network' | 'signin'. */
+    stopped: '' as '' | 'network' | 'signin',
+  }),
+  actions: {
+    async refresh() {
+      const user = useSession().user?.username;
+      const database = await db();
+      const mine = <T extends { user: string }>(items: T[]) => items.filter((i) => i.user === user);
+      this.pending = mine(await database.getAll('outbox'));
+      this.failed = mine(await database.getAll('failed'));
+    },
+    /**
+     * Queues a visit and sends the queue. 'sent' when this visit reached the
+     * server, 'refused' when the server turned it down (now in `failed`,
+     * returned too), 'queued' when it waits for signal or a new sign-in.
+     */
+    async add(draft: VisitDraft): Promise<{ result: SendResult; failed?: FailedVisit }> {
+      const user = useSession().user?.username;
+      if (!user) throw new Error('not signed in');
+      const item: QueuedVisit = { ...draft, user, queued_at: Date.now() };
+      const id = (await (await db()).add('outbox', item)) as number;
+      await this.refresh();
+      await this.flush();
+      if (this.pending.some((p) => p.id === id)) return { result: 'queued' };
+      const failed = this.failed.find((f) => f.id === id);
+      return failed ? { result: 'refused', failed } : { result: 'sent' };
+    },
+    /**
+     * Sends what waits, oldest first. One run at a time: a call during a run
+     * waits for it, and the run goes round again for what was added meanwhile.
+     */
+    flush(): Promise<void> {
+      if (running) {
+        rerun = true;
+        return running;
+      }
+      running = (async () => {
+        do {
+          rerun = false;
+          await this.sendAll();
+        } while (rerun && !this.stopped);
+      })().finally(() => {
+        running = null;
+      });
+      return running;
+    },
+    async sendAll() {
+      const session = useSession();
+      if (!session.user || session.offline || !navigator.onLine) {
+        this.stopped = 'network';
+        return;
+      }
+      this.sending = true;
+      this.stopped = '';
+      let sent = 0;
+      try {
+        await this.refresh();
+        const database = await db();
+        for (const item of [...this.pending].sort((a, b) => (a.id ?? 0) - (b.id ?? 0))) {
+          try {
+            await api('POST', '/api/v1/visits', visitBody(item));
+            await database.delete('outbox', item.id!);
+            sent++;
+          } catch (e) {
+            if (e instanceof NetworkError || (e instanceof ApiError && e.transient)) {
+              this.stopped = 'network';
+              break;
+            }
+            if (e instanceof ApiError && e.needsSignIn) {
+              this.stopped = 'signin';
+              break;
+            }
+            if (!(e instanceof ApiError)) throw e;
+            const failed: FailedVisit = {
+              ...item,
+              id: item.id!,
+              status: e.status,
+              message: e.message,
+              failed_at: Date.now(),
+            };
+            // Both or neither: a visit is never in both lists, nor in none.
+            const txn = database.transaction(['outbox', 'failed'], 'readwrite');
+            await Promise.all([
+              txn.objectStore('failed').put(failed),
+              txn.objectStore('outbox').delete(item.id!),
+              txn.done,
+            ]);
+          }
+        }
+      } finally {
+        this.sending = false;
+        await this.refresh();
+        if (sent) this.sentCount += sent;
+      }
+    },
+    async discard(id: number) {
+      await (await db()).delete('failed', id);
+      await this.refresh();
+    },
+    /** Visits waiting for this household (shown on its row). */
+    pendingFor(household: string): QueuedVisit[] {
+      return this.pending.filter((p) => p.household === household);
+    },
+  },
+});
