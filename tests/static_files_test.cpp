@@ -79,10 +79,10 @@ TEST_F(StaticFilesTest, HashedAssetsAreImmutableAndPrecompressed) {
 
 // The cadre's phone app under /m/ and the household's page under /h/ are
 // entries of their own: an address under each gets that entry's page, and
-// its service worker is revalidated like a page, never kept a year.
+// the cadre's service worker is revalidated like a page, never kept a year.
 TEST_F(StaticFilesTest, EachEntryAnswersTheAddressesUnderIt) {
   Write(root_ / "m/index.html", "cadre");
-  Write(root_ / "m/sw.js", "self.addEventListener('fetch', () => {})");
+  Write(root_ / "sw.js", "self.addEventListener('fetch', () => {})");  // at the root, scope /m/
   Write(root_ / "m/manifest.webmanifest", "{}");
   Write(root_ / "h/index.html", "household");
   EXPECT_EQ(Get("/m/").body, "cadre");
@@ -91,7 +91,7 @@ TEST_F(StaticFilesTest, EachEntryAnswersTheAddressesUnderIt) {
   EXPECT_EQ(Get("/h/appeal/A0123456789abcdef").body, "household");
   EXPECT_EQ(Get("/households").body, "<!doctype html><title>连心</title>");
   EXPECT_EQ(Get("/mine").body, "<!doctype html><title>连心</title>") << "only the m/ folder is the cadre's";
-  HttpResponse worker = Get("/m/sw.js");
+  HttpResponse worker = Get("/sw.js");
   EXPECT_EQ(worker.headers.Get("Cache-Control"), "no-cache");
   EXPECT_EQ(worker.headers.Get("Content-Type"), "text/javascript; charset=utf-8");
   EXPECT_EQ(Get("/m/manifest.webmanifest").headers.Get("Content-Type"),

@@ -1,16 +1,21 @@
 // The end-to-end run: Debian's chromium, headless, against a running
 // `lianxin serve` with the built app. ./dev test starts the server and calls
 //   node e2e/run.mjs BASE_URL USERNAME PASSWORD
-// It signs in as the demo county admin, lists and searches households, sees
-// a masked ID number, uploads a CSV with an error and reads it by row and
-// column, previews the pairing and has a household explained, is sent to
-// sign in when its session ends and comes back to the same page; axe-core
-// checks each page, and screenshots go to e2e/screenshots/.
-import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+// It signs in as the demo county admin, reads the dashboard and drills into
+// a township, lists and searches households, sees a masked ID number,
+// uploads a CSV with an error and reads it by row and column, previews the
+// pairing and has a household explained, is sent to sign in when its session
+// ends and comes back to the same page. Then, with the accounts and card
+// ./dev test made (LIANXIN_E2E_ADMINS, LIANXIN_E2E_CADRE, LIANXIN_E2E_CARD),
+// the three admins' consoles (admins.mjs), the cadre's phone app (cadre.mjs)
+// and the household's page (household.mjs). axe-core checks each page, and
+// screenshots go to e2e/screenshots/ (the user guide's come from there).
+import { writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { tmpdir } from 'node:os';
 import { chromium } from 'playwright-core';
+import { makeChecks } from './lib.mjs';
 
 const here = dirname(fileURLToPath(import.meta.url));
 const [base, username, password] = process.argv.slice(2);
@@ -18,34 +23,7 @@ if (!base || !username || !password) {
   console.error('usage: node e2e/run.mjs BASE_URL USERNAME PASSWORD');
   process.exit(2);
 }
-const shots = join(here, 'screenshots');
-mkdirSync(shots, { recursive: true });
-const axeSource = readFileSync(join(here, '..', 'node_modules', 'axe-core', 'axe.min.js'), 'utf8');
-
-let failures = 0;
-function check(condition, what) {
-  if (condition) {
-    console.log(`ok   ${what}`);
-  } else {
-    failures++;
-    console.log(`FAIL ${what}`);
-  }
-}
-
-// axe is added as a script element's text: the page's CSP forbids inline
-// scripts, so it goes in through the DevTools protocol (addScriptTag would be refused).
-async function axe(page, name) {
-  await page.evaluate(axeSource);
-  const result = await page.evaluate(async () => await window.axe.run(document, { resultTypes: ['violations'] }));
-  for (const v of result.violations) {
-    console.log(`  axe ${name}: ${v.id} (${v.impact}) ${v.help} — ${v.nodes.map((n) => n.target.join(' ')).slice(0, 3).join('; ')}`);
-  }
-  check(result.violations.length === 0, `axe: no violations on ${name}`);
-}
-
-async function shot(page, name) {
-  await page.screenshot({ path: join(shots, `${name}.png`) });
-}
+const { check, axe, shot, failures } = makeChecks(join(here, 'screenshots'));
 
 const browser = await chromium.launch({ executablePath: process.env.CHROMIUM || '/usr/bin/chromium', args: ['--no-sandbox'] });
 const cspErrors = [];
@@ -64,6 +42,24 @@ try {
   await page.fill('#username', username);
   await page.fill('#password', password);
   await page.click('button[type=submit]');
+  await page.waitForURL('**/dashboard');
+
+  // The dashboard: the county's townships, then one of them drilled into.
+  await page.waitForSelector('.areas .el-table__row');
+  const townships = await page.$$('.areas .el-table__row');
+  check(townships.length > 1, `the dashboard lists the county's townships (${townships.length})`);
+  check(/\d+(\.\d)?%/.test((await page.textContent('.cards'))?? ''), 'the coverage is given as a share');
+  await page.waitForSelector('.flags dd', { timeout: 60_000 });
+  check((await page.$$('.flags dd')).length === 3, 'the three phenomena are counted');
+  await axe(page, 'dashboard');
+  await shot(page, 'dashboard');
+  const first = (await page.textContent('.areas .el-table__row a'))?.trim();
+  await page.click('.areas .el-table__row a');
+  await page.waitForURL(/region=\d{12}/);
+  await page.waitForSelector('.trail a');
+  for (let i = 0; i < 100 && !(await page.textContent('.trail'))?.includes(first ?? '?'); i++) await page.waitForTimeout(100);
+  check((await page.textContent('.trail'))?.includes(first ?? '?'), `drilled into ${first}, its villages listed`);
+  await page.click('.el-menu-item:has-text("农户")');
   await page.waitForURL('**/households');
 
   // Households: masked ID numbers, then a search.
@@ -96,6 +92,37 @@ try {
   check((await page.textContent('.el-dialog [role=alert]'))?.includes('totp'), 'a member reveal without TOTP is refused, saying why');
   await page.keyboard.press('Escape');
   await page.waitForSelector('.el-dialog', { state: 'hidden' });
+
+  // Appeals: the open queue, one appeal's history and the steps this admin
+  // may take; then an appeal taken on the phone for the household above.
+  await page.click('.el-menu-item:has-text("诉求")');
+  await page.waitForURL('**/appeals');
+  await page.waitForSelector('.queue .el-table__row');
+  check((await page.$$('.queue .el-table__row')).length > 0, 'the open appeals are queued');
+  await page.click('.queue .el-table__row button');
+  await page.waitForSelector('.detail .steps li');
+  check((await page.$$('.detail .steps li')).length >= 1, "an appeal's history is shown step by step");
+  await axe(page, 'appeal');
+  await shot(page, 'appeal');
+  await page.keyboard.press('Escape');
+  await page.waitForSelector('.el-drawer', { state: 'hidden' });
+  await page.click('.bar button:has-text("受理诉求")');
+  await page.fill('#file-household', code);
+  await page.fill('#file-content', '村口路灯坏了一个月');
+  await page.click('.file button[type=submit]');
+  await page.waitForSelector('.detail .summary');
+  const filed = (await page.textContent('.detail .summary')) ?? '';
+  check(/A[0-9a-f]{16}/.test(filed) && filed.includes('已派单'), `an appeal is filed and dispatched at once (${filed.trim().slice(0, 60)})`);
+  // A dispatcher may enter the handler's 签收 (a cadre without a phone).
+  await page.selectOption('#appeal-action', 'sign');
+  await page.click('.act button[type=submit]');
+  await page.waitForSelector('.detail [role=status]');
+  check((await page.textContent('.detail .summary'))?.includes('办理中'), 'signed for, it is being handled');
+  check((await page.textContent('.detail .steps'))?.includes('签收'), 'the 签收 is in its history');
+  await axe(page, 'appeals');
+  await shot(page, 'appeals');
+  await page.keyboard.press('Escape');
+  await page.waitForSelector('.el-drawer', { state: 'hidden' });
 
   // Import: a CSV whose second data row has a bad ID number.
   const csv = join(tmpdir(), `lianxin-e2e-${process.pid}.csv`);
@@ -170,8 +197,29 @@ try {
   await page.click('text=English');
   check((await page.textContent('h1'))?.includes('Pairing'), 'the English toggle switches the page');
   check(cspErrors.length === 0, `no CSP violations (${cspErrors.join(' | ')})`);
+
+  // The three admins' consoles, the cadre's phone app and the household's
+  // page (on a phone-sized screen), with the accounts and the card ./dev
+  // test made for them.
+  const shared = { base, check, axe, shot };
+  if (process.env.LIANXIN_E2E_ADMINS) {
+    // "sys:pw,sec:pw,aud:pw": the system admin, the security admin, the auditor.
+    const [sysadmin, secadmin, auditor] = process.env.LIANXIN_E2E_ADMINS.split(',').map((pair) => {
+      const [user, pass] = pair.split(':');
+      return { username: user, password: pass };
+    });
+    await (await import('./admins.mjs')).default(browser, { ...shared, sysadmin, secadmin, auditor });
+  }
+  if (process.env.LIANXIN_E2E_CADRE) {
+    const [user, pass] = process.env.LIANXIN_E2E_CADRE.split(':');
+    await (await import('./cadre.mjs')).default(browser, { ...shared, username: user, password: pass });
+  }
+  if (process.env.LIANXIN_E2E_CARD) {
+    const [card, surname] = process.env.LIANXIN_E2E_CARD.split(':');
+    await (await import('./household.mjs')).default(browser, { ...shared, card, surname });
+  }
 } finally {
   await browser.close();
 }
-console.log(failures ? `${failures} e2e check(s) failed` : 'e2e: all checks passed');
-process.exit(failures ? 1 : 0);
+console.log(failures() ? `${failures()} e2e check(s) failed` : 'e2e: all checks passed');
+process.exit(failures() ? 1 : 0);

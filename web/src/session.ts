@@ -12,17 +12,34 @@ export interface User {
 }
 
 export const pageRoles: Record<string, string[]> = {
+  dashboard: ['county_admin', 'township_admin', 'inspector', 'discipline'],
+  appeals: ['operator', 'county_admin', 'township_admin', 'unit_head', 'inspector', 'discipline'],
   households: ['county_admin', 'township_admin', 'unit_head', 'cadre', 'discipline'],
   import: ['county_admin', 'township_admin'],
   exports: ['county_admin', 'township_admin', 'unit_head'],
   pairing: ['county_admin', 'township_admin'],
+  // 三员分立: each of the three admins sees its own console and nothing else.
+  accounts: ['sysadmin'],
+  security: ['secadmin'],
+  audit: ['auditor'],
 };
 
 // Actions within a page that fewer roles may take, from the same table:
 // POST /api/v1/pairing/run and /api/v1/pairing/pins are the county admin's.
 export const actionRoles: Record<string, string[]> = {
   runPairing: ['county_admin'],
+  fileAppeal: ['operator', 'county_admin', 'township_admin'],
   pin: ['county_admin'],
+  // GET /api/v1/users and /api/v1/approvals: the system admin's, and the
+  // security admin's read (its console lists them); the acts are one admin's.
+  listAccounts: ['sysadmin', 'secadmin'],
+  createAccount: ['sysadmin'],
+  disableAccount: ['sysadmin'],
+  resetPassword: ['sysadmin'],
+  approve: ['secadmin'],
+  setRoles: ['secadmin'],
+  unlock: ['secadmin'],
+  resetTotp: ['secadmin'],
 };
 
 export const useSession = defineStore('session', {
