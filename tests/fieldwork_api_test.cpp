@@ -437,6 +437,37 @@ TEST_F(FieldworkApiTest, VisitsBunchedAfterACampaignAreFlagged) {
   for (const json& f : theirs["items"]) EXPECT_NE(f["cadre"], cadre_);
 }
 
+// A phone that lost the answer sends the same visit again with the same
+// client_id: it is found, not counted twice, and its task not made twice.
+TEST_F(FieldworkApiTest, AVisitSentAgainWithItsClientIdIsRecordedOnce) {
+  SignedInAs cadre = SignIn("wangjh", {Role::kCadre}, {ScopeKind::kCadre, cadre_});
+  const json visit{{"household", household_},
+                   {"kind", "home_visit"},
+                   {"promised", "帮忙联系修路"},
+                   {"task", json::object()},
+                   {"client_id", "3f2c9a1e-7b4d-4c1a-9e2f-0a1b2c3d4e5f"}};
+  HttpResponse first = Call("POST", "/api/v1/visits", visit.dump(), cadre.headers);
+  ASSERT_EQ(first.status, 201) << first.body;
+  HttpResponse again = Call("POST", "/api/v1/visits", visit.dump(), cadre.headers);
+  ASSERT_EQ(again.status, 200) << again.body;
+  EXPECT_EQ(Json(again)["id"], Json(first)["id"]);
+  EXPECT_EQ(Json(again)["repeated"], true);
+  json diary = Json(Call("GET", "/api/v1/households/" + household_ + "/visits", "", county_.headers));
+  EXPECT_EQ(diary["items"].size(), 1u) << diary.dump();
+  json tasks = Json(Call("GET", "/api/v1/me/tasks", "", cadre.headers));
+  int promises = 0;
+  for (const json& t : tasks["items"]) promises += t.dump().find("承诺 ") != std::string::npos;
+  EXPECT_EQ(promises, 1) << tasks.dump();
+  // Another visit (another client_id) is a visit of its own.
+  json other = visit;
+  other["client_id"] = "0000aaaa";
+  EXPECT_EQ(Call("POST", "/api/v1/visits", other.dump(), cadre.headers).status, 201);
+  other["client_id"] = "not a uuid!";
+  HttpResponse bad = Call("POST", "/api/v1/visits", other.dump(), cadre.headers);
+  EXPECT_EQ(bad.status, 400);
+  EXPECT_EQ(Json(bad)["error"]["field"], "client_id");
+}
+
 // The flags a dashboard counts and a unit head pages through: one kind, one
 // cadre, pages that put together are the whole list, and bad parameters named.
 class FieldworkApiLaterTest : public FieldworkApiTest {

@@ -297,7 +297,8 @@ class WriteTxn {
   // Records a visit (民情日记) by `visit.cadre_code` to `visit.household_code`
   // as `recorded_by` logged it, journaled; its id ("V" and 16 hex digits,
   // made here when `visit.id` is empty). kNotFound naming the household or
-  // the cadre when there is none.
+  // the cadre when there is none; kConflict (visit_exists) when `visit.id`
+  // is given and taken (nothing is written over).
   virtual Result<std::string> AddVisit(const Visit& visit, const std::string& recorded_by) = 0;
   // The household confirms a visit made to it (with its card code):
   // kNotFound when `id` is not a visit to `household_code`. Journaled.

@@ -40,6 +40,13 @@ struct Visit {
   bool confirmed = false;  // the household confirmed it with its card code
 };
 
+// The id of the visit a phone sends as `client_id` (its own random name
+// for one logged visit) for `cadre_code`: "V" and the first 16 hex digits of
+// BLAKE2b(cadre|client_id), so a visit sent again after its answer was lost
+// finds the first instead of being counted twice, and still says nothing of
+// who was visited.
+std::string VisitIdFor(std::string_view cadre_code, std::string_view client_id);
+
 // The cadence and the detectors' thresholds, from `[visits]` in lianxin.toml.
 struct VisitRules {
   // Each pairing's minimum cadence: assistance households monthly, contact

@@ -80,7 +80,16 @@ Result<std::string> VisitRepository::Add(Visit visit, const std::string& recorde
   LX_ASSIGN_OR_RETURN(bool cadre_found, cadre->Step());
   cadre->Reset();
   if (!cadre_found) return Status::NotFound("干部不存在: " + visit.cadre_code + " (not_found)");
-  if (visit.id.empty()) visit.id = NewVisitId();
+  if (visit.id.empty()) {
+    visit.id = NewVisitId();
+  } else {
+    // An id the caller chose (VisitIdFor a phone's retry): never written over.
+    LX_ASSIGN_OR_RETURN(sql::Statement * taken, db_.Prepare("SELECT 1 FROM visits WHERE id = ?1"));
+    taken->Bind(1, visit.id);
+    LX_ASSIGN_OR_RETURN(bool exists, taken->Step());
+    taken->Reset();
+    if (exists) return Status::Conflict("记录编号重复: " + visit.id + " (visit_exists)");
+  }
   LX_ASSIGN_OR_RETURN(
       UpsertOutcome outcome,
       journal_->Upsert(

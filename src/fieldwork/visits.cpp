@@ -1,5 +1,7 @@
 #include "lianxin/visits.hpp"
 
+#include <sodium.h>
+
 #include <algorithm>
 #include <array>
 #include <cmath>
@@ -184,6 +186,18 @@ std::vector<PhenomenonFlag> DetectPhenomena(const std::string& cadre_code, const
     }
   }
   return flags;
+}
+
+std::string VisitIdFor(std::string_view cadre_code, std::string_view client_id) {
+  unsigned char digest[8];
+  std::string input(cadre_code);
+  input.append("|").append(client_id);
+  crypto_generichash(digest, sizeof digest, reinterpret_cast<const unsigned char*>(input.data()),
+                     input.size(), nullptr, 0);
+  char hex[2 * sizeof digest + 1];
+  sodium_bin2hex(hex, sizeof hex, digest, sizeof digest);
+  std::string id = "V";
+  return id.append(hex);
 }
 
 }  // namespace lianxin

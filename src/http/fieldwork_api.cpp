@@ -139,14 +139,40 @@ HttpResponse Log(const FieldworkDeps& deps, HttpRequest& request, const Caller& 
   if (!promised.ok()) return HttpResponse::Error(promised.status());
   Result<std::optional<Task>> promised_task = ParsePromisedTask(request, visit, today);
   if (!promised_task.ok()) return HttpResponse::Error(promised_task.status());
+  // A phone's own name for this visit: sent again after its answer was lost,
+  // the visit (and its task or appeal) is found, not made twice.
+  Result<json> body = JsonObjectBody(request);
+  if (!body.ok()) return HttpResponse::Error(body.status());
+  Result<std::string> client_id = StringField(*body, "client_id", /*required=*/false);
+  if (!client_id.ok()) return HttpResponse::Error(client_id.status());
+  if (client_id->size() > 64 ||
+      client_id->find_first_not_of("0123456789abcdefABCDEF-") != std::string::npos) {
+    return HttpResponse::Error(
+        Status::Invalid("client_id 应为至多 64 位的十六进制数字或 UUID (client_id_format)", "client_id"));
+  }
   const Scope scope = caller.scope();
   Result<std::string> id = Status::Internal("not written");
   std::optional<Appeal> filed;
+  bool repeated = false;
   Status written = deps.writer.Write([&](Store& store) -> Status {
     LX_RETURN_IF_ERROR(CheckInScope(store, RecordKind::kHouseholds, visit.household_code, scope));
     LX_ASSIGN_OR_RETURN(visit.cadre_code, CadreOf(store, scope, visit.cadre_code));
+    if (!client_id->empty()) visit.id = VisitIdFor(visit.cadre_code, *client_id);
     LX_ASSIGN_OR_RETURN(std::unique_ptr<WriteTxn> txn, store.Begin(caller.actor()));
     id = txn->AddVisit(visit, caller.actor());
+    if (!id.ok() && id.status().code() == Code::kConflict && !client_id->empty()) {
+      // Already recorded by an earlier send of the same request: answer as then.
+      txn.reset();
+      LX_ASSIGN_OR_RETURN(std::vector<Visit> visits, store.VisitsOfHousehold(visit.household_code, 1000));
+      for (const Visit& v : visits) {
+        if (v.id != visit.id || v.cadre_code != visit.cadre_code) continue;
+        repeated = true;
+        visit = v;
+        id = v.id;
+        return Status::Ok();
+      }
+      return id.status();
+    }
     LX_RETURN_IF_ERROR(id.status());
     if (*promised_task) {
       (*promised_task)->cadre_code = visit.cadre_code;
@@ -163,6 +189,10 @@ HttpResponse Log(const FieldworkDeps& deps, HttpRequest& request, const Caller& 
   if (!written.ok()) return HttpResponse::Error(written);
   visit.id = *id;
   json out = VisitJson(visit);
+  if (repeated) {
+    out["repeated"] = true;
+    return HttpResponse::Json(200, out);
+  }
   if (*promised_task) out["task"] = TaskJson(**promised_task, today);
   if (filed) {
     TellFiled(deps.notifier, *filed, now);

@@ -204,6 +204,21 @@ export default async function cadre(browser, { base, check, axe, shot, username,
       page.tap('.lx-savebar button[type=submit]'),
     ]);
     const appealId = (await logged.json().catch(() => ({}))).appeal?.id ?? 'none';
+    // Its own name goes with it, so a resend after a lost answer is found,
+    // not recorded twice: the same body again is answered 200, repeated.
+    const sentBody = logged.request().postDataJSON() ?? {};
+    check(/^[0-9a-f]{32}$/.test(sentBody.client_id ?? ''), `cadre app: a visit carries its client_id (${sentBody.client_id})`);
+    const again = await page.evaluate(async (body) => {
+      const r = await fetch('/api/v1/visits', {
+        method: 'POST',
+        headers: { 'Content-Type': 'application/json', 'X-CSRF-Token': sessionStorage.getItem('lianxin.cadre.csrf') ?? '' },
+        body: JSON.stringify(body),
+        credentials: 'same-origin',
+      });
+      return { status: r.status, json: await r.json().catch(() => ({})) };
+    }, sentBody);
+    check(again.status === 200 && again.json.repeated === true && !again.json.appeal,
+      `cadre app: the same visit sent again is found, not recorded twice (${again.status})`);
     check(logged.status() === 201 && appealId !== 'none', `cadre app: a visit can file what was heard as an appeal (${appealId})`);
     const mine = `.lx-appeal:has(a[href="/m/appeals/${appealId}"])`;
     await page.waitForURL((url) => url.pathname === '/m/');

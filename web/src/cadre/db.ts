@@ -24,6 +24,9 @@ export interface VisitDraft {
 
 export interface QueuedVisit extends VisitDraft {
   id?: number;
+  /** This visit's own random name (32 hex digits): sent again after a lost
+   *  answer, the server finds it instead of recording it twice. */
+  client_id?: string;
   user: string;
   queued_at: number;
 }

@@ -4,6 +4,8 @@
 // again later; what the server refuses is set aside, with its reason.
 //
 //   201                     sent: removed from the queue
+//   200 (repeated)          it had arrived before, its answer lost: the
+//                           server found it by its client_id; removed too
 //   no answer, 408/429/5xx  kept, in order, for the next try
 //   401 (or CSRF refused)   kept; the cadre is asked to sign in again
 //   other 4xx (400 a bad field, 403, 404 a household no longer the
@@ -16,8 +18,9 @@ import { db, type FailedVisit, type QueuedVisit, type VisitDraft } from '../db';
 import { useSession } from './session';
 
 /** The API's body for a queued visit. */
-export function visitBody(v: VisitDraft, today = chinaToday()): Record<string, unknown> {
+export function visitBody(v: QueuedVisit, today = chinaToday()): Record<string, unknown> {
   const body: Record<string, unknown> = { household: v.household, kind: v.kind };
+  if (v.client_id) body.client_id = v.client_id;
   if (v.heard) body.heard = v.heard;
   if (v.promised) body.promised = v.promised;
   if (v.task && v.promised) body.task = {};
@@ -59,7 +62,11 @@ export const useOutbox = defineStore('outbox', {
     async add(draft: VisitDraft): Promise<{ result: SendResult; failed?: FailedVisit }> {
       const user = useSession().user?.username;
       if (!user) throw new Error('not signed in');
-      const item: QueuedVisit = { ...draft, user, queued_at: Date.now() };
+      // getRandomValues, not randomUUID: the latter needs https, and a county
+      // may serve plain http on its own network.
+      const random = crypto.getRandomValues(new Uint8Array(16));
+      const client_id = Array.from(random, (b) => b.toString(16).padStart(2, '0')).join('');
+      const item: QueuedVisit = { ...draft, user, queued_at: Date.now(), client_id };
       const id = (await (await db()).add('outbox', item)) as number;
       await this.refresh();
       await this.flush();
