@@ -7,6 +7,8 @@
 
 #include <optional>
 
+#include "lianxin/registry.hpp"
+
 namespace lianxin {
 namespace {
 
@@ -285,6 +287,15 @@ TEST(AppealsTest, TheThreeRatesCountAsTwelveThreeFourFiveDoes) {
   EXPECT_DOUBLE_EQ(*c2.response_rate, 0.0);
   EXPECT_FALSE(c2.satisfaction_rate) << "nothing rated: no rate, not 0 % or 100 %";
   EXPECT_DOUBLE_EQ(*c2.score, 0.0);
+}
+
+// The township an appeal is counted for (its queues, the rates by
+// township, the dashboard's areas): the village's first 9 digits and 000.
+TEST(AppealsTest, AVillageLiesInTheTownshipOfItsFirstNineDigits) {
+  EXPECT_EQ(TownshipOfCode("149901013004"), "149901013000");
+  EXPECT_EQ(TownshipOfCode("1499010130040007"), "149901013000") << "a household's code";
+  EXPECT_EQ(TownshipOfCode("149901"), "") << "a county lies in no township";
+  EXPECT_EQ(TownshipOfCode(""), "");
 }
 
 TEST(AppealsTest, TheRouteRunsFromTheContactCadreUpToTheTopicsDepartment) {

@@ -123,6 +123,9 @@ struct Org {
 // "149901001000" → "149901001", a village → its 12 digits. nullopt for what
 // is not a 6- or 12-digit code.
 std::optional<std::string> RegionSubtreePrefix(std::string_view code);
+// The township a village (or grid, or household) code lies in: its first 9
+// digits and "000"; empty for a code shorter than a village's 12 digits.
+std::string TownshipOfCode(std::string_view code);
 
 std::string_view Token(RegionLevel v);
 std::string_view Token(Rank v);

@@ -381,7 +381,7 @@ Status PrintCards(Store& store, const std::vector<std::array<std::string, 3>>& i
   std::vector<ContactCard> cards;
   for (const auto& [household, head, code] : issued) {
     ContactCard card;
-    card.village = name(household.substr(0, 9) + "000") + " " + name(household.substr(0, 12));
+    card.village = name(TownshipOfCode(household)) + " " + name(household.substr(0, 12));
     card.household_head = head;
     card.household_code = household;
     card.card_code = code;

@@ -66,6 +66,12 @@ std::optional<RecordKind> ParseRecordKind(std::string_view token) {
   return std::nullopt;
 }
 
+std::string TownshipOfCode(std::string_view code) {
+  if (code.size() < 12) return {};
+  std::string township(code.substr(0, 9));
+  return township.append("000");
+}
+
 std::optional<std::string> RegionSubtreePrefix(std::string_view code) {
   if (code.empty() || !std::all_of(code.begin(), code.end(), [](char c) { return c >= '0' && c <= '9'; })) {
     return std::nullopt;

@@ -29,9 +29,7 @@ std::string NewAppealId() {
 }
 
 std::string CountyOf(const Appeal& appeal) { return appeal.region_code.substr(0, 6); }
-std::string TownshipOf(const Appeal& appeal) {
-  return appeal.region_code.size() == 12 ? appeal.region_code.substr(0, 9) + "000" : std::string();
-}
+std::string TownshipOf(const Appeal& appeal) { return TownshipOfCode(appeal.region_code); }
 
 sql::Value Flag(bool b) { return Value::Int(b ? 1 : 0); }
 

@@ -409,19 +409,17 @@ class AppealsApi {
       }
       return list;
     };
-    return HttpResponse::Json(200, {{"region", at->region.empty() ? json(nullptr) : json(at->region)},
-                                    {"month", at->month},
-                                    {"weights",
-                                     {{"response", rules.response_weight},
-                                      {"resolution", rules.resolution_weight},
-                                      {"satisfaction", rules.satisfaction_weight}}},
-                                    {"total", RatesJson(RatesOf(all, rules))},
-                                    {"townships", groups([](const Appeal& a) {
-                                       return a.region_code.size() == 12 ? a.region_code.substr(0, 9) + "000"
-                                                                         : std::string();
-                                     })},
-                                    {"units", groups([](const Appeal& a) { return a.unit_code; })},
-                                    {"cadres", groups([](const Appeal& a) { return a.cadre_code; })}});
+    return HttpResponse::Json(
+        200, {{"region", at->region.empty() ? json(nullptr) : json(at->region)},
+              {"month", at->month},
+              {"weights",
+               {{"response", rules.response_weight},
+                {"resolution", rules.resolution_weight},
+                {"satisfaction", rules.satisfaction_weight}}},
+              {"total", RatesJson(RatesOf(all, rules))},
+              {"townships", groups([](const Appeal& a) { return TownshipOfCode(a.region_code); })},
+              {"units", groups([](const Appeal& a) { return a.unit_code; })},
+              {"cadres", groups([](const Appeal& a) { return a.cadre_code; })}});
   }
 
   // The dashboard of a region for a month: each area directly under it
@@ -447,7 +445,7 @@ class AppealsApi {
     const std::map<std::string, AppealRates> rates =
         RatesBy(appeals, deps_.config.appeals, [&](const Appeal& a) -> std::string {
           if (a.region_code.size() != 12) return "";
-          return area_digits == 9 ? a.region_code.substr(0, 9) + "000" : a.region_code;
+          return area_digits == 9 ? TownshipOfCode(a.region_code) : a.region_code;
         });
     std::vector<const Appeal*> all;
     for (const Appeal& a : appeals) all.push_back(&a);
