@@ -438,5 +438,63 @@ TEST_F(AppealsApiTest, TheDashboardCountsEachAreaAsTheRegistryPairsVisitsAndAppe
   EXPECT_EQ(Call("GET", "/api/v1/dashboard?month=2026-13", "", county_.headers).status, 400);
 }
 
+// The monthly notice (每月公示) through the API: a draft counted now for
+// those who oversee, published once by the county's admin with the root hash
+// it was counted at, then read by anyone as it was published.
+TEST_F(AppealsApiTest, TheMonthlyNoticeIsDraftedPublishedOnceAndReadByAnyone) {
+  SignedInAs cadre = SignIn("cadre2", {Role::kCadre}, {ScopeKind::kCadre, cadre_});
+  ASSERT_EQ(Call("POST", "/api/v1/visits", json{{"household", household_}, {"kind", "home_visit"}}.dump(),
+                 cadre.headers)
+                .status,
+            201);
+  json draft = Json(Call("GET", "/api/v1/notice", "", county_.headers));
+  ASSERT_TRUE(draft.contains("total")) << draft.dump();
+  EXPECT_TRUE(draft["published"].is_null());
+  EXPECT_EQ(draft["region"], kCounty);
+  EXPECT_GE(draft["total"]["direct_visits"].get<int>(), 1);
+  for (const json& silent : draft["silent"]) EXPECT_NE(silent["code"], cadre_) << "the cadre visited";
+  const std::string month = draft["month"];
+
+  HttpResponse html = Call("GET", "/api/v1/notice?format=html", "", county_.headers);
+  EXPECT_EQ(html.status, 200);
+  EXPECT_EQ(html.headers.Get("Content-Type").value_or(""), "text/html; charset=utf-8");
+  EXPECT_NE(html.body.find(draft["title"].get<std::string>()), std::string::npos);
+  EXPECT_EQ(html.headers.Get("Content-Security-Policy").value_or(""),
+            "default-src 'none'; style-src 'unsafe-inline'");
+  HttpResponse pdf = Call("GET", "/api/v1/notice?format=pdf", "", county_.headers);
+  EXPECT_EQ(pdf.status, 200);
+  EXPECT_EQ(pdf.body.rfind("%PDF", 0), 0u);
+  EXPECT_EQ(Call("GET", "/api/v1/notice?format=doc", "", county_.headers).status, 400);
+
+  // Who may: the cadre reads no notice; a township's admin publishes none.
+  EXPECT_EQ(Call("GET", "/api/v1/notice", "", cadre.headers).status, 403);
+  SignedInAs township = SignIn("township", {Role::kTownshipAdmin}, {ScopeKind::kRegion, "149901001000"});
+  EXPECT_NE(Call("GET", "/api/v1/notice?region=149901", "", township.headers).status, 200);
+  EXPECT_EQ(Call("GET", "/api/v1/notice", "", township.headers).status, 200);
+  const json body = {{"region", kCounty}, {"month", month}};
+  EXPECT_EQ(Call("POST", "/api/v1/notices", body.dump(), township.headers).status, 403);
+
+  HttpResponse published = Call("POST", "/api/v1/notices", body.dump(), county_.headers);
+  ASSERT_EQ(published.status, 201) << published.body;
+  const json record = Json(published);
+  EXPECT_EQ(record["id"], std::string(kCounty) + ":" + month);
+  EXPECT_EQ(record["published_by"], "county");
+  EXPECT_EQ(record["journal"]["hash"].get<std::string>().size(), 64u);
+  HttpResponse twice = Call("POST", "/api/v1/notices", body.dump(), county_.headers);
+  EXPECT_EQ(twice.status, 409);
+  EXPECT_NE(twice.body.find("notice_published"), std::string::npos);
+  EXPECT_EQ(Json(Call("GET", "/api/v1/notice", "", county_.headers))["published"]["by"], "county");
+
+  // Anyone: the list and the notice as published, without signing in.
+  json list = Json(Call("GET", "/api/v1/public/notices"));
+  ASSERT_EQ(list["items"].size(), 1u);
+  EXPECT_EQ(list["items"][0], record);
+  json read = Json(Call("GET", "/api/v1/public/notices/" + record["id"].get<std::string>()));
+  EXPECT_EQ(read["journal"], record["journal"]);
+  EXPECT_EQ(read["total"], draft["total"]);
+  EXPECT_EQ(Call("GET", "/api/v1/public/notices/149901:1999-01").status, 404);
+  EXPECT_EQ(Json(Call("GET", "/api/v1/public/notices?region=149901002000"))["items"].size(), 0u);
+}
+
 }  // namespace
 }  // namespace lianxin::testing

@@ -81,6 +81,47 @@ TEST(CliTest, JournalVerifyPassesThenCatchesTampering) {
   EXPECT_NE(bad.output.find("regions 149901001002"), std::string::npos) << bad.output;
 }
 
+// The monthly notice from the command line: a draft, then published once
+// with its root hash, which `journal verify --at` finds in the verified chain.
+TEST(CliTest, ReportNoticePublishesOnceAndVerifyAtFindsItsRootHash) {
+  TempDir dir;
+  std::string db = dir / "n.db";
+  for (const char* kind : {"regions", "units", "orgs", "cadres", "households", "members"}) {
+    ASSERT_EQ(
+        Lianxin("import --db " + db + " --kind " + kind + " " + kFixture + "/" + kind + ".csv").exit_code, 0);
+  }
+  CliRun draft = Lianxin("report notice --db " + db + " --month 2026-11 --out " + (dir / "draft.json"));
+  ASSERT_EQ(draft.exit_code, 0) << draft.output;
+  EXPECT_NE(draft.output.find("草稿"), std::string::npos) << draft.output;
+  const nlohmann::json figures = nlohmann::json::parse(ReadFile(dir / "draft.json"));
+  EXPECT_EQ(figures["region"], "149901") << "the database's one county by default";
+  EXPECT_EQ(figures["total"]["households"], 3);
+
+  CliRun published =
+      Lianxin("report notice --db " + db + " --month 2026-11 --publish --out " + (dir / "notice.pdf"));
+  ASSERT_EQ(published.exit_code, 0) << published.output;
+  const std::string hash = figures["journal"]["hash"];
+  EXPECT_NE(published.output.find("--at " + hash), std::string::npos) << published.output;
+  EXPECT_EQ(Lianxin("report notice --db " + db + " --month 2026-11 --publish --out " + (dir / "again.pdf"))
+                .exit_code,
+            1)
+      << "a month is published once";
+  EXPECT_FALSE(std::filesystem::exists(dir / "again.pdf"));
+
+  CliRun verified = Lianxin("journal verify --db " + db + " --at " + hash);
+  EXPECT_EQ(verified.exit_code, 0) << verified.output;
+  EXPECT_NE(verified.output.find("149901:2026-11"), std::string::npos) << verified.output;
+  EXPECT_NE(verified.output.find("notices  新增 inserted 1"), std::string::npos) << verified.output;
+  CliRun unknown = Lianxin("journal verify --db " + db + " --at " + std::string(64, 'a'));
+  EXPECT_EQ(unknown.exit_code, 4) << unknown.output;
+  EXPECT_NE(unknown.output.find("root_hash_not_found"), std::string::npos) << unknown.output;
+  EXPECT_EQ(Lianxin("report notice --db " + db + " --month 2026-11 --region 149901001001 --out " +
+                    (dir / "village.pdf"))
+                .exit_code,
+            1)
+      << "a notice is a county's or a township's";
+}
+
 TEST(CliTest, ConfigShowPrintsWhatLoadsBack) {
   TempDir dir;
   CliRun run = Lianxin("--config " + (dir / "none.toml") + " config show");

@@ -224,8 +224,44 @@ struct FieldworkPage {
 struct AreaFigures {
   std::string code, name;
   int households = 0, covered = 0;
+  int pairs = 0;  // contact and assistance pairs on its households
   int direct_visits = 0, visited_households = 0;
+  int tasks = 0, tasks_done = 0;  // the tasks of its households, cancelled ones left out
   int open_appeals = 0, overdue_appeals = 0;
+};
+
+// A unit's figures for a period, over the pairs its cadres hold on
+// households of a region: the cadres that hold any, those pairs, the direct
+// visits the cadres made to those households, the tasks they carry there,
+// and how many of those cadres made no direct visit at all (silent).
+struct UnitFigures {
+  std::string code, name;
+  int cadres = 0, pairs = 0;
+  int direct_visits = 0, visited_households = 0;
+  int tasks = 0, tasks_done = 0;
+  int silent = 0;
+};
+
+// A cadre who holds pairs on households of a region and made no direct
+// visit to any of them in a period (每月公示's named list).
+struct SilentCadre {
+  std::string code, name, unit_code, unit_name, village_code;  // unit or, for a village member, village
+  int pairs = 0;
+};
+
+// A published monthly notice (每月公示), kept unchanged: its figures as the
+// JSON it was published with, the journal's head when they were read, and
+// a digest of the figures (BLAKE2b-256, hex).
+struct NoticeRecord {
+  std::string id;  // region code ":" month, e.g. "149901:2026-11"
+  std::string region_code, month, title;
+  std::int64_t journal_seq = 0;
+  std::string journal_hash;  // hex
+  std::string figures;       // JSON
+  std::string digest;        // hex
+  std::int64_t published_millis = 0;
+  std::string published_by;
+  bool operator==(const NoticeRecord&) const = default;
 };
 
 // The meeting decisions (会议决定事项) a list selects, by deadline (at most
@@ -330,6 +366,10 @@ class WriteTxn {
   // taken), and its revocation (kNotFound when no such key is in use).
   virtual Result<std::string> AddApiKey(const std::string& name, const std::string& region_code) = 0;
   virtual Status RevokeApiKey(const std::string& name) = 0;
+  // Keeps a published notice as it is (its published_millis set here);
+  // kConflict (notice_published) when one for the same region and month is
+  // already kept: a published notice is never replaced. Journaled.
+  virtual Status PublishNotice(const NoticeRecord& notice) = 0;
 
   // Makes every change durable (synchronous=FULL) or none of them.
   virtual Status Commit() = 0;
@@ -465,6 +505,16 @@ class Store {
   // visits made on [from, to] and appeals overdue at `now_millis`, in code order.
   virtual Result<std::vector<AreaFigures>> FiguresUnder(std::string_view region, const Date& from,
                                                         const Date& to, std::int64_t now_millis) = 0;
+  // Each unit whose cadres hold pairs on households under `region`, and
+  // each such cadre with no direct visit to them on [from, to], by unit and code.
+  virtual Result<std::vector<UnitFigures>> UnitFiguresUnder(std::string_view region, const Date& from,
+                                                            const Date& to) = 0;
+  virtual Result<std::vector<SilentCadre>> SilentCadresUnder(std::string_view region, const Date& from,
+                                                             const Date& to) = 0;
+  // The published notice `id`, or none; those of a region's subtree (every
+  // one when `region` is empty), newest month first.
+  virtual Result<std::optional<NoticeRecord>> GetNotice(std::string_view id) = 0;
+  virtual Result<std::vector<NoticeRecord>> ListNotices(std::string_view region) = 0;
   // Pages of visits and of tasks, as FieldworkQuery says.
   virtual Result<FieldworkPage<Visit>> ListVisits(const FieldworkQuery& query) = 0;
   virtual Result<FieldworkPage<Task>> ListTasks(const FieldworkQuery& query) = 0;
@@ -513,6 +563,9 @@ class Store {
   virtual Status VerifyJournal(std::int64_t* entries_checked) = 0;
   // The hash of the newest journal entry, hex; empty for an empty journal.
   virtual Result<std::string> JournalHead() = 0;
+  // The seq of the entry whose hash is `hash_hex`, or none (a published
+  // notice's root hash names one; `journal verify --at` looks it up).
+  virtual Result<std::optional<std::int64_t>> JournalSeqOf(std::string_view hash_hex) = 0;
   // The seq of the newest journal entry that changed what pairing reads
   // (the registry, pairs, pins); 0 when none. Equal values mean a pairing
   // planned on one read is still right to apply.

@@ -20,6 +20,7 @@
 #include "lianxin/cards_pdf.hpp"
 #include "lianxin/config.hpp"
 #include "lianxin/demo.hpp"
+#include "lianxin/notice.hpp"
 #include "lianxin/pairing_service.hpp"
 #include "lianxin/progress.hpp"
 #include "lianxin/registry_io.hpp"
@@ -661,7 +662,11 @@ Status RunSummary(const Common& common) {
   return Status::Ok();
 }
 
-Status RunJournalVerify(const Common& common) {
+// `journal verify [--at HASH]`: the whole chain and every journaled row; with
+// --at, also that HASH (a published notice's root hash) is an entry of the
+// verified chain — so nothing up to it was changed since — and what was
+// written after it, by table: new records, changes and removals.
+Status RunJournalVerify(const Common& common, const std::string& at) {
   LX_ASSIGN_OR_RETURN(Config config, LoadConfig(common));
   LX_ASSIGN_OR_RETURN(std::unique_ptr<Store> store, OpenStore(config, common.db, false));
   std::int64_t checked = 0;
@@ -671,6 +676,108 @@ Status RunJournalVerify(const Common& common) {
   }
   LX_ASSIGN_OR_RETURN(std::string head, store->JournalHead());
   std::cout << "日志完整 journal ok: " << checked << " 条 entries, 根哈希 head " << head << "\n";
+  if (at.empty()) return Status::Ok();
+  LX_ASSIGN_OR_RETURN(std::optional<std::int64_t> seq, store->JournalSeqOf(at));
+  if (!seq) {
+    return Status::Tampered("根哈希 " + at +
+                            " 不是本日志中的任何一条:日志被重写过,或哈希抄错了 (root_hash_not_found) "
+                            "the hash is not an entry of this journal");
+  }
+  LX_ASSIGN_OR_RETURN(std::vector<NoticeRecord> notices, store->ListNotices(""));
+  for (const NoticeRecord& notice : notices) {
+    if (notice.journal_hash == at)
+      std::cout << "公示 notice " << notice.id << " 《" << notice.title << "》\n";
+  }
+  std::cout << "根哈希 " << at << " 是第 " << *seq << " 条;此前的 " << *seq
+            << " 条记录未被改动 entries up to it unchanged\n";
+  // What came after, by table: inserted, changed, removed.
+  std::map<std::string, std::array<std::int64_t, 3>> after;
+  std::int64_t cursor = *seq, later = 0;
+  while (true) {
+    LX_ASSIGN_OR_RETURN(std::vector<JournalEntry> page, store->ReadJournal(cursor, 1000));
+    if (page.empty()) break;
+    for (const JournalEntry& e : page) {
+      ++later;
+      auto& counts = after[e.entity];
+      ++counts[e.before.empty() ? 0 : e.after.empty() ? 2 : 1];
+    }
+    cursor = page.back().seq;
+  }
+  std::cout << "其后追加 " << later << " 条 entries since";
+  std::cout << (later ? ":\n" : "\n");
+  for (const auto& [entity, counts] : after) {
+    std::cout << "  " << entity << "  新增 inserted " << counts[0] << "  修改 changed " << counts[1]
+              << "  删除 removed " << counts[2] << "\n";
+  }
+  return Status::Ok();
+}
+
+// The region a notice is for when --region is not given: the database's one county.
+Result<std::string> OnlyCounty(Store& store) {
+  class Counties final : public RegistrySink {
+   public:
+    Status Add(const Region& r) override {
+      if (r.level == RegionLevel::kCounty) codes.push_back(r.code);
+      return Status::Ok();
+    }
+    Status Add(const Unit&) override { return Status::Ok(); }
+    Status Add(const Org&) override { return Status::Ok(); }
+    Status Add(const Cadre&) override { return Status::Ok(); }
+    Status Add(const Household&) override { return Status::Ok(); }
+    Status Add(const Member&) override { return Status::Ok(); }
+    std::vector<std::string> codes;
+  } counties;
+  LX_RETURN_IF_ERROR(store.ScanWithoutSecrets(RecordKind::kRegions, counties));
+  if (counties.codes.size() == 1) return counties.codes[0];
+  std::string listed;
+  for (const std::string& code : counties.codes) listed += " " + code;
+  return Status::Usage("数据库中有 " + std::to_string(counties.codes.size()) +
+                       " 个县,请用 --region 指定:" + listed);
+}
+
+// `report notice --month M [--region CODE] --out FILE [--publish]`: the
+// monthly notice (每月公示) as PDF, HTML, XLSX or JSON. A month already
+// published is printed as it was published; otherwise the figures are
+// counted now (a draft), and --publish keeps them unchangeable first.
+Status RunReportNotice(const Common& common, std::string region, const std::string& month,
+                       const std::string& out, bool publish, const std::string& issuer) {
+  LX_ASSIGN_OR_RETURN(Config config, LoadConfig(common));
+  LX_ASSIGN_OR_RETURN(std::unique_ptr<Store> store, OpenStore(config, common.db, false));
+  if (region.empty()) {
+    LX_ASSIGN_OR_RETURN(region, OnlyCounty(*store));
+  }
+  if (RegionSubtreePrefix(region) && region.size() == 12 && region.ends_with("000000")) region.resize(6);
+  LX_ASSIGN_OR_RETURN(std::optional<NoticeRecord> kept, store->GetNotice(NoticeId(region, month)));
+  NoticeFigures figures;
+  if (kept) {
+    if (publish) {
+      return Status::Conflict(region + " " + month + " 的公示已于 " + ChinaIsoTime(kept->published_millis) +
+                              " 发布,发布后不再更改 (notice_published)");
+    }
+    LX_ASSIGN_OR_RETURN(figures, NoticeOfRecord(*kept));
+  } else {
+    const std::int64_t now = SystemClock().NowMillis();
+    LX_ASSIGN_OR_RETURN(figures, CountNotice(*store, region, month, config.appeals, now, issuer));
+    if (publish) {
+      NoticeRecord record = NoticeRecordOf(figures, CliActor().username);
+      LX_ASSIGN_OR_RETURN(std::unique_ptr<WriteTxn> txn, store->Begin(record.published_by));
+      LX_RETURN_IF_ERROR(txn->PublishNotice(record));
+      LX_RETURN_IF_ERROR(txn->Commit());
+      LX_ASSIGN_OR_RETURN(kept, store->GetNotice(record.id));
+      if (!kept) return Status::Internal("公示发布后读不到: " + record.id);
+      LX_ASSIGN_OR_RETURN(figures, NoticeOfRecord(*kept));
+    }
+  }
+  LX_RETURN_IF_ERROR(WriteNotice(figures, out));
+  std::cout << (figures.published_millis ? "已发布的公示 published notice "
+                                         : "公示草稿(未发布) draft notice ")
+            << NoticeId(figures.region, figures.month) << " → " << out << "\n"
+            << "日志根哈希 root hash " << (figures.journal_hash.empty() ? "(empty)" : figures.journal_hash)
+            << " (第 " << figures.journal_seq << " 条 entry)\n";
+  if (figures.published_millis) {
+    std::cout << "核验 verify: lianxin journal verify --db " << sql::Redacted(common.db) << " --at "
+              << figures.journal_hash << "\n";
+  }
   return Status::Ok();
 }
 
@@ -841,7 +948,29 @@ int Main(int argc, char** argv) {
   journal->require_subcommand(1);
   CLI::App* verify = journal->add_subcommand("verify", "校验哈希链和数据 verify the chain and the data");
   db_option(verify, true);
-  verify->callback([&] { status = RunJournalVerify(common); });
+  std::string verify_at;
+  verify->add_option("--at", verify_at,
+                     "公示上的根哈希:核验此前的记录未被改动 a published notice's root hash: prove nothing "
+                     "before it changed");
+  verify->callback([&] { status = RunJournalVerify(common, verify_at); });
+
+  CLI::App* report = app.add_subcommand("report", "报表:每月公示 reports: the monthly notice");
+  report->require_subcommand(1);
+  std::string notice_region, notice_month, notice_out, notice_issuer;
+  bool notice_publish = false;
+  CLI::App* notice = report->add_subcommand("notice", "每月公示 the monthly public notice");
+  db_option(notice, true);
+  notice->add_option("--month", notice_month, "月份 month YYYY-MM")->required();
+  notice->add_option("--region", notice_region,
+                     "县或乡镇区划代码 county or township code (default: the database's one county)");
+  notice->add_option("--out", notice_out, "输出文件 .pdf .html .xlsx .json output file")->required();
+  notice->add_flag(
+      "--publish", notice_publish,
+      "发布:保存为不可更改的公示并印上日志根哈希 publish: keep it unchangeable, with the root hash");
+  notice->add_option("--issuer", notice_issuer, "发文机关 issuing body (default 中共<县>委组织部)");
+  notice->callback([&] {
+    status = RunReportNotice(common, notice_region, notice_month, notice_out, notice_publish, notice_issuer);
+  });
 
   CLI::App* config = app.add_subcommand("config", "配置 configuration");
   config->require_subcommand(1);

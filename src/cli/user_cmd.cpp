@@ -34,14 +34,6 @@ struct UserArgs {
   bool no_force_change = false;
 };
 
-// The CLI acts as no account: "cli:" cannot be a username, so the rules
-// against acting on oneself never confuse it with one, and the audit log says
-// which OS user ran the command.
-Actor CliActor() {
-  const char* user = std::getenv("USER");
-  return Actor{"cli:" + std::string(user != nullptr && *user != '\0' ? user : "root"), "local"};
-}
-
 // "cadre,unit_head" or "干部，单位负责人": tokens or labels, split on an ASCII or
 // a full-width comma.
 Result<std::set<Role>> ParseRoleList(const std::string& text) {
@@ -257,6 +249,11 @@ Status RunUserList(const std::function<Result<Config>()>& load_config, const Use
 }
 
 }  // namespace
+
+Actor CliActor() {
+  const char* user = std::getenv("USER");
+  return Actor{"cli:" + std::string(user != nullptr && *user != '\0' ? user : "root"), "local"};
+}
 
 void AddUserCommands(CLI::App& app, Status& status, std::function<Result<Config>()> load_config) {
   auto args = std::make_shared<UserArgs>();

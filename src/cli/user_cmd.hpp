@@ -30,6 +30,11 @@ namespace lianxin {
 // subcommand runs, after parsing, so the global --config applies.
 void AddUserCommands(CLI::App& app, Status& status, std::function<Result<Config>()> load_config);
 
+// The CLI acts as no account: "cli:" and the OS user's name ("cli:root"),
+// which cannot be a username, so the rules against acting on oneself never
+// confuse it with one, and the journal and audit log say who ran the command.
+Actor CliActor();
+
 // The first `serve` hands the three admins' one-time passwords to the local
 // operator in a file, "<db>.initial-passwords" next to the database, readable
 // by the running user alone (mode 0600, made afresh and renamed into place,

@@ -39,6 +39,9 @@ std::vector<AccessRule> BuildTable() {
       {"POST", "/api/v1/public/appeals/list", {}, true, false, ScopeUse::kNone},
       {"POST", "/api/v1/public/appeals/{id}/rate", {}, true, false, ScopeUse::kNone},
       {"POST", "/api/v1/public/visits/{id}/confirm", {}, true, false, ScopeUse::kNone},
+      // Published monthly notices (每月公示) are public once out.
+      {"GET", "/api/v1/public/notices", {}, true, false, ScopeUse::kNone},
+      {"GET", "/api/v1/public/notices/{id}", {}, true, false, ScopeUse::kNone},
       // Open311 GeoReport v2 (open311_api.hpp): public reads; a POST needs
       // a client's api_key, checked by the route.
       {"GET", "/open311/v2/{doc}", {}, true, false, ScopeUse::kNone},
@@ -145,6 +148,15 @@ std::vector<AccessRule> BuildTable() {
        false,
        false,
        ScopeUse::kFilter},
+      // The monthly notice, published or a draft counted now: for those who
+      // oversee a region; publishing it is the county's admins'.
+      {"GET",
+       "/api/v1/notice",
+       {kCountyAdmin, kTownshipAdmin, kInspector, kDiscipline},
+       false,
+       false,
+       ScopeUse::kFilter},
+      {"POST", "/api/v1/notices", {kCountyAdmin}, false, false, ScopeUse::kFilter},
       // The dashboard of a region: for those who oversee a region.
       {"GET",
        "/api/v1/dashboard",

@@ -11,6 +11,7 @@
 #pragma once
 
 #include <cstdint>
+#include <string>
 #include <string_view>
 #include <vector>
 
@@ -27,8 +28,17 @@ class FiguresRepository {
   // region's (6 or 12 digits), kNotFound for one that does not exist.
   Result<std::vector<AreaFigures>> Under(std::string_view region, const Date& from, const Date& to,
                                          std::int64_t now_millis);
+  // As Store::UnitFiguresUnder and Store::SilentCadresUnder say.
+  Result<std::vector<UnitFigures>> UnitsUnder(std::string_view region, const Date& from, const Date& to);
+  Result<std::vector<SilentCadre>> SilentUnder(std::string_view region, const Date& from, const Date& to);
 
  private:
+  struct Region {
+    std::string name, level;
+  };
+  // The region's name and level; kInvalidInput or kNotFound as Under says.
+  Result<Region> Resolve(std::string_view region);
+
   sql::Connection& db_;
 };
 

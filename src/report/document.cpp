@@ -76,20 +76,26 @@ class PdfWriter {
   void Centered(const std::string& text, double space_after) {
     Text(text, body_font_, PANGO_ALIGN_CENTER, space_after);
   }
-  void Heading(const std::string& text) { Text(text, heading_font_, PANGO_ALIGN_LEFT, 8); }
+  void Heading(const std::string& text) {
+    // Kept with what follows: not alone at the foot of a page.
+    if (y_ > kTop + 1 && y_ + 90 > kTextBottom) NextPage();
+    Text(text, heading_font_, PANGO_ALIGN_LEFT, 8);
+  }
   void Paragraph(const std::string& text) { Text(text, body_font_, PANGO_ALIGN_LEFT, 8); }
 
   void Table(const DocBlock& table) {
     std::vector<double> fractions = Fractions(table);
     std::vector<double> widths;
     for (double f : fractions) widths.push_back(f * kTextWidth);
-    Row(table.headers, widths, true);
+    // A wide table (a notice's figures) is set smaller, so its numbers stay on one line.
+    const bool compact = table.headers.size() > 7;
+    Row(table.headers, widths, true, compact);
     for (const std::vector<std::string>& row : table.rows) {
-      if (!Row(row, widths, false)) {
+      if (!Row(row, widths, false, compact)) {
         // It did not fit: a new page, the header again, then the row.
         NextPage();
-        Row(table.headers, widths, true);
-        Row(row, widths, false);
+        Row(table.headers, widths, true, compact);
+        Row(row, widths, false, compact);
       }
     }
     y_ += 10;
@@ -130,16 +136,19 @@ class PdfWriter {
 
   // Draws one row at y_; false (drawing nothing) when it does not fit on
   // this page below something already there.
-  bool Row(const std::vector<std::string>& cells, const std::vector<double>& widths, bool header) {
-    const Font& font = header ? table_head_font_ : table_font_;
+  bool Row(const std::vector<std::string>& cells, const std::vector<double>& widths, bool header,
+           bool compact) {
+    const Font& font =
+        compact ? (header ? small_head_font_ : small_font_) : (header ? table_head_font_ : table_font_);
+    const double pad = compact ? 1.5 : kCellPad;
     std::vector<PangoLayout*> layouts;
     double height = 0;
     for (size_t i = 0; i < widths.size(); ++i) {
-      layouts.push_back(Layout(i < cells.size() ? cells[i] : "", font, widths[i] - 2 * kCellPad,
+      layouts.push_back(Layout(i < cells.size() ? cells[i] : "", font, widths[i] - 2 * pad,
                                header ? PANGO_ALIGN_CENTER : PANGO_ALIGN_LEFT));
       height = std::max(height, Height(layouts.back()));
     }
-    height += 2 * kCellPad;
+    height += 2 * pad;
     bool fits = y_ + height <= kTextBottom || y_ <= kTop + 1;
     if (fits) {
       double x = kLeft;
@@ -153,7 +162,7 @@ class PdfWriter {
         cairo_set_line_width(cr_, 0.5);
         cairo_rectangle(cr_, x, y_, widths[i], height);
         cairo_stroke(cr_);
-        cairo_move_to(cr_, x + kCellPad, y_ + kCellPad);
+        cairo_move_to(cr_, x + pad, y_ + pad);
         pango_cairo_show_layout(cr_, layouts[i]);
         x += widths[i];
       }
@@ -196,6 +205,8 @@ class PdfWriter {
   Font heading_font_ = MakeFont("Noto Sans CJK SC Bold 16");
   Font table_font_ = MakeFont("Noto Serif CJK SC 10.5");
   Font table_head_font_ = MakeFont("Noto Sans CJK SC Bold 10.5");
+  Font small_font_ = MakeFont("Noto Serif CJK SC 8");
+  Font small_head_font_ = MakeFont("Noto Sans CJK SC Bold 8");
   Font page_font_ = MakeFont("Noto Serif CJK SC 14");
   Font note_font_ = MakeFont("Noto Sans Mono CJK SC 7");
 };

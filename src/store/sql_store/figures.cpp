@@ -9,4 +9,14 @@ Result<std::vector<AreaFigures>> SqlStore::FiguresUnder(std::string_view region,
   return FiguresRepository(seam()).Under(region, from, to, now_millis);
 }
 
+Result<std::vector<UnitFigures>> SqlStore::UnitFiguresUnder(std::string_view region, const Date& from,
+                                                            const Date& to) {
+  return FiguresRepository(seam()).UnitsUnder(region, from, to);
+}
+
+Result<std::vector<SilentCadre>> SqlStore::SilentCadresUnder(std::string_view region, const Date& from,
+                                                             const Date& to) {
+  return FiguresRepository(seam()).SilentUnder(region, from, to);
+}
+
 }  // namespace lianxin::sql_store

@@ -54,6 +54,7 @@ using TableDef = JournalTable;
 // The journaled tables, each described once (in its module's file).
 const TableDef& Def(RecordKind kind);  // the registry's, by kind
 const TableDef& CardsDef();            // the contact cards (cards.cpp)
+const TableDef& NoticesDef();          // the published monthly notices (notices.cpp)
 const TableDef& ApiKeysDef();          // the Open311 clients' keys (cards.cpp)
 const TableDef& DecisionsDef();        // the meeting decisions (tasks.cpp)
 const TableDef& TasksDef();
@@ -226,6 +227,7 @@ class SqlTxn final : public WriteTxn {
   Status RevokeCard(std::string_view household_code) override;
   Result<std::string> AddApiKey(const std::string& name, const std::string& region_code) override;
   Status RevokeApiKey(const std::string& name) override;
+  Status PublishNotice(const NoticeRecord& notice) override;
   Status Commit() override;
 
   // For the user repository, in this file: rows of tables outside the
@@ -379,6 +381,12 @@ class SqlStore final : public Store {
   Result<std::vector<PairHistoryEntry>> PairHistory(std::string_view held) override;
   Result<std::vector<AreaFigures>> FiguresUnder(std::string_view region, const Date& from, const Date& to,
                                                 std::int64_t now_millis) override;
+  Result<std::vector<UnitFigures>> UnitFiguresUnder(std::string_view region, const Date& from,
+                                                    const Date& to) override;
+  Result<std::vector<SilentCadre>> SilentCadresUnder(std::string_view region, const Date& from,
+                                                     const Date& to) override;
+  Result<std::optional<NoticeRecord>> GetNotice(std::string_view id) override;
+  Result<std::vector<NoticeRecord>> ListNotices(std::string_view region) override;
   Result<FieldworkPage<Visit>> ListVisits(const FieldworkQuery& query) override;
   Result<std::optional<Decision>> GetDecision(std::string_view id) override;
   Result<std::vector<Decision>> ListDecisions(const DecisionQuery& query) override;
@@ -415,6 +423,7 @@ class SqlStore final : public Store {
   // A sealed field, if the database holds any, to prove a key opens it.
   Status CheckKeyOpensData();
   Result<std::string> JournalHead() override;
+  Result<std::optional<std::int64_t>> JournalSeqOf(std::string_view hash_hex) override;
   Result<std::int64_t> PairingDataVersion() override;
   Result<std::vector<JournalEntry>> ReadJournal(std::int64_t after_seq, int limit) override;
   // The registry read side (store.hpp, "Reading the registry for the API").

@@ -32,6 +32,7 @@ std::vector<const TableDef*> AllTableDefs(bool legacy) {
     defs.push_back(&CardsDef());
     defs.push_back(&ApiKeysDef());
     defs.push_back(&DecisionsDef());
+    defs.push_back(&NoticesDef());
   }
   return defs;
 }
@@ -162,6 +163,18 @@ Result<std::string> HexToBytes(std::string_view hex) {
     return Status::Invalid("not hex");
   }
   return out;
+}
+
+Result<std::optional<std::int64_t>> SqlStore::JournalSeqOf(std::string_view hash_hex) {
+  Result<std::string> hash = HexToBytes(hash_hex);
+  if (!hash.ok() || hash->size() != 32) return std::optional<std::int64_t>();
+  LX_ASSIGN_OR_RETURN(Statement * select, Prepare("SELECT seq FROM journal WHERE hash = ?1"));
+  select->BindBlob(1, *hash);
+  LX_ASSIGN_OR_RETURN(bool found, select->Step());
+  std::optional<std::int64_t> seq;
+  if (found) seq = select->Int(0);
+  select->Reset();
+  return seq;
 }
 
 Result<std::string> SqlStore::JournalCheckpoint() {

@@ -1,0 +1,192 @@
+#include "lianxin/notice_api.hpp"
+
+#include <filesystem>
+#include <fstream>
+#include <iterator>
+#include <nlohmann/json.hpp>
+
+#include "lianxin/api.hpp"
+#include "lianxin/notice.hpp"
+#include "lianxin/registry.hpp"
+
+namespace lianxin {
+
+namespace {
+
+using nlohmann::json;
+
+json RecordJson(const NoticeRecord& r) {
+  return {{"id", r.id},
+          {"region", r.region_code},
+          {"month", r.month},
+          {"title", r.title},
+          {"journal", {{"seq", r.journal_seq}, {"hash", r.journal_hash}}},
+          {"digest", r.digest},
+          {"published_at", ChinaIsoTime(r.published_millis)},
+          {"published_by", r.published_by}};
+}
+
+// The current month in China, "YYYY-MM".
+std::string ThisMonth(std::int64_t now) {
+  const Date today = ChinaDateOf(now);
+  char text[16];
+  std::snprintf(text, sizeof text, "%04d-%02d", today.year, today.month);
+  return text;
+}
+
+class NoticeRoutes {
+ public:
+  explicit NoticeRoutes(const AppealsApiDeps& deps) : deps_(deps) {}
+
+  // The notice in the format asked for: JSON (the figures), or the printed
+  // document as HTML, PDF or XLSX.
+  static HttpResponse Render(const NoticeFigures& figures, std::string_view format, const std::string& id) {
+    if (format.empty() || format == "json") return HttpResponse::Json(200, NoticeJson(figures));
+    if (format == "html") {
+      HttpResponse response =
+          HttpResponse::Text(200, DocumentHtml(NoticeDocument(figures)), "text/html; charset=utf-8");
+      // Escaped text and a style sheet, no script: nothing else may load.
+      response.headers.Set("Content-Security-Policy", "default-src 'none'; style-src 'unsafe-inline'");
+      return response;
+    }
+    if (format != "pdf" && format != "xlsx") {
+      return HttpResponse::Error(Status::Invalid("format 应为 json、html、pdf 或 xlsx (format)", "format"));
+    }
+    const std::filesystem::path path =
+        std::filesystem::temp_directory_path() / ("lianxin-notice-" + id + "." + std::string(format));
+    Status written = WriteNotice(figures, path.string());
+    std::string bytes;
+    if (written.ok()) {
+      std::ifstream in(path, std::ios::binary);
+      bytes.assign(std::istreambuf_iterator<char>(in), std::istreambuf_iterator<char>());
+    }
+    std::error_code ec;
+    std::filesystem::remove(path, ec);
+    if (!written.ok()) return HttpResponse::Error(written);
+    HttpResponse response = HttpResponse::Text(
+        200, std::move(bytes),
+        format == "pdf" ? "application/pdf" : "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet");
+    const std::string name = NoticeFileName(figures) + "." + std::string(format);
+    response.headers.Set("Content-Disposition", "attachment; filename=\"notice." + std::string(format) +
+                                                    "\"; filename*=UTF-8''" + PercentEncoded(name));
+    return response;
+  }
+
+  HttpResponse Get(HttpRequest& request, const Caller& caller) {
+    std::string region(request.QueryParam("region").value_or(""));
+    if (region.empty() && caller.scope().kind == ScopeKind::kRegion) region = caller.scope().code;
+    if (region.empty()) return HttpResponse::Error(Status::Invalid("请指定 region (required)", "region"));
+    if (!RegionSubtreePrefix(region))
+      return HttpResponse::Error(Status::Invalid("region 应为 6 位或 12 位区划代码 (region_format)", "region"));
+    if (!ScopeContains(caller.scope(), region)) return HttpResponse::Error(OutOfScope());
+    const std::int64_t now = deps_.clock.NowMillis();
+    const std::string month(request.QueryParam("month").value_or(ThisMonth(now)));
+    const std::string format(request.QueryParam("format").value_or("json"));
+    Result<StorePool::Lease> store = deps_.reads.Acquire();
+    if (!store.ok()) return HttpResponse::Error(store.status());
+    Result<std::optional<NoticeRecord>> kept = (*store)->GetNotice(NoticeId(region, month));
+    if (!kept.ok()) return HttpResponse::Error(kept.status());
+    Result<NoticeFigures> figures = *kept ? NoticeOfRecord(**kept)
+                                          : CountNotice(**store, region, month, deps_.config.appeals, now);
+    if (!figures.ok()) return HttpResponse::Error(figures.status());
+    return Render(*figures, format, request.id);
+  }
+
+  HttpResponse Publish(HttpRequest& request, const Caller& caller) {
+    Result<json> body = JsonObjectBody(request);
+    if (!body.ok()) return HttpResponse::Error(body.status());
+    Result<std::string> region = StringField(*body, "region");
+    if (!region.ok()) return HttpResponse::Error(region.status());
+    Result<std::string> month = StringField(*body, "month");
+    if (!month.ok()) return HttpResponse::Error(month.status());
+    if (!RegionSubtreePrefix(*region))
+      return HttpResponse::Error(Status::Invalid("region 应为 6 位或 12 位区划代码 (region_format)", "region"));
+    if (!ScopeContains(caller.scope(), *region)) return HttpResponse::Error(OutOfScope());
+    const std::int64_t now = deps_.clock.NowMillis();
+    // Counted on committed data, so the head it names is an entry for good;
+    // then kept by the writer, which refuses a month already published.
+    Result<NoticeFigures> figures = [&]() -> Result<NoticeFigures> {
+      LX_ASSIGN_OR_RETURN(StorePool::Lease store, deps_.reads.Acquire());
+      LX_ASSIGN_OR_RETURN(std::optional<NoticeRecord> kept, store->GetNotice(NoticeId(*region, *month)));
+      if (kept) {
+        return Status::Conflict(*region + " " + *month + " 的公示已于 " + ChinaIsoTime(kept->published_millis) +
+                                " 发布,发布后不再更改 (notice_published)");
+      }
+      return CountNotice(*store, *region, *month, deps_.config.appeals, now);
+    }();
+    if (!figures.ok()) return HttpResponse::Error(figures.status());
+    const NoticeRecord record = NoticeRecordOf(*figures, caller.actor());
+    std::optional<NoticeRecord> published;
+    Status written = deps_.writer.Write([&](Store& store) -> Status {
+      LX_ASSIGN_OR_RETURN(std::unique_ptr<WriteTxn> txn, store.Begin(caller.actor()));
+      LX_RETURN_IF_ERROR(txn->PublishNotice(record));
+      LX_RETURN_IF_ERROR(txn->Commit());
+      LX_ASSIGN_OR_RETURN(published, store.GetNotice(record.id));
+      return Status::Ok();
+    });
+    if (!written.ok()) return HttpResponse::Error(written);
+    if (!published) return HttpResponse::Error(Status::Internal("公示发布后读不到: " + record.id));
+    json answer = RecordJson(*published);
+    return HttpResponse::Json(201, answer);
+  }
+
+  HttpResponse List(HttpRequest& request) {
+    const std::string region(request.QueryParam("region").value_or(""));
+    Result<StorePool::Lease> store = deps_.reads.Acquire();
+    if (!store.ok()) return HttpResponse::Error(store.status());
+    Result<std::vector<NoticeRecord>> notices = (*store)->ListNotices(region);
+    if (!notices.ok()) return HttpResponse::Error(notices.status());
+    json items = json::array();
+    for (const NoticeRecord& r : *notices) items.push_back(RecordJson(r));
+    return HttpResponse::Json(200, {{"items", std::move(items)}});
+  }
+
+  HttpResponse One(HttpRequest& request) {
+    const std::string id(request.PathParam("id"));
+    Result<StorePool::Lease> store = deps_.reads.Acquire();
+    if (!store.ok()) return HttpResponse::Error(store.status());
+    Result<std::optional<NoticeRecord>> kept = (*store)->GetNotice(id);
+    if (!kept.ok()) return HttpResponse::Error(kept.status());
+    if (!*kept) return HttpResponse::Error(Status::NotFound("没有这份公示 (not_found)"));
+    Result<NoticeFigures> figures = NoticeOfRecord(**kept);
+    if (!figures.ok()) return HttpResponse::Error(figures.status());
+    return Render(*figures, request.QueryParam("format").value_or("json"), request.id);
+  }
+
+ private:
+  static std::string NoticeFileName(const NoticeFigures& f) { return f.title; }
+
+  // RFC 8187: a file name in UTF-8 for Content-Disposition's filename*.
+  static std::string PercentEncoded(std::string_view text) {
+    static constexpr char kHex[] = "0123456789ABCDEF";
+    std::string out;
+    for (unsigned char c : text) {
+      if (std::isalnum(c) || c == '-' || c == '.' || c == '_') {
+        out += static_cast<char>(c);
+      } else {
+        out += '%';
+        out += kHex[c >> 4];
+        out += kHex[c & 15];
+      }
+    }
+    return out;
+  }
+
+  AppealsApiDeps deps_;
+};
+
+}  // namespace
+
+void AddNoticeRoutes(ApiRouter& api, const AppealsApiDeps& deps) {
+  auto routes = std::make_shared<NoticeRoutes>(deps);
+  api.Add("GET", "/api/v1/notice",
+          [routes](HttpRequest& request, const Caller& caller) { return routes->Get(request, caller); });
+  api.Add("POST", "/api/v1/notices",
+          [routes](HttpRequest& request, const Caller& caller) { return routes->Publish(request, caller); });
+  api.Add("GET", "/api/v1/public/notices",
+          [routes](HttpRequest& request, const Caller&) { return routes->List(request); });
+  api.Add("GET", "/api/v1/public/notices/{id}",
+          [routes](HttpRequest& request, const Caller&) { return routes->One(request); });
+}
+
+}  // namespace lianxin
