@@ -209,9 +209,9 @@ TEST_F(NoticeTest, ATownshipsNoticeCoversItsVillagesAlone) {
 }
 
 TEST_F(NoticeTest, RefusesAVillageAMalformedMonthAndAMissingRegion) {
-  for (auto [region, month, field] : {std::tuple{"149901001001", "2026-11", "region"},
-                                      std::tuple{"149901", "2026-13", "month"},
-                                      std::tuple{"1499", "2026-11", "region"}}) {
+  for (auto [region, month, field] :
+       {std::tuple{"149901001001", "2026-11", "region"}, std::tuple{"149901", "2026-13", "month"},
+        std::tuple{"1499", "2026-11", "region"}}) {
     Result<NoticeFigures> figures = CountNotice(*store_, region, month, config_.appeals, clock_.NowMillis());
     ASSERT_FALSE(figures.ok()) << region << " " << month;
     EXPECT_EQ(figures.status().code(), Code::kInvalidInput);
@@ -300,7 +300,8 @@ TEST_F(NoticeTest, ANoticeChangedBehindTheProgramsBackIsCaught) {
   const NoticeRecord record = NoticeRecordOf(Count(), "county1");
   Write([&](WriteTxn& txn) { return txn.PublishNotice(record); });
   store_.reset();
-  RawSql(path_, "UPDATE notices SET figures = replace(figures, '\"direct_visits\":2', '\"direct_visits\":9')");
+  RawSql(path_,
+         "UPDATE notices SET figures = replace(figures, '\"direct_visits\":2', '\"direct_visits\":9')");
   store_ = OpenOrDie(path_, &clock_);
   Result<std::optional<NoticeRecord>> kept = store_->GetNotice(record.id);
   ASSERT_TRUE(kept.ok());

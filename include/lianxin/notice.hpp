@@ -31,7 +31,7 @@ namespace lianxin {
 // One row of a notice's tables: a township, a village or a unit. Areas
 // count their households; units the cadres that hold pairs in the region.
 struct NoticeRow {
-  std::string code, name, parent;  // parent: a village's township name
+  std::string code, name, parent;   // parent: a village's township name
   int households = 0, covered = 0;  // areas
   int cadres = 0;                   // units
   int pairs = 0, direct_visits = 0, visited_households = 0;

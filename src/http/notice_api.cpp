@@ -65,7 +65,8 @@ class NoticeRoutes {
     if (!written.ok()) return HttpResponse::Error(written);
     HttpResponse response = HttpResponse::Text(
         200, std::move(bytes),
-        format == "pdf" ? "application/pdf" : "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet");
+        format == "pdf" ? "application/pdf"
+                        : "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet");
     const std::string name = NoticeFileName(figures) + "." + std::string(format);
     response.headers.Set("Content-Disposition", "attachment; filename=\"notice." + std::string(format) +
                                                     "\"; filename*=UTF-8''" + PercentEncoded(name));
@@ -77,7 +78,8 @@ class NoticeRoutes {
     if (region.empty() && caller.scope().kind == ScopeKind::kRegion) region = caller.scope().code;
     if (region.empty()) return HttpResponse::Error(Status::Invalid("请指定 region (required)", "region"));
     if (!RegionSubtreePrefix(region))
-      return HttpResponse::Error(Status::Invalid("region 应为 6 位或 12 位区划代码 (region_format)", "region"));
+      return HttpResponse::Error(
+          Status::Invalid("region 应为 6 位或 12 位区划代码 (region_format)", "region"));
     if (!ScopeContains(caller.scope(), region)) return HttpResponse::Error(OutOfScope());
     const std::int64_t now = deps_.clock.NowMillis();
     const std::string month(request.QueryParam("month").value_or(ThisMonth(now)));
@@ -86,8 +88,8 @@ class NoticeRoutes {
     if (!store.ok()) return HttpResponse::Error(store.status());
     Result<std::optional<NoticeRecord>> kept = (*store)->GetNotice(NoticeId(region, month));
     if (!kept.ok()) return HttpResponse::Error(kept.status());
-    Result<NoticeFigures> figures = *kept ? NoticeOfRecord(**kept)
-                                          : CountNotice(**store, region, month, deps_.config.appeals, now);
+    Result<NoticeFigures> figures =
+        *kept ? NoticeOfRecord(**kept) : CountNotice(**store, region, month, deps_.config.appeals, now);
     if (!figures.ok()) return HttpResponse::Error(figures.status());
     return Render(*figures, format, request.id);
   }
@@ -100,7 +102,8 @@ class NoticeRoutes {
     Result<std::string> month = StringField(*body, "month");
     if (!month.ok()) return HttpResponse::Error(month.status());
     if (!RegionSubtreePrefix(*region))
-      return HttpResponse::Error(Status::Invalid("region 应为 6 位或 12 位区划代码 (region_format)", "region"));
+      return HttpResponse::Error(
+          Status::Invalid("region 应为 6 位或 12 位区划代码 (region_format)", "region"));
     if (!ScopeContains(caller.scope(), *region)) return HttpResponse::Error(OutOfScope());
     const std::int64_t now = deps_.clock.NowMillis();
     // Counted on committed data, so the head it names is an entry for good;
@@ -109,7 +112,8 @@ class NoticeRoutes {
       LX_ASSIGN_OR_RETURN(StorePool::Lease store, deps_.reads.Acquire());
       LX_ASSIGN_OR_RETURN(std::optional<NoticeRecord> kept, store->GetNotice(NoticeId(*region, *month)));
       if (kept) {
-        return Status::Conflict(*region + " " + *month + " 的公示已于 " + ChinaIsoTime(kept->published_millis) +
+        return Status::Conflict(*region + " " + *month + " 的公示已于 " +
+                                ChinaIsoTime(kept->published_millis) +
                                 " 发布,发布后不再更改 (notice_published)");
       }
       return CountNotice(*store, *region, *month, deps_.config.appeals, now);

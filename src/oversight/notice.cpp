@@ -69,12 +69,13 @@ void AddInto(NoticeRow& sum, const NoticeRow& row) {
 }
 
 std::string MonthWords(std::string_view month) {  // "2026-11" → "2026年11月"
-  return std::string(month.substr(0, 4)) + "年" + std::to_string(std::atoi(std::string(month.substr(5)).c_str())) +
-         "月";
+  return std::string(month.substr(0, 4)) + "年" +
+         std::to_string(std::atoi(std::string(month.substr(5)).c_str())) + "月";
 }
 
 std::string DateWords(const Date& date) {  // 成文日期: "2026年12月1日"
-  return std::to_string(date.year) + "年" + std::to_string(date.month) + "月" + std::to_string(date.day) + "日";
+  return std::to_string(date.year) + "年" + std::to_string(date.month) + "月" + std::to_string(date.day) +
+         "日";
 }
 
 std::string Percent(std::optional<double> share) {
@@ -127,8 +128,8 @@ json RowJson(const NoticeRow& row) {
           {"cadres", row.cadres},
           {"pairs", row.pairs},
           {"direct_visits", row.direct_visits},
-          {"visits_per_pair", row.pairs > 0 ? json(static_cast<double>(row.direct_visits) / row.pairs)
-                                            : json(nullptr)},
+          {"visits_per_pair",
+           row.pairs > 0 ? json(static_cast<double>(row.direct_visits) / row.pairs) : json(nullptr)},
           {"visited_households", row.visited_households},
           {"tasks", row.tasks},
           {"tasks_done", row.tasks_done},
@@ -240,7 +241,8 @@ std::string Digest(const std::string& text) {
 // Counts within one read (the caller's snapshot).
 Result<NoticeFigures> Count(Store& store, std::string_view region, std::string_view month,
                             const AppealRules& rules, std::int64_t now_millis, std::string issuer) {
-  if (!RegionSubtreePrefix(region)) return Status::Invalid("region 应为 6 位或 12 位区划代码 (region_format)", "region");
+  if (!RegionSubtreePrefix(region))
+    return Status::Invalid("region 应为 6 位或 12 位区划代码 (region_format)", "region");
   LX_ASSIGN_OR_RETURN(MonthSpan span, ParseChinaMonth(month, "month"));
   LX_ASSIGN_OR_RETURN(Region self, GetRegion(store, region));
   if (self.level != RegionLevel::kCounty && self.level != RegionLevel::kTownship) {
@@ -402,8 +404,9 @@ Result<NoticeFigures> NoticeFromJson(const json& j) {
     for (const json& row : in.Array(j, key)) rows->push_back(ReadRow(in, row));
   }
   for (const json& c : in.Array(j, "silent")) {
-    f.silent.push_back({in.Text(c, "code"), in.Text(c, "name"), in.Text(c, "unit_code"), in.Text(c, "unit_name"),
-                        in.Text(c, "village_code"), static_cast<int>(in.Int(c, "pairs"))});
+    f.silent.push_back({in.Text(c, "code"), in.Text(c, "name"), in.Text(c, "unit_code"),
+                        in.Text(c, "unit_name"), in.Text(c, "village_code"),
+                        static_cast<int>(in.Int(c, "pairs"))});
   }
   LX_RETURN_IF_ERROR(in.status());
   return f;
@@ -431,7 +434,8 @@ Result<NoticeFigures> NoticeOfRecord(const NoticeRecord& record) {
     return Status::Tampered("公示 " + record.id + " 的数据与发布时的摘要不符 (notice_digest)");
   }
   json parsed = json::parse(record.figures, nullptr, false);
-  if (parsed.is_discarded()) return Status::Tampered("公示 " + record.id + " 的数据不是 JSON (notice_digest)");
+  if (parsed.is_discarded())
+    return Status::Tampered("公示 " + record.id + " 的数据不是 JSON (notice_digest)");
   LX_ASSIGN_OR_RETURN(NoticeFigures figures, NoticeFromJson(parsed));
   figures.published_millis = record.published_millis;
   figures.published_by = record.published_by;
@@ -472,8 +476,8 @@ Document NoticeDocument(const NoticeFigures& f) {
                            Percent(r.appeals.resolution_rate), Percent(r.appeals.satisfaction_rate)});
     return row;
   };
-  const std::vector<std::string> area_headers = {"农户", "覆盖率", "直接走访", "每对走访", "走访到户",
-                                                 "任务完成", "诉求", "响应率", "解决率", "满意率"};
+  const std::vector<std::string> area_headers = {"农户",     "覆盖率", "直接走访", "每对走访", "走访到户",
+                                                 "任务完成", "诉求",   "响应率",   "解决率",   "满意率"};
   int part = 2;
   auto heading = [&](const std::string& text) {
     static const char* kNumbers[] = {"一", "二", "三", "四", "五", "六", "七"};
@@ -506,10 +510,11 @@ Document NoticeDocument(const NoticeFigures& f) {
   {
     std::vector<std::vector<std::string>> rows;
     for (const NoticeRow& r : f.units) {
-      rows.push_back({r.name, std::to_string(r.cadres), std::to_string(r.pairs), std::to_string(r.direct_visits),
-                      PerPair(r.direct_visits, r.pairs), Tasks(r), std::to_string(r.received),
-                      Percent(r.appeals.response_rate), Percent(r.appeals.resolution_rate),
-                      Percent(r.appeals.satisfaction_rate), std::to_string(r.silent)});
+      rows.push_back({r.name, std::to_string(r.cadres), std::to_string(r.pairs),
+                      std::to_string(r.direct_visits), PerPair(r.direct_visits, r.pairs), Tasks(r),
+                      std::to_string(r.received), Percent(r.appeals.response_rate),
+                      Percent(r.appeals.resolution_rate), Percent(r.appeals.satisfaction_rate),
+                      std::to_string(r.silent)});
     }
     if (rows.empty()) {
       doc.blocks.push_back(DocParagraph("本月没有单位干部在本地区结对。"));
@@ -532,7 +537,7 @@ Document NoticeDocument(const NoticeFigures& f) {
     int count = 0;
     for (const SilentCadre& c : f.silent) {
       auto village = village_names.find(c.village_code);
-      const std::string name = !c.unit_name.empty()                ? c.unit_name
+      const std::string name = !c.unit_name.empty()             ? c.unit_name
                                : village != village_names.end() ? village->second + "农村党员"
                                                                 : "农村党员(" + c.village_code + ")";
       if (rows.empty() || name != group) {
@@ -550,13 +555,15 @@ Document NoticeDocument(const NoticeFigures& f) {
   }
   heading("说明");
   doc.blocks.push_back(DocParagraph(
-      "覆盖率为已落实联系干部的农户占农户总数的比例;每对走访为本月直接走访次数除以结对数;任务完成为已完成/应完成"
+      "覆盖率为已落实联系干部的农户占农户总数的比例;每对走访为本月直接走访次数除以结对数;任务完成为已完成/"
+      "应完成"
       "(不含已撤销的任务);三率按 12345 热线口径:响应率为派单后按时签收的比例,解决率和满意率按群众评价计算,"
       "尚无可计数的记为“—”。"));
-  doc.blocks.push_back(DocParagraph(
-      "本公示的数据截至写入日志第 " + std::to_string(f.journal_seq) + " 条(" + ChinaIsoTime(f.counted_millis) +
-      "),日志根哈希为 " + (f.journal_hash.empty() ? std::string("(空)") : f.journal_hash) +
-      "。任何人可以用 lianxin journal verify --at 根哈希 核验这些记录此后未被改动。"));
+  doc.blocks.push_back(
+      DocParagraph("本公示的数据截至写入日志第 " + std::to_string(f.journal_seq) + " 条(" +
+                   ChinaIsoTime(f.counted_millis) + "),日志根哈希为 " +
+                   (f.journal_hash.empty() ? std::string("(空)") : f.journal_hash) +
+                   "。任何人可以用 lianxin journal verify --at 根哈希 核验这些记录此后未被改动。"));
   doc.footnote = (f.published_millis ? "已发布 · " : "草稿,未发布 · ") + std::string("日志根哈希 ") +
                  (f.journal_hash.empty() ? "—" : f.journal_hash);
   return doc;

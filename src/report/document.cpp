@@ -57,10 +57,12 @@ class PdfWriter {
   explicit PdfWriter(const std::string& path, std::string footnote)
       : surface_(cairo_pdf_surface_create(path.c_str(), kPageWidth, kPageHeight)),
         cr_(cairo_create(surface_)),
+        context_(report_internal::PointContext(cr_)),
         footnote_(std::move(footnote)) {
     y_ = kTop;
   }
   ~PdfWriter() {
+    g_object_unref(context_);
     cairo_destroy(cr_);
     cairo_surface_destroy(surface_);
   }
@@ -120,7 +122,7 @@ class PdfWriter {
   }
 
   PangoLayout* Layout(const std::string& text, const Font& font, double width, PangoAlignment align) {
-    PangoLayout* layout = pango_cairo_create_layout(cr_);
+    PangoLayout* layout = pango_layout_new(context_);
     pango_layout_set_font_description(layout, font.get());
     pango_layout_set_width(layout, static_cast<int>(width * PANGO_SCALE));
     pango_layout_set_wrap(layout, PANGO_WRAP_WORD_CHAR);
@@ -197,6 +199,7 @@ class PdfWriter {
 
   cairo_surface_t* surface_;
   cairo_t* cr_;
+  PangoContext* context_;
   std::string footnote_;
   double y_ = 0;
   int page_ = 1;
@@ -205,8 +208,8 @@ class PdfWriter {
   Font heading_font_ = MakeFont("Noto Sans CJK SC Bold 16");
   Font table_font_ = MakeFont("Noto Serif CJK SC 10.5");
   Font table_head_font_ = MakeFont("Noto Sans CJK SC Bold 10.5");
-  Font small_font_ = MakeFont("Noto Serif CJK SC 8");
-  Font small_head_font_ = MakeFont("Noto Sans CJK SC Bold 8");
+  Font small_font_ = MakeFont("Noto Serif CJK SC 9");
+  Font small_head_font_ = MakeFont("Noto Sans CJK SC Bold 9");
   Font page_font_ = MakeFont("Noto Serif CJK SC 14");
   Font note_font_ = MakeFont("Noto Sans Mono CJK SC 7");
 };

@@ -1,6 +1,8 @@
 // What the report writers share, for src/report/ alone.
 #pragma once
 
+#include <pango/pangocairo.h>
+
 #include <filesystem>
 #include <string>
 #include <string_view>
@@ -20,6 +22,15 @@ inline Status Publish(const std::string& temporary, const std::string& path, Sta
     return written.ok() ? Status::Invalid("无法写入 " + path + " (file_write)") : written;
   }
   return Status::Ok();
+}
+
+// A Pango context for setting text on `cr` in points. Pango's cairo
+// contexts assume 96 dpi, which on a PDF page (whose unit is the point)
+// would set a "16" font at 21⅓ pt. The caller unrefs it (g_object_unref).
+inline PangoContext* PointContext(cairo_t* cr) {
+  PangoContext* context = pango_cairo_create_context(cr);
+  pango_cairo_context_set_resolution(context, 72);
+  return context;
 }
 
 // Text for XML and HTML: the five characters that would end it escaped.

@@ -1,8 +1,7 @@
 // The published monthly notices (每月公示): written once, read by id or by
 // region, never changed.
-#include "store/sql_store/internal.hpp"
-
 #include "lianxin/registry.hpp"
+#include "store/sql_store/internal.hpp"
 
 namespace lianxin::sql_store {
 
@@ -26,9 +25,15 @@ const TableDef& NoticesDef() {
 namespace {
 
 NoticeRecord ReadNotice(const Statement& row) {
-  return NoticeRecord{std::string(row.Text(0)), std::string(row.Text(1)), std::string(row.Text(2)),
-                      std::string(row.Text(3)), row.Int(4),               std::string(row.Text(5)),
-                      std::string(row.Text(6)), std::string(row.Text(7)), row.Int(8),
+  return NoticeRecord{std::string(row.Text(0)),
+                      std::string(row.Text(1)),
+                      std::string(row.Text(2)),
+                      std::string(row.Text(3)),
+                      row.Int(4),
+                      std::string(row.Text(5)),
+                      std::string(row.Text(6)),
+                      std::string(row.Text(7)),
+                      row.Int(8),
                       std::string(row.Text(9))};
 }
 
@@ -42,7 +47,8 @@ Status SqlTxn::PublishNotice(const NoticeRecord& notice) {
   const std::string county = found ? std::string(region->Text(0)) : "";
   region->Reset();
   if (!found) return Status::NotFound("区划不存在: " + notice.region_code + " (not_found)");
-  LX_ASSIGN_OR_RETURN(Statement * taken, store_.Prepare("SELECT published_millis FROM notices WHERE id = ?1"));
+  LX_ASSIGN_OR_RETURN(Statement * taken,
+                      store_.Prepare("SELECT published_millis FROM notices WHERE id = ?1"));
   taken->Bind(1, notice.id);
   LX_ASSIGN_OR_RETURN(bool exists, taken->Step());
   taken->Reset();
@@ -78,9 +84,10 @@ Result<std::vector<NoticeRecord>> SqlStore::ListNotices(std::string_view region)
     if (!subtree) return Status::Invalid("region 应为 6 位或 12 位区划代码 (region_format)", "region");
     prefix = *subtree;
   }
-  LX_ASSIGN_OR_RETURN(Statement * select,
-                      Prepare(SelectSql(NoticesDef()) +
-                              " WHERE substr(region_code, 1, length(?1)) = ?1 ORDER BY month DESC, region_code"));
+  LX_ASSIGN_OR_RETURN(
+      Statement * select,
+      Prepare(SelectSql(NoticesDef()) +
+              " WHERE substr(region_code, 1, length(?1)) = ?1 ORDER BY month DESC, region_code"));
   select->Bind(1, prefix);
   std::vector<NoticeRecord> notices;
   while (true) {
