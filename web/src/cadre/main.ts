@@ -42,11 +42,21 @@ async function whenOnline() {
 }
 
 window.addEventListener('online', () => void whenOnline());
-// A weak signal often comes back without an online event: try again now
-// and then while anything waits.
-setInterval(() => {
-  if (outbox.pending.length && navigator.onLine && !outbox.sending) void whenOnline();
-}, 60_000);
+// A weak signal often comes back without an online event, and some browsers
+// (Chromium 150 for a page the service worker opened offline) send none at
+// all: look every ten seconds while a visit waits or the data shown is the
+// saved copy, and when the phone is picked up again. Nothing goes out while
+// the browser says it is offline.
+let lastTry = 0;
+function tryAgain() {
+  if (!navigator.onLine || outbox.sending || !(outbox.pending.length || session.offline)) return;
+  lastTry = Date.now();
+  void whenOnline();
+}
+setInterval(tryAgain, 10_000);
+document.addEventListener('visibilitychange', () => {
+  if (document.visibilityState === 'visible' && Date.now() - lastTry > 2_000) tryAgain();
+});
 
 app.use(router);
 void router.isReady().then(async () => {
