@@ -76,6 +76,18 @@ class AccessMatrixTest : public ApiFixture {
               {"handler", cadre_},     {"supervisor", unit_},          {"deadline", "2026-12-31"}};
     }
     if (p == "/api/v1/decisions/{id}/progress") return {{"progress", 50}};
+    if (p == "/api/v1/notices")
+      return {{"region", std::string(kVillage).substr(0, 9) + "000"}, {"month", "2026-11"}};
+    if (p == "/api/v1/inspections") {
+      return {{"region", std::string(kVillage).substr(0, 9) + "000"},
+              {"month", "2026-12"},
+              {"seed", "matrix"},
+              {"villages", 1},
+              {"households", 1}};
+    }
+    if (p == "/api/v1/inspections/{id}/checks") {
+      return {{"household", kHousehold}, {"knows_cadre", true}, {"visits", "yes"}};
+    }
     if (p == "/api/v1/pairing/pins") {
       return {{"kind", "contact"}, {"holder", cadre_}, {"held", kHousehold}, {"reason", "matrix"}};
     }

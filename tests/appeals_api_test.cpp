@@ -13,6 +13,7 @@
 #include <set>
 
 #include "api_fixture.hpp"
+#include "lianxin/inspect.hpp"
 
 namespace lianxin::testing {
 namespace {
@@ -494,6 +495,114 @@ TEST_F(AppealsApiTest, TheMonthlyNoticeIsDraftedPublishedOnceAndReadByAnyone) {
   EXPECT_EQ(read["total"], draft["total"]);
   EXPECT_EQ(Call("GET", "/api/v1/public/notices/149901:1999-01").status, 404);
   EXPECT_EQ(Json(Call("GET", "/api/v1/public/notices?region=149901002000"))["items"].size(), 0u);
+}
+
+// An unannounced inspection (不打招呼督查): drawn from its seed — the same
+// seed draws the same households, another seed others — hidden from the
+// township until it closes, filled in household by household (a finding
+// made a task for the cadre), its awareness rate counted, then closed.
+TEST_F(AppealsApiTest, AnInspectionIsDrawnFromItsSeedHiddenUntilClosedAndCounted) {
+  SignedInAs inspector = SignIn("inspector", {Role::kInspector}, {ScopeKind::kRegion, kCounty});
+  const json params = {{"region", kCounty},
+                       {"month", "2026-12"},
+                       {"seed", "notice-root-hash"},
+                       {"villages", 1},
+                       {"households", 2}};
+  HttpResponse opened = Call("POST", "/api/v1/inspections", params.dump(), inspector.headers);
+  ASSERT_EQ(opened.status, 201) << opened.body;
+  const json inspection = Json(opened);
+  const std::string id = inspection["id"];
+  ASSERT_GE(inspection["checks"].size(), 2u);
+  EXPECT_EQ(inspection["state"], "open");
+  std::set<std::string> drawn;
+  for (const json& c : inspection["checks"]) drawn.insert(c["household"]);
+
+  // Anyone can draw again from the published seed and get the same households.
+  auto draw = [&](const std::string& seed) {
+    std::unique_ptr<Store> store = OpenOrDie(path_);
+    Inspection again{"", kCounty, "2026-12", seed, 1, 2};
+    Result<InspectionDraw> sample = DrawFromStore(*store, again);
+    EXPECT_TRUE(sample.ok()) << sample.status().ToString();
+    std::set<std::string> households;
+    if (sample.ok())
+      for (const auto& [village, codes] : sample->households_by_village)
+        households.insert(codes.begin(), codes.end());
+    return households;
+  };
+  EXPECT_EQ(draw("notice-root-hash"), drawn);
+  EXPECT_NE(draw("another-seed"), drawn);
+
+  // Hidden from the inspected while open: the township sees nothing, the cadre may not ask.
+  const std::string household = inspection["checks"][0]["household"];
+  const std::string township_code = household.substr(0, 9) + "000";
+  SignedInAs township = SignIn("township", {Role::kTownshipAdmin}, {ScopeKind::kRegion, township_code});
+  EXPECT_EQ(Json(Call("GET", "/api/v1/inspections", "", township.headers))["items"].size(), 0u);
+  EXPECT_EQ(Call("GET", "/api/v1/inspections/" + id, "", township.headers).status, 404);
+  SignedInAs cadre = SignIn("cadre2", {Role::kCadre}, {ScopeKind::kCadre, cadre_});
+  EXPECT_EQ(Call("GET", "/api/v1/inspections/" + id, "", cadre.headers).status, 403);
+  EXPECT_EQ(Call("POST", "/api/v1/inspections", params.dump(), township.headers).status, 403);
+
+  // The checklist.
+  const std::string second = inspection["checks"][1]["household"];
+  const std::string checks = "/api/v1/inspections/" + id + "/checks";
+  HttpResponse first_check = Call(
+      "POST", checks,
+      json{{"household", household}, {"knows_cadre", true}, {"visits", "yes"}, {"satisfaction", "satisfied"}}
+          .dump(),
+      inspector.headers);
+  ASSERT_EQ(first_check.status, 200) << first_check.body;
+  HttpResponse second_check = Call("POST", checks,
+                                   json{{"household", second},
+                                        {"knows_cadre", false},
+                                        {"visits", "no"},
+                                        {"findings", "登记的两次走访群众说没有"},
+                                        {"task", true}}
+                                       .dump(),
+                                   inspector.headers);
+  ASSERT_EQ(second_check.status, 200) << second_check.body;
+  const json figures = Json(second_check)["figures"];
+  EXPECT_EQ(figures["checked"], 2);
+  EXPECT_EQ(figures["awareness_rate"], 0.5);
+  EXPECT_EQ(figures["visits_true_rate"], 0.5);
+  EXPECT_EQ(figures["satisfaction_rate"], 1.0);
+  EXPECT_EQ(figures["findings"], 1);
+  {
+    std::unique_ptr<Store> store = OpenOrDie(path_);
+    Result<std::vector<Task>> tasks = store->TasksOf(second);
+    ASSERT_TRUE(tasks.ok());
+    const bool made = std::any_of(tasks->begin(), tasks->end(), [&](const Task& t) {
+      return t.need == "督查整改 " + id && t.task == "登记的两次走访群众说没有";
+    });
+    EXPECT_TRUE(made) << "the finding is a task for the household's cadre";
+  }
+  EXPECT_EQ(Call("POST", checks,
+                 json{{"household", "149901999999999"}, {"knows_cadre", true}, {"visits", "yes"}}.dump(),
+                 inspector.headers)
+                .status,
+            404)
+      << "a household not drawn";
+  HttpResponse bad =
+      Call("POST", checks, json{{"household", household}, {"knows_cadre", true}, {"visits", "maybe"}}.dump(),
+           inspector.headers);
+  EXPECT_EQ(bad.status, 400);
+  EXPECT_EQ(Json(bad)["error"]["field"], "visits");
+
+  // Closed: no more answers; the township reads its own households' rows.
+  HttpResponse closed = Call("POST", "/api/v1/inspections/" + id + "/close", "", inspector.headers);
+  ASSERT_EQ(closed.status, 200) << closed.body;
+  EXPECT_EQ(Json(closed)["state"], "closed");
+  EXPECT_EQ(Call("POST", "/api/v1/inspections/" + id + "/close", "", inspector.headers).status, 409);
+  EXPECT_EQ(
+      Call("POST", checks, json{{"household", household}, {"knows_cadre", true}, {"visits", "yes"}}.dump(),
+           inspector.headers)
+          .status,
+      409);
+  const json seen = Json(Call("GET", "/api/v1/inspections/" + id, "", township.headers));
+  ASSERT_TRUE(seen.contains("checks")) << seen.dump();
+  EXPECT_FALSE(seen["checks"].empty());
+  for (const json& c : seen["checks"])
+    EXPECT_EQ(c["village"].get<std::string>().substr(0, 9), household.substr(0, 9));
+  EXPECT_EQ(Json(Call("GET", "/api/v1/inspections", "", township.headers))["items"].size(), 1u);
 }
 
 }  // namespace

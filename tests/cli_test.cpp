@@ -122,6 +122,27 @@ TEST(CliTest, ReportNoticePublishesOnceAndVerifyAtFindsItsRootHash) {
       << "a notice is a county's or a township's";
 }
 
+// An inspection's draw repeats from its seed: a dry run anyone makes prints
+// the households the stored draw holds; another seed draws others.
+TEST(CliTest, InspectDrawRepeatsFromItsSeed) {
+  TempDir dir;
+  std::string db = dir / "i.db";
+  ASSERT_EQ(Lianxin("demo --db " + db + " --registry-only").exit_code, 0);
+  const std::string args = " --db " + db + " --month 2026-12 --villages 1 --households 3 --seed ";
+  CliRun opened = Lianxin("inspect draw" + args + "published-hash");
+  ASSERT_EQ(opened.exit_code, 0) << opened.output;
+  EXPECT_NE(opened.output.find("督查已开启"), std::string::npos) << opened.output;
+  auto sample = [](const std::string& output) { return output.substr(output.find("(每个乡镇")); };
+  CliRun again = Lianxin("inspect draw --dry-run" + args + "published-hash");
+  ASSERT_EQ(again.exit_code, 0) << again.output;
+  EXPECT_EQ(sample(again.output), sample(opened.output));
+  CliRun other = Lianxin("inspect draw --dry-run" + args + "another-hash");
+  EXPECT_NE(sample(other.output), sample(opened.output));
+  CliRun listed = Lianxin("inspect list --db " + db);
+  EXPECT_NE(listed.output.find("进行中 open"), std::string::npos) << listed.output;
+  EXPECT_EQ(Lianxin("inspect draw" + args + "x --region 149901001001").exit_code, 1) << "not a village";
+}
+
 TEST(CliTest, ConfigShowPrintsWhatLoadsBack) {
   TempDir dir;
   CliRun run = Lianxin("--config " + (dir / "none.toml") + " config show");

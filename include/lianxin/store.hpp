@@ -32,6 +32,8 @@
 #include "lianxin/accounts.hpp"
 #include "lianxin/appeals.hpp"
 #include "lianxin/clock.hpp"
+#include "lianxin/draw.hpp"
+#include "lianxin/inspections.hpp"
 #include "lianxin/pairs.hpp"
 #include "lianxin/registry.hpp"
 #include "lianxin/status.hpp"
@@ -366,6 +368,16 @@ class WriteTxn {
   // taken), and its revocation (kNotFound when no such key is in use).
   virtual Result<std::string> AddApiKey(const std::string& name, const std::string& region_code) = 0;
   virtual Status RevokeApiKey(const std::string& name) = 0;
+  // Opens `inspection` (its id made here, and returned; opened now) with a
+  // checklist row for each of `households`, its village and contact cadre
+  // looked up here (kNotFound naming a household that is not there).
+  // Keeps a filled-in row: kNotFound when the household was not drawn,
+  // kConflict (inspection_closed) once the inspection is closed. Closes it
+  // (closed now; kNotFound, or kConflict when closed already). Journaled.
+  virtual Result<std::string> OpenInspection(const Inspection& inspection,
+                                             const std::vector<std::string>& households) = 0;
+  virtual Status RecordInspectionCheck(const InspectionCheck& check) = 0;
+  virtual Status CloseInspection(std::string_view id) = 0;
   // Keeps a published notice as it is (its published_millis set here);
   // kConflict (notice_published) when one for the same region and month is
   // already kept: a published notice is never replaced. Journaled.
@@ -511,6 +523,15 @@ class Store {
                                                             const Date& to) = 0;
   virtual Result<std::vector<SilentCadre>> SilentCadresUnder(std::string_view region, const Date& from,
                                                              const Date& to) = 0;
+  // What an inspection of `region` (a county or a township) draws from: its
+  // villages with households, by township, and their households, by village.
+  virtual Result<InspectionCandidates> InspectionCandidatesUnder(std::string_view region) = 0;
+  // An inspection, or none; those of a region's subtree (every one when
+  // `region` is empty), newest first; an inspection's checklist, by village
+  // and household.
+  virtual Result<std::optional<Inspection>> GetInspection(std::string_view id) = 0;
+  virtual Result<std::vector<Inspection>> ListInspections(std::string_view region) = 0;
+  virtual Result<std::vector<InspectionCheck>> InspectionChecks(std::string_view id) = 0;
   // The published notice `id`, or none; those of a region's subtree (every
   // one when `region` is empty), newest month first.
   virtual Result<std::optional<NoticeRecord>> GetNotice(std::string_view id) = 0;

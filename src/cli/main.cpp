@@ -20,6 +20,7 @@
 #include "lianxin/cards_pdf.hpp"
 #include "lianxin/config.hpp"
 #include "lianxin/demo.hpp"
+#include "lianxin/inspect.hpp"
 #include "lianxin/notice.hpp"
 #include "lianxin/pairing_service.hpp"
 #include "lianxin/progress.hpp"
@@ -735,6 +736,43 @@ Result<std::string> OnlyCounty(Store& store) {
                        " 个县,请用 --region 指定:" + listed);
 }
 
+// `inspect draw --month M --seed S [--region CODE] [--villages N] [--households N] [--dry-run]`:
+// the unannounced inspection's sample, drawn from the published seed; with
+// --dry-run nothing is stored (anyone repeating a draw), otherwise the
+// inspection is opened with its checklist. `inspect list`: those kept.
+Status RunInspect(const Common& common, const std::string& action, Inspection params, bool dry_run) {
+  LX_ASSIGN_OR_RETURN(Config config, LoadConfig(common));
+  LX_ASSIGN_OR_RETURN(std::unique_ptr<Store> store, OpenStore(config, common.db, false));
+  if (action == "list") {
+    LX_ASSIGN_OR_RETURN(std::vector<Inspection> inspections, store->ListInspections(params.region_code));
+    for (const Inspection& i : inspections) {
+      std::cout << i.id << "  " << i.region_code << "  " << i.month << "  "
+                << (i.closed ? "已结束 closed" : "进行中 open") << "  种子 seed " << i.seed << "\n";
+    }
+    return Status::Ok();
+  }
+  if (params.region_code.empty()) {
+    LX_ASSIGN_OR_RETURN(params.region_code, OnlyCounty(*store));
+  }
+  LX_ASSIGN_OR_RETURN(InspectionDraw draw, DrawFromStore(*store, params));
+  if (!dry_run) {
+    LX_ASSIGN_OR_RETURN(Inspection opened, OpenDrawnInspection(*store, params, CliActor().username));
+    std::cout << "督查已开启 inspection opened: " << opened.id << "\n";
+  } else {
+    std::cout << "复抽,未保存 dry run, nothing stored\n";
+  }
+  std::cout << params.region_code << " " << params.month << " 种子 seed " << params.seed << " (每个乡镇 "
+            << params.villages_per_township << " 个村,每村 " << params.households_per_village << " 户)\n";
+  for (const auto& [township, villages] : draw.villages_by_township) {
+    for (const std::string& village : villages) {
+      std::cout << township << "  " << village << ":";
+      for (const std::string& household : draw.households_by_village[village]) std::cout << " " << household;
+      std::cout << "\n";
+    }
+  }
+  return Status::Ok();
+}
+
 // `report notice --month M [--region CODE] --out FILE [--publish]`: the
 // monthly notice (每月公示) as PDF, HTML, XLSX or JSON. A month already
 // published is printed as it was published; otherwise the figures are
@@ -953,6 +991,30 @@ int Main(int argc, char** argv) {
                      "公示上的根哈希:核验此前的记录未被改动 a published notice's root hash: prove nothing "
                      "before it changed");
   verify->callback([&] { status = RunJournalVerify(common, verify_at); });
+
+  CLI::App* inspect = app.add_subcommand("inspect", "不打招呼督查 unannounced inspections");
+  inspect->require_subcommand(1);
+  Inspection inspect_params;
+  bool inspect_dry = false;
+  CLI::App* inspect_draw =
+      inspect->add_subcommand("draw", "按公布的种子抽样并开启督查 draw the sample from a published seed");
+  db_option(inspect_draw, true);
+  inspect_draw->add_option("--month", inspect_params.month, "月份 month YYYY-MM")->required();
+  inspect_draw
+      ->add_option("--seed", inspect_params.seed,
+                   "事先公布的种子,如上月公示的根哈希 the seed published beforehand")
+      ->required();
+  inspect_draw->add_option("--region", inspect_params.region_code,
+                           "县或乡镇代码 county or township (default: the one county)");
+  inspect_draw->add_option("--villages", inspect_params.villages_per_township,
+                           "每个乡镇抽几个村 (default 2)");
+  inspect_draw->add_option("--households", inspect_params.households_per_village, "每村抽几户 (default 5)");
+  inspect_draw->add_flag("--dry-run", inspect_dry, "只复抽,不保存 draw again without storing");
+  inspect_draw->callback([&] { status = RunInspect(common, "draw", inspect_params, inspect_dry); });
+  CLI::App* inspect_list = inspect->add_subcommand("list", "列出督查 list the inspections");
+  db_option(inspect_list, true);
+  inspect_list->add_option("--region", inspect_params.region_code, "区划代码 region code");
+  inspect_list->callback([&] { status = RunInspect(common, "list", inspect_params, false); });
 
   CLI::App* report = app.add_subcommand("report", "报表:每月公示 reports: the monthly notice");
   report->require_subcommand(1);

@@ -35,6 +35,7 @@
 #include "lianxin/validate.hpp"
 #include "lianxin/writer.hpp"
 #include "oversight/figures_repository.hpp"
+#include "oversight/inspection_repository.hpp"
 #include "pairing/repository.hpp"
 #include "store/migrations.hpp"
 #include "store/sql/sqlite_api.hpp"
@@ -228,6 +229,10 @@ class SqlTxn final : public WriteTxn {
   Result<std::string> AddApiKey(const std::string& name, const std::string& region_code) override;
   Status RevokeApiKey(const std::string& name) override;
   Status PublishNotice(const NoticeRecord& notice) override;
+  Result<std::string> OpenInspection(const Inspection& inspection,
+                                     const std::vector<std::string>& households) override;
+  Status RecordInspectionCheck(const InspectionCheck& check) override;
+  Status CloseInspection(std::string_view id) override;
   Status Commit() override;
 
   // For the user repository, in this file: rows of tables outside the
@@ -386,6 +391,10 @@ class SqlStore final : public Store {
   Result<std::vector<SilentCadre>> SilentCadresUnder(std::string_view region, const Date& from,
                                                      const Date& to) override;
   Result<std::optional<NoticeRecord>> GetNotice(std::string_view id) override;
+  Result<InspectionCandidates> InspectionCandidatesUnder(std::string_view region) override;
+  Result<std::optional<Inspection>> GetInspection(std::string_view id) override;
+  Result<std::vector<Inspection>> ListInspections(std::string_view region) override;
+  Result<std::vector<InspectionCheck>> InspectionChecks(std::string_view id) override;
   Result<std::vector<NoticeRecord>> ListNotices(std::string_view region) override;
   Result<FieldworkPage<Visit>> ListVisits(const FieldworkQuery& query) override;
   Result<std::optional<Decision>> GetDecision(std::string_view id) override;

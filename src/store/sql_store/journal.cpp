@@ -33,6 +33,8 @@ std::vector<const TableDef*> AllTableDefs(bool legacy) {
     defs.push_back(&ApiKeysDef());
     defs.push_back(&DecisionsDef());
     defs.push_back(&NoticesDef());
+    defs.push_back(&InspectionRepository::InspectionsTable());
+    defs.push_back(&InspectionRepository::ChecksTable());
   }
   return defs;
 }

@@ -1,0 +1,279 @@
+#include "oversight/inspection_repository.hpp"
+
+#include <sodium.h>
+
+#include "lianxin/registry.hpp"
+
+namespace lianxin {
+
+namespace {
+
+constexpr std::string_view kInspectionColumns =
+    "id, region_code, month, seed, villages_per_township, households_per_village, state, opened_by, "
+    "opened_millis, closed_millis, county_code";
+constexpr std::string_view kCheckColumns =
+    "key, inspection_id, household_code, village_code, cadre_code, checked, knows_cadre, visits, "
+    "satisfaction, findings, task_key, checked_by, checked_millis, county_code";
+
+std::string NewInspectionId() {
+  unsigned char bytes[8];
+  randombytes_buf(bytes, sizeof bytes);
+  char hex[2 * sizeof bytes + 1];
+  sodium_bin2hex(hex, sizeof hex, bytes, sizeof bytes);
+  std::string id = "I";  // appended: GCC 12 -O3 warns falsely (-Wrestrict) on "I" + hex
+  id.append(hex);
+  return id;
+}
+
+Inspection ReadInspection(const sql::Statement& row) {
+  Inspection i;
+  i.id = row.Text(0);
+  i.region_code = row.Text(1);
+  i.month = row.Text(2);
+  i.seed = row.Text(3);
+  i.villages_per_township = static_cast<int>(row.Int(4));
+  i.households_per_village = static_cast<int>(row.Int(5));
+  i.closed = row.Text(6) == "closed";
+  i.opened_by = row.Text(7);
+  i.opened_millis = row.Int(8);
+  i.closed_millis = row.Int(9);
+  return i;
+}
+
+JournalRow InspectionRow(const Inspection& i, const std::string& county) {
+  return {sql::Value::Text(i.id),
+          sql::Value::Text(i.region_code),
+          sql::Value::Text(i.month),
+          sql::Value::Text(i.seed),
+          sql::Value::Int(i.villages_per_township),
+          sql::Value::Int(i.households_per_village),
+          sql::Value::Text(i.closed ? "closed" : "open"),
+          sql::Value::Text(i.opened_by),
+          sql::Value::Int(i.opened_millis),
+          sql::Value::Int(i.closed_millis),
+          sql::Value::Text(county)};
+}
+
+Result<InspectionCheck> ReadCheck(const sql::Statement& row) {
+  InspectionCheck c;
+  c.inspection_id = row.Text(1);
+  c.household_code = row.Text(2);
+  c.village_code = row.Text(3);
+  c.cadre_code = row.Text(4);
+  c.checked = row.Int(5) != 0;
+  c.knows_cadre = row.Int(6) != 0;
+  if (!row.Text(7).empty()) {
+    c.visits = ParseVisitsHappened(row.Text(7));
+    if (!c.visits) return Status::Internal("数据库中 inspection_checks.visits 的值无效: " + std::string(row.Text(7)));
+  }
+  if (!row.Text(8).empty()) {
+    c.satisfaction = ParseSatisfaction(row.Text(8));
+    if (!c.satisfaction)
+      return Status::Internal("数据库中 inspection_checks.satisfaction 的值无效: " + std::string(row.Text(8)));
+  }
+  c.findings = row.Text(9);
+  c.task_key = row.Text(10);
+  c.checked_by = row.Text(11);
+  c.checked_millis = row.Int(12);
+  return c;
+}
+
+JournalRow CheckRow(const InspectionCheck& c, const std::string& county) {
+  return {sql::Value::Text(c.inspection_id + "|" + c.household_code),
+          sql::Value::Text(c.inspection_id),
+          sql::Value::Text(c.household_code),
+          sql::Value::Text(c.village_code),
+          sql::Value::Text(c.cadre_code),
+          sql::Value::Int(c.checked ? 1 : 0),
+          sql::Value::Int(c.knows_cadre ? 1 : 0),
+          sql::Value::Text(c.visits ? Token(*c.visits) : ""),
+          sql::Value::Text(c.satisfaction ? Token(*c.satisfaction) : ""),
+          sql::Value::Text(c.findings),
+          sql::Value::Text(c.task_key),
+          sql::Value::Text(c.checked_by),
+          sql::Value::Int(c.checked_millis),
+          sql::Value::Text(county)};
+}
+
+}  // namespace
+
+const JournalTable& InspectionRepository::InspectionsTable() {
+  static const JournalTable kTable{"inspections",
+                                   {{"id"},
+                                    {"region_code"},
+                                    {"month"},
+                                    {"seed"},
+                                    {"villages_per_township"},
+                                    {"households_per_village"},
+                                    {"state"},
+                                    {"opened_by"},
+                                    {"opened_millis"},
+                                    {"closed_millis"},
+                                    {"county_code"}},
+                                   "id"};
+  return kTable;
+}
+
+const JournalTable& InspectionRepository::ChecksTable() {
+  static const JournalTable kTable{"inspection_checks",
+                                   {{"key"},
+                                    {"inspection_id"},
+                                    {"household_code"},
+                                    {"village_code"},
+                                    {"cadre_code"},
+                                    {"checked"},
+                                    {"knows_cadre"},
+                                    {"visits"},
+                                    {"satisfaction"},
+                                    {"findings"},
+                                    {"task_key"},
+                                    {"checked_by"},
+                                    {"checked_millis"},
+                                    {"county_code"}},
+                                   "key"};
+  return kTable;
+}
+
+Result<std::string> InspectionRepository::Open(Inspection inspection, const std::vector<std::string>& households) {
+  if (journal_ == nullptr) return Status::Internal("InspectionRepository: 只读,不能写入 (read-only)");
+  LX_ASSIGN_OR_RETURN(sql::Statement * region, db_.Prepare("SELECT county_code FROM regions WHERE code = ?1"));
+  region->Bind(1, inspection.region_code);
+  LX_ASSIGN_OR_RETURN(bool found, region->Step());
+  const std::string county = found ? std::string(region->Text(0)) : "";
+  region->Reset();
+  if (!found) return Status::NotFound("区划不存在: " + inspection.region_code + " (not_found)");
+  inspection.id = NewInspectionId();
+  inspection.closed = false;
+  inspection.opened_millis = at_millis_;
+  inspection.closed_millis = 0;
+  LX_ASSIGN_OR_RETURN(UpsertOutcome outcome, journal_->Upsert(InspectionsTable(), InspectionRow(inspection, county)));
+  if (outcome != UpsertOutcome::kInserted) return Status::Internal("督查编号重复: " + inspection.id);
+  LX_ASSIGN_OR_RETURN(
+      sql::Statement * household,
+      db_.Prepare("SELECT h.village_code, COALESCE((SELECT p.holder FROM pairs p WHERE p.kind = 'contact' AND "
+                  "p.held = h.code ORDER BY p.holder LIMIT 1), '') FROM households h WHERE h.code = ?1"));
+  for (const std::string& code : households) {
+    household->Bind(1, code);
+    LX_ASSIGN_OR_RETURN(bool exists, household->Step());
+    InspectionCheck check;
+    check.inspection_id = inspection.id;
+    check.household_code = code;
+    if (exists) {
+      check.village_code = household->Text(0);
+      check.cadre_code = household->Text(1);
+    }
+    household->Reset();
+    if (!exists) return Status::NotFound("农户不存在: " + code + " (not_found)");
+    LX_RETURN_IF_ERROR(journal_->Upsert(ChecksTable(), CheckRow(check, county)).status());
+  }
+  return inspection.id;
+}
+
+Status InspectionRepository::Record(const InspectionCheck& check) {
+  if (journal_ == nullptr) return Status::Internal("InspectionRepository: 只读,不能写入 (read-only)");
+  LX_ASSIGN_OR_RETURN(std::optional<Inspection> inspection, Get(check.inspection_id));
+  if (!inspection) return Status::NotFound("督查不存在: " + check.inspection_id + " (not_found)");
+  if (inspection->closed) return Status::Conflict("督查已结束,不能再填写 (inspection_closed)");
+  LX_ASSIGN_OR_RETURN(sql::Statement * select,
+                      db_.Prepare("SELECT " + std::string(kCheckColumns) + " FROM inspection_checks WHERE key = ?1"));
+  select->Bind(1, check.inspection_id + "|" + check.household_code);
+  LX_ASSIGN_OR_RETURN(bool found, select->Step());
+  if (!found) {
+    select->Reset();
+    return Status::NotFound("该户不在本次督查的抽样中: " + check.household_code + " (not_drawn)");
+  }
+  Result<InspectionCheck> drawn = ReadCheck(*select);
+  const std::string county(select->Text(13));
+  select->Reset();
+  LX_RETURN_IF_ERROR(drawn.status());
+  InspectionCheck kept = check;
+  kept.village_code = drawn->village_code;  // as drawn, whatever the caller says
+  kept.cadre_code = drawn->cadre_code;
+  kept.checked = true;
+  kept.checked_millis = at_millis_;
+  return journal_->Upsert(ChecksTable(), CheckRow(kept, county)).status();
+}
+
+Status InspectionRepository::Close(std::string_view id) {
+  if (journal_ == nullptr) return Status::Internal("InspectionRepository: 只读,不能写入 (read-only)");
+  LX_ASSIGN_OR_RETURN(std::optional<Inspection> inspection, Get(id));
+  if (!inspection) return Status::NotFound("督查不存在: " + std::string(id) + " (not_found)");
+  if (inspection->closed) return Status::Conflict("督查已经结束 (inspection_closed)");
+  LX_ASSIGN_OR_RETURN(sql::Statement * county, db_.Prepare("SELECT county_code FROM inspections WHERE id = ?1"));
+  county->Bind(1, id);
+  LX_ASSIGN_OR_RETURN(bool found, county->Step());
+  const std::string code = found ? std::string(county->Text(0)) : "";
+  county->Reset();
+  inspection->closed = true;
+  inspection->closed_millis = at_millis_;
+  return journal_->Upsert(InspectionsTable(), InspectionRow(*inspection, code)).status();
+}
+
+Result<InspectionCandidates> InspectionRepository::Candidates(std::string_view region) {
+  std::optional<std::string> prefix = RegionSubtreePrefix(region);
+  if (!prefix) return Status::Invalid("region 应为 6 位或 12 位区划代码 (region_format)", "region");
+  LX_ASSIGN_OR_RETURN(sql::Statement * select,
+                      db_.Prepare("SELECT village_code, code FROM households WHERE substr(village_code, 1, "
+                                  "length(?1)) = ?1 ORDER BY village_code, code"));
+  select->Bind(1, *prefix);
+  InspectionCandidates candidates;
+  while (true) {
+    LX_ASSIGN_OR_RETURN(bool row, select->Step());
+    if (!row) break;
+    const std::string village(select->Text(0));
+    std::vector<std::string>& households = candidates.households_by_village[village];
+    if (households.empty()) candidates.villages_by_township[TownshipOfCode(village)].push_back(village);
+    households.emplace_back(select->Text(1));
+  }
+  return candidates;
+}
+
+Result<std::optional<Inspection>> InspectionRepository::Get(std::string_view id) {
+  LX_ASSIGN_OR_RETURN(sql::Statement * select,
+                      db_.Prepare("SELECT " + std::string(kInspectionColumns) + " FROM inspections WHERE id = ?1"));
+  select->Bind(1, id);
+  LX_ASSIGN_OR_RETURN(bool found, select->Step());
+  std::optional<Inspection> inspection;
+  if (found) inspection = ReadInspection(*select);
+  select->Reset();
+  return inspection;
+}
+
+Result<std::vector<Inspection>> InspectionRepository::List(std::string_view region) {
+  std::string prefix;
+  if (!region.empty()) {
+    std::optional<std::string> subtree = RegionSubtreePrefix(region);
+    if (!subtree) return Status::Invalid("region 应为 6 位或 12 位区划代码 (region_format)", "region");
+    prefix = *subtree;
+  }
+  LX_ASSIGN_OR_RETURN(sql::Statement * select,
+                      db_.Prepare("SELECT " + std::string(kInspectionColumns) +
+                                  " FROM inspections WHERE substr(region_code, 1, length(?1)) = ?1 ORDER BY "
+                                  "opened_millis DESC, id"));
+  select->Bind(1, prefix);
+  std::vector<Inspection> out;
+  while (true) {
+    LX_ASSIGN_OR_RETURN(bool row, select->Step());
+    if (!row) break;
+    out.push_back(ReadInspection(*select));
+  }
+  return out;
+}
+
+Result<std::vector<InspectionCheck>> InspectionRepository::Checks(std::string_view id) {
+  LX_ASSIGN_OR_RETURN(sql::Statement * select,
+                      db_.Prepare("SELECT " + std::string(kCheckColumns) +
+                                  " FROM inspection_checks WHERE inspection_id = ?1 ORDER BY village_code, "
+                                  "household_code"));
+  select->Bind(1, id);
+  std::vector<InspectionCheck> out;
+  while (true) {
+    LX_ASSIGN_OR_RETURN(bool row, select->Step());
+    if (!row) break;
+    LX_ASSIGN_OR_RETURN(InspectionCheck check, ReadCheck(*select));
+    out.push_back(std::move(check));
+  }
+  return out;
+}
+
+}  // namespace lianxin

@@ -1,0 +1,40 @@
+// The inspections' storage behind the Store interface: the repository
+// written once on the SQL seam (oversight/inspection_repository.hpp) does
+// the work, on the store's own connection and, for writes, the
+// transaction's journal.
+#include "store/sql_store/internal.hpp"
+
+namespace lianxin::sql_store {
+
+Result<std::string> SqlTxn::OpenInspection(const Inspection& inspection, const std::vector<std::string>& households) {
+  if (!open_) return Status::Internal("写事务已结束");
+  return InspectionRepository(store_.seam(), &journal_, at_millis_).Open(inspection, households);
+}
+
+Status SqlTxn::RecordInspectionCheck(const InspectionCheck& check) {
+  if (!open_) return Status::Internal("写事务已结束");
+  return InspectionRepository(store_.seam(), &journal_, at_millis_).Record(check);
+}
+
+Status SqlTxn::CloseInspection(std::string_view id) {
+  if (!open_) return Status::Internal("写事务已结束");
+  return InspectionRepository(store_.seam(), &journal_, at_millis_).Close(id);
+}
+
+Result<InspectionCandidates> SqlStore::InspectionCandidatesUnder(std::string_view region) {
+  return InspectionRepository(seam()).Candidates(region);
+}
+
+Result<std::optional<Inspection>> SqlStore::GetInspection(std::string_view id) {
+  return InspectionRepository(seam()).Get(id);
+}
+
+Result<std::vector<Inspection>> SqlStore::ListInspections(std::string_view region) {
+  return InspectionRepository(seam()).List(region);
+}
+
+Result<std::vector<InspectionCheck>> SqlStore::InspectionChecks(std::string_view id) {
+  return InspectionRepository(seam()).Checks(id);
+}
+
+}  // namespace lianxin::sql_store
