@@ -85,6 +85,11 @@ class AccessMatrixTest : public ApiFixture {
               {"villages", 1},
               {"households", 1}};
     }
+    if (p == "/api/v1/callbacks") {
+      return {
+          {"region", std::string(kVillage).substr(0, 9) + "000"}, {"month", "2026-12"}, {"seed", "matrix"}};
+    }
+    if (p == "/api/v1/callbacks/{id}") return {{"outcome", "confirmed"}};
     if (p == "/api/v1/inspections/{id}/checks") {
       return {{"household", kHousehold}, {"knows_cadre", true}, {"visits", "yes"}};
     }

@@ -605,5 +605,59 @@ TEST_F(AppealsApiTest, AnInspectionIsDrawnFromItsSeedHiddenUntilClosedAndCounted
   EXPECT_EQ(Json(Call("GET", "/api/v1/inspections", "", township.headers))["items"].size(), 1u);
 }
 
+// Callback checks (回访核验): a share of the month's direct visits drawn from
+// the seed (phone calls are never drawn), the household's answer recorded by
+// an operator, each cadre's denial rate counted; cadres never see the list.
+TEST_F(AppealsApiTest, CallbacksDrawTheMonthsDirectVisitsAndCountDenials) {
+  SignedInAs cadre = SignIn("cadre2", {Role::kCadre}, {ScopeKind::kCadre, cadre_});
+  std::vector<std::string> direct;
+  for (const char* kind : {"home_visit", "talk", "phone"}) {
+    HttpResponse logged =
+        Call("POST", "/api/v1/visits", json{{"household", household_}, {"kind", kind}}.dump(), cadre.headers);
+    ASSERT_EQ(logged.status, 201) << logged.body;
+    if (std::string(kind) != "phone") direct.push_back(Json(logged)["id"]);
+  }
+  const std::string month = Json(Call("GET", "/api/v1/notice", "", county_.headers))["month"];
+  const json body = {{"region", kCounty}, {"month", month}, {"seed", "root"}, {"share", 1.0}};
+  HttpResponse drawn = Call("POST", "/api/v1/callbacks", body.dump(), county_.headers);
+  ASSERT_EQ(drawn.status, 201) << drawn.body;
+  json list = Json(drawn);
+  std::set<std::string> visits;
+  for (const json& c : list["items"]) visits.insert(c["visit"]);
+  for (const std::string& id : direct) EXPECT_TRUE(visits.count(id)) << "every direct visit at share 1";
+  EXPECT_EQ(visits.size(), list["added"].get<size_t>());
+  EXPECT_EQ(Json(Call("POST", "/api/v1/callbacks", body.dump(), county_.headers))["added"], 0)
+      << "drawn once";
+
+  EXPECT_EQ(Call("GET", "/api/v1/callbacks", "", cadre.headers).status, 403);
+  HttpResponse denied =
+      Call("POST", "/api/v1/callbacks/" + direct[0],
+           json{{"outcome", "denied"}, {"note", "户主说没人来过"}}.dump(), operator_.headers);
+  ASSERT_EQ(denied.status, 200) << denied.body;
+  EXPECT_EQ(Json(denied)["outcome_label"], "否认");
+  ASSERT_EQ(
+      Call("POST", "/api/v1/callbacks/" + direct[1], json{{"outcome", "confirmed"}}.dump(), operator_.headers)
+          .status,
+      200);
+  EXPECT_EQ(
+      Call("POST", "/api/v1/callbacks/" + direct[1], json{{"outcome", "pending"}}.dump(), operator_.headers)
+          .status,
+      400);
+  EXPECT_EQ(Call("POST", "/api/v1/callbacks/V0000000000000000", json{{"outcome", "denied"}}.dump(),
+                 operator_.headers)
+                .status,
+            404);
+  const json after = Json(Call("GET", "/api/v1/callbacks?month=" + month, "", operator_.headers));
+  bool counted = false;
+  for (const json& c : after["cadres"]) {
+    if (c["cadre"] != cadre_) continue;
+    counted = true;
+    EXPECT_EQ(c["denied"], 1);
+    EXPECT_EQ(c["confirmed"], 1);
+    EXPECT_EQ(c["denial_rate"], 0.5);
+  }
+  EXPECT_TRUE(counted) << after.dump();
+}
+
 }  // namespace
 }  // namespace lianxin::testing

@@ -3,7 +3,8 @@
 // inspection, filling in a household's checklist (a finding made a task for
 // its cadre), and the JSON the API and the CLI print.
 //
-//   LX_ASSIGN_OR_RETURN(Inspection opened, OpenInspection(*store, {.region_code = "149901", .month = "2026-12",
+//   LX_ASSIGN_OR_RETURN(Inspection opened, OpenInspection(*store, {.region_code = "149901", .month =
+//   "2026-12",
 //                                                                  .seed = head}, "cli:root"));
 #pragma once
 

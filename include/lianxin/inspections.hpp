@@ -5,10 +5,13 @@
 // a checklist per household filled in on a phone — does it know its
 // cadre's name, did the logged visits happen, how satisfied is it, what was
 // found — a finding made a task for the cadre; and the awareness rate
-// (知晓率) and the others counted from the checklist.
+// (知晓率) and the others counted from the checklist. And callback checks
+// (回访核验): each month a share of the logged direct visits, drawn the same
+// way, is called back, and each household says whether the visit happened.
 #pragma once
 
 #include <cstdint>
+#include <map>
 #include <optional>
 #include <string>
 #include <string_view>
@@ -61,5 +64,28 @@ struct InspectionFigures {
   std::optional<double> satisfaction_rate;  // satisfied / rated
 };
 InspectionFigures FiguresOf(const std::vector<InspectionCheck>& checks);
+
+// What the household said when called back about a logged visit.
+enum class CallbackOutcome { kPending, kConfirmed, kDenied, kUnreachable };
+std::string_view Token(CallbackOutcome v);  // pending, confirmed, denied, unreachable
+std::string_view Label(CallbackOutcome v);  // 待回访, 属实, 否认, 联系不上
+std::optional<CallbackOutcome> ParseCallbackOutcome(std::string_view token);
+
+struct Callback {
+  std::string visit_id, month, seed;
+  std::string cadre_code, household_code, visited_on, kind;  // the visit, as drawn
+  CallbackOutcome outcome = CallbackOutcome::kPending;
+  std::string note, checked_by;
+  std::int64_t drawn_millis = 0, checked_millis = 0;
+  bool operator==(const Callback&) const = default;
+};
+
+// A cadre's callbacks: how many were drawn, and what the households said;
+// the denial rate is denied / (confirmed + denied), absent with neither.
+struct CallbackRates {
+  int drawn = 0, confirmed = 0, denied = 0, unreachable = 0, pending = 0;
+  std::optional<double> denial_rate;
+};
+std::map<std::string, CallbackRates> CallbackRatesByCadre(const std::vector<Callback>& callbacks);
 
 }  // namespace lianxin

@@ -378,6 +378,15 @@ class WriteTxn {
                                              const std::vector<std::string>& households) = 0;
   virtual Status RecordInspectionCheck(const InspectionCheck& check) = 0;
   virtual Status CloseInspection(std::string_view id) = 0;
+  // Draws `share` (0–1] of the direct visits made in `month` to `region`'s
+  // households by `seed` (draw.hpp's DrawCallbacks) for callback checks and
+  // keeps those not drawn before, pending; the ones added. Records what a
+  // household said of a drawn visit (kNotFound when it was not drawn;
+  // kInvalidInput for "pending"). Journaled.
+  virtual Result<std::vector<Callback>> AddCallbacks(std::string_view region, std::string_view month,
+                                                     std::string_view seed, double share) = 0;
+  virtual Status RecordCallback(std::string_view visit_id, CallbackOutcome outcome,
+                                const std::string& note) = 0;
   // Keeps a published notice as it is (its published_millis set here);
   // kConflict (notice_published) when one for the same region and month is
   // already kept: a published notice is never replaced. Journaled.
@@ -532,6 +541,9 @@ class Store {
   virtual Result<std::optional<Inspection>> GetInspection(std::string_view id) = 0;
   virtual Result<std::vector<Inspection>> ListInspections(std::string_view region) = 0;
   virtual Result<std::vector<InspectionCheck>> InspectionChecks(std::string_view id) = 0;
+  // The callbacks of a region's households, for one month or (empty) all,
+  // newest month first, by cadre.
+  virtual Result<std::vector<Callback>> ListCallbacks(std::string_view region, std::string_view month) = 0;
   // The published notice `id`, or none; those of a region's subtree (every
   // one when `region` is empty), newest month first.
   virtual Result<std::optional<NoticeRecord>> GetNotice(std::string_view id) = 0;

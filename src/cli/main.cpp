@@ -773,6 +773,39 @@ Status RunInspect(const Common& common, const std::string& action, Inspection pa
   return Status::Ok();
 }
 
+// `callback draw --month M --seed S [--share F] [--region CODE]`: a share of
+// the month's direct visits drawn for callback checks (回访核验) from the
+// published seed and kept; `callback list [--month M]`: the list with each
+// cadre's denial rate.
+Status RunCallback(const Common& common, const std::string& action, std::string region,
+                   const std::string& month, const std::string& seed, double share) {
+  LX_ASSIGN_OR_RETURN(Config config, LoadConfig(common));
+  LX_ASSIGN_OR_RETURN(std::unique_ptr<Store> store, OpenStore(config, common.db, false));
+  if (region.empty()) {
+    LX_ASSIGN_OR_RETURN(region, OnlyCounty(*store));
+  }
+  if (action == "draw") {
+    LX_ASSIGN_OR_RETURN(std::unique_ptr<WriteTxn> txn, store->Begin(CliActor().username));
+    LX_ASSIGN_OR_RETURN(std::vector<Callback> added, txn->AddCallbacks(region, month, seed, share));
+    LX_RETURN_IF_ERROR(txn->Commit());
+    std::cout << "新抽回访 drawn " << added.size() << " 条 visits (" << region << " " << month
+              << ", 种子 seed " << seed << ")\n";
+  }
+  LX_ASSIGN_OR_RETURN(std::vector<Callback> all, store->ListCallbacks(region, month));
+  for (const Callback& c : all) {
+    std::cout << c.visit_id << "  " << c.visited_on << "  " << c.cadre_code << " -> " << c.household_code
+              << "  " << Label(c.outcome) << "\n";
+  }
+  for (const auto& [cadre, r] : CallbackRatesByCadre(all)) {
+    char rate[16] = "—";
+    if (r.denial_rate) std::snprintf(rate, sizeof rate, "%.1f%%", 100 * *r.denial_rate);
+    std::cout << "干部 cadre " << cadre << ": 抽 " << r.drawn << ",属实 " << r.confirmed << ",否认 "
+              << r.denied << ",联系不上 " << r.unreachable << ",待回访 " << r.pending << ",否认率 " << rate
+              << "\n";
+  }
+  return Status::Ok();
+}
+
 // `report notice --month M [--region CODE] --out FILE [--publish]`: the
 // monthly notice (每月公示) as PDF, HTML, XLSX or JSON. A month already
 // published is printed as it was published; otherwise the figures are
@@ -1015,6 +1048,28 @@ int Main(int argc, char** argv) {
   db_option(inspect_list, true);
   inspect_list->add_option("--region", inspect_params.region_code, "区划代码 region code");
   inspect_list->callback([&] { status = RunInspect(common, "list", inspect_params, false); });
+
+  CLI::App* callback = app.add_subcommand("callback", "回访核验 callback checks of logged visits");
+  callback->require_subcommand(1);
+  std::string callback_region, callback_month, callback_seed;
+  double callback_share = 0.05;
+  CLI::App* callback_draw =
+      callback->add_subcommand("draw", "按公布的种子抽取当月走访作回访 draw a month's visits to call back");
+  db_option(callback_draw, true);
+  callback_draw->add_option("--month", callback_month, "月份 month YYYY-MM")->required();
+  callback_draw->add_option("--seed", callback_seed, "事先公布的种子 the seed published beforehand")
+      ->required();
+  callback_draw->add_option("--share", callback_share, "抽取比例 share of the visits (default 0.05)");
+  callback_draw->add_option("--region", callback_region, "县或乡镇代码 (default: the one county)");
+  callback_draw->callback([&] {
+    status = RunCallback(common, "draw", callback_region, callback_month, callback_seed, callback_share);
+  });
+  CLI::App* callback_list = callback->add_subcommand("list", "回访名单和否认率 the list and denial rates");
+  db_option(callback_list, true);
+  callback_list->add_option("--month", callback_month, "月份 month YYYY-MM (default: all)");
+  callback_list->add_option("--region", callback_region, "区划代码 region code");
+  callback_list->callback(
+      [&] { status = RunCallback(common, "list", callback_region, callback_month, "", 0); });
 
   CLI::App* report = app.add_subcommand("report", "报表:每月公示 reports: the monthly notice");
   report->require_subcommand(1);

@@ -180,6 +180,21 @@ std::vector<AccessRule> BuildTable() {
        false,
        ScopeUse::kRecord},
       {"POST", "/api/v1/inspections/{id}/close", {kCountyAdmin, kInspector}, false, false, ScopeUse::kRecord},
+      // Callback checks (回访核验): drawn by inspectors and the county's
+      // admins, called and recorded by operators too; never shown to cadres.
+      {"POST", "/api/v1/callbacks", {kCountyAdmin, kInspector}, false, false, ScopeUse::kRecord},
+      {"GET",
+       "/api/v1/callbacks",
+       {kCountyAdmin, kOperator, kInspector, kDiscipline},
+       false,
+       false,
+       ScopeUse::kFilter},
+      {"POST",
+       "/api/v1/callbacks/{id}",
+       {kCountyAdmin, kOperator, kInspector},
+       false,
+       false,
+       ScopeUse::kRecord},
       // The dashboard of a region: for those who oversee a region.
       {"GET",
        "/api/v1/dashboard",

@@ -1,5 +1,6 @@
 #include "lianxin/inspection_api.hpp"
 
+#include <algorithm>
 #include <nlohmann/json.hpp>
 
 #include "lianxin/api.hpp"
@@ -12,6 +13,46 @@ namespace lianxin {
 namespace {
 
 using nlohmann::json;
+
+// Callback checks (回访核验) as the API shows them.
+json CallbackJson(const Callback& c) {
+  return {{"visit", c.visit_id},
+          {"month", c.month},
+          {"seed", c.seed},
+          {"cadre", c.cadre_code},
+          {"household", c.household_code},
+          {"visited_on", c.visited_on},
+          {"kind", c.kind},
+          {"outcome", Token(c.outcome)},
+          {"outcome_label", Label(c.outcome)},
+          {"note", c.note},
+          {"checked_by", c.checked_by},
+          {"checked_at", TimeOrNull(c.checked_millis)}};
+}
+
+json CallbacksJson(const std::vector<Callback>& callbacks) {
+  json items = json::array(), cadres = json::array();
+  for (const Callback& c : callbacks) items.push_back(CallbackJson(c));
+  for (const auto& [code, r] : CallbackRatesByCadre(callbacks)) {
+    cadres.push_back({{"cadre", code},
+                      {"drawn", r.drawn},
+                      {"confirmed", r.confirmed},
+                      {"denied", r.denied},
+                      {"unreachable", r.unreachable},
+                      {"pending", r.pending},
+                      {"denial_rate", r.denial_rate ? json(*r.denial_rate) : json(nullptr)}});
+  }
+  return {{"items", std::move(items)}, {"cadres", std::move(cadres)}};
+}
+
+// The caller's region: its scope's, narrowed by `region` when given.
+Result<std::string> RegionOf(const HttpRequest& request, const Caller& caller) {
+  std::string region(request.QueryParam("region").value_or(""));
+  if (region.empty() && caller.scope().kind == ScopeKind::kRegion) region = caller.scope().code;
+  if (region.empty()) return Status::Invalid("请指定 region (required)", "region");
+  if (!ScopeContains(caller.scope(), region)) return OutOfScope();
+  return region;
+}
 
 class InspectionRoutes {
  public:
@@ -82,15 +123,16 @@ class InspectionRoutes {
     check.household_code = *household;
     auto knows = body->find("knows_cadre");
     if (knows == body->end() || !knows->is_boolean()) {
-      return HttpResponse::Error(
-          Status::Invalid("knows_cadre 应为 true 或 false:群众是否知道联系干部的名字 (required)", "knows_cadre"));
+      return HttpResponse::Error(Status::Invalid(
+          "knows_cadre 应为 true 或 false:群众是否知道联系干部的名字 (required)", "knows_cadre"));
     }
     check.knows_cadre = knows->get<bool>();
     Result<std::string> visits = StringField(*body, "visits");
     if (!visits.ok()) return HttpResponse::Error(visits.status());
     check.visits = ParseVisitsHappened(*visits);
     if (!check.visits)
-      return HttpResponse::Error(Status::Invalid("visits 应为 yes、partly、no 或 none_logged (enum)", "visits"));
+      return HttpResponse::Error(
+          Status::Invalid("visits 应为 yes、partly、no 或 none_logged (enum)", "visits"));
     Result<std::string> satisfaction = StringField(*body, "satisfaction", false);
     if (!satisfaction.ok()) return HttpResponse::Error(satisfaction.status());
     if (!satisfaction->empty()) {
@@ -105,7 +147,8 @@ class InspectionRoutes {
     check.findings = *findings;
     bool task = false;
     if (auto it = body->find("task"); it != body->end()) {
-      if (!it->is_boolean()) return HttpResponse::Error(Status::Invalid("task 应为 true 或 false (type)", "task"));
+      if (!it->is_boolean())
+        return HttpResponse::Error(Status::Invalid("task 应为 true 或 false (type)", "task"));
       task = it->get<bool>();
     }
     json answer;
@@ -146,8 +189,8 @@ class InspectionRoutes {
     const bool overlaps = ScopeContains(scope, inspection.region_code) ||
                           (scope.kind == ScopeKind::kRegion && covers && scope.code.starts_with(*covers));
     if (!overlaps) return false;
-    const bool oversees =
-        caller.HasRole(Role::kCountyAdmin) || caller.HasRole(Role::kInspector) || caller.HasRole(Role::kDiscipline);
+    const bool oversees = caller.HasRole(Role::kCountyAdmin) || caller.HasRole(Role::kInspector) ||
+                          caller.HasRole(Role::kDiscipline);
     return oversees || inspection.closed;
   }
 
@@ -157,10 +200,89 @@ class InspectionRoutes {
     LX_ASSIGN_OR_RETURN(std::optional<Inspection> inspection, store.GetInspection(id));
     if (!inspection || !Visible(caller, *inspection)) return OutOfScope();
     LX_ASSIGN_OR_RETURN(std::vector<InspectionCheck> checks, store.InspectionChecks(id));
-    std::erase_if(checks, [&](const InspectionCheck& c) { return !ScopeContains(caller.scope(), c.village_code); });
+    std::erase_if(checks,
+                  [&](const InspectionCheck& c) { return !ScopeContains(caller.scope(), c.village_code); });
     return InspectionJson(*inspection, &checks);
   }
 
+  // ── Callback checks (回访核验) ────────────────────────────────────────
+ public:
+  HttpResponse DrawCallbacks(HttpRequest& request, const Caller& caller) {
+    Result<json> body = JsonObjectBody(request);
+    if (!body.ok()) return HttpResponse::Error(body.status());
+    std::string fields[3];
+    const char* names[3] = {"region", "month", "seed"};
+    for (int i = 0; i < 3; ++i) {
+      Result<std::string> value = StringField(*body, names[i]);
+      if (!value.ok()) return HttpResponse::Error(value.status());
+      fields[i] = *value;
+    }
+    double share = 0.05;
+    if (auto it = body->find("share"); it != body->end()) {
+      if (!it->is_number())
+        return HttpResponse::Error(Status::Invalid("share 应为 0–1 的数 (type)", "share"));
+      share = it->get<double>();
+    }
+    if (!ScopeContains(caller.scope(), fields[0])) return HttpResponse::Error(OutOfScope());
+    json answer;
+    Status written = deps_.writer.Write([&](Store& store) -> Status {
+      LX_ASSIGN_OR_RETURN(std::unique_ptr<WriteTxn> txn, store.Begin(caller.actor()));
+      LX_ASSIGN_OR_RETURN(std::vector<Callback> added,
+                          txn->AddCallbacks(fields[0], fields[1], fields[2], share));
+      LX_RETURN_IF_ERROR(txn->Commit());
+      LX_ASSIGN_OR_RETURN(std::vector<Callback> all, store.ListCallbacks(fields[0], fields[1]));
+      answer = CallbacksJson(all);
+      answer["added"] = added.size();
+      return Status::Ok();
+    });
+    if (!written.ok()) return HttpResponse::Error(written);
+    return HttpResponse::Json(201, answer);
+  }
+
+  HttpResponse ListCallbacks(HttpRequest& request, const Caller& caller) {
+    Result<std::string> region = RegionOf(request, caller);
+    if (!region.ok()) return HttpResponse::Error(region.status());
+    const std::string month(request.QueryParam("month").value_or(""));
+    Result<StorePool::Lease> store = deps_.reads.Acquire();
+    if (!store.ok()) return HttpResponse::Error(store.status());
+    Result<std::vector<Callback>> callbacks = (*store)->ListCallbacks(*region, month);
+    if (!callbacks.ok()) return HttpResponse::Error(callbacks.status());
+    return HttpResponse::Json(200, CallbacksJson(*callbacks));
+  }
+
+  HttpResponse RecordCallback(HttpRequest& request, const Caller& caller) {
+    Result<json> body = JsonObjectBody(request);
+    if (!body.ok()) return HttpResponse::Error(body.status());
+    Result<std::string> outcome_text = StringField(*body, "outcome");
+    if (!outcome_text.ok()) return HttpResponse::Error(outcome_text.status());
+    std::optional<CallbackOutcome> outcome = ParseCallbackOutcome(*outcome_text);
+    if (!outcome || *outcome == CallbackOutcome::kPending) {
+      return HttpResponse::Error(Status::Invalid(
+          "outcome 应为 confirmed(属实)、denied(否认)或 unreachable(联系不上) (enum)", "outcome"));
+    }
+    Result<std::string> note = TextField(*body, "note", false);
+    if (!note.ok()) return HttpResponse::Error(note.status());
+    const std::string id(request.PathParam("id"));
+    if (caller.scope().kind != ScopeKind::kRegion) return HttpResponse::Error(OutOfScope());
+    json answer;
+    Status written = deps_.writer.Write([&](Store& store) -> Status {
+      // Only a callback of the caller's region: out of it, as if there were none.
+      LX_ASSIGN_OR_RETURN(std::vector<Callback> mine, store.ListCallbacks(caller.scope().code, ""));
+      if (std::none_of(mine.begin(), mine.end(), [&](const Callback& c) { return c.visit_id == id; }))
+        return OutOfScope();
+      LX_ASSIGN_OR_RETURN(std::unique_ptr<WriteTxn> txn, store.Begin(caller.actor()));
+      LX_RETURN_IF_ERROR(txn->RecordCallback(id, *outcome, *note));
+      LX_RETURN_IF_ERROR(txn->Commit());
+      LX_ASSIGN_OR_RETURN(std::vector<Callback> after, store.ListCallbacks(caller.scope().code, ""));
+      for (const Callback& c : after)
+        if (c.visit_id == id) answer = CallbackJson(c);
+      return Status::Ok();
+    });
+    if (!written.ok()) return HttpResponse::Error(written);
+    return HttpResponse::Json(200, answer);
+  }
+
+ private:
   AppealsApiDeps deps_;
 };
 
@@ -178,6 +300,15 @@ void AddInspectionRoutes(ApiRouter& api, const AppealsApiDeps& deps) {
           [routes](HttpRequest& request, const Caller& caller) { return routes->Check(request, caller); });
   api.Add("POST", "/api/v1/inspections/{id}/close",
           [routes](HttpRequest& request, const Caller& caller) { return routes->Close(request, caller); });
+  api.Add("POST", "/api/v1/callbacks", [routes](HttpRequest& request, const Caller& caller) {
+    return routes->DrawCallbacks(request, caller);
+  });
+  api.Add("GET", "/api/v1/callbacks", [routes](HttpRequest& request, const Caller& caller) {
+    return routes->ListCallbacks(request, caller);
+  });
+  api.Add("POST", "/api/v1/callbacks/{id}", [routes](HttpRequest& request, const Caller& caller) {
+    return routes->RecordCallback(request, caller);
+  });
 }
 
 }  // namespace lianxin

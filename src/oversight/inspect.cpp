@@ -13,7 +13,8 @@ namespace {
 
 Status CheckParams(const Inspection& p) {
   if (p.region_code.size() != 6 && !(p.region_code.size() == 12 && p.region_code.ends_with("000")))
-    return Status::Invalid("督查按县或乡镇抽样,region 应为县(6 位)或乡镇的代码 (inspection_region)", "region");
+    return Status::Invalid("督查按县或乡镇抽样,region 应为县(6 位)或乡镇的代码 (inspection_region)",
+                           "region");
   LX_RETURN_IF_ERROR(ParseChinaMonth(p.month, "month").status());
   if (p.seed.empty() || p.seed.size() > 200)
     return Status::Invalid("seed 应为 1–200 个字符,事先公布(如上月公示的日志根哈希) (seed)", "seed");
@@ -33,7 +34,8 @@ Result<InspectionDraw> DrawFromStore(Store& store, const Inspection& params) {
   LX_ASSIGN_OR_RETURN(InspectionCandidates candidates, store.InspectionCandidatesUnder(params.region_code));
   if (candidates.households_by_village.empty())
     return Status::NotFound("该地区没有农户可抽: " + params.region_code + " (not_found)");
-  return DrawInspection(params.seed, params.month, candidates, static_cast<size_t>(params.villages_per_township),
+  return DrawInspection(params.seed, params.month, candidates,
+                        static_cast<size_t>(params.villages_per_township),
                         static_cast<size_t>(params.households_per_village));
 }
 
@@ -57,10 +59,12 @@ Status RecordCheck(Store& store, InspectionCheck check, bool make_task, const st
   check.checked_by = actor;
   LX_ASSIGN_OR_RETURN(std::unique_ptr<WriteTxn> txn, store.Begin(actor));
   if (make_task) {
-    if (check.findings.empty()) return Status::Invalid("要转为整改任务,请写明发现的问题 (findings)", "findings");
+    if (check.findings.empty())
+      return Status::Invalid("要转为整改任务,请写明发现的问题 (findings)", "findings");
     LX_ASSIGN_OR_RETURN(std::vector<InspectionCheck> drawn, store.InspectionChecks(check.inspection_id));
-    auto it = std::find_if(drawn.begin(), drawn.end(),
-                           [&](const InspectionCheck& c) { return c.household_code == check.household_code; });
+    auto it = std::find_if(drawn.begin(), drawn.end(), [&](const InspectionCheck& c) {
+      return c.household_code == check.household_code;
+    });
     if (it != drawn.end() && !it->cadre_code.empty()) {
       Task task;
       task.household_code = check.household_code;

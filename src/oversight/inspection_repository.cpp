@@ -2,7 +2,10 @@
 
 #include <sodium.h>
 
+#include "lianxin/calendar.hpp"
+#include "lianxin/draw.hpp"
 #include "lianxin/registry.hpp"
+#include "lianxin/validate.hpp"
 
 namespace lianxin {
 
@@ -64,12 +67,14 @@ Result<InspectionCheck> ReadCheck(const sql::Statement& row) {
   c.knows_cadre = row.Int(6) != 0;
   if (!row.Text(7).empty()) {
     c.visits = ParseVisitsHappened(row.Text(7));
-    if (!c.visits) return Status::Internal("数据库中 inspection_checks.visits 的值无效: " + std::string(row.Text(7)));
+    if (!c.visits)
+      return Status::Internal("数据库中 inspection_checks.visits 的值无效: " + std::string(row.Text(7)));
   }
   if (!row.Text(8).empty()) {
     c.satisfaction = ParseSatisfaction(row.Text(8));
     if (!c.satisfaction)
-      return Status::Internal("数据库中 inspection_checks.satisfaction 的值无效: " + std::string(row.Text(8)));
+      return Status::Internal("数据库中 inspection_checks.satisfaction 的值无效: " +
+                              std::string(row.Text(8)));
   }
   c.findings = row.Text(9);
   c.task_key = row.Text(10);
@@ -134,9 +139,11 @@ const JournalTable& InspectionRepository::ChecksTable() {
   return kTable;
 }
 
-Result<std::string> InspectionRepository::Open(Inspection inspection, const std::vector<std::string>& households) {
+Result<std::string> InspectionRepository::Open(Inspection inspection,
+                                               const std::vector<std::string>& households) {
   if (journal_ == nullptr) return Status::Internal("InspectionRepository: 只读,不能写入 (read-only)");
-  LX_ASSIGN_OR_RETURN(sql::Statement * region, db_.Prepare("SELECT county_code FROM regions WHERE code = ?1"));
+  LX_ASSIGN_OR_RETURN(sql::Statement * region,
+                      db_.Prepare("SELECT county_code FROM regions WHERE code = ?1"));
   region->Bind(1, inspection.region_code);
   LX_ASSIGN_OR_RETURN(bool found, region->Step());
   const std::string county = found ? std::string(region->Text(0)) : "";
@@ -146,12 +153,14 @@ Result<std::string> InspectionRepository::Open(Inspection inspection, const std:
   inspection.closed = false;
   inspection.opened_millis = at_millis_;
   inspection.closed_millis = 0;
-  LX_ASSIGN_OR_RETURN(UpsertOutcome outcome, journal_->Upsert(InspectionsTable(), InspectionRow(inspection, county)));
+  LX_ASSIGN_OR_RETURN(UpsertOutcome outcome,
+                      journal_->Upsert(InspectionsTable(), InspectionRow(inspection, county)));
   if (outcome != UpsertOutcome::kInserted) return Status::Internal("督查编号重复: " + inspection.id);
   LX_ASSIGN_OR_RETURN(
       sql::Statement * household,
-      db_.Prepare("SELECT h.village_code, COALESCE((SELECT p.holder FROM pairs p WHERE p.kind = 'contact' AND "
-                  "p.held = h.code ORDER BY p.holder LIMIT 1), '') FROM households h WHERE h.code = ?1"));
+      db_.Prepare(
+          "SELECT h.village_code, COALESCE((SELECT p.holder FROM pairs p WHERE p.kind = 'contact' AND "
+          "p.held = h.code ORDER BY p.holder LIMIT 1), '') FROM households h WHERE h.code = ?1"));
   for (const std::string& code : households) {
     household->Bind(1, code);
     LX_ASSIGN_OR_RETURN(bool exists, household->Step());
@@ -174,8 +183,8 @@ Status InspectionRepository::Record(const InspectionCheck& check) {
   LX_ASSIGN_OR_RETURN(std::optional<Inspection> inspection, Get(check.inspection_id));
   if (!inspection) return Status::NotFound("督查不存在: " + check.inspection_id + " (not_found)");
   if (inspection->closed) return Status::Conflict("督查已结束,不能再填写 (inspection_closed)");
-  LX_ASSIGN_OR_RETURN(sql::Statement * select,
-                      db_.Prepare("SELECT " + std::string(kCheckColumns) + " FROM inspection_checks WHERE key = ?1"));
+  LX_ASSIGN_OR_RETURN(sql::Statement * select, db_.Prepare("SELECT " + std::string(kCheckColumns) +
+                                                           " FROM inspection_checks WHERE key = ?1"));
   select->Bind(1, check.inspection_id + "|" + check.household_code);
   LX_ASSIGN_OR_RETURN(bool found, select->Step());
   if (!found) {
@@ -199,7 +208,8 @@ Status InspectionRepository::Close(std::string_view id) {
   LX_ASSIGN_OR_RETURN(std::optional<Inspection> inspection, Get(id));
   if (!inspection) return Status::NotFound("督查不存在: " + std::string(id) + " (not_found)");
   if (inspection->closed) return Status::Conflict("督查已经结束 (inspection_closed)");
-  LX_ASSIGN_OR_RETURN(sql::Statement * county, db_.Prepare("SELECT county_code FROM inspections WHERE id = ?1"));
+  LX_ASSIGN_OR_RETURN(sql::Statement * county,
+                      db_.Prepare("SELECT county_code FROM inspections WHERE id = ?1"));
   county->Bind(1, id);
   LX_ASSIGN_OR_RETURN(bool found, county->Step());
   const std::string code = found ? std::string(county->Text(0)) : "";
@@ -229,8 +239,8 @@ Result<InspectionCandidates> InspectionRepository::Candidates(std::string_view r
 }
 
 Result<std::optional<Inspection>> InspectionRepository::Get(std::string_view id) {
-  LX_ASSIGN_OR_RETURN(sql::Statement * select,
-                      db_.Prepare("SELECT " + std::string(kInspectionColumns) + " FROM inspections WHERE id = ?1"));
+  LX_ASSIGN_OR_RETURN(sql::Statement * select, db_.Prepare("SELECT " + std::string(kInspectionColumns) +
+                                                           " FROM inspections WHERE id = ?1"));
   select->Bind(1, id);
   LX_ASSIGN_OR_RETURN(bool found, select->Step());
   std::optional<Inspection> inspection;
@@ -272,6 +282,158 @@ Result<std::vector<InspectionCheck>> InspectionRepository::Checks(std::string_vi
     if (!row) break;
     LX_ASSIGN_OR_RETURN(InspectionCheck check, ReadCheck(*select));
     out.push_back(std::move(check));
+  }
+  return out;
+}
+
+namespace {
+
+constexpr std::string_view kCallbackColumns =
+    "c.visit_id, c.month, c.seed, c.cadre_code, c.household_code, c.visited_on, c.kind, c.outcome, c.note, "
+    "c.checked_by, c.drawn_millis, c.checked_millis, c.county_code";
+
+Result<Callback> ReadCallback(const sql::Statement& row) {
+  Callback c;
+  c.visit_id = row.Text(0);
+  c.month = row.Text(1);
+  c.seed = row.Text(2);
+  c.cadre_code = row.Text(3);
+  c.household_code = row.Text(4);
+  c.visited_on = row.Text(5);
+  c.kind = row.Text(6);
+  std::optional<CallbackOutcome> outcome = ParseCallbackOutcome(row.Text(7));
+  if (!outcome) return Status::Internal("数据库中 callbacks.outcome 的值无效: " + std::string(row.Text(7)));
+  c.outcome = *outcome;
+  c.note = row.Text(8);
+  c.checked_by = row.Text(9);
+  c.drawn_millis = row.Int(10);
+  c.checked_millis = row.Int(11);
+  return c;
+}
+
+JournalRow CallbackRow(const Callback& c, const std::string& county) {
+  return {
+      sql::Value::Text(c.visit_id),   sql::Value::Text(c.month),          sql::Value::Text(c.seed),
+      sql::Value::Text(c.cadre_code), sql::Value::Text(c.household_code), sql::Value::Text(c.visited_on),
+      sql::Value::Text(c.kind),       sql::Value::Text(Token(c.outcome)), sql::Value::Text(c.note),
+      sql::Value::Text(c.checked_by), sql::Value::Int(c.drawn_millis),    sql::Value::Int(c.checked_millis),
+      sql::Value::Text(county)};
+}
+
+}  // namespace
+
+const JournalTable& CallbackRepository::Table() {
+  static const JournalTable kTable{"callbacks",
+                                   {{"visit_id"},
+                                    {"month"},
+                                    {"seed"},
+                                    {"cadre_code"},
+                                    {"household_code"},
+                                    {"visited_on"},
+                                    {"kind"},
+                                    {"outcome"},
+                                    {"note"},
+                                    {"checked_by"},
+                                    {"drawn_millis"},
+                                    {"checked_millis"},
+                                    {"county_code"}},
+                                   "visit_id"};
+  return kTable;
+}
+
+Result<std::vector<Callback>> CallbackRepository::Add(std::string_view region, std::string_view month,
+                                                      std::string_view seed, double share) {
+  if (journal_ == nullptr) return Status::Internal("CallbackRepository: 只读,不能写入 (read-only)");
+  std::optional<std::string> prefix = RegionSubtreePrefix(region);
+  if (!prefix) return Status::Invalid("region 应为 6 位或 12 位区划代码 (region_format)", "region");
+  LX_ASSIGN_OR_RETURN(MonthSpan span, ParseChinaMonth(month, "month"));
+  if (seed.empty() || seed.size() > 200)
+    return Status::Invalid("seed 应为 1–200 个字符,事先公布(如上月公示的日志根哈希) (seed)", "seed");
+  if (!(share > 0 && share <= 1)) return Status::Invalid("share 应在 0 和 1 之间,如 0.05 (share)", "share");
+  const Date from = ChinaDateOf(span.from_millis), to = ChinaDateOf(span.to_millis - 1);
+  // The month's direct visits to the region's households; those drawn before stay as they are.
+  LX_ASSIGN_OR_RETURN(
+      sql::Statement * select,
+      db_.Prepare(
+          "SELECT v.id, v.cadre_code, v.household_code, v.visited_on, v.kind, h.county_code, "
+          "(SELECT COUNT(*) FROM callbacks c WHERE c.visit_id = v.id) FROM visits v JOIN households h ON "
+          "h.code = v.household_code WHERE substr(h.village_code, 1, length(?1)) = ?1 AND v.visited_on >= ?2 "
+          "AND v.visited_on <= ?3 AND v.kind NOT IN ('phone', 'by_proxy')"));
+  select->Bind(1, *prefix).Bind(2, from.ToString()).Bind(3, to.ToString());
+  struct Candidate {
+    Callback callback;
+    std::string county;
+    bool drawn_before = false;
+  };
+  std::map<std::string, Candidate> candidates;
+  std::vector<std::string> ids;
+  while (true) {
+    LX_ASSIGN_OR_RETURN(bool row, select->Step());
+    if (!row) break;
+    Candidate c;
+    c.callback.visit_id = select->Text(0);
+    c.callback.cadre_code = select->Text(1);
+    c.callback.household_code = select->Text(2);
+    c.callback.visited_on = select->Text(3);
+    c.callback.kind = select->Text(4);
+    c.county = select->Text(5);
+    c.drawn_before = select->Int(6) > 0;
+    ids.push_back(c.callback.visit_id);
+    candidates.emplace(c.callback.visit_id, std::move(c));
+  }
+  std::vector<Callback> added;
+  for (const std::string& id : DrawCallbacks(seed, month, ids, share)) {
+    Candidate& c = candidates.at(id);
+    if (c.drawn_before) continue;
+    c.callback.month = month;
+    c.callback.seed = seed;
+    c.callback.drawn_millis = at_millis_;
+    LX_RETURN_IF_ERROR(journal_->Upsert(Table(), CallbackRow(c.callback, c.county)).status());
+    added.push_back(c.callback);
+  }
+  return added;
+}
+
+Status CallbackRepository::Record(std::string_view visit_id, CallbackOutcome outcome, const std::string& note,
+                                  const std::string& actor) {
+  if (journal_ == nullptr) return Status::Internal("CallbackRepository: 只读,不能写入 (read-only)");
+  if (outcome == CallbackOutcome::kPending)
+    return Status::Invalid("outcome 应为 confirmed、denied 或 unreachable (enum)", "outcome");
+  LX_ASSIGN_OR_RETURN(sql::Statement * select, db_.Prepare("SELECT " + std::string(kCallbackColumns) +
+                                                           " FROM callbacks c WHERE c.visit_id = ?1"));
+  select->Bind(1, visit_id);
+  LX_ASSIGN_OR_RETURN(bool found, select->Step());
+  if (!found) {
+    select->Reset();
+    return Status::NotFound("该走访不在回访名单中: " + std::string(visit_id) + " (not_found)");
+  }
+  Result<Callback> callback = ReadCallback(*select);
+  const std::string county(select->Text(12));
+  select->Reset();
+  LX_RETURN_IF_ERROR(callback.status());
+  callback->outcome = outcome;
+  callback->note = note;
+  callback->checked_by = actor;
+  callback->checked_millis = at_millis_;
+  return journal_->Upsert(Table(), CallbackRow(*callback, county)).status();
+}
+
+Result<std::vector<Callback>> CallbackRepository::List(std::string_view region, std::string_view month) {
+  std::optional<std::string> prefix = RegionSubtreePrefix(region);
+  if (!prefix) return Status::Invalid("region 应为 6 位或 12 位区划代码 (region_format)", "region");
+  LX_ASSIGN_OR_RETURN(
+      sql::Statement * select,
+      db_.Prepare("SELECT " + std::string(kCallbackColumns) +
+                  " FROM callbacks c JOIN households h ON h.code = c.household_code WHERE "
+                  "substr(h.village_code, 1, length(?1)) = ?1 AND (?2 = '' OR c.month = ?2) ORDER BY "
+                  "c.month DESC, c.cadre_code, c.visited_on, c.visit_id"));
+  select->Bind(1, *prefix).Bind(2, month);
+  std::vector<Callback> out;
+  while (true) {
+    LX_ASSIGN_OR_RETURN(bool row, select->Step());
+    if (!row) break;
+    LX_ASSIGN_OR_RETURN(Callback callback, ReadCallback(*select));
+    out.push_back(std::move(callback));
   }
   return out;
 }

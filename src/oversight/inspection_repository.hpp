@@ -17,6 +17,7 @@
 #include <vector>
 
 #include "journal/writer.hpp"
+#include "lianxin/inspections.hpp"
 #include "lianxin/store.hpp"
 
 namespace lianxin {
@@ -42,6 +43,30 @@ class InspectionRepository {
   Result<std::optional<Inspection>> Get(std::string_view id);
   Result<std::vector<Inspection>> List(std::string_view region);
   Result<std::vector<InspectionCheck>> Checks(std::string_view id);
+
+ private:
+  sql::Connection& db_;
+  JournalWriter* journal_;
+  std::int64_t at_millis_;
+};
+
+// The callback checks' storage (回访核验), the same way: a month's draw of
+// logged direct visits kept, each outcome recorded, and read back.
+class CallbackRepository {
+ public:
+  explicit CallbackRepository(sql::Connection& db, JournalWriter* journal = nullptr,
+                              std::int64_t at_millis = 0)
+      : db_(db), journal_(journal), at_millis_(at_millis) {}
+
+  // Its journaled table: callbacks.
+  static const JournalTable& Table();
+
+  // As WriteTxn::AddCallbacks, RecordCallback and Store::ListCallbacks say.
+  Result<std::vector<Callback>> Add(std::string_view region, std::string_view month, std::string_view seed,
+                                    double share);
+  Status Record(std::string_view visit_id, CallbackOutcome outcome, const std::string& note,
+                const std::string& actor);
+  Result<std::vector<Callback>> List(std::string_view region, std::string_view month);
 
  private:
   sql::Connection& db_;

@@ -8,6 +8,8 @@ namespace {
 
 constexpr std::array<std::string_view, 4> kVisitsTokens = {"yes", "partly", "no", "none_logged"};
 constexpr std::array<std::string_view, 4> kVisitsLabels = {"属实", "部分属实", "不属实", "无走访记录"};
+constexpr std::array<std::string_view, 4> kOutcomeTokens = {"pending", "confirmed", "denied", "unreachable"};
+constexpr std::array<std::string_view, 4> kOutcomeLabels = {"待回访", "属实", "否认", "联系不上"};
 
 std::optional<double> Share(int part, int whole) {
   if (whole <= 0) return std::nullopt;
@@ -23,6 +25,39 @@ std::optional<VisitsHappened> ParseVisitsHappened(std::string_view token) {
     if (token == kVisitsTokens[i] || token == kVisitsLabels[i]) return static_cast<VisitsHappened>(i);
   }
   return std::nullopt;
+}
+
+std::string_view Token(CallbackOutcome v) { return kOutcomeTokens[static_cast<size_t>(v)]; }
+std::string_view Label(CallbackOutcome v) { return kOutcomeLabels[static_cast<size_t>(v)]; }
+std::optional<CallbackOutcome> ParseCallbackOutcome(std::string_view token) {
+  for (size_t i = 0; i < kOutcomeTokens.size(); ++i) {
+    if (token == kOutcomeTokens[i] || token == kOutcomeLabels[i]) return static_cast<CallbackOutcome>(i);
+  }
+  return std::nullopt;
+}
+
+std::map<std::string, CallbackRates> CallbackRatesByCadre(const std::vector<Callback>& callbacks) {
+  std::map<std::string, CallbackRates> by;
+  for (const Callback& c : callbacks) {
+    CallbackRates& r = by[c.cadre_code];
+    ++r.drawn;
+    switch (c.outcome) {
+      case CallbackOutcome::kPending:
+        ++r.pending;
+        break;
+      case CallbackOutcome::kConfirmed:
+        ++r.confirmed;
+        break;
+      case CallbackOutcome::kDenied:
+        ++r.denied;
+        break;
+      case CallbackOutcome::kUnreachable:
+        ++r.unreachable;
+        break;
+    }
+  }
+  for (auto& [cadre, r] : by) r.denial_rate = Share(r.denied, r.confirmed + r.denied);
+  return by;
 }
 
 InspectionFigures FiguresOf(const std::vector<InspectionCheck>& checks) {

@@ -6,7 +6,8 @@
 
 namespace lianxin::sql_store {
 
-Result<std::string> SqlTxn::OpenInspection(const Inspection& inspection, const std::vector<std::string>& households) {
+Result<std::string> SqlTxn::OpenInspection(const Inspection& inspection,
+                                           const std::vector<std::string>& households) {
   if (!open_) return Status::Internal("写事务已结束");
   return InspectionRepository(store_.seam(), &journal_, at_millis_).Open(inspection, households);
 }
@@ -35,6 +36,21 @@ Result<std::vector<Inspection>> SqlStore::ListInspections(std::string_view regio
 
 Result<std::vector<InspectionCheck>> SqlStore::InspectionChecks(std::string_view id) {
   return InspectionRepository(seam()).Checks(id);
+}
+
+Result<std::vector<Callback>> SqlTxn::AddCallbacks(std::string_view region, std::string_view month,
+                                                   std::string_view seed, double share) {
+  if (!open_) return Status::Internal("写事务已结束");
+  return CallbackRepository(store_.seam(), &journal_, at_millis_).Add(region, month, seed, share);
+}
+
+Status SqlTxn::RecordCallback(std::string_view visit_id, CallbackOutcome outcome, const std::string& note) {
+  if (!open_) return Status::Internal("写事务已结束");
+  return CallbackRepository(store_.seam(), &journal_, at_millis_).Record(visit_id, outcome, note, actor_);
+}
+
+Result<std::vector<Callback>> SqlStore::ListCallbacks(std::string_view region, std::string_view month) {
+  return CallbackRepository(seam()).List(region, month);
 }
 
 }  // namespace lianxin::sql_store

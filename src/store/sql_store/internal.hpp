@@ -233,6 +233,9 @@ class SqlTxn final : public WriteTxn {
                                      const std::vector<std::string>& households) override;
   Status RecordInspectionCheck(const InspectionCheck& check) override;
   Status CloseInspection(std::string_view id) override;
+  Result<std::vector<Callback>> AddCallbacks(std::string_view region, std::string_view month,
+                                             std::string_view seed, double share) override;
+  Status RecordCallback(std::string_view visit_id, CallbackOutcome outcome, const std::string& note) override;
   Status Commit() override;
 
   // For the user repository, in this file: rows of tables outside the
@@ -395,6 +398,7 @@ class SqlStore final : public Store {
   Result<std::optional<Inspection>> GetInspection(std::string_view id) override;
   Result<std::vector<Inspection>> ListInspections(std::string_view region) override;
   Result<std::vector<InspectionCheck>> InspectionChecks(std::string_view id) override;
+  Result<std::vector<Callback>> ListCallbacks(std::string_view region, std::string_view month) override;
   Result<std::vector<NoticeRecord>> ListNotices(std::string_view region) override;
   Result<FieldworkPage<Visit>> ListVisits(const FieldworkQuery& query) override;
   Result<std::optional<Decision>> GetDecision(std::string_view id) override;

@@ -35,6 +35,7 @@ std::vector<const TableDef*> AllTableDefs(bool legacy) {
     defs.push_back(&NoticesDef());
     defs.push_back(&InspectionRepository::InspectionsTable());
     defs.push_back(&InspectionRepository::ChecksTable());
+    defs.push_back(&CallbackRepository::Table());
   }
   return defs;
 }
