@@ -6,8 +6,10 @@
 #include <gtest/gtest.h>
 
 #include "lianxin/appeals_api.hpp"
+#include "lianxin/bulletin.hpp"
 #include "lianxin/calendar.hpp"
 #include "lianxin/config.hpp"
+#include "lianxin/inspect.hpp"
 #include "test_util.hpp"
 
 namespace lianxin::testing {
@@ -65,7 +67,7 @@ class NoticeTest : public ::testing::Test {
       first = Step(first, action);
     }
     clock_.Set(November(20));
-    File(kH3);
+    open_ = File(kH3);
     clock_.Set(November(30) + 2 * kDay);
     File(kH2);
     clock_.Set(November(30) + 3 * kDay);  // counted on 3 December
@@ -123,6 +125,7 @@ class NoticeTest : public ::testing::Test {
   TempDir dir_;
   std::string path_ = dir_ / "county.db";
   ManualClock clock_{0};
+  Appeal open_;  // 孙老汉's, due on 27 November and still open
   Config config_ = Config::Defaults();
   std::unique_ptr<Store> store_;
 };
@@ -327,6 +330,68 @@ TEST(NoticeJsonTest, ReadingBackNamesTheFieldThatIsWrong) {
   bad.erase("journal");
   EXPECT_EQ(NoticeFromJson(bad).status().field(), "journal");
   EXPECT_FALSE(NoticeFromJson(json::array()).ok());
+}
+
+// The bulletin names what went wrong: the rankings, the silent cadres, an
+// appeal supervised twice, an inspection's finding, a visit denied on callback.
+TEST_F(NoticeTest, TheBulletinRanksAndNamesWhatWentWrong) {
+  // 督办 twice, after the deadline: named for the bulletin.
+  Appeal late = open_;
+  for (int i = 0; i < 2; ++i) late = Step(late, AppealAction::kSupervise);
+  ASSERT_TRUE(late.in_bulletin);
+  // November's inspection finds something at 孙老汉's.
+  Result<Inspection> inspection =
+      OpenDrawnInspection(*store_, Inspection{"", "149901", "2026-11", "seed", 5, 5}, "inspector");
+  ASSERT_TRUE(inspection.ok()) << inspection.status().ToString();
+  InspectionCheck check;
+  check.inspection_id = inspection->id;
+  check.household_code = kH3;
+  check.visits = VisitsHappened::kPartly;
+  check.findings = "包扶任务没有进展";
+  ASSERT_TRUE(RecordCheck(*store_, check, true, "inspector", {2026, 12, 3}).ok());
+  // Every November direct visit called back; 孙老汉 denies 王建华's.
+  Result<std::unique_ptr<WriteTxn>> txn = store_->Begin("test");
+  ASSERT_TRUE(txn.ok());
+  Result<std::vector<Callback>> drawn = (*txn)->AddCallbacks("149901", "2026-11", "seed", 1.0);
+  ASSERT_TRUE(drawn.ok()) << drawn.status().ToString();
+  ASSERT_EQ(drawn->size(), 2u) << "two direct visits in November; the phone calls are not drawn";
+  for (const Callback& c : *drawn) {
+    const bool denied = c.household_code == kH3;
+    ASSERT_TRUE((*txn)
+                    ->RecordCallback(c.visit_id,
+                                     denied ? CallbackOutcome::kDenied : CallbackOutcome::kConfirmed,
+                                     denied ? "没见过这位干部" : "")
+                    .ok());
+  }
+  ASSERT_TRUE((*txn)->Commit().ok());
+
+  Result<BulletinFigures> bulletin =
+      CountBulletin(*store_, "149901", "2026-11", config_.appeals, clock_.NowMillis());
+  ASSERT_TRUE(bulletin.ok()) << bulletin.status().ToString();
+  const json b = BulletinJson(*bulletin);
+  EXPECT_EQ(b["title"], "连心县2026年11月党员干部直接联系群众工作情况通报");
+  ASSERT_EQ(b["rankings"]["areas"].size(), 2u);
+  EXPECT_EQ(b["rankings"]["areas"][0]["name"], "西川乡") << "every household visited ranks first";
+  EXPECT_EQ(b["rankings"]["units"][0]["code"], "149901U001") << "visits per pair";
+  ASSERT_EQ(b["supervised_appeals"].size(), 1u);
+  EXPECT_EQ(b["supervised_appeals"][0]["id"], late.id);
+  EXPECT_EQ(b["supervised_appeals"][0]["township"], "西川乡");
+  ASSERT_EQ(b["inspection_findings"].size(), 1u);
+  EXPECT_EQ(b["inspection_findings"][0]["findings"], "包扶任务没有进展");
+  EXPECT_EQ(b["inspection_findings"][0]["cadre_name"], "张二牛");
+  EXPECT_TRUE(b["inspection_findings"][0]["task"].get<bool>());
+  ASSERT_EQ(b["callback_denials"].size(), 1u);
+  EXPECT_EQ(b["callback_denials"][0]["cadre_name"], "王建华");
+
+  const std::string pdf = dir_ / "bulletin.pdf";
+  ASSERT_TRUE(WriteBulletin(*bulletin, pdf).ok());
+  CliRun text = RunShell("pdftotext " + pdf + " -");
+  std::erase_if(text.output, [](char c) { return c == '\n' || c == ' '; });
+  for (const char* expected : {"情况通报", "一、各乡镇排名", "二、各单位排名", "三、未直接联系群众的干部",
+                               "李红梅", "四、督办中的群众诉求", "五、不打招呼督查发现的问题",
+                               "包扶任务没有进展", "六、回访中群众否认的走访", "没见过这位干部"}) {
+    EXPECT_NE(text.output.find(expected), std::string::npos) << "the PDF lacks " << expected;
+  }
 }
 
 }  // namespace

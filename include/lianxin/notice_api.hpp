@@ -8,6 +8,8 @@
 //        its figures kept unchangeable with the journal's head they were
 //        counted at; 409 notice_published when that month is already out.
 //        The county's admins.
+//   GET  /api/v1/bulletin?region=CODE&month=YYYY-MM[&format=…] → the situation
+//        bulletin (情况通报, bulletin.hpp), counted now. The same readers.
 //   GET  /api/v1/public/notices[?region=CODE] → {"items": [...]} every
 //        published notice, newest month first (no sign-in: they are public).
 //   GET  /api/v1/public/notices/{id}[?format=…] → one published notice;

@@ -16,6 +16,7 @@
 
 #include "cli/user_cmd.hpp"
 #include "lianxin/app.hpp"
+#include "lianxin/bulletin.hpp"
 #include "lianxin/cards.hpp"
 #include "lianxin/cards_pdf.hpp"
 #include "lianxin/config.hpp"
@@ -806,6 +807,26 @@ Status RunCallback(const Common& common, const std::string& action, std::string 
   return Status::Ok();
 }
 
+// `report bulletin --month M [--region CODE] --out FILE`: the situation
+// bulletin (情况通报), counted now, as PDF, HTML, XLSX or JSON.
+Status RunReportBulletin(const Common& common, std::string region, const std::string& month,
+                         const std::string& out) {
+  LX_ASSIGN_OR_RETURN(Config config, LoadConfig(common));
+  LX_ASSIGN_OR_RETURN(std::unique_ptr<Store> store, OpenStore(config, common.db, false));
+  if (region.empty()) {
+    LX_ASSIGN_OR_RETURN(region, OnlyCounty(*store));
+  }
+  if (region.size() == 12 && region.ends_with("000000")) region.resize(6);
+  LX_ASSIGN_OR_RETURN(BulletinFigures figures,
+                      CountBulletin(*store, region, month, config.appeals, SystemClock().NowMillis()));
+  LX_RETURN_IF_ERROR(WriteBulletin(figures, out));
+  std::cout << "情况通报 bulletin " << region << " " << month << " → " << out << "(未直接联系群众的干部 "
+            << figures.notice.silent.size() << " 名,督办中的诉求 " << figures.supervised.size()
+            << " 件,督查发现问题 " << figures.findings.size() << " 条,回访否认 " << figures.denials.size()
+            << " 条)\n";
+  return Status::Ok();
+}
+
 // `report notice --month M [--region CODE] --out FILE [--publish]`: the
 // monthly notice (每月公示) as PDF, HTML, XLSX or JSON. A month already
 // published is printed as it was published; otherwise the figures are
@@ -1071,7 +1092,8 @@ int Main(int argc, char** argv) {
   callback_list->callback(
       [&] { status = RunCallback(common, "list", callback_region, callback_month, "", 0); });
 
-  CLI::App* report = app.add_subcommand("report", "报表:每月公示 reports: the monthly notice");
+  CLI::App* report =
+      app.add_subcommand("report", "报表:每月公示、情况通报 reports: the notice, the bulletin");
   report->require_subcommand(1);
   std::string notice_region, notice_month, notice_out, notice_issuer;
   bool notice_publish = false;
@@ -1088,6 +1110,12 @@ int Main(int argc, char** argv) {
   notice->callback([&] {
     status = RunReportNotice(common, notice_region, notice_month, notice_out, notice_publish, notice_issuer);
   });
+  CLI::App* bulletin = report->add_subcommand("bulletin", "情况通报 the situation bulletin");
+  db_option(bulletin, true);
+  bulletin->add_option("--month", notice_month, "月份 month YYYY-MM")->required();
+  bulletin->add_option("--region", notice_region, "县或乡镇区划代码 (default: the database's one county)");
+  bulletin->add_option("--out", notice_out, "输出文件 .pdf .html .xlsx .json output file")->required();
+  bulletin->callback([&] { status = RunReportBulletin(common, notice_region, notice_month, notice_out); });
 
   CLI::App* config = app.add_subcommand("config", "配置 configuration");
   config->require_subcommand(1);

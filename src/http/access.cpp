@@ -157,6 +157,12 @@ std::vector<AccessRule> BuildTable() {
        false,
        ScopeUse::kFilter},
       {"POST", "/api/v1/notices", {kCountyAdmin}, false, false, ScopeUse::kRecord},
+      {"GET",
+       "/api/v1/bulletin",
+       {kCountyAdmin, kTownshipAdmin, kInspector, kDiscipline},
+       false,
+       false,
+       ScopeUse::kFilter},
       // Unannounced inspections: drawn, filled in and closed by inspectors and
       // the county's admins; read by them and the discipline office, and by a
       // township's admin once closed (the route hides an open one).

@@ -2,10 +2,12 @@
 
 #include <filesystem>
 #include <fstream>
+#include <functional>
 #include <iterator>
 #include <nlohmann/json.hpp>
 
 #include "lianxin/api.hpp"
+#include "lianxin/bulletin.hpp"
 #include "lianxin/notice.hpp"
 #include "lianxin/registry.hpp"
 
@@ -38,13 +40,14 @@ class NoticeRoutes {
  public:
   explicit NoticeRoutes(const AppealsApiDeps& deps) : deps_(deps) {}
 
-  // The notice in the format asked for: JSON (the figures), or the printed
-  // document as HTML, PDF or XLSX.
-  static HttpResponse Render(const NoticeFigures& figures, std::string_view format, const std::string& id) {
-    if (format.empty() || format == "json") return HttpResponse::Json(200, NoticeJson(figures));
+  // A report in the format asked for: its figures as JSON, or the printed
+  // document as HTML, PDF or XLSX; `write` makes the file.
+  static HttpResponse Render(const json& figures, const std::function<Document()>& document,
+                             const std::function<Status(const std::string&)>& write, std::string_view format,
+                             const std::string& id, const std::string& title) {
+    if (format.empty() || format == "json") return HttpResponse::Json(200, figures);
     if (format == "html") {
-      HttpResponse response =
-          HttpResponse::Text(200, DocumentHtml(NoticeDocument(figures)), "text/html; charset=utf-8");
+      HttpResponse response = HttpResponse::Text(200, DocumentHtml(document()), "text/html; charset=utf-8");
       // Escaped text and a style sheet, no script: nothing else may load.
       response.headers.Set("Content-Security-Policy", "default-src 'none'; style-src 'unsafe-inline'");
       return response;
@@ -53,8 +56,8 @@ class NoticeRoutes {
       return HttpResponse::Error(Status::Invalid("format 应为 json、html、pdf 或 xlsx (format)", "format"));
     }
     const std::filesystem::path path =
-        std::filesystem::temp_directory_path() / ("lianxin-notice-" + id + "." + std::string(format));
-    Status written = WriteNotice(figures, path.string());
+        std::filesystem::temp_directory_path() / ("lianxin-report-" + id + "." + std::string(format));
+    Status written = write(path.string());
     std::string bytes;
     if (written.ok()) {
       std::ifstream in(path, std::ios::binary);
@@ -67,20 +70,49 @@ class NoticeRoutes {
         200, std::move(bytes),
         format == "pdf" ? "application/pdf"
                         : "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet");
-    const std::string name = NoticeFileName(figures) + "." + std::string(format);
-    response.headers.Set("Content-Disposition", "attachment; filename=\"notice." + std::string(format) +
+    const std::string name = title + "." + std::string(format);
+    response.headers.Set("Content-Disposition", "attachment; filename=\"report." + std::string(format) +
                                                     "\"; filename*=UTF-8''" + PercentEncoded(name));
     return response;
   }
 
-  HttpResponse Get(HttpRequest& request, const Caller& caller) {
+  static HttpResponse Render(const NoticeFigures& figures, std::string_view format, const std::string& id) {
+    return Render(
+        NoticeJson(figures), [&] { return NoticeDocument(figures); },
+        [&](const std::string& path) { return WriteNotice(figures, path); }, format, id, figures.title);
+  }
+
+  // The region a report is for: `region`, or the caller's own; in scope.
+  static Result<std::string> RegionOf(const HttpRequest& request, const Caller& caller) {
     std::string region(request.QueryParam("region").value_or(""));
     if (region.empty() && caller.scope().kind == ScopeKind::kRegion) region = caller.scope().code;
-    if (region.empty()) return HttpResponse::Error(Status::Invalid("请指定 region (required)", "region"));
+    if (region.empty()) return Status::Invalid("请指定 region (required)", "region");
     if (!RegionSubtreePrefix(region))
-      return HttpResponse::Error(
-          Status::Invalid("region 应为 6 位或 12 位区划代码 (region_format)", "region"));
-    if (!ScopeContains(caller.scope(), region)) return HttpResponse::Error(OutOfScope());
+      return Status::Invalid("region 应为 6 位或 12 位区划代码 (region_format)", "region");
+    if (!ScopeContains(caller.scope(), region)) return OutOfScope();
+    return region;
+  }
+
+  HttpResponse Bulletin(HttpRequest& request, const Caller& caller) {
+    Result<std::string> region = RegionOf(request, caller);
+    if (!region.ok()) return HttpResponse::Error(region.status());
+    const std::int64_t now = deps_.clock.NowMillis();
+    const std::string month(request.QueryParam("month").value_or(ThisMonth(now)));
+    Result<StorePool::Lease> store = deps_.reads.Acquire();
+    if (!store.ok()) return HttpResponse::Error(store.status());
+    Result<BulletinFigures> figures = CountBulletin(**store, *region, month, deps_.config.appeals, now);
+    if (!figures.ok()) return HttpResponse::Error(figures.status());
+    const BulletinFigures& b = *figures;
+    return Render(
+        BulletinJson(b), [&] { return BulletinDocument(b); },
+        [&](const std::string& path) { return WriteBulletin(b, path); },
+        request.QueryParam("format").value_or("json"), request.id, b.notice.title);
+  }
+
+  HttpResponse Get(HttpRequest& request, const Caller& caller) {
+    Result<std::string> in = RegionOf(request, caller);
+    if (!in.ok()) return HttpResponse::Error(in.status());
+    const std::string& region = *in;
     const std::int64_t now = deps_.clock.NowMillis();
     const std::string month(request.QueryParam("month").value_or(ThisMonth(now)));
     const std::string format(request.QueryParam("format").value_or("json"));
@@ -158,8 +190,6 @@ class NoticeRoutes {
   }
 
  private:
-  static std::string NoticeFileName(const NoticeFigures& f) { return f.title; }
-
   // RFC 8187: a file name in UTF-8 for Content-Disposition's filename*.
   static std::string PercentEncoded(std::string_view text) {
     static constexpr char kHex[] = "0123456789ABCDEF";
@@ -185,6 +215,8 @@ void AddNoticeRoutes(ApiRouter& api, const AppealsApiDeps& deps) {
   auto routes = std::make_shared<NoticeRoutes>(deps);
   api.Add("GET", "/api/v1/notice",
           [routes](HttpRequest& request, const Caller& caller) { return routes->Get(request, caller); });
+  api.Add("GET", "/api/v1/bulletin",
+          [routes](HttpRequest& request, const Caller& caller) { return routes->Bulletin(request, caller); });
   api.Add("POST", "/api/v1/notices",
           [routes](HttpRequest& request, const Caller& caller) { return routes->Publish(request, caller); });
   api.Add("GET", "/api/v1/public/notices",

@@ -11,11 +11,13 @@
 #include "lianxin/calendar.hpp"
 #include "lianxin/registry.hpp"
 #include "lianxin/validate.hpp"
+#include "oversight/report_text.hpp"
 #include "report/internal.hpp"
 
 namespace lianxin {
 
 using nlohmann::json;
+using namespace oversight_internal;
 
 namespace {
 
@@ -66,36 +68,6 @@ void AddInto(NoticeRow& sum, const NoticeRow& row) {
   sum.visited_households += row.visited_households;
   sum.tasks += row.tasks;
   sum.tasks_done += row.tasks_done;
-}
-
-std::string MonthWords(std::string_view month) {  // "2026-11" → "2026年11月"
-  return std::string(month.substr(0, 4)) + "年" +
-         std::to_string(std::atoi(std::string(month.substr(5)).c_str())) + "月";
-}
-
-std::string DateWords(const Date& date) {  // 成文日期: "2026年12月1日"
-  return std::to_string(date.year) + "年" + std::to_string(date.month) + "月" + std::to_string(date.day) +
-         "日";
-}
-
-std::string Percent(std::optional<double> share) {
-  if (!share) return "—";
-  if (*share >= 0.9995) return "100%";  // one decimal otherwise; "100.0%" is too wide for a table cell
-  char text[16];
-  std::snprintf(text, sizeof text, "%.1f%%", 100 * *share);
-  return text;
-}
-
-std::optional<double> Share(int part, int whole) {
-  if (whole <= 0) return std::nullopt;
-  return static_cast<double>(part) / whole;
-}
-
-std::string PerPair(int visits, int pairs) {
-  if (pairs <= 0) return "—";
-  char text[16];
-  std::snprintf(text, sizeof text, "%.2f", static_cast<double>(visits) / pairs);
-  return text;
 }
 
 std::string Tasks(const NoticeRow& row) {
@@ -570,16 +542,25 @@ Document NoticeDocument(const NoticeFigures& f) {
 }
 
 Status WriteNotice(const NoticeFigures& figures, const std::string& path) {
-  if (!path.ends_with(".json")) return WriteDocument(NoticeDocument(figures), path);
+  return oversight_internal::WriteFiguresOrDocument(NoticeJson(figures), NoticeDocument(figures), path);
+}
+
+namespace oversight_internal {
+
+Status WriteFiguresOrDocument(const nlohmann::json& figures, const Document& document,
+                              const std::string& path) {
+  if (!path.ends_with(".json")) return WriteDocument(document, path);
   const std::string temporary = path + ".part";
   Status written;
   {
     std::ofstream out(temporary, std::ios::binary | std::ios::trunc);
-    out << NoticeJson(figures).dump(2) << "\n";
+    out << figures.dump(2) << "\n";
     out.close();
     if (!out) written = Status::Invalid("无法写入 " + path + " (file_write)");
   }
   return report_internal::Publish(temporary, path, written);
 }
+
+}  // namespace oversight_internal
 
 }  // namespace lianxin
