@@ -143,6 +143,28 @@ TEST(CliTest, InspectDrawRepeatsFromItsSeed) {
   EXPECT_EQ(Lianxin("inspect draw" + args + "x --region 149901001001").exit_code, 1) << "not a village";
 }
 
+// The village signs (联系牌): a page a village, every household with its
+// contact cadre, the cadre's unit and phone, and the unit holding the village.
+TEST(CliTest, CardSignListsEveryPairOfEachVillage) {
+  TempDir dir;
+  std::string db = dir / "s.db";
+  for (const char* kind : {"regions", "units", "orgs", "cadres", "households", "members"}) {
+    ASSERT_EQ(
+        Lianxin("import --db " + db + " --kind " + kind + " " + kFixture + "/" + kind + ".csv").exit_code, 0);
+  }
+  CliRun paired = Lianxin("pair --db " + db);
+  ASSERT_EQ(paired.exit_code, 0) << paired.output;
+  CliRun signed_ = Lianxin("card sign --db " + db + " --region 149901001000 --out " + (dir / "signs.pdf"));
+  ASSERT_EQ(signed_.exit_code, 0) << signed_.output;
+  CliRun text = RunShell("pdftotext " + (dir / "signs.pdf") + " -");
+  std::erase_if(text.output, [](char c) { return c == '\n' || c == ' '; });
+  for (const char* expected :
+       {"党员干部直接联系群众联系牌", "东岭镇东岭村", "包村单位", "赵大山", "钱小花", "联系干部"})
+    EXPECT_NE(text.output.find(expected), std::string::npos) << expected << " in " << text.output;
+  EXPECT_EQ(text.output.find("孙老汉"), std::string::npos) << "another township's household";
+  EXPECT_EQ(Lianxin("card sign --db " + db + " --region 1499 --out " + (dir / "x.pdf")).exit_code, 2);
+}
+
 TEST(CliTest, ConfigShowPrintsWhatLoadsBack) {
   TempDir dir;
   CliRun run = Lianxin("--config " + (dir / "none.toml") + " config show");

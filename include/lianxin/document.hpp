@@ -26,7 +26,7 @@
 namespace lianxin {
 
 struct DocBlock {
-  enum Kind { kHeading, kParagraph, kTable } kind = kParagraph;
+  enum Kind { kHeading, kParagraph, kTable, kPageBreak } kind = kParagraph;
   std::string text;                            // heading or paragraph
   std::vector<std::string> headers;            // table
   std::vector<double> widths;                  // table: relative column widths (empty: equal)
@@ -35,6 +35,9 @@ struct DocBlock {
 
 DocBlock DocHeading(std::string text);
 DocBlock DocParagraph(std::string text);
+// What follows starts a new page (PDF), prints on a new sheet of paper
+// (HTML), or after an empty row (XLSX).
+DocBlock DocPageBreak();
 DocBlock DocTable(std::vector<std::string> headers, std::vector<std::vector<std::string>> rows,
                   std::vector<double> widths = {});
 

@@ -21,6 +21,7 @@
 #include "lianxin/cards_pdf.hpp"
 #include "lianxin/config.hpp"
 #include "lianxin/demo.hpp"
+#include "lianxin/document.hpp"
 #include "lianxin/inspect.hpp"
 #include "lianxin/notice.hpp"
 #include "lianxin/pairing_service.hpp"
@@ -362,33 +363,36 @@ class CardPeople final : public RegistrySink {
   }
   Status Add(const Household&) override { return Status::Ok(); }
   Status Add(const Member&) override { return Status::Ok(); }
+  std::string Name(const std::string& code) const {
+    auto it = names.find(code);
+    return it == names.end() ? code : it->second;
+  }
   std::map<std::string, std::string> names;
   std::map<std::string, Cadre> cadres;
+  std::map<std::string, std::string> village_unit;  // 包村单位 of each village
 };
 
-// The printed cards of `issued` (household, head, code), eight to an A4
-// page, each QR code the household's page on `origin`.
-Status PrintCards(Store& store, const std::vector<std::array<std::string, 3>>& issued,
-                  const std::string& origin, const std::string& out) {
-  CardPeople people;
+// The cards of `households` (household, head, card code — empty: the
+// household code is printed), with their village, contact and assistance
+// cadres, units and phones; each QR code the household's page on `origin`.
+Result<std::vector<ContactCard>> CardsOf(Store& store,
+                                         const std::vector<std::array<std::string, 3>>& households,
+                                         const std::string& origin, CardPeople& people) {
   for (RecordKind kind : {RecordKind::kRegions, RecordKind::kUnits, RecordKind::kCadres})
     LX_RETURN_IF_ERROR(store.Scan(kind, people));
   LX_ASSIGN_OR_RETURN(PairingState pairs, store.Pairs());
   std::map<std::string, std::string> contact, assistance;
   for (const CadreHousehold& p : pairs.contacts) contact[p.household_code] = p.cadre_code;
   for (const CadreHousehold& p : pairs.assistance) assistance[p.household_code] = p.cadre_code;
-  auto name = [&](const std::string& code) {
-    auto it = people.names.find(code);
-    return it == people.names.end() ? code : it->second;
-  };
+  for (const UnitVillage& p : pairs.unit_villages) people.village_unit[p.village_code] = p.unit_code;
   std::vector<ContactCard> cards;
-  for (const auto& [household, head, code] : issued) {
+  for (const auto& [household, head, code] : households) {
     ContactCard card;
-    card.village = name(TownshipOfCode(household)) + " " + name(household.substr(0, 12));
+    card.village = people.Name(TownshipOfCode(household)) + " " + people.Name(household.substr(0, 12));
     card.household_head = head;
     card.household_code = household;
     card.card_code = code;
-    card.url = origin + "/h/#" + code;
+    if (!code.empty()) card.url = origin + "/h/#" + code;
     for (auto [holders, who, unit, phone] :
          {std::tuple{&contact, &card.contact_cadre, &card.contact_unit, &card.contact_phone},
           std::tuple{&assistance, &card.assistance_cadre, &card.assistance_unit, &card.assistance_phone}}) {
@@ -397,12 +401,75 @@ Status PrintCards(Store& store, const std::vector<std::array<std::string, 3>>& i
       auto cadre = people.cadres.find(held->second);
       if (cadre == people.cadres.end()) continue;
       *who = cadre->second.name;
-      *unit = cadre->second.unit_code.empty() ? "" : name(cadre->second.unit_code);
+      *unit = cadre->second.unit_code.empty() ? "" : people.Name(cadre->second.unit_code);
       *phone = cadre->second.phone.Reveal();
     }
     cards.push_back(std::move(card));
   }
+  return cards;
+}
+
+// The printed cards of `issued` (household, head, code), eight to an A4
+// page, each QR code the household's page on `origin`.
+Status PrintCards(Store& store, const std::vector<std::array<std::string, 3>>& issued,
+                  const std::string& origin, const std::string& out) {
+  CardPeople people;
+  LX_ASSIGN_OR_RETURN(std::vector<ContactCard> cards, CardsOf(store, issued, origin, people));
   return WriteCardsPdf(cards, out);
+}
+
+// `card sign --region CODE --out FILE`: the village signs (联系牌), one a
+// village, each listing every household with its contact and assistance
+// cadres, their units and phones, and the unit that holds the village — as
+// PDF to print and hang, or HTML or XLSX.
+Status RunCardSign(const Common& common, const std::string& region, const std::string& out) {
+  LX_ASSIGN_OR_RETURN(Config config, LoadConfig(common));
+  LX_ASSIGN_OR_RETURN(std::unique_ptr<Store> store, OpenStore(config, common.db, false));
+  if (!RegionSubtreePrefix(region)) return Status::Usage("--region 应为 6 位或 12 位区划代码: " + region);
+  HouseholdCollector collected;
+  ListQuery query;
+  query.scope = {ScopeKind::kRegion, region};
+  query.limit = 1000;
+  do {
+    LX_ASSIGN_OR_RETURN(ListPage page, store->List(RecordKind::kHouseholds, query, collected));
+    query.cursor = page.next;
+  } while (!query.cursor.empty());
+  if (collected.households.empty()) return Status::NotFound("该地区没有农户: " + region);
+  std::vector<std::array<std::string, 3>> households;
+  for (const auto& [code, head] : collected.households) households.push_back({code, head, ""});
+  CardPeople people;
+  LX_ASSIGN_OR_RETURN(std::vector<ContactCard> cards, CardsOf(*store, households, "", people));
+  Document doc;
+  doc.title = "党员干部直接联系群众联系牌";
+  doc.issuer = "中共" + people.Name(region.substr(0, 6)) + "委组织部";
+  std::string village;
+  std::vector<std::vector<std::string>> rows;
+  auto flush = [&] {
+    if (village.empty()) return;
+    doc.blocks.push_back(DocHeading(people.Name(TownshipOfCode(village)) + " " + people.Name(village)));
+    auto unit = people.village_unit.find(village);
+    doc.blocks.push_back(DocParagraph(
+        "包村单位:" +
+        (unit == people.village_unit.end() ? std::string("(未落实)") : people.Name(unit->second)) +
+        "。有事请找联系干部,也可拨打 12345 或扫连心卡上的二维码反映。"));
+    doc.blocks.push_back(DocTable({"户主", "联系干部", "单位", "电话", "包扶干部", "电话"}, rows,
+                                  {1.2, 1.2, 2.2, 1.9, 1.2, 1.9}));
+    doc.blocks.push_back(DocPageBreak());
+    rows.clear();
+  };
+  for (const ContactCard& card : cards) {
+    const std::string here = card.household_code.substr(0, 12);
+    if (here != village) {
+      flush();
+      village = here;
+    }
+    rows.push_back({card.household_head, card.contact_cadre.empty() ? "(未落实)" : card.contact_cadre,
+                    card.contact_unit, card.contact_phone, card.assistance_cadre, card.assistance_phone});
+  }
+  flush();
+  LX_RETURN_IF_ERROR(WriteDocument(doc, out));
+  std::cout << "联系牌 village signs → " << out << "(" << cards.size() << " 户 households)\n";
+  return Status::Ok();
 }
 
 // `card reissue|revoke HOUSEHOLD`, `card issue --region CODE --out FILE.csv|.pdf`:
@@ -969,6 +1036,13 @@ int Main(int argc, char** argv) {
   CLI::App* card =
       app.add_subcommand("card", "连心卡:发卡、补卡、作废 contact cards: issue, reissue, revoke");
   card->require_subcommand(1);
+  std::string sign_region, sign_out;
+  CLI::App* sign =
+      card->add_subcommand("sign", "联系牌:每村一张,列出每户的联系干部 village signs listing every pair");
+  db_option(sign, true);
+  sign->add_option("--region", sign_region, "区划代码 region code (county, township or village)")->required();
+  sign->add_option("--out", sign_out, "输出文件 .pdf .html .xlsx output file")->required();
+  sign->callback([&] { status = RunCardSign(common, sign_region, sign_out); });
   for (const char* action : {"reissue", "revoke", "issue"}) {
     CLI::App* sub = card->add_subcommand(
         action, std::string(action) == "reissue" ? "为一户换发新卡(旧卡作废) a new code for one household"

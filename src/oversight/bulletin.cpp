@@ -61,11 +61,13 @@ Result<BulletinFigures> Count(Store& store, std::string_view region, std::string
   const NoticeFigures& n = b.notice;
   b.notice.title = n.region_name + MonthWords(month) + "党员干部直接联系群众工作情况通报";
   b.townships_ranked = n.level == "county" ? n.townships : n.villages;
-  std::stable_sort(b.townships_ranked.begin(), b.townships_ranked.end(), [](const NoticeRow& a, const NoticeRow& c) {
-    const double sa = Key(Share(a.visited_households, a.households)), sc = Key(Share(c.visited_households, c.households));
-    if (sa != sc) return sa > sc;
-    return Key(Share(a.direct_visits, a.pairs)) > Key(Share(c.direct_visits, c.pairs));
-  });
+  std::stable_sort(b.townships_ranked.begin(), b.townships_ranked.end(),
+                   [](const NoticeRow& a, const NoticeRow& c) {
+                     const double sa = Key(Share(a.visited_households, a.households)),
+                                  sc = Key(Share(c.visited_households, c.households));
+                     if (sa != sc) return sa > sc;
+                     return Key(Share(a.direct_visits, a.pairs)) > Key(Share(c.direct_visits, c.pairs));
+                   });
   b.units_ranked = n.units;
   std::stable_sort(b.units_ranked.begin(), b.units_ranked.end(), [](const NoticeRow& a, const NoticeRow& c) {
     const double sa = Key(Share(a.direct_visits, a.pairs)), sc = Key(Share(c.direct_visits, c.pairs));
@@ -86,7 +88,7 @@ Result<BulletinFigures> Count(Store& store, std::string_view region, std::string
                        names.Of(RecordKind::kRegions, TownshipOfCode(a.region_code)),
                        topic ? topic->label : a.topic,
                        a.handler,
-                       a.handler_kind == HandlerKind::kCadre   ? names.Of(RecordKind::kCadres, a.handler)
+                       a.handler_kind == HandlerKind::kCadre  ? names.Of(RecordKind::kCadres, a.handler)
                        : a.handler_kind == HandlerKind::kUnit ? names.Of(RecordKind::kUnits, a.handler)
                                                               : names.Of(RecordKind::kRegions, a.handler),
                        a.reminders,
@@ -102,8 +104,8 @@ Result<BulletinFigures> Count(Store& store, std::string_view region, std::string
     for (const InspectionCheck& c : checks) {
       if (c.findings.empty()) continue;
       b.findings.push_back({inspection.id, c.village_code, names.Of(RecordKind::kRegions, c.village_code),
-                            c.household_code, c.cadre_code, names.Of(RecordKind::kCadres, c.cadre_code), c.findings,
-                            !c.task_key.empty()});
+                            c.household_code, c.cadre_code, names.Of(RecordKind::kCadres, c.cadre_code),
+                            c.findings, !c.task_key.empty()});
     }
   }
   // Visits the household denied when called back.
@@ -130,25 +132,30 @@ json BulletinJson(const BulletinFigures& b) {
     json out = json::array();
     int rank = 0;
     for (const NoticeRow& r : rows) {
-      out.push_back({{"rank", ++rank},
-                     {"code", r.code},
-                     {"name", r.name},
-                     {"visited_share", Share(r.visited_households, r.households) ? json(*Share(r.visited_households, r.households)) : json(nullptr)},
-                     {"visits_per_pair", Share(r.direct_visits, r.pairs) ? json(*Share(r.direct_visits, r.pairs)) : json(nullptr)},
-                     {"silent", r.silent},
-                     {"score", r.appeals.score ? json(*r.appeals.score) : json(nullptr)}});
+      out.push_back(
+          {{"rank", ++rank},
+           {"code", r.code},
+           {"name", r.name},
+           {"visited_share", Share(r.visited_households, r.households)
+                                 ? json(*Share(r.visited_households, r.households))
+                                 : json(nullptr)},
+           {"visits_per_pair",
+            Share(r.direct_visits, r.pairs) ? json(*Share(r.direct_visits, r.pairs)) : json(nullptr)},
+           {"silent", r.silent},
+           {"score", r.appeals.score ? json(*r.appeals.score) : json(nullptr)}});
     }
     return out;
   };
   json supervised = json::array(), findings = json::array(), denials = json::array();
   for (const BulletinAppeal& a : b.supervised) {
-    supervised.push_back({{"id", a.id},
-                          {"township", a.township},
-                          {"topic", a.topic},
-                          {"handler", a.handler},
-                          {"handler_name", a.handler_name},
-                          {"reminders", a.reminders},
-                          {"deadline", a.deadline_millis ? json(ChinaIsoTime(a.deadline_millis)) : json(nullptr)}});
+    supervised.push_back(
+        {{"id", a.id},
+         {"township", a.township},
+         {"topic", a.topic},
+         {"handler", a.handler},
+         {"handler_name", a.handler_name},
+         {"reminders", a.reminders},
+         {"deadline", a.deadline_millis ? json(ChinaIsoTime(a.deadline_millis)) : json(nullptr)}});
   }
   for (const BulletinFinding& f : b.findings) {
     findings.push_back({{"inspection", f.inspection_id},
@@ -189,8 +196,8 @@ Document BulletinDocument(const BulletinFigures& b) {
     std::vector<std::vector<std::string>> rows;
     int rank = 0;
     for (const NoticeRow& r : b.townships_ranked) {
-      rows.push_back({std::to_string(++rank), r.name, Percent(Share(r.visited_households, r.households)), Rate(r),
-                      Percent(r.appeals.satisfaction_rate)});
+      rows.push_back({std::to_string(++rank), r.name, Percent(Share(r.visited_households, r.households)),
+                      Rate(r), Percent(r.appeals.satisfaction_rate)});
     }
     doc.blocks.push_back(DocTable({"名次", county ? "乡镇" : "村", "走访到户", "每对走访", "满意率"}, rows,
                                   {0.8, 2.2, 1.3, 1.3, 1.3}));
@@ -213,7 +220,8 @@ Document BulletinDocument(const BulletinFigures& b) {
     doc.blocks.push_back(DocParagraph("本月每一名结对干部都直接联系了群众。"));
   } else {
     std::map<std::string, std::vector<std::string>> by_unit;
-    for (const SilentCadre& c : n.silent) by_unit[c.unit_name.empty() ? "农村党员" : c.unit_name].push_back(c.name);
+    for (const SilentCadre& c : n.silent)
+      by_unit[c.unit_name.empty() ? "农村党员" : c.unit_name].push_back(c.name);
     std::vector<std::vector<std::string>> rows;
     for (const auto& [unit, people] : by_unit) {
       std::string joined;
@@ -241,8 +249,9 @@ Document BulletinDocument(const BulletinFigures& b) {
   } else {
     std::vector<std::vector<std::string>> rows;
     for (const BulletinFinding& f : b.findings) {
-      rows.push_back({f.village_name.empty() ? f.village : f.village_name, f.cadre_name.empty() ? f.cadre : f.cadre_name,
-                      f.findings, f.task ? "已转整改任务" : "—"});
+      rows.push_back({f.village_name.empty() ? f.village : f.village_name,
+                      f.cadre_name.empty() ? f.cadre : f.cadre_name, f.findings,
+                      f.task ? "已转整改任务" : "—"});
     }
     doc.blocks.push_back(DocTable({"村", "联系干部", "发现的问题", "整改"}, rows, {1.5, 1.3, 4.5, 1.5}));
   }

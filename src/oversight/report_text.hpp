@@ -23,7 +23,8 @@ inline std::string MonthWords(std::string_view month) {
 
 // 成文日期: "2026年12月1日".
 inline std::string DateWords(const Date& date) {
-  return std::to_string(date.year) + "年" + std::to_string(date.month) + "月" + std::to_string(date.day) + "日";
+  return std::to_string(date.year) + "年" + std::to_string(date.month) + "月" + std::to_string(date.day) +
+         "日";
 }
 
 inline std::optional<double> Share(int part, int whole) {
@@ -50,6 +51,7 @@ inline std::string PerPair(int visits, int pairs) {
 
 // Writes `figures` as JSON when `path` ends in .json, else `document` as
 // PDF, HTML or XLSX (WriteDocument); completely or not at all.
-Status WriteFiguresOrDocument(const nlohmann::json& figures, const Document& document, const std::string& path);
+Status WriteFiguresOrDocument(const nlohmann::json& figures, const Document& document,
+                              const std::string& path);
 
 }  // namespace lianxin::oversight_internal

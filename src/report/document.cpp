@@ -16,6 +16,7 @@ namespace lianxin {
 
 DocBlock DocHeading(std::string text) { return {DocBlock::kHeading, std::move(text), {}, {}, {}}; }
 DocBlock DocParagraph(std::string text) { return {DocBlock::kParagraph, std::move(text), {}, {}, {}}; }
+DocBlock DocPageBreak() { return {DocBlock::kPageBreak, "", {}, {}, {}}; }
 DocBlock DocTable(std::vector<std::string> headers, std::vector<std::vector<std::string>> rows,
                   std::vector<double> widths) {
   return {DocBlock::kTable, "", std::move(headers), std::move(widths), std::move(rows)};
@@ -101,6 +102,11 @@ class PdfWriter {
       }
     }
     y_ += 10;
+  }
+
+  // A new page, unless this one is still empty.
+  void Break() {
+    if (y_ > kTop + 1) NextPage();
   }
 
   Status Finish() {
@@ -231,6 +237,9 @@ Status WritePdf(const Document& doc, const std::string& path) {
       case DocBlock::kTable:
         pdf.Table(block);
         break;
+      case DocBlock::kPageBreak:
+        pdf.Break();
+        break;
     }
   }
   return pdf.Finish();
@@ -273,6 +282,10 @@ Status WriteXlsx(const Document& doc, const std::string& path) {
   if (!doc.date.empty()) worksheet_write_string(sheet, row++, 0, doc.date.c_str(), nullptr);
   ++row;
   for (const DocBlock& b : doc.blocks) {
+    if (b.kind == DocBlock::kPageBreak) {
+      ++row;
+      continue;
+    }
     if (b.kind != DocBlock::kTable) {
       worksheet_write_string(sheet, row++, 0, b.text.c_str(), b.kind == DocBlock::kHeading ? bold : nullptr);
       continue;
@@ -309,7 +322,8 @@ std::string DocumentHtml(const Document& doc) {
       "SC\",serif;font-size:18px;max-width:60em;margin:2em auto;"
       "padding:0 1em;color:#000}h1{text-align:center;font-size:1.6em}p.issuer,p.date{text-align:center}"
       "table{border-collapse:collapse;width:100%;margin:1em 0}th,td{border:1px solid #333;padding:.3em .5em;"
-      "text-align:left}th{background:#e6e6e6}footer{font-family:monospace;font-size:.8em;margin-top:2em}</"
+      "text-align:left}th{background:#e6e6e6}footer{font-family:monospace;font-size:.8em;margin-top:2em}"
+      "hr.page{border:0;margin:2em 0}@media print{hr.page{break-after:page}}</"
       "style>\n"
       "</head>\n<body>\n";
   Element(out, "h1", doc.title);
@@ -328,6 +342,8 @@ std::string DocumentHtml(const Document& doc) {
       Element(out, "h2", b.text);
     } else if (b.kind == DocBlock::kParagraph) {
       Element(out, "p", b.text);
+    } else if (b.kind == DocBlock::kPageBreak) {
+      out += "<hr class=\"page\">\n";
     } else {
       out += "<table>\n<thead><tr>";
       for (const std::string& h : b.headers) {
