@@ -495,6 +495,17 @@ TEST_F(AppealsApiTest, TheMonthlyNoticeIsDraftedPublishedOnceAndReadByAnyone) {
   EXPECT_EQ(read["total"], draft["total"]);
   EXPECT_EQ(Call("GET", "/api/v1/public/notices/149901:1999-01").status, 404);
   EXPECT_EQ(Json(Call("GET", "/api/v1/public/notices?region=149901002000"))["items"].size(), 0u);
+
+  // The visiting cadre's dossier, for the county's admin; not for the cadre.
+  const json dossier = Json(Call("GET", "/api/v1/cadres/" + cadre_ + "/dossier", "", county_.headers));
+  EXPECT_EQ(dossier["cadre"], cadre_);
+  EXPECT_GE(dossier["months"].back()["direct"].get<int>(), 1);
+  EXPECT_EQ(Call("GET", "/api/v1/cadres/" + cadre_ + "/dossier?format=pdf", "", county_.headers)
+                .body.rfind("%PDF", 0),
+            0u);
+  EXPECT_EQ(Call("GET", "/api/v1/cadres/" + cadre_ + "/dossier?from=2026-13-01", "", county_.headers).status,
+            400);
+  EXPECT_EQ(Call("GET", "/api/v1/cadres/" + cadre_ + "/dossier", "", cadre.headers).status, 403);
 }
 
 // An unannounced inspection (不打招呼督查): drawn from its seed — the same

@@ -9,6 +9,7 @@
 #include "lianxin/bulletin.hpp"
 #include "lianxin/calendar.hpp"
 #include "lianxin/config.hpp"
+#include "lianxin/dossier.hpp"
 #include "lianxin/inspect.hpp"
 #include "test_util.hpp"
 
@@ -392,6 +393,44 @@ TEST_F(NoticeTest, TheBulletinRanksAndNamesWhatWentWrong) {
                                "包扶任务没有进展", "六、回访中群众否认的走访", "没见过这位干部"}) {
     EXPECT_NE(text.output.find(expected), std::string::npos) << "the PDF lacks " << expected;
   }
+}
+
+// A cadre's dossier: the record behind the score, and the score from the
+// indicators there was something to measure.
+TEST_F(NoticeTest, ADossierHoldsTheCadresRecordAndTheScoreBehindIt) {
+  Result<DossierFigures> dossier = CountDossier(*store_, kC1, config_, {2026, 10, 1}, {2026, 12, 3});
+  ASSERT_TRUE(dossier.ok()) << dossier.status().ToString();
+  const json d = DossierJson(*dossier);
+  EXPECT_EQ(d["name"], "王建华");
+  EXPECT_EQ(d["unit"], "县委组织部");
+  EXPECT_EQ(d["households"], 2);
+  ASSERT_EQ(d["months"].size(), 3u);
+  EXPECT_EQ(d["months"][1]["month"], "2026-11");
+  EXPECT_EQ(d["months"][1]["direct"], 2);
+  EXPECT_EQ(d["months"][1]["other"], 1) << "the phone call";
+  EXPECT_EQ(d["tasks_done"], 1);
+  EXPECT_EQ(d["appeals"]["received"], 1);
+  EXPECT_EQ(d["appeals"]["satisfaction_rate"], 1.0);
+  // Measured: cadence, tasks, appeals; not inspected, never called back, not rated.
+  std::set<std::string> absent(d["score"]["absent"].begin(), d["score"]["absent"].end());
+  EXPECT_EQ(absent, (std::set<std::string>{"awareness", "callbacks", "rating"}));
+  ASSERT_TRUE(d["score"]["value"].is_number());
+  double weighted = 0, weights = 0;
+  for (const json& p : d["score"]["parts"]) {
+    weighted += p["value"].get<double>() * p["weight"].get<double>();
+    weights += p["weight"].get<double>();
+  }
+  EXPECT_NEAR(d["score"]["value"].get<double>(), 100 * weighted / weights, 1e-9);
+
+  const std::string pdf = dir_ / "dossier.pdf";
+  ASSERT_TRUE(WriteDossier(*dossier, pdf).ok());
+  CliRun text = RunShell("pdftotext " + pdf + " -");
+  std::erase_if(text.output, [](char c) { return c == '\n' || c == ' '; });
+  for (const char* expected :
+       {"王建华同志直接联系群众工作档案", "一、基本情况", "二、考核得分", "三、走访记录", "2026-11"})
+    EXPECT_NE(text.output.find(expected), std::string::npos) << expected;
+  EXPECT_EQ(CountDossier(*store_, "149901C99999", config_, {2026, 10, 1}, {2026, 12, 3}).status().code(),
+            Code::kNotFound);
 }
 
 }  // namespace

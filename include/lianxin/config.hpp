@@ -14,6 +14,7 @@
 #include "lianxin/appeals.hpp"
 #include "lianxin/auth.hpp"
 #include "lianxin/calendar.hpp"
+#include "lianxin/scoring.hpp"
 #include "lianxin/status.hpp"
 #include "lianxin/validate.hpp"
 #include "lianxin/visits.hpp"
@@ -202,6 +203,8 @@ struct Config {
   // [visits]: each pairing's cadence and the three phenomena's thresholds;
   // campaign_dates is an array of "YYYY-MM-DD".
   VisitRules visits;
+  // [scoring]: the weights of a cadre's score (scoring.hpp).
+  ScoringRules scoring;
 
   static Config Defaults();
   // Reads a TOML file over the defaults; a missing file at the default path

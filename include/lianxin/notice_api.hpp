@@ -10,6 +10,9 @@
 //        The county's admins.
 //   GET  /api/v1/bulletin?region=CODE&month=YYYY-MM[&format=…] → the situation
 //        bulletin (情况通报, bulletin.hpp), counted now. The same readers.
+//   GET  /api/v1/cadres/{id}/dossier[?from=&to=&format=…] → one cadre's
+//        dossier (考核档案, dossier.hpp) for promotion review: the county's
+//        admins and the discipline office, within their scope.
 //   GET  /api/v1/public/notices[?region=CODE] → {"items": [...]} every
 //        published notice, newest month first (no sign-in: they are public).
 //   GET  /api/v1/public/notices/{id}[?format=…] → one published notice;

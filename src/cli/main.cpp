@@ -22,6 +22,7 @@
 #include "lianxin/config.hpp"
 #include "lianxin/demo.hpp"
 #include "lianxin/document.hpp"
+#include "lianxin/dossier.hpp"
 #include "lianxin/inspect.hpp"
 #include "lianxin/notice.hpp"
 #include "lianxin/pairing_service.hpp"
@@ -894,6 +895,30 @@ Status RunReportBulletin(const Common& common, std::string region, const std::st
   return Status::Ok();
 }
 
+// `report dossier --cadre CODE --out FILE [--from DATE] [--to DATE]`: one
+// cadre's whole contact-work record (考核档案), by default over the last year.
+Status RunReportDossier(const Common& common, const std::string& cadre, std::string from, std::string to,
+                        const std::string& out) {
+  LX_ASSIGN_OR_RETURN(Config config, LoadConfig(common));
+  LX_ASSIGN_OR_RETURN(std::unique_ptr<Store> store, OpenStore(config, common.db, false));
+  Date end = ChinaDateOf(SystemClock().NowMillis());
+  if (!to.empty()) {
+    LX_ASSIGN_OR_RETURN(end, ParseDate(to));
+  }
+  Date start = DateFromDays(DaysFromDate(end) - 364);
+  if (!from.empty()) {
+    LX_ASSIGN_OR_RETURN(start, ParseDate(from));
+  }
+  if (start > end) return Status::Usage("--from 应早于 --to");
+  LX_ASSIGN_OR_RETURN(DossierFigures dossier, CountDossier(*store, cadre, config, start, end));
+  LX_RETURN_IF_ERROR(WriteDossier(dossier, out));
+  char score[32] = "—";
+  if (dossier.score.score) std::snprintf(score, sizeof score, "%.1f", *dossier.score.score);
+  std::cout << "考核档案 dossier " << dossier.name << " (" << cadre << ") " << start.ToString() << "–"
+            << end.ToString() << " → " << out << ",综合得分 score " << score << "\n";
+  return Status::Ok();
+}
+
 // `report notice --month M [--region CODE] --out FILE [--publish]`: the
 // monthly notice (每月公示) as PDF, HTML, XLSX or JSON. A month already
 // published is printed as it was published; otherwise the figures are
@@ -1166,8 +1191,8 @@ int Main(int argc, char** argv) {
   callback_list->callback(
       [&] { status = RunCallback(common, "list", callback_region, callback_month, "", 0); });
 
-  CLI::App* report =
-      app.add_subcommand("report", "报表:每月公示、情况通报 reports: the notice, the bulletin");
+  CLI::App* report = app.add_subcommand(
+      "report", "报表:每月公示、情况通报、考核档案 reports: the notice, the bulletin, a cadre's dossier");
   report->require_subcommand(1);
   std::string notice_region, notice_month, notice_out, notice_issuer;
   bool notice_publish = false;
@@ -1190,6 +1215,16 @@ int Main(int argc, char** argv) {
   bulletin->add_option("--region", notice_region, "县或乡镇区划代码 (default: the database's one county)");
   bulletin->add_option("--out", notice_out, "输出文件 .pdf .html .xlsx .json output file")->required();
   bulletin->callback([&] { status = RunReportBulletin(common, notice_region, notice_month, notice_out); });
+  std::string dossier_cadre, dossier_from, dossier_to;
+  CLI::App* dossier =
+      report->add_subcommand("dossier", "干部考核档案 a cadre's dossier for promotion review");
+  db_option(dossier, true);
+  dossier->add_option("--cadre", dossier_cadre, "干部编号 cadre code")->required();
+  dossier->add_option("--from", dossier_from, "起始日期 YYYY-MM-DD (default: a year before --to)");
+  dossier->add_option("--to", dossier_to, "截止日期 YYYY-MM-DD (default: today)");
+  dossier->add_option("--out", notice_out, "输出文件 .pdf .html .xlsx .json output file")->required();
+  dossier->callback(
+      [&] { status = RunReportDossier(common, dossier_cadre, dossier_from, dossier_to, notice_out); });
 
   CLI::App* config = app.add_subcommand("config", "配置 configuration");
   config->require_subcommand(1);

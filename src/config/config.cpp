@@ -543,6 +543,39 @@ Status ReadVisits(const toml::table& table, VisitRules& rules) {
   return Status::Ok();
 }
 
+// [scoring]: the weight of each indicator of a cadre's score (scoring.hpp
+// names the seed's line for each) and a task's points by level.
+constexpr ScalarField<ScoringRules> kScoringFields[] = {
+    {"cadence_weight", &ScoringRules::cadence_weight},
+    {"tasks_weight", &ScoringRules::tasks_weight},
+    {"major_task_points", &ScoringRules::major_task_points},
+    {"normal_task_points", &ScoringRules::normal_task_points},
+    {"appeals_weight", &ScoringRules::appeals_weight},
+    {"awareness_weight", &ScoringRules::awareness_weight},
+    {"callbacks_weight", &ScoringRules::callbacks_weight},
+    {"rating_weight", &ScoringRules::rating_weight},
+};
+
+Status ReadScoring(const toml::table& table, ScoringRules& rules) {
+  const std::string where = "scoring.";
+  LX_RETURN_IF_ERROR(ReadScalars(table, kScoringFields, {}, where, rules));
+  double total = 0;
+  for (auto [key, value] :
+       {std::pair{"cadence_weight", rules.cadence_weight}, std::pair{"tasks_weight", rules.tasks_weight},
+        std::pair{"appeals_weight", rules.appeals_weight},
+        std::pair{"awareness_weight", rules.awareness_weight},
+        std::pair{"callbacks_weight", rules.callbacks_weight},
+        std::pair{"rating_weight", rules.rating_weight}}) {
+    if (value < 0) return Status::Invalid(where + key + " 不能为负 (config_range)", where + key);
+    total += value;
+  }
+  if (total <= 0)
+    return Status::Invalid(where + "各项权重不能全为 0 (config_range)", where + "cadence_weight");
+  if (rules.major_task_points < 1 || rules.normal_task_points < 1)
+    return Status::Invalid(where + "任务分值至少为 1 (config_range)", where + "major_task_points");
+  return Status::Ok();
+}
+
 Status ReadAuth(const toml::table& table, AuthPolicy& policy) {
   const std::string where = "auth.";
   LX_RETURN_IF_ERROR(ReadScalars(table, kAuthFields, {"totp_required_roles"}, where, policy));
@@ -668,7 +701,7 @@ Result<Config> Config::Load(const std::string& path, bool required) {
   };
   Status status = CheckKeys(root,
                             {"timezone", "key_file", "busy_timeout_ms", "log_level", "difficulty", "pairing",
-                             "server", "auth", "needs", "skills", "appeals", "visits"},
+                             "server", "auth", "needs", "skills", "appeals", "visits", "scoring"},
                             "");
   if (status.ok()) status = Get(root, "timezone", "", config.timezone);
   if (status.ok()) status = Get(root, "key_file", "", config.key_file);
@@ -718,6 +751,11 @@ Result<Config> Config::Load(const std::string& path, bool required) {
     const toml::table* table = root["visits"].as_table();
     status =
         table ? ReadVisits(*table, config.visits) : Status::Invalid("visits 应为表 (config_type)", "visits");
+  }
+  if (status.ok() && root.contains("scoring")) {
+    const toml::table* table = root["scoring"].as_table();
+    status = table ? ReadScoring(*table, config.scoring)
+                   : Status::Invalid("scoring 应为表 (config_type)", "scoring");
   }
   if (status.ok()) status = CheckNeedSkills(config);
   if (!status.ok()) return in_file(status);
@@ -772,6 +810,9 @@ std::string Config::ToToml() const {
   for (const Date& d : visits.campaign_dates) campaigns.push_back(d.ToString());
   visits_table.insert("campaign_dates", std::move(campaigns));
   root.insert("visits", std::move(visits_table));
+  toml::table scoring_table;
+  WriteScalars(kScoringFields, scoring, scoring_table);
+  root.insert("scoring", std::move(scoring_table));
   toml::array need_array;
   for (const NeedRule& rule : needs) {
     toml::table t;

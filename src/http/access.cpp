@@ -157,6 +157,8 @@ std::vector<AccessRule> BuildTable() {
        false,
        ScopeUse::kFilter},
       {"POST", "/api/v1/notices", {kCountyAdmin}, false, false, ScopeUse::kRecord},
+      // A cadre's dossier, for promotion review and discipline.
+      {"GET", "/api/v1/cadres/{id}/dossier", {kCountyAdmin, kDiscipline}, false, false, ScopeUse::kRecord},
       {"GET",
        "/api/v1/bulletin",
        {kCountyAdmin, kTownshipAdmin, kInspector, kDiscipline},

@@ -8,6 +8,7 @@
 
 #include "lianxin/api.hpp"
 #include "lianxin/bulletin.hpp"
+#include "lianxin/dossier.hpp"
 #include "lianxin/notice.hpp"
 #include "lianxin/registry.hpp"
 
@@ -126,6 +127,34 @@ class NoticeRoutes {
     return Render(*figures, format, request.id);
   }
 
+  // A cadre's dossier over [from, to] (default: the year to today).
+  HttpResponse Dossier(HttpRequest& request, const Caller& caller) {
+    const std::string cadre(request.PathParam("id"));
+    const Date today = ChinaDateOf(deps_.clock.NowMillis());
+    Date to = today, from = DateFromDays(DaysFromDate(today) - 364);
+    for (auto [name, date] : {std::pair{"to", &to}, std::pair{"from", &from}}) {
+      std::optional<std::string_view> text = request.QueryParam(name);
+      if (!text) continue;
+      Result<Date> parsed = ParseDate(*text);
+      if (!parsed.ok())
+        return HttpResponse::Error(Status::Invalid(std::string(name) + " 应为 YYYY-MM-DD (date)", name));
+      *date = *parsed;
+    }
+    if (!request.QueryParam("from")) from = DateFromDays(DaysFromDate(to) - 364);
+    Result<StorePool::Lease> store = deps_.reads.Acquire();
+    if (!store.ok()) return HttpResponse::Error(store.status());
+    Status in_scope = CheckInScope(**store, RecordKind::kCadres, cadre, caller.scope());
+    if (!in_scope.ok())
+      return HttpResponse::Error(in_scope.code() == Code::kNotFound ? OutOfScope() : in_scope);
+    Result<DossierFigures> dossier = CountDossier(**store, cadre, deps_.config, from, to);
+    if (!dossier.ok()) return HttpResponse::Error(dossier.status());
+    const DossierFigures& d = *dossier;
+    return Render(
+        DossierJson(d), [&] { return DossierDocument(d); },
+        [&](const std::string& path) { return WriteDossier(d, path); },
+        request.QueryParam("format").value_or("json"), request.id, d.name + "同志直接联系群众工作档案");
+  }
+
   HttpResponse Publish(HttpRequest& request, const Caller& caller) {
     Result<json> body = JsonObjectBody(request);
     if (!body.ok()) return HttpResponse::Error(body.status());
@@ -217,6 +246,8 @@ void AddNoticeRoutes(ApiRouter& api, const AppealsApiDeps& deps) {
           [routes](HttpRequest& request, const Caller& caller) { return routes->Get(request, caller); });
   api.Add("GET", "/api/v1/bulletin",
           [routes](HttpRequest& request, const Caller& caller) { return routes->Bulletin(request, caller); });
+  api.Add("GET", "/api/v1/cadres/{id}/dossier",
+          [routes](HttpRequest& request, const Caller& caller) { return routes->Dossier(request, caller); });
   api.Add("POST", "/api/v1/notices",
           [routes](HttpRequest& request, const Caller& caller) { return routes->Publish(request, caller); });
   api.Add("GET", "/api/v1/public/notices",
