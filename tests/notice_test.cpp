@@ -398,6 +398,14 @@ TEST_F(NoticeTest, TheBulletinRanksAndNamesWhatWentWrong) {
 // A cadre's dossier: the record behind the score, and the score from the
 // indicators there was something to measure.
 TEST_F(NoticeTest, ADossierHoldsTheCadresRecordAndTheScoreBehindIt) {
+  // 民主评议: 赵大山 and 孙老汉 rate 王建华; 钱小花 is not his to rate.
+  Write([&](WriteTxn& txn) { return txn.RateCadre(kH1, kC1, 2026, Satisfaction::kSatisfied); });
+  Write([&](WriteTxn& txn) { return txn.RateCadre(kH3, kC1, 2026, Satisfaction::kUnsatisfied); });
+  {
+    Result<std::unique_ptr<WriteTxn>> txn = store_->Begin("test");
+    ASSERT_TRUE(txn.ok());
+    EXPECT_EQ((*txn)->RateCadre(kH2, kC1, 2026, Satisfaction::kSatisfied).code(), Code::kNotFound);
+  }
   Result<DossierFigures> dossier = CountDossier(*store_, kC1, config_, {2026, 10, 1}, {2026, 12, 3});
   ASSERT_TRUE(dossier.ok()) << dossier.status().ToString();
   const json d = DossierJson(*dossier);
@@ -411,9 +419,11 @@ TEST_F(NoticeTest, ADossierHoldsTheCadresRecordAndTheScoreBehindIt) {
   EXPECT_EQ(d["tasks_done"], 1);
   EXPECT_EQ(d["appeals"]["received"], 1);
   EXPECT_EQ(d["appeals"]["satisfaction_rate"], 1.0);
-  // Measured: cadence, tasks, appeals; not inspected, never called back, not rated.
+  // Measured: cadence, tasks, appeals, the ratings; not inspected, never called back.
   std::set<std::string> absent(d["score"]["absent"].begin(), d["score"]["absent"].end());
-  EXPECT_EQ(absent, (std::set<std::string>{"awareness", "callbacks", "rating"}));
+  EXPECT_EQ(absent, (std::set<std::string>{"awareness", "callbacks"}));
+  EXPECT_EQ(d["ratings"]["given"], 2);
+  EXPECT_EQ(d["ratings"]["satisfied"], 1);
   ASSERT_TRUE(d["score"]["value"].is_number());
   double weighted = 0, weights = 0;
   for (const json& p : d["score"]["parts"]) {

@@ -154,6 +154,35 @@ TEST_F(PublicApiTest, AHouseholdConfirmsAVisitMadeToIt) {
   EXPECT_TRUE(seen["items"][0]["confirmed"].get<bool>());
 }
 
+// 民主评议: the household rates its contact cadre for the year with its card;
+// a second rating takes the first's place; it shows on the card and counts
+// in the cadre's dossier.
+TEST_F(PublicApiTest, AHouseholdRatesItsCadreForTheYear) {
+  json card = Json(Public("card", {{"code", code_}, {"surname", Surname()}}));
+  ASSERT_TRUE(card["contact"].is_object()) << card.dump();
+  EXPECT_TRUE(card["contact"]["rating"].is_null());
+  for (const char* satisfaction : {"不满意", "satisfied"}) {
+    HttpResponse rated = Public(
+        "ratings",
+        {{"code", code_}, {"surname", Surname()}, {"whom", "contact"}, {"satisfaction", satisfaction}});
+    ASSERT_EQ(rated.status, 200) << rated.body;
+  }
+  card = Json(Public("card", {{"code", code_}, {"surname", Surname()}}));
+  EXPECT_EQ(card["contact"]["rating"], "satisfied") << "the last rating of the year stands";
+  const json dossier = Json(Call("GET", "/api/v1/cadres/" + cadre_ + "/dossier", "", county_.headers));
+  EXPECT_EQ(dossier["ratings"]["given"], 1) << dossier.dump();
+  EXPECT_EQ(dossier["ratings"]["satisfied"], 1);
+  HttpResponse bad =
+      Public("ratings",
+             {{"code", code_}, {"surname", Surname()}, {"whom", "neighbour"}, {"satisfaction", "satisfied"}});
+  EXPECT_EQ(bad.status, 400);
+  EXPECT_EQ(Json(bad)["error"]["field"], "whom");
+  EXPECT_EQ(Public("ratings",
+                   {{"code", code_}, {"surname", "错"}, {"whom", "contact"}, {"satisfaction", "satisfied"}})
+                .status,
+            404);
+}
+
 TEST_F(PublicApiTest, WrongRevokedExpiredAndMalformedCodesGetTheSameAnswer) {
   const std::string expiring = Issue(other_household_, kMinute);  // revokes other_code_
   std::string wrong = code_;

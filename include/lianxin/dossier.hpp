@@ -37,6 +37,7 @@ struct DossierFigures {
   InspectionFigures inspections;
   std::vector<std::string> findings;
   CallbackRates callbacks;
+  int ratings = 0, ratings_satisfied = 0;  // 民主评议 in the period's years
   CadreScore score;
 };
 

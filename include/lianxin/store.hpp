@@ -23,6 +23,7 @@
 
 #include <cstdint>
 #include <functional>
+#include <map>
 #include <memory>
 #include <optional>
 #include <string>
@@ -387,6 +388,11 @@ class WriteTxn {
                                                      std::string_view seed, double share) = 0;
   virtual Status RecordCallback(std::string_view visit_id, CallbackOutcome outcome,
                                 const std::string& note) = 0;
+  // Keeps a household's rating (民主评议) of its contact or assistance cadre
+  // for `year`, in place of an earlier one that year (kNotFound when the
+  // cadre holds no pair on the household). Journaled.
+  virtual Status RateCadre(std::string_view household_code, std::string_view cadre_code, int year,
+                           Satisfaction satisfaction) = 0;
   // Keeps a published notice as it is (its published_millis set here);
   // kConflict (notice_published) when one for the same region and month is
   // already kept: a published notice is never replaced. Journaled.
@@ -544,6 +550,12 @@ class Store {
   // The callbacks of a region's households, for one month or (empty) all,
   // newest month first, by cadre.
   virtual Result<std::vector<Callback>> ListCallbacks(std::string_view region, std::string_view month) = 0;
+  // A household's ratings of its cadres for `year`, by cadre; and every
+  // rating a cadre was given in [from_year, to_year].
+  virtual Result<std::map<std::string, Satisfaction>> RatingsByHousehold(std::string_view household_code,
+                                                                         int year) = 0;
+  virtual Result<std::vector<Satisfaction>> RatingsOfCadre(std::string_view cadre_code, int from_year,
+                                                           int to_year) = 0;
   // The published notice `id`, or none; those of a region's subtree (every
   // one when `region` is empty), newest month first.
   virtual Result<std::optional<NoticeRecord>> GetNotice(std::string_view id) = 0;

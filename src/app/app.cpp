@@ -96,9 +96,9 @@ Router App::BuildRouter() {
   // Routes anyone may reach before signing in, or whose body is a few short
   // strings: their body is read only up to this, and parsed only this deep,
   // so an unauthenticated 8 MiB "[[[…" costs nothing.
-  for (const char* pattern :
-       {"/api/v1/session", "/api/v1/me/password", "/api/v1/me/totp/confirm", "/api/v1/public/card",
-        "/api/v1/public/appeals", "/api/v1/public/appeals/list", "/api/v1/public/appeals/{id}/rate"}) {
+  for (const char* pattern : {"/api/v1/session", "/api/v1/me/password", "/api/v1/me/totp/confirm",
+                              "/api/v1/public/card", "/api/v1/public/appeals", "/api/v1/public/appeals/list",
+                              "/api/v1/public/appeals/{id}/rate", "/api/v1/public/ratings"}) {
     router.Limit("POST", pattern, kSmallJsonBody);
   }
   // Work whose memory comes and goes in bulk: a pairing solve, an upload's

@@ -39,6 +39,7 @@ std::vector<AccessRule> BuildTable() {
       {"POST", "/api/v1/public/appeals/list", {}, true, false, ScopeUse::kNone},
       {"POST", "/api/v1/public/appeals/{id}/rate", {}, true, false, ScopeUse::kNone},
       {"POST", "/api/v1/public/visits/{id}/confirm", {}, true, false, ScopeUse::kNone},
+      {"POST", "/api/v1/public/ratings", {}, true, false, ScopeUse::kNone},
       // Published monthly notices (每月公示) are public once out.
       {"GET", "/api/v1/public/notices", {}, true, false, ScopeUse::kNone},
       {"GET", "/api/v1/public/notices/{id}", {}, true, false, ScopeUse::kNone},

@@ -109,6 +109,10 @@ class PublicApi {
     Result<StorePool::Lease> store = deps_.reads.Acquire();
     if (!store.ok()) return HttpResponse::Error(store.status());
     json out = {{"household", {{"code", card->household_code}, {"head_name", card->head_name}}}};
+    const int year = ChinaDateOf(deps_.clock.NowMillis()).year;
+    Result<std::map<std::string, Satisfaction>> ratings =
+        (*store)->RatingsByHousehold(card->household_code, year);
+    if (!ratings.ok()) return HttpResponse::Error(ratings.status());
     for (auto [name, code] :
          {std::pair{"contact", card->contact_cadre}, std::pair{"assistance", card->assistance_cadre}}) {
       out[name] = nullptr;
@@ -116,10 +120,12 @@ class PublicApi {
       OneRecord cadre;
       Status got = (*store)->Get(RecordKind::kCadres, code, cadre);
       if (!got.ok() || !cadre.cadre) continue;
+      auto rated = ratings->find(code);
       json who = {{"name", cadre.cadre->name},
                   {"title", cadre.cadre->title},
                   {"unit", nullptr},
-                  {"phone", cadre.cadre->phone.Reveal()}};
+                  {"phone", cadre.cadre->phone.Reveal()},
+                  {"rating", rated == ratings->end() ? json(nullptr) : json(Token(rated->second))}};
       if (!cadre.cadre->unit_code.empty()) {
         OneRecord unit;
         if ((*store)->Get(RecordKind::kUnits, cadre.cadre->unit_code, unit).ok() && unit.unit)
@@ -202,6 +208,39 @@ class PublicApi {
     });
     if (!written.ok()) return HttpResponse::Error(written);
     return HttpResponse::Json(200, {{"id", id}, {"confirmed", true}});
+  }
+
+  // 民主评议: the household rates its contact or assistance cadre for this
+  // year; a later rating the same year takes the earlier one's place.
+  HttpResponse RateCadre(HttpRequest& request, const Caller& caller) {
+    json body;
+    Result<CardRecord> card = Admit(request, caller, &body);
+    if (!card.ok()) return Refusal(card.status());
+    Result<std::string> whom = StringField(body, "whom");
+    if (!whom.ok()) return HttpResponse::Error(whom.status());
+    const std::string cadre = *whom == "contact"      ? card->contact_cadre
+                              : *whom == "assistance" ? card->assistance_cadre
+                                                      : "";
+    if (*whom != "contact" && *whom != "assistance")
+      return HttpResponse::Error(
+          Status::Invalid("whom 应为 contact(联系干部)或 assistance(包扶干部) (enum)", "whom"));
+    if (cadre.empty()) return HttpResponse::Error(Status::NotFound("本户没有这位干部 (not_paired)"));
+    Result<std::string> satisfaction = StringField(body, "satisfaction");
+    if (!satisfaction.ok()) return HttpResponse::Error(satisfaction.status());
+    std::optional<Satisfaction> s = ParseSatisfaction(*satisfaction);
+    if (!s) {
+      return HttpResponse::Error(Status::Invalid(
+          "satisfaction 应为 satisfied|basically_satisfied|unsatisfied(满意|基本满意|不满意) (unknown_value)",
+          "satisfaction"));
+    }
+    const int year = ChinaDateOf(deps_.clock.NowMillis()).year;
+    Status written = deps_.writer.Write([&](Store& store) -> Status {
+      LX_ASSIGN_OR_RETURN(std::unique_ptr<WriteTxn> txn, store.Begin(Actor(*card)));
+      LX_RETURN_IF_ERROR(txn->RateCadre(card->household_code, cadre, year, *s));
+      return txn->Commit();
+    });
+    if (!written.ok()) return HttpResponse::Error(written);
+    return HttpResponse::Json(200, {{"whom", *whom}, {"year", year}, {"rating", Token(*s)}});
   }
 
   HttpResponse Rate(HttpRequest& request, const Caller& caller) {
@@ -296,6 +335,9 @@ class PublicApi {
 void AddPublicRoutes(ApiRouter& api, const AppealsApiDeps& deps) {
   auto routes = std::make_shared<PublicApi>(deps);
   api.Add("GET", "/api/v1/public/topics", [routes](HttpRequest&, const Caller&) { return routes->Topics(); });
+  api.Add("POST", "/api/v1/public/ratings", [routes](HttpRequest& request, const Caller& caller) {
+    return routes->RateCadre(request, caller);
+  });
   api.Add("POST", "/api/v1/public/card",
           [routes](HttpRequest& request, const Caller& caller) { return routes->Card(request, caller); });
   api.Add("POST", "/api/v1/public/appeals",

@@ -438,4 +438,71 @@ Result<std::vector<Callback>> CallbackRepository::List(std::string_view region, 
   return out;
 }
 
+const JournalTable& RatingRepository::Table() {
+  static const JournalTable kTable{"ratings",
+                                   {{"key"},
+                                    {"household_code"},
+                                    {"cadre_code"},
+                                    {"year"},
+                                    {"satisfaction"},
+                                    {"rated_millis"},
+                                    {"county_code"}},
+                                   "key"};
+  return kTable;
+}
+
+Status RatingRepository::Rate(std::string_view household_code, std::string_view cadre_code, int year,
+                              Satisfaction satisfaction) {
+  if (journal_ == nullptr) return Status::Internal("RatingRepository: 只读,不能写入 (read-only)");
+  LX_ASSIGN_OR_RETURN(
+      sql::Statement * pair,
+      db_.Prepare("SELECT h.county_code FROM pairs p JOIN households h ON h.code = p.held WHERE "
+                  "p.kind IN ('contact', 'assistance') AND p.held = ?1 AND p.holder = ?2"));
+  pair->Bind(1, household_code).Bind(2, cadre_code);
+  LX_ASSIGN_OR_RETURN(bool found, pair->Step());
+  const std::string county = found ? std::string(pair->Text(0)) : "";
+  pair->Reset();
+  if (!found) return Status::NotFound("该干部不是本户的联系或包扶干部 (not_paired)");
+  const std::string household(household_code), cadre(cadre_code);
+  return journal_
+      ->Upsert(Table(),
+               {sql::Value::Text(household + "|" + cadre + "|" + std::to_string(year)),
+                sql::Value::Text(household), sql::Value::Text(cadre), sql::Value::Int(year),
+                sql::Value::Text(Token(satisfaction)), sql::Value::Int(at_millis_), sql::Value::Text(county)})
+      .status();
+}
+
+Result<std::map<std::string, Satisfaction>> RatingRepository::ByHousehold(std::string_view household_code,
+                                                                          int year) {
+  LX_ASSIGN_OR_RETURN(
+      sql::Statement * select,
+      db_.Prepare("SELECT cadre_code, satisfaction FROM ratings WHERE household_code = ?1 AND year = ?2"));
+  select->Bind(1, household_code).Bind(2, year);
+  std::map<std::string, Satisfaction> out;
+  while (true) {
+    LX_ASSIGN_OR_RETURN(bool row, select->Step());
+    if (!row) break;
+    std::optional<Satisfaction> s = ParseSatisfaction(select->Text(1));
+    if (s) out[std::string(select->Text(0))] = *s;
+  }
+  return out;
+}
+
+Result<std::vector<Satisfaction>> RatingRepository::OfCadre(std::string_view cadre_code, int from_year,
+                                                            int to_year) {
+  LX_ASSIGN_OR_RETURN(
+      sql::Statement * select,
+      db_.Prepare("SELECT satisfaction FROM ratings WHERE cadre_code = ?1 AND year >= ?2 AND year <= ?3 "
+                  "ORDER BY key"));
+  select->Bind(1, cadre_code).Bind(2, from_year).Bind(3, to_year);
+  std::vector<Satisfaction> out;
+  while (true) {
+    LX_ASSIGN_OR_RETURN(bool row, select->Step());
+    if (!row) break;
+    std::optional<Satisfaction> s = ParseSatisfaction(select->Text(0));
+    if (s) out.push_back(*s);
+  }
+  return out;
+}
+
 }  // namespace lianxin

@@ -12,6 +12,7 @@
 #pragma once
 
 #include <cstdint>
+#include <map>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -67,6 +68,27 @@ class CallbackRepository {
   Status Record(std::string_view visit_id, CallbackOutcome outcome, const std::string& note,
                 const std::string& actor);
   Result<std::vector<Callback>> List(std::string_view region, std::string_view month);
+
+ private:
+  sql::Connection& db_;
+  JournalWriter* journal_;
+  std::int64_t at_millis_;
+};
+
+// The households' ratings of their cadres (民主评议), the same way.
+class RatingRepository {
+ public:
+  explicit RatingRepository(sql::Connection& db, JournalWriter* journal = nullptr, std::int64_t at_millis = 0)
+      : db_(db), journal_(journal), at_millis_(at_millis) {}
+
+  // Its journaled table: ratings.
+  static const JournalTable& Table();
+
+  // As WriteTxn::RateCadre, Store::RatingsByHousehold and Store::RatingsOfCadre say.
+  Status Rate(std::string_view household_code, std::string_view cadre_code, int year,
+              Satisfaction satisfaction);
+  Result<std::map<std::string, Satisfaction>> ByHousehold(std::string_view household_code, int year);
+  Result<std::vector<Satisfaction>> OfCadre(std::string_view cadre_code, int from_year, int to_year);
 
  private:
   sql::Connection& db_;

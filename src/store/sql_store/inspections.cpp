@@ -53,4 +53,21 @@ Result<std::vector<Callback>> SqlStore::ListCallbacks(std::string_view region, s
   return CallbackRepository(seam()).List(region, month);
 }
 
+Status SqlTxn::RateCadre(std::string_view household_code, std::string_view cadre_code, int year,
+                         Satisfaction satisfaction) {
+  if (!open_) return Status::Internal("写事务已结束");
+  return RatingRepository(store_.seam(), &journal_, at_millis_)
+      .Rate(household_code, cadre_code, year, satisfaction);
+}
+
+Result<std::map<std::string, Satisfaction>> SqlStore::RatingsByHousehold(std::string_view household_code,
+                                                                         int year) {
+  return RatingRepository(seam()).ByHousehold(household_code, year);
+}
+
+Result<std::vector<Satisfaction>> SqlStore::RatingsOfCadre(std::string_view cadre_code, int from_year,
+                                                           int to_year) {
+  return RatingRepository(seam()).OfCadre(cadre_code, from_year, to_year);
+}
+
 }  // namespace lianxin::sql_store

@@ -236,6 +236,8 @@ class SqlTxn final : public WriteTxn {
   Result<std::vector<Callback>> AddCallbacks(std::string_view region, std::string_view month,
                                              std::string_view seed, double share) override;
   Status RecordCallback(std::string_view visit_id, CallbackOutcome outcome, const std::string& note) override;
+  Status RateCadre(std::string_view household_code, std::string_view cadre_code, int year,
+                   Satisfaction satisfaction) override;
   Status Commit() override;
 
   // For the user repository, in this file: rows of tables outside the
@@ -399,6 +401,10 @@ class SqlStore final : public Store {
   Result<std::vector<Inspection>> ListInspections(std::string_view region) override;
   Result<std::vector<InspectionCheck>> InspectionChecks(std::string_view id) override;
   Result<std::vector<Callback>> ListCallbacks(std::string_view region, std::string_view month) override;
+  Result<std::map<std::string, Satisfaction>> RatingsByHousehold(std::string_view household_code,
+                                                                 int year) override;
+  Result<std::vector<Satisfaction>> RatingsOfCadre(std::string_view cadre_code, int from_year,
+                                                   int to_year) override;
   Result<std::vector<NoticeRecord>> ListNotices(std::string_view region) override;
   Result<FieldworkPage<Visit>> ListVisits(const FieldworkQuery& query) override;
   Result<std::optional<Decision>> GetDecision(std::string_view id) override;

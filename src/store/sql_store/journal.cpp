@@ -36,6 +36,7 @@ std::vector<const TableDef*> AllTableDefs(bool legacy) {
     defs.push_back(&InspectionRepository::InspectionsTable());
     defs.push_back(&InspectionRepository::ChecksTable());
     defs.push_back(&CallbackRepository::Table());
+    defs.push_back(&RatingRepository::Table());
   }
   return defs;
 }
