@@ -120,6 +120,18 @@ async function walk(page, { base, check, axe, shot, card, surname }) {
   await page.evaluate(() => scrollTo(0, 0));
   await shot(page, 'household-cadre');
 
+  // 民主评议: the household rates its contact cadre for the year, from its card.
+  await page.click('section:has(h2:has-text("联系干部")) button:has-text("评议这位干部")');
+  await page.waitForSelector('h1:text-is("评议干部")');
+  await ageFriendly(page, 'judge', check);
+  await axe(page, 'household-judge');
+  await page.click('label.choice:has-text("基本满意")');
+  await page.click('button[type=submit]');
+  await page.waitForSelector('h1:text-is("我的联系干部")');
+  const judged = await page.waitForSelector('text=今年您的评议:基本满意', { timeout: 5000 }).catch(() => null);
+  check(judged !== null, 'the household rates its contact cadre for the year (今年您的评议:基本满意)');
+  check(((await page.textContent('main')) ?? '').includes('谢谢您的评议'), 'and is thanked for it');
+
   // 4. Report a problem. An empty form is answered on the phone.
   await page.click('button:has-text("我要反映问题")');
   await page.waitForSelector('h1:text-is("反映问题")');

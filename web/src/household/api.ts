@@ -4,11 +4,14 @@
 // CSRF and sign-in handling this page has no use for.
 import type { CardKey } from './card';
 
+export type Whom = 'contact' | 'assistance';
+
 export interface Cadre {
   name: string;
   title: string;
   unit: string | null;
   phone: string;
+  rating: string | null; // this year's 民主评议 by the household, if any
 }
 
 export interface Visit {
@@ -111,6 +114,8 @@ export const publicApi = {
     call<{ id: string; confirmed: boolean }>('POST', `visits/${encodeURIComponent(id)}/confirm`, key),
   fileAppeal: (key: CardKey, appeal: NewAppeal) => call<Appeal>('POST', 'appeals', { ...key, ...appeal }),
   appeals: (key: CardKey) => call<{ items: Appeal[] }>('POST', 'appeals/list', key).then((r) => r.items),
+  rateCadre: (key: CardKey, whom: Whom, satisfaction: string) =>
+    call<{ whom: Whom; year: number; rating: string }>('POST', 'ratings', { ...key, whom, satisfaction }),
   rate: (key: CardKey, id: string, rating: Rating) =>
     call<Appeal>('POST', `appeals/${encodeURIComponent(id)}/rate`, { ...key, ...rating }),
 };

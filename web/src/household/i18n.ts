@@ -48,6 +48,16 @@ const zh = {
     confirm: '确有其事',
     confirmed: '✓ 您已确认',
     signOut: '换一张卡',
+    judge: '评议这位干部',
+    judged: (level: string) => `今年您的评议:${level}`,
+  },
+  judge: {
+    title: '评议干部',
+    lead: (name: string) => `${name}今年联系您家做得怎么样?一年评一次,再评以最后一次为准。`,
+    question: '您满意吗?',
+    submit: '提交评议',
+    need: '请选:您满意吗',
+    thanks: '谢谢您的评议!',
   },
   appeal: {
     title: '反映问题',
@@ -194,6 +204,16 @@ const en: Dict = {
     confirm: 'It happened',
     confirmed: '✓ You confirmed it',
     signOut: 'Use another card',
+    judge: 'Rate this cadre',
+    judged: (level: string) => `Your rating this year: ${level}`,
+  },
+  judge: {
+    title: 'Rate a cadre',
+    lead: (name: string) => `How well did ${name} keep in touch with your household this year? Once a year; rating again replaces it.`,
+    question: 'Are you satisfied?',
+    submit: 'Send my rating',
+    need: 'Please choose: are you satisfied',
+    thanks: 'Thank you for your rating!',
   },
   appeal: {
     title: 'Report a problem',

@@ -5,11 +5,11 @@
 // back button — which is what an older user reaches for — goes back a
 // screen instead of leaving the page.
 import { reactive } from 'vue';
-import { publicApi, PublicError, type Appeal, type CardView, type NewAppeal, type Rating, type Topic } from './api';
+import { publicApi, PublicError, type Appeal, type CardView, type NewAppeal, type Rating, type Topic, type Whom } from './api';
 import { saveKey, type CardKey } from './card';
 import { t } from './i18n';
 
-export type Screen = 'enter' | 'home' | 'appeal' | 'filed' | 'list' | 'rate';
+export type Screen = 'enter' | 'home' | 'appeal' | 'filed' | 'list' | 'rate' | 'judge';
 
 export const state = reactive({
   screen: 'enter' as Screen,
@@ -20,6 +20,7 @@ export const state = reactive({
   appealsAt: 0, // when they were fetched (Date.now())
   filed: null as Appeal | null, // the appeal just filed, for its receipt
   rating: null as Appeal | null, // the appeal being rated
+  judging: null as Whom | null, // the cadre being rated for the year (民主评议)
   refusal: '', // why the card was refused, shown on the first screen
   notice: '', // what the last step did, shown on the next screen
 });
@@ -30,6 +31,7 @@ function reachable(screen: Screen): Screen {
   if (screen === 'enter') return 'home';
   if (screen === 'filed' && !state.filed) return 'home';
   if (screen === 'rate' && !state.rating) return 'list';
+  if (screen === 'judge' && !(state.judging && state.card[state.judging])) return 'home';
   return screen;
 }
 
@@ -128,4 +130,22 @@ export async function rate(rating: Rating): Promise<void> {
   state.rating = null;
   carried = rating.satisfaction === 'unsatisfied' && after.state !== 'rated' ? t.value.list.reopened : t.value.list.rated;
   history.back(); // to the list, where the notice is read out
+}
+
+export function startJudging(whom: Whom): void {
+  state.judging = whom;
+  go('judge');
+}
+
+// 民主评议: this year's rating of one of the household's cadres; a second
+// one the same year takes the first's place.
+export async function judge(satisfaction: string): Promise<void> {
+  const whom = state.judging;
+  const cadre = whom ? state.card?.[whom] : null;
+  if (!whom || !cadre) return;
+  const kept = await publicApi.rateCadre(key(), whom, satisfaction);
+  cadre.rating = kept.rating;
+  state.judging = null;
+  carried = t.value.judge.thanks;
+  history.back(); // home, where the notice is read out
 }
