@@ -81,7 +81,12 @@ export default defineConfig({
         display: 'standalone',
         background_color: '#ffffff',
         theme_color: '#b71c1c',
-        icons: [],
+        // Made by scripts/icons.mjs (npm run build): the sizes a phone needs to offer installing.
+        icons: [
+          { src: '/m/icons/icon-192.png', sizes: '192x192', type: 'image/png' },
+          { src: '/m/icons/icon-512.png', sizes: '512x512', type: 'image/png' },
+          { src: '/m/icons/maskable-512.png', sizes: '512x512', type: 'image/png', purpose: 'maskable' },
+        ],
       },
       workbox: {
         globPatterns: ['**/*.{js,css,html}'],

@@ -302,6 +302,20 @@ export default async function cadre(browser, { base, check, axe, shot, username,
       ]),
     );
     check(installed, 'cadre app: the service worker is installed (the app is kept for offline use)');
+    // A phone offers to install the app only when its manifest names 192 and 512 px icons.
+    const icons = await page.evaluate(async () => {
+      const manifest = await (await fetch('/m/manifest.webmanifest')).json();
+      const out = [];
+      for (const icon of manifest.icons ?? []) {
+        const r = await fetch(icon.src);
+        out.push(`${icon.sizes} ${r.status} ${r.headers.get('content-type')}`);
+      }
+      return out;
+    });
+    check(
+      icons.some((i) => i.startsWith('192x192 200 image/png')) && icons.some((i) => i.startsWith('512x512 200 image/png')),
+      `cadre app: the manifest names its 192 and 512 px icons, and they load (${icons.join('; ')})`,
+    );
     await page.reload(); // now under the service worker's control
     await page.waitForSelector('.lx-hh');
     check(await page.evaluate(() => !!navigator.serviceWorker.controller), 'cadre app: the service worker controls the page');
