@@ -5,6 +5,8 @@
 
 #include <gtest/gtest.h>
 
+#include "fieldwork/visit_repository.hpp"
+
 namespace lianxin {
 namespace {
 
@@ -47,6 +49,17 @@ TEST(VisitsTest, PhoneCallsAndProxiesAreRecordedButNotContact) {
   EXPECT_EQ(NextVisitDue(duty, diary, rules), On(4, 9));
   duty.assistance = false;
   EXPECT_EQ(NextVisitDue(duty, {}, rules), DateFromDays(DaysFromDate(On(1, 1)) + 91));
+}
+
+// The SQL that counts direct visits (dashboard, notice, callbacks) leaves
+// out exactly the kinds CountsAsDirect does.
+TEST(VisitsTest, TheSqlListOfIndirectKindsIsCountsAsDirect) {
+  for (VisitKind kind : {VisitKind::kHomeVisit, VisitKind::kTalk, VisitKind::kReception, VisitKind::kStay,
+                         VisitKind::kSharedLabour, VisitKind::kPhone, VisitKind::kByProxy}) {
+    const std::string quoted = "'" + std::string(Token(kind)) + "'";
+    EXPECT_EQ(VisitRepository::kIndirectKinds.find(quoted) == std::string_view::npos, CountsAsDirect(kind))
+        << Token(kind);
+  }
 }
 
 TEST(VisitsTest, AVisitorOnlyAfterCampaignsIsFlaggedWithTheVisitsBehindIt) {

@@ -345,6 +345,21 @@ class HouseholdCollector final : public RegistrySink {
   std::vector<std::pair<std::string, std::string>> households;
 };
 
+// Every household under `region` (code and head), a page at a time;
+// kNotFound when there is none.
+Result<HouseholdCollector> HouseholdsUnder(Store& store, const std::string& region) {
+  HouseholdCollector collected;
+  ListQuery query;
+  query.scope = {ScopeKind::kRegion, region};
+  query.limit = 1000;
+  do {
+    LX_ASSIGN_OR_RETURN(ListPage page, store.List(RecordKind::kHouseholds, query, collected));
+    query.cursor = page.next;
+  } while (!query.cursor.empty());
+  if (collected.households.empty()) return Status::NotFound("该地区没有农户: " + region);
+  return collected;
+}
+
 // Who each household's card names: its village, its contact and assistance
 // cadres with their units and phones.
 class CardPeople final : public RegistrySink {
@@ -427,15 +442,7 @@ Status RunCardSign(const Common& common, const std::string& region, const std::s
   LX_ASSIGN_OR_RETURN(Config config, LoadConfig(common));
   LX_ASSIGN_OR_RETURN(std::unique_ptr<Store> store, OpenStore(config, common.db, false));
   if (!RegionSubtreePrefix(region)) return Status::Usage("--region 应为 6 位或 12 位区划代码: " + region);
-  HouseholdCollector collected;
-  ListQuery query;
-  query.scope = {ScopeKind::kRegion, region};
-  query.limit = 1000;
-  do {
-    LX_ASSIGN_OR_RETURN(ListPage page, store->List(RecordKind::kHouseholds, query, collected));
-    query.cursor = page.next;
-  } while (!query.cursor.empty());
-  if (collected.households.empty()) return Status::NotFound("该地区没有农户: " + region);
+  LX_ASSIGN_OR_RETURN(HouseholdCollector collected, HouseholdsUnder(*store, region));
   std::vector<std::array<std::string, 3>> households;
   for (const auto& [code, head] : collected.households) households.push_back({code, head, ""});
   CardPeople people;
@@ -496,15 +503,7 @@ Status RunCard(const Common& common, const std::string& action, const std::strin
           "打印连心卡需要网站地址(二维码指向 地址/h/#卡号): --origin https://… 或 [server] origin "
           "(printed cards need the site's address for their QR codes)");
     }
-    HouseholdCollector collected;
-    ListQuery query;
-    query.scope = {ScopeKind::kRegion, region};
-    query.limit = 1000;
-    do {
-      LX_ASSIGN_OR_RETURN(ListPage page, store->List(RecordKind::kHouseholds, query, collected));
-      query.cursor = page.next;
-    } while (!query.cursor.empty());
-    if (collected.households.empty()) return Status::NotFound("该地区没有农户: " + region);
+    LX_ASSIGN_OR_RETURN(HouseholdCollector collected, HouseholdsUnder(*store, region));
     const int fd = ::open(out.c_str(), O_WRONLY | O_CREAT | O_EXCL, 0600);
     if (fd < 0) return Status::Invalid("无法新建 " + out + "(文件须不存在) cannot create " + out, "--out");
     ::close(fd);

@@ -30,6 +30,10 @@ class VisitRepository {
 
   // Its journaled table: visits.
   static const JournalTable& Table();
+  // The kinds that are not direct contact, as SQL's list: every count of
+  // direct visits says `v.kind NOT IN ` and this (CountsAsDirect, in SQL; a
+  // test holds the two together).
+  static constexpr std::string_view kIndirectKinds = "('phone', 'by_proxy')";
 
   // Adds `visit` as Store's WriteTxn::AddVisit says; its id.
   Result<std::string> Add(Visit visit, const std::string& recorded_by);

@@ -4,6 +4,7 @@
 #include <string>
 
 #include "fieldwork/appeal_repository.hpp"
+#include "fieldwork/visit_repository.hpp"
 
 namespace lianxin {
 
@@ -94,17 +95,17 @@ Result<std::vector<AreaFigures>> FiguresRepository::Under(std::string_view regio
              a.households = static_cast<int>(row.Int(1));
              a.covered = static_cast<int>(row.Int(2));
            }));
-  LX_RETURN_IF_ERROR(read(
-      "SELECT " + level.household_area +
-          ", COUNT(*), COUNT(DISTINCT v.household_code) FROM visits v JOIN households h ON h.code = "
-          "v.household_code WHERE " +
-          level.household_filter +
-          " AND v.visited_on >= ?2 AND v.visited_on <= ?3 AND v.kind NOT IN ('phone', 'by_proxy') GROUP BY 1",
-      {sql::Value::Text(from.ToString()), sql::Value::Text(to.ToString())},
-      [](AreaFigures& a, const sql::Statement& row) {
-        a.direct_visits = static_cast<int>(row.Int(1));
-        a.visited_households = static_cast<int>(row.Int(2));
-      }));
+  LX_RETURN_IF_ERROR(
+      read("SELECT " + level.household_area +
+               ", COUNT(*), COUNT(DISTINCT v.household_code) FROM visits v JOIN households h ON h.code = "
+               "v.household_code WHERE " +
+               level.household_filter + " AND v.visited_on >= ?2 AND v.visited_on <= ?3 AND v.kind NOT IN " +
+               std::string(VisitRepository::kIndirectKinds) + " GROUP BY 1",
+           {sql::Value::Text(from.ToString()), sql::Value::Text(to.ToString())},
+           [](AreaFigures& a, const sql::Statement& row) {
+             a.direct_visits = static_cast<int>(row.Int(1));
+             a.visited_households = static_cast<int>(row.Int(2));
+           }));
   LX_RETURN_IF_ERROR(
       read("SELECT " + level.household_area +
                ", COUNT(*) FROM pairs p JOIN households h ON h.code = p.held WHERE p.kind IN "
@@ -169,9 +170,8 @@ Result<std::vector<UnitFigures>> FiguresRepository::UnitsUnder(std::string_view 
       read("SELECT c.unit_code, COUNT(*), COUNT(DISTINCT v.household_code) FROM visits v JOIN "
            "households h ON h.code = v.household_code JOIN cadres c ON c.code = v.cadre_code "
            "WHERE c.unit_code IS NOT NULL AND " +
-               level.household_filter +
-               " AND v.visited_on >= ?2 AND v.visited_on <= ?3 AND v.kind NOT IN ('phone', "
-               "'by_proxy') GROUP BY 1",
+               level.household_filter + " AND v.visited_on >= ?2 AND v.visited_on <= ?3 AND v.kind NOT IN " +
+               std::string(VisitRepository::kIndirectKinds) + " GROUP BY 1",
            true, [](UnitFigures& u, const sql::Statement& row) {
              u.direct_visits = static_cast<int>(row.Int(1));
              u.visited_households = static_cast<int>(row.Int(2));
@@ -212,7 +212,9 @@ Result<std::vector<SilentCadre>> FiguresRepository::SilentUnder(std::string_view
           "('contact', 'assistance') AND " +
           level.household_filter +
           " AND NOT EXISTS (SELECT 1 FROM visits v WHERE v.cadre_code = c.code AND v.visited_on >= ?2 "
-          "AND v.visited_on <= ?3 AND v.kind NOT IN ('phone', 'by_proxy')) GROUP BY c.code, c.name, "
+          "AND v.visited_on <= ?3 AND v.kind NOT IN " +
+          std::string(VisitRepository::kIndirectKinds) +
+          ") GROUP BY c.code, c.name, "
           "c.unit_code, u.name, c.village_code ORDER BY 3, 1"));
   select->Bind(1, level.filter_value).Bind(2, from.ToString()).Bind(3, to.ToString());
   std::vector<SilentCadre> out;

@@ -2,6 +2,7 @@
 
 #include <sodium.h>
 
+#include "fieldwork/visit_repository.hpp"
 #include "lianxin/calendar.hpp"
 #include "lianxin/draw.hpp"
 #include "lianxin/registry.hpp"
@@ -358,7 +359,8 @@ Result<std::vector<Callback>> CallbackRepository::Add(std::string_view region, s
           "SELECT v.id, v.cadre_code, v.household_code, v.visited_on, v.kind, h.county_code, "
           "(SELECT COUNT(*) FROM callbacks c WHERE c.visit_id = v.id) FROM visits v JOIN households h ON "
           "h.code = v.household_code WHERE substr(h.village_code, 1, length(?1)) = ?1 AND v.visited_on >= ?2 "
-          "AND v.visited_on <= ?3 AND v.kind NOT IN ('phone', 'by_proxy')"));
+          "AND v.visited_on <= ?3 AND v.kind NOT IN " +
+          std::string(VisitRepository::kIndirectKinds)));
   select->Bind(1, *prefix).Bind(2, from.ToString()).Bind(3, to.ToString());
   struct Candidate {
     Callback callback;
