@@ -12,6 +12,7 @@
 // Handlers are thread-safe as AuthService is.
 #pragma once
 
+#include <functional>
 #include <nlohmann/json.hpp>
 #include <string>
 #include <string_view>
@@ -96,6 +97,11 @@ nlohmann::json TimeOrNull(std::int64_t millis);
 inline constexpr int kDefaultListLimit = 50;
 inline constexpr int kMaxListLimit = 1000;
 Result<int> LimitParam(const HttpRequest& request);
+// What `write` writes to a temporary file named for request `id` with
+// extension `ext` (the file removed after), as the body of a download;
+// `write`'s error when it fails.
+Result<std::string> WrittenBytes(const std::string& id, std::string_view ext,
+                                 const std::function<Status(const std::string&)>& write);
 // A user as the API shows it: no secret, roles as tokens, the scope.
 nlohmann::json UserJson(const User& user);
 

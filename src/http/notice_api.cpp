@@ -1,9 +1,6 @@
 #include "lianxin/notice_api.hpp"
 
-#include <filesystem>
-#include <fstream>
 #include <functional>
-#include <iterator>
 #include <nlohmann/json.hpp>
 
 #include "lianxin/api.hpp"
@@ -56,19 +53,10 @@ class NoticeRoutes {
     if (format != "pdf" && format != "xlsx") {
       return HttpResponse::Error(Status::Invalid("format 应为 json、html、pdf 或 xlsx (format)", "format"));
     }
-    const std::filesystem::path path =
-        std::filesystem::temp_directory_path() / ("lianxin-report-" + id + "." + std::string(format));
-    Status written = write(path.string());
-    std::string bytes;
-    if (written.ok()) {
-      std::ifstream in(path, std::ios::binary);
-      bytes.assign(std::istreambuf_iterator<char>(in), std::istreambuf_iterator<char>());
-    }
-    std::error_code ec;
-    std::filesystem::remove(path, ec);
-    if (!written.ok()) return HttpResponse::Error(written);
+    Result<std::string> bytes = WrittenBytes(id, format, write);
+    if (!bytes.ok()) return HttpResponse::Error(bytes.status());
     HttpResponse response = HttpResponse::Text(
-        200, std::move(bytes),
+        200, std::move(*bytes),
         format == "pdf" ? "application/pdf"
                         : "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet");
     const std::string name = title + "." + std::string(format);

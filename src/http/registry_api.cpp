@@ -628,24 +628,16 @@ class RegistryApi {
     if (format != "xlsx" && format != "csv") {
       return HttpResponse::Error(Status::Invalid("format 应为 csv 或 xlsx (format)", "format"));
     }
-    std::filesystem::path path =
-        std::filesystem::temp_directory_path() / ("lianxin-export-" + request.id + "." + format);
     ExportOptions options;
     options.scope = caller.scope();
-    Status written =
-        WithReader([&](Store& store) { return ExportKind(store, kind, path.string(), options); });
-    std::string bytes;
-    if (written.ok()) {
-      std::ifstream in(path, std::ios::binary);
-      bytes.assign(std::istreambuf_iterator<char>(in), std::istreambuf_iterator<char>());
-    }
-    std::error_code ec;
-    std::filesystem::remove(path, ec);
-    if (!written.ok()) return HttpResponse::Error(written);
+    Result<std::string> bytes = WrittenBytes(request.id, format, [&](const std::string& path) {
+      return WithReader([&](Store& store) { return ExportKind(store, kind, path, options); });
+    });
+    if (!bytes.ok()) return HttpResponse::Error(bytes.status());
     Status audited = Audit(caller, "export", std::string(Token(kind)), "format=" + format + " masked");
     if (!audited.ok()) return HttpResponse::Error(audited);
     HttpResponse response = HttpResponse::Text(
-        200, std::move(bytes),
+        200, std::move(*bytes),
         format == "csv" ? "text/csv; charset=utf-8"
                         : "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet");
     response.headers.Set("Content-Disposition",

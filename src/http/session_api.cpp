@@ -1,4 +1,7 @@
 #include <charconv>
+#include <filesystem>
+#include <fstream>
+#include <iterator>
 
 #include "lianxin/access.hpp"
 #include "lianxin/api.hpp"
@@ -108,6 +111,22 @@ Result<std::string> TextField(const nlohmann::json& body, std::string_view name,
 
 nlohmann::json TimeOrNull(std::int64_t millis) {
   return millis > 0 ? nlohmann::json(ChinaIsoTime(millis)) : nlohmann::json(nullptr);
+}
+
+Result<std::string> WrittenBytes(const std::string& id, std::string_view ext,
+                                 const std::function<Status(const std::string&)>& write) {
+  const std::filesystem::path path =
+      std::filesystem::temp_directory_path() / ("lianxin-download-" + id + "." + std::string(ext));
+  Status written = write(path.string());
+  std::string bytes;
+  if (written.ok()) {
+    std::ifstream in(path, std::ios::binary);
+    bytes.assign(std::istreambuf_iterator<char>(in), std::istreambuf_iterator<char>());
+  }
+  std::error_code ec;
+  std::filesystem::remove(path, ec);
+  if (!written.ok()) return written;
+  return bytes;
 }
 
 Result<int> LimitParam(const HttpRequest& request) {
