@@ -1,7 +1,10 @@
 // What the phone keeps between visits (IndexedDB, through idb):
-//   outbox  visits logged and not yet accepted by the server, sent in order
-//   failed  visits the server refused (4xx), kept with its message until
-//           the cadre discards them, so no diary entry vanishes silently
+//   outbox  what was written and not yet accepted by the server, sent in
+//           order: a cadre's visits, and an inspector's checklists (one
+//           queue: whatever the role, a write made without signal waits
+//           and goes the same way)
+//   failed  entries the server refused (4xx), kept with its message until
+//           the user discards them, so no diary entry vanishes silently
 //   cache   the last answer of each read (households, tasks, appeals), and
 //           who last signed in, so the app still shows something offline
 // Every record carries the username: a phone passed to another cadre never
@@ -22,20 +25,51 @@ export interface VisitDraft {
   appeal?: { type: string; topic: string; content?: string };
 }
 
-export interface QueuedVisit extends VisitDraft {
+/** How an inspector answered the checklist for one sampled household
+ *  (不打招呼督查; POST /api/v1/inspections/{id}/checks). */
+export interface CheckDraft {
+  what: 'check';
+  inspection: string;
+  household: string;
+  head_name: string;
+  /** The China day the checklist was filled in (shown while it waits; the
+   *  API takes no date and stamps the check when it arrives). */
+  date: string;
+  knows_cadre: boolean;
+  visits: 'yes' | 'partly' | 'no' | 'none_logged';
+  satisfaction?: 'satisfied' | 'basically_satisfied' | 'unsatisfied';
+  findings?: string;
+  /** The finding becomes a task for the household's contact cadre. */
+  task?: boolean;
+}
+
+/** What waits in the queue besides the entry itself. */
+interface Queued {
   id?: number;
-  /** This visit's own random name (32 hex digits): sent again after a lost
-   *  answer, the server finds it instead of recording it twice. */
+  /** This entry's own random name (32 hex digits): a visit sent again after a
+   *  lost answer is found by it instead of being recorded twice. */
   client_id?: string;
   user: string;
   queued_at: number;
 }
 
-export interface FailedVisit extends QueuedVisit {
+/** Visits carry no `what`: they were queued before anything else was. */
+export type QueuedVisit = VisitDraft & { what?: undefined } & Queued;
+export type QueuedCheck = CheckDraft & Queued;
+export type QueuedEntry = QueuedVisit | QueuedCheck;
+export type Draft = (VisitDraft & { what?: undefined }) | CheckDraft;
+
+interface Refusal {
   id: number;
   status: number;
   message: string;
   failed_at: number;
+}
+export type FailedVisit = QueuedVisit & Refusal;
+export type FailedEntry = QueuedEntry & Refusal;
+
+export function isCheck<T extends { what?: string }>(entry: T): entry is Extract<T, { what: 'check' }> {
+  return entry.what === 'check';
 }
 
 export interface Cached<T = unknown> {
@@ -45,8 +79,8 @@ export interface Cached<T = unknown> {
 }
 
 interface CadreDB extends DBSchema {
-  outbox: { key: number; value: QueuedVisit };
-  failed: { key: number; value: FailedVisit };
+  outbox: { key: number; value: QueuedEntry };
+  failed: { key: number; value: FailedEntry };
   cache: { key: string; value: Cached };
 }
 

@@ -41,6 +41,9 @@ export const useSession = defineStore('session', {
     /** The desktop must be used first (a new password, or TOTP enrolment). */
     restricted: (s) => s.mustChangePassword || s.mustEnrolTotp,
     isCadre: (s) => s.user?.scope.kind === 'cadre',
+    /** An inspector (督查员) without households of its own: its home is the
+     *  open inspections (PRODUCT.md §4, 不打招呼督查). */
+    inspects: (s) => !!s.user && s.user.scope.kind !== 'cadre' && s.user.roles.includes('inspector'),
   },
   actions: {
     async load() {
