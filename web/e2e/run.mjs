@@ -6,9 +6,10 @@
 // uploads a CSV with an error and reads it by row and column, previews the
 // pairing and has a household explained, is sent to sign in when its session
 // ends and comes back to the same page. Then, with the accounts and card
-// ./dev test made (LIANXIN_E2E_ADMINS, LIANXIN_E2E_CADRE, LIANXIN_E2E_CARD),
-// the three admins' consoles (admins.mjs), the cadre's phone app (cadre.mjs)
-// and the household's page (household.mjs). axe-core checks each page, and
+// ./dev test made (LIANXIN_E2E_ADMINS, LIANXIN_E2E_CADRE,
+// LIANXIN_E2E_INSPECTOR, LIANXIN_E2E_CARD), the three admins' consoles
+// (admins.mjs), the cadre's phone app (cadre.mjs), the inspector's view of it
+// (inspector.mjs) and the household's page (household.mjs). axe-core checks each page, and
 // screenshots go to e2e/screenshots/ (the user guide's come from there).
 import { writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
@@ -213,6 +214,16 @@ try {
   if (process.env.LIANXIN_E2E_CADRE) {
     const [user, pass] = process.env.LIANXIN_E2E_CADRE.split(':');
     await (await import('./cadre.mjs')).default(browser, { ...shared, username: user, password: pass });
+  }
+  if (process.env.LIANXIN_E2E_INSPECTOR) {
+    // The inspector on the phone; the county admin (this run's account) draws and closes.
+    const [user, pass] = process.env.LIANXIN_E2E_INSPECTOR.split(':');
+    await (await import('./inspector.mjs')).default(browser, {
+      ...shared,
+      admin: { username, password },
+      username: user,
+      password: pass,
+    });
   }
   if (process.env.LIANXIN_E2E_CARD) {
     const [card, surname] = process.env.LIANXIN_E2E_CARD.split(':');
