@@ -9,7 +9,8 @@
 // ./dev test made (LIANXIN_E2E_ADMINS, LIANXIN_E2E_CADRE,
 // LIANXIN_E2E_INSPECTOR, LIANXIN_E2E_CARD), the three admins' consoles
 // (admins.mjs), the cadre's phone app (cadre.mjs), the inspector's view of it
-// (inspector.mjs) and the household's page (household.mjs). axe-core checks each page, and
+// (inspector.mjs) and the household's page (household.mjs); and, as the
+// county admin again, the oversight pages (oversight.mjs). axe-core checks each page, and
 // screenshots go to e2e/screenshots/ (the user guide's come from there).
 import { writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
@@ -229,6 +230,8 @@ try {
     const [card, surname] = process.env.LIANXIN_E2E_CARD.split(':');
     await (await import('./household.mjs')).default(browser, { ...shared, card, surname });
   }
+  // The notice, bulletin, inspections and callbacks, as the county admin.
+  await (await import('./oversight.mjs')).default(browser, { ...shared, username, password });
 } finally {
   await browser.close();
 }

@@ -18,6 +18,13 @@ export const pageRoles: Record<string, string[]> = {
   import: ['county_admin', 'township_admin'],
   exports: ['county_admin', 'township_admin', 'unit_head'],
   pairing: ['county_admin', 'township_admin'],
+  // Oversight (PRODUCT.md §4): GET /api/v1/notice, /bulletin and
+  // /inspections are read by those who oversee a region; the callback list
+  // by the county's admins, its operators, inspectors and discipline office.
+  notices: ['county_admin', 'township_admin', 'inspector', 'discipline'],
+  bulletin: ['county_admin', 'township_admin', 'inspector', 'discipline'],
+  inspections: ['county_admin', 'township_admin', 'inspector', 'discipline'],
+  callbacks: ['county_admin', 'operator', 'inspector', 'discipline'],
   // 三员分立: each of the three admins sees its own console and nothing else.
   accounts: ['sysadmin'],
   security: ['secadmin'],
@@ -30,6 +37,14 @@ export const actionRoles: Record<string, string[]> = {
   runPairing: ['county_admin'],
   fileAppeal: ['operator', 'county_admin', 'township_admin'],
   pin: ['county_admin'],
+  // POST /api/v1/notices is the county admin's; inspections are drawn,
+  // checked and closed by county admins and inspectors; callbacks drawn by
+  // them too, and their outcomes recorded by operators as well. The
+  // discipline office reads all of it and writes none.
+  publishNotice: ['county_admin'],
+  inspect: ['county_admin', 'inspector'],
+  drawCallbacks: ['county_admin', 'inspector'],
+  recordCallback: ['county_admin', 'operator', 'inspector'],
   // GET /api/v1/users and /api/v1/approvals: the system admin's, and the
   // security admin's read (its console lists them); the acts are one admin's.
   listAccounts: ['sysadmin', 'secadmin'],
