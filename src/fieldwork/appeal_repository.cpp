@@ -1,8 +1,8 @@
 #include "fieldwork/appeal_repository.hpp"
 
-#include <sodium.h>
-
 #include <charconv>
+
+#include "crypto/random_id.hpp"
 
 namespace lianxin {
 
@@ -17,16 +17,6 @@ constexpr std::string_view kColumns =
     "satisfaction, reply, overdue_noticed, township_code, county_code";
 
 constexpr std::string_view kOpen = AppealRepository::kOpenCondition;
-
-// A new appeal's id: "A" and 16 hex digits, random, so it says nothing of
-// who filed it or how many there are.
-std::string NewAppealId() {
-  unsigned char bytes[8];
-  randombytes_buf(bytes, sizeof bytes);
-  char hex[2 * sizeof bytes + 1];
-  sodium_bin2hex(hex, sizeof hex, bytes, sizeof bytes);
-  return "A" + std::string(hex);
-}
 
 std::string CountyOf(const Appeal& appeal) { return appeal.region_code.substr(0, 6); }
 std::string TownshipOf(const Appeal& appeal) { return TownshipOfCode(appeal.region_code); }
@@ -284,7 +274,7 @@ Result<Appeal> AppealRepository::File(Appeal appeal, const std::string& actor) {
   } else if (appeal.region_code.size() != 6 && appeal.region_code.size() != 12) {
     return Status::Invalid("没有农户的诉求须指明所在地区 (region_required)", "region");
   }
-  if (appeal.id.empty()) appeal.id = NewAppealId();
+  if (appeal.id.empty()) appeal.id = NewRecordId('A');
   if (appeal.received_millis == 0) appeal.received_millis = at_millis_;
   LX_ASSIGN_OR_RETURN(UpsertOutcome outcome, journal_->Upsert(AppealsTable(), RowOf(appeal)));
   if (outcome != UpsertOutcome::kInserted)

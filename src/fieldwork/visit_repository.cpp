@@ -1,7 +1,6 @@
 #include "fieldwork/visit_repository.hpp"
 
-#include <sodium.h>
-
+#include "crypto/random_id.hpp"
 #include "fieldwork/list_sql.hpp"
 
 namespace lianxin {
@@ -11,16 +10,6 @@ namespace {
 constexpr std::string_view kColumns =
     "id, cadre_code, household_code, kind, visited_on, heard, promised, confirmed, recorded_by, "
     "recorded_millis, county_code";
-
-// A new visit's id: "V" and 16 hex digits, random, so it says nothing of
-// who was visited.
-std::string NewVisitId() {
-  unsigned char bytes[8];
-  randombytes_buf(bytes, sizeof bytes);
-  char hex[2 * sizeof bytes + 1];
-  sodium_bin2hex(hex, sizeof hex, bytes, sizeof bytes);
-  return "V" + std::string(hex);
-}
 
 Result<Visit> ReadVisit(const sql::Statement& row) {
   Visit v;
@@ -81,7 +70,7 @@ Result<std::string> VisitRepository::Add(Visit visit, const std::string& recorde
   cadre->Reset();
   if (!cadre_found) return Status::NotFound("干部不存在: " + visit.cadre_code + " (not_found)");
   if (visit.id.empty()) {
-    visit.id = NewVisitId();
+    visit.id = NewRecordId('V');
   } else {
     // An id the caller chose (VisitIdFor a phone's retry): never written over.
     LX_ASSIGN_OR_RETURN(sql::Statement * taken, db_.Prepare("SELECT 1 FROM visits WHERE id = ?1"));

@@ -1,7 +1,6 @@
 #include "oversight/inspection_repository.hpp"
 
-#include <sodium.h>
-
+#include "crypto/random_id.hpp"
 #include "fieldwork/visit_repository.hpp"
 #include "lianxin/calendar.hpp"
 #include "lianxin/draw.hpp"
@@ -18,16 +17,6 @@ constexpr std::string_view kInspectionColumns =
 constexpr std::string_view kCheckColumns =
     "key, inspection_id, household_code, village_code, cadre_code, checked, knows_cadre, visits, "
     "satisfaction, findings, task_key, checked_by, checked_millis, county_code";
-
-std::string NewInspectionId() {
-  unsigned char bytes[8];
-  randombytes_buf(bytes, sizeof bytes);
-  char hex[2 * sizeof bytes + 1];
-  sodium_bin2hex(hex, sizeof hex, bytes, sizeof bytes);
-  std::string id = "I";  // appended: GCC 12 -O3 warns falsely (-Wrestrict) on "I" + hex
-  id.append(hex);
-  return id;
-}
 
 Inspection ReadInspection(const sql::Statement& row) {
   Inspection i;
@@ -150,7 +139,7 @@ Result<std::string> InspectionRepository::Open(Inspection inspection,
   const std::string county = found ? std::string(region->Text(0)) : "";
   region->Reset();
   if (!found) return Status::NotFound("区划不存在: " + inspection.region_code + " (not_found)");
-  inspection.id = NewInspectionId();
+  inspection.id = NewRecordId('I');
   inspection.closed = false;
   inspection.opened_millis = at_millis_;
   inspection.closed_millis = 0;

@@ -1,8 +1,7 @@
 // The tasks' storage (PRODUCT.md §3): one task per household,
 // cadre and need.
 
-#include <sodium.h>
-
+#include "crypto/random_id.hpp"
 #include "fieldwork/list_sql.hpp"
 #include "store/sql_store/internal.hpp"
 
@@ -186,12 +185,7 @@ Result<std::string> SqlTxn::AddDecision(const Decision& decision) {
   LX_ASSIGN_OR_RETURN(bool office, Exists(RecordKind::kUnits, decision.supervisor));
   if (!office) return Status::NotFound("督办单位不存在: " + decision.supervisor + " (not_found)");
   Decision d = decision;
-  unsigned char bytes[8];
-  randombytes_buf(bytes, sizeof bytes);
-  char hex[2 * sizeof bytes + 1];
-  sodium_bin2hex(hex, sizeof hex, bytes, sizeof bytes);
-  d.id = "D";  // appended, not concatenated: GCC 12 -O3 warns falsely (-Wrestrict) on "D" + hex
-  d.id.append(hex);
+  d.id = NewRecordId('D');
   LX_ASSIGN_OR_RETURN(UpsertOutcome outcome, UpsertImage(DecisionsDef(), DecisionImage(d, county)));
   if (outcome != UpsertOutcome::kInserted) return Status::Internal("决定事项编号重复: " + d.id);
   return d.id;
