@@ -19,6 +19,7 @@
 #include <vector>
 
 #include "lianxin/auth.hpp"
+#include "lianxin/document.hpp"
 #include "lianxin/http.hpp"
 
 namespace lianxin {
@@ -102,6 +103,13 @@ Result<int> LimitParam(const HttpRequest& request);
 // `write`'s error when it fails.
 Result<std::string> WrittenBytes(const std::string& id, std::string_view ext,
                                  const std::function<Status(const std::string&)>& write);
+// A report in the `format` asked for ("" or json, html, pdf, xlsx): its
+// `figures` as JSON, the printed `document` as HTML (with a content security
+// policy that lets nothing load), or the file `write` makes as a download
+// named `title`; 400 (field "format") for another format.
+HttpResponse ReportResponse(const nlohmann::json& figures, const std::function<Document()>& document,
+                            const std::function<Status(const std::string&)>& write, std::string_view format,
+                            const std::string& id, const std::string& title);
 // A user as the API shows it: no secret, roles as tokens, the scope.
 nlohmann::json UserJson(const User& user);
 

@@ -26,11 +26,15 @@
 namespace lianxin {
 
 struct DocBlock {
-  enum Kind { kHeading, kParagraph, kTable, kPageBreak } kind = kParagraph;
-  std::string text;                            // heading or paragraph
+  enum Kind { kHeading, kParagraph, kTable, kPageBreak, kSheet } kind = kParagraph;
+  std::string text;                            // heading or paragraph; a sheet's name
   std::vector<std::string> headers;            // table
   std::vector<double> widths;                  // table: relative column widths (empty: equal)
   std::vector<std::vector<std::string>> rows;  // table
+  // Table columns (0-based) whose cells are amounts or counts: XLSX writes
+  // a cell there that reads as a plain decimal number as a number, so a
+  // spreadsheet can sum it. Codes stay text.
+  std::vector<size_t> number_columns;
 };
 
 DocBlock DocHeading(std::string text);
@@ -38,13 +42,17 @@ DocBlock DocParagraph(std::string text);
 // What follows starts a new page (PDF), prints on a new sheet of paper
 // (HTML), or after an empty row (XLSX).
 DocBlock DocPageBreak();
+// What follows is a register of its own: a new worksheet named `name` in
+// XLSX (at most 31 characters), a new page headed `name` in PDF and HTML.
+DocBlock DocSheet(std::string name);
 DocBlock DocTable(std::vector<std::string> headers, std::vector<std::vector<std::string>> rows,
                   std::vector<double> widths = {});
 
 struct Document {
   std::string title;
-  std::string issuer;  // 发文机关, under the title
-  std::string date;    // 成文日期, as written ("2026年12月1日")
+  std::string sheet = "公示";  // XLSX: the first worksheet's name
+  std::string issuer;          // 发文机关, under the title
+  std::string date;            // 成文日期, as written ("2026年12月1日")
   std::vector<DocBlock> blocks;
   // Printed small at the foot of every page (the journal's root hash).
   std::string footnote;

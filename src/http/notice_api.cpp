@@ -38,35 +38,8 @@ class NoticeRoutes {
  public:
   explicit NoticeRoutes(const AppealsApiDeps& deps) : deps_(deps) {}
 
-  // A report in the format asked for: its figures as JSON, or the printed
-  // document as HTML, PDF or XLSX; `write` makes the file.
-  static HttpResponse Render(const json& figures, const std::function<Document()>& document,
-                             const std::function<Status(const std::string&)>& write, std::string_view format,
-                             const std::string& id, const std::string& title) {
-    if (format.empty() || format == "json") return HttpResponse::Json(200, figures);
-    if (format == "html") {
-      HttpResponse response = HttpResponse::Text(200, DocumentHtml(document()), "text/html; charset=utf-8");
-      // Escaped text and a style sheet, no script: nothing else may load.
-      response.headers.Set("Content-Security-Policy", "default-src 'none'; style-src 'unsafe-inline'");
-      return response;
-    }
-    if (format != "pdf" && format != "xlsx") {
-      return HttpResponse::Error(Status::Invalid("format 应为 json、html、pdf 或 xlsx (format)", "format"));
-    }
-    Result<std::string> bytes = WrittenBytes(id, format, write);
-    if (!bytes.ok()) return HttpResponse::Error(bytes.status());
-    HttpResponse response = HttpResponse::Text(
-        200, std::move(*bytes),
-        format == "pdf" ? "application/pdf"
-                        : "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet");
-    const std::string name = title + "." + std::string(format);
-    response.headers.Set("Content-Disposition", "attachment; filename=\"report." + std::string(format) +
-                                                    "\"; filename*=UTF-8''" + PercentEncoded(name));
-    return response;
-  }
-
   static HttpResponse Render(const NoticeFigures& figures, std::string_view format, const std::string& id) {
-    return Render(
+    return ReportResponse(
         NoticeJson(figures), [&] { return NoticeDocument(figures); },
         [&](const std::string& path) { return WriteNotice(figures, path); }, format, id, figures.title);
   }
@@ -92,7 +65,7 @@ class NoticeRoutes {
     Result<BulletinFigures> figures = CountBulletin(**store, *region, month, deps_.config.appeals, now);
     if (!figures.ok()) return HttpResponse::Error(figures.status());
     const BulletinFigures& b = *figures;
-    return Render(
+    return ReportResponse(
         BulletinJson(b), [&] { return BulletinDocument(b); },
         [&](const std::string& path) { return WriteBulletin(b, path); },
         request.QueryParam("format").value_or("json"), request.id, b.notice.title);
@@ -137,7 +110,7 @@ class NoticeRoutes {
     Result<DossierFigures> dossier = CountDossier(**store, cadre, deps_.config, from, to);
     if (!dossier.ok()) return HttpResponse::Error(dossier.status());
     const DossierFigures& d = *dossier;
-    return Render(
+    return ReportResponse(
         DossierJson(d), [&] { return DossierDocument(d); },
         [&](const std::string& path) { return WriteDossier(d, path); },
         request.QueryParam("format").value_or("json"), request.id, d.name + "同志直接联系群众工作档案");
@@ -207,22 +180,6 @@ class NoticeRoutes {
   }
 
  private:
-  // RFC 8187: a file name in UTF-8 for Content-Disposition's filename*.
-  static std::string PercentEncoded(std::string_view text) {
-    static constexpr char kHex[] = "0123456789ABCDEF";
-    std::string out;
-    for (unsigned char c : text) {
-      if (std::isalnum(c) || c == '-' || c == '.' || c == '_') {
-        out += static_cast<char>(c);
-      } else {
-        out += '%';
-        out += kHex[c >> 4];
-        out += kHex[c & 15];
-      }
-    }
-    return out;
-  }
-
   AppealsApiDeps deps_;
 };
 

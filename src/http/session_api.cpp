@@ -1,3 +1,4 @@
+#include <cctype>
 #include <charconv>
 #include <filesystem>
 #include <fstream>
@@ -6,6 +7,7 @@
 #include "lianxin/access.hpp"
 #include "lianxin/api.hpp"
 #include "lianxin/calendar.hpp"
+#include "lianxin/document.hpp"
 
 namespace lianxin {
 
@@ -127,6 +129,51 @@ Result<std::string> WrittenBytes(const std::string& id, std::string_view ext,
   std::filesystem::remove(path, ec);
   if (!written.ok()) return written;
   return bytes;
+}
+
+namespace {
+
+// RFC 8187: a file name in UTF-8 for Content-Disposition's filename*.
+std::string PercentEncoded(std::string_view text) {
+  static constexpr char kHex[] = "0123456789ABCDEF";
+  std::string out;
+  for (unsigned char c : text) {
+    if (std::isalnum(c) || c == '-' || c == '.' || c == '_') {
+      out += static_cast<char>(c);
+    } else {
+      out += '%';
+      out += kHex[c >> 4];
+      out += kHex[c & 15];
+    }
+  }
+  return out;
+}
+
+}  // namespace
+
+HttpResponse ReportResponse(const nlohmann::json& figures, const std::function<Document()>& document,
+                            const std::function<Status(const std::string&)>& write, std::string_view format,
+                            const std::string& id, const std::string& title) {
+  if (format.empty() || format == "json") return HttpResponse::Json(200, figures);
+  if (format == "html") {
+    HttpResponse response = HttpResponse::Text(200, DocumentHtml(document()), "text/html; charset=utf-8");
+    // Escaped text and a style sheet, no script: nothing else may load.
+    response.headers.Set("Content-Security-Policy", "default-src 'none'; style-src 'unsafe-inline'");
+    return response;
+  }
+  if (format != "pdf" && format != "xlsx") {
+    return HttpResponse::Error(Status::Invalid("format 应为 json、html、pdf 或 xlsx (format)", "format"));
+  }
+  Result<std::string> bytes = WrittenBytes(id, format, write);
+  if (!bytes.ok()) return HttpResponse::Error(bytes.status());
+  HttpResponse response = HttpResponse::Text(
+      200, std::move(*bytes),
+      format == "pdf" ? "application/pdf"
+                      : "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet");
+  const std::string name = title + "." + std::string(format);
+  response.headers.Set("Content-Disposition", "attachment; filename=\"report." + std::string(format) +
+                                                  "\"; filename*=UTF-8''" + PercentEncoded(name));
+  return response;
 }
 
 Result<int> LimitParam(const HttpRequest& request) {

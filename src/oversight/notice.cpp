@@ -22,30 +22,6 @@ using namespace oversight_internal;
 namespace {
 
 // The one region a Get names.
-class RegionOf final : public RegistrySink {
- public:
-  Status Add(const Region& region) override {
-    found = region;
-    return Status::Ok();
-  }
-  Status Add(const Unit&) override { return Status::Ok(); }
-  Status Add(const Org&) override { return Status::Ok(); }
-  Status Add(const Cadre&) override { return Status::Ok(); }
-  Status Add(const Household&) override { return Status::Ok(); }
-  Status Add(const Member&) override { return Status::Ok(); }
-  std::optional<Region> found;
-};
-
-Result<Region> GetRegion(Store& store, std::string_view code) {
-  RegionOf sink;
-  Status got = store.Get(RecordKind::kRegions, code, sink);
-  if (got.code() == Code::kNotFound || (got.ok() && !sink.found)) {
-    return Status::NotFound("区划不存在: " + std::string(code) + " (not_found)");
-  }
-  LX_RETURN_IF_ERROR(got);
-  return *sink.found;
-}
-
 NoticeRow RowOf(const AreaFigures& area) {
   NoticeRow row;
   row.code = area.code;
@@ -559,6 +535,49 @@ Status WriteFiguresOrDocument(const nlohmann::json& figures, const Document& doc
     if (!out) written = Status::Invalid("无法写入 " + path + " (file_write)");
   }
   return report_internal::Publish(temporary, path, written);
+}
+
+namespace {
+
+// The one record of kind T a Store::Get finds.
+template <typename T>
+class OneRecord final : public RegistrySink {
+ public:
+  Status Add(const Region& r) override { return Keep(r); }
+  Status Add(const Unit& u) override { return Keep(u); }
+  Status Add(const Org& o) override { return Keep(o); }
+  Status Add(const Cadre& c) override { return Keep(c); }
+  Status Add(const Household& h) override { return Keep(h); }
+  Status Add(const Member& m) override { return Keep(m); }
+  std::optional<T> found;
+
+ private:
+  template <typename U>
+  Status Keep(const U& record) {
+    if constexpr (std::is_same_v<T, U>) found = record;
+    return Status::Ok();
+  }
+};
+
+template <typename T>
+Result<T> GetOne(Store& store, RecordKind kind, std::string_view code, std::string_view noun) {
+  OneRecord<T> sink;
+  Status got = store.Get(kind, code, sink);
+  if (got.code() == Code::kNotFound || (got.ok() && !sink.found)) {
+    return Status::NotFound(std::string(noun) + "不存在: " + std::string(code) + " (not_found)");
+  }
+  LX_RETURN_IF_ERROR(got);
+  return *sink.found;
+}
+
+}  // namespace
+
+Result<Region> GetRegion(Store& store, std::string_view code) {
+  return GetOne<Region>(store, RecordKind::kRegions, code, "区划");
+}
+
+Result<Unit> GetUnit(Store& store, std::string_view code) {
+  return GetOne<Unit>(store, RecordKind::kUnits, code, "单位");
 }
 
 }  // namespace oversight_internal

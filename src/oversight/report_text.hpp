@@ -11,6 +11,7 @@
 #include <string_view>
 
 #include "lianxin/document.hpp"
+#include "lianxin/store.hpp"
 #include "lianxin/validate.hpp"
 
 namespace lianxin::oversight_internal {
@@ -53,5 +54,9 @@ inline std::string PerPair(int visits, int pairs) {
 // PDF, HTML or XLSX (WriteDocument); completely or not at all.
 Status WriteFiguresOrDocument(const nlohmann::json& figures, const Document& document,
                               const std::string& path);
+
+// The region or unit `code` names; kNotFound "区划不存在 …" / "单位不存在 …".
+Result<Region> GetRegion(Store& store, std::string_view code);
+Result<Unit> GetUnit(Store& store, std::string_view code);
 
 }  // namespace lianxin::oversight_internal

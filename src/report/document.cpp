@@ -17,6 +17,7 @@ namespace lianxin {
 DocBlock DocHeading(std::string text) { return {DocBlock::kHeading, std::move(text), {}, {}, {}}; }
 DocBlock DocParagraph(std::string text) { return {DocBlock::kParagraph, std::move(text), {}, {}, {}}; }
 DocBlock DocPageBreak() { return {DocBlock::kPageBreak, "", {}, {}, {}}; }
+DocBlock DocSheet(std::string name) { return {DocBlock::kSheet, std::move(name), {}, {}, {}}; }
 DocBlock DocTable(std::vector<std::string> headers, std::vector<std::vector<std::string>> rows,
                   std::vector<double> widths) {
   return {DocBlock::kTable, "", std::move(headers), std::move(widths), std::move(rows)};
@@ -240,6 +241,10 @@ Status WritePdf(const Document& doc, const std::string& path) {
       case DocBlock::kPageBreak:
         pdf.Break();
         break;
+      case DocBlock::kSheet:
+        pdf.Break();
+        pdf.Heading(block.text);
+        break;
     }
   }
   return pdf.Finish();
@@ -257,10 +262,29 @@ void Element(std::string& out, std::string_view tag, std::string_view text) {
 
 // ---- XLSX ----
 
+// Whether `text` is a plain decimal number ("12", "-3.50"): no leading
+// zero but a lone one, so a code such as "0149" stays text.
+bool PlainNumber(const std::string& text, double& value) {
+  size_t i = text.starts_with('-') ? 1 : 0;
+  if (i == text.size() || (text[i] == '0' && i + 1 < text.size() && text[i + 1] != '.')) return false;
+  bool dot = false, digits = false;
+  for (size_t j = i; j < text.size(); ++j) {
+    if (text[j] == '.' && !dot) {
+      dot = true;
+    } else if (std::isdigit(static_cast<unsigned char>(text[j]))) {
+      digits = true;
+    } else {
+      return false;
+    }
+  }
+  if (!digits || text.size() > 15) return false;
+  value = std::strtod(text.c_str(), nullptr);
+  return true;
+}
+
 Status WriteXlsx(const Document& doc, const std::string& path) {
   lxw_workbook* workbook = workbook_new(path.c_str());
   if (workbook == nullptr) return Status::Invalid("无法写入 " + path + " (file_write)");
-  lxw_worksheet* sheet = workbook_add_worksheet(workbook, "公示");
   lxw_format* title = workbook_add_format(workbook);
   format_set_bold(title);
   format_set_font_size(title, 16);
@@ -273,16 +297,41 @@ Status WriteXlsx(const Document& doc, const std::string& path) {
   lxw_format* cell = workbook_add_format(workbook);
   format_set_border(cell, LXW_BORDER_THIN);
   format_set_text_wrap(cell);
-  size_t columns = 1;
-  for (const DocBlock& b : doc.blocks) columns = std::max(columns, b.headers.size());
-  worksheet_set_column(sheet, 0, static_cast<lxw_col_t>(columns - 1), 18, nullptr);
+  lxw_format* number = workbook_add_format(workbook);
+  format_set_border(number, LXW_BORDER_THIN);
+  // Each sheet as wide as its widest table.
+  auto add_sheet = [&](const std::string& name, size_t first_block) {
+    lxw_worksheet* sheet = workbook_add_worksheet(workbook, name.substr(0, 93).c_str());
+    size_t columns = 1;
+    for (size_t i = first_block; i < doc.blocks.size() && doc.blocks[i].kind != DocBlock::kSheet; ++i)
+      columns = std::max(columns, doc.blocks[i].headers.size());
+    if (sheet != nullptr) worksheet_set_column(sheet, 0, static_cast<lxw_col_t>(columns - 1), 18, nullptr);
+    return sheet;
+  };
+  lxw_worksheet* sheet = add_sheet(doc.sheet, 0);
+  if (sheet == nullptr) {
+    workbook_close(workbook);
+    return Status::Invalid("工作表名称无效: " + doc.sheet + " (xlsx_sheet)");
+  }
   lxw_row_t row = 0;
   worksheet_write_string(sheet, row++, 0, doc.title.c_str(), title);
   if (!doc.issuer.empty()) worksheet_write_string(sheet, row++, 0, doc.issuer.c_str(), nullptr);
   if (!doc.date.empty()) worksheet_write_string(sheet, row++, 0, doc.date.c_str(), nullptr);
   ++row;
-  for (const DocBlock& b : doc.blocks) {
+  for (size_t i = 0; i < doc.blocks.size(); ++i) {
+    const DocBlock& b = doc.blocks[i];
     if (b.kind == DocBlock::kPageBreak) {
+      ++row;
+      continue;
+    }
+    if (b.kind == DocBlock::kSheet) {
+      sheet = add_sheet(b.text, i + 1);
+      if (sheet == nullptr) {
+        workbook_close(workbook);
+        return Status::Invalid("工作表名称无效: " + b.text + " (xlsx_sheet)");
+      }
+      row = 0;
+      worksheet_write_string(sheet, row++, 0, b.text.c_str(), title);
       ++row;
       continue;
     }
@@ -295,8 +344,15 @@ Status WriteXlsx(const Document& doc, const std::string& path) {
     ++row;
     for (const std::vector<std::string>& cells : b.rows) {
       for (size_t c = 0; c < b.headers.size(); ++c) {
-        worksheet_write_string(sheet, row, static_cast<lxw_col_t>(c),
-                               c < cells.size() ? cells[c].c_str() : "", cell);
+        const std::string& text = c < cells.size() ? cells[c] : std::string();
+        double value = 0;
+        const bool numeric =
+            std::find(b.number_columns.begin(), b.number_columns.end(), c) != b.number_columns.end();
+        if (numeric && PlainNumber(text, value)) {
+          worksheet_write_number(sheet, row, static_cast<lxw_col_t>(c), value, number);
+        } else {
+          worksheet_write_string(sheet, row, static_cast<lxw_col_t>(c), text.c_str(), cell);
+        }
       }
       ++row;
     }
@@ -344,6 +400,9 @@ std::string DocumentHtml(const Document& doc) {
       Element(out, "p", b.text);
     } else if (b.kind == DocBlock::kPageBreak) {
       out += "<hr class=\"page\">\n";
+    } else if (b.kind == DocBlock::kSheet) {
+      out += "<hr class=\"page\">\n";
+      Element(out, "h2", b.text);
     } else {
       out += "<table>\n<thead><tr>";
       for (const std::string& h : b.headers) {
