@@ -93,6 +93,25 @@ class AccessMatrixTest : public ApiFixture {
     if (p == "/api/v1/inspections/{id}/checks") {
       return {{"household", kHousehold}, {"knows_cadre", true}, {"visits", "yes"}};
     }
+    // The ledger's entries, for the county's township 001.
+    const std::string township = std::string(kVillage).substr(0, 9) + "000";
+    if (p == "/api/v1/ledger/calendar") return {{"month", "2026-08"}, {"note", "矩阵"}};
+    if (p == "/api/v1/ledger/meetings") {
+      return {{"region", township}, {"date", "2026-10-10"}, {"title", "矩阵会"},    {"minutes", 30},
+              {"attendees", 5},     {"cost_yuan", 0},       {"approved_by", "矩阵"}};
+    }
+    if (p == "/api/v1/ledger/receptions") {
+      return {{"region", township}, {"date", "2026-10-10"},    {"visitors", "矩阵"}, {"reported_to", "纪委"},
+              {"companions", 1},    {"meal_people", 0},        {"meal_yuan", 0},     {"banquet", false},
+              {"banners", false},   {"welcome_crowds", false}, {"carpets", false},   {"flowers", false}};
+    }
+    if (p == "/api/v1/ledger/expenses") {
+      return {{"region", township},
+              {"date", "2026-10-10"},
+              {"line", "other"},
+              {"item", "矩阵"},
+              {"amount_yuan", 1}};
+    }
     if (p == "/api/v1/pairing/pins") {
       return {{"kind", "contact"}, {"holder", cadre_}, {"held", kHousehold}, {"reason", "matrix"}};
     }

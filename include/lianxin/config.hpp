@@ -14,6 +14,7 @@
 #include "lianxin/appeals.hpp"
 #include "lianxin/auth.hpp"
 #include "lianxin/calendar.hpp"
+#include "lianxin/ledger.hpp"
 #include "lianxin/scoring.hpp"
 #include "lianxin/status.hpp"
 #include "lianxin/validate.hpp"
@@ -205,6 +206,9 @@ struct Config {
   VisitRules visits;
   // [scoring]: the weights of a cadre's score (scoring.hpp).
   ScoringRules scoring;
+  // [ledger]: the 八项规定 ledger's limits (ledger.hpp); the no-meeting
+  // months are the county's calendar in the store, not here.
+  LedgerRules ledger;
 
   static Config Defaults();
   // Reads a TOML file over the defaults; a missing file at the default path

@@ -35,6 +35,7 @@
 #include "lianxin/clock.hpp"
 #include "lianxin/draw.hpp"
 #include "lianxin/inspections.hpp"
+#include "lianxin/ledger.hpp"
 #include "lianxin/pairs.hpp"
 #include "lianxin/registry.hpp"
 #include "lianxin/status.hpp"
@@ -397,6 +398,21 @@ class WriteTxn {
   // kConflict (notice_published) when one for the same region and month is
   // already kept: a published notice is never replaced. Journaled.
   virtual Status PublishNotice(const NoticeRecord& notice) = 0;
+  // The 八项规定 ledger (ledger.hpp). Marks `month` ("YYYY-MM") of `county`
+  // a no-meeting month, with the decision it rests on in `note`, or takes
+  // the mark back. Keeps a new meeting, reception report or expense — its
+  // id made here and returned, recorded by this transaction's actor now —
+  // after the ledger's checks: a meeting in a no-meeting month of its
+  // county that is not exempt is kConflict (no_meeting_month); a reception
+  // report's breaches are found by `rules` and kept with it; an expense
+  // names only a meeting or reception of its county, on its budget line.
+  // kNotFound for a region, unit or corrected entry that is not there;
+  // kConflict (already_corrected) for an entry corrected before. Journaled.
+  virtual Status SetNoMeetingMonth(std::string_view county, std::string_view month, bool no_meeting,
+                                   const std::string& note) = 0;
+  virtual Result<std::string> AddMeeting(const Meeting& meeting, const LedgerRules& rules) = 0;
+  virtual Result<std::string> AddReception(const ReceptionReport& report, const LedgerRules& rules) = 0;
+  virtual Result<std::string> AddExpense(const Expense& expense) = 0;
 
   // Makes every change durable (synchronous=FULL) or none of them.
   virtual Status Commit() = 0;
@@ -560,6 +576,10 @@ class Store {
   // one when `region` is empty), newest month first.
   virtual Result<std::optional<NoticeRecord>> GetNotice(std::string_view id) = 0;
   virtual Result<std::vector<NoticeRecord>> ListNotices(std::string_view region) = 0;
+  // The no-meeting months of the counties whose code starts with `county`
+  // ("" every county), by month; the ledger's entries a query selects.
+  virtual Result<std::vector<NoMeetingMonth>> NoMeetingMonths(std::string_view county) = 0;
+  virtual Result<LedgerBook> ReadLedger(const LedgerQuery& query) = 0;
   // Pages of visits and of tasks, as FieldworkQuery says.
   virtual Result<FieldworkPage<Visit>> ListVisits(const FieldworkQuery& query) = 0;
   virtual Result<FieldworkPage<Task>> ListTasks(const FieldworkQuery& query) = 0;

@@ -6,6 +6,7 @@
 #include "lianxin/appeals_api.hpp"
 #include "lianxin/fieldwork_api.hpp"
 #include "lianxin/inspection_api.hpp"
+#include "lianxin/ledger_api.hpp"
 #include "lianxin/notice_api.hpp"
 #include "lianxin/open311_api.hpp"
 #include "lianxin/pairing_api.hpp"
@@ -91,6 +92,7 @@ Router App::BuildRouter() {
   AddPublicRoutes(gate, {*writer_, *reads_, config_, clock_, *notifier_});
   AddNoticeRoutes(gate, {*writer_, *reads_, config_, clock_, *notifier_});
   AddInspectionRoutes(gate, {*writer_, *reads_, config_, clock_, *notifier_});
+  AddLedgerRoutes(gate, {*writer_, *reads_, config_, clock_, *notifier_});
   AddOpen311Routes(gate, {*writer_, *reads_, config_, clock_, *notifier_});
   AddOpenApiRoute(gate);
   // Routes anyone may reach before signing in, or whose body is a few short

@@ -30,6 +30,7 @@
 #include "lianxin/registry_io.hpp"
 #include "lianxin/static_files.hpp"
 #include "lianxin/store.hpp"
+#include "lianxin/yearend.hpp"
 #include "store/sql/sql.hpp"
 
 namespace lianxin {
@@ -918,6 +919,27 @@ Status RunReportDossier(const Common& common, const std::string& cadre, std::str
   return Status::Ok();
 }
 
+// `report yearend --year Y [--region CODE] --out FILE [--audit]`: the
+// 八项规定 ledger's year-end special inspection (专项检查), or with --audit
+// the three registers in full for the audit office.
+Status RunReportYearEnd(const Common& common, std::string region, int year, bool audit,
+                        const std::string& out) {
+  LX_ASSIGN_OR_RETURN(Config config, LoadConfig(common));
+  LX_ASSIGN_OR_RETURN(std::unique_ptr<Store> store, OpenStore(config, common.db, false));
+  if (region.empty()) {
+    LX_ASSIGN_OR_RETURN(region, OnlyCounty(*store));
+  }
+  if (region.size() == 12 && region.ends_with("000000")) region.resize(6);
+  if (year == 0) year = ChinaDateOf(SystemClock().NowMillis()).year;
+  LX_ASSIGN_OR_RETURN(YearEndFigures figures, CountYearEnd(*store, region, year));
+  LX_RETURN_IF_ERROR(audit ? WriteLedgerAudit(figures, out) : WriteYearEnd(figures, out));
+  std::cout << (audit ? "台账审计导出 ledger audit " : "年底专项检查 year-end inspection ") << region << " "
+            << year << " → " << out << "(会议 " << figures.meetings << " 次,其中无会月内 "
+            << figures.meetings_in_no_meeting_months << " 次;接待 " << figures.receptions << " 批次,违规 "
+            << figures.receptions_with_breaches << " 批次;更正 " << figures.corrections << " 处)\n";
+  return Status::Ok();
+}
+
 // `report notice --month M [--region CODE] --out FILE [--publish]`: the
 // monthly notice (每月公示) as PDF, HTML, XLSX or JSON. A month already
 // published is printed as it was published; otherwise the figures are
@@ -1190,8 +1212,10 @@ int Main(int argc, char** argv) {
   callback_list->callback(
       [&] { status = RunCallback(common, "list", callback_region, callback_month, "", 0); });
 
-  CLI::App* report = app.add_subcommand(
-      "report", "报表:每月公示、情况通报、考核档案 reports: the notice, the bulletin, a cadre's dossier");
+  CLI::App* report =
+      app.add_subcommand("report",
+                         "报表:每月公示、情况通报、考核档案、八项规定专项检查 reports: the notice, the "
+                         "bulletin, a cadre's dossier, the ledger's year-end inspection");
   report->require_subcommand(1);
   std::string notice_region, notice_month, notice_out, notice_issuer;
   bool notice_publish = false;
@@ -1214,6 +1238,19 @@ int Main(int argc, char** argv) {
   bulletin->add_option("--region", notice_region, "县或乡镇区划代码 (default: the database's one county)");
   bulletin->add_option("--out", notice_out, "输出文件 .pdf .html .xlsx .json output file")->required();
   bulletin->callback([&] { status = RunReportBulletin(common, notice_region, notice_month, notice_out); });
+  int yearend_year = 0;
+  bool yearend_audit = false;
+  CLI::App* yearend = report->add_subcommand(
+      "yearend",
+      "八项规定年底专项检查(--audit:审计导出) the ledger's year-end inspection, or its audit export");
+  db_option(yearend, true);
+  yearend->add_option("--year", yearend_year, "年份 year (default: this year)")
+      ->check(CLI::Range(2000, 2100));
+  yearend->add_option("--region", notice_region, "县或乡镇区划代码 (default: the database's one county)");
+  yearend->add_flag("--audit", yearend_audit, "三本台账全文,供审计部门 the three registers in full");
+  yearend->add_option("--out", notice_out, "输出文件 .pdf .html .xlsx .json output file")->required();
+  yearend->callback(
+      [&] { status = RunReportYearEnd(common, notice_region, yearend_year, yearend_audit, notice_out); });
   std::string dossier_cadre, dossier_from, dossier_to;
   CLI::App* dossier =
       report->add_subcommand("dossier", "干部考核档案 a cadre's dossier for promotion review");

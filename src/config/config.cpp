@@ -576,6 +576,23 @@ Status ReadScoring(const toml::table& table, ScoringRules& rules) {
   return Status::Ok();
 }
 
+// [ledger]: 「减少陪同」 and 「简化接待」 in figures.
+constexpr ScalarField<LedgerRules> kLedgerFields[] = {
+    {"max_companions", &LedgerRules::max_companions},
+    {"meal_yuan_per_person", &LedgerRules::meal_yuan_per_person},
+};
+
+Status ReadLedger(const toml::table& table, LedgerRules& rules) {
+  const std::string where = "ledger.";
+  LX_RETURN_IF_ERROR(ReadScalars(table, kLedgerFields, {}, where, rules));
+  if (rules.max_companions < 0)
+    return Status::Invalid(where + "max_companions 不能为负 (config_range)", where + "max_companions");
+  if (!(rules.meal_yuan_per_person >= 0) || rules.meal_yuan_per_person > 10000)
+    return Status::Invalid(where + "meal_yuan_per_person 应在 0 到 10000 元之间 (config_range)",
+                           where + "meal_yuan_per_person");
+  return Status::Ok();
+}
+
 Status ReadAuth(const toml::table& table, AuthPolicy& policy) {
   const std::string where = "auth.";
   LX_RETURN_IF_ERROR(ReadScalars(table, kAuthFields, {"totp_required_roles"}, where, policy));
@@ -701,7 +718,7 @@ Result<Config> Config::Load(const std::string& path, bool required) {
   };
   Status status = CheckKeys(root,
                             {"timezone", "key_file", "busy_timeout_ms", "log_level", "difficulty", "pairing",
-                             "server", "auth", "needs", "skills", "appeals", "visits", "scoring"},
+                             "server", "auth", "needs", "skills", "appeals", "visits", "scoring", "ledger"},
                             "");
   if (status.ok()) status = Get(root, "timezone", "", config.timezone);
   if (status.ok()) status = Get(root, "key_file", "", config.key_file);
@@ -756,6 +773,11 @@ Result<Config> Config::Load(const std::string& path, bool required) {
     const toml::table* table = root["scoring"].as_table();
     status = table ? ReadScoring(*table, config.scoring)
                    : Status::Invalid("scoring 应为表 (config_type)", "scoring");
+  }
+  if (status.ok() && root.contains("ledger")) {
+    const toml::table* table = root["ledger"].as_table();
+    status =
+        table ? ReadLedger(*table, config.ledger) : Status::Invalid("ledger 应为表 (config_type)", "ledger");
   }
   if (status.ok()) status = CheckNeedSkills(config);
   if (!status.ok()) return in_file(status);
@@ -813,6 +835,9 @@ std::string Config::ToToml() const {
   toml::table scoring_table;
   WriteScalars(kScoringFields, scoring, scoring_table);
   root.insert("scoring", std::move(scoring_table));
+  toml::table ledger_table;
+  WriteScalars(kLedgerFields, ledger, ledger_table);
+  root.insert("ledger", std::move(ledger_table));
   toml::array need_array;
   for (const NeedRule& rule : needs) {
     toml::table t;

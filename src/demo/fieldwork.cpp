@@ -60,6 +60,128 @@ const char* const kContent[] = {
     "自来水停了两天还没来", "村口的路坑坑洼洼,下雨没法走", "想问问危房改造怎么申请", "低保怎么申请",
     "邻居占了我家的宅基地", "孩子上学的校车时间不合适",    "家里老人看病报销不了",   "想找点活干"};
 
+// The units and regions of the county, for its ledger.
+class UnitsAndTownships final : public RegistrySink {
+ public:
+  Status Add(const Region& r) override {
+    if (r.level == RegionLevel::kCounty) county = r.code;
+    if (r.level == RegionLevel::kTownship) townships.push_back(r.code);
+    return Status::Ok();
+  }
+  Status Add(const Unit& u) override {
+    units.push_back(u.code);
+    return Status::Ok();
+  }
+  Status Add(const Org&) override { return Status::Ok(); }
+  Status Add(const Cadre&) override { return Status::Ok(); }
+  Status Add(const Household&) override { return Status::Ok(); }
+  Status Add(const Member&) override { return Status::Ok(); }
+  std::string county;
+  std::vector<std::string> units, townships;
+};
+
+const char* const kMeetingTitles[] = {"党委(党组)会议", "工作部署会",         "项目推进会",
+                                      "安全生产专题会", "乡村振兴工作调度会", "党风廉政建设专题会"};
+const char* const kVisitors[] = {"市委组织部调研组", "市农业农村局检查组", "市纪委监委督查组",
+                                 "省乡村振兴局考察组"};
+
+// The county's 八项规定 ledger over the year: July a no-meeting month (one
+// exempt meeting in it), each unit's meetings with their cost, reception
+// reports (a few flagged), expenses on every budget line this year and the
+// year before — entered by the county's office on the last day.
+Status GenerateLedger(Store& store, const Config& config, std::mt19937_64& rng, std::int64_t start,
+                      std::int64_t end) {
+  UnitsAndTownships registry;
+  LX_RETURN_IF_ERROR(store.Scan(RecordKind::kRegions, registry));
+  LX_RETURN_IF_ERROR(store.Scan(RecordKind::kUnits, registry));
+  if (registry.county.empty() || registry.units.empty()) return Status::Ok();
+  auto pick = [&](int n) { return static_cast<int>(rng() % static_cast<std::uint64_t>(n)); };
+  const Date last = ChinaDateOf(end);
+  const Date first = ChinaDateOf(start);
+  auto day = [&]() { return ChinaDateOf(start + static_cast<std::int64_t>(pick(360)) * kMillisPerDay); };
+  char july[8];
+  std::snprintf(july, sizeof july, "%04d-07", last.month >= 7 ? last.year : last.year - 1);
+  LX_ASSIGN_OR_RETURN(std::unique_ptr<WriteTxn> txn, store.Begin("demo"));
+  LX_RETURN_IF_ERROR(
+      txn->SetNoMeetingMonth(registry.county, july, true, "县委决定:七月为无会月,干部下村入户"));
+  const std::size_t units = std::min<std::size_t>(registry.units.size(), 12);
+  for (std::size_t u = 0; u < units; ++u) {
+    for (int n = 0; n < 4; ++n) {
+      Meeting m;
+      m.unit_code = registry.units[u];
+      m.date = day();
+      m.title = kMeetingTitles[pick(std::size(kMeetingTitles))];
+      m.minutes = 30 + 15 * pick(7);
+      m.attendees = 8 + pick(40);
+      m.cost_fen = 100 * (pick(4) == 0 ? 0 : 50 + pick(400));
+      m.approved_by = "单位主要负责人";
+      char month[8];
+      std::snprintf(month, sizeof month, "%04d-%02d", m.date.year, m.date.month);
+      if (month == std::string_view(july)) {
+        if (n > 0) continue;  // one meeting in July, exempt by the county
+        m.exempt = true;
+        m.exempt_reason = "防汛紧急部署";
+        m.title = "防汛紧急部署会";
+      }
+      LX_ASSIGN_OR_RETURN(std::string id, txn->AddMeeting(m, config.ledger));
+      if (m.cost_fen > 0) {
+        Expense x;
+        x.unit_code = m.unit_code;
+        x.date = m.date;
+        x.line = BudgetLine::kMeeting;
+        x.item = m.title + "会务";
+        x.amount_fen = m.cost_fen;
+        x.meeting_id = id;
+        LX_RETURN_IF_ERROR(txn->AddExpense(x).status());
+      }
+    }
+  }
+  for (int n = 0; n < 10; ++n) {
+    ReceptionReport r;
+    r.unit_code = registry.units[pick(static_cast<int>(units))];
+    r.date = day();
+    r.visitors = kVisitors[pick(std::size(kVisitors))];
+    r.purpose = "检查调研";
+    r.reported_to = "县纪委监委";
+    r.companions = 1 + pick(3);
+    r.meal_people = 3 + pick(5);
+    r.meal_fen = r.meal_people * 100 * (20 + pick(10));
+    if (n == 3) r.companions = 6;  // 陪同过多
+    if (n == 7) {
+      r.banners = true;  // 标语横幅, and a meal over the standard
+      r.meal_fen = r.meal_people * 100 * 80;
+    }
+    LX_ASSIGN_OR_RETURN(std::string id, txn->AddReception(r, config.ledger));
+    Expense x;
+    x.unit_code = r.unit_code;
+    x.date = r.date;
+    x.line = BudgetLine::kReception;
+    x.item = "工作餐";
+    x.amount_fen = r.meal_fen;
+    x.reception_id = id;
+    LX_RETURN_IF_ERROR(txn->AddExpense(x).status());
+  }
+  // The other lines, this year and the year before (a little more then).
+  for (BudgetLine line : {BudgetLine::kVehicle, BudgetLine::kTravel, BudgetLine::kTraining}) {
+    for (int year_back = 0; year_back < 2; ++year_back) {
+      for (int n = 0; n < 6; ++n) {
+        Expense x;
+        x.unit_code = registry.units[pick(static_cast<int>(units))];
+        const Date d = day();
+        x.date = {d.year - year_back, d.month, std::min(d.day, 28)};
+        if (year_back == 1 && x.date < Date{first.year - 1, 1, 1}) continue;
+        x.line = line;
+        x.item = line == BudgetLine::kVehicle  ? "公务用车加油维修"
+                 : line == BudgetLine::kTravel ? "下乡差旅"
+                                               : "干部培训";
+        x.amount_fen = 100 * (300 + pick(2000)) * (year_back == 1 ? 12 : 10) / 10;
+        LX_RETURN_IF_ERROR(txn->AddExpense(x).status());
+      }
+    }
+  }
+  return txn->Commit();
+}
+
 }  // namespace
 
 Result<FieldworkReport> GenerateFieldwork(Store& store, ManualClock& clock, const Config& config,
@@ -299,6 +421,7 @@ Result<FieldworkReport> GenerateFieldwork(Store& store, ManualClock& clock, cons
     LX_RETURN_IF_ERROR(txn->Commit());
   }
   clock.Set(end);
+  LX_RETURN_IF_ERROR(GenerateLedger(store, config, rng, start, end));
 
   // The households' cards, their codes in a file for printing.
   if (!options.cards_csv.empty()) {

@@ -1,6 +1,7 @@
 #include "lianxin/ledger.hpp"
 
 #include <algorithm>
+#include <cmath>
 #include <cstdio>
 
 namespace lianxin {
@@ -13,18 +14,48 @@ std::string MonthOf(const Date& date) {
   return text;
 }
 
-std::string Yuan(double yuan) {
-  char text[32];
-  std::snprintf(text, sizeof text, "%.0f", yuan);
-  return text;
+constexpr std::string_view kLineTokens[] = {"meeting",  "reception", "vehicle", "travel",
+                                            "training", "overseas",  "other"};
+constexpr std::string_view kLineLabels[] = {
+    "会议费", "公务接待费", "公务用车运行维护费", "差旅费", "培训费", "因公出国(境)费", "其他"};
+
+Status NotNegative(int value, const char* field, const char* noun) {
+  if (value >= 0) return Status::Ok();
+  return Status::Invalid(std::string(field) + ": " + noun + "不能为负 (ledger_negative)", field);
+}
+
+Status Required(const std::string& value, const char* field, const char* noun) {
+  if (!value.empty()) return Status::Ok();
+  return Status::Invalid(std::string(field) + ": 须填写" + noun + " (required)", field);
 }
 
 }  // namespace
 
-Status CheckMeeting(const Meeting& meeting, const LedgerRules& rules) {
-  if (meeting.minutes < 0 || meeting.attendees < 0 || meeting.cost_yuan < 0) {
-    return Status::Invalid("会议的时长、人数和费用不能为负 (meeting_figures)");
+std::string_view Token(BudgetLine line) { return kLineTokens[static_cast<size_t>(line)]; }
+std::string_view Label(BudgetLine line) { return kLineLabels[static_cast<size_t>(line)]; }
+std::optional<BudgetLine> ParseBudgetLine(std::string_view token) {
+  for (size_t i = 0; i < std::size(kLineTokens); ++i) {
+    if (token == kLineTokens[i] || token == kLineLabels[i]) return static_cast<BudgetLine>(i);
   }
+  return std::nullopt;
+}
+
+std::string YuanText(std::int64_t fen) {
+  char text[32];
+  const std::int64_t whole = fen / 100, part = fen % 100;
+  std::snprintf(text, sizeof text, "%s%lld.%02lld", fen < 0 ? "-" : "",
+                static_cast<long long>(whole < 0 ? -whole : whole),
+                static_cast<long long>(part < 0 ? -part : part));
+  return text;
+}
+
+Status CheckMeeting(const Meeting& meeting, const LedgerRules& rules) {
+  LX_RETURN_IF_ERROR(Required(meeting.title, "title", "会议名称"));
+  LX_RETURN_IF_ERROR(Required(meeting.approved_by, "approved_by", "审批人"));
+  LX_RETURN_IF_ERROR(NotNegative(meeting.minutes, "minutes", "会议时长"));
+  LX_RETURN_IF_ERROR(NotNegative(meeting.attendees, "attendees", "参会人数"));
+  if (meeting.cost_fen < 0)
+    return Status::Invalid("cost_yuan: 会议费用不能为负 (ledger_negative)", "cost_yuan");
   if (meeting.exempt && meeting.exempt_reason.empty()) {
     return Status::Invalid("exempt_reason: 无会月例外须写明理由 (meeting_exempt_reason)", "exempt_reason");
   }
@@ -46,10 +77,11 @@ std::vector<LedgerBreach> CheckReception(const ReceptionReport& report, const Le
                             std::to_string(rules.max_companions) + " 人",
                         "轻车简从、减少陪同"});
   }
-  if (report.meal_people > 0 && report.meal_yuan > rules.meal_yuan_per_person * report.meal_people) {
+  const auto fen_per_person = static_cast<std::int64_t>(std::llround(rules.meal_yuan_per_person * 100));
+  if (report.meal_people > 0 && report.meal_fen > fen_per_person * report.meal_people) {
     breaches.push_back({"meals",
-                        "用餐 " + std::to_string(report.meal_people) + " 人共 " + Yuan(report.meal_yuan) +
-                            " 元,超过每人 " + Yuan(rules.meal_yuan_per_person) + " 元的工作餐标准",
+                        "用餐 " + std::to_string(report.meal_people) + " 人共 " + YuanText(report.meal_fen) +
+                            " 元,超过每人 " + YuanText(fen_per_person) + " 元的工作餐标准",
                         "简化接待"});
   }
   struct Flag {
@@ -66,6 +98,24 @@ std::vector<LedgerBreach> CheckReception(const ReceptionReport& report, const Le
     if (f.set) breaches.push_back({f.item, f.what, f.rule});
   }
   return breaches;
+}
+
+Status CheckReceptionFields(const ReceptionReport& report) {
+  LX_RETURN_IF_ERROR(Required(report.visitors, "visitors", "来访单位和人员"));
+  LX_RETURN_IF_ERROR(Required(report.reported_to, "reported_to", "报告的党组织或纪检组织"));
+  LX_RETURN_IF_ERROR(NotNegative(report.companions, "companions", "陪同人数"));
+  LX_RETURN_IF_ERROR(NotNegative(report.meal_people, "meal_people", "用餐人数"));
+  if (report.meal_fen < 0)
+    return Status::Invalid("meal_yuan: 用餐费用不能为负 (ledger_negative)", "meal_yuan");
+  return Status::Ok();
+}
+
+Status CheckExpense(const Expense& expense) {
+  LX_RETURN_IF_ERROR(Required(expense.item, "item", "支出事项"));
+  if (expense.amount_fen <= 0) {
+    return Status::Invalid("amount_yuan: 支出金额须大于 0 (ledger_amount)", "amount_yuan");
+  }
+  return Status::Ok();
 }
 
 }  // namespace lianxin

@@ -36,6 +36,7 @@
 #include "lianxin/writer.hpp"
 #include "oversight/figures_repository.hpp"
 #include "oversight/inspection_repository.hpp"
+#include "oversight/ledger_repository.hpp"
 #include "pairing/repository.hpp"
 #include "store/migrations.hpp"
 #include "store/sql/sqlite_api.hpp"
@@ -236,6 +237,11 @@ class SqlTxn final : public WriteTxn {
   Result<std::vector<Callback>> AddCallbacks(std::string_view region, std::string_view month,
                                              std::string_view seed, double share) override;
   Status RecordCallback(std::string_view visit_id, CallbackOutcome outcome, const std::string& note) override;
+  Status SetNoMeetingMonth(std::string_view county, std::string_view month, bool no_meeting,
+                           const std::string& note) override;
+  Result<std::string> AddMeeting(const Meeting& meeting, const LedgerRules& rules) override;
+  Result<std::string> AddReception(const ReceptionReport& report, const LedgerRules& rules) override;
+  Result<std::string> AddExpense(const Expense& expense) override;
   Status RateCadre(std::string_view household_code, std::string_view cadre_code, int year,
                    Satisfaction satisfaction) override;
   Status Commit() override;
@@ -401,6 +407,8 @@ class SqlStore final : public Store {
   Result<std::vector<Inspection>> ListInspections(std::string_view region) override;
   Result<std::vector<InspectionCheck>> InspectionChecks(std::string_view id) override;
   Result<std::vector<Callback>> ListCallbacks(std::string_view region, std::string_view month) override;
+  Result<std::vector<NoMeetingMonth>> NoMeetingMonths(std::string_view county) override;
+  Result<LedgerBook> ReadLedger(const LedgerQuery& query) override;
   Result<std::map<std::string, Satisfaction>> RatingsByHousehold(std::string_view household_code,
                                                                  int year) override;
   Result<std::vector<Satisfaction>> RatingsOfCadre(std::string_view cadre_code, int from_year,

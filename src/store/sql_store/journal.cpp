@@ -37,6 +37,7 @@ std::vector<const TableDef*> AllTableDefs(bool legacy) {
     defs.push_back(&InspectionRepository::ChecksTable());
     defs.push_back(&CallbackRepository::Table());
     defs.push_back(&RatingRepository::Table());
+    for (const JournalTable* table : LedgerRepository::Tables()) defs.push_back(table);
   }
   return defs;
 }
