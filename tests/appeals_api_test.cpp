@@ -542,6 +542,23 @@ TEST_F(AppealsApiTest, AnInspectionIsDrawnFromItsSeedHiddenUntilClosedAndCounted
   };
   EXPECT_EQ(draw("notice-root-hash"), drawn);
   EXPECT_NE(draw("another-seed"), drawn);
+  // … through the API too: a dry run returns the same sample and keeps nothing.
+  json dry = params;
+  dry["dry_run"] = true;
+  HttpResponse repeated = Call("POST", "/api/v1/inspections", dry.dump(), inspector.headers);
+  ASSERT_EQ(repeated.status, 200) << repeated.body;
+  std::set<std::string> again;
+  const json repeated_draw = Json(repeated);
+  for (const json& v : repeated_draw["villages"])
+    for (const json& h : v["households"]) again.insert(h.get<std::string>());
+  EXPECT_EQ(again, drawn);
+  EXPECT_EQ(Json(Call("GET", "/api/v1/inspections", "", inspector.headers))["items"].size(), 1u);
+  // The checklist names whom the inspector asks about, as the registry does.
+  for (const json& c : inspection["checks"]) {
+    EXPECT_FALSE(c["head_name"].get<std::string>().empty()) << c.dump();
+    EXPECT_FALSE(c["village_name"].get<std::string>().empty()) << c.dump();
+    EXPECT_EQ(c["cadre_name"].get<std::string>().empty(), c["cadre"].get<std::string>().empty()) << c.dump();
+  }
 
   // Hidden from the inspected while open: the township sees nothing, the cadre may not ask.
   const std::string household = inspection["checks"][0]["household"];
@@ -571,7 +588,23 @@ TEST_F(AppealsApiTest, AnInspectionIsDrawnFromItsSeedHiddenUntilClosedAndCounted
                                        .dump(),
                                    inspector.headers);
   ASSERT_EQ(second_check.status, 200) << second_check.body;
-  const json figures = Json(second_check)["figures"];
+  const std::string task_key = Json(second_check)["checks"][1]["task"];
+  // Answered again without the switch: the task made stays linked, and
+  // stays as it was.
+  HttpResponse again_check = Call("POST", checks,
+                                  json{{"household", second},
+                                       {"knows_cadre", false},
+                                       {"visits", "no"},
+                                       {"findings", "登记的两次走访群众说没有"}}
+                                      .dump(),
+                                  inspector.headers);
+  ASSERT_EQ(again_check.status, 200) << again_check.body;
+  EXPECT_EQ(Json(again_check)["checks"][1]["task"], task_key);
+  const json figures = Json(again_check)["figures"];
+  EXPECT_EQ(figures["tasks"], 1);
+  EXPECT_EQ(Json(Call("GET", "/api/v1/inspections", "", inspector.headers))["items"][0]["figures"]["checked"],
+            2)
+      << "the list carries each inspection's figures";
   EXPECT_EQ(figures["checked"], 2);
   EXPECT_EQ(figures["awareness_rate"], 0.5);
   EXPECT_EQ(figures["visits_true_rate"], 0.5);
@@ -668,6 +701,22 @@ TEST_F(AppealsApiTest, CallbacksDrawTheMonthsDirectVisitsAndCountDenials) {
     EXPECT_EQ(c["denial_rate"], 0.5);
   }
   EXPECT_TRUE(counted) << after.dump();
+  // The operator sees whom to call, and may reveal that household's phone —
+  // nothing else — with a reason (and, outside this fixture, a second factor).
+  EXPECT_FALSE(after["items"][0]["head_name"].get<std::string>().empty()) << after.dump();
+  EXPECT_FALSE(after["items"][0]["cadre_name"].get<std::string>().empty()) << after.dump();
+  HttpResponse id_number = Call(
+      "POST", "/api/v1/reveal",
+      json{{"kind", "households"}, {"id", household_}, {"field", "head_id_number"}, {"reason", "回访核验"}}
+          .dump(),
+      operator_.headers);
+  EXPECT_EQ(id_number.status, 403) << id_number.body;
+  EXPECT_NE(id_number.body.find("接线员只能查看农户的联系电话"), std::string::npos) << id_number.body;
+  HttpResponse phone = Call(
+      "POST", "/api/v1/reveal",
+      json{{"kind", "households"}, {"id", household_}, {"field", "phone"}, {"reason", "回访核验"}}.dump(),
+      operator_.headers);
+  EXPECT_EQ(phone.status, 200) << phone.body;  // the fixture asks no second factor
 }
 
 }  // namespace

@@ -29,14 +29,28 @@ class LedgerApiTest : public ApiFixture {
   }
 
   json Meeting(const std::string& date, const std::string& title, int cost_yuan = 200) {
-    return {{"unit", unit_},     {"date", date},          {"title", title},   {"minutes", 90},
-            {"attendees", 40},   {"cost_yuan", cost_yuan}, {"approved_by", "县委办公室"}};
+    return {{"unit", unit_},
+            {"date", date},
+            {"title", title},
+            {"minutes", 90},
+            {"attendees", 40},
+            {"cost_yuan", cost_yuan},
+            {"approved_by", "县委办公室"}};
   }
 
   json Reception(const std::string& date) {
-    return {{"unit", unit_},       {"date", date},          {"visitors", "市委调研组 3 人"}, {"purpose", "调研"},
-            {"reported_to", "县纪委"}, {"companions", 2},       {"meal_people", 5},              {"meal_yuan", 150},
-            {"banquet", false},     {"banners", false},      {"welcome_crowds", false},     {"carpets", false},
+    return {{"unit", unit_},
+            {"date", date},
+            {"visitors", "市委调研组 3 人"},
+            {"purpose", "调研"},
+            {"reported_to", "县纪委"},
+            {"companions", 2},
+            {"meal_people", 5},
+            {"meal_yuan", 150},
+            {"banquet", false},
+            {"banners", false},
+            {"welcome_crowds", false},
+            {"carpets", false},
             {"flowers", false}};
   }
 
@@ -78,7 +92,8 @@ TEST_F(LedgerApiTest, AMeetingInANoMeetingMonthIsRefusedUntilACountyAdminExempts
   // Outside the no-meeting month the unit's head books it alone; taking the
   // month's mark back lets the refused one through.
   EXPECT_EQ(Post("/api/v1/ledger/meetings", Meeting("2026-08-03", "项目推进会"), head).status, 201);
-  ASSERT_EQ(Post("/api/v1/ledger/calendar", {{"month", "2026-07"}, {"no_meeting", false}}, county_).status, 200);
+  ASSERT_EQ(Post("/api/v1/ledger/calendar", {{"month", "2026-07"}, {"no_meeting", false}}, county_).status,
+            200);
   EXPECT_EQ(Post("/api/v1/ledger/meetings", Meeting("2026-07-15", "项目推进会"), head).status, 201);
 }
 
@@ -120,14 +135,16 @@ TEST_F(LedgerApiTest, EntriesAreNeverChangedButCorrectedByANewOneThatTheTotalsFo
   fix["corrects"] = id;
   HttpResponse second = Post("/api/v1/ledger/meetings", fix, county_);
   ASSERT_EQ(second.status, 201) << second.body;
-  EXPECT_EQ(Post("/api/v1/ledger/meetings", fix, county_).status, 409) << "corrected once: correct the newest";
+  EXPECT_EQ(Post("/api/v1/ledger/meetings", fix, county_).status, 409)
+      << "corrected once: correct the newest";
   json elsewhere = fix;
   elsewhere["unit"] = other_unit_;
   elsewhere["corrects"] = Json(second)["id"];
-  EXPECT_EQ(Post("/api/v1/ledger/meetings", elsewhere, county_).status, 400) << "a correction keeps its owner";
+  EXPECT_EQ(Post("/api/v1/ledger/meetings", elsewhere, county_).status, 400)
+      << "a correction keeps its owner";
 
-  json spent = {{"unit", unit_},   {"date", "2026-03-02"}, {"line", "meeting"}, {"item", "会场布置"},
-                {"amount_yuan", 300}, {"meeting", Json(second)["id"]}};
+  json spent = {{"unit", unit_},      {"date", "2026-03-02"}, {"line", "meeting"},
+                {"item", "会场布置"}, {"amount_yuan", 300},   {"meeting", Json(second)["id"]}};
   ASSERT_EQ(Post("/api/v1/ledger/expenses", spent, county_).status, 201);
   spent["line"] = "travel";
   EXPECT_EQ(Json(Post("/api/v1/ledger/expenses", spent, county_))["error"]["field"], "meeting")
@@ -170,7 +187,8 @@ TEST_F(LedgerApiTest, EachRoleReachesItsOwnAndTheDisciplineOfficeChangesNothing)
   EXPECT_EQ(Json(town)["region"], kTownship);
   own["region"] = kOtherTownshipCode;
   EXPECT_EQ(Post("/api/v1/ledger/meetings", own, township).status, 404);
-  EXPECT_EQ(Post("/api/v1/ledger/meetings", other, township).status, 404) << "a county unit is not the township's";
+  EXPECT_EQ(Post("/api/v1/ledger/meetings", other, township).status, 404)
+      << "a county unit is not the township's";
 
   json mine = Json(Call("GET", "/api/v1/ledger?from=2026-01-01&to=2026-12-31", "", head.headers));
   ASSERT_EQ(mine["meetings"].size(), 1u) << mine.dump();
@@ -190,7 +208,8 @@ TEST_F(LedgerApiTest, EachRoleReachesItsOwnAndTheDisciplineOfficeChangesNothing)
 }
 
 TEST_F(LedgerApiTest, TheYearEndInspectionAndTheAuditExportPrintWhatTheLedgerHolds) {
-  ASSERT_EQ(Post("/api/v1/ledger/calendar", {{"month", "2026-07"}, {"note", "县委决定"}}, county_).status, 200);
+  ASSERT_EQ(Post("/api/v1/ledger/calendar", {{"month", "2026-07"}, {"note", "县委决定"}}, county_).status,
+            200);
   json exempt = Meeting("2026-07-15", "防汛紧急部署会");
   exempt["exempt"] = true;
   exempt["exempt_reason"] = "汛情紧急";
@@ -198,8 +217,9 @@ TEST_F(LedgerApiTest, TheYearEndInspectionAndTheAuditExportPrintWhatTheLedgerHol
   json lavish = Reception("2026-09-09");
   lavish["welcome_crowds"] = true;
   ASSERT_EQ(Post("/api/v1/ledger/receptions", lavish, county_).status, 201);
-  for (auto [date, line, yuan] : {std::tuple{"2025-06-01", "vehicle", 1000}, std::tuple{"2026-06-01", "vehicle", 1500},
-                                  std::tuple{"2026-06-02", "reception", 300}}) {
+  for (auto [date, line, yuan] :
+       {std::tuple{"2025-06-01", "vehicle", 1000}, std::tuple{"2026-06-01", "vehicle", 1500},
+        std::tuple{"2026-06-02", "reception", 300}}) {
     json x = {{"unit", unit_}, {"date", date}, {"line", line}, {"item", "支出"}, {"amount_yuan", yuan}};
     ASSERT_EQ(Post("/api/v1/ledger/expenses", x, county_).status, 201);
   }
@@ -218,8 +238,8 @@ TEST_F(LedgerApiTest, TheYearEndInspectionAndTheAuditExportPrintWhatTheLedgerHol
 
   HttpResponse html = Call("GET", "/api/v1/ledger/yearend?year=2026&format=html", "", county_.headers);
   ASSERT_EQ(html.status, 200);
-  for (const char* words : {"落实中央八项规定精神情况专项检查报告", "一、无会月执行情况", "防汛紧急部署会", "汛情紧急",
-                            "不安排群众迎送", "公务用车运行维护费", "+50.0%"}) {
+  for (const char* words : {"落实中央八项规定精神情况专项检查报告", "一、无会月执行情况", "防汛紧急部署会",
+                            "汛情紧急", "不安排群众迎送", "公务用车运行维护费", "+50.0%"}) {
     EXPECT_NE(html.body.find(words), std::string::npos) << words;
   }
   HttpResponse pdf = Call("GET", "/api/v1/ledger/yearend?year=2026&format=pdf", "", county_.headers);

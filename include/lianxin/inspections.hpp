@@ -49,6 +49,9 @@ struct InspectionCheck {
   std::string task_key;  // the task a finding became
   std::string checked_by;
   std::int64_t checked_millis = 0;
+  // Read only: who the inspector asks about and where, as the registry
+  // names them now ("" for a code it no longer holds).
+  std::string head_name, village_name, cadre_name;
   bool operator==(const InspectionCheck&) const = default;
 };
 
@@ -77,6 +80,8 @@ struct Callback {
   CallbackOutcome outcome = CallbackOutcome::kPending;
   std::string note, checked_by;
   std::int64_t drawn_millis = 0, checked_millis = 0;
+  // Read only: whom the operator calls about whom, as the registry names them now.
+  std::string head_name, cadre_name;
   bool operator==(const Callback&) const = default;
 };
 

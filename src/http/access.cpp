@@ -19,7 +19,9 @@ const std::set<Role> kRegistryWriters = {kCountyAdmin, kTownshipAdmin};
 const std::set<Role> kExporters = {kCountyAdmin, kTownshipAdmin, kUnitHead};
 // A reveal shows an ID number or phone in full: to those who must phone or
 // verify the person, within their scope, with a reason, logged.
-const std::set<Role> kRevealers = {kCountyAdmin, kTownshipAdmin, kUnitHead, kCadre, kDiscipline};
+// Operators call households back (回访核验, 12345): a household's phone, and
+// nothing else, as the reveal route itself checks.
+const std::set<Role> kRevealers = {kCountyAdmin, kTownshipAdmin, kUnitHead, kCadre, kDiscipline, kOperator};
 
 std::vector<AccessRule> BuildTable() {
   std::vector<AccessRule> table = {

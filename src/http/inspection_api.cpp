@@ -20,7 +20,9 @@ json CallbackJson(const Callback& c) {
           {"month", c.month},
           {"seed", c.seed},
           {"cadre", c.cadre_code},
+          {"cadre_name", c.cadre_name},
           {"household", c.household_code},
+          {"head_name", c.head_name},
           {"visited_on", c.visited_on},
           {"kind", c.kind},
           {"outcome", Token(c.outcome)},
@@ -77,6 +79,32 @@ class InspectionRoutes {
       *field = it->get<int>();
     }
     if (!ScopeContains(caller.scope(), params.region_code)) return HttpResponse::Error(OutOfScope());
+    bool dry_run = false;
+    if (auto it = body->find("dry_run"); it != body->end()) {
+      if (!it->is_boolean())
+        return HttpResponse::Error(Status::Invalid("dry_run 应为 true 或 false (type)", "dry_run"));
+      dry_run = it->get<bool>();
+    }
+    if (dry_run) {
+      // Anyone checking a published draw: the same sample, nothing kept.
+      Result<StorePool::Lease> store = deps_.reads.Acquire();
+      if (!store.ok()) return HttpResponse::Error(store.status());
+      Result<InspectionDraw> draw = DrawFromStore(**store, params);
+      if (!draw.ok()) return HttpResponse::Error(draw.status());
+      json villages = json::array();
+      for (const auto& [township, codes] : draw->villages_by_township) {
+        for (const std::string& village : codes) {
+          villages.push_back({{"township", township},
+                              {"village", village},
+                              {"households", draw->households_by_village[village]}});
+        }
+      }
+      return HttpResponse::Json(200, {{"dry_run", true},
+                                      {"region", params.region_code},
+                                      {"month", params.month},
+                                      {"seed", params.seed},
+                                      {"villages", std::move(villages)}});
+    }
     json answer;
     Status written = deps_.writer.Write([&](Store& store) -> Status {
       LX_ASSIGN_OR_RETURN(Inspection opened, OpenDrawnInspection(store, params, caller.actor()));
@@ -98,9 +126,14 @@ class InspectionRoutes {
     Result<std::vector<Inspection>> inspections =
         (*store)->ListInspections(region.empty() ? region : region.substr(0, 6));
     if (!inspections.ok()) return HttpResponse::Error(inspections.status());
+    // Each with its figures (知晓率 …) over the households the caller reaches.
     json items = json::array();
     for (const Inspection& i : *inspections) {
-      if (Visible(caller, i)) items.push_back(InspectionJson(i, nullptr));
+      if (!Visible(caller, i)) continue;
+      Result<json> item = Read(**store, i.id, caller);
+      if (!item.ok()) return HttpResponse::Error(item.status());
+      item->erase("checks");
+      items.push_back(std::move(*item));
     }
     return HttpResponse::Json(200, {{"items", std::move(items)}});
   }

@@ -43,7 +43,8 @@ json MeetingJson(const Meeting& m) {
 
 json ReceptionJson(const ReceptionReport& r) {
   json out = EntryJson(r), breaches = json::array();
-  for (const LedgerBreach& b : r.breaches) breaches.push_back({{"item", b.item}, {"what", b.what}, {"rule", b.rule}});
+  for (const LedgerBreach& b : r.breaches)
+    breaches.push_back({{"item", b.item}, {"what", b.what}, {"rule", b.rule}});
   out.update({{"visitors", r.visitors},
               {"purpose", r.purpose},
               {"reported_to", r.reported_to},
@@ -143,7 +144,8 @@ Status OwnerOf(const json& body, const Caller& caller, LedgerEntry& entry) {
     return Status::Ok();  // its county comes with the unit
   }
   if (scope.kind != ScopeKind::kRegion) return OutOfScope();
-  if (entry.region_code.empty()) entry.region_code = entry.unit_code.empty() ? scope.code : scope.code.substr(0, 6);
+  if (entry.region_code.empty())
+    entry.region_code = entry.unit_code.empty() ? scope.code : scope.code.substr(0, 6);
   if (!ScopeContains(scope, entry.region_code)) return OutOfScope();
   return Status::Ok();
 }
@@ -238,8 +240,9 @@ class LedgerRoutes {
     for (const Meeting& m : book->meetings) meetings.push_back(MeetingJson(m));
     for (const ReceptionReport& r : book->receptions) receptions.push_back(ReceptionJson(r));
     for (const Expense& x : book->expenses) expenses.push_back(ExpenseJson(x));
-    return HttpResponse::Json(
-        200, {{"meetings", std::move(meetings)}, {"receptions", std::move(receptions)}, {"expenses", std::move(expenses)}});
+    return HttpResponse::Json(200, {{"meetings", std::move(meetings)},
+                                    {"receptions", std::move(receptions)},
+                                    {"expenses", std::move(expenses)}});
   }
 
   HttpResponse AddMeeting(HttpRequest& request, const Caller& caller) {
@@ -261,13 +264,14 @@ class LedgerRoutes {
       return Status::Ok();
     }();
     if (!parsed.ok()) return HttpResponse::Error(parsed);
-    return Add(caller, [&](WriteTxn& txn) { return txn.AddMeeting(m, deps_.config.ledger); },
-               [](const LedgerBook& book, const std::string& id) -> json {
-                 for (const Meeting& x : book.meetings)
-                   if (x.id == id) return MeetingJson(x);
-                 return nullptr;
-               },
-               m.date);
+    return Add(
+        caller, [&](WriteTxn& txn) { return txn.AddMeeting(m, deps_.config.ledger); },
+        [](const LedgerBook& book, const std::string& id) -> json {
+          for (const Meeting& x : book.meetings)
+            if (x.id == id) return MeetingJson(x);
+          return nullptr;
+        },
+        m.date);
   }
 
   HttpResponse AddReception(HttpRequest& request, const Caller& caller) {
@@ -284,8 +288,8 @@ class LedgerRoutes {
       LX_ASSIGN_OR_RETURN(r.meal_people, CountField(*body, "meal_people"));
       LX_ASSIGN_OR_RETURN(r.meal_fen, YuanField(*body, "meal_yuan"));
       for (auto [name, flag] : {std::pair{"banquet", &r.banquet}, std::pair{"banners", &r.banners},
-                                std::pair{"welcome_crowds", &r.welcome_crowds}, std::pair{"carpets", &r.carpets},
-                                std::pair{"flowers", &r.flowers}}) {
+                                std::pair{"welcome_crowds", &r.welcome_crowds},
+                                std::pair{"carpets", &r.carpets}, std::pair{"flowers", &r.flowers}}) {
         // Each item is answered, never left to a default: the report is the inspector's checklist.
         if (!body->contains(name))
           return Status::Invalid(std::string(name) + " 必填:true 或 false (required)", name);
@@ -294,13 +298,14 @@ class LedgerRoutes {
       return Status::Ok();
     }();
     if (!parsed.ok()) return HttpResponse::Error(parsed);
-    return Add(caller, [&](WriteTxn& txn) { return txn.AddReception(r, deps_.config.ledger); },
-               [](const LedgerBook& book, const std::string& id) -> json {
-                 for (const ReceptionReport& x : book.receptions)
-                   if (x.id == id) return ReceptionJson(x);
-                 return nullptr;
-               },
-               r.date);
+    return Add(
+        caller, [&](WriteTxn& txn) { return txn.AddReception(r, deps_.config.ledger); },
+        [](const LedgerBook& book, const std::string& id) -> json {
+          for (const ReceptionReport& x : book.receptions)
+            if (x.id == id) return ReceptionJson(x);
+          return nullptr;
+        },
+        r.date);
   }
 
   HttpResponse AddExpense(HttpRequest& request, const Caller& caller) {
@@ -324,13 +329,14 @@ class LedgerRoutes {
       return Status::Ok();
     }();
     if (!parsed.ok()) return HttpResponse::Error(parsed);
-    return Add(caller, [&](WriteTxn& txn) { return txn.AddExpense(x); },
-               [](const LedgerBook& book, const std::string& id) -> json {
-                 for (const Expense& e : book.expenses)
-                   if (e.id == id) return ExpenseJson(e);
-                 return nullptr;
-               },
-               x.date);
+    return Add(
+        caller, [&](WriteTxn& txn) { return txn.AddExpense(x); },
+        [](const LedgerBook& book, const std::string& id) -> json {
+          for (const Expense& e : book.expenses)
+            if (e.id == id) return ExpenseJson(e);
+          return nullptr;
+        },
+        x.date);
   }
 
   HttpResponse YearEnd(HttpRequest& request, const Caller& caller, bool audit) {
@@ -393,16 +399,20 @@ void AddLedgerRoutes(ApiRouter& api, const AppealsApiDeps& deps) {
   auto routes = std::make_shared<LedgerRoutes>(deps);
   api.Add("GET", "/api/v1/ledger/calendar",
           [routes](HttpRequest& request, const Caller& caller) { return routes->Calendar(request, caller); });
-  api.Add("POST", "/api/v1/ledger/calendar",
-          [routes](HttpRequest& request, const Caller& caller) { return routes->SetCalendar(request, caller); });
+  api.Add("POST", "/api/v1/ledger/calendar", [routes](HttpRequest& request, const Caller& caller) {
+    return routes->SetCalendar(request, caller);
+  });
   api.Add("GET", "/api/v1/ledger",
           [routes](HttpRequest& request, const Caller& caller) { return routes->List(request, caller); });
-  api.Add("POST", "/api/v1/ledger/meetings",
-          [routes](HttpRequest& request, const Caller& caller) { return routes->AddMeeting(request, caller); });
-  api.Add("POST", "/api/v1/ledger/receptions",
-          [routes](HttpRequest& request, const Caller& caller) { return routes->AddReception(request, caller); });
-  api.Add("POST", "/api/v1/ledger/expenses",
-          [routes](HttpRequest& request, const Caller& caller) { return routes->AddExpense(request, caller); });
+  api.Add("POST", "/api/v1/ledger/meetings", [routes](HttpRequest& request, const Caller& caller) {
+    return routes->AddMeeting(request, caller);
+  });
+  api.Add("POST", "/api/v1/ledger/receptions", [routes](HttpRequest& request, const Caller& caller) {
+    return routes->AddReception(request, caller);
+  });
+  api.Add("POST", "/api/v1/ledger/expenses", [routes](HttpRequest& request, const Caller& caller) {
+    return routes->AddExpense(request, caller);
+  });
   api.Add("GET", "/api/v1/ledger/yearend", [routes](HttpRequest& request, const Caller& caller) {
     return routes->YearEnd(request, caller, false);
   });

@@ -672,6 +672,13 @@ class RegistryApi {
       }
       index = it->get<int>();
     }
+    // An operator reaches a household's phone, to call it back; no ID number.
+    const bool operator_only = caller.HasRole(Role::kOperator) &&
+                               std::none_of(caller.user()->roles.begin(), caller.user()->roles.end(),
+                                            [](Role r) { return r != Role::kOperator; });
+    if (operator_only && (*kind != RecordKind::kHouseholds || *field != "phone")) {
+      return HttpResponse::Error(Status(Code::kPermissionDenied, "接线员只能查看农户的联系电话 (forbidden)"));
+    }
     RecordKind scope_kind = member ? RecordKind::kHouseholds : *kind;
     RecordSink sink;
     Result<bool> in = WithReader([&](Store& store) -> Result<bool> {

@@ -58,14 +58,17 @@ Status RecordCheck(Store& store, InspectionCheck check, bool make_task, const st
                    const Date& today, int task_days) {
   check.checked_by = actor;
   LX_ASSIGN_OR_RETURN(std::unique_ptr<WriteTxn> txn, store.Begin(actor));
+  LX_ASSIGN_OR_RETURN(std::vector<InspectionCheck> drawn, store.InspectionChecks(check.inspection_id));
+  auto it = std::find_if(drawn.begin(), drawn.end(),
+                         [&](const InspectionCheck& c) { return c.household_code == check.household_code; });
+  // A task made from an earlier answer stays the cadre's, and stays linked:
+  // answering again without one does not undo it.
+  if (it != drawn.end()) check.task_key = it->task_key;
   if (make_task) {
     if (check.findings.empty())
       return Status::Invalid("要转为整改任务,请写明发现的问题 (findings)", "findings");
-    LX_ASSIGN_OR_RETURN(std::vector<InspectionCheck> drawn, store.InspectionChecks(check.inspection_id));
-    auto it = std::find_if(drawn.begin(), drawn.end(), [&](const InspectionCheck& c) {
-      return c.household_code == check.household_code;
-    });
-    if (it != drawn.end() && !it->cadre_code.empty()) {
+    // Made once: asked again, the task keeps its deadline and progress.
+    if (it != drawn.end() && !it->cadre_code.empty() && check.task_key.empty()) {
       Task task;
       task.household_code = check.household_code;
       task.cadre_code = it->cadre_code;
@@ -110,8 +113,11 @@ json InspectionJson(const Inspection& i, const std::vector<InspectionCheck>* che
   json rows = json::array();
   for (const InspectionCheck& c : *checks) {
     rows.push_back({{"household", c.household_code},
+                    {"head_name", c.head_name},
                     {"village", c.village_code},
+                    {"village_name", c.village_name},
                     {"cadre", c.cadre_code},
+                    {"cadre_name", c.cadre_name},
                     {"checked", c.checked},
                     {"knows_cadre", c.checked ? json(c.knows_cadre) : json(nullptr)},
                     {"visits", c.visits ? json(Token(*c.visits)) : json(nullptr)},

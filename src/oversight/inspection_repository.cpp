@@ -70,6 +70,11 @@ Result<InspectionCheck> ReadCheck(const sql::Statement& row) {
   c.task_key = row.Text(10);
   c.checked_by = row.Text(11);
   c.checked_millis = row.Int(12);
+  if (row.ColumnCount() > 16) {  // the names Checks reads beside the row
+    c.head_name = row.Text(14);
+    c.village_name = row.Text(15);
+    c.cadre_name = row.Text(16);
+  }
   return c;
 }
 
@@ -261,10 +266,14 @@ Result<std::vector<Inspection>> InspectionRepository::List(std::string_view regi
 }
 
 Result<std::vector<InspectionCheck>> InspectionRepository::Checks(std::string_view id) {
-  LX_ASSIGN_OR_RETURN(sql::Statement * select,
-                      db_.Prepare("SELECT " + std::string(kCheckColumns) +
-                                  " FROM inspection_checks WHERE inspection_id = ?1 ORDER BY village_code, "
-                                  "household_code"));
+  LX_ASSIGN_OR_RETURN(
+      sql::Statement * select,
+      db_.Prepare("SELECT " + std::string(kCheckColumns) +
+                  ", COALESCE((SELECT h.head_name FROM households h WHERE h.code = "
+                  "household_code), ''), COALESCE((SELECT r.name FROM regions r WHERE r.code = "
+                  "village_code), ''), COALESCE((SELECT d.name FROM cadres d WHERE d.code = "
+                  "cadre_code), '') FROM inspection_checks WHERE inspection_id = ?1 ORDER BY "
+                  "village_code, household_code"));
   select->Bind(1, id);
   std::vector<InspectionCheck> out;
   while (true) {
@@ -298,6 +307,10 @@ Result<Callback> ReadCallback(const sql::Statement& row) {
   c.checked_by = row.Text(9);
   c.drawn_millis = row.Int(10);
   c.checked_millis = row.Int(11);
+  if (row.ColumnCount() > 14) {  // the names List reads beside the row
+    c.head_name = row.Text(13);
+    c.cadre_name = row.Text(14);
+  }
   return c;
 }
 
@@ -415,7 +428,8 @@ Result<std::vector<Callback>> CallbackRepository::List(std::string_view region, 
   LX_ASSIGN_OR_RETURN(
       sql::Statement * select,
       db_.Prepare("SELECT " + std::string(kCallbackColumns) +
-                  " FROM callbacks c JOIN households h ON h.code = c.household_code WHERE "
+                  ", h.head_name, COALESCE((SELECT d.name FROM cadres d WHERE d.code = c.cadre_code), '') "
+                  "FROM callbacks c JOIN households h ON h.code = c.household_code WHERE "
                   "substr(h.village_code, 1, length(?1)) = ?1 AND (?2 = '' OR c.month = ?2) ORDER BY "
                   "c.month DESC, c.cadre_code, c.visited_on, c.visit_id"));
   select->Bind(1, *prefix).Bind(2, month);

@@ -11,15 +11,10 @@ namespace {
 
 using sql::Value;
 
-const JournalTable kCalendar{"ledger_calendar",
-                             {{"key"},
-                              {"county_code"},
-                              {"month"},
-                              {"no_meeting"},
-                              {"note"},
-                              {"set_by"},
-                              {"set_millis"}},
-                             "key"};
+const JournalTable kCalendar{
+    "ledger_calendar",
+    {{"key"}, {"county_code"}, {"month"}, {"no_meeting"}, {"note"}, {"set_by"}, {"set_millis"}},
+    "key"};
 
 const JournalTable kMeetings{"ledger_meetings",
                              {{"id"},
@@ -39,28 +34,13 @@ const JournalTable kMeetings{"ledger_meetings",
                               {"county_code"}},
                              "id"};
 
-const JournalTable kReceptions{"ledger_receptions",
-                               {{"id"},
-                                {"region_code"},
-                                {"unit_code"},
-                                {"received_on"},
-                                {"visitors"},
-                                {"purpose"},
-                                {"reported_to"},
-                                {"companions"},
-                                {"meal_people"},
-                                {"meal_fen"},
-                                {"banquet"},
-                                {"banners"},
-                                {"welcome_crowds"},
-                                {"carpets"},
-                                {"flowers"},
-                                {"breaches"},
-                                {"corrects"},
-                                {"recorded_by"},
-                                {"recorded_millis"},
-                                {"county_code"}},
-                               "id"};
+const JournalTable kReceptions{
+    "ledger_receptions",
+    {{"id"},       {"region_code"}, {"unit_code"},      {"received_on"},     {"visitors"},
+     {"purpose"},  {"reported_to"}, {"companions"},     {"meal_people"},     {"meal_fen"},
+     {"banquet"},  {"banners"},     {"welcome_crowds"}, {"carpets"},         {"flowers"},
+     {"breaches"}, {"corrects"},    {"recorded_by"},    {"recorded_millis"}, {"county_code"}},
+    "id"};
 
 const JournalTable kExpenses{"ledger_expenses",
                              {{"id"},
@@ -126,7 +106,8 @@ Result<LedgerEntry> ReadEntry(const sql::Statement& row, int own) {
 
 std::string BreachesJson(const std::vector<LedgerBreach>& breaches) {
   nlohmann::json out = nlohmann::json::array();
-  for (const LedgerBreach& b : breaches) out.push_back({{"item", b.item}, {"what", b.what}, {"rule", b.rule}});
+  for (const LedgerBreach& b : breaches)
+    out.push_back({{"item", b.item}, {"what", b.what}, {"rule", b.rule}});
   return out.dump();
 }
 
@@ -226,10 +207,10 @@ Status LedgerRepository::Prepare(LedgerEntry& entry, const JournalTable& table, 
                            "region");
   }
   if (!entry.corrects.empty()) {
-    LX_ASSIGN_OR_RETURN(sql::Statement * old,
-                        db_.Prepare("SELECT region_code, unit_code, (SELECT count(*) FROM " +
-                                    std::string(table.name) + " c WHERE c.corrects = e.id) FROM " +
-                                    std::string(table.name) + " e WHERE e.id = ?1"));
+    LX_ASSIGN_OR_RETURN(
+        sql::Statement * old,
+        db_.Prepare("SELECT region_code, unit_code, (SELECT count(*) FROM " + std::string(table.name) +
+                    " c WHERE c.corrects = e.id) FROM " + std::string(table.name) + " e WHERE e.id = ?1"));
     old->Bind(1, entry.corrects);
     LX_ASSIGN_OR_RETURN(bool exists, old->Step());
     const bool same = exists && old->Text(0) == entry.region_code && old->Text(1) == entry.unit_code;
@@ -240,10 +221,12 @@ Status LedgerRepository::Prepare(LedgerEntry& entry, const JournalTable& table, 
       return Status::NotFound("corrects: 要更正的" + noun + "不存在: " + entry.corrects + " (not_found)");
     }
     if (!same) {
-      return Status::Invalid("corrects: 更正须与原" + noun + "属于同一区划和单位 (correction_owner)", "corrects");
+      return Status::Invalid("corrects: 更正须与原" + noun + "属于同一区划和单位 (correction_owner)",
+                             "corrects");
     }
     if (corrected) {
-      return Status::Conflict("corrects: " + entry.corrects + " 已经更正过,请更正最新的一条 (already_corrected)");
+      return Status::Conflict("corrects: " + entry.corrects +
+                              " 已经更正过,请更正最新的一条 (already_corrected)");
     }
   }
   entry.id = NewRecordId(prefix);
@@ -275,13 +258,13 @@ Result<std::string> LedgerRepository::AddReception(ReceptionReport report, const
   report.breaches = CheckReception(report, rules);
   LX_ASSIGN_OR_RETURN(
       UpsertOutcome outcome,
-      journal_->Upsert(kReceptions,
-                       RowOf(report, {Value::Text(report.visitors), Value::Text(report.purpose),
-                                      Value::Text(report.reported_to), Value::Int(report.companions),
-                                      Value::Int(report.meal_people), Value::Int(report.meal_fen),
-                                      Flag(report.banquet), Flag(report.banners), Flag(report.welcome_crowds),
-                                      Flag(report.carpets), Flag(report.flowers),
-                                      Value::Text(BreachesJson(report.breaches))})));
+      journal_->Upsert(
+          kReceptions,
+          RowOf(report,
+                {Value::Text(report.visitors), Value::Text(report.purpose), Value::Text(report.reported_to),
+                 Value::Int(report.companions), Value::Int(report.meal_people), Value::Int(report.meal_fen),
+                 Flag(report.banquet), Flag(report.banners), Flag(report.welcome_crowds),
+                 Flag(report.carpets), Flag(report.flowers), Value::Text(BreachesJson(report.breaches))})));
   if (outcome != UpsertOutcome::kInserted) return Status::Internal("接待报告编号重复: " + report.id);
   return report.id;
 }
@@ -307,14 +290,15 @@ Result<std::string> LedgerRepository::AddExpense(Expense expense) {
     select->Reset();
     if (!same_county) {
       return Status::NotFound(std::string(field) + ": " + std::string(Noun(*table)) + "不存在: " + *id +
-                                  " (not_found)");
+                              " (not_found)");
     }
   }
   LX_ASSIGN_OR_RETURN(
       UpsertOutcome outcome,
-      journal_->Upsert(kExpenses, RowOf(expense, {Value::Text(Token(expense.line)), Value::Text(expense.item),
-                                                  Value::Int(expense.amount_fen), Value::Text(expense.meeting_id),
-                                                  Value::Text(expense.reception_id)})));
+      journal_->Upsert(kExpenses,
+                       RowOf(expense, {Value::Text(Token(expense.line)), Value::Text(expense.item),
+                                       Value::Int(expense.amount_fen), Value::Text(expense.meeting_id),
+                                       Value::Text(expense.reception_id)})));
   if (outcome != UpsertOutcome::kInserted) return Status::Internal("支出编号重复: " + expense.id);
   return expense.id;
 }
@@ -329,11 +313,11 @@ Result<LedgerBook> LedgerRepository::Read(const LedgerQuery& query) {
   LedgerBook book;
   for (const JournalTable* table : {&kMeetings, &kReceptions, &kExpenses}) {
     const std::string date(DateColumn(*table));
-    LX_ASSIGN_OR_RETURN(
-        sql::Statement * select,
-        db_.Prepare(LedgerSelectSql(*table) + " WHERE substr(e.region_code, 1, length(?1)) = ?1 AND (?2 = '' OR " +
-                    "e.unit_code = ?2) AND e." + date + " >= ?3 AND e." + date + " <= ?4 ORDER BY e." + date +
-                    ", e.id"));
+    LX_ASSIGN_OR_RETURN(sql::Statement * select,
+                        db_.Prepare(LedgerSelectSql(*table) +
+                                    " WHERE substr(e.region_code, 1, length(?1)) = ?1 AND (?2 = '' OR " +
+                                    "e.unit_code = ?2) AND e." + date + " >= ?3 AND e." + date +
+                                    " <= ?4 ORDER BY e." + date + ", e.id"));
     select->Bind(1, prefix).Bind(2, query.unit).Bind(3, query.from.ToString()).Bind(4, query.to.ToString());
     while (true) {
       LX_ASSIGN_OR_RETURN(bool row, select->Step());

@@ -11,9 +11,10 @@ using namespace oversight_internal;
 
 namespace {
 
-constexpr const char* kBreachLabels[][2] = {
-    {"companions", "超标陪同"}, {"meals", "超标准用餐"},   {"banners", "标语横幅"}, {"welcome_crowds", "群众迎送"},
-    {"carpets", "迎宾地毯"},    {"flowers", "摆放花草"}, {"banquet", "宴请"}};
+constexpr const char* kBreachLabels[][2] = {{"companions", "超标陪同"}, {"meals", "超标准用餐"},
+                                            {"banners", "标语横幅"},    {"welcome_crowds", "群众迎送"},
+                                            {"carpets", "迎宾地毯"},    {"flowers", "摆放花草"},
+                                            {"banquet", "宴请"}};
 
 std::string BreachLabel(std::string_view item) {
   for (const auto& [token, label] : kBreachLabels)
@@ -44,7 +45,8 @@ std::string EntryState(const LedgerEntry& e) {
   return e.corrects.empty() ? "有效" : "更正 " + e.corrects;
 }
 
-YearEndFigures::UnitRow& RowFor(std::map<std::string, YearEndFigures::UnitRow>& rows, const std::string& code) {
+YearEndFigures::UnitRow& RowFor(std::map<std::string, YearEndFigures::UnitRow>& rows,
+                                const std::string& code) {
   YearEndFigures::UnitRow& row = rows[code];
   row.unit_code = code;
   return row;
@@ -69,7 +71,8 @@ Result<YearEndFigures> CountYearEnd(Store& store, const std::string& region, int
   for (NoMeetingMonth& m : months)
     if (m.month.starts_with(prefix)) f.no_meeting_months.push_back(std::move(m));
   LX_ASSIGN_OR_RETURN(f.book, store.ReadLedger({self.code, "", {year, 1, 1}, {year, 12, 31}}));
-  LX_ASSIGN_OR_RETURN(LedgerBook before, store.ReadLedger({self.code, "", {year - 1, 1, 1}, {year - 1, 12, 31}}));
+  LX_ASSIGN_OR_RETURN(LedgerBook before,
+                      store.ReadLedger({self.code, "", {year - 1, 1, 1}, {year - 1, 12, 31}}));
   for (const Expense& x : before.expenses)
     if (!x.superseded) f.spent_fen_year_before[static_cast<size_t>(x.line)] += x.amount_fen;
 
@@ -128,7 +131,8 @@ Result<YearEndFigures> CountYearEnd(Store& store, const std::string& region, int
 
 json YearEndJson(const YearEndFigures& f) {
   json months = json::array(), units = json::array(), lines = json::array(), breaches = json::object();
-  for (const NoMeetingMonth& m : f.no_meeting_months) months.push_back({{"month", m.month}, {"note", m.note}});
+  for (const NoMeetingMonth& m : f.no_meeting_months)
+    months.push_back({{"month", m.month}, {"note", m.note}});
   for (const YearEndFigures::UnitRow& u : f.units) {
     units.push_back({{"unit", u.unit_code},
                      {"name", u.name},
@@ -161,7 +165,8 @@ json YearEndJson(const YearEndFigures& f) {
   for (const ReceptionReport& r : f.book.receptions) {
     if (r.superseded || r.breaches.empty()) continue;
     json items = json::array();
-    for (const LedgerBreach& b : r.breaches) items.push_back({{"item", b.item}, {"what", b.what}, {"rule", b.rule}});
+    for (const LedgerBreach& b : r.breaches)
+      items.push_back({{"item", b.item}, {"what", b.what}, {"rule", b.rule}});
     breached.push_back({{"id", r.id},
                         {"date", r.date.ToString()},
                         {"visitors", r.visitors},
@@ -220,21 +225,24 @@ Document YearEndDocument(const YearEndFigures& f) {
       doc.blocks.push_back(DocParagraph("无会月内未召开会议。"));
     } else {
       doc.blocks.push_back(DocParagraph("无会月内经县级管理员批准召开的会议:"));
-      doc.blocks.push_back(DocTable({"日期", "单位", "会议", "例外理由", "登记人"}, std::move(held), {2, 3, 3, 4, 2}));
+      doc.blocks.push_back(
+          DocTable({"日期", "单位", "会议", "例外理由", "登记人"}, std::move(held), {2, 3, 3, 4, 2}));
     }
   }
 
   doc.blocks.push_back(DocHeading("二、会议和接待情况(按单位)"));
   std::vector<std::vector<std::string>> unit_rows;
   for (const YearEndFigures::UnitRow& u : f.units) {
-    unit_rows.push_back({u.name, Count(u.meetings), Count(u.minutes), Count(u.attendees), YuanText(u.meeting_fen),
-                         Count(u.receptions), Count(u.breaches), YuanText(u.spent_fen)});
+    unit_rows.push_back({u.name, Count(u.meetings), Count(u.minutes), Count(u.attendees),
+                         YuanText(u.meeting_fen), Count(u.receptions), Count(u.breaches),
+                         YuanText(u.spent_fen)});
   }
   if (unit_rows.empty()) {
     doc.blocks.push_back(DocParagraph("本年度台账无记录。"));
   } else {
-    DocBlock table = DocTable({"单位", "会议次数", "会议分钟", "参会人次", "会议费用(元)", "接待批次", "违规项", "支出(元)"},
-                              std::move(unit_rows), {4, 2, 2, 2, 2, 2, 2, 2});
+    DocBlock table = DocTable(
+        {"单位", "会议次数", "会议分钟", "参会人次", "会议费用(元)", "接待批次", "违规项", "支出(元)"},
+        std::move(unit_rows), {4, 2, 2, 2, 2, 2, 2, 2});
     table.number_columns = {1, 2, 3, 4, 5, 6, 7};
     doc.blocks.push_back(std::move(table));
   }
@@ -244,22 +252,23 @@ Document YearEndDocument(const YearEndFigures& f) {
   for (const ReceptionReport& r : f.book.receptions) {
     if (r.superseded) continue;
     for (const LedgerBreach& b : r.breaches) {
-      breach_rows.push_back({DateWords(r.date), UnitName(f, r.unit_code), r.visitors, BreachLabel(b.item), b.what,
-                             "「" + b.rule + "」"});
+      breach_rows.push_back({DateWords(r.date), UnitName(f, r.unit_code), r.visitors, BreachLabel(b.item),
+                             b.what, "「" + b.rule + "」"});
     }
   }
   if (breach_rows.empty()) {
     doc.blocks.push_back(DocParagraph("未发现违反规定的情形。"));
   } else {
-    doc.blocks.push_back(
-        DocTable({"日期", "单位", "来访", "项目", "情形", "违反"}, std::move(breach_rows), {2, 3, 3, 2, 4, 3}));
+    doc.blocks.push_back(DocTable({"日期", "单位", "来访", "项目", "情形", "违反"}, std::move(breach_rows),
+                                  {2, 3, 3, 2, 4, 3}));
   }
 
   doc.blocks.push_back(DocHeading("四、经费支出(按预算科目)"));
   std::vector<std::vector<std::string>> line_rows;
   for (BudgetLine line : kBudgetLines) {
     const size_t i = static_cast<size_t>(line);
-    line_rows.push_back({std::string(Label(line)), YuanText(f.spent_fen[i]), YuanText(f.spent_fen_year_before[i]),
+    line_rows.push_back({std::string(Label(line)), YuanText(f.spent_fen[i]),
+                         YuanText(f.spent_fen_year_before[i]),
                          Change(f.spent_fen[i], f.spent_fen_year_before[i])});
   }
   line_rows.push_back({"合计", YuanText(spent), YuanText(spent_before), Change(spent, spent_before)});
@@ -270,8 +279,7 @@ Document YearEndDocument(const YearEndFigures& f) {
   doc.blocks.push_back(DocHeading("五、台账更正"));
   std::vector<std::vector<std::string>> corrected;
   auto add = [&](const LedgerEntry& e, const char* kind) {
-    if (!e.corrects.empty())
-      corrected.push_back({DateWords(e.date), kind, e.corrects, e.id, e.recorded_by});
+    if (!e.corrects.empty()) corrected.push_back({DateWords(e.date), kind, e.corrects, e.id, e.recorded_by});
   };
   for (const Meeting& m : f.book.meetings) add(m, "会议");
   for (const ReceptionReport& r : f.book.receptions) add(r, "接待");
@@ -279,8 +287,10 @@ Document YearEndDocument(const YearEndFigures& f) {
   if (corrected.empty()) {
     doc.blocks.push_back(DocParagraph("本年度台账没有更正。"));
   } else {
-    doc.blocks.push_back(DocParagraph("台账记录不修改、不删除;以下更正均以新记录写明所更正的原记录,原记录保留:"));
-    doc.blocks.push_back(DocTable({"日期", "台账", "原记录", "更正记录", "登记人"}, std::move(corrected), {2, 1, 3, 3, 2}));
+    doc.blocks.push_back(
+        DocParagraph("台账记录不修改、不删除;以下更正均以新记录写明所更正的原记录,原记录保留:"));
+    doc.blocks.push_back(
+        DocTable({"日期", "台账", "原记录", "更正记录", "登记人"}, std::move(corrected), {2, 1, 3, 3, 2}));
   }
   return doc;
 }
@@ -297,7 +307,8 @@ Document LedgerAuditDocument(const YearEndFigures& f) {
   std::vector<std::vector<std::string>> line_rows;
   for (BudgetLine line : kBudgetLines) {
     const size_t i = static_cast<size_t>(line);
-    line_rows.push_back({std::string(Label(line)), YuanText(f.spent_fen[i]), YuanText(f.spent_fen_year_before[i])});
+    line_rows.push_back(
+        {std::string(Label(line)), YuanText(f.spent_fen[i]), YuanText(f.spent_fen_year_before[i])});
   }
   DocBlock lines = DocTable({"预算科目", "本年(元)", "上年(元)"}, std::move(line_rows));
   lines.number_columns = {1, 2};
@@ -308,11 +319,11 @@ Document LedgerAuditDocument(const YearEndFigures& f) {
   std::vector<std::vector<std::string>> meetings;
   for (const Meeting& m : f.book.meetings) {
     meetings.push_back({m.id, m.date.ToString(), UnitName(f, m.unit_code), m.title, Count(m.minutes),
-                        Count(m.attendees), YuanText(m.cost_fen), m.approved_by, Yes(m.exempt), m.exempt_reason,
-                        EntryState(m), m.recorded_by});
+                        Count(m.attendees), YuanText(m.cost_fen), m.approved_by, Yes(m.exempt),
+                        m.exempt_reason, EntryState(m), m.recorded_by});
   }
-  DocBlock meeting_table = DocTable({"编号", "日期", "单位", "会议", "分钟", "人数", "费用(元)", "审批人", "无会月例外",
-                                     "例外理由", "状态", "登记人"},
+  DocBlock meeting_table = DocTable({"编号", "日期", "单位", "会议", "分钟", "人数", "费用(元)", "审批人",
+                                     "无会月例外", "例外理由", "状态", "登记人"},
                                     std::move(meetings));
   meeting_table.number_columns = {4, 5, 6};
   doc.blocks.push_back(std::move(meeting_table));
@@ -328,8 +339,8 @@ Document LedgerAuditDocument(const YearEndFigures& f) {
                           items.empty() ? "无" : items, r.reported_to, EntryState(r), r.recorded_by});
   }
   DocBlock reception_table =
-      DocTable({"编号", "日期", "单位", "来访", "事由", "陪同人数", "用餐人数", "用餐费用(元)", "宴请", "标语横幅",
-                "群众迎送", "迎宾地毯", "摆放花草", "违反规定情形", "报告对象", "状态", "登记人"},
+      DocTable({"编号", "日期", "单位", "来访", "事由", "陪同人数", "用餐人数", "用餐费用(元)", "宴请",
+                "标语横幅", "群众迎送", "迎宾地毯", "摆放花草", "违反规定情形", "报告对象", "状态", "登记人"},
                std::move(receptions));
   reception_table.number_columns = {5, 6, 7};
   doc.blocks.push_back(std::move(reception_table));
@@ -338,8 +349,8 @@ Document LedgerAuditDocument(const YearEndFigures& f) {
   std::vector<std::vector<std::string>> expenses;
   for (const Expense& x : f.book.expenses) {
     expenses.push_back({x.id, x.date.ToString(), UnitName(f, x.unit_code), std::string(Label(x.line)), x.item,
-                        YuanText(x.amount_fen), x.meeting_id.empty() ? x.reception_id : x.meeting_id, EntryState(x),
-                        x.recorded_by});
+                        YuanText(x.amount_fen), x.meeting_id.empty() ? x.reception_id : x.meeting_id,
+                        EntryState(x), x.recorded_by});
   }
   DocBlock expense_table =
       DocTable({"编号", "日期", "单位", "预算科目", "事项", "金额(元)", "关联会议或接待", "状态", "登记人"},
