@@ -123,6 +123,13 @@ export default async function (browser, { base, check, axe, shot, username, pass
     check((await page.inputValue('#draw-seed')) === record?.journal.hash, 'the published hash is offered as the seed');
     await page.fill('#draw-villages', '1');
     await page.fill('#draw-households', '2');
+    // Repeating the draw first shows the sample and keeps nothing.
+    const before = (await json('/api/v1/inspections')).items.length;
+    await page.click('.draw button:has-text("只复抽核对")');
+    await page.waitForSelector('.repeated .el-table__row');
+    const repeatedRows = await page.$$eval('.repeated .el-table__row', (rows) => rows.map((r) => r.querySelectorAll('td')[1]?.textContent?.trim()));
+    check(repeatedRows.length > 0 && (await json('/api/v1/inspections')).items.length === before,
+      `"repeat only" lists ${repeatedRows.length} villages' households and opens no inspection`);
     await settled(page);
     await axe(page, 'inspections');
     await shot(page, 'inspections');
@@ -135,6 +142,12 @@ export default async function (browser, { base, check, axe, shot, username, pass
     check(opened.state === 'open' && opened.seed === record?.journal.hash && rows === opened.figures.households && rows > 0,
       `the inspection is open with ${rows} households drawn by the seed`);
     check((await text(page, '.awareness')) === '—', 'no awareness rate before any household is checked');
+    const drawnHouseholds = opened.checks.map((c) => c.household).sort().join('、');
+    const shownHouseholds = repeatedRows.flatMap((r) => r.split('、')).sort().join('、');
+    check(drawnHouseholds === shownHouseholds, 'the inspection drew exactly the households the repeat showed');
+    const firstRow = await text(page, '.checks .el-table__row:nth-child(1)');
+    check(firstRow.includes(opened.checks[0].head_name) && firstRow.includes(opened.checks[0].village_name),
+      `each sampled household is shown by its head's and village's names (${opened.checks[0].head_name})`);
 
     // Two households checked from the desk: one knows its cadre, one does not.
     async function checkRow(n, knows, visits, findings) {

@@ -1,9 +1,9 @@
-// The names an inspector needs in a village, where there may be no signal:
-// each sampled household's head, its village, its contact cadre, and the
-// visits logged for it (what the inspector asks about). The inspection
-// itself gives only codes, so they are looked up in the registry once,
-// with signal, and kept on the phone — only these few fields, not the
-// records they come from (members, ID numbers stay on the server).
+// What an inspector needs in a village, where there may be no signal: each
+// sampled household's head, its village, its contact cadre (the inspection
+// names them), and the visits logged for it (what the inspector asks
+// about), looked up once with signal. Kept on the phone — only these few
+// fields, not the records they come from (members, ID numbers stay on the
+// server).
 import { defineStore } from 'pinia';
 import { api } from '../api';
 import { readCache, writeCache } from '../db';
@@ -61,21 +61,13 @@ async function regionsUnder(region: string): Promise<Record<string, string>> {
   return names;
 }
 
-async function household(code: string): Promise<RosterHousehold> {
-  // The list's row (no members), found by its code.
-  const [found, logged] = await Promise.all([
-    api<Page<{ code: string; head_name: string }>>('GET', `/api/v1/households?q=${encodeURIComponent(code)}&limit=5`),
-    api<{ items: LoggedVisit[] }>('GET', `/api/v1/households/${encodeURIComponent(code)}/visits`),
-  ]);
+async function household(code: string, head_name: string): Promise<RosterHousehold> {
+  const logged = await api<{ items: LoggedVisit[] }>('GET', `/api/v1/households/${encodeURIComponent(code)}/visits`);
   return {
-    head_name: found.items.find((h) => h.code === code)?.head_name ?? '',
+    head_name,
     visits: logged.items.slice(0, SHOWN_VISITS).map(({ date, kind, direct }) => ({ date, kind, direct })),
     visits_total: logged.items.length,
   };
-}
-
-async function cadreName(code: string): Promise<string> {
-  return (await api<{ name: string }>('GET', `/api/v1/cadres/${encodeURIComponent(code)}`)).name;
 }
 
 export const useRoster = defineStore('roster', {
@@ -118,17 +110,12 @@ export const useRoster = defineStore('roster', {
           Object.assign(roster.regions, await regionsUnder(inspection.region));
         });
       }
-      const cadres = new Set<string>();
       for (const row of inspection.checks) {
+        if (row.village_name) roster.regions[row.village] = row.village_name;
+        if (row.cadre && row.cadre_name) roster.cadres[row.cadre] = row.cadre_name;
         if (!roster.households[row.household]) {
           jobs.push(async () => {
-            roster.households[row.household] = await household(row.household);
-          });
-        }
-        if (row.cadre && !roster.cadres[row.cadre] && !cadres.has(row.cadre)) {
-          cadres.add(row.cadre);
-          jobs.push(async () => {
-            roster.cadres[row.cadre] = await cadreName(row.cadre);
+            roster.households[row.household] = await household(row.household, row.head_name);
           });
         }
       }
@@ -163,7 +150,8 @@ export const useRoster = defineStore('roster', {
     async refresh(code: string) {
       if (useSession().offline || !online.value || !this.inspection) return;
       try {
-        this.data.households[code] = await household(code);
+        const head = this.data.households[code]?.head_name ?? '';
+        this.data.households[code] = await household(code, head);
         await this.save();
       } catch {
         // What the phone kept will do.

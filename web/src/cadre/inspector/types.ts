@@ -8,7 +8,7 @@ export type SatisfactionAnswer = 'satisfied' | 'basically_satisfied' | 'unsatisf
 export const visitsAnswers: readonly VisitsAnswer[] = ['yes', 'partly', 'no', 'none_logged'];
 export const satisfactionAnswers: readonly SatisfactionAnswer[] = ['satisfied', 'basically_satisfied', 'unsatisfied'];
 
-/** GET /api/v1/inspections: one item (no checklist, no figures). */
+/** GET /api/v1/inspections: one item (no checklist). */
 export interface InspectionSummary {
   id: string;
   region: string;
@@ -25,9 +25,13 @@ export interface InspectionSummary {
 /** One sampled household's row of the checklist. */
 export interface CheckRow {
   household: string;
+  /** As the registry names them now. */
+  head_name: string;
   village: string;
-  /** The household's contact cadre as drawn ('' when it had none). */
+  village_name: string;
+  /** The household's contact cadre as drawn ('' when it had none), and its name. */
   cadre: string;
+  cadre_name: string;
   checked: boolean;
   knows_cadre: boolean | null;
   visits: VisitsAnswer | null;
