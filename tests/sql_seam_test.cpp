@@ -169,6 +169,17 @@ TEST_P(SqlSeamTest, UpsertsReturningAndRepeatedParametersMeanTheSame) {
   ASSERT_TRUE(row.ok() && *row) << row.status().ToString();
   EXPECT_EQ((*select)->Int(0), 12 * (std::int64_t{1} << 40));
   EXPECT_EQ((*select)->Text(1), "二");
+  ASSERT_TRUE((*select)->Step().ok());
+  // A bare SUM of a 64-bit column is a NUMERIC on PostgreSQL: read as the
+  // same integer, not as 0.
+  Result<sql::Statement*> sum = db_->Prepare("SELECT SUM(n), SUM(n) * -100001 FROM items");
+  ASSERT_TRUE(sum.ok()) << sum.status().ToString();
+  ASSERT_TRUE(*(*sum)->Step());
+  EXPECT_EQ((*sum)->Int(0), 12);
+  EXPECT_EQ((*sum)->Int(1), -1200012);
+  EXPECT_EQ((*sum)->Text(0), "12");
+  EXPECT_DOUBLE_EQ((*sum)->Real(1), -1200012.0);
+  ASSERT_TRUE((*sum)->Step().ok());
 
   Result<sql::Statement*> remove = db_->Prepare("DELETE FROM items WHERE n > ?1");
   ASSERT_TRUE(remove.ok());

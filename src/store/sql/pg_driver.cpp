@@ -6,6 +6,7 @@
 #include <libpq-fe.h>
 
 #include <charconv>
+#include <cmath>
 #include <cstdio>
 #include <cstring>
 #include <optional>
@@ -19,7 +20,23 @@ namespace {
 
 // Type OIDs (pg_type.h), for reading binary results.
 constexpr Oid kBoolOid = 16, kByteaOid = 17, kInt8Oid = 20, kInt2Oid = 21, kInt4Oid = 23, kFloat4Oid = 700,
-              kFloat8Oid = 701;
+              kFloat8Oid = 701, kNumericOid = 1700;
+
+// A NUMERIC in PostgreSQL's binary form (what SUM of a BIGINT gives): the
+// count of base-10000 digits, the weight of the first, the sign, the display
+// scale, then the digits. As a double; NaN for NaN.
+double NumericValue(const char* bytes) {
+  auto half = [&](int i) {
+    return static_cast<std::int16_t>((static_cast<unsigned char>(bytes[2 * i]) << 8) |
+                                     static_cast<unsigned char>(bytes[2 * i + 1]));
+  };
+  const int digits = half(0), weight = half(1);
+  const std::uint16_t sign = static_cast<std::uint16_t>(half(2));
+  if (sign == 0xC000) return std::nan("");
+  double value = 0;
+  for (int i = 0; i < digits; ++i) value += half(4 + i) * std::pow(10000.0, weight - i);
+  return sign == 0x4000 ? -value : value;
+}
 
 struct ResultDeleter {
   void operator()(PGresult* r) const { PQclear(r); }
@@ -161,7 +178,8 @@ class PgStatement final : public Statement {
       case kBoolOid:
         return bytes[0] != 0;
       case kFloat8Oid:
-        return static_cast<std::int64_t>(Real(column));
+      case kNumericOid:
+        return static_cast<std::int64_t>(std::llround(Real(column)));
       default: {
         // Text-like: parse it, as SQLite would.
         std::string_view text = Text(column);
@@ -191,6 +209,8 @@ class PgStatement final : public Statement {
       case kInt4Oid:
       case kInt2Oid:
         return static_cast<double>(Int(column));
+      case kNumericOid:
+        return NumericValue(bytes);
       default:
         return std::strtod(std::string(Text(column)).c_str(), nullptr);
     }
@@ -204,7 +224,7 @@ class PgStatement final : public Statement {
       auto [end, ec] = std::to_chars(scratch_, scratch_ + sizeof scratch_, value);
       return std::string_view(scratch_, static_cast<size_t>(end - scratch_));
     }
-    if (type == kFloat8Oid || type == kFloat4Oid) {
+    if (type == kFloat8Oid || type == kFloat4Oid || type == kNumericOid) {
       auto [end, ec] = std::to_chars(scratch_, scratch_ + sizeof scratch_, Real(column));
       return std::string_view(scratch_, static_cast<size_t>(end - scratch_));
     }
