@@ -199,6 +199,46 @@ TEST_F(NoticeTest, CountsEachTownshipVillageAndUnitAsTheRecordsSay) {
   EXPECT_EQ(silent, (std::set<std::string>{"李红梅", "张二牛"}));
 }
 
+// The month's unannounced inspections, per village, once closed: an open
+// one stays secret, and one of another month is not this notice's.
+TEST_F(NoticeTest, ClosedInspectionsOfTheMonthAreCountedPerVillage) {
+  auto inspect = [&](const std::string& month, bool close) {
+    std::string id;
+    Write([&](WriteTxn& txn) -> Status {
+      Inspection params{"", "149901", month, "seed", 1, 2};
+      LX_ASSIGN_OR_RETURN(id, txn.OpenInspection(params, {kH1, kH2, kH3}));
+      InspectionCheck knows{id, kH1};
+      knows.knows_cadre = true;
+      knows.visits = VisitsHappened::kYes;
+      LX_RETURN_IF_ERROR(txn.RecordInspectionCheck(knows));
+      InspectionCheck not_known{id, kH3};
+      not_known.visits = VisitsHappened::kNo;
+      not_known.findings = "登记的走访没有发生";
+      LX_RETURN_IF_ERROR(txn.RecordInspectionCheck(not_known));
+      return close ? txn.CloseInspection(id) : Status::Ok();
+    });
+  };
+  inspect("2026-11", true);
+  inspect("2026-11", false);  // open: secret still
+  inspect("2026-10", true);   // another month's
+  const NoticeFigures figures = Count();
+  const json notice = NoticeJson(figures);
+  EXPECT_EQ(notice["total"]["inspection"]["checked"], 2);  // 钱小花 drawn but not yet asked
+  EXPECT_EQ(notice["total"]["inspection"]["knows_cadre"], 1);
+  EXPECT_EQ(notice["total"]["inspection"]["awareness_rate"], 0.5);
+  EXPECT_EQ(notice["total"]["inspection"]["findings"], 1);
+  EXPECT_EQ(Row(notice["villages"], "149901001001")["inspection"]["knows_cadre"], 1);
+  EXPECT_EQ(Row(notice["villages"], "149901002001")["inspection"]["findings"], 1);
+  EXPECT_EQ(Row(notice["townships"], "149901002000")["inspection"]["checked"], 1);
+  // Printed as its own part, and read back as published.
+  const std::string html = DocumentHtml(NoticeDocument(figures));
+  EXPECT_NE(html.find("六、不打招呼督查情况"), std::string::npos);
+  EXPECT_NE(html.find("知晓率 50.0%"), std::string::npos);
+  Result<NoticeFigures> back = NoticeOfRecord(NoticeRecordOf(figures, "county1"));
+  ASSERT_TRUE(back.ok()) << back.status().ToString();
+  EXPECT_EQ(back->total.findings, 1);
+}
+
 TEST_F(NoticeTest, ATownshipsNoticeCoversItsVillagesAlone) {
   const json notice = NoticeJson(Count("149901001000"));
   EXPECT_EQ(notice["title"], "东岭镇2026年11月党员干部直接联系群众情况公示");

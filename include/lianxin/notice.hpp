@@ -39,6 +39,9 @@ struct NoticeRow {
   int silent = 0;       // cadres with no direct contact in the month
   int received = 0;     // appeals received in the month
   AppealRates appeals;  // their three rates, as of the count
+  // Areas: the month's closed unannounced inspections — households checked,
+  // those that knew their cadre's name (知晓率), those with a finding.
+  int inspected = 0, knows_cadre = 0, findings = 0;
 };
 
 struct NoticeFigures {

@@ -232,6 +232,10 @@ struct AreaFigures {
   int direct_visits = 0, visited_households = 0;
   int tasks = 0, tasks_done = 0;  // the tasks of its households, cancelled ones left out
   int open_appeals = 0, overdue_appeals = 0;
+  // Closed unannounced inspections of the period's months (an open one stays
+  // secret): its households checked, those that knew their cadre's name,
+  // those with a finding.
+  int inspected = 0, knows_cadre = 0, findings = 0;
 };
 
 // A unit's figures for a period, over the pairs its cadres hold on

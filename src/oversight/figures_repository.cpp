@@ -130,6 +130,20 @@ Result<std::vector<AreaFigures>> FiguresRepository::Under(std::string_view regio
                             a.open_appeals = static_cast<int>(row.Int(1));
                             a.overdue_appeals = static_cast<int>(row.Int(2));
                           }));
+  LX_RETURN_IF_ERROR(read(
+      "SELECT " + level.household_area +
+          ", COUNT(*), SUM(CASE WHEN c.knows_cadre = 1 THEN 1 ELSE 0 END), SUM(CASE WHEN c.findings <> '' "
+          "THEN 1 ELSE 0 END) FROM "
+          "inspection_checks c JOIN inspections i ON i.id = c.inspection_id JOIN households h ON h.code = "
+          "c.household_code WHERE c.checked = 1 AND i.state = 'closed' AND i.month >= ?2 AND i.month <= "
+          "?3 AND " +
+          level.household_filter + " GROUP BY 1",
+      {sql::Value::Text(from.ToString().substr(0, 7)), sql::Value::Text(to.ToString().substr(0, 7))},
+      [](AreaFigures& a, const sql::Statement& row) {
+        a.inspected = static_cast<int>(row.Int(1));
+        a.knows_cadre = static_cast<int>(row.Int(2));
+        a.findings = static_cast<int>(row.Int(3));
+      }));
   std::vector<AreaFigures> out;
   for (auto& [code, figures] : areas) out.push_back(std::move(figures));
   return out;

@@ -33,6 +33,9 @@ NoticeRow RowOf(const AreaFigures& area) {
   row.visited_households = area.visited_households;
   row.tasks = area.tasks;
   row.tasks_done = area.tasks_done;
+  row.inspected = area.inspected;
+  row.knows_cadre = area.knows_cadre;
+  row.findings = area.findings;
   return row;
 }
 
@@ -44,6 +47,9 @@ void AddInto(NoticeRow& sum, const NoticeRow& row) {
   sum.visited_households += row.visited_households;
   sum.tasks += row.tasks;
   sum.tasks_done += row.tasks_done;
+  sum.inspected += row.inspected;
+  sum.knows_cadre += row.knows_cadre;
+  sum.findings += row.findings;
 }
 
 std::string Tasks(const NoticeRow& row) {
@@ -82,7 +88,12 @@ json RowJson(const NoticeRow& row) {
           {"tasks", row.tasks},
           {"tasks_done", row.tasks_done},
           {"silent", row.silent},
-          {"appeals", RatesJson(row)}};
+          {"appeals", RatesJson(row)},
+          {"inspection",
+           {{"checked", row.inspected},
+            {"knows_cadre", row.knows_cadre},
+            {"awareness_rate", share(Share(row.knows_cadre, row.inspected))},
+            {"findings", row.findings}}}};
 }
 
 // Reading back: each field named in the error when it is missing or wrong.
@@ -164,6 +175,13 @@ NoticeRow ReadRow(Reader& in, const json& object) {
   row.appeals.rated = static_cast<int>(in.Int(a, "rated"));
   row.appeals.solved = static_cast<int>(in.Int(a, "solved"));
   row.appeals.satisfied = static_cast<int>(in.Int(a, "satisfied"));
+  // Notices published before inspections were counted have none.
+  if (object.contains("inspection")) {
+    const json& i = in.Object(object, "inspection");
+    row.inspected = static_cast<int>(in.Int(i, "checked"));
+    row.knows_cadre = static_cast<int>(in.Int(i, "knows_cadre"));
+    row.findings = static_cast<int>(in.Int(i, "findings"));
+  }
   row.appeals.response_rate = in.Rate(a, "response_rate");
   row.appeals.resolution_rate = in.Rate(a, "resolution_rate");
   row.appeals.satisfaction_rate = in.Rate(a, "satisfaction_rate");
@@ -412,7 +430,11 @@ Document NoticeDocument(const NoticeFigures& f) {
       " 项;本月受理群众诉求 " + std::to_string(t.received) + " 件,响应率 " +
       Percent(t.appeals.response_rate) + ",解决率 " + Percent(t.appeals.resolution_rate) + ",满意率 " +
       Percent(t.appeals.satisfaction_rate) + ";本月未直接联系群众的干部 " + std::to_string(t.silent) +
-      " 名,名单见第" + (county ? "五" : "四") + "部分。"));
+      " 名,名单见第" + (county ? "五" : "四") + "部分。" +
+      (t.inspected > 0 ? "本月不打招呼督查入户 " + std::to_string(t.inspected) + " 户,知晓率 " +
+                             Percent(Share(t.knows_cadre, t.inspected)) + ",发现问题 " +
+                             std::to_string(t.findings) + " 个,见第" + (county ? "六" : "五") + "部分。"
+                       : std::string())));
 
   auto area_row = [](const NoticeRow& r, bool with_parent) {
     std::vector<std::string> row;
@@ -500,6 +522,24 @@ Document NoticeDocument(const NoticeFigures& f) {
     }
     rows.back()[1] = std::to_string(count);
     doc.blocks.push_back(DocTable({"单位", "人数", "姓名"}, rows, {2.2, 0.8, 6}));
+  }
+  if (t.inspected > 0) {
+    heading("不打招呼督查情况");
+    std::vector<std::vector<std::string>> rows;
+    for (const NoticeRow& r : f.villages) {
+      if (r.inspected == 0) continue;
+      rows.push_back({county ? r.parent : std::string(), r.name, std::to_string(r.inspected),
+                      std::to_string(r.knows_cadre), Percent(Share(r.knows_cadre, r.inspected)),
+                      std::to_string(r.findings)});
+      if (!county) rows.back().erase(rows.back().begin());
+    }
+    std::vector<std::string> headers = {"村", "督查户数", "知道联系干部", "知晓率", "发现问题"};
+    std::vector<double> widths = {2, 1.2, 1.5, 1.2, 1.2};
+    if (county) {
+      headers.insert(headers.begin(), "乡镇");
+      widths.insert(widths.begin(), 1.6);
+    }
+    doc.blocks.push_back(DocTable(headers, std::move(rows), widths));
   }
   heading("说明");
   doc.blocks.push_back(DocParagraph(
