@@ -10,7 +10,9 @@
 // LIANXIN_E2E_INSPECTOR, LIANXIN_E2E_CARD), the three admins' consoles
 // (admins.mjs), the cadre's phone app (cadre.mjs), the inspector's view of it
 // (inspector.mjs) and the household's page (household.mjs); and, as the
-// county admin again, the oversight pages (oversight.mjs). axe-core checks each page, and
+// county admin again, the oversight pages (oversight.mjs); and with a unit's head and the
+// discipline office (LIANXIN_E2E_UNIT_HEAD, LIANXIN_E2E_DISCIPLINE) beside it, the
+// 八项规定 ledger (ledger.mjs). axe-core checks each page, and
 // screenshots go to e2e/screenshots/ (the user guide's come from there).
 import { writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
@@ -232,6 +234,18 @@ try {
   }
   // The notice, bulletin, inspections and callbacks, as the county admin.
   await (await import('./oversight.mjs')).default(browser, { ...shared, username, password });
+  if (process.env.LIANXIN_E2E_UNIT_HEAD && process.env.LIANXIN_E2E_DISCIPLINE) {
+    // The 八项规定 ledger: the county admin (this run's account), a unit's
+    // head ("user:password:unit") and the discipline office.
+    const [unitUser, unitPass, unit] = process.env.LIANXIN_E2E_UNIT_HEAD.split(':');
+    const [disciplineUser, disciplinePass] = process.env.LIANXIN_E2E_DISCIPLINE.split(':');
+    await (await import('./ledger.mjs')).default(browser, {
+      ...shared,
+      admin: { username, password },
+      unitHead: { username: unitUser, password: unitPass, unit },
+      discipline: { username: disciplineUser, password: disciplinePass },
+    });
+  }
 } finally {
   await browser.close();
 }

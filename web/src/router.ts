@@ -22,6 +22,7 @@ export const router = createRouter({
         { path: 'inspections', component: () => import('./views/Inspections.vue'), meta: { page: 'inspections' } },
         { path: 'inspections/:id', component: () => import('./views/Inspection.vue'), meta: { page: 'inspections' } },
         { path: 'callbacks', component: () => import('./views/Callbacks.vue'), meta: { page: 'callbacks' } },
+        { path: 'ledger', component: () => import('./views/Ledger.vue'), meta: { page: 'ledger' } },
         { path: 'accounts', component: () => import('./views/Accounts.vue'), meta: { page: 'accounts' } },
         { path: 'security', component: () => import('./views/Security.vue'), meta: { page: 'security' } },
         { path: 'audit', component: () => import('./views/Audit.vue'), meta: { page: 'audit' } },

@@ -25,6 +25,10 @@ export const pageRoles: Record<string, string[]> = {
   bulletin: ['county_admin', 'township_admin', 'inspector', 'discipline'],
   inspections: ['county_admin', 'township_admin', 'inspector', 'discipline'],
   callbacks: ['county_admin', 'operator', 'inspector', 'discipline'],
+  // The 八项规定 ledger: GET /api/v1/ledger and its calendar are read by
+  // those who keep a ledger (units' heads, townships' and the county's
+  // admins) and those who oversee them.
+  ledger: ['county_admin', 'township_admin', 'unit_head', 'inspector', 'discipline'],
   // 三员分立: each of the three admins sees its own console and nothing else.
   accounts: ['sysadmin'],
   security: ['secadmin'],
@@ -45,6 +49,19 @@ export const actionRoles: Record<string, string[]> = {
   inspect: ['county_admin', 'inspector'],
   drawCallbacks: ['county_admin', 'inspector'],
   recordCallback: ['county_admin', 'operator', 'inspector'],
+  // The ledger: POST /api/v1/ledger/meetings, /receptions and /expenses by
+  // those who keep one, for their own; the no-meeting months and their
+  // exemptions (POST /api/v1/ledger/calendar, "exempt") the county admin's,
+  // who alone may keep an entry for a unit of the county ("unit");
+  // the year-end inspection (GET /api/v1/ledger/yearend) for those who
+  // oversee a region, its audit export (/ledger/audit) for the county admin
+  // and the discipline office.
+  keepLedger: ['county_admin', 'township_admin', 'unit_head'],
+  ledgerForUnit: ['county_admin'],
+  setNoMeetingMonths: ['county_admin'],
+  exemptMeeting: ['county_admin'],
+  ledgerYearEnd: ['county_admin', 'township_admin', 'inspector', 'discipline'],
+  ledgerAudit: ['county_admin', 'discipline'],
   // GET /api/v1/users and /api/v1/approvals: the system admin's, and the
   // security admin's read (its console lists them); the acts are one admin's.
   listAccounts: ['sysadmin', 'secadmin'],

@@ -12,6 +12,11 @@ export function chinaMonth(offset = 0): string {
   return `${d.getUTCFullYear()}-${String(d.getUTCMonth() + 1).padStart(2, '0')}`;
 }
 
+// China's calendar date today, "YYYY-MM-DD", whatever the browser's zone.
+export function chinaToday(): string {
+  return new Date(Date.now() + 8 * 3600_000).toISOString().slice(0, 10);
+}
+
 // This month and the eleven before it, newest first.
 export const recentMonths = Array.from({ length: 12 }, (_, i) => chinaMonth(i));
 
