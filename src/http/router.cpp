@@ -147,6 +147,18 @@ std::string ErrorBody(std::string_view code, std::string_view message, std::stri
                       std::string_view id) {
   nlohmann::json error = {{"code", std::string(code)}, {"message", std::string(message)}};
   if (!field.empty()) error["field"] = std::string(field);
+  // The message's own token, "… (no_meeting_month)", for a client to branch
+  // on without reading the words.
+  if (message.ends_with(")")) {
+    const size_t open = message.rfind('(');
+    const std::string_view token = open == std::string_view::npos
+                                       ? std::string_view()
+                                       : message.substr(open + 1, message.size() - open - 2);
+    if (!token.empty() && std::all_of(token.begin(), token.end(), [](char c) {
+          return (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') || c == '_';
+        }))
+      error["reason"] = std::string(token);
+  }
   if (!id.empty()) error["id"] = std::string(id);
   return nlohmann::json{{"error", std::move(error)}}.dump(-1, ' ', false,
                                                           nlohmann::json::error_handler_t::replace);
