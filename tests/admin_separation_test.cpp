@@ -299,3 +299,50 @@ TEST_F(AdminSeparationTest, SignInWritesThroughTheGroupCommitWriter) {
 
 }  // namespace
 }  // namespace lianxin::testing
+
+namespace lianxin::testing {
+namespace {
+
+// 在线用户: the security admin sees who is signed in, from where, and ends a
+// session; the one signed out must sign in again. 服务监控: the system
+// admin sees the server is well, and nothing of a county's records.
+TEST_F(AdminSeparationTest, TheSecurityAdminSeesWhoIsOnlineAndSignsASessionOut) {
+  SignedInAs sec = SignIn("sec", {Role::kSecadmin}, {});
+  SignedInAs county = SignIn("county", {Role::kCountyAdmin}, {ScopeKind::kRegion, kCounty});
+  ASSERT_EQ(Call("GET", "/api/v1/me", "", county.headers).status, 200);
+
+  nlohmann::json online = Json(Call("GET", "/api/v1/sessions", "", sec.headers));
+  ASSERT_TRUE(online.contains("items")) << online.dump();
+  std::string county_session;
+  int mine = 0;
+  for (const nlohmann::json& s : online["items"]) {
+    if (s["username"] == "county") county_session = s["id"];
+    if (s["current"] == true) {
+      ++mine;
+      EXPECT_EQ(s["username"], "sec");
+    }
+  }
+  ASSERT_FALSE(county_session.empty()) << online.dump();
+  EXPECT_EQ(mine, 1) << "the caller's own session is marked";
+  EXPECT_EQ(Call("GET", "/api/v1/sessions", "", county.headers).status, 403);
+
+  HttpResponse revoked = Call("POST", "/api/v1/sessions/" + county_session + "/revoke", "", sec.headers);
+  ASSERT_EQ(revoked.status, 200) << revoked.body;
+  for (const nlohmann::json& s : Json(revoked)["items"]) EXPECT_NE(s["username"], "county");
+  EXPECT_EQ(Call("GET", "/api/v1/me", "", county.headers).status, 401) << "signed out by force";
+  EXPECT_EQ(Call("POST", "/api/v1/sessions/" + county_session + "/revoke", "", sec.headers).status, 404);
+
+  SignedInAs sys = SignIn("sys", {Role::kSysadmin}, {});
+  HttpResponse health = Call("GET", "/api/v1/system/health", "", sys.headers);
+  ASSERT_EQ(health.status, 200) << health.body;
+  const nlohmann::json h = Json(health);
+  EXPECT_EQ(h["database"]["backend"], OnPostgres() ? "postgresql" : "sqlite");
+  EXPECT_GT(h["database"]["schema_version"].get<int>(), 19);
+  EXPECT_EQ(h["database"]["journal_head"].get<std::string>().size(), 64u);
+  EXPECT_GE(h["sessions_online"].get<int>(), 2);
+  EXPECT_GT(h["process"]["rss_bytes"].get<std::int64_t>(), 0);
+  EXPECT_EQ(Call("GET", "/api/v1/system/health", "", sec.headers).status, 403);
+}
+
+}  // namespace
+}  // namespace lianxin::testing

@@ -228,6 +228,8 @@ class UserRepository {
   // Inserts or replaces by token_hash.
   virtual Status SaveSession(const Session& session) = 0;
   virtual Result<std::optional<Session>> FindSession(std::string_view token_hash) = 0;
+  // Every session kept, most recently seen first (在线用户).
+  virtual Result<std::vector<Session>> ListSessions() = 0;
   // Ok when there was none.
   virtual Status DeleteSession(std::string_view token_hash) = 0;
   virtual Status DeleteUserSessions(std::string_view username) = 0;

@@ -60,6 +60,8 @@ class App {
   App(const Config& config, const Clock& clock) : config_(config), clock_(clock) {}
   Config config_;
   const Clock& clock_;
+  std::string path_;  // the database, for the health page
+  std::int64_t started_millis_ = 0;
   std::shared_ptr<Metrics> metrics_;
   std::unique_ptr<UserRepository> users_;
   std::unique_ptr<AuthService> auth_;

@@ -282,7 +282,10 @@ class AuthService {
 
   // Ends the session (idempotent: Ok for an unknown token).
   Status SignOut(std::string_view session_token, std::string_view remote);
-  // 在线用户 force sign-out by token hash; kNotFound when no such session.
+  // 在线用户: the sessions alive now (past neither timeout), most recently
+  // seen first; and force sign-out by token hash (kNotFound when no such
+  // session), audited as session_revoke.
+  Result<std::vector<Session>> OnlineSessions();
   Status RevokeSession(const Actor& by, std::string_view token_hash);
 
   // The signed-in user changes its own password. kUnauthenticated

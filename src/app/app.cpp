@@ -12,6 +12,7 @@
 #include "lianxin/pairing_api.hpp"
 #include "lianxin/public_api.hpp"
 #include "lianxin/registry_api.hpp"
+#include "lianxin/system_api.hpp"
 #include "store/sql/sql.hpp"
 
 namespace lianxin {
@@ -24,6 +25,8 @@ const RouteLimits kSmallJsonBody{.body_limit = 16 * 1024,
 
 Result<std::unique_ptr<App>> App::Open(const std::string& path, const Config& config, const Clock& clock) {
   std::unique_ptr<App> app(new App(config, clock));
+  app->path_ = path;
+  app->started_millis_ = clock.NowMillis();
   StoreOptions options;
   options.key_file = config.key_file;
   options.busy_timeout_ms = config.busy_timeout_ms;
@@ -95,6 +98,7 @@ Router App::BuildRouter() {
   AddLedgerRoutes(gate, {*writer_, *reads_, config_, clock_, *notifier_});
   AddOpen311Routes(gate, {*writer_, *reads_, config_, clock_, *notifier_});
   AddOpenApiRoute(gate);
+  AddSystemRoutes(gate, {*reads_, *auth_, clock_, path_, started_millis_});
   // Routes anyone may reach before signing in, or whose body is a few short
   // strings: their body is read only up to this, and parsed only this deep,
   // so an unauthenticated 8 MiB "[[[…" costs nothing.

@@ -418,6 +418,16 @@ Status AuthService::SignOut(std::string_view session_token, std::string_view rem
   return Record(session->username, "sign_out", session->username, remote, Status::Ok());
 }
 
+Result<std::vector<Session>> AuthService::OnlineSessions() {
+  LX_ASSIGN_OR_RETURN(std::vector<Session> sessions, repository_.ListSessions());
+  const std::int64_t now = clock_.NowMillis();
+  std::erase_if(sessions, [&](const Session& s) {
+    return now - s.last_seen_millis > policy_.session_idle_minutes * 60'000LL ||
+           now - s.created_millis > policy_.session_absolute_hours * 3'600'000LL;
+  });
+  return sessions;
+}
+
 Status AuthService::RevokeSession(const Actor& by, std::string_view token_hash) {
   LX_ASSIGN_OR_RETURN(std::optional<Session> session, repository_.FindSession(token_hash));
   if (!session) return Status::NotFound("会话不存在 (session_not_found)");

@@ -72,6 +72,14 @@ class InMemoryUserRepository : public UserRepository {
     if (it == sessions_.end()) return std::optional<Session>();
     return std::optional<Session>(it->second);
   }
+  Result<std::vector<Session>> ListSessions() override {
+    std::lock_guard<std::mutex> lock(mu_);
+    std::vector<Session> out;
+    for (const auto& [hash, session] : sessions_) out.push_back(session);
+    std::sort(out.begin(), out.end(),
+              [](const Session& a, const Session& b) { return a.last_seen_millis > b.last_seen_millis; });
+    return out;
+  }
   Status DeleteSession(std::string_view token_hash) override {
     std::lock_guard<std::mutex> lock(mu_);
     sessions_.erase(std::string(token_hash));

@@ -69,6 +69,11 @@ std::vector<AccessRule> BuildTable() {
       // What the system admin asks for (a new account's roles, a password
       // reset) waits for the security admin (auth.hpp, PendingChange).
       {"GET", "/api/v1/approvals", {kSysadmin, kSecadmin}, false, false, ScopeUse::kNone},
+      // 服务监控: the system admin's.
+      {"GET", "/api/v1/system/health", {kSysadmin}, false, false, ScopeUse::kNone},
+      // 在线用户 with force sign-out: the security admin's.
+      {"GET", "/api/v1/sessions", {kSecadmin}, false, false, ScopeUse::kNone},
+      {"POST", "/api/v1/sessions/{id}/revoke", {kSecadmin}, false, false, ScopeUse::kNone},
       {"POST", "/api/v1/users/{id}/approve", {kSecadmin}, false, false, ScopeUse::kNone},
       {"POST", "/api/v1/users/{id}/reject", {kSecadmin}, false, false, ScopeUse::kNone},
       {"PUT", "/api/v1/users/{id}/roles", {kSecadmin}, false, false, ScopeUse::kNone},

@@ -4,6 +4,7 @@
 // table's (access.cpp); what holds whoever calls (no self-promotion,
 // separation of duties, every act audited) is AuthService's.
 #include <charconv>
+#include <map>
 #include <optional>
 #include <set>
 #include <string>
@@ -216,6 +217,34 @@ HttpResponse ReadAuditLog(UserRepository& users, HttpRequest& request) {
   return HttpResponse::Json(200, {{"items", items}, {"next", next}});
 }
 
+// 在线用户: who is signed in now, from where, since when; the caller's own
+// session marked. A session's id is its token's hash, which signs no one in.
+HttpResponse ListSessions(AuthService& auth, UserRepository& users, const Caller& caller) {
+  Result<std::vector<Session>> sessions = auth.OnlineSessions();
+  if (!sessions.ok()) return HttpResponse::Error(sessions.status());
+  Result<std::vector<User>> accounts = users.ListUsers();
+  if (!accounts.ok()) return HttpResponse::Error(accounts.status());
+  std::map<std::string, const User*> by_name;
+  for (const User& u : *accounts) by_name[u.username] = &u;
+  const std::string mine = caller.who() ? caller.who()->session().token_hash : "";
+  nlohmann::json items = nlohmann::json::array();
+  for (const Session& s : *sessions) {
+    nlohmann::json roles = nlohmann::json::array();
+    auto it = by_name.find(s.username);
+    if (it != by_name.end())
+      for (Role role : it->second->roles) roles.push_back(RoleToken(role));
+    items.push_back({{"id", s.token_hash},
+                     {"username", s.username},
+                     {"display_name", it != by_name.end() ? it->second->display_name : ""},
+                     {"roles", std::move(roles)},
+                     {"remote", s.remote},
+                     {"signed_in_at", TimeOrNull(s.created_millis)},
+                     {"last_seen_at", TimeOrNull(s.last_seen_millis)},
+                     {"current", s.token_hash == mine}});
+  }
+  return HttpResponse::Json(200, {{"items", std::move(items)}});
+}
+
 }  // namespace
 
 void AddAccountRoutes(ApiRouter& api, UserRepository& users) {
@@ -227,6 +256,15 @@ void AddAccountRoutes(ApiRouter& api, UserRepository& users) {
     return CreateAccount(auth, request, caller);
   });
   api.Add("GET", "/api/v1/approvals", [&auth](HttpRequest&, const Caller&) { return ListApprovals(auth); });
+  api.Add("GET", "/api/v1/sessions", [&auth, repository](HttpRequest&, const Caller& caller) {
+    return ListSessions(auth, *repository, caller);
+  });
+  api.Add("POST", "/api/v1/sessions/{id}/revoke",
+          [&auth, repository](HttpRequest& request, const Caller& caller) {
+            Status revoked = auth.RevokeSession(ActorOf(caller), request.PathParam("id"));
+            if (!revoked.ok()) return HttpResponse::Error(revoked);
+            return ListSessions(auth, *repository, caller);
+          });
 
   // The acts on one account that take no body: the service does the act and
   // audits it (refusals too); the answer is the account as it now stands.

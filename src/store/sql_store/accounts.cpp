@@ -247,6 +247,23 @@ class SqlUserRepository final : public UserRepository {
                                           std::string(select->Text(5))});
   }
 
+  Result<std::vector<Session>> ListSessions() override {
+    Locked lock(*this);
+    LX_ASSIGN_OR_RETURN(
+        Statement * select,
+        store_->Prepare("SELECT token_hash, username, csrf_token, created_millis, last_seen_millis, remote "
+                        "FROM sessions ORDER BY last_seen_millis DESC, token_hash"));
+    std::vector<Session> out;
+    while (true) {
+      LX_ASSIGN_OR_RETURN(bool row, select->Step());
+      if (!row) break;
+      out.push_back(Session{std::string(select->Text(0)), std::string(select->Text(1)),
+                            std::string(select->Text(2)), select->Int(3), select->Int(4),
+                            std::string(select->Text(5))});
+    }
+    return out;
+  }
+
   Status DeleteSession(std::string_view token_hash) override {
     return Apply([&](SqlStore& store) { return DeleteSessionsWhere(store, "token_hash", token_hash); });
   }
