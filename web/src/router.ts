@@ -1,5 +1,6 @@
 import { createRouter, createWebHistory } from 'vue-router';
-import { pageRoles, useSession } from './session';
+import { pagePath, pageRoles, useSession } from './session';
+import { registryKinds } from './registry';
 
 export const router = createRouter({
   history: createWebHistory(),
@@ -14,6 +15,12 @@ export const router = createRouter({
         { path: 'appeals', component: () => import('./views/Appeals.vue'), meta: { page: 'appeals' } },
         { path: 'households', component: () => import('./views/Households.vue'), meta: { page: 'households' } },
         { path: 'households/:id', component: () => import('./views/Household.vue'), meta: { page: 'households' } },
+        ...registryKinds.map((kind) => ({
+          path: 'registry/' + kind,
+          component: () => import('./views/Registry.vue'),
+          props: { kind },
+          meta: { page: kind },
+        })),
         { path: 'import', component: () => import('./views/Import.vue'), meta: { page: 'import' } },
         { path: 'exports', component: () => import('./views/Exports.vue'), meta: { page: 'exports' } },
         { path: 'pairing', component: () => import('./views/Pairing.vue'), meta: { page: 'pairing' } },
@@ -44,7 +51,7 @@ router.beforeEach(async (to) => {
   if (page && !session.can(page)) {
     // The first page this user may open; none at all: back to signing in.
     const first = Object.keys(pageRoles).find((p) => session.can(p));
-    return first ? '/' + first : '/signin';
+    return first ? pagePath(first) : '/signin';
   }
   return true;
 });

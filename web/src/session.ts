@@ -11,10 +11,24 @@ export interface User {
   scope: { kind: string; code: string };
 }
 
+const registryReaders = ['county_admin', 'township_admin', 'unit_head', 'cadre', 'operator', 'inspector', 'discipline'];
+
+// The pages grouped under 登记库 in the menu, each at /registry/KIND
+// (households keep their own /households).
+export const registryPages = ['households', 'regions', 'units', 'orgs', 'cadres'];
+export const pagePath = (page: string) =>
+  registryPages.includes(page) && page !== 'households' ? '/registry/' + page : '/' + page;
+
 export const pageRoles: Record<string, string[]> = {
   dashboard: ['county_admin', 'township_admin', 'inspector', 'discipline'],
   appeals: ['operator', 'county_admin', 'township_admin', 'unit_head', 'inspector', 'discipline'],
   households: ['county_admin', 'township_admin', 'unit_head', 'cadre', 'discipline'],
+  // The registry's other kinds (登记库): GET /api/v1/{regions,units,orgs,cadres}
+  // are read by everyone with business data, within their scope.
+  regions: registryReaders,
+  units: registryReaders,
+  orgs: registryReaders,
+  cadres: registryReaders,
   import: ['county_admin', 'township_admin'],
   exports: ['county_admin', 'township_admin', 'unit_head'],
   pairing: ['county_admin', 'township_admin'],
@@ -39,6 +53,9 @@ export const pageRoles: Record<string, string[]> = {
 // POST /api/v1/pairing/run and /api/v1/pairing/pins are the county admin's.
 export const actionRoles: Record<string, string[]> = {
   runPairing: ['county_admin'],
+  // POST and PUT /api/v1/{kind}: the county's and townships' admins change
+  // the registry.
+  editRegistry: ['county_admin', 'township_admin'],
   fileAppeal: ['operator', 'county_admin', 'township_admin'],
   pin: ['county_admin'],
   // POST /api/v1/notices is the county admin's; inspections are drawn,
