@@ -12,7 +12,8 @@
 // (inspector.mjs) and the household's page (household.mjs); and, as the
 // county admin again, the oversight pages (oversight.mjs); and with a unit's head and the
 // discipline office (LIANXIN_E2E_UNIT_HEAD, LIANXIN_E2E_DISCIPLINE) beside it, the
-// 八项规定 ledger (ledger.mjs). axe-core checks each page, and
+// 八项规定 ledger (ledger.mjs); and the registry's regions, units, orgs and
+// cadres, browsed, edited and created (registry.mjs). axe-core checks each page, and
 // screenshots go to e2e/screenshots/ (the user guide's come from there).
 import { writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
@@ -246,6 +247,9 @@ try {
       discipline: { username: disciplineUser, password: disciplinePass },
     });
   }
+  // The registry pages (登记库), as the county admin: last, since it edits a
+  // unit and creates an org the pages before it count.
+  await (await import('./registry.mjs')).default(browser, { ...shared, username, password });
 } finally {
   await browser.close();
 }
