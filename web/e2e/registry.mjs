@@ -8,10 +8,12 @@
 //   a unit's staff number edited in the form, and the API has it;
 //   a new org with a region of the wrong level is refused with the API's own
 //   message under 所在区划, then, given a village, created (read back from the API).
+// Then the discipline office (reader: it reads the registry, writes none of
+// it, access.cpp) sees the units and a unit with no button to create or edit.
 // axe checks every page; screenshots registry-KIND, registry-cadre,
 // registry-unit-edit and registry-org-error go to e2e/screenshots/.
 //
-//   export default async function (browser, { base, check, axe, shot, username, password })
+//   export default async function (browser, { base, check, axe, shot, username, password, reader })
 import { readFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -44,7 +46,7 @@ function serverEnum(name) {
 
 const menu = { regions: '区划', units: '单位', orgs: '党组织', cadres: '干部' };
 
-export default async function (browser, { base, check, axe, shot, username, password }) {
+export default async function (browser, { base, check, axe, shot, username, password, reader }) {
   const context = await browser.newContext({ viewport: { width: 1280, height: 800 }, locale: 'zh-CN' });
   const page = await context.newPage();
   page.setDefaultTimeout(60_000);
@@ -179,6 +181,32 @@ export default async function (browser, { base, check, axe, shot, username, pass
     check(created.status === 200 && created.json.region_code === village.code && created.json.name === org.name,
       `in a village it is created (${code}, ${created.json?.kind})`);
     check(!(await page.$('#reg-region_code-error')), 'and the error is gone');
+  } finally {
+    await context.close();
+  }
+  if (reader) await readOnly(browser, { base, check, axe, reader });
+}
+
+// A role that reads the registry and may not write it: no 新建, no 编辑.
+async function readOnly(browser, { base, check, axe, reader }) {
+  const context = await browser.newContext({ viewport: { width: 1280, height: 800 }, locale: 'zh-CN' });
+  const page = await context.newPage();
+  page.setDefaultTimeout(60_000);
+  try {
+    await page.goto(base + '/signin');
+    await page.fill('#username', reader.username);
+    await page.fill('#password', reader.password);
+    await page.click('button[type=submit]');
+    await page.waitForURL((url) => !url.pathname.startsWith('/signin'));
+    await page.click('.el-menu-item:text-is("单位")');
+    await page.waitForURL('**/registry/units');
+    await page.waitForSelector('.list .el-table__row');
+    check(!(await page.$('.registry .create')), 'discipline: the units are listed with no button to create one');
+    await page.click('.list .el-table__row:first-child button');
+    await page.waitForSelector('.record .field-staff');
+    check(!(await page.$('.record .edit')), 'discipline: a unit opens with no button to edit it');
+    await settled(page);
+    await axe(page, 'registry-discipline-unit');
   } finally {
     await context.close();
   }

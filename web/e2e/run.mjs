@@ -249,7 +249,13 @@ try {
   }
   // The registry pages (登记库), as the county admin: last, since it edits a
   // unit and creates an org the pages before it count.
-  await (await import('./registry.mjs')).default(browser, { ...shared, username, password });
+  const [readerUser, readerPass] = (process.env.LIANXIN_E2E_DISCIPLINE ?? ':').split(':');
+  await (await import('./registry.mjs')).default(browser, {
+    ...shared,
+    username,
+    password,
+    reader: readerUser ? { username: readerUser, password: readerPass } : null,
+  });
 } finally {
   await browser.close();
 }
