@@ -7,8 +7,13 @@
 //   the security admin approves what was asked, then changes the account's
 //   roles and scope;
 //   the auditor finds all of it in the audit log, filtered and paged.
-// Each is refused the others' API. axe checks every page; the screenshots
-// admin-accounts, admin-security and admin-audit go to the user guide.
+// 服务监控: the system admin's health page shows what the API answers;
+// 在线用户: the security admin sees the system admin's session (still open in
+// its own context) and its own, marked, and signs the system admin out —
+// whose next call is answered 401 and whose next page load is the sign-in.
+// Each is refused the others' API and pages. axe checks every page; the
+// screenshots admin-accounts, admin-security, admin-audit, admin-online and
+// admin-health go to the user guide.
 //
 //   export default async function (browser, { base, check, axe, shot, sysadmin, secadmin, auditor })
 // where each admin is { username, password } and, if its TOTP is already
@@ -113,11 +118,16 @@ export default async function (browser, { base, check, axe, shot, sysadmin, seca
   };
 
   // ── The system admin ──────────────────────────────────────────────────
+  let sys;
   {
     const { context, page, csp } = await open(sysadmin);
     await page.waitForURL('**/accounts');
-    check(JSON.stringify(await menu(page)) === JSON.stringify(['账号管理']),
-      `the system admin's menu holds its console only (${(await menu(page)).join(', ')})`);
+    check(JSON.stringify(await menu(page)) === JSON.stringify(['账号管理', '服务监控']),
+      `the system admin's menu holds its console and server health only (${(await menu(page)).join(', ')})`);
+    await page.goto(base + '/online');
+    await page.waitForURL('**/accounts');
+    check(true, 'the system admin opening /online lands on its own console');
+    check((await status(page, 'GET', '/api/v1/sessions')) === 403, 'the API refuses the system admin the online sessions (403)');
     await page.goto(base + '/households');
     await page.waitForURL('**/accounts');
     check(true, 'the system admin opening /households lands on its own console');
@@ -185,16 +195,41 @@ export default async function (browser, { base, check, axe, shot, sysadmin, seca
     await until(page, async () => (await page.$$('.accounts .el-table__row')).length > 1);
     await axe(page, 'admin-accounts');
     await shot(page, 'admin-accounts');
+
+    // 服务监控: the page shows what the API answers, nothing hard-coded.
+    await page.click('.el-menu-item:has-text("服务监控")');
+    await page.waitForURL('**/health');
+    await page.waitForSelector('.health .journal code');
+    const health = await page.evaluate(async () => (await fetch('/api/v1/system/health')).json());
+    check(Number.isInteger(health.database?.schema_version) && /^[0-9a-f]{16,}$/.test(health.database?.journal_head ?? ''),
+      `the health API answers a schema version and a journal hash (${health.database?.schema_version})`);
+    check((await text(page, '.health .schema')) === String(health.database.schema_version),
+      `the health page shows the API's schema version (${await text(page, '.health .schema')})`);
+    check((await text(page, '.health .journal code')) === health.database.journal_head,
+      'the health page shows the API\'s journal hash, in full');
+    check(/\d+ 天 \d+ 小时 \d+ 分钟/.test(await text(page, '.health .uptime')), 'the uptime reads in days, hours and minutes');
+    check((await text(page, '.health .sessions')).includes(`${health.sessions_online} 个`),
+      `the online session count is the API's (${health.sessions_online})`);
+    check(/\d+(\.\d)? MB/.test(await text(page, '.health .memory')) && (await text(page, '.health .memory')).includes(`线程 ${health.process.threads} 个`),
+      'the process memory in MB and its threads');
+    check((await text(page, '.health .load')).includes('15 分钟'), 'the host load over 1, 5 and 15 minutes');
+    const disk = await text(page, '.health .disk');
+    check(health.host.disk_total_bytes ? /剩余 [\d.]+ GB \/ 共 [\d.]+ GB/.test(disk) : disk.includes('PostgreSQL'),
+      `the disk card says what is free (${disk})`);
+    await axe(page, 'admin-health');
+    await shot(page, 'admin-health');
     check(csp.length === 0, `no CSP violations on the system admin's console (${csp.join(' | ')})`);
-    await context.close();
+    // The system admin stays signed in: the security admin signs it out below.
+    sys = { context, page };
   }
 
   // ── The security admin ────────────────────────────────────────────────
   {
     const { context, page, csp } = await open(secadmin);
     await page.waitForURL('**/security');
-    check(JSON.stringify(await menu(page)) === JSON.stringify(['安全管理']),
-      `the security admin's menu holds its console only (${(await menu(page)).join(', ')})`);
+    check(JSON.stringify(await menu(page)) === JSON.stringify(['安全管理', '在线用户']),
+      `the security admin's menu holds its console and online users only (${(await menu(page)).join(', ')})`);
+    check((await status(page, 'GET', '/api/v1/system/health')) === 403, 'the API refuses the security admin the server health (403)');
     check((await status(page, 'POST', '/api/v1/users')) === 403, 'the API refuses the security admin creating accounts (403)');
     check((await status(page, 'GET', '/api/v1/audit')) === 403, 'the API refuses the security admin the audit log (403)');
     check((await status(page, 'GET', '/api/v1/households')) === 403, 'the API refuses the security admin the households (403)');
@@ -233,6 +268,45 @@ export default async function (browser, { base, check, axe, shot, sysadmin, seca
     await until(page, async () => (await text(page, row)).includes(otherTownship));
     const now = await text(page, row);
     check(now.includes('督查员') && now.includes(`区划 ${otherTownship}`), `roles and scope changed (${now})`);
+
+    // 在线用户: the system admin's session (open since its part above) and
+    // this one, marked and offered no sign-out.
+    await page.goto(base + '/health');
+    await page.waitForURL('**/security');
+    check(true, 'the security admin opening /health lands on its own console');
+    await page.click('.el-menu-item:has-text("在线用户")');
+    await page.waitForURL('**/online');
+    const sysRow = `.sessions .el-table__row:has-text("${sysadmin.username}")`;
+    const ownRow = `.sessions .el-table__row.current`;
+    await page.waitForSelector(sysRow);
+    const listed = await page.evaluate(async () => (await (await fetch('/api/v1/sessions')).json()).items);
+    const sysSessions = listed.filter((s) => s.username === sysadmin.username);
+    check(sysSessions.length >= 1, `the API lists the system admin's session (${sysSessions.length})`);
+    check(listed.filter((s) => s.current).map((s) => s.username).join() === secadmin.username,
+      'the API marks one session as the caller\'s own: the security admin\'s');
+    check((await page.$$('.sessions .el-table__row')).length === listed.length, `the page lists every session (${listed.length})`);
+    const sysRoles = await text(page, `${sysRow} td:nth-child(3)`);
+    check(sysRoles === '系统管理员', `the system admin's roles in words (${sysRoles})`);
+    check(!!(await page.$(`${sysRow} button:has-text("强制下线")`)), 'the system admin\'s session can be signed out');
+    const ownText = await text(page, ownRow);
+    check(ownText.includes(secadmin.username) && ownText.includes('本人当前会话'), `the security admin's own row is marked (${ownText})`);
+    check(!(await page.$(`${ownRow} button`)), 'and offers no sign-out');
+    await axe(page, 'admin-online');
+    await shot(page, 'admin-online');
+
+    // 强制下线, asked first; the list read again without it.
+    const before = sysSessions.length;
+    await page.locator(`${sysRow} button:has-text("强制下线")`).first().click();
+    check((await text(page, '.el-message-box')).includes(sysadmin.username), 'the confirmation names the account');
+    await confirmBox(page);
+    await page.waitForSelector('p[role=status]:has-text("已强制")');
+    await until(page, async () => (await page.$$(sysRow)).length === before - 1);
+    check((await page.$$(sysRow)).length === before - 1, 'the signed-out session leaves the list');
+    check((await status(sys.page, 'GET', '/api/v1/system/health')) === 401, 'the system admin\'s next API call is answered 401');
+    await sys.page.goto(base + '/health');
+    await sys.page.waitForSelector('#username');
+    check(/\/signin\?.*redirect=(%2F|\/)health/.test(sys.page.url()), `the system admin's next page load lands on the sign-in (${sys.page.url()})`);
+    await sys.context.close();
     check(csp.length === 0, `no CSP violations on the security admin's console (${csp.join(' | ')})`);
     await context.close();
   }
@@ -242,7 +316,9 @@ export default async function (browser, { base, check, axe, shot, sysadmin, seca
     const { context, page, csp } = await open(auditor);
     await page.waitForURL('**/audit');
     check(JSON.stringify(await menu(page)) === JSON.stringify(['审计日志']),
-      `the auditor's menu holds its console only (${(await menu(page)).join(', ')})`);
+      `the auditor's menu holds its console only, no online users or server health (${(await menu(page)).join(', ')})`);
+    check((await status(page, 'GET', '/api/v1/sessions')) === 403 && (await status(page, 'GET', '/api/v1/system/health')) === 403,
+      'the API refuses the auditor the online sessions and the server health (403)');
     check((await status(page, 'GET', '/api/v1/users')) === 403, 'the API refuses the auditor the account list (403)');
     check((await status(page, 'POST', `/api/v1/users/${name}/disable`)) === 403, 'the API refuses the auditor disabling an account (403)');
     check((await status(page, 'GET', '/api/v1/households')) === 403, 'the API refuses the auditor the households (403)');
@@ -259,6 +335,7 @@ export default async function (browser, { base, check, axe, shot, sysadmin, seca
     check(bySec.some((r) => r.includes('批准') && r.includes(name) && r.includes('重置密码')), 'the approval is logged, with what it approved');
     check(bySec.some((r) => r.includes('修改角色') && r.includes(name) && r.includes('督查员')), 'the roles change is logged, in words');
     check(bySec.some((r) => r.includes('修改数据范围') && r.includes(otherTownship)), 'the scope change is logged');
+    check(bySec.some((r) => r.includes('结束会话') && r.includes(sysadmin.username)), 'the forced sign-out is logged, with whose session');
 
     // What the system admin asked for, by action.
     await page.fill('#audit-actor', '');

@@ -48,6 +48,10 @@ try {
   await page.fill('#password', password);
   await page.click('button[type=submit]');
   await page.waitForURL('**/dashboard');
+  // The admins' furniture is not the county admin's (三员分立).
+  const countyMenu = await page.$$eval('.el-menu-item', (items) => items.map((item) => item.textContent?.trim()));
+  check(!countyMenu.includes('在线用户') && !countyMenu.includes('服务监控'),
+    `the county admin's menu offers neither online users nor server health (${countyMenu.join(', ')})`);
 
   // The dashboard: the county's townships, then one of them drilled into.
   await page.waitForSelector('.areas .el-table__row');

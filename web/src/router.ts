@@ -33,6 +33,8 @@ export const router = createRouter({
         { path: 'accounts', component: () => import('./views/Accounts.vue'), meta: { page: 'accounts' } },
         { path: 'security', component: () => import('./views/Security.vue'), meta: { page: 'security' } },
         { path: 'audit', component: () => import('./views/Audit.vue'), meta: { page: 'audit' } },
+        { path: 'online', component: () => import('./views/Online.vue'), meta: { page: 'online' } },
+        { path: 'health', component: () => import('./views/Health.vue'), meta: { page: 'health' } },
       ],
     },
   ],

@@ -47,6 +47,11 @@ export const pageRoles: Record<string, string[]> = {
   accounts: ['sysadmin'],
   security: ['secadmin'],
   audit: ['auditor'],
+  // The admin furniture of PRODUCT.md §7, kept inside the same separation:
+  // 在线用户 (GET /api/v1/sessions) is the security admin's, 服务监控
+  // (GET /api/v1/system/health) the system admin's.
+  online: ['secadmin'],
+  health: ['sysadmin'],
 };
 
 // Actions within a page that fewer roles may take, from the same table:
@@ -89,6 +94,8 @@ export const actionRoles: Record<string, string[]> = {
   setRoles: ['secadmin'],
   unlock: ['secadmin'],
   resetTotp: ['secadmin'],
+  // POST /api/v1/sessions/{id}/revoke: signing someone out (强制下线).
+  revokeSession: ['secadmin'],
 };
 
 export const useSession = defineStore('session', {

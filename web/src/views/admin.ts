@@ -61,6 +61,10 @@ const china = new Intl.DateTimeFormat('sv-SE', {
 export function when(millis: number | null | undefined): string {
   return millis ? china.format(new Date(millis)) : '—';
 }
+// The same for a time the API answers as text (ChinaIsoTime, "…+08:00").
+export function whenIso(iso: string | null | undefined): string {
+  return when(iso ? Date.parse(iso) : null);
+}
 // "YYYY-MM-DD" or "YYYY-MM-DDTHH:mm" read as China time, in Unix milliseconds.
 export function chinaMillis(text: string): number | null {
   if (!text) return null;
