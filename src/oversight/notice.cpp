@@ -12,6 +12,7 @@
 #include "lianxin/registry.hpp"
 #include "lianxin/validate.hpp"
 #include "oversight/report_text.hpp"
+#include "registry/one_record.hpp"
 #include "report/internal.hpp"
 
 namespace lianxin {
@@ -578,26 +579,6 @@ Status WriteFiguresOrDocument(const nlohmann::json& figures, const Document& doc
 }
 
 namespace {
-
-// The one record of kind T a Store::Get finds.
-template <typename T>
-class OneRecord final : public RegistrySink {
- public:
-  Status Add(const Region& r) override { return Keep(r); }
-  Status Add(const Unit& u) override { return Keep(u); }
-  Status Add(const Org& o) override { return Keep(o); }
-  Status Add(const Cadre& c) override { return Keep(c); }
-  Status Add(const Household& h) override { return Keep(h); }
-  Status Add(const Member& m) override { return Keep(m); }
-  std::optional<T> found;
-
- private:
-  template <typename U>
-  Status Keep(const U& record) {
-    if constexpr (std::is_same_v<T, U>) found = record;
-    return Status::Ok();
-  }
-};
 
 template <typename T>
 Result<T> GetOne(Store& store, RecordKind kind, std::string_view code, std::string_view noun) {

@@ -9,30 +9,11 @@
 
 #include "lianxin/registry_io.hpp"
 #include "registry/columns.hpp"
+#include "registry/one_record.hpp"
 
 namespace lianxin {
 
 namespace {
-
-// Catches the one record of type R a Store::Get emits.
-template <typename R>
-class OneRecord final : public RegistrySink {
- public:
-  Status Add(const Region& r) override { return Take(r); }
-  Status Add(const Unit& u) override { return Take(u); }
-  Status Add(const Org& o) override { return Take(o); }
-  Status Add(const Cadre& c) override { return Take(c); }
-  Status Add(const Household& h) override { return Take(h); }
-  Status Add(const Member& m) override { return Take(m); }
-  std::optional<R> found;
-
- private:
-  template <typename T>
-  Status Take(const T& record) {
-    if constexpr (std::is_same_v<T, R>) found = record;
-    return Status::Ok();
-  }
-};
 
 // What a file of each kind is called in messages.
 std::string_view KindName(RecordKind kind) {
