@@ -19,6 +19,7 @@
 // where each admin is { username, password } and, if its TOTP is already
 // enrolled, totpSecret (base32); a fresh account enrols here.
 import { createHmac } from 'node:crypto';
+import { until, text } from './lib.mjs';
 
 // RFC 6238 with the server's defaults (SHA-1, 6 digits, 30 s).
 function totp(secret, at = Date.now()) {
@@ -32,17 +33,6 @@ function totp(secret, at = Date.now()) {
   const offset = mac[mac.length - 1] & 15;
   return String((mac.readUInt32BE(offset) & 0x7fffffff) % 1_000_000).padStart(6, '0');
 }
-
-// Polls a condition (the page's CSP forbids the eval waitForFunction needs).
-async function until(page, condition, tries = 100) {
-  for (let i = 0; i < tries; i++) {
-    if (await condition()) return true;
-    await page.waitForTimeout(100);
-  }
-  return false;
-}
-
-const text = async (page, selector) => ((await page.textContent(selector)) ?? '').replace(/\s+/g, ' ').trim();
 
 export default async function (browser, { base, check, axe, shot, sysadmin, secadmin, auditor }) {
   // A township admin no earlier run has made.

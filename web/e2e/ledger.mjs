@@ -21,25 +21,7 @@
 //
 //   export default async function (browser, { base, check, axe, shot, admin, unitHead, discipline })
 import { readFileSync } from 'node:fs';
-
-// Polls a condition (the page's CSP forbids the eval waitForFunction needs).
-async function until(page, condition, tries = 150) {
-  for (let i = 0; i < tries; i++) {
-    if (await condition()) return true;
-    await page.waitForTimeout(100);
-  }
-  return false;
-}
-
-// Element Plus eases colours in over a fifth of a second: axe, measuring
-// contrast, must see them once they stand. The screenshot shows the top.
-async function settled(page) {
-  await page.mouse.move(0, 0);
-  await page.evaluate(() => window.scrollTo(0, 0));
-  await page.waitForTimeout(400);
-}
-
-const text = async (page, selector) => ((await page.textContent(selector)) ?? '').replace(/\s+/g, ' ').trim();
+import { until, settled, text, submitDialog, closeDialog } from './lib.mjs';
 
 function chinaToday() {
   return new Date(Date.now() + 8 * 3600_000).toISOString().slice(0, 10);
@@ -165,8 +147,7 @@ export default async function (browser, { base, check, axe, shot, admin, unitHea
     await settled(u.page);
     await axe(u.page, 'ledger-refused');
     await shot(u.page, 'ledger-refused');
-    await u.page.keyboard.press('Escape');
-    await u.page.waitForSelector('.el-dialog', { state: 'hidden' });
+    await closeDialog(u.page);
 
     // A reception report: companions over the limit and banners, two breaches.
     await openTab(u.page, 'receptions');
@@ -231,8 +212,7 @@ export default async function (browser, { base, check, axe, shot, admin, unitHea
       `an exemption without its reason is refused under the reason (${await text(a.page, '#meeting-exempt-reason-error')})`);
     const reason = '防汛抗旱紧急部署,不能推迟';
     await a.page.fill('#meeting-exempt-reason', reason);
-    await a.page.click('.meeting button[type=submit]');
-    await a.page.waitForSelector('.el-dialog', { state: 'hidden' });
+    await submitDialog(a.page, '.meeting');
     const exemptRow = `.meetings .register .el-table__body-wrapper .el-table__row:has-text("${meeting.title}")`;
     await a.page.waitForSelector(exemptRow);
     const exemptText = await text(a.page, exemptRow);
@@ -259,8 +239,7 @@ export default async function (browser, { base, check, axe, shot, admin, unitHea
     await a.page.selectOption('#expense-line', 'other');
     await a.page.fill('#expense-item', item);
     await a.page.fill('#expense-amount', '500');
-    await a.page.click('.expense button[type=submit]');
-    await a.page.waitForSelector('.el-dialog', { state: 'hidden' });
+    await submitDialog(a.page, '.expense');
     const added = await a.json(range);
     const first = added.expenses.find((x) => x.item === item);
     check(first?.amount_yuan === '500.00' && fen(lineTotal(added, 'other')) === fen(lineTotal(before, 'other')) + 50000,
@@ -272,8 +251,7 @@ export default async function (browser, { base, check, axe, shot, admin, unitHea
     check((await a.page.inputValue('#expense-item')) === item && (await a.page.inputValue('#expense-amount')) === '500.00'
       && (await a.page.inputValue('#expense-line')) === 'other', 'the correction opens the same form, filled in');
     await a.page.fill('#expense-amount', '450');
-    await a.page.click('.expense button[type=submit]');
-    await a.page.waitForSelector('.el-dialog', { state: 'hidden' });
+    await submitDialog(a.page, '.expense');
     const corrected = await a.json(range);
     const old = corrected.expenses.find((x) => x.id === first?.id);
     const fresh = corrected.expenses.find((x) => x.corrects === first?.id);

@@ -13,25 +13,7 @@
 //
 //   export default async function (browser, { base, check, axe, shot, username, password })
 import { readFileSync } from 'node:fs';
-
-// Polls a condition (the page's CSP forbids the eval waitForFunction needs).
-async function until(page, condition, tries = 150) {
-  for (let i = 0; i < tries; i++) {
-    if (await condition()) return true;
-    await page.waitForTimeout(100);
-  }
-  return false;
-}
-
-// Element Plus eases colours in over a fifth of a second: axe, measuring
-// contrast, must see them once they stand. The screenshot shows the top.
-async function settled(page) {
-  await page.mouse.move(0, 0);
-  await page.evaluate(() => window.scrollTo(0, 0));
-  await page.waitForTimeout(400);
-}
-
-const text = async (page, selector) => ((await page.textContent(selector)) ?? '').replace(/\s+/g, ' ').trim();
+import { until, settled, text, submitDialog } from './lib.mjs';
 
 // China's calendar month `offset` months back, as the pages count it.
 function chinaMonth(offset) {
@@ -159,8 +141,7 @@ export default async function (browser, { base, check, axe, shot, username, pass
         await page.fill('#check-findings', findings);
         await page.check('#check-task');
       }
-      await page.click('.check button[type=submit]');
-      await page.waitForSelector('.el-dialog', { state: 'hidden' });
+      await submitDialog(page, '.check');
     }
     await checkRow(1, 'yes', 'yes');
     check(await until(page, async () => (await text(page, '.awareness')) === '100.0%'), 'one household knows its cadre: awareness 100.0%');

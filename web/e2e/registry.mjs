@@ -17,25 +17,9 @@
 import { readFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { until, settled, text, closeDialog } from './lib.mjs';
 
 const here = dirname(fileURLToPath(import.meta.url));
-
-// Polls a condition (the page's CSP forbids the eval waitForFunction needs).
-async function until(page, condition, tries = 150) {
-  for (let i = 0; i < tries; i++) {
-    if (await condition()) return true;
-    await page.waitForTimeout(100);
-  }
-  return false;
-}
-
-// Element Plus eases colours in: axe, measuring contrast, must see them stand.
-async function settled(page) {
-  await page.mouse.move(0, 0);
-  await page.waitForTimeout(400);
-}
-
-const text = async (page, selector) => ((await page.textContent(selector)) ?? '').replace(/\s+/g, ' ').trim();
 
 // An enumeration's rows {token, label} as the server's own table holds them.
 function serverEnum(name) {
@@ -93,7 +77,7 @@ export default async function (browser, { base, check, axe, shot, username, pass
       await until(page, async () => JSON.stringify((await rows()).map((r) => r[0])) === JSON.stringify(codes));
       check(found.total < first.total && JSON.stringify((await rows()).map((r) => r[0])) === JSON.stringify(codes),
         `${kind}: searching “${term}” narrows it as the API does (${codes.length} of ${first.total})`);
-      await settled(page);
+      await settled(page, { top: false });
       await axe(page, `registry-${kind}`);
       await shot(page, `registry-${kind}`);
     }
@@ -117,9 +101,8 @@ export default async function (browser, { base, check, axe, shot, username, pass
     await page.click('.el-dialog button[type=submit]');
     await page.waitForSelector('.el-dialog [role=alert]');
     check((await text(page, '.el-dialog [role=alert]')).includes('totp'), 'revealing it without TOTP is refused, saying why');
-    await page.keyboard.press('Escape');
-    await page.waitForSelector('.el-dialog', { state: 'hidden' });
-    await settled(page);
+    await closeDialog(page);
+    await settled(page, { top: false });
     await axe(page, 'registry-cadre');
     await shot(page, 'registry-cadre');
     await page.keyboard.press('Escape');
@@ -137,7 +120,7 @@ export default async function (browser, { base, check, axe, shot, username, pass
     await page.waitForSelector('#reg-staff');
     const staff = String(Number(unit.staff) + 3);
     await page.fill('#reg-staff', staff);
-    await settled(page);
+    await settled(page, { top: false });
     await axe(page, 'registry-unit-edit');
     await shot(page, 'registry-unit-edit');
     await page.click('.record-form button[type=submit]');
@@ -171,7 +154,7 @@ export default async function (browser, { base, check, axe, shot, username, pass
     check(refused.status === 400 && refused.json.error.field === 'region_code' && under === refused.json.error.message,
       `a village branch in a township is refused under 所在区划 with the API's message (${under})`);
     check((await call('GET', `/api/v1/orgs/${code}`)).status === 404, 'and nothing was created');
-    await settled(page);
+    await settled(page, { top: false });
     await axe(page, 'registry-org-error');
     await shot(page, 'registry-org-error');
     await page.fill('#reg-region_code', village.code);
@@ -205,7 +188,7 @@ async function readOnly(browser, { base, check, axe, reader }) {
     await page.click('.list .el-table__row:first-child button');
     await page.waitForSelector('.record .field-staff');
     check(!(await page.$('.record .edit')), 'discipline: a unit opens with no button to edit it');
-    await settled(page);
+    await settled(page, { top: false });
     await axe(page, 'registry-discipline-unit');
   } finally {
     await context.close();

@@ -20,7 +20,7 @@ import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { tmpdir } from 'node:os';
 import { chromium } from 'playwright-core';
-import { makeChecks } from './lib.mjs';
+import { closeDialog, makeChecks } from './lib.mjs';
 
 const here = dirname(fileURLToPath(import.meta.url));
 const [base, username, password] = process.argv.slice(2);
@@ -99,8 +99,7 @@ try {
   await page.click('.el-dialog button[type=submit]');
   await page.waitForSelector('.el-dialog [role=alert]');
   check((await page.textContent('.el-dialog [role=alert]'))?.includes('totp'), 'a member reveal without TOTP is refused, saying why');
-  await page.keyboard.press('Escape');
-  await page.waitForSelector('.el-dialog', { state: 'hidden' });
+  await closeDialog(page);
 
   // Appeals: the open queue, one appeal's history and the steps this admin
   // may take; then an appeal taken on the phone for the household above.
@@ -175,8 +174,7 @@ try {
   await page.click('.el-dialog button[type=submit]');
   await page.waitForSelector('.el-dialog [role=status]');
   check((await page.textContent('.el-dialog [role=status]'))?.includes('下次结对'), 'an alternative is pinned with a reason');
-  await page.keyboard.press('Escape');
-  await page.waitForSelector('.el-dialog', { state: 'hidden' });
+  await closeDialog(page);
   await axe(page, 'pairing');
   await shot(page, 'pairing');
 
