@@ -56,7 +56,7 @@ class PairingApiTest : public ::testing::Test {
         [this] { return Store::Open(DbTarget(path_), DbOptions(path_, nullptr, false)); });
     api_ = std::make_unique<ApiRouter>(router_, *auth_, ApiOptions{});
     AddSessionRoutes(*api_);
-    AddPairingRoutes(*api_, *writer_, *reads_, config_);
+    AddPairingRoutes(*api_, *writer_, *reads_, live_);
     county_ = SignIn("county");
     township_ = SignIn("township");
   }
@@ -118,6 +118,7 @@ class PairingApiTest : public ::testing::Test {
   TempDir dir_;
   std::string path_;
   Config config_ = Config::Defaults();
+  LiveConfig live_{config_};
   std::unique_ptr<UserRepository> repository_;
   AuthPolicy policy_;
   std::unique_ptr<AuthService> auth_;

@@ -23,6 +23,7 @@
 #include "lianxin/http.hpp"
 #include "lianxin/metrics.hpp"
 #include "lianxin/notify.hpp"
+#include "lianxin/settings.hpp"
 #include "lianxin/store.hpp"
 #include "lianxin/store_pool.hpp"
 #include "lianxin/writer.hpp"
@@ -46,7 +47,11 @@ class App {
   UserRepository& users() { return *users_; }
   GroupCommitWriter& writer() { return *writer_; }
   StorePool& reads() { return *reads_; }
+  // The configuration file's (what the server was started with), and the
+  // one in force: the file's with the console's settings over it
+  // (settings.hpp), replaced when the console changes one.
   const Config& config() const { return config_; }
+  const LiveConfig& live_config() const { return live_; }
   Notifier& notifier() { return *notifier_; }
   // Starts the server's own periodic work: every minute, the overdue notice
   // of each appeal past its deadline (appeals_api.hpp). `lianxin serve` runs
@@ -57,8 +62,9 @@ class App {
   void Stop();
 
  private:
-  App(const Config& config, const Clock& clock) : config_(config), clock_(clock) {}
+  App(const Config& config, const Clock& clock) : config_(config), live_(config), clock_(clock) {}
   Config config_;
+  LiveConfig live_;
   const Clock& clock_;
   std::string path_;  // the database, for the health page
   std::int64_t started_millis_ = 0;

@@ -42,6 +42,7 @@
 #include "lianxin/clock.hpp"
 #include "lianxin/config.hpp"
 #include "lianxin/notify.hpp"
+#include "lianxin/settings.hpp"
 #include "lianxin/store_pool.hpp"
 #include "lianxin/writer.hpp"
 
@@ -50,7 +51,7 @@ namespace lianxin {
 struct AppealsApiDeps {
   GroupCommitWriter& writer;
   StorePool& reads;
-  const Config& config;
+  const LiveConfig& config;  // the rules in force when a request starts
   const Clock& clock;
   Notifier& notifier;
 };

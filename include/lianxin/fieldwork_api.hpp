@@ -47,6 +47,7 @@
 #include "lianxin/clock.hpp"
 #include "lianxin/config.hpp"
 #include "lianxin/notify.hpp"
+#include "lianxin/settings.hpp"
 #include "lianxin/store_pool.hpp"
 #include "lianxin/writer.hpp"
 
@@ -55,7 +56,7 @@ namespace lianxin {
 struct FieldworkDeps {
   GroupCommitWriter& writer;
   StorePool& reads;
-  const Config& config;
+  const LiveConfig& config;  // the rules in force when a request starts
   const Clock& clock;
   Notifier& notifier;
 };

@@ -48,11 +48,12 @@
 
 #include "lianxin/access.hpp"
 #include "lianxin/config.hpp"
+#include "lianxin/settings.hpp"
 #include "lianxin/store_pool.hpp"
 #include "lianxin/writer.hpp"
 
 namespace lianxin {
 
-void AddPairingRoutes(ApiRouter& api, GroupCommitWriter& writer, StorePool& reads, const Config& config);
+void AddPairingRoutes(ApiRouter& api, GroupCommitWriter& writer, StorePool& reads, const LiveConfig& config);
 
 }  // namespace lianxin

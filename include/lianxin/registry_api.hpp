@@ -41,6 +41,7 @@
 #include "lianxin/access.hpp"
 #include "lianxin/auth.hpp"
 #include "lianxin/config.hpp"
+#include "lianxin/settings.hpp"
 #include "lianxin/store_pool.hpp"
 #include "lianxin/writer.hpp"
 
@@ -49,7 +50,7 @@ namespace lianxin {
 struct RegistryApiDeps {
   GroupCommitWriter& writer;  // every write
   StorePool& reads;           // every read
-  const Config& config;       // validation rules (needs, skills)
+  const LiveConfig& config;   // validation rules (needs, skills), as in force
   UserRepository& audit;      // reveals and exports are audited here
   const Clock& clock;
 };

@@ -115,6 +115,13 @@ struct ExportOptions {
   Progress* progress = &NoProgress();
 };
 
+// Scores every household again under `config` (ScoreDifficulty) and keeps,
+// through `txn`, those whose difficulty score or tier changed, journaled:
+// after the console changes the needs' weights or the difficulty rules
+// (settings.hpp). `store` is the connection `txn` writes on. The number of
+// households changed.
+Result<std::int64_t> RescoreHouseholds(Store& store, WriteTxn& txn, const Config& config);
+
 // Writes every record of `kind` to PATH (.csv or .xlsx), completely or not at all.
 Status ExportKind(Store& store, RecordKind kind, const std::string& path, const ExportOptions& options);
 // Writes the header and one example row.

@@ -257,6 +257,20 @@ struct SilentCadre {
   int pairs = 0;
 };
 
+// One section of the configuration as the console keeps it over the file
+// (settings.hpp, 参数与字典): `toml` a document holding `section` alone with
+// the keys that differ from the file ("" when none: the file's values are in
+// force); `version` 1 on the first save and one more on each change after,
+// so two admins editing at once cannot overwrite each other.
+struct StoredSetting {
+  std::string section;
+  std::string toml;
+  std::int64_t version = 0;
+  std::string updated_by;
+  std::int64_t updated_millis = 0;
+  bool operator==(const StoredSetting&) const = default;
+};
+
 // A published monthly notice (每月公示), kept unchanged: its figures as the
 // JSON it was published with, the journal's head when they were read, and
 // a digest of the figures (BLAKE2b-256, hex).
@@ -402,6 +416,12 @@ class WriteTxn {
   // kConflict (notice_published) when one for the same region and month is
   // already kept: a published notice is never replaced. Journaled.
   virtual Status PublishNotice(const NoticeRecord& notice) = 0;
+  // Keeps `toml` for `section` (settings.hpp) in place of what was kept,
+  // as this transaction's actor now; kConflict (setting_stale) unless the
+  // section's stored version is `expected_version` (0: never saved). The
+  // new version is returned. Journaled.
+  virtual Result<std::int64_t> PutSetting(std::string_view section, std::string_view toml,
+                                          std::int64_t expected_version) = 0;
   // The 八项规定 ledger (ledger.hpp). Marks `month` ("YYYY-MM") of `county`
   // a no-meeting month, with the decision it rests on in `note`, or takes
   // the mark back. Keeps a new meeting, reception report or expense — its
@@ -580,6 +600,8 @@ class Store {
   // one when `region` is empty), newest month first.
   virtual Result<std::optional<NoticeRecord>> GetNotice(std::string_view id) = 0;
   virtual Result<std::vector<NoticeRecord>> ListNotices(std::string_view region) = 0;
+  // Every section the console ever kept (settings.hpp), by section.
+  virtual Result<std::vector<StoredSetting>> Settings() = 0;
   // The no-meeting months of the counties whose code starts with `county`
   // ("" every county), by month; the ledger's entries a query selects.
   virtual Result<std::vector<NoMeetingMonth>> NoMeetingMonths(std::string_view county) = 0;

@@ -12,6 +12,7 @@
 #include "lianxin/pairing_api.hpp"
 #include "lianxin/public_api.hpp"
 #include "lianxin/registry_api.hpp"
+#include "lianxin/settings_api.hpp"
 #include "lianxin/system_api.hpp"
 #include "store/sql/sql.hpp"
 
@@ -34,6 +35,12 @@ Result<std::unique_ptr<App>> App::Open(const std::string& path, const Config& co
   options.clock = &clock;
   app->metrics_ = std::make_shared<Metrics>();
   LX_ASSIGN_OR_RETURN(std::unique_ptr<Store> write_store, Store::Open(path, options));
+  // The console's settings over the file (参数与字典).
+  LX_ASSIGN_OR_RETURN(std::vector<StoredSetting> stored, write_store->Settings());
+  SettingsApplied applied = ApplySettings(config, stored);
+  for (const auto& [section, why] : applied.problems)
+    spdlog::warn("控制台保存的参数 [{}] 未生效,沿用配置文件: {}", section, why);
+  app->live_.Replace(std::move(applied.config));
   app->reads_ = std::make_unique<StorePool>([path, options] { return Store::Open(path, options); });
   WriterOptions writer;
   writer.max_batch = config.server.group_commit ? config.server.max_batch : 1;
@@ -88,15 +95,16 @@ Router App::BuildRouter() {
   ApiRouter gate(router, *auth_, api);
   AddSessionRoutes(gate);
   AddAccountRoutes(gate, *users_);
-  AddRegistryRoutes(gate, {*writer_, *reads_, config_, *users_, clock_});
-  AddPairingRoutes(gate, *writer_, *reads_, config_);
-  AddFieldworkRoutes(gate, {*writer_, *reads_, config_, clock_, *notifier_});
-  AddAppealRoutes(gate, {*writer_, *reads_, config_, clock_, *notifier_});
-  AddPublicRoutes(gate, {*writer_, *reads_, config_, clock_, *notifier_});
-  AddNoticeRoutes(gate, {*writer_, *reads_, config_, clock_, *notifier_});
-  AddInspectionRoutes(gate, {*writer_, *reads_, config_, clock_, *notifier_});
-  AddLedgerRoutes(gate, {*writer_, *reads_, config_, clock_, *notifier_});
-  AddOpen311Routes(gate, {*writer_, *reads_, config_, clock_, *notifier_});
+  AddRegistryRoutes(gate, {*writer_, *reads_, live_, *users_, clock_});
+  AddPairingRoutes(gate, *writer_, *reads_, live_);
+  AddFieldworkRoutes(gate, {*writer_, *reads_, live_, clock_, *notifier_});
+  AddAppealRoutes(gate, {*writer_, *reads_, live_, clock_, *notifier_});
+  AddPublicRoutes(gate, {*writer_, *reads_, live_, clock_, *notifier_});
+  AddNoticeRoutes(gate, {*writer_, *reads_, live_, clock_, *notifier_});
+  AddInspectionRoutes(gate, {*writer_, *reads_, live_, clock_, *notifier_});
+  AddLedgerRoutes(gate, {*writer_, *reads_, live_, clock_, *notifier_});
+  AddOpen311Routes(gate, {*writer_, *reads_, live_, clock_, *notifier_});
+  AddSettingsRoutes(gate, {*writer_, *reads_, config_, live_, *users_, clock_});
   AddOpenApiRoute(gate);
   AddSystemRoutes(gate, {*reads_, *auth_, clock_, path_, started_millis_});
   // Routes anyone may reach before signing in, or whose body is a few short

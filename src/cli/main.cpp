@@ -28,6 +28,7 @@
 #include "lianxin/pairing_service.hpp"
 #include "lianxin/progress.hpp"
 #include "lianxin/registry_io.hpp"
+#include "lianxin/settings.hpp"
 #include "lianxin/static_files.hpp"
 #include "lianxin/store.hpp"
 #include "lianxin/yearend.hpp"
@@ -80,12 +81,20 @@ Result<Config> LoadConfig(const Common& common) {
   return config;
 }
 
-Result<std::unique_ptr<Store>> OpenStore(const Config& config, const std::string& path, bool create) {
+// Opens the store and puts the console's settings (参数与字典, settings.hpp)
+// over `config`, as the server does: every command works by the same rules.
+Result<std::unique_ptr<Store>> OpenStore(Config& config, const std::string& path, bool create) {
   StoreOptions options;
   options.key_file = config.key_file;
   options.busy_timeout_ms = config.busy_timeout_ms;
   options.create = create;
-  return Store::Open(path, options);
+  LX_ASSIGN_OR_RETURN(std::unique_ptr<Store> store, Store::Open(path, options));
+  LX_ASSIGN_OR_RETURN(std::vector<StoredSetting> stored, store->Settings());
+  SettingsApplied applied = ApplySettings(config, stored);
+  for (const auto& [section, why] : applied.problems)
+    spdlog::warn("控制台保存的参数 [{}] 未生效,沿用配置文件: {}", section, why);
+  config = std::move(applied.config);
+  return store;
 }
 
 Result<RecordKind> KindOf(const std::string& text) {
@@ -986,8 +995,11 @@ Status RunReportNotice(const Common& common, std::string region, const std::stri
   return Status::Ok();
 }
 
+// The file's configuration, or with --db what is in force for that
+// database: the console's settings over the file.
 Status RunConfigShow(const Common& common) {
   LX_ASSIGN_OR_RETURN(Config config, LoadConfig(common));
+  if (!common.db.empty()) LX_RETURN_IF_ERROR(OpenStore(config, common.db, false).status());
   std::cout << config.ToToml();
   return Status::Ok();
 }
@@ -1265,6 +1277,7 @@ int Main(int argc, char** argv) {
   CLI::App* config = app.add_subcommand("config", "配置 configuration");
   config->require_subcommand(1);
   CLI::App* show = config->add_subcommand("show", "显示生效配置 print the effective configuration");
+  db_option(show, false);
   show->callback([&] { status = RunConfigShow(common); });
 
   AddUserCommands(app, status, [&] { return LoadConfig(common); });

@@ -12,6 +12,7 @@
 #include <utility>
 #include <variant>
 
+#include "config/internal.hpp"
 #include "lianxin/registry.hpp"
 
 namespace lianxin {
@@ -161,7 +162,8 @@ Status ReadDifficulty(const toml::table& table, DifficultyRules& rules) {
   LX_RETURN_IF_ERROR(Get(table, "per_member_weight", where, rules.per_member_weight));
   LX_RETURN_IF_ERROR(Get(table, "hardest_at", where, rules.hardest_at));
   LX_RETURN_IF_ERROR(Get(table, "harder_at", where, rules.harder_at));
-  if (rules.income_line <= 0) return Status::Invalid("difficulty.income_line 必须大于 0 (config_range)");
+  if (rules.income_line <= 0)
+    return Status::Invalid("difficulty.income_line 必须大于 0 (config_range)", "difficulty.income_line");
   if (rules.harder_at > rules.hardest_at) {
     return Status::Invalid("difficulty.harder_at 不能大于 hardest_at (config_range)", "difficulty.harder_at");
   }
@@ -621,6 +623,7 @@ Status CheckAuth(const AuthPolicy& policy) {
 
 Status ReadNeeds(const toml::array& array, std::vector<NeedRule>& needs) {
   needs.clear();
+  std::set<std::string> labels;
   for (size_t i = 0; i < array.size(); ++i) {
     const std::string where = "needs[" + std::to_string(i) + "].";
     const toml::table* table = array[i].as_table();
@@ -633,6 +636,8 @@ Status ReadNeeds(const toml::array& array, std::vector<NeedRule>& needs) {
     LX_RETURN_IF_ERROR(Get(*table, "label", where, rule.label));
     if (rule.label.empty())
       return Status::Invalid(where + "label 不能为空 (config_required)", where + "label");
+    if (!labels.insert(rule.label).second)
+      return Status::Invalid(where + "label 重复: " + rule.label + " (config_duplicate)", where + "label");
     LX_RETURN_IF_ERROR(GetStrings(*table, "synonyms", where, rule.synonyms));
     LX_RETURN_IF_ERROR(Get(*table, "task", where, rule.task));
     LX_RETURN_IF_ERROR(GetStrings(*table, "skills", where, rule.skills));
@@ -650,6 +655,7 @@ Status ReadNeeds(const toml::array& array, std::vector<NeedRule>& needs) {
 
 Status ReadSkills(const toml::array& array, Dictionary& skills) {
   skills.entries.clear();
+  std::set<std::string> labels;
   for (size_t i = 0; i < array.size(); ++i) {
     const std::string where = "skills[" + std::to_string(i) + "].";
     const toml::table* table = array[i].as_table();
@@ -659,6 +665,8 @@ Status ReadSkills(const toml::array& array, Dictionary& skills) {
     LX_RETURN_IF_ERROR(Get(*table, "label", where, entry.label));
     if (entry.label.empty())
       return Status::Invalid(where + "label 不能为空 (config_required)", where + "label");
+    if (!labels.insert(entry.label).second)
+      return Status::Invalid(where + "label 重复: " + entry.label + " (config_duplicate)", where + "label");
     LX_RETURN_IF_ERROR(GetStrings(*table, "synonyms", where, entry.synonyms));
     skills.entries.push_back(std::move(entry));
   }
@@ -697,25 +705,9 @@ Config Config::Defaults() {
   return config;
 }
 
-Result<Config> Config::Load(const std::string& path, bool required) {
-  Config config = Defaults();
-  std::error_code ec;
-  if (!std::filesystem::exists(path, ec)) {
-    if (required) return Status::Invalid("找不到配置文件 " + path + " (config_missing)");
-    return config;
-  }
-  toml::table root;
-  try {
-    root = toml::parse_file(path);
-  } catch (const toml::parse_error& e) {
-    std::ostringstream where;
-    where << path << ":" << e.source().begin.line << ":" << e.source().begin.column;
-    return Status::Invalid(where.str() + ": 配置文件格式错误: " + std::string(e.description()) +
-                           " (config_syntax)");
-  }
-  auto in_file = [&](Status status) {
-    return Status(status.code(), path + ": " + status.message(), status.field());
-  };
+namespace config_internal {
+
+Status ApplyToml(const toml::table& root, const std::string& config_path, Config& config) {
   Status status = CheckKeys(root,
                             {"timezone", "key_file", "busy_timeout_ms", "log_level", "difficulty", "pairing",
                              "server", "auth", "needs", "skills", "appeals", "visits", "scoring", "ledger"},
@@ -743,12 +735,13 @@ Result<Config> Config::Load(const std::string& path, bool required) {
     status =
         table ? ReadServer(*table, config.server) : Status::Invalid("server 应为表 (config_type)", "server");
   }
-  if (status.ok()) status = CheckServer(config.server);
+  // The defaults pass these checks: only a section read here can fail them.
+  if (status.ok() && root.contains("server")) status = CheckServer(config.server);
   if (status.ok() && root.contains("auth")) {
     const toml::table* table = root["auth"].as_table();
     status = table ? ReadAuth(*table, config.auth) : Status::Invalid("auth 应为表 (config_type)", "auth");
   }
-  if (status.ok()) status = CheckAuth(config.auth);
+  if (status.ok() && root.contains("auth")) status = CheckAuth(config.auth);
   if (status.ok() && root.contains("needs")) {
     const toml::array* array = root["needs"].as_array();
     status =
@@ -761,7 +754,7 @@ Result<Config> Config::Load(const std::string& path, bool required) {
   }
   if (status.ok() && root.contains("appeals")) {
     const toml::table* table = root["appeals"].as_table();
-    status = table ? ReadAppeals(*table, path, config)
+    status = table ? ReadAppeals(*table, config_path, config)
                    : Status::Invalid("appeals 应为表 (config_type)", "appeals");
   }
   if (status.ok() && root.contains("visits")) {
@@ -780,66 +773,95 @@ Result<Config> Config::Load(const std::string& path, bool required) {
         table ? ReadLedger(*table, config.ledger) : Status::Invalid("ledger 应为表 (config_type)", "ledger");
   }
   if (status.ok()) status = CheckNeedSkills(config);
-  if (!status.ok()) return in_file(status);
+  return status;
+}
+
+}  // namespace config_internal
+
+Result<Config> Config::Load(const std::string& path, bool required) {
+  Config config = Defaults();
+  std::error_code ec;
+  if (!std::filesystem::exists(path, ec)) {
+    if (required) return Status::Invalid("找不到配置文件 " + path + " (config_missing)");
+    return config;
+  }
+  toml::table root;
+  try {
+    root = toml::parse_file(path);
+  } catch (const toml::parse_error& e) {
+    std::ostringstream where;
+    where << path << ":" << e.source().begin.line << ":" << e.source().begin.column;
+    return Status::Invalid(where.str() + ": 配置文件格式错误: " + std::string(e.description()) +
+                           " (config_syntax)");
+  }
+  Status status = config_internal::ApplyToml(root, path, config);
+  if (!status.ok()) return Status(status.code(), path + ": " + status.message(), status.field());
   return config;
 }
 
 std::string Config::ToToml() const {
+  std::ostringstream out;
+  out << "# Lianxin effective configuration (lianxin config show)\n"
+      << config_internal::ToTable(*this) << "\n";
+  return out.str();
+}
+
+toml::table config_internal::ToTable(const Config& config) {
   toml::table root;
-  root.insert("timezone", timezone);
-  root.insert("key_file", key_file);
-  root.insert("busy_timeout_ms", busy_timeout_ms);
-  root.insert("log_level", log_level);
+  root.insert("timezone", config.timezone);
+  root.insert("key_file", config.key_file);
+  root.insert("busy_timeout_ms", config.busy_timeout_ms);
+  root.insert("log_level", config.log_level);
   toml::table diff;
-  diff.insert("income_line", difficulty.income_line);
-  diff.insert("income_weight", difficulty.income_weight);
-  diff.insert("dangerous_housing_weight", difficulty.dangerous_housing_weight);
-  diff.insert("per_member_weight", difficulty.per_member_weight);
-  diff.insert("hardest_at", difficulty.hardest_at);
-  diff.insert("harder_at", difficulty.harder_at);
+  diff.insert("income_line", config.difficulty.income_line);
+  diff.insert("income_weight", config.difficulty.income_weight);
+  diff.insert("dangerous_housing_weight", config.difficulty.dangerous_housing_weight);
+  diff.insert("per_member_weight", config.difficulty.per_member_weight);
+  diff.insert("hardest_at", config.difficulty.hardest_at);
+  diff.insert("harder_at", config.difficulty.harder_at);
   root.insert("difficulty", std::move(diff));
   toml::table pairing_table;
   for (const PairingField& field : kPairingFields) {
     if (field.integer) {
-      pairing_table.insert(field.name, pairing.*field.integer);
+      pairing_table.insert(field.name, config.pairing.*field.integer);
     } else {
-      pairing_table.insert(field.name, pairing.*field.real);
+      pairing_table.insert(field.name, config.pairing.*field.real);
     }
   }
   root.insert("pairing", std::move(pairing_table));
   toml::table server_table;
-  WriteScalars(kServerFields, server, server_table);
+  WriteScalars(kServerFields, config.server, server_table);
   root.insert("server", std::move(server_table));
   toml::table auth_table;
-  WriteScalars(kAuthFields, auth, auth_table);
+  WriteScalars(kAuthFields, config.auth, auth_table);
   toml::array roles;
-  for (Role role : auth.totp_required_roles) roles.push_back(std::string(RoleToken(role)));
+  for (Role role : config.auth.totp_required_roles) roles.push_back(std::string(RoleToken(role)));
   auth_table.insert("totp_required_roles", std::move(roles));
   root.insert("auth", std::move(auth_table));
   toml::table appeals_table;
-  WriteScalars(kAppealFields, appeals, appeals_table);
-  appeals_table.insert("holiday_file", holiday_file);
+  WriteScalars(kAppealFields, config.appeals, appeals_table);
+  appeals_table.insert("holiday_file", config.holiday_file);
   toml::array topic_array;
-  for (const AppealTopic& topic : appeals.topics) {
+  for (const AppealTopic& topic : config.appeals.topics) {
     topic_array.push_back(
         toml::table{{"code", topic.code}, {"label", topic.label}, {"department", topic.department}});
   }
   appeals_table.insert("topics", std::move(topic_array));
   root.insert("appeals", std::move(appeals_table));
   toml::table visits_table;
-  WriteScalars(kVisitFields, visits, visits_table);
+  WriteScalars(kVisitFields, config.visits, visits_table);
   toml::array campaigns;
-  for (const Date& d : visits.campaign_dates) campaigns.push_back(d.ToString());
+  for (const Date& d : config.visits.campaign_dates) campaigns.push_back(d.ToString());
   visits_table.insert("campaign_dates", std::move(campaigns));
   root.insert("visits", std::move(visits_table));
   toml::table scoring_table;
-  WriteScalars(kScoringFields, scoring, scoring_table);
+  WriteScalars(kScoringFields, config.scoring, scoring_table);
   root.insert("scoring", std::move(scoring_table));
   toml::table ledger_table;
-  WriteScalars(kLedgerFields, ledger, ledger_table);
+  WriteScalars(kLedgerFields, config.ledger, ledger_table);
   root.insert("ledger", std::move(ledger_table));
   toml::array need_array;
-  for (const NeedRule& rule : needs) {
+  for (const NeedRule& rule : config.needs) {
     toml::table t;
     t.insert("label", rule.label);
     t.insert("synonyms", ToArray(rule.synonyms));
@@ -853,16 +875,14 @@ std::string Config::ToToml() const {
   }
   root.insert("needs", std::move(need_array));
   toml::array skill_array;
-  for (const Dictionary::Entry& entry : skills.entries) {
+  for (const Dictionary::Entry& entry : config.skills.entries) {
     toml::table t;
     t.insert("label", entry.label);
     t.insert("synonyms", ToArray(entry.synonyms));
     skill_array.push_back(std::move(t));
   }
   root.insert("skills", std::move(skill_array));
-  std::ostringstream out;
-  out << "# Lianxin effective configuration (lianxin config show)\n" << root << "\n";
-  return out.str();
+  return root;
 }
 
 Dictionary Config::NeedDictionary() const {

@@ -71,6 +71,11 @@ std::vector<AccessRule> BuildTable() {
       {"GET", "/api/v1/approvals", {kSysadmin, kSecadmin}, false, false, ScopeUse::kNone},
       // 服务监控: the system admin's.
       {"GET", "/api/v1/system/health", {kSysadmin}, false, false, ScopeUse::kNone},
+      // 参数与字典 (settings.hpp): the system admin keeps them; the county
+      // admins and the auditor read the rules in force.
+      {"GET", "/api/v1/settings", {kSysadmin, kCountyAdmin, kAuditor}, false, false, ScopeUse::kNone},
+      {"PUT", "/api/v1/settings/{section}", {kSysadmin}, false, false, ScopeUse::kNone},
+      {"POST", "/api/v1/settings/{section}/reset", {kSysadmin}, false, false, ScopeUse::kNone},
       // 在线用户 with force sign-out: the security admin's.
       {"GET", "/api/v1/sessions", {kSecadmin}, false, false, ScopeUse::kNone},
       {"POST", "/api/v1/sessions/{id}/revoke", {kSecadmin}, false, false, ScopeUse::kNone},

@@ -214,6 +214,7 @@ class AppealsApi {
   explicit AppealsApi(const AppealsApiDeps& deps) : deps_(deps) {}
 
   HttpResponse File(HttpRequest& request, const Caller& caller) {
+    const std::shared_ptr<const Config> config = deps_.config.Current();
     Result<json> body = JsonObjectBody(request);
     if (!body.ok()) return HttpResponse::Error(body.status());
     Result<Appeal> parsed = ParseFiling(*body, caller);
@@ -234,15 +235,16 @@ class AppealsApi {
       } else if (!ScopeContains(scope, appeal.region_code)) {
         return OutOfScope();
       }
-      LX_ASSIGN_OR_RETURN(filed, FileAndRoute(store, appeal, caller.actor(), dispatch, deps_.config, now));
+      LX_ASSIGN_OR_RETURN(filed, FileAndRoute(store, appeal, caller.actor(), dispatch, *config, now));
       return Status::Ok();
     });
     if (!written.ok()) return HttpResponse::Error(written);
     TellFiled(deps_.notifier, filed, now);
-    return HttpResponse::Json(201, AppealJson(filed, deps_.config.appeals, now));
+    return HttpResponse::Json(201, AppealJson(filed, config->appeals, now));
   }
 
   HttpResponse List(HttpRequest& request, const Caller& caller) {
+    const std::shared_ptr<const Config> config = deps_.config.Current();
     AppealQuery query;
     query.scope = caller.scope();
     query.now_millis = deps_.clock.NowMillis();
@@ -282,13 +284,13 @@ class AppealsApi {
     Result<AppealPage> page = (*store)->ListAppeals(query);
     if (!page.ok()) return HttpResponse::Error(page.status());
     json items = json::array();
-    for (const Appeal& a : page->items)
-      items.push_back(AppealJson(a, deps_.config.appeals, query.now_millis));
+    for (const Appeal& a : page->items) items.push_back(AppealJson(a, config->appeals, query.now_millis));
     return HttpResponse::Json(
         200, {{"items", std::move(items)}, {"next", page->next.empty() ? json(nullptr) : json(page->next)}});
   }
 
   HttpResponse Get(HttpRequest& request, const Caller& caller) {
+    const std::shared_ptr<const Config> config = deps_.config.Current();
     Result<StorePool::Lease> store = deps_.reads.Acquire();
     if (!store.ok()) return HttpResponse::Error(store.status());
     Result<Appeal> appeal = Visible(**store, request.PathParam("id"), caller);
@@ -296,7 +298,7 @@ class AppealsApi {
     Result<std::vector<AppealStep>> steps = (*store)->AppealSteps(appeal->id);
     if (!steps.ok()) return HttpResponse::Error(steps.status());
     const std::int64_t now = deps_.clock.NowMillis();
-    json body = AppealJson(*appeal, deps_.config.appeals, now);
+    json body = AppealJson(*appeal, config->appeals, now);
     json history = json::array();
     std::vector<std::string> returned_by;
     for (const AppealStep& s : *steps) {
@@ -318,13 +320,14 @@ class AppealsApi {
       if (MayTake(caller, *appeal, action)) actions.push_back(Token(action));
     }
     body["actions"] = std::move(actions);
-    std::optional<AppealRoute> next = NextRoute(*appeal, deps_.config.appeals, returned_by);
+    std::optional<AppealRoute> next = NextRoute(*appeal, config->appeals, returned_by);
     body["suggested_handler"] =
         next ? json{{"handler", next->handler}, {"kind", Token(next->kind)}} : json(nullptr);
     return HttpResponse::Json(200, body);
   }
 
   HttpResponse Act(HttpRequest& request, const Caller& caller) {
+    const std::shared_ptr<const Config> config = deps_.config.Current();
     Result<json> body = JsonObjectBody(request);
     if (!body.ok()) return HttpResponse::Error(body.status());
     Result<AppealEvent> parsed = ParseEvent(*body);
@@ -345,15 +348,14 @@ class AppealsApi {
       }
       // 退单 keeps who sent it back in its step, so the route passes it over.
       if (event.action == AppealAction::kReturn) event.handler = before.handler;
-      LX_ASSIGN_OR_RETURN(after,
-                          ApplyAppealEvent(before, event, deps_.config.appeals, deps_.config.calendar));
+      LX_ASSIGN_OR_RETURN(after, ApplyAppealEvent(before, event, config->appeals, config->calendar));
       LX_ASSIGN_OR_RETURN(std::unique_ptr<WriteTxn> txn, store.Begin(caller.actor()));
       LX_RETURN_IF_ERROR(txn->RecordAppealStep(after, event, caller.actor()));
       return txn->Commit();
     });
     if (!written.ok()) return HttpResponse::Error(written);
     TellAfter(deps_.notifier, after, event.action, event.at_millis);
-    return HttpResponse::Json(200, AppealJson(after, deps_.config.appeals, event.at_millis));
+    return HttpResponse::Json(200, AppealJson(after, config->appeals, event.at_millis));
   }
 
   // The region a figures request is about (default: the caller's own
@@ -390,6 +392,7 @@ class AppealsApi {
   }
 
   HttpResponse Rates(HttpRequest& request, const Caller& caller) {
+    const std::shared_ptr<const Config> config = deps_.config.Current();
     Result<RegionMonth> at = RegionAndMonth(request, caller);
     if (!at.ok()) return HttpResponse::Error(at.status());
     Result<StorePool::Lease> store = deps_.reads.Acquire();
@@ -397,7 +400,7 @@ class AppealsApi {
     std::vector<Appeal> appeals;
     Status scanned = ScanMonth(**store, *at, caller.scope(), appeals);
     if (!scanned.ok()) return HttpResponse::Error(scanned);
-    const AppealRules& rules = deps_.config.appeals;
+    const AppealRules& rules = config->appeals;
     std::vector<const Appeal*> all;
     for (const Appeal& a : appeals) all.push_back(&a);
     auto groups = [&](const std::function<std::string(const Appeal&)>& key) {
@@ -427,6 +430,7 @@ class AppealsApi {
   // coverage, the month's direct visits, its open and overdue appeals now,
   // and the month's three rates; and the region's total.
   HttpResponse Dashboard(HttpRequest& request, const Caller& caller) {
+    const std::shared_ptr<const Config> config = deps_.config.Current();
     Result<RegionMonth> at = RegionAndMonth(request, caller);
     if (!at.ok()) return HttpResponse::Error(at.status());
     if (at->region.empty()) return HttpResponse::Error(Status::Invalid("请指定 region (required)", "region"));
@@ -443,7 +447,7 @@ class AppealsApi {
     // An appeal's area: its township under a county, its village below.
     const size_t area_digits = at->region.size() == 6 ? 9 : 12;
     const std::map<std::string, AppealRates> rates =
-        RatesBy(appeals, deps_.config.appeals, [&](const Appeal& a) -> std::string {
+        RatesBy(appeals, config->appeals, [&](const Appeal& a) -> std::string {
           if (a.region_code.size() != 12) return "";
           return area_digits == 9 ? TownshipOfCode(a.region_code) : a.region_code;
         });
@@ -478,7 +482,7 @@ class AppealsApi {
       sum.overdue_appeals += f.overdue_appeals;
     }
     json total = figures(sum);
-    total["rates"] = RatesJson(RatesOf(all, deps_.config.appeals));
+    total["rates"] = RatesJson(RatesOf(all, config->appeals));
     return HttpResponse::Json(200, {{"region", at->region},
                                     {"month", at->month},
                                     {"from", from.ToString()},
@@ -509,6 +513,7 @@ class AppealsApi {
   }
 
   Result<Appeal> ParseFiling(const json& body, const Caller& caller) {
+    const std::shared_ptr<const Config> config = deps_.config.Current();
     Appeal a;
     LX_ASSIGN_OR_RETURN(a.household_code, StringField(body, "household", false));
     LX_ASSIGN_OR_RETURN(a.region_code, StringField(body, "region", false));
@@ -521,7 +526,7 @@ class AppealsApi {
     } else {
       a.region_code.clear();  // the household's village, looked up when filed
     }
-    LX_RETURN_IF_ERROR(ParseAppealFields(body, deps_.config.appeals, "", /*content_required=*/true, a));
+    LX_RETURN_IF_ERROR(ParseAppealFields(body, config->appeals, "", /*content_required=*/true, a));
     const AppealChannel fallback =
         caller.scope().kind == ScopeKind::kCadre ? AppealChannel::kVisit : AppealChannel::kOperator;
     LX_ASSIGN_OR_RETURN(a.channel, EnumField<AppealChannel>(body, "channel", ParseAppealChannel,

@@ -135,7 +135,8 @@ HttpResponse Log(const FieldworkDeps& deps, HttpRequest& request, const Caller& 
   Result<Visit> parsed = ParseVisit(request, today);
   if (!parsed.ok()) return HttpResponse::Error(parsed.status());
   Visit visit = std::move(*parsed);
-  Result<std::optional<Appeal>> promised = ParsePromisedAppeal(request, visit, deps.config.appeals);
+  const std::shared_ptr<const Config> config = deps.config.Current();
+  Result<std::optional<Appeal>> promised = ParsePromisedAppeal(request, visit, config->appeals);
   if (!promised.ok()) return HttpResponse::Error(promised.status());
   Result<std::optional<Task>> promised_task = ParsePromisedTask(request, visit, today);
   if (!promised_task.ok()) return HttpResponse::Error(promised_task.status());
@@ -182,7 +183,7 @@ HttpResponse Log(const FieldworkDeps& deps, HttpRequest& request, const Caller& 
     LX_RETURN_IF_ERROR(txn->Commit());
     // The promise as an appeal, in the same request: both or neither.
     if (*promised) {
-      LX_ASSIGN_OR_RETURN(filed, FileAndRoute(store, **promised, caller.actor(), true, deps.config, now));
+      LX_ASSIGN_OR_RETURN(filed, FileAndRoute(store, **promised, caller.actor(), true, *config, now));
     }
     return Status::Ok();
   });
@@ -633,7 +634,7 @@ HttpResponse Flags(StorePool& reads, const Config& config, const Clock& clock, c
 void AddFieldworkRoutes(ApiRouter& api, const FieldworkDeps& deps) {
   GroupCommitWriter& writer = deps.writer;
   StorePool& reads = deps.reads;
-  const Config& config = deps.config;
+  const LiveConfig& config = deps.config;
   const Clock& clock = deps.clock;
   api.Add("POST", "/api/v1/visits",
           [deps](HttpRequest& request, const Caller& caller) { return Log(deps, request, caller); });
@@ -655,10 +656,10 @@ void AddFieldworkRoutes(ApiRouter& api, const FieldworkDeps& deps) {
     return OfHousehold(reads, request, caller);
   });
   api.Add("GET", "/api/v1/me/households", [&reads, &config, &clock](HttpRequest&, const Caller& caller) {
-    return MyHouseholds(reads, config, clock, caller);
+    return MyHouseholds(reads, *config.Current(), clock, caller);
   });
   api.Add("GET", "/api/v1/flags", [&reads, &config, &clock](HttpRequest& request, const Caller& caller) {
-    return Flags(reads, config, clock, request, caller);
+    return Flags(reads, *config.Current(), clock, request, caller);
   });
   api.Add("GET", "/api/v1/me/tasks",
           [&reads, &clock](HttpRequest&, const Caller& caller) { return MyTasks(reads, clock, caller); });

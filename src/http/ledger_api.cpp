@@ -246,6 +246,7 @@ class LedgerRoutes {
   }
 
   HttpResponse AddMeeting(HttpRequest& request, const Caller& caller) {
+    const std::shared_ptr<const Config> config = deps_.config.Current();
     Result<json> body = JsonObjectBody(request);
     if (!body.ok()) return HttpResponse::Error(body.status());
     Meeting m;
@@ -265,7 +266,7 @@ class LedgerRoutes {
     }();
     if (!parsed.ok()) return HttpResponse::Error(parsed);
     return Add(
-        caller, [&](WriteTxn& txn) { return txn.AddMeeting(m, deps_.config.ledger); },
+        caller, [&](WriteTxn& txn) { return txn.AddMeeting(m, config->ledger); },
         [](const LedgerBook& book, const std::string& id) -> json {
           for (const Meeting& x : book.meetings)
             if (x.id == id) return MeetingJson(x);
@@ -275,6 +276,7 @@ class LedgerRoutes {
   }
 
   HttpResponse AddReception(HttpRequest& request, const Caller& caller) {
+    const std::shared_ptr<const Config> config = deps_.config.Current();
     Result<json> body = JsonObjectBody(request);
     if (!body.ok()) return HttpResponse::Error(body.status());
     ReceptionReport r;
@@ -299,7 +301,7 @@ class LedgerRoutes {
     }();
     if (!parsed.ok()) return HttpResponse::Error(parsed);
     return Add(
-        caller, [&](WriteTxn& txn) { return txn.AddReception(r, deps_.config.ledger); },
+        caller, [&](WriteTxn& txn) { return txn.AddReception(r, config->ledger); },
         [](const LedgerBook& book, const std::string& id) -> json {
           for (const ReceptionReport& x : book.receptions)
             if (x.id == id) return ReceptionJson(x);

@@ -56,13 +56,14 @@ class NoticeRoutes {
   }
 
   HttpResponse Bulletin(HttpRequest& request, const Caller& caller) {
+    const std::shared_ptr<const Config> config = deps_.config.Current();
     Result<std::string> region = RegionOf(request, caller);
     if (!region.ok()) return HttpResponse::Error(region.status());
     const std::int64_t now = deps_.clock.NowMillis();
     const std::string month(request.QueryParam("month").value_or(ThisMonth(now)));
     Result<StorePool::Lease> store = deps_.reads.Acquire();
     if (!store.ok()) return HttpResponse::Error(store.status());
-    Result<BulletinFigures> figures = CountBulletin(**store, *region, month, deps_.config.appeals, now);
+    Result<BulletinFigures> figures = CountBulletin(**store, *region, month, config->appeals, now);
     if (!figures.ok()) return HttpResponse::Error(figures.status());
     const BulletinFigures& b = *figures;
     return ReportResponse(
@@ -72,6 +73,7 @@ class NoticeRoutes {
   }
 
   HttpResponse Get(HttpRequest& request, const Caller& caller) {
+    const std::shared_ptr<const Config> config = deps_.config.Current();
     Result<std::string> in = RegionOf(request, caller);
     if (!in.ok()) return HttpResponse::Error(in.status());
     const std::string& region = *in;
@@ -83,13 +85,14 @@ class NoticeRoutes {
     Result<std::optional<NoticeRecord>> kept = (*store)->GetNotice(NoticeId(region, month));
     if (!kept.ok()) return HttpResponse::Error(kept.status());
     Result<NoticeFigures> figures =
-        *kept ? NoticeOfRecord(**kept) : CountNotice(**store, region, month, deps_.config.appeals, now);
+        *kept ? NoticeOfRecord(**kept) : CountNotice(**store, region, month, config->appeals, now);
     if (!figures.ok()) return HttpResponse::Error(figures.status());
     return Render(*figures, format, request.id);
   }
 
   // A cadre's dossier over [from, to] (default: the year to today).
   HttpResponse Dossier(HttpRequest& request, const Caller& caller) {
+    const std::shared_ptr<const Config> config = deps_.config.Current();
     const std::string cadre(request.PathParam("id"));
     const Date today = ChinaDateOf(deps_.clock.NowMillis());
     Date to = today, from = DateFromDays(DaysFromDate(today) - 364);
@@ -107,7 +110,7 @@ class NoticeRoutes {
     Status in_scope = CheckInScope(**store, RecordKind::kCadres, cadre, caller.scope());
     if (!in_scope.ok())
       return HttpResponse::Error(in_scope.code() == Code::kNotFound ? OutOfScope() : in_scope);
-    Result<DossierFigures> dossier = CountDossier(**store, cadre, deps_.config, from, to);
+    Result<DossierFigures> dossier = CountDossier(**store, cadre, *config, from, to);
     if (!dossier.ok()) return HttpResponse::Error(dossier.status());
     const DossierFigures& d = *dossier;
     return ReportResponse(
@@ -117,6 +120,7 @@ class NoticeRoutes {
   }
 
   HttpResponse Publish(HttpRequest& request, const Caller& caller) {
+    const std::shared_ptr<const Config> config = deps_.config.Current();
     Result<json> body = JsonObjectBody(request);
     if (!body.ok()) return HttpResponse::Error(body.status());
     Result<std::string> region = StringField(*body, "region");
@@ -138,7 +142,7 @@ class NoticeRoutes {
                                 ChinaIsoTime(kept->published_millis) +
                                 " 发布,发布后不再更改 (notice_published)");
       }
-      return CountNotice(*store, *region, *month, deps_.config.appeals, now);
+      return CountNotice(*store, *region, *month, config->appeals, now);
     }();
     if (!figures.ok()) return HttpResponse::Error(figures.status());
     const NoticeRecord record = NoticeRecordOf(*figures, caller.actor());

@@ -76,7 +76,8 @@ class Open311Api {
   // open311_per_address_per_minute): 429 in the spec's error list, in the
   // format the path asks for, with Retry-After.
   std::optional<HttpResponse> Throttled(const HttpRequest& request, const Caller& caller) {
-    if (per_address_.Admit(caller.remote(), deps_.config.server.open311_per_address_per_minute,
+    const std::shared_ptr<const Config> config = deps_.config.Current();
+    if (per_address_.Admit(caller.remote(), config->server.open311_per_address_per_minute,
                            deps_.clock.NowMillis())) {
       return std::nullopt;
     }
@@ -129,6 +130,7 @@ class Open311Api {
   }
 
   HttpResponse Post(HttpRequest& request) {
+    const std::shared_ptr<const Config> config = deps_.config.Current();
     Open311Format format = Open311Format::kJson;
     std::optional<std::string> stem = Open311Stem(request.PathParam("doc"), &format);
     if (!stem || *stem != "requests")
@@ -148,7 +150,7 @@ class Open311Api {
     if (!client.ok()) return Fail(503, "暂时无法读取 (unavailable)", format);
     if (!*client) return Fail(403, "api_key 无效或缺失 (invalid api_key)", format);
     const std::string service = param("service_code");
-    const AppealTopic* topic = deps_.config.appeals.FindTopic(service);
+    const AppealTopic* topic = config->appeals.FindTopic(service);
     if (service.empty()) return Fail(400, "缺少 service_code (service_code required)", format);
     if (topic == nullptr) return Fail(404, "没有这项服务 (service not found): " + service, format);
     Appeal appeal;
@@ -166,8 +168,7 @@ class Open311Api {
     const std::int64_t now = deps_.clock.NowMillis();
     Appeal filed;
     Status written = deps_.writer.Write([&](Store& s) -> Status {
-      LX_ASSIGN_OR_RETURN(filed,
-                          FileAndRoute(s, appeal, "apikey:" + (*client)->name, true, deps_.config, now));
+      LX_ASSIGN_OR_RETURN(filed, FileAndRoute(s, appeal, "apikey:" + (*client)->name, true, *config, now));
       return Status::Ok();
     });
     if (!written.ok()) {
@@ -182,19 +183,22 @@ class Open311Api {
 
  private:
   std::string Endpoint(const HttpRequest& request) const {
+    const std::shared_ptr<const Config> config = deps_.config.Current();
     const std::string host(request.headers.Get("Host").value_or("localhost"));
-    return (deps_.config.server.tls_cert.empty() ? "http://" : "https://") + host + "/open311/v2/";
+    return (config->server.tls_cert.empty() ? "http://" : "https://") + host + "/open311/v2/";
   }
 
   std::vector<Open311Service> Services() const {
+    const std::shared_ptr<const Config> config = deps_.config.Current();
     std::vector<Open311Service> services;
-    for (const AppealTopic& t : deps_.config.appeals.topics)
+    for (const AppealTopic& t : config->appeals.topics)
       services.push_back({t.code, t.label, t.label, "诉求", {}});
     return services;
   }
 
   Open311Request View(const Appeal& a) const {
-    const AppealTopic* topic = deps_.config.appeals.FindTopic(a.topic);
+    const std::shared_ptr<const Config> config = deps_.config.Current();
+    const AppealTopic* topic = config->appeals.FindTopic(a.topic);
     return ToOpen311(a, topic ? topic->label : a.topic, a.handler);
   }
 

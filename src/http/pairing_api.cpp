@@ -219,16 +219,17 @@ HttpResponse Unpin(GroupCommitWriter& writer, const HttpRequest& request, const 
 
 }  // namespace
 
-void AddPairingRoutes(ApiRouter& api, GroupCommitWriter& writer, StorePool& reads, const Config& config) {
+void AddPairingRoutes(ApiRouter& api, GroupCommitWriter& writer, StorePool& reads, const LiveConfig& config) {
   api.Add("POST", "/api/v1/pairing/run",
           [&writer, &reads, &config](HttpRequest& request, const Caller& caller) {
-            return Run(writer, reads, config, request, caller);
+            return Run(writer, reads, *config.Current(), request, caller);
           });
-  api.Add("POST", "/api/v1/pairing/preview",
-          [&reads, &config](HttpRequest&, const Caller& caller) { return Preview(reads, config, caller); });
+  api.Add("POST", "/api/v1/pairing/preview", [&reads, &config](HttpRequest&, const Caller& caller) {
+    return Preview(reads, *config.Current(), caller);
+  });
   api.Add("GET", "/api/v1/pairing/explain/{id}",
           [&reads, &config](HttpRequest& request, const Caller& caller) {
-            return Explain(reads, config, request, caller);
+            return Explain(reads, *config.Current(), request, caller);
           });
   api.Add("GET", "/api/v1/pairing/uncovered",
           [&reads](HttpRequest&, const Caller& caller) { return UncoveredList(reads, caller); });

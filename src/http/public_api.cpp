@@ -96,8 +96,9 @@ class PublicApi {
   explicit PublicApi(const AppealsApiDeps& deps) : deps_(deps) {}
 
   HttpResponse Topics() {
+    const std::shared_ptr<const Config> config = deps_.config.Current();
     json items = json::array();
-    for (const AppealTopic& t : deps_.config.appeals.topics)
+    for (const AppealTopic& t : config->appeals.topics)
       items.push_back({{"code", t.code}, {"label", t.label}});
     return HttpResponse::Json(200, {{"items", std::move(items)}});
   }
@@ -154,26 +155,28 @@ class PublicApi {
   }
 
   HttpResponse File(HttpRequest& request, const Caller& caller) {
+    const std::shared_ptr<const Config> config = deps_.config.Current();
     json body;
     Result<CardRecord> card = Admit(request, caller, &body);
     if (!card.ok()) return Refusal(card.status());
     Appeal appeal;
     appeal.household_code = card->household_code;
     appeal.channel = AppealChannel::kCard;
-    Status parsed = ParseAppealFields(body, deps_.config.appeals, "", /*content_required=*/true, appeal);
+    Status parsed = ParseAppealFields(body, config->appeals, "", /*content_required=*/true, appeal);
     if (!parsed.ok()) return HttpResponse::Error(parsed);
     const std::int64_t now = deps_.clock.NowMillis();
     Appeal filed;
     Status written = deps_.writer.Write([&](Store& store) -> Status {
-      LX_ASSIGN_OR_RETURN(filed, FileAndRoute(store, appeal, Actor(*card), true, deps_.config, now));
+      LX_ASSIGN_OR_RETURN(filed, FileAndRoute(store, appeal, Actor(*card), true, *config, now));
       return Status::Ok();
     });
     if (!written.ok()) return HttpResponse::Error(written);
     TellFiled(deps_.notifier, filed, now);
-    return HttpResponse::Json(201, PublicAppealJson(filed, {}, deps_.config.appeals, now));
+    return HttpResponse::Json(201, PublicAppealJson(filed, {}, config->appeals, now));
   }
 
   HttpResponse List(HttpRequest& request, const Caller& caller) {
+    const std::shared_ptr<const Config> config = deps_.config.Current();
     json body;
     Result<CardRecord> card = Admit(request, caller, &body);
     if (!card.ok()) return Refusal(card.status());
@@ -190,7 +193,7 @@ class PublicApi {
     for (const Appeal& a : page->items) {
       Result<std::vector<AppealStep>> steps = (*store)->AppealSteps(a.id);
       if (!steps.ok()) return HttpResponse::Error(steps.status());
-      items.push_back(PublicAppealJson(a, *steps, deps_.config.appeals, now));
+      items.push_back(PublicAppealJson(a, *steps, config->appeals, now));
     }
     return HttpResponse::Json(200, {{"items", std::move(items)}});
   }
@@ -244,6 +247,7 @@ class PublicApi {
   }
 
   HttpResponse Rate(HttpRequest& request, const Caller& caller) {
+    const std::shared_ptr<const Config> config = deps_.config.Current();
     json body;
     Result<CardRecord> card = Admit(request, caller, &body);
     if (!card.ok()) return Refusal(card.status());
@@ -275,14 +279,13 @@ class PublicApi {
       if (!before || before->household_code != card->household_code)
         return Status::NotFound("诉求不存在 (not_found)");
       event.at_millis = deps_.clock.NowMillis();
-      LX_ASSIGN_OR_RETURN(after,
-                          ApplyAppealEvent(*before, event, deps_.config.appeals, deps_.config.calendar));
+      LX_ASSIGN_OR_RETURN(after, ApplyAppealEvent(*before, event, config->appeals, config->calendar));
       LX_ASSIGN_OR_RETURN(std::unique_ptr<WriteTxn> txn, store.Begin(Actor(*card)));
       LX_RETURN_IF_ERROR(txn->RecordAppealStep(after, event, Actor(*card)));
       return txn->Commit();
     });
     if (!written.ok()) return HttpResponse::Error(written);
-    return HttpResponse::Json(200, PublicAppealJson(after, {}, deps_.config.appeals, event.at_millis));
+    return HttpResponse::Json(200, PublicAppealJson(after, {}, config->appeals, event.at_millis));
   }
 
  private:
@@ -304,8 +307,9 @@ class PublicApi {
   // code are within their limits. Every refusal of the card itself is
   // kNotFound, after the same look-up.
   Result<CardRecord> Admit(HttpRequest& request, const Caller& caller, json* body) {
+    const std::shared_ptr<const Config> config = deps_.config.Current();
     const std::int64_t now = deps_.clock.NowMillis();
-    const ServerConfig& limits = deps_.config.server;
+    const ServerConfig& limits = config->server;
     if (!per_address_.Admit(caller.remote(), limits.public_per_address_per_minute, now))
       return Status(Code::kUnavailable, "rate_limited");
     LX_ASSIGN_OR_RETURN(*body, JsonObjectBody(request));

@@ -722,8 +722,9 @@ class RegistryApi {
   // same transaction (reading the answer from the rows just written).
   std::optional<HttpResponse> Write(const Caller& caller, const WritePlan& plan, WriteOutcome& outcome,
                                     const std::function<Status(Store&)>& then = nullptr) {
+    const std::shared_ptr<const Config> config = deps_.config.Current();
     Status status = deps_.writer.Write([&](Store& store) -> Status {
-      LX_RETURN_IF_ERROR(RunPlan(store, deps_.config, caller, plan, outcome));
+      LX_RETURN_IF_ERROR(RunPlan(store, *config, caller, plan, outcome));
       return then ? then(store) : Status::Ok();
     });
     if (!outcome.problems.empty()) return ProblemsResponse(outcome.problems);

@@ -632,20 +632,13 @@ class Import {
       LX_ASSIGN_OR_RETURN(RegistryCounts counts, store_.Counts());
       sole_county_ = std::string();
       if (counts.regions > 0) {
-        struct Finder : RegistrySink {
-          std::vector<std::string> counties;
-          Status Add(const Region& r) override {
-            if (r.level == RegionLevel::kCounty) counties.push_back(r.code);
-            return Status::Ok();
-          }
-          Status Add(const Unit&) override { return Status::Ok(); }
-          Status Add(const Org&) override { return Status::Ok(); }
-          Status Add(const Cadre&) override { return Status::Ok(); }
-          Status Add(const Household&) override { return Status::Ok(); }
-          Status Add(const Member&) override { return Status::Ok(); }
-        } finder;
+        std::vector<std::string> counties;
+        EachRecord<Region> finder([&](const Region& r) {
+          if (r.level == RegionLevel::kCounty) counties.push_back(r.code);
+          return Status::Ok();
+        });
         LX_RETURN_IF_ERROR(store_.Scan(RecordKind::kRegions, finder));
-        if (finder.counties.size() == 1) sole_county_ = finder.counties[0];
+        if (counties.size() == 1) sole_county_ = counties[0];
       }
     }
     return *sole_county_;
@@ -855,22 +848,11 @@ class Import {
       LX_ASSIGN_OR_RETURN(std::optional<std::string> home,
                           txn_->OwnerOfIdNumber(RecordKind::kMembers, IdNumber(id->normalized)));
       if (home) {
-        struct Find final : RegistrySink {
-          std::string id;
-          std::optional<Member> found;
-          Status Add(const Region&) override { return Status::Ok(); }
-          Status Add(const Unit&) override { return Status::Ok(); }
-          Status Add(const Org&) override { return Status::Ok(); }
-          Status Add(const Cadre&) override { return Status::Ok(); }
-          Status Add(const Household&) override { return Status::Ok(); }
-          Status Add(const Member& m) override {
-            if (m.id_number.Reveal() == id) found = m;
-            return Status::Ok();
-          }
-        } find;
-        find.id = id->normalized;
+        EachRecord<Member> find([&](const Member& m) {
+          if (m.id_number.Reveal() == id->normalized) old = m;
+          return Status::Ok();
+        });
         LX_RETURN_IF_ERROR(store_.MembersOf(*home, find));
-        old = std::move(find.found);
         if (!old) old = Member{.household_code = *home};
       }
     }

@@ -58,6 +58,7 @@ const TableDef& Def(RecordKind kind);  // the registry's, by kind
 const TableDef& CardsDef();            // the contact cards (cards.cpp)
 const TableDef& NoticesDef();          // the published monthly notices (notices.cpp)
 const TableDef& ApiKeysDef();          // the Open311 clients' keys (cards.cpp)
+const TableDef& SettingsDef();         // the console's settings over the file (settings.cpp)
 const TableDef& DecisionsDef();        // the meeting decisions (tasks.cpp)
 const TableDef& TasksDef();
 const TableDef& UsersDef();
@@ -230,6 +231,8 @@ class SqlTxn final : public WriteTxn {
   Result<std::string> AddApiKey(const std::string& name, const std::string& region_code) override;
   Status RevokeApiKey(const std::string& name) override;
   Status PublishNotice(const NoticeRecord& notice) override;
+  Result<std::int64_t> PutSetting(std::string_view section, std::string_view toml,
+                                  std::int64_t expected_version) override;
   Result<std::string> OpenInspection(const Inspection& inspection,
                                      const std::vector<std::string>& households) override;
   Status RecordInspectionCheck(const InspectionCheck& check) override;
@@ -414,6 +417,7 @@ class SqlStore final : public Store {
   Result<std::vector<Satisfaction>> RatingsOfCadre(std::string_view cadre_code, int from_year,
                                                    int to_year) override;
   Result<std::vector<NoticeRecord>> ListNotices(std::string_view region) override;
+  Result<std::vector<StoredSetting>> Settings() override;
   Result<FieldworkPage<Visit>> ListVisits(const FieldworkQuery& query) override;
   Result<std::optional<Decision>> GetDecision(std::string_view id) override;
   Result<std::vector<Decision>> ListDecisions(const DecisionQuery& query) override;

@@ -38,6 +38,7 @@ std::vector<const TableDef*> AllTableDefs(bool legacy) {
     defs.push_back(&CallbackRepository::Table());
     defs.push_back(&RatingRepository::Table());
     for (const JournalTable* table : LedgerRepository::Tables()) defs.push_back(table);
+    defs.push_back(&SettingsDef());
   }
   return defs;
 }
