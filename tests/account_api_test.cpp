@@ -9,6 +9,7 @@
 #include "auth/in_memory_user_repository.hpp"
 #include "lianxin/access.hpp"
 #include "lianxin/api.hpp"
+#include "lianxin/table_io.hpp"
 #include "test_util.hpp"
 
 namespace lianxin::testing {
@@ -423,6 +424,80 @@ TEST_F(AccountApiTest, AuditorReadsTheLogNewestFirstWithPagingAndFilters) {
     EXPECT_EQ(FieldOf(refused), "cursor") << bad;
   }
   EXPECT_EQ(FieldOf(Call("GET", "/api/v1/audit?since=yesterday", "", aud)), "since");
+}
+
+// 登录日志 and 操作日志 leave as files for the archive, oldest first, each
+// row one event as the log holds it; the export is itself audited.
+TEST_F(AccountApiTest, AuditorExportsTheLoginAndTheOperationLog) {
+  Headers sys = SignIn("sys1");
+  clock_.Advance(1'000);
+  ASSERT_EQ(Call("POST", "/api/v1/users", kNewCadre, sys).status, 201);
+  EXPECT_EQ(TrySignIn("wangjh", "Wrong-pass-123").status, 401);
+  Headers aud = SignIn("aud1");
+  const nlohmann::json all = Parse(Call("GET", "/api/v1/audit?limit=1000", "", aud))["items"];
+  // What the log held then: the exports below are audited after it.
+  const std::string until = "&until=" + std::to_string(clock_.NowMillis() + 1);
+  clock_.Advance(1'000);
+  auto login = [](const std::string& action) {
+    return action == "sign_in" || action == "sign_out" || action == "session_expire" ||
+           action == "session_revoke" || action == "lockout";
+  };
+  // Rows of an exported file: seq, time, actor, action (label), action, target, outcome, remote, detail.
+  auto rows_of = [&](HttpResponse response) {
+    std::vector<std::vector<std::string>> rows;
+    Result<std::unique_ptr<TableReader>> reader =
+        response.headers.Get("Content-Type").value_or("").starts_with("text/csv") ? OpenCsv(response.body)
+                                                                                  : OpenXlsx(response.body);
+    EXPECT_TRUE(reader.ok()) << reader.status().ToString();
+    if (!reader.ok()) return rows;
+    TableRow row;
+    while (true) {
+      Result<bool> next = (*reader)->Next(row);
+      EXPECT_TRUE(next.ok());
+      if (!next.ok() || !*next) break;
+      rows.push_back(row.cells);
+    }
+    return rows;
+  };
+
+  for (const std::string log : {"login", "operation"}) {
+    for (const std::string format : {"csv", "xlsx"}) {
+      HttpResponse file =
+          Call("GET", "/api/v1/audit/export?log=" + log + "&format=" + format + until, "", aud);
+      ASSERT_EQ(file.status, 200) << log << " " << format << ": " << file.body;
+      EXPECT_NE(file.headers.Get("Content-Disposition").value_or("").find(log + "-log." + format),
+                std::string::npos);
+      std::vector<std::vector<std::string>> rows = rows_of(file);
+      ASSERT_FALSE(rows.empty());
+      EXPECT_EQ(rows[0][0], "序号");
+      std::vector<std::string> expected;  // the API's seqs of this log, oldest first
+      for (auto it = all.rbegin(); it != all.rend(); ++it)
+        if (login((*it)["action"]) == (log == "login"))
+          expected.push_back(std::to_string((*it)["seq"].get<std::int64_t>()));
+      std::vector<std::string> got;
+      for (size_t i = 1; i < rows.size(); ++i) {
+        got.push_back(rows[i][0]);
+        EXPECT_EQ(login(rows[i][4]), log == "login") << rows[i][4];
+      }
+      EXPECT_EQ(got, expected) << log << " " << format;
+    }
+  }
+  // The refused sign-in, in the auditor's words, with its reason.
+  std::vector<std::vector<std::string>> logins =
+      rows_of(Call("GET", "/api/v1/audit/export?log=login&format=csv&actor=wangjh", "", aud));
+  ASSERT_EQ(logins.size(), 2u);
+  EXPECT_EQ(logins[1][3], "登录");
+  EXPECT_EQ(logins[1][6], "拒绝 bad_credentials");
+
+  nlohmann::json exports = Parse(Call("GET", "/api/v1/audit?action=audit_export", "", aud))["items"];
+  ASSERT_EQ(exports.size(), 5u) << "each export is audited";
+  EXPECT_EQ(exports[0]["actor"], "aud1");
+  EXPECT_EQ(exports[0]["target"], "login");
+
+  EXPECT_EQ(FieldOf(Call("GET", "/api/v1/audit/export?log=everything", "", aud)), "log");
+  EXPECT_EQ(FieldOf(Call("GET", "/api/v1/audit/export?format=pdf", "", aud)), "format");
+  EXPECT_EQ(FieldOf(Call("GET", "/api/v1/audit/export?until=soon", "", aud)), "until");
+  EXPECT_EQ(Call("GET", "/api/v1/audit/export", "", sys).status, 403) << "the auditor's alone";
 }
 
 // The SQLite and the in-memory repositories read the audit log alike.

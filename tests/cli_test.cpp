@@ -16,6 +16,7 @@
 #include <thread>
 
 #include "lianxin/cards.hpp"
+#include "lianxin/store.hpp"
 #include "test_util.hpp"
 
 namespace lianxin::testing {
@@ -176,6 +177,23 @@ TEST(CliTest, ConfigShowPrintsWhatLoadsBack) {
   CliRun again = Lianxin("--config " + (dir / "shown.toml") + " config show");
   EXPECT_EQ(again.exit_code, 0) << again.output;
   EXPECT_EQ(again.output, run.output);
+
+  // With --db: what that database's console keeps over the file (settings.hpp).
+  const std::string db = dir / "s.db";
+  ASSERT_EQ(Lianxin("import --db " + db + " --kind regions " + kFixture + "/regions.csv").exit_code, 0);
+  {
+    Result<std::unique_ptr<Store>> store = Store::Open(db, {.create = false});
+    ASSERT_TRUE(store.ok()) << store.status().ToString();
+    std::unique_ptr<WriteTxn> txn = std::move((*store)->Begin("sys")).value();
+    ASSERT_TRUE(txn->PutSetting("difficulty", "[difficulty]\nincome_line = 7200\n", 0).ok());
+    ASSERT_TRUE(txn->Commit().ok());
+  }
+  CliRun kept = Lianxin("config show --db " + db);
+  ASSERT_EQ(kept.exit_code, 0) << kept.output;
+  EXPECT_NE(kept.output.find("income_line = 7200"), std::string::npos) << kept.output;
+  EXPECT_NE(Lianxin("config show").output.find("income_line = 6000"), std::string::npos)
+      << "the file's alone";
+  EXPECT_EQ(Lianxin("journal verify --db " + db).exit_code, 0) << "the setting is journaled like any row";
 
   WriteFile(dir / "typo.toml", "[difficulty]\nincome_lne = 5000\n");
   CliRun typo = Lianxin("--config " + (dir / "typo.toml") + " config show");

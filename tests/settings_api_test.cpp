@@ -31,14 +31,14 @@ class SettingsApiTest : public ApiFixture {
     return {};
   }
 
-  HttpResponse Put(const std::string& name, const json& values, std::int64_t version,
-                   const SignedInAs& who) {
+  HttpResponse Put(const std::string& name, const json& values, std::int64_t version, const SignedInAs& who) {
     return Call("PUT", "/api/v1/settings/" + name, json{{"values", values}, {"version", version}}.dump(),
                 who.headers);
   }
 
   HttpResponse Reset(const std::string& name, std::int64_t version) {
-    return Call("POST", "/api/v1/settings/" + name + "/reset", json{{"version", version}}.dump(), sys_.headers);
+    return Call("POST", "/api/v1/settings/" + name + "/reset", json{{"version", version}}.dump(),
+                sys_.headers);
   }
 
   // A household's stored difficulty score, as the registry API reads it.
@@ -47,7 +47,8 @@ class SettingsApiTest : public ApiFixture {
     EXPECT_EQ(got.status, 200) << got.body;
     const json h = Json(got);
     // The registry answers each field as its cell reads: the score as text.
-    return h["difficulty"].is_string() ? std::stod(h["difficulty"].get<std::string>()) : h["difficulty"].get<double>();
+    return h["difficulty"].is_string() ? std::stod(h["difficulty"].get<std::string>())
+                                       : h["difficulty"].get<double>();
   }
 
   SignedInAs sys_;
@@ -72,8 +73,8 @@ TEST_F(SettingsApiTest, AChangedParameterIsInForceForTheNextRequestAndKeptOverTh
   EXPECT_EQ(app_->live_config().Current()->visits.contact_cadence_days, cadence + 7);
 
   // A key sent with the file's value is not kept over it.
-  HttpResponse same = Put("visits", {{"contact_cadence_days", cadence}, {"min_visits", after["values"]["min_visits"]}},
-                          1, sys_);
+  HttpResponse same = Put(
+      "visits", {{"contact_cadence_days", cadence}, {"min_visits", after["values"]["min_visits"]}}, 1, sys_);
   ASSERT_EQ(same.status, 200) << same.body;
   EXPECT_TRUE(Json(same)["stored"].is_null()) << same.body;
   EXPECT_EQ(app_->live_config().Current()->visits.contact_cadence_days, cadence);
@@ -134,7 +135,8 @@ TEST_F(SettingsApiTest, AValueTheFileWouldRefuseIsRefusedNamingItsField) {
   ASSERT_TRUE(used) << "the test needs the first skill to be one a need names";
   HttpResponse orphan = Put("skills", without_first, 0, sys_);
   EXPECT_EQ(orphan.status, 400) << orphan.body;
-  EXPECT_NE(Json(orphan)["error"]["message"].get<std::string>().find("config_unknown_skill"), std::string::npos)
+  EXPECT_NE(Json(orphan)["error"]["message"].get<std::string>().find("config_unknown_skill"),
+            std::string::npos)
       << orphan.body;
 }
 
@@ -203,8 +205,8 @@ TEST_F(SettingsApiTest, OnlyTheSystemAdminChangesThemAndEveryChangeIsAudited) {
   EXPECT_EQ(Call("GET", "/api/v1/settings", "", county_.headers).status, 200) << "the county reads its rules";
   EXPECT_EQ(Put("scoring", {{"rating_weight", 1}}, 0, county_).status, 403);
   EXPECT_EQ(Put("scoring", {{"rating_weight", 1}}, 0, auditor).status, 403);
-  EXPECT_EQ(Call("PUT", "/api/v1/settings/server", json{{"values", {{"listen", "0.0.0.0:80"}}}, {"version", 0}}.dump(),
-                 sys_.headers)
+  EXPECT_EQ(Call("PUT", "/api/v1/settings/server",
+                 json{{"values", {{"listen", "0.0.0.0:80"}}}, {"version", 0}}.dump(), sys_.headers)
                 .status,
             404)
       << "the server's settings stay in the file";

@@ -287,6 +287,9 @@ class AuthService {
   // session), audited as session_revoke.
   Result<std::vector<Session>> OnlineSessions();
   Status RevokeSession(const Actor& by, std::string_view token_hash);
+  // Records an admin's act that changes no account (the auditor exporting
+  // the log: audit_export), at this service's clock, outcome ok.
+  Status RecordAct(const Actor& by, std::string_view action, std::string_view target, std::string detail);
 
   // The signed-in user changes its own password. kUnauthenticated
   // "原密码错误 (bad_old_password)" (counted towards the lock-out) or

@@ -435,6 +435,11 @@ Status AuthService::RevokeSession(const Actor& by, std::string_view token_hash) 
   return Record(by.username, "session_revoke", session->username, by.remote, Status::Ok());
 }
 
+Status AuthService::RecordAct(const Actor& by, std::string_view action, std::string_view target,
+                              std::string detail) {
+  return Record(by.username, action, target, by.remote, Status::Ok(), std::move(detail));
+}
+
 Status AuthService::ChangePassword(std::string_view username_in, std::string_view old_password,
                                    std::string_view new_password, std::string_view remote) {
   const std::string username = NormalizeUsername(username_in);

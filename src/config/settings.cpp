@@ -4,10 +4,9 @@
 // cannot keep either, and the same words say why.
 #include "lianxin/settings.hpp"
 
-#include <nlohmann/json.hpp>
-
 #include <algorithm>
 #include <limits>
+#include <nlohmann/json.hpp>
 #include <sstream>
 
 #include "config/internal.hpp"
@@ -18,7 +17,7 @@ namespace {
 
 using nlohmann::json;
 
-const std::vector<std::string_view> kSections{"skills", "needs",  "appeals", "difficulty",
+const std::vector<std::string_view> kSections{"skills",  "needs",  "appeals", "difficulty",
                                               "pairing", "visits", "scoring", "ledger"};
 
 // `node` as JSON (the configuration holds strings, numbers, booleans,
@@ -109,7 +108,8 @@ Status CheckDocument(const StoredSetting& setting) {
   }
   for (const auto& [key, node] : root) {
     if (key.str() != setting.section)
-      return Status::Internal("数据库中参数 " + setting.section + " 含有别的配置节 " + std::string(key.str()));
+      return Status::Internal("数据库中参数 " + setting.section + " 含有别的配置节 " +
+                              std::string(key.str()));
   }
   return Status::Ok();
 }
@@ -150,7 +150,8 @@ Status ApplyDocuments(const std::vector<std::pair<std::string, std::string>>& se
 // The sections together over `file`. Together first, as one document, since
 // sections lean on each other (a need names skills); a section that spoils
 // the whole is then found by adding them one by one, and left out.
-SettingsApplied ApplyParsed(const Config& file, Parsed parsed, std::vector<std::pair<std::string, std::string>>* kept_out = nullptr) {
+SettingsApplied ApplyParsed(const Config& file, Parsed parsed,
+                            std::vector<std::pair<std::string, std::string>>* kept_out = nullptr) {
   SettingsApplied applied{file, std::move(parsed.problems)};
   if (ApplyDocuments(parsed.sections, applied.config).ok()) {
     if (kept_out) *kept_out = parsed.sections;
@@ -196,7 +197,9 @@ bool IsSettableSection(std::string_view section) {
   return std::find(kSections.begin(), kSections.end(), section) != kSections.end();
 }
 
-bool SectionScoresHouseholds(std::string_view section) { return section == "needs" || section == "difficulty"; }
+bool SectionScoresHouseholds(std::string_view section) {
+  return section == "needs" || section == "difficulty";
+}
 
 SettingsApplied ApplySettings(const Config& file, const std::vector<StoredSetting>& stored) {
   return ApplyParsed(file, ParseStored(stored));
@@ -225,9 +228,8 @@ Result<std::string> SettingToml(const Config& file, const std::vector<StoredSett
     return Status::NotFound("没有可在控制台设定的参数节 " + std::string(section) + " (not_found)");
   const bool list = section == "needs" || section == "skills";
   if (list ? !values.is_array() : !values.is_object()) {
-    return Status::Invalid(std::string("values: ") + (list ? "应为列表" : "应为对象(参数名: 值)") +
-                               " (config_type)",
-                           "values");
+    return Status::Invalid(
+        std::string("values: ") + (list ? "应为列表" : "应为对象(参数名: 值)") + " (config_type)", "values");
   }
   if (section == "appeals" && values.contains("holiday_file")) {
     return Status::Invalid("values.holiday_file: 节假日文件只能在配置文件中设定 (setting_file_only)",

@@ -85,6 +85,8 @@ std::vector<AccessRule> BuildTable() {
       {"POST", "/api/v1/users/{id}/unlock", {kSecadmin}, false, false, ScopeUse::kNone},
       {"POST", "/api/v1/users/{id}/reset-totp", {kSecadmin}, false, false, ScopeUse::kNone},
       {"GET", "/api/v1/audit", {kAuditor}, false, false, ScopeUse::kNone},
+      // 登录日志 and 操作日志 as a file for the archive (itself audited).
+      {"GET", "/api/v1/audit/export", {kAuditor}, false, false, ScopeUse::kNone},
 
       // Personal data in full, one field at a time, with a reason.
       {"POST", "/api/v1/reveal", kRevealers, false, false, ScopeUse::kRecord, true},

@@ -23,7 +23,8 @@ class SettingsRoutes {
     if (!stored.ok()) return HttpResponse::Error(stored.status());
     const SettingsApplied applied = ApplySettings(deps_.file, *stored);
     json sections = json::array();
-    for (std::string_view section : SettableSections()) sections.push_back(SectionOf(applied, *stored, section));
+    for (std::string_view section : SettableSections())
+      sections.push_back(SectionOf(applied, *stored, section));
     return HttpResponse::Json(200, {{"sections", std::move(sections)}});
   }
 
@@ -31,8 +32,7 @@ class SettingsRoutes {
   HttpResponse Change(HttpRequest& request, const Caller& caller, bool reset) {
     const std::string section(request.PathParam("section"));
     if (!IsSettableSection(section)) {
-      return HttpResponse::Error(
-          Status::NotFound("没有可在控制台设定的参数节 " + section + " (not_found)"));
+      return HttpResponse::Error(Status::NotFound("没有可在控制台设定的参数节 " + section + " (not_found)"));
     }
     Result<json> body = JsonObjectBody(request);
     if (!body.ok()) return HttpResponse::Error(body.status());
@@ -48,7 +48,8 @@ class SettingsRoutes {
     json values = SectionJson(deps_.file, section);
     if (!reset) {
       auto given = body->find("values");
-      if (given == body->end()) return HttpResponse::Error(Status::Invalid("values 必填 (required)", "values"));
+      if (given == body->end())
+        return HttpResponse::Error(Status::Invalid("values 必填 (required)", "values"));
       values = *given;
     }
     // One change at a time, so the configuration in force follows the

@@ -19,6 +19,7 @@
 // where each admin is { username, password } and, if its TOTP is already
 // enrolled, totpSecret (base32); a fresh account enrols here.
 import { createHmac } from 'node:crypto';
+import { readFileSync } from 'node:fs';
 import { until, text } from './lib.mjs';
 
 // RFC 6238 with the server's defaults (SHA-1, 6 digits, 30 s).
@@ -343,6 +344,31 @@ export default async function (browser, { base, check, axe, shot, sysadmin, seca
       return (await rows()).some((r) => r.includes(name));
     })();
     check(disabled, 'the disabling is logged, found by a link with its filters');
+
+    // 登录日志 and 操作日志 leave as files, with the filters the list has.
+    await page.goto(base + `/audit?actor=${sysadmin.username}`);
+    await page.waitForSelector('.log .el-table__row');
+    const logged = await page.evaluate(async (who) =>
+      (await (await fetch(`/api/v1/audit?limit=1000&actor=${who}`)).json()).items, sysadmin.username);
+    const loginActions = ['sign_in', 'sign_out', 'session_expire', 'session_revoke', 'lockout'];
+    async function downloaded(selector) {
+      const [download] = await Promise.all([page.waitForEvent('download'), page.click(selector)]);
+      return { name: download.suggestedFilename(), bytes: readFileSync(await download.path()) };
+    }
+    const operations = await downloaded('.exports .export-operation-csv');
+    const lines = operations.bytes.toString('utf8').replace(/^\uFEFF/, '').split('\r\n').filter((l) => l);
+    const expected = logged.filter((e) => !loginActions.includes(e.action)).map((e) => String(e.seq)).reverse();
+    check(operations.name === 'operation-log.csv' && lines[0].startsWith('序号,时间,操作人')
+      && lines.slice(1).map((l) => l.split(',')[0]).join(' ') === expected.join(' ')
+      && lines.slice(1).every((l) => l.split(',')[2] === sysadmin.username),
+    `the operation log of ${sysadmin.username} downloads as CSV, oldest first, the API's ${expected.length} events`);
+    const logins = await downloaded('.exports .export-login-xlsx');
+    check(logins.name === 'login-log.xlsx' && logins.bytes.subarray(0, 2).toString() === 'PK',
+      `the login log downloads as XLSX (${logins.bytes.length} bytes)`);
+    const exports = await page.evaluate(async () =>
+      (await (await fetch('/api/v1/audit?action=audit_export&limit=10')).json()).items);
+    check(exports.length >= 2 && exports[0].target === 'login' && exports[1].target === 'operation',
+      'each export is itself in the audit log');
 
     // Nothing since a time to come; then the log a page at a time.
     await page.goto(base + '/audit?since=2099-01-01T00:00');

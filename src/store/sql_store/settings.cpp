@@ -19,12 +19,13 @@ Result<std::int64_t> SqlTxn::PutSetting(std::string_view section, std::string_vi
   const std::int64_t version = found ? select->Int(0) : 0;
   select->Reset();
   if (version != expected_version) {
-    return Status::Conflict("参数 " + std::string(section) + " 已被他人修改(现为第 " + std::to_string(version) +
-                                " 版),请刷新后再改 (setting_stale)");
+    return Status::Conflict("参数 " + std::string(section) + " 已被他人修改(现为第 " +
+                            std::to_string(version) + " 版),请刷新后再改 (setting_stale)");
   }
-  LX_RETURN_IF_ERROR(UpsertImage(SettingsDef(), {Cell::Text(section), Cell::Text(toml), Cell::Int(version + 1),
-                                                 Cell::Text(actor_), Cell::Int(at_millis_)})
-                         .status());
+  LX_RETURN_IF_ERROR(
+      UpsertImage(SettingsDef(), {Cell::Text(section), Cell::Text(toml), Cell::Int(version + 1),
+                                  Cell::Text(actor_), Cell::Int(at_millis_)})
+          .status());
   return version + 1;
 }
 
