@@ -23,7 +23,11 @@ bool IsValidUtf8(std::string_view text);
 // answers written straight to text rather than through a json tree.
 void AppendJsonString(std::string& out, std::string_view text);
 
-// {"error":{"code":…,"message":…[,"field":…][,"id":…]}}
+// The message's own token, "… (no_meeting_month)" → "no_meeting_month",
+// for a client to branch on without reading the words; "" when it has none.
+std::string_view MessageToken(std::string_view message);
+
+// {"error":{"code":…,"message":…[,"field":…][,"reason":…][,"id":…]}}
 std::string ErrorBody(std::string_view code, std::string_view message, std::string_view field = {},
                       std::string_view id = {});
 

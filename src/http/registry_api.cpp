@@ -286,10 +286,16 @@ HttpResponse ProblemsResponse(const std::vector<Problem>& problems, int status =
   for (const Problem& p : problems) {
     list.push_back({{"row", p.row}, {"column", p.column}, {"field", p.field}, {"message", p.message}});
   }
+  // One problem is said as itself (the whole write refused is what a 400
+  // says); several are counted and the first is said. Its token is the reason.
+  const std::string n = std::to_string(problems.size());
   json error = {{"code", CodeName(Code::kInvalidInput)},
-                {"message", std::to_string(problems.size()) + " 处问题,未写入任何数据 (" +
-                                std::to_string(problems.size()) +
-                                " problems, nothing written): " + problems.front().message}};
+                {"message", problems.size() == 1
+                                ? problems.front().message
+                                : n + " 处问题,未写入任何数据 (" + n +
+                                      " problems, nothing written);第一处: " + problems.front().message}};
+  if (std::string_view token = http_internal::MessageToken(problems.front().message); !token.empty())
+    error["reason"] = std::string(token);
   if (!problems.front().field.empty()) error["field"] = problems.front().field;
   return HttpResponse::Json(status, {{"error", error}, {"problems", list}});
 }

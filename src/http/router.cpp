@@ -143,22 +143,22 @@ std::optional<std::string> PercentDecode(std::string_view text, bool plus_as_spa
   return out;
 }
 
+std::string_view MessageToken(std::string_view message) {
+  if (!message.ends_with(")")) return {};
+  const size_t open = message.rfind('(');
+  if (open == std::string_view::npos) return {};
+  const std::string_view token = message.substr(open + 1, message.size() - open - 2);
+  const bool word = std::all_of(token.begin(), token.end(), [](char c) {
+    return (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') || c == '_';
+  });
+  return word ? token : std::string_view();
+}
+
 std::string ErrorBody(std::string_view code, std::string_view message, std::string_view field,
                       std::string_view id) {
   nlohmann::json error = {{"code", std::string(code)}, {"message", std::string(message)}};
   if (!field.empty()) error["field"] = std::string(field);
-  // The message's own token, "… (no_meeting_month)", for a client to branch
-  // on without reading the words.
-  if (message.ends_with(")")) {
-    const size_t open = message.rfind('(');
-    const std::string_view token = open == std::string_view::npos
-                                       ? std::string_view()
-                                       : message.substr(open + 1, message.size() - open - 2);
-    if (!token.empty() && std::all_of(token.begin(), token.end(), [](char c) {
-          return (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') || c == '_';
-        }))
-      error["reason"] = std::string(token);
-  }
+  if (std::string_view token = MessageToken(message); !token.empty()) error["reason"] = std::string(token);
   if (!id.empty()) error["id"] = std::string(id);
   return nlohmann::json{{"error", std::move(error)}}.dump(-1, ' ', false,
                                                           nlohmann::json::error_handler_t::replace);
