@@ -6,7 +6,7 @@
 // included with "superseded": true), the units' names, money in fen, and
 // the API's errors put next to the form field they name. The fields are
 // ledger_api.cpp's.
-import { reactive } from 'vue';
+import { reactive, ref, type UnwrapNestedRefs } from 'vue';
 import { api, ApiError } from '../api';
 import { chinaToday } from './figures';
 
@@ -23,7 +23,7 @@ export interface NoMeetingMonth {
   set_at: string | null;
 }
 
-interface Entry {
+export interface Entry {
   id: string;
   region: string;
   unit: string;
@@ -165,4 +165,65 @@ export function useFieldErrors() {
     else state.general = (e as Error).message;
   }
   return { errors, state, clear, fail };
+}
+
+// A count as the API wants it, a whole number; anything else as typed, for
+// the API to refuse by its field.
+export const count = (text: string) => (/^\d+$/.test(text.trim()) ? Number(text.trim()) : text.trim());
+
+// What every register's form holds besides its own fields: the entry it
+// corrects (with that entry's region), the unit it is for and its date.
+export interface EntryForm {
+  corrects: string;
+  region: string;
+  unit: string;
+  date: string;
+}
+
+// The form the three registers share: a new entry, or the correction of
+// one — the same form, filled in — posted to `path`; the entry the API kept
+// (its date brought into the range shown) or the refusal put under the field
+// it names. `fill` gives the register's own fields of a row, `body` the
+// register's own part of the request, `fields` the fields the form shows.
+export function useEntryForm<Row extends Entry, Form extends EntryForm>(options: {
+  ledger: Ledger;
+  path: string;
+  blank: () => Form;
+  fill: (row: Row) => Partial<Form>;
+  body: (form: UnwrapNestedRefs<Form>) => Record<string, unknown>;
+  fields: () => readonly string[];
+}) {
+  const form = reactive(options.blank());
+  const editing = ref(false);
+  const saving = ref(false);
+  const { errors, state: failure, clear, fail } = useFieldErrors();
+
+  function open(row?: Row) {
+    Object.assign(form, options.blank());
+    if (row) Object.assign(form, { corrects: row.id, region: row.region, unit: row.unit, date: row.date }, options.fill(row));
+    clear();
+    editing.value = true;
+  }
+
+  // The entry kept, or the refusal (already shown) as `refused`.
+  async function save(): Promise<{ kept?: Row; refused?: unknown }> {
+    clear();
+    saving.value = true;
+    const body = options.body(form);
+    if (form.unit) body.unit = form.unit;
+    if (form.corrects) Object.assign(body, { corrects: form.corrects, region: form.region });
+    try {
+      const kept = await api<Row>('POST', options.path, body);
+      editing.value = false;
+      await options.ledger.keep(kept.date);
+      return { kept };
+    } catch (e) {
+      fail(e, options.fields());
+      return { refused: e };
+    } finally {
+      saving.value = false;
+    }
+  }
+
+  return { form, editing, saving, errors, failure, open, save };
 }
