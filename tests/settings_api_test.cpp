@@ -119,6 +119,8 @@ TEST_F(SettingsApiTest, AValueTheFileWouldRefuseIsRefusedNamingItsField) {
            {"pairing", {{"no_such_rule", 1}}, "values.no_such_rule"},
            {"pairing", {{"contact_load", "十五"}}, "values.contact_load"},
            {"difficulty", {{"harder_at", 90}, {"hardest_at", 50}}, "values.harder_at"},
+           {"appeals", {{"working_days", 1}}, "values.working_days"},
+           {"visits", {{"min_visits", 4.5}}, "values.min_visits"},
            {"needs", twice, "values[" + std::to_string(needs.size()) + "].label"},
            {"needs", unknown_skill, "values[0].skills"},
            {"skills", {{"label", "农技"}}, "values"},
@@ -138,6 +140,28 @@ TEST_F(SettingsApiTest, AValueTheFileWouldRefuseIsRefusedNamingItsField) {
   EXPECT_NE(Json(orphan)["error"]["message"].get<std::string>().find("config_unknown_skill"),
             std::string::npos)
       << orphan.body;
+}
+
+// A need the console made to match a skill the console added: the skills
+// cannot be handed back to the file while that need stands on them.
+TEST_F(SettingsApiTest, ASkillAStoredNeedMatchesCannotBeTakenAwayByAReset) {
+  json skills = Section("skills", sys_)["values"];
+  skills.push_back({{"label", "电商"}, {"synonyms", json::array()}});
+  ASSERT_EQ(Put("skills", skills, 0, sys_).status, 200);
+  json needs = Section("needs", sys_)["values"];
+  needs[0]["skills"].push_back("电商");
+  ASSERT_EQ(Put("needs", needs, 0, sys_).status, 200);
+
+  HttpResponse reset = Reset("skills", 1);
+  EXPECT_EQ(reset.status, 400) << reset.body;
+  EXPECT_NE(reset.body.find("电商"), std::string::npos) << reset.body;
+  const json after = Section("needs", sys_);
+  EXPECT_TRUE(after["problem"].is_null()) << after.dump();
+  EXPECT_EQ(after["values"][0]["skills"].back(), "电商");
+
+  // With the need handed back first, the skills may follow.
+  ASSERT_EQ(Reset("needs", 1).status, 200);
+  EXPECT_EQ(Reset("skills", 1).status, 200);
 }
 
 TEST_F(SettingsApiTest, TwoAdminsCannotOverwriteEachOther) {

@@ -116,7 +116,16 @@ template <typename T>
 Status Get(const toml::table& table, const char* key, const std::string& where, T& out) {
   const toml::node* node = table.get(key);
   if (node == nullptr) return Status::Ok();
-  std::optional<T> value = node->value<T>();
+  // A switch is true or false and a count a whole number, never a number
+  // or a text standing in for one; a real number may be written whole.
+  std::optional<T> value;
+  if constexpr (std::is_same_v<T, bool> || std::is_same_v<T, std::string>) {
+    value = node->value_exact<T>();
+  } else if constexpr (std::is_integral_v<T>) {
+    if (node->is_integer()) value = node->value<T>();
+  } else {
+    value = node->value<T>();
+  }
   if (!value) {
     return Status::Invalid(where + key + " 的类型不对 (config_type)", where + key);
   }

@@ -114,10 +114,9 @@ Status CheckDocument(const StoredSetting& setting) {
   return Status::Ok();
 }
 
-Parsed ParseStored(const std::vector<StoredSetting>& stored, std::string_view leave_out = {}) {
+Parsed ParseStored(const std::vector<StoredSetting>& stored) {
   Parsed parsed;
   for (std::string_view section : kSections) {
-    if (section == leave_out) continue;
     for (const StoredSetting& setting : stored) {
       if (setting.section != section || setting.toml.empty()) continue;
       Status status = CheckDocument(setting);
@@ -253,9 +252,13 @@ Result<std::string> SettingToml(const Config& file, const std::vector<StoredSett
     out << root << "\n";
     text = out.str();
   }
-  // The change checked with the other sections that apply as they stand.
+  // The change checked with every other section that applies now: one that
+  // applies must still apply after it (a reset of the skills may not leave a
+  // stored need on a skill only the console added); one that does not apply
+  // already is no reason to refuse this change.
   std::vector<std::pair<std::string, std::string>> sections;
-  (void)ApplyParsed(file, ParseStored(stored, section), &sections);
+  (void)ApplyParsed(file, ParseStored(stored), &sections);
+  std::erase_if(sections, [&](const auto& s) { return s.first == section; });
   if (!text.empty()) sections.emplace_back(std::string(section), text);
   Config next = file;
   Status status = ApplyDocuments(sections, next);
