@@ -8,7 +8,7 @@
 // ends and comes back to the same page. Then, with the accounts and card
 // ./dev test made (LIANXIN_E2E_ADMINS, LIANXIN_E2E_CADRE,
 // LIANXIN_E2E_INSPECTOR, LIANXIN_E2E_CARD), the three admins' consoles
-// (admins.mjs), the cadre's phone app (cadre.mjs), the inspector's view of it
+// (admins.mjs, 参数与字典 with them), the cadre's phone app (cadre.mjs), the inspector's view of it
 // (inspector.mjs) and the household's page (household.mjs); and, as the
 // county admin again, the oversight pages (oversight.mjs); and with a unit's head and the
 // discipline office (LIANXIN_E2E_UNIT_HEAD, LIANXIN_E2E_DISCIPLINE) beside it, the
@@ -215,7 +215,9 @@ try {
       const [user, pass] = pair.split(':');
       return { username: user, password: pass };
     });
-    await (await import('./admins.mjs')).default(browser, { ...shared, sysadmin, secadmin, auditor });
+    await (await import('./admins.mjs')).default(browser, {
+      ...shared, sysadmin, secadmin, auditor, countyAdmin: { username, password },
+    });
   }
   if (process.env.LIANXIN_E2E_CADRE) {
     const [user, pass] = process.env.LIANXIN_E2E_CADRE.split(':');

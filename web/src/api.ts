@@ -1,7 +1,8 @@
 // One way to call the API: same origin, the session cookie, and on every
 // write the X-CSRF-Token the sign-in answered (session_api.cpp). Errors come
-// back as ApiError with the API's code, message, field and (for an upload)
-// its problems by row and column.
+// back as ApiError with the API's code, message, field, (for an upload) its
+// problems by row and column, and the refusal's reason when the API names
+// one ("setting_stale", "config_range" …).
 export interface Problem {
   row: number;
   column: string;
@@ -16,6 +17,7 @@ export class ApiError extends Error {
     message: string,
     public field?: string,
     public problems: Problem[] = [],
+    public reason?: string,
   ) {
     super(message);
   }
@@ -73,6 +75,7 @@ export async function api<T = any>(
       error.message ?? response.statusText,
       error.field,
       json?.problems ?? [],
+      error.reason,
     );
   }
   return json as T;

@@ -35,6 +35,7 @@ export const router = createRouter({
         { path: 'audit', component: () => import('./views/Audit.vue'), meta: { page: 'audit' } },
         { path: 'online', component: () => import('./views/Online.vue'), meta: { page: 'online' } },
         { path: 'health', component: () => import('./views/Health.vue'), meta: { page: 'health' } },
+        { path: 'settings', component: () => import('./views/Settings.vue'), meta: { page: 'settings' } },
       ],
     },
   ],

@@ -52,6 +52,9 @@ export const pageRoles: Record<string, string[]> = {
   // (GET /api/v1/system/health) the system admin's.
   online: ['secadmin'],
   health: ['sysadmin'],
+  // 参数与字典 (GET /api/v1/settings): the system admin's to change (PUT,
+  // reset), the county admin's and the auditor's to read.
+  settings: ['sysadmin', 'county_admin', 'auditor'],
 };
 
 // Actions within a page that fewer roles may take, from the same table:
