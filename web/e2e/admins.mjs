@@ -385,7 +385,8 @@ export default async function (browser, { base, check, axe, shot, sysadmin, seca
     // Nothing since a time to come; then the log a page at a time.
     await page.goto(base + '/audit?since=2099-01-01T00:00');
     await page.waitForSelector('.log .el-table__empty-text');
-    check((await text(page, '.log')).includes('没有符合条件的记录'), 'no events since a time to come');
+    const future = await until(page, async () => (await text(page, '.log')).includes('没有符合条件的记录'));
+    check(future, `no events since a time to come (${future ? '' : (await text(page, '.log')).slice(0, 120)})`);
     const total = await page.evaluate(async () => (await (await fetch('/api/v1/audit?limit=1000')).json()).items.length);
     await page.goto(base + '/audit?limit=20');
     await page.waitForSelector('.log .el-table__row');
