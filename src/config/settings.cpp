@@ -133,9 +133,10 @@ Parsed ParseStored(const std::vector<StoredSetting>& stored) {
 // Documents of distinct sections read as one.
 Status ApplyDocuments(const std::vector<std::pair<std::string, std::string>>& sections, Config& config) {
   toml::table root;
-  for (const auto& [section, text] : sections) {
+  for (const std::pair<std::string, std::string>& document : sections) {
+    const std::string& section = document.first;
     try {
-      toml::table doc = toml::parse(text);
+      toml::table doc = toml::parse(document.second);
       if (toml::node* node = doc.get(section)) {
         node->visit([&](auto& concrete) { root.insert_or_assign(section, concrete); });
       }
