@@ -1,7 +1,8 @@
 // `lianxin migrate` and Store::CopyInto: a county moves between SQLite and
-// PostgreSQL with nothing lost — every record, the pairs, the accounts and
-// the journal, which verifies on both sides with the same root hash — and a
-// PostgreSQL database backs up into a SQLite file that verifies where it lies.
+// PostgreSQL with nothing lost — every record, the pairs, the accounts, the
+// tables of field work and oversight, the console's settings and the journal, which verifies on both sides
+// with the same root hash — and a PostgreSQL database backs up into a SQLite file that verifies where it
+// lies.
 #include <gtest/gtest.h>
 
 #include "lianxin/registry_io.hpp"
@@ -39,6 +40,18 @@ TEST(MigrateTest, ACountyMovesToPostgresAndBackWithNothingLost) {
   CliRun user = RunShell("echo 'Lianxin-2026-safe' | " + std::string(LIANXIN_BINARY) +
                          " user add clerk --db " + db + " --role county_admin --scope region:149901");
   ASSERT_EQ(user.exit_code, 0) << user.output;
+  // Field work and oversight leave rows in tables of their own: a contact
+  // card, an Open311 key, a no-meeting month, a console setting.
+  {
+    std::unique_ptr<Store> store = OpenOrDie(db);
+    ASSERT_NE(store, nullptr);
+    std::unique_ptr<WriteTxn> txn = std::move(store->Begin("clerk")).value();
+    ASSERT_TRUE(txn->IssueCard("1499010010010001", 4102444800000).ok());
+    ASSERT_TRUE(txn->AddApiKey("hotline", "149901").ok());
+    ASSERT_TRUE(txn->SetNoMeetingMonth("149901", "2026-07", true, "县委〔2026〕5号").ok());
+    ASSERT_TRUE(txn->PutSetting("ledger", "[ledger]\nmax_companions = 4\n", 0).ok());
+    ASSERT_TRUE(txn->Commit().ok());
+  }
   const std::string head = VerifiedHead(key, db);
   ASSERT_EQ(head.size(), 64u);
 
@@ -54,6 +67,8 @@ TEST(MigrateTest, ACountyMovesToPostgresAndBackWithNothingLost) {
     ASSERT_TRUE(moved.ok()) << moved.status().ToString();
     EXPECT_EQ(Snapshot(*original, dir), Snapshot(**moved, dir));
     EXPECT_EQ(original->Pairs()->contacts, (*moved)->Pairs()->contacts);
+    EXPECT_EQ(original->Settings().value(), (*moved)->Settings().value());
+    EXPECT_EQ((*moved)->NoMeetingMonths("149901").value().size(), 1u);
   }
   // A second move into the same database is refused and changes nothing.
   CliRun again = Lianxin("migrate --from " + db + " --to '" + pg + "'");

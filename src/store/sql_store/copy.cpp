@@ -3,23 +3,47 @@
 // database into a SQLite file. Ciphertexts, digests and the journal move as
 // they are, so the copy opens with the same key, verifies, and has the same
 // root hash.
+#include <algorithm>
+
 #include "store/sql_store/internal.hpp"
 
 namespace lianxin::sql_store {
 namespace {
 
-// Every table the program keeps, parents before the children whose foreign
-// keys name them; regions in level order, for their parent codes.
-constexpr std::string_view kTables[] = {"regions",      "units",
-                                        "orgs",         "cadres",
-                                        "households",   "members",
-                                        "pairs",        "pins",
-                                        "pair_history", "pairing_uncovered",
-                                        "tasks",        "visits",
-                                        "appeals",      "appeal_steps",
-                                        "users",        "password_history",
-                                        "sessions",     "pending_changes",
-                                        "journal",      "journal_head"};
+// Every table the program keeps: each journaled table (AllTableDefs, which
+// lists parents before the children whose foreign keys name them; regions
+// copied in level order, for their parent codes), then the journal and its
+// sealed head. Only the schema's own record (schema_migrations) is not
+// copied: the target has its own. A table of the schema outside this list
+// refuses the copy (CheckEveryTableCopied), so a table added later cannot be
+// left behind unnoticed.
+std::vector<std::string> TablesToCopy() {
+  std::vector<std::string> tables;
+  for (const TableDef* def : AllTableDefs()) tables.emplace_back(def->name);
+  tables.emplace_back("journal");
+  tables.emplace_back("journal_head");
+  return tables;
+}
+
+Status CheckEveryTableCopied(sql::Connection& db, const std::vector<std::string>& tables) {
+  const std::string sql =
+      db.dialect() == sql::Dialect::kPostgres
+          ? "SELECT table_name FROM information_schema.tables "
+            "WHERE table_schema = current_schema() AND table_type = 'BASE TABLE'"
+          : "SELECT name FROM sqlite_master WHERE type = 'table' AND name NOT LIKE 'sqlite_%'";
+  LX_ASSIGN_OR_RETURN(sql::Statement * select, db.Prepare(sql));
+  while (true) {
+    LX_ASSIGN_OR_RETURN(bool row, select->Step());
+    if (!row) break;
+    const std::string name(select->Text(0));
+    if (name == "schema_migrations" || std::find(tables.begin(), tables.end(), name) != tables.end())
+      continue;
+    select->Reset();
+    return Status::Internal("表 " + name + " 不在迁移的表中,迁移会丢下它 (table_not_copied)");
+  }
+  select->Reset();
+  return Status::Ok();
+}
 
 // Rows between two progress updates.
 constexpr std::uint64_t kProgressEvery = 20000;
@@ -81,8 +105,10 @@ Status SqlStore::CopyInto(SqlStore& to, Progress* progress) {
     return Status::Invalid("目标数据库已有数据(日志 " + std::to_string(existing) +
                            " 条),只能复制到空库 (target_not_empty)");
   }
+  const std::vector<std::string> tables = TablesToCopy();
+  LX_RETURN_IF_ERROR(CheckEveryTableCopied(seam(), tables));
   std::uint64_t total = 0;
-  for (std::string_view table : kTables) {
+  for (const std::string& table : tables) {
     LX_ASSIGN_OR_RETURN(std::int64_t rows, CountOf("SELECT COUNT(*) FROM " + std::string(table)));
     total += static_cast<std::uint64_t>(rows);
   }
@@ -93,7 +119,7 @@ Status SqlStore::CopyInto(SqlStore& to, Progress* progress) {
   std::uint64_t copied = 0;
   // The empty journal's sealed head, which the copied one replaces.
   Status status = to.seam().Exec("DELETE FROM journal_head");
-  for (std::string_view table : kTables) {
+  for (const std::string& table : tables) {
     if (!status.ok()) break;
     status = CopyTable(seam(), to.seam(), table, progress, copied);
   }
