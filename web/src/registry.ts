@@ -2,7 +2,10 @@
 // kind's fields in the import template's order (src/registry/columns.cpp),
 // which of them are enumerations, masked, computed or numbers. The API
 // answers every value as text; the enumerations' labels are those of
-// src/domain/enum_tables.hpp, kept here once for the web app.
+// src/domain/enum_tables.hpp, kept here once for the web app. And the list
+// every registry page pages through (useCursorPage).
+import { ref } from 'vue';
+import { api } from './api';
 
 export interface EnumRow {
   token: string; // what the API stores and accepts; never changes
@@ -114,4 +117,37 @@ export const kindFields: Record<RegistryKind, FieldSpec[]> = {
 // The row a value names, whether the API answered its token or its label.
 export function enumRow(enumeration: string, value: string): EnumRow | undefined {
   return enumRows[enumeration]?.find((row) => row.token === value || row.label === value);
+}
+
+// A registry list as the API pages it by cursor (`GET /api/v1/{kind}?limit=20
+// &q=…&cursor=…`): the rows, this page's cursor and the next one, the total
+// when the API gives it, and why a load failed. `path` is read at each load,
+// so a page whose kind changes lists the new one.
+export function useCursorPage(path: () => string) {
+  const q = ref('');
+  const items = ref<any[]>([]);
+  const cursor = ref('');
+  const next = ref('');
+  const total = ref(0);
+  const loading = ref(false);
+  const error = ref('');
+  async function load(at: string) {
+    loading.value = true;
+    error.value = '';
+    try {
+      const params = new URLSearchParams({ limit: '20' });
+      if (q.value.trim()) params.set('q', q.value.trim());
+      if (at) params.set('cursor', at);
+      const page = await api('GET', path() + '?' + params.toString());
+      items.value = page.items;
+      cursor.value = at;
+      next.value = page.next ?? '';
+      total.value = page.total ?? 0;
+    } catch (e) {
+      error.value = (e as Error).message;
+    } finally {
+      loading.value = false;
+    }
+  }
+  return { q, items, cursor, next, total, loading, error, load };
 }
