@@ -72,7 +72,8 @@ TEST(CliTest, JournalVerifyPassesThenCatchesTampering) {
   ASSERT_EQ(Lianxin("import --db " + db + " --kind regions " + kFixture + "/regions.csv").exit_code, 0);
   CliRun ok = Lianxin("journal verify --db " + db);
   EXPECT_EQ(ok.exit_code, 0) << ok.output;
-  EXPECT_NE(ok.output.find("6 条"), std::string::npos) << ok.output;
+  EXPECT_NE(ok.output.find("1 条 entries, 6 行记录 rows"), std::string::npos)
+      << ok.output << "the six regions in one insert_batch entry";
   ASSERT_EQ(
       std::system(
           ("sqlite3 " + db + " \"UPDATE regions SET name='改名村' WHERE code='149901001002'\"").c_str()),

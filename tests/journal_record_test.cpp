@@ -3,6 +3,10 @@
 // walk names each kind of edit made behind the program's back.
 #include <gtest/gtest.h>
 
+#include <cmath>
+#include <cstdio>
+#include <cstring>
+
 #include "journal/chain.hpp"
 #include "journal/record.hpp"
 
@@ -50,6 +54,27 @@ TEST(JournalRecordTest, ARowIsJournaledInOneCanonicalForm) {
   EXPECT_EQ(JournalRowJson(Table(), Row("k1", "n"), true).find("id_enc"), std::string::npos);
   EXPECT_EQ(JournalKeyText(Value::Int(7)), "7");
   EXPECT_EQ(JournalKeyText(Value::Blob(std::string("\xab", 1))), "ab");
+}
+
+// A real is written as printf's "%.17g" writes it, whatever the value: the
+// form every stored row was hashed in.
+TEST(JournalRecordTest, RealsAreWrittenAsPrintfWroteThem) {
+  static const JournalTable kReals{"reals", {{"key"}, {"x"}}, "key"};
+  std::vector<double> values = {0.0, -0.0, 1.5, 13.5, 2.9, 0.1, 1e-300, 1e300, 123456789.125, -7.25e-5};
+  std::uint64_t bits = 0x9e3779b97f4a7c15ULL;
+  for (int i = 0; i < 20000; ++i) {
+    bits = bits * 6364136223846793005ULL + 1442695040888963407ULL;
+    double value = 0;
+    std::memcpy(&value, &bits, sizeof value);
+    if (std::isfinite(value)) values.push_back(value);
+    values.push_back(static_cast<double>(bits % 1000000) / 10.0);
+  }
+  for (double value : values) {
+    char expected[64];
+    std::snprintf(expected, sizeof expected, "%.17g", value);
+    const std::string json = JournalRowJson(kReals, {Value::Text("k"), Value::Real(value)});
+    ASSERT_EQ(json, std::string("{\"key\":\"k\",\"x\":") + expected + "}");
+  }
 }
 
 class JournalWalkTest : public ::testing::Test {

@@ -5,6 +5,7 @@
 #include <gtest/gtest.h>
 
 #include "journal/chain.hpp"
+#include "journal/record.hpp"
 #include "journal/writer.hpp"
 #include "journal_seam.hpp"
 #include "sql_backends.hpp"
@@ -132,6 +133,100 @@ TEST_P(JournalWriterTest, UpdatesOfAnyMixOfColumnsLeaveTheRowAsWritten) {
   }
   EXPECT_EQ(journal_->head().seq, 1 + static_cast<std::int64_t>(steps.size()));
   EXPECT_TRUE(Verify().ok()) << Verify().ToString();
+}
+
+// Inserts journaled by batches (an import): an entry per `rows` rows of a
+// table, each row held to its digest. A later update of a batched row is its
+// newest entry; a change behind the program's back to any one row is named.
+TEST_P(JournalWriterTest, InsertsJournaledByBatchesVerifyRowByRow) {
+  ASSERT_TRUE(Write([&]() -> Status {
+                journal_->BatchInserts(3);
+                for (int i = 0; i < 7; ++i) {
+                  LX_ASSIGN_OR_RETURN(UpsertOutcome outcome,
+                                      Upsert(Thing("k" + std::to_string(i), "名", i, "s", "i" + std::to_string(i))));
+                  EXPECT_EQ(outcome, UpsertOutcome::kInserted);
+                }
+                // An update of a row still in the gathered batch comes after it.
+                LX_ASSIGN_OR_RETURN(UpsertOutcome changed, Upsert(Thing("k6", "改", 6, "s", "i6")));
+                EXPECT_EQ(changed, UpsertOutcome::kUpdated);
+                return Status::Ok();
+              }).ok());
+  EXPECT_EQ(journal_->head().seq, 4) << "batches of 3, 3 and 1, then the update";
+  Result<sql::Statement*> batches =
+      db_->Prepare("SELECT after FROM journal WHERE action = 'insert_batch' ORDER BY seq");
+  ASSERT_TRUE(batches.ok());
+  std::vector<size_t> sizes;
+  while (*(*batches)->Step()) {
+    Result<std::vector<std::pair<std::string, std::string>>> rows = ParseInsertBatch((*batches)->Text(0));
+    ASSERT_TRUE(rows.ok()) << rows.status().ToString();
+    sizes.push_back(rows->size());
+  }
+  (*batches)->Reset();
+  EXPECT_EQ(sizes, (std::vector<size_t>{3, 3, 1}));
+  ASSERT_TRUE(Verify().ok()) << Verify().ToString();
+
+  // One row of a batch, changed, removed, or one added beside them.
+  for (const char* tamper : {"UPDATE things SET n = 99 WHERE key = 'k4'", "DELETE FROM things WHERE key = 'k0'",
+                             "INSERT INTO things VALUES ('k9', '影子', 9, NULL, NULL)"}) {
+    SCOPED_TRACE(tamper);
+    ASSERT_TRUE(db_->Begin().ok());
+    ASSERT_TRUE(db_->Exec(tamper).ok());
+    EXPECT_EQ(Verify().code(), Code::kTampered);
+    db_->Rollback();
+  }
+  EXPECT_TRUE(Verify().ok());
+}
+
+// Loading into an empty table: rows written on the loader's thread, the
+// table's own indexes made again at the end, the journal by batches; a row
+// the database refuses fails the transaction by its key, and nothing stays.
+TEST_P(JournalWriterTest, LoadingWritesEveryRowAndRemakesTheIndexes) {
+  ASSERT_TRUE(db_->Exec("CREATE INDEX things_name ON things (name)").ok());
+  ASSERT_TRUE(db_->Exec("CREATE UNIQUE INDEX things_bidx ON things (id_bidx)").ok());
+  ASSERT_TRUE(Write([&]() -> Status {
+                journal_->BatchInserts(100);
+                LX_RETURN_IF_ERROR(journal_->LoadInto(Things()));
+                for (int i = 0; i < 2500; ++i) {
+                  std::string key = "k" + std::to_string(i);
+                  LX_ASSIGN_OR_RETURN(UpsertOutcome outcome, Upsert(Thing(key, "名" + std::to_string(i % 7), i,
+                                                                            "s" + key, "i" + key)));
+                  EXPECT_EQ(outcome, UpsertOutcome::kInserted);
+                  // The connection is the loader's meanwhile: a read waits for it.
+                  if (i == 1234) LX_RETURN_IF_ERROR(journal_->Drain());
+                }
+                return Status::Ok();
+              }).ok());
+  EXPECT_EQ(journal_->head().seq, 26) << "12 batches of 100 and the 35 rows the drain sent, then 12 and 65";
+  Result<sql::Statement*> count = db_->Prepare("SELECT COUNT(*), SUM(n) FROM things");
+  ASSERT_TRUE(count.ok());
+  ASSERT_TRUE(*(*count)->Step());
+  EXPECT_EQ((*count)->Int(0), 2500);
+  EXPECT_EQ((*count)->Int(1), 2500 * 2499 / 2);
+  (*count)->Reset();
+  Result<std::vector<sql::Connection::Index>> indexes = db_->Indexes("things");
+  ASSERT_TRUE(indexes.ok());
+  ASSERT_EQ(indexes->size(), 2u);
+  EXPECT_EQ((*indexes)[0].name, "things_bidx");
+  EXPECT_EQ((*indexes)[1].name, "things_name");
+  ASSERT_TRUE(Verify().ok()) << Verify().ToString();
+
+  // Into another empty table, a key given twice: refused at the end, named.
+  ASSERT_TRUE(db_->Exec("DELETE FROM things").ok());
+  ASSERT_TRUE(db_->Exec("DELETE FROM journal_head").ok());
+  const Status refused = Write([&]() -> Status {
+    LX_RETURN_IF_ERROR(journal_->LoadInto(Things()));
+    for (const char* key : {"x1", "x2", "x1"}) LX_RETURN_IF_ERROR(Upsert(Thing(key, "名", 1, "s", key)).status());
+    return Status::Ok();
+  });
+  EXPECT_FALSE(refused.ok());
+  EXPECT_NE(refused.message().find("things"), std::string::npos) << refused.ToString();
+  EXPECT_NE(refused.message().find("x1"), std::string::npos) << refused.ToString();
+  ASSERT_TRUE(*(*count)->Step());
+  EXPECT_EQ((*count)->Int(0), 0) << "nothing of the refused load stays";
+  (*count)->Reset();
+  indexes = db_->Indexes("things");
+  ASSERT_TRUE(indexes.ok());
+  EXPECT_EQ(indexes->size(), 2u) << "the rollback brings the dropped indexes back";
 }
 
 INSTANTIATE_TEST_SUITE_P(Backends, JournalWriterTest, ::testing::Values(Backend::kSqlite, Backend::kPostgres),

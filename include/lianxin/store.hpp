@@ -312,6 +312,18 @@ class WriteTxn {
   virtual Result<UpsertOutcome> Upsert(const Household& household) = 0;
   virtual Result<UpsertOutcome> Upsert(const Member& member) = 0;
 
+  // Journals the rows this transaction inserts by batches of rows of a
+  // table, not an entry each (for an import; `journal verify` still holds
+  // every row to its digest).
+  virtual void JournalInsertsInBatches() = 0;
+  // Every record of `kind` this transaction upserts from here on is new: its
+  // table was empty and the caller has made sure no key comes twice (an
+  // import into an empty table). They are written on a thread of their own
+  // while the caller prepares the next; Upsert answers kInserted at once,
+  // and a record the database refuses fails the transaction, at the next
+  // lookup or at Commit, naming the table and key.
+  [[nodiscard]] virtual Status LoadIntoEmpty(RecordKind kind) = 0;
+
   // Lookups that see this transaction's own writes.
   virtual Result<std::optional<Region>> FindRegion(std::string_view code) = 0;
   // `key` is the natural key; for members, the ID number in plaintext.
@@ -651,7 +663,9 @@ class Store {
   // (ciphertexts and secrets as digests). Ok when all of that holds,
   // and the head is then written as the new checkpoint; otherwise kTampered
   // naming the first thing that does not match (exit status 4).
-  virtual Status VerifyJournal(std::int64_t* entries_checked) = 0;
+  // `rows_checked`: how many rows of journaled tables were held to it (an
+  // insert_batch entry stands for many).
+  virtual Status VerifyJournal(std::int64_t* entries_checked, std::int64_t* rows_checked = nullptr) = 0;
   // The hash of the newest journal entry, hex; empty for an empty journal.
   virtual Result<std::string> JournalHead() = 0;
   // The seq of the entry whose hash is `hash_hex`, or none (a published

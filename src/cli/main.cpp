@@ -32,6 +32,7 @@
 #include "lianxin/static_files.hpp"
 #include "lianxin/store.hpp"
 #include "lianxin/yearend.hpp"
+#include "journal/record.hpp"
 #include "store/sql/sql.hpp"
 
 namespace lianxin {
@@ -748,13 +749,14 @@ Status RunSummary(const Common& common) {
 Status RunJournalVerify(const Common& common, const std::string& at) {
   LX_ASSIGN_OR_RETURN(Config config, LoadConfig(common));
   LX_ASSIGN_OR_RETURN(std::unique_ptr<Store> store, OpenStore(config, common.db, false));
-  std::int64_t checked = 0;
-  Status status = store->VerifyJournal(&checked);
+  std::int64_t checked = 0, rows = 0;
+  Status status = store->VerifyJournal(&checked, &rows);
   if (!status.ok()) {
     return Status(status.code(), "日志校验失败 journal verification failed: " + status.message());
   }
   LX_ASSIGN_OR_RETURN(std::string head, store->JournalHead());
-  std::cout << "日志完整 journal ok: " << checked << " 条 entries, 根哈希 head " << head << "\n";
+  std::cout << "日志完整 journal ok: " << checked << " 条 entries, " << rows << " 行记录 rows, 根哈希 head "
+            << head << "\n";
   if (at.empty()) return Status::Ok();
   LX_ASSIGN_OR_RETURN(std::optional<std::int64_t> seq, store->JournalSeqOf(at));
   if (!seq) {
@@ -778,6 +780,11 @@ Status RunJournalVerify(const Common& common, const std::string& at) {
     for (const JournalEntry& e : page) {
       ++later;
       auto& counts = after[e.entity];
+      if (e.action == kInsertBatchAction) {
+        LX_ASSIGN_OR_RETURN(auto rows, ParseInsertBatch(e.after));
+        counts[0] += static_cast<std::int64_t>(rows.size());
+        continue;
+      }
       ++counts[e.before.empty() ? 0 : e.after.empty() ? 2 : 1];
     }
     cursor = page.back().seq;

@@ -3,7 +3,9 @@
 #include <sodium.h>
 
 #include <algorithm>
+#include <charconv>
 #include <cstdio>
+#include <nlohmann/json.hpp>
 
 #include "crypto/field_cipher.hpp"
 #include "journal/chain.hpp"
@@ -16,7 +18,13 @@ namespace {
 // it stays as it is even where the API's (http/router.cpp) differs.
 void AppendJsonString(std::string& out, std::string_view s) {
   out.push_back('"');
-  for (unsigned char c : s) {
+  // Runs of characters that stand for themselves go in at once.
+  size_t plain = 0;
+  for (size_t i = 0; i < s.size(); ++i) {
+    const unsigned char c = static_cast<unsigned char>(s[i]);
+    if (c >= 0x20 && c != '"' && c != '\\') continue;
+    out.append(s.data() + plain, i - plain);
+    plain = i + 1;
     switch (c) {
       case '"':
         out += "\\\"";
@@ -33,17 +41,15 @@ void AppendJsonString(std::string& out, std::string_view s) {
       case '\t':
         out += "\\t";
         break;
-      default:
-        if (c < 0x20) {
-          static constexpr char kHex[] = "0123456789abcdef";
-          out += "\\u00";
-          out.push_back(kHex[c >> 4]);
-          out.push_back(kHex[c & 15]);
-        } else {
-          out.push_back(static_cast<char>(c));
-        }
+      default: {
+        static constexpr char kHex[] = "0123456789abcdef";
+        out += "\\u00";
+        out.push_back(kHex[c >> 4]);
+        out.push_back(kHex[c & 15]);
+      }
     }
   }
+  out.append(s.data() + plain, s.size() - plain);
   out.push_back('"');
 }
 
@@ -82,9 +88,10 @@ std::string JournalRowJson(const JournalTable& table, const JournalRow& row, boo
         out += std::to_string(value.integer);
         break;
       case sql::Value::kReal: {
+        // As printf's "%.17g" writes it (the form stored rows were hashed in).
         char buffer[32];
-        std::snprintf(buffer, sizeof buffer, "%.17g", value.real);
-        out += buffer;
+        auto written = std::to_chars(buffer, buffer + sizeof buffer, value.real, std::chars_format::general, 17);
+        out.append(buffer, written.ptr);
         break;
       }
       case sql::Value::kBlob:
@@ -94,6 +101,32 @@ std::string JournalRowJson(const JournalTable& table, const JournalRow& row, boo
   }
   out.push_back('}');
   return out;
+}
+
+std::string JournalRowDigest(const JournalTable& table, const JournalRow& row) {
+  return ToHex(ShortDigest(JournalRowJson(table, row)));
+}
+
+void AppendInsertBatchRow(std::string& after, std::string_view key, std::string_view digest) {
+  after.push_back('[');
+  AppendJsonString(after, key);
+  after.push_back(',');
+  AppendJsonString(after, digest);
+  after.push_back(']');
+}
+
+Result<std::vector<std::pair<std::string, std::string>>> ParseInsertBatch(std::string_view after) {
+  nlohmann::json json = nlohmann::json::parse(after, nullptr, false);
+  std::vector<std::pair<std::string, std::string>> rows;
+  bool ok = json.is_array();
+  if (ok) rows.reserve(json.size());
+  for (size_t i = 0; ok && i < json.size(); ++i) {
+    const nlohmann::json& pair = json[i];
+    ok = pair.is_array() && pair.size() == 2 && pair[0].is_string() && pair[1].is_string();
+    if (ok) rows.emplace_back(pair[0].get<std::string>(), pair[1].get<std::string>());
+  }
+  if (!ok) return Status::Invalid("insert_batch 条目的内容不是 [键, 摘要] 的列表 (journal_batch)");
+  return rows;
 }
 
 std::string JournalKeyText(const sql::Value& key) {
@@ -119,8 +152,13 @@ Status JournalWalk::Entry(const JournalEntry& entry, std::string_view prev_hash,
                             ")的内容与哈希不符 (journal_hash)");
   }
   if (checkpoint_ && checkpoint_->seq == entry.seq && checkpoint_->hash == computed) checkpoint_found_ = true;
-  if (tables_.contains(entry.entity)) {
-    latest_[entry.entity + '\0' + entry.key] = {ShortDigest(entry.after), entry.seq,
+  if (tables_.contains(entry.entity) && entry.action == kInsertBatchAction) {
+    // Each row of the batch as if it had an entry of its own.
+    Result<std::vector<std::pair<std::string, std::string>>> rows = ParseInsertBatch(entry.after);
+    if (!rows.ok()) return Status::Tampered(where + ": " + rows.status().message());
+    for (auto& [key, digest] : *rows) latest_[entry.entity + '\0' + key] = {std::move(digest), entry.seq, false};
+  } else if (tables_.contains(entry.entity)) {
+    latest_[entry.entity + '\0' + entry.key] = {ToHex(ShortDigest(entry.after)), entry.seq,
                                                 entry.action == "delete"};
   }
   head_ = {entry.seq, std::move(computed)};
@@ -147,11 +185,12 @@ Status JournalWalk::Row(const JournalTable& table, const JournalRow& row, bool l
   if (it == latest_.end() || it->second.deleted) {
     return Status::Tampered(record + " 在日志中没有记录,是绕过系统写入的 (journal_missing)");
   }
-  if (it->second.digest != ShortDigest(JournalRowJson(table, row, legacy))) {
+  if (it->second.digest != ToHex(ShortDigest(JournalRowJson(table, row, legacy)))) {
     return Status::Tampered(record + " 与日志第 " + std::to_string(it->second.seq) +
                             " 条记录的内容不符,数据被绕过系统改动 (journal_mismatch)");
   }
   latest_.erase(it);
+  ++rows_;
   return Status::Ok();
 }
 

@@ -65,6 +65,18 @@ using JournalRow = std::vector<sql::Value>;
 // schema 5, which left the ciphertexts out.
 std::string JournalRowJson(const JournalTable& table, const JournalRow& row, bool legacy = false);
 
+// The digest of a row's image (JournalRowJson): BLAKE2b-128, in hex.
+std::string JournalRowDigest(const JournalTable& table, const JournalRow& row);
+
+// An entry journaling many inserted rows of its entity (JournalWriter::
+// BatchInserts) has this action, the first row's key, and as `after` a JSON
+// array of [key, JournalRowDigest] pairs, one per row in the order inserted.
+inline constexpr std::string_view kInsertBatchAction = "insert_batch";
+void AppendInsertBatchRow(std::string& after, std::string_view key, std::string_view digest);
+// The (key, digest) pairs of an insert_batch entry's `after`; kInvalid when
+// it is not one.
+Result<std::vector<std::pair<std::string, std::string>>> ParseInsertBatch(std::string_view after);
+
 // A natural key as the journal names it (entity_key): text as it is,
 // integers in decimal, blobs as hex.
 std::string JournalKeyText(const sql::Value& key);
@@ -93,6 +105,8 @@ class JournalWalk {
   // After the last entry: the chain's head, and whether the checkpoint was in it.
   const JournalMark& head() const { return head_; }
   std::int64_t entries() const { return head_.seq; }
+  // The rows Row has held to their entries so far.
+  std::int64_t rows() const { return rows_; }
   // The sealed head the database recorded must be the chain's own, and the
   // checkpoint must have been passed.
   [[nodiscard]] Status Head(const JournalMark& recorded) const;
@@ -103,7 +117,7 @@ class JournalWalk {
 
  private:
   struct Latest {
-    std::string digest;  // of the entry's `after`
+    std::string digest;  // of the entry's `after`, in hex
     std::int64_t seq = 0;
     bool deleted = false;
   };
@@ -111,6 +125,7 @@ class JournalWalk {
   std::optional<JournalMark> checkpoint_;
   bool checkpoint_found_ = false;
   JournalMark head_;
+  std::int64_t rows_ = 0;
   // (entity, key) → its newest entry.
   std::unordered_map<std::string, Latest> latest_;
 };

@@ -50,6 +50,9 @@ Result<sql::Statement*> JournalWriter::UpdateOf(const JournalTable& table, State
 }
 
 Status JournalWriter::Start(std::string actor, std::int64_t at_millis) {
+  StopLoading();
+  batch_rows_data_.clear();
+  reindex_.clear();
   actor_ = std::move(actor);
   at_millis_ = at_millis;
   appended_ = false;
@@ -60,23 +63,164 @@ Status JournalWriter::Start(std::string actor, std::int64_t at_millis) {
   head_ =
       found ? JournalMark{newest->Int(0), std::string(newest->Blob(1))} : JournalMark{0, JournalGenesis()};
   newest->Reset();
+  batch_limit_ = batch_rows_ = 0;
+  batch_after_.clear();
   return Status::Ok();
 }
 
 Status JournalWriter::Append(std::string_view action, std::string_view entity, const std::string& key,
                              std::string before, std::string after) {
-  JournalEntry entry{head_.seq + 1,       at_millis_,          actor_,
-                     std::string(action), std::string(entity), key,
-                     std::move(before),   std::move(after)};
-  std::string hash = JournalHash(head_.hash, entry);
+  // A batch's rows come before any later entry: one about a row of the
+  // batch must be that row's newest.
+  LX_RETURN_IF_ERROR(Drain());
+  return AppendEntry(action, entity, key, std::move(before), std::move(after));
+}
+
+Status JournalWriter::FlushBatch() {
+  if (!batch_rows_data_.empty()) {
+    loader_->Push(std::move(batch_rows_data_));
+    batch_rows_data_.clear();
+    batch_rows_data_.reserve(batch_limit_);
+  }
+  if (batch_rows_ == 0) return Status::Ok();
+  LX_RETURN_IF_ERROR(AwaitLoader());  // the connection is this thread's again
+  batch_after_.push_back(']');
+  batch_rows_ = 0;
+  return AppendEntry(kInsertBatchAction, batch_entity_, batch_first_key_, "", std::move(batch_after_));
+}
+
+// ---------------------------------------------------------------------------
+// Loading new rows on a thread of their own (LoadInto).
+
+JournalWriter::Loader::Loader(JournalWriter& writer, const JournalTable& table)
+    : writer_(writer), table_(table), thread_([this] { Run(); }) {}
+
+JournalWriter::Loader::~Loader() {
+  {
+    std::lock_guard lock(mutex_);
+    stop_ = true;
+  }
+  wake_.notify_all();
+  thread_.join();
+}
+
+void JournalWriter::Loader::Push(std::vector<JournalRow> batch) {
+  std::unique_lock lock(mutex_);
+  // Two batches ahead at most: the rows wait in memory, not the whole file.
+  idle_.wait(lock, [&] { return queue_.size() < 2; });
+  queue_.push_back(std::move(batch));
+  wake_.notify_all();
+}
+
+Status JournalWriter::Loader::Drain() {
+  std::unique_lock lock(mutex_);
+  idle_.wait(lock, [&] { return queue_.empty() && !busy_; });
+  return failure_;
+}
+
+void JournalWriter::Loader::Run() {
+  std::vector<std::string> columns;
+  for (const JournalColumn& column : table_.columns) columns.emplace_back(column.name);
+  std::unique_lock lock(mutex_);
+  while (true) {
+    wake_.wait(lock, [&] { return stop_ || !queue_.empty(); });
+    if (queue_.empty()) return;  // stopped
+    std::vector<JournalRow> batch = std::move(queue_.front());
+    queue_.pop_front();
+    busy_ = true;
+    const bool failed = !failure_.ok();
+    lock.unlock();
+    // After a failure the rest is dropped: the transaction will not commit.
+    Status done = failed ? Status::Ok() : Load(batch, columns);
+    lock.lock();
+    if (!done.ok() && failure_.ok()) failure_ = done;
+    busy_ = false;
+    idle_.notify_all();
+  }
+}
+
+// A batch's rows, then its insert_batch entry: each row digested here, so
+// the caller's thread only reads, checks and seals.
+Status JournalWriter::Loader::Load(const std::vector<JournalRow>& rows, const std::vector<std::string>& columns) {
+  LX_ASSIGN_OR_RETURN(std::unique_ptr<sql::CopyIn> copy, writer_.db_.BeginCopy(table_.name, columns));
+  std::string after = "[";
+  after.reserve(rows.size() * 56);
+  for (const JournalRow& row : rows) {
+    const std::string key = JournalKeyText(row[0]);
+    if (after.size() > 1) after.push_back(',');
+    AppendInsertBatchRow(after, key, JournalRowDigest(table_, row));
+    Status added = copy->Add(row);
+    if (!added.ok()) return Status(added.code(), std::string(table_.name) + " " + key + ": " + added.message());
+  }
+  after.push_back(']');
+  // PostgreSQL's COPY says which row at the end (its key in the message).
+  Status finished = copy->Finish();
+  if (!finished.ok()) return Status(finished.code(), std::string(table_.name) + ": " + finished.message());
+  // The chain's head is this thread's while it holds the connection.
+  LoadedEntry entry =
+      writer_.NextEntry(kInsertBatchAction, table_.name, JournalKeyText(rows.front()[0]), "", std::move(after));
+  return writer_.StoreEntry(entry);
+}
+
+Status JournalWriter::LoadInto(const JournalTable& table) {
+  LX_RETURN_IF_ERROR(Drain());
+  if (batch_limit_ == 0) batch_limit_ = kDefaultBatchRows;
+  // The table's indexes are made again at the end, by a sort each; a
+  // rollback brings them back as they were.
+  LX_ASSIGN_OR_RETURN(std::vector<sql::Connection::Index> indexes, db_.Indexes(table.name));
+  for (const sql::Connection::Index& index : indexes) {
+    LX_RETURN_IF_ERROR(db_.Exec("DROP INDEX " + index.name));
+    reindex_.push_back(index.create);
+  }
+  loader_.reset();
+  loader_ = std::make_unique<Loader>(*this, table);
+  load_table_ = &table;
+  return Status::Ok();
+}
+
+Status JournalWriter::Drain() {
+  LX_RETURN_IF_ERROR(FlushBatch());
+  return AwaitLoader();
+}
+
+Status JournalWriter::AwaitLoader() { return loader_ ? loader_->Drain() : Status::Ok(); }
+
+void JournalWriter::StopLoading() {
+  loader_.reset();  // waits for the batch in hand; the rest is dropped
+  load_table_ = nullptr;
+}
+
+JournalWriter::~JournalWriter() { StopLoading(); }
+
+Status JournalWriter::AppendEntry(std::string_view action, std::string_view entity, const std::string& key,
+                                  std::string before, std::string after) {
+  LoadedEntry entry = NextEntry(action, entity, key, std::move(before), std::move(after));
+  return StoreEntry(entry);
+}
+
+JournalWriter::LoadedEntry JournalWriter::NextEntry(std::string_view action, std::string_view entity,
+                                                    const std::string& key, std::string before,
+                                                    std::string after) {
+  LoadedEntry next;
+  next.entry = {head_.seq + 1,       at_millis_,          actor_,
+                std::string(action), std::string(entity), key,
+                std::move(before),   std::move(after)};
+  next.prev_hash = head_.hash;
+  next.hash = JournalHash(head_.hash, next.entry);
+  head_ = {next.entry.seq, next.hash};
+  appended_ = true;
+  return next;
+}
+
+Status JournalWriter::StoreEntry(const LoadedEntry& next) {
   if (append_ == nullptr) {
     LX_ASSIGN_OR_RETURN(append_,
                         db_.Prepare("INSERT INTO journal (seq, at_millis, actor, action, entity, "
                                     "entity_key, before, after, prev_hash, hash) VALUES (?1, ?2, ?3, ?4, "
                                     "?5, ?6, ?7, ?8, ?9, ?10)"));
   }
-  sql::Statement* insert = append_;
-  insert->Bind(1, entry.seq)
+  const JournalEntry& entry = next.entry;
+  append_->Bind(1, entry.seq)
       .Bind(2, entry.at_millis)
       .Bind(3, entry.actor)
       .Bind(4, entry.action)
@@ -84,22 +228,30 @@ Status JournalWriter::Append(std::string_view action, std::string_view entity, c
       .Bind(6, entry.key)
       .Bind(7, entry.before)
       .Bind(8, entry.after)
-      .BindBlob(9, head_.hash)
-      .BindBlob(10, hash);
-  LX_RETURN_IF_ERROR(insert->Run());
-  head_ = {entry.seq, std::move(hash)};
-  appended_ = true;
-  return Status::Ok();
+      .BindBlob(9, next.prev_hash)
+      .BindBlob(10, next.hash);
+  return append_->Run();
 }
 
 Result<UpsertOutcome> JournalWriter::Upsert(const JournalTable& table, JournalRow row) {
+  if (&table == load_table_) {
+    // A new row (LoadInto): digested, written and journaled by the loader.
+    batch_rows_data_.push_back(std::move(row));
+    if (batch_rows_data_.size() >= batch_limit_) LX_RETURN_IF_ERROR(FlushBatch());
+    return UpsertOutcome::kInserted;
+  }
+  if (loader_ != nullptr) LX_RETURN_IF_ERROR(Drain());
   LX_ASSIGN_OR_RETURN(Statements * st, For(table));
   // Insert first: on a fresh import nearly every row is new, and an insert
   // that finds the key costs no more than the look-up it saves.
   LX_RETURN_IF_ERROR(Run(*st->insert, row));
   const std::string key = JournalKeyText(row[0]);
   if (st->insert->Changes() == 1) {
-    LX_RETURN_IF_ERROR(Append("insert", table.name, key, "", JournalRowJson(table, row)));
+    if (batch_limit_ == 0) {
+      LX_RETURN_IF_ERROR(Append("insert", table.name, key, "", JournalRowJson(table, row)));
+      return UpsertOutcome::kInserted;
+    }
+    LX_RETURN_IF_ERROR(AddToBatch(table, key, JournalRowDigest(table, row)));
     return UpsertOutcome::kInserted;
   }
   sql::Statement* select = st->select;
@@ -124,8 +276,25 @@ Result<UpsertOutcome> JournalWriter::Upsert(const JournalTable& table, JournalRo
   return UpsertOutcome::kUpdated;
 }
 
+Status JournalWriter::AddToBatch(const JournalTable& table, const std::string& key, std::string digest) {
+  if (batch_rows_ > 0 && (batch_entity_ != table.name || batch_rows_ == batch_limit_)) {
+    LX_RETURN_IF_ERROR(FlushBatch());
+  }
+  if (batch_rows_ == 0) {
+    batch_entity_ = table.name;
+    batch_first_key_ = key;
+    batch_after_.assign(1, '[');
+  } else {
+    batch_after_.push_back(',');
+  }
+  AppendInsertBatchRow(batch_after_, key, digest);
+  ++batch_rows_;
+  return Status::Ok();
+}
+
 Status JournalWriter::Rewrite(const JournalTable& table, const JournalRow& old, const JournalRow& row,
                               std::string_view action) {
+  if (loader_ != nullptr) LX_RETURN_IF_ERROR(Drain());
   LX_ASSIGN_OR_RETURN(Statements * st, For(table));
   // Only the columns that changed are set: SQLite then leaves alone every
   // index that holds none of them (a state change rewrites a row and its
@@ -146,6 +315,7 @@ Status JournalWriter::Rewrite(const JournalTable& table, const JournalRow& old, 
 }
 
 Status JournalWriter::Delete(const JournalTable& table, const std::string& key) {
+  if (loader_ != nullptr) LX_RETURN_IF_ERROR(Drain());
   LX_ASSIGN_OR_RETURN(Statements * st, For(table));
   st->select->Bind(1, key);
   LX_ASSIGN_OR_RETURN(bool found, st->select->Step());
@@ -158,6 +328,9 @@ Status JournalWriter::Delete(const JournalTable& table, const std::string& key) 
 }
 
 Status JournalWriter::SealHead() {
+  LX_RETURN_IF_ERROR(Drain());
+  for (const std::string& create : reindex_) LX_RETURN_IF_ERROR(db_.Exec(create));
+  reindex_.clear();
   if (!appended_) return Status::Ok();
   LX_ASSIGN_OR_RETURN(sql::Statement * upsert,
                       db_.Prepare("INSERT INTO journal_head (id, seq, hash, mac) VALUES (1, ?1, ?2, ?3) "

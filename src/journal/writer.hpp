@@ -16,11 +16,16 @@
 // Threads: one writer per connection, used by one thread at a time.
 #pragma once
 
+#include <condition_variable>
 #include <cstdint>
+#include <deque>
 #include <functional>
 #include <map>
+#include <memory>
+#include <mutex>
 #include <string>
 #include <string_view>
+#include <thread>
 #include <unordered_map>
 #include <vector>
 
@@ -34,6 +39,13 @@ class JournalWriter {
   // `seal` gives the MAC of a head, which only the key holder can make.
   using Seal = std::function<std::string(const JournalMark&)>;
   JournalWriter(sql::Connection& db, Seal seal) : db_(db), seal_(std::move(seal)) {}
+  ~JournalWriter();
+  JournalWriter(const JournalWriter&) = delete;
+  JournalWriter& operator=(const JournalWriter&) = delete;
+
+  // Rows an insert_batch entry holds at most unless BatchInserts says
+  // otherwise: about 50 KiB of `after`.
+  static constexpr size_t kDefaultBatchRows = 1000;
 
   // At the start of each transaction: the chain's head as stored, and who
   // acts when.
@@ -55,6 +67,33 @@ class JournalWriter {
   [[nodiscard]] Status Append(std::string_view action, std::string_view entity, const std::string& key,
                               std::string before, std::string after);
 
+  // From here to the transaction's end, each row Upsert inserts is journaled
+  // not as an entry of its own but in an "insert_batch" entry for up to
+  // `rows` inserted rows of one table: each row's key and the digest of its
+  // image, which `journal verify` holds the row to as it would its own
+  // entry. For imports: the journal a tenth of the size, a hash per batch.
+  void BatchInserts(size_t rows) { batch_limit_ = rows; }
+
+  // Every row of `table` Upsert is given from here on is new — the table
+  // was empty and the caller has made sure no key comes twice — and is
+  // written, by batches, on a thread of its own (through CopyIn: COPY on
+  // PostgreSQL) while the caller prepares the next: Upsert only hands it
+  // over and answers kInserted; the thread digests and journals it. A row the database refuses fails the transaction,
+  // named by table and key, at the next Drain (SealHead's at the latest).
+  // Batches the journal's inserts (BatchInserts) if nothing did yet.
+  [[nodiscard]] Status LoadInto(const JournalTable& table);
+  // Waits until the loading thread has written every row handed to it; its
+  // first failure. Anything else done through this writer drains first,
+  // and so must any other use of the connection while loading (the thread
+  // holds it meanwhile).
+  [[nodiscard]] Status Drain();
+  // Waits only until the loading thread has written what it was handed,
+  // which leaves the connection free; the rows still gathered wait for
+  // their batch. Its first failure.
+  [[nodiscard]] Status AwaitLoader();
+  // Ends loading without writing what waits (the transaction rolls back).
+  void StopLoading();
+
   // Makes SealHead write the head even when nothing was appended.
   void SealAtEnd() { appended_ = true; }
   // Writes the sealed head when anything was appended; call before commit.
@@ -72,6 +111,44 @@ class JournalWriter {
     std::map<std::vector<bool>, sql::Statement*> updates;
   };
   Result<Statements*> For(const JournalTable& table);
+  // A journal entry made: its place in the chain taken, to be stored.
+  struct LoadedEntry {
+    JournalEntry entry;
+    std::string prev_hash, hash;
+  };
+  // The thread LoadInto starts: writes each batch's rows and its entry in
+  // the order given, two batches behind the caller at most.
+  class Loader {
+   public:
+    Loader(JournalWriter& writer, const JournalTable& table);
+    ~Loader();  // waits for the batch in hand; drops the rest
+    void Push(std::vector<JournalRow> batch);
+    [[nodiscard]] Status Drain();
+
+   private:
+    void Run();
+    Status Load(const std::vector<JournalRow>& rows, const std::vector<std::string>& columns);
+    JournalWriter& writer_;
+    const JournalTable& table_;
+    std::mutex mutex_;
+    std::condition_variable wake_, idle_;
+    std::deque<std::vector<JournalRow>> queue_;
+    bool busy_ = false, stop_ = false;
+    Status failure_;
+    std::thread thread_;  // last: starts once the rest is made
+  };
+
+  // The entry itself, after any pending batch: made, then stored.
+  [[nodiscard]] Status AppendEntry(std::string_view action, std::string_view entity, const std::string& key,
+                                   std::string before, std::string after);
+  LoadedEntry NextEntry(std::string_view action, std::string_view entity, const std::string& key,
+                        std::string before, std::string after);
+  [[nodiscard]] Status StoreEntry(const LoadedEntry& entry);
+  // Adds an inserted row to the insert_batch entry being gathered, after
+  // flushing the one before when it is full or of another table.
+  [[nodiscard]] Status AddToBatch(const JournalTable& table, const std::string& key, std::string digest);
+  // Appends (or hands to the loader) the pending insert_batch entry, if any.
+  [[nodiscard]] Status FlushBatch();
   Result<sql::Statement*> UpdateOf(const JournalTable& table, Statements& st,
                                    const std::vector<bool>& changed);
 
@@ -83,6 +160,14 @@ class JournalWriter {
   std::int64_t at_millis_ = 0;
   JournalMark head_;
   bool appended_ = false;
+  // The insert_batch entry being gathered (BatchInserts).
+  size_t batch_limit_ = 0, batch_rows_ = 0;
+  std::string_view batch_entity_;
+  std::string batch_first_key_, batch_after_;
+  std::vector<JournalRow> batch_rows_data_;  // the next batch for the loader
+  const JournalTable* load_table_ = nullptr;
+  std::unique_ptr<Loader> loader_;
+  std::vector<std::string> reindex_;  // the loaded table's indexes, made at SealHead
 };
 
 }  // namespace lianxin

@@ -9,6 +9,7 @@
 
 #include "lianxin/registry_io.hpp"
 #include "registry/columns.hpp"
+#include "registry/first_rows.hpp"
 #include "registry/one_record.hpp"
 
 namespace lianxin {
@@ -85,6 +86,7 @@ class Import {
     options_.progress->Begin("导入 " + name_, 0, "行");
     LX_ASSIGN_OR_RETURN(txn_, store_.Begin(options_.actor));
     LX_ASSIGN_OR_RETURN(table_was_empty_, txn_->Empty(kind_));
+    LX_RETURN_IF_ERROR(StartLoading());
     // The header: the first of the first rows that holds the kind's
     // required headers; failing that, the one that holds the most known
     // headers (two at least), whose problems then say what is missing.
@@ -169,6 +171,24 @@ class Import {
   }
 
  private:
+  // New rows are journaled by batches. Into an empty table of a kind whose
+  // keys this file may hold once only, they are written on a thread of their
+  // own while this one reads and checks the next (WriteTxn::LoadIntoEmpty);
+  // the regions are read first, so the lookups that would make it wait for
+  // that thread are not needed.
+  Status StartLoading() {
+    txn_->JournalInsertsInBatches();
+    const bool unique_keys = kind_ == RecordKind::kUnits || kind_ == RecordKind::kOrgs ||
+                             kind_ == RecordKind::kCadres || kind_ == RecordKind::kHouseholds;
+    if (!table_was_empty_ || !unique_keys) return Status::Ok();
+    EachRecord<Region> cache([this](const Region& r) {
+      regions_.emplace(r.code, r);
+      return Status::Ok();
+    });
+    LX_RETURN_IF_ERROR(store_.Scan(RecordKind::kRegions, cache));
+    return txn_->LoadIntoEmpty(kind_);
+  }
+
   Result<ImportReport> FileProblem(const std::string& message) {
     AddProblem(0, "", message);
     return Finish();
@@ -590,10 +610,10 @@ class Import {
 
   Status CheckDuplicateKey(const std::string& key) {
     if (key.empty()) return Status::Ok();
-    auto [it, fresh] = keys_.emplace(key, row_->number);
+    auto [first, fresh] = keys_.Emplace(key, row_->number);
     if (!fresh) {
       Problem(columns_[0].field, std::string(columns_[0].header) + " " + key + " 与第 " +
-                                     std::to_string(it->second) + " 行重复 (duplicate_key)");
+                                     std::to_string(first) + " 行重复 (duplicate_key)");
     }
     return Status::Ok();
   }
@@ -687,9 +707,9 @@ class Import {
   // record of this kind in the database.
   Status CheckIdUnique(std::string_view field, const IdInfo& id, const std::string& own_key,
                        RecordKind kind) {
-    auto [it, fresh] = ids_.emplace(id.normalized, row_->number);
+    auto [first, fresh] = ids_.Emplace(id.normalized, row_->number);
     if (!fresh) {
-      Problem(field, "身份证号 " + MaskIdNumber(id.normalized) + " 与第 " + std::to_string(it->second) +
+      Problem(field, "身份证号 " + MaskIdNumber(id.normalized) + " 与第 " + std::to_string(first) +
                          " 行重复 (id_duplicate)");
       return Status::Ok();
     }
@@ -937,8 +957,8 @@ class Import {
   bool row_ok_ = true;
   bool table_was_empty_ = false;
 
-  std::unordered_map<std::string, int> keys_;        // natural key → first row
-  std::unordered_map<std::string, int> ids_;         // ID number → first row
+  FirstRows keys_;                                   // natural key → first row
+  FirstRows ids_;                                    // ID number → first row
   std::unordered_map<std::string, int> unit_heads_;  // unit → row naming its head
   std::unordered_map<std::string, Region> regions_;
   std::unordered_map<std::string, int> region_rows_;

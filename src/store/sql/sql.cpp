@@ -44,6 +44,15 @@ Result<std::vector<std::string>> Connection::ReadNames(Statement& select) {
   }
 }
 
+Result<std::vector<Connection::Index>> Connection::ReadIndexes(Statement& select) {
+  std::vector<Index> indexes;
+  while (true) {
+    LX_ASSIGN_OR_RETURN(bool row, select.Step());
+    if (!row) return indexes;
+    indexes.push_back({std::string(select.Text(0)), std::string(select.Text(1))});
+  }
+}
+
 Status ForEachInChunks(Connection& db, const std::string& select, const std::string& key, int key_index,
                        const std::function<Status(const Statement&)>& row, std::int64_t chunk) {
   const std::string order = " ORDER BY " + key + " LIMIT " + std::to_string(chunk);

@@ -143,9 +143,20 @@ class Connection {
   // The columns of `table`, in their order; none when there is no such table.
   [[nodiscard]] virtual Result<std::vector<std::string>> Columns(std::string_view table) = 0;
 
+  // The indexes of `table` that no constraint of it owns (not its primary
+  // key's), as name and the CREATE INDEX that makes it: a load into an empty
+  // table drops them and makes them again at its end, a sort instead of a
+  // million random inserts.
+  struct Index {
+    std::string name, create;
+  };
+  [[nodiscard]] virtual Result<std::vector<Index>> Indexes(std::string_view table) = 0;
+
  protected:
   // The first column of every row `select` gives.
   static Result<std::vector<std::string>> ReadNames(Statement& select);
+  // The first two of every row, as an Index.
+  static Result<std::vector<Index>> ReadIndexes(Statement& select);
 };
 
 struct ConnectOptions {

@@ -154,6 +154,15 @@ class SqliteConnection final : public Connection {
     return ReadNames(*select);
   }
 
+  Result<std::vector<Index>> Indexes(std::string_view table) override {
+    // A constraint's own index (sqlite_autoindex_…) has no SQL of its own.
+    LX_ASSIGN_OR_RETURN(Statement * select,
+                        Prepare("SELECT name, sql FROM sqlite_master WHERE type = 'index' AND tbl_name = ?1 "
+                                "AND sql IS NOT NULL ORDER BY name"));
+    select->Bind(1, table);
+    return ReadIndexes(*select);
+  }
+
   Status Begin() override { return Exec("BEGIN IMMEDIATE"); }
   Status Commit() override { return Exec("COMMIT"); }
   void Rollback() override {

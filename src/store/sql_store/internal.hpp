@@ -189,6 +189,7 @@ class SqlStore;
 
 class SqlTxn final : public WriteTxn {
  public:
+
   SqlTxn(SqlStore& store, std::string actor);
   ~SqlTxn() override;
 
@@ -204,6 +205,8 @@ class SqlTxn final : public WriteTxn {
   Result<UpsertOutcome> Upsert(const Household& h) override;
   Result<UpsertOutcome> Upsert(const Member& m) override;
 
+  void JournalInsertsInBatches() override { journal_.BatchInserts(JournalWriter::kDefaultBatchRows); }
+  Status LoadIntoEmpty(RecordKind kind) override;
   Result<std::optional<Region>> FindRegion(std::string_view code) override;
   Result<bool> Exists(RecordKind kind, std::string_view key) override;
   Result<std::optional<std::string>> OwnerOfIdNumber(RecordKind kind, const IdNumber& id) override;
@@ -436,7 +439,7 @@ class SqlStore final : public Store {
   }
   Status CopyInto(SqlStore& empty, Progress* progress);
   Status BackupToSqlite(const std::string& out);
-  Status VerifyJournal(std::int64_t* entries_checked) override;
+  Status VerifyJournal(std::int64_t* entries_checked, std::int64_t* rows_checked = nullptr) override;
   Result<std::string> JournalCheckpoint() override;
   // The journal's newest entry (seq 0 and the genesis hash when empty).
   using Mark = JournalMark;
@@ -445,7 +448,8 @@ class SqlStore final : public Store {
     bool against_checkpoint = true;  // the checkpoint file must name an entry of this chain
   };
   // VerifyJournal's checks; the verified head in `head` on success.
-  Status Verify(const VerifyMode& mode, std::int64_t* entries_checked, Mark* head);
+  Status Verify(const VerifyMode& mode, std::int64_t* entries_checked, Mark* head,
+                std::int64_t* rows_checked = nullptr);
   // The sealed head: the journal_head row and the checkpoint file hold it.
   std::string HeadMac(const Mark& mark) const;
   // The checkpoint file's one line for `mark`: "seq hash mac", hex.
@@ -470,6 +474,7 @@ class SqlStore final : public Store {
   const Codec& codec() const { return codec_; }
   const Clock& clock() const { return clock_; }
   bool txn_open_ = false;
+  JournalWriter* loading_ = nullptr;  // the open transaction's, while it loads
   bool batch_open_ = false;
   bool read_open_ = false;         // a BeginRead snapshot
   std::int64_t read_commits_ = 0;  // CommitsInThisProcess when it began
@@ -481,6 +486,9 @@ class SqlStore final : public Store {
 
   // A statement for `sql` (the seam's dialect), prepared once and reset.
   Result<Statement*> Prepare(const std::string& sql) {
+    // The loading thread holds the connection until it has written what it
+    // was given (SqlTxn::LoadIntoEmpty).
+    if (loading_ != nullptr) LX_RETURN_IF_ERROR(loading_->AwaitLoader());
     LX_ASSIGN_OR_RETURN(Statement * statement, seam_->Prepare(sql));
     statement->Reset();
     return statement;

@@ -201,7 +201,8 @@ Result<std::string> SqlStore::JournalCheckpoint() {
 // against the chain (every row equals the `after` of its newest entry), so an
 // edit made behind the program's back — to the journal or to a table — is
 // named. Every failure is kTampered.
-Status SqlStore::Verify(const VerifyMode& mode, std::int64_t* entries_checked, Mark* head_out) {
+Status SqlStore::Verify(const VerifyMode& mode, std::int64_t* entries_checked, Mark* head_out,
+                        std::int64_t* rows_checked) {
   // The checkpoint first: the walk below looks for its entry.
   std::optional<Mark> checkpoint;
   if (mode.against_checkpoint && !mode.legacy) {
@@ -270,16 +271,17 @@ Status SqlStore::Verify(const VerifyMode& mode, std::int64_t* entries_checked, M
   LX_RETURN_IF_ERROR(WalkRows(seam(), defs, walk, mode.legacy));
   LX_RETURN_IF_ERROR(walk.Finish());
   if (entries_checked) *entries_checked = walk.entries();
+  if (rows_checked) *rows_checked = walk.rows();
   if (head_out) *head_out = walk.head();
   return Status::Ok();
 }
 
 // A verified head becomes the checkpoint, so a later rollback past it shows.
-Status SqlStore::VerifyJournal(std::int64_t* entries_checked) {
+Status SqlStore::VerifyJournal(std::int64_t* entries_checked, std::int64_t* rows_checked) {
   Mark head;
   // One snapshot: the journal and the rows it is checked against read at one commit.
   BeginRead();
-  Status verified = Verify({}, entries_checked, &head);
+  Status verified = Verify({}, entries_checked, &head, rows_checked);
   EndRead();
   LX_RETURN_IF_ERROR(verified);
   return ReplaceFile(checkpoint_path_, CheckpointLine(head));

@@ -16,6 +16,8 @@ SqlTxn::SqlTxn(SqlStore& store, std::string actor)
       journal_(store.seam(), [&store](const JournalMark& head) { return store.HeadMac(head); }) {}
 
 SqlTxn::~SqlTxn() {
+  journal_.StopLoading();
+  store_.loading_ = nullptr;
   if (open_ && joined_) {
     store_.txn_open_ = false;  // the caller rolls its transaction back
   } else if (open_) {
@@ -62,9 +64,18 @@ Status SqlTxn::DeleteImage(const TableDef& def, const std::string& key) {
   return journal_.Delete(def, key);
 }
 
+Status SqlTxn::LoadIntoEmpty(RecordKind kind) {
+  if (!open_) return Status::Internal("写事务已结束");
+  LX_RETURN_IF_ERROR(journal_.LoadInto(Def(kind)));
+  store_.loading_ = &journal_;
+  return Status::Ok();
+}
+
 Status SqlTxn::Commit() {
   if (!open_) return Status::Internal("写事务已结束");
-  LX_RETURN_IF_ERROR(journal_.SealHead());
+  LX_RETURN_IF_ERROR(journal_.SealHead());  // drains the loading thread
+  journal_.StopLoading();
+  store_.loading_ = nullptr;
   if (joined_) {
     open_ = false;
     store_.txn_open_ = false;

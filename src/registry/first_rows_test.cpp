@@ -1,0 +1,31 @@
+#include "registry/first_rows.hpp"
+
+#include <gtest/gtest.h>
+
+#include <string>
+#include <unordered_map>
+
+namespace lianxin {
+namespace {
+
+// Against the standard map, through many growths: every key keeps the row
+// that first held it, and only a key seen before is reported as such.
+TEST(FirstRowsTest, KeepsTheFirstRowOfEveryKeyAsTheStandardMapDoes) {
+  FirstRows first;
+  std::unordered_map<std::string, int> expected;
+  for (int row = 1; row <= 200000; ++row) {
+    // Keys of several lengths, every fifth one seen before.
+    std::string key = std::to_string(row % 5 == 0 ? row / 5 : row * 7919);
+    if (row % 3 == 0) key += "X";
+    auto [held, fresh] = first.Emplace(key, row);
+    auto [it, expected_fresh] = expected.emplace(key, row);
+    ASSERT_EQ(fresh, expected_fresh) << key;
+    ASSERT_EQ(held, it->second) << key;
+  }
+  EXPECT_EQ(first.size(), expected.size());
+  EXPECT_EQ(first.Emplace("", 7), std::make_pair(7, true));
+  EXPECT_EQ(first.Emplace("", 8), std::make_pair(7, false));
+}
+
+}  // namespace
+}  // namespace lianxin
