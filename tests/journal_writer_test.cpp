@@ -142,8 +142,8 @@ TEST_P(JournalWriterTest, InsertsJournaledByBatchesVerifyRowByRow) {
   ASSERT_TRUE(Write([&]() -> Status {
                 journal_->BatchInserts(3);
                 for (int i = 0; i < 7; ++i) {
-                  LX_ASSIGN_OR_RETURN(UpsertOutcome outcome,
-                                      Upsert(Thing("k" + std::to_string(i), "名", i, "s", "i" + std::to_string(i))));
+                  LX_ASSIGN_OR_RETURN(UpsertOutcome outcome, Upsert(Thing("k" + std::to_string(i), "名", i,
+                                                                          "s", "i" + std::to_string(i))));
                   EXPECT_EQ(outcome, UpsertOutcome::kInserted);
                 }
                 // An update of a row still in the gathered batch comes after it.
@@ -166,8 +166,9 @@ TEST_P(JournalWriterTest, InsertsJournaledByBatchesVerifyRowByRow) {
   ASSERT_TRUE(Verify().ok()) << Verify().ToString();
 
   // One row of a batch, changed, removed, or one added beside them.
-  for (const char* tamper : {"UPDATE things SET n = 99 WHERE key = 'k4'", "DELETE FROM things WHERE key = 'k0'",
-                             "INSERT INTO things VALUES ('k9', '影子', 9, NULL, NULL)"}) {
+  for (const char* tamper :
+       {"UPDATE things SET n = 99 WHERE key = 'k4'", "DELETE FROM things WHERE key = 'k0'",
+        "INSERT INTO things VALUES ('k9', '影子', 9, NULL, NULL)"}) {
     SCOPED_TRACE(tamper);
     ASSERT_TRUE(db_->Begin().ok());
     ASSERT_TRUE(db_->Exec(tamper).ok());
@@ -188,8 +189,8 @@ TEST_P(JournalWriterTest, LoadingWritesEveryRowAndRemakesTheIndexes) {
                 LX_RETURN_IF_ERROR(journal_->LoadInto(Things()));
                 for (int i = 0; i < 2500; ++i) {
                   std::string key = "k" + std::to_string(i);
-                  LX_ASSIGN_OR_RETURN(UpsertOutcome outcome, Upsert(Thing(key, "名" + std::to_string(i % 7), i,
-                                                                            "s" + key, "i" + key)));
+                  LX_ASSIGN_OR_RETURN(UpsertOutcome outcome, Upsert(Thing(key, "名" + std::to_string(i % 7),
+                                                                          i, "s" + key, "i" + key)));
                   EXPECT_EQ(outcome, UpsertOutcome::kInserted);
                   // The connection is the loader's meanwhile: a read waits for it.
                   if (i == 1234) LX_RETURN_IF_ERROR(journal_->Drain());
@@ -215,7 +216,8 @@ TEST_P(JournalWriterTest, LoadingWritesEveryRowAndRemakesTheIndexes) {
   ASSERT_TRUE(db_->Exec("DELETE FROM journal_head").ok());
   const Status refused = Write([&]() -> Status {
     LX_RETURN_IF_ERROR(journal_->LoadInto(Things()));
-    for (const char* key : {"x1", "x2", "x1"}) LX_RETURN_IF_ERROR(Upsert(Thing(key, "名", 1, "s", key)).status());
+    for (const char* key : {"x1", "x2", "x1"})
+      LX_RETURN_IF_ERROR(Upsert(Thing(key, "名", 1, "s", key)).status());
     return Status::Ok();
   });
   EXPECT_FALSE(refused.ok());

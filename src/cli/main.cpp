@@ -15,6 +15,7 @@
 #include <tuple>
 
 #include "cli/user_cmd.hpp"
+#include "journal/record.hpp"
 #include "lianxin/app.hpp"
 #include "lianxin/bulletin.hpp"
 #include "lianxin/cards.hpp"
@@ -32,7 +33,6 @@
 #include "lianxin/static_files.hpp"
 #include "lianxin/store.hpp"
 #include "lianxin/yearend.hpp"
-#include "journal/record.hpp"
 #include "store/sql/sql.hpp"
 
 namespace lianxin {
@@ -140,6 +140,7 @@ Status RunDemo(const Common& common, const std::string& scale_text, std::uint64_
   if (!common.db.empty()) {
     LX_ASSIGN_OR_RETURN(std::unique_ptr<Store> store, OpenStore(config, common.db, true));
     LX_ASSIGN_OR_RETURN(std::unique_ptr<WriteTxn> txn, store->Begin("demo"));
+    txn->JournalInsertsInBatches();
     TxnSink sink(*txn);
     CountingSink counted(sink, ProgressFor(common));
     ProgressFor(common).Begin("生成演示县 " + common.db, 0, "条");

@@ -90,7 +90,8 @@ std::string JournalRowJson(const JournalTable& table, const JournalRow& row, boo
       case sql::Value::kReal: {
         // As printf's "%.17g" writes it (the form stored rows were hashed in).
         char buffer[32];
-        auto written = std::to_chars(buffer, buffer + sizeof buffer, value.real, std::chars_format::general, 17);
+        auto written =
+            std::to_chars(buffer, buffer + sizeof buffer, value.real, std::chars_format::general, 17);
         out.append(buffer, written.ptr);
         break;
       }
@@ -156,7 +157,8 @@ Status JournalWalk::Entry(const JournalEntry& entry, std::string_view prev_hash,
     // Each row of the batch as if it had an entry of its own.
     Result<std::vector<std::pair<std::string, std::string>>> rows = ParseInsertBatch(entry.after);
     if (!rows.ok()) return Status::Tampered(where + ": " + rows.status().message());
-    for (auto& [key, digest] : *rows) latest_[entry.entity + '\0' + key] = {std::move(digest), entry.seq, false};
+    for (auto& [key, digest] : *rows)
+      latest_[entry.entity + '\0' + key] = {std::move(digest), entry.seq, false};
   } else if (tables_.contains(entry.entity)) {
     latest_[entry.entity + '\0' + entry.key] = {ToHex(ShortDigest(entry.after)), entry.seq,
                                                 entry.action == "delete"};

@@ -1,5 +1,7 @@
 #include "journal/writer.hpp"
 
+#include <algorithm>
+
 #include "journal/chain.hpp"
 
 namespace lianxin {
@@ -63,8 +65,8 @@ Status JournalWriter::Start(std::string actor, std::int64_t at_millis) {
   head_ =
       found ? JournalMark{newest->Int(0), std::string(newest->Blob(1))} : JournalMark{0, JournalGenesis()};
   newest->Reset();
-  batch_limit_ = batch_rows_ = 0;
-  batch_after_.clear();
+  batch_limit_ = 0;
+  pending_.clear();
   return Status::Ok();
 }
 
@@ -82,11 +84,17 @@ Status JournalWriter::FlushBatch() {
     batch_rows_data_.clear();
     batch_rows_data_.reserve(batch_limit_);
   }
-  if (batch_rows_ == 0) return Status::Ok();
+  if (pending_.empty()) return Status::Ok();
   LX_RETURN_IF_ERROR(AwaitLoader());  // the connection is this thread's again
-  batch_after_.push_back(']');
-  batch_rows_ = 0;
-  return AppendEntry(kInsertBatchAction, batch_entity_, batch_first_key_, "", std::move(batch_after_));
+  std::vector<PendingBatch> pending = std::move(pending_);
+  pending_.clear();
+  for (PendingBatch& batch : pending) LX_RETURN_IF_ERROR(AppendBatch(batch));
+  return Status::Ok();
+}
+
+Status JournalWriter::AppendBatch(PendingBatch& batch) {
+  batch.after.push_back(']');
+  return AppendEntry(kInsertBatchAction, batch.entity, batch.first_key, "", std::move(batch.after));
 }
 
 // ---------------------------------------------------------------------------
@@ -141,7 +149,8 @@ void JournalWriter::Loader::Run() {
 
 // A batch's rows, then its insert_batch entry: each row digested here, so
 // the caller's thread only reads, checks and seals.
-Status JournalWriter::Loader::Load(const std::vector<JournalRow>& rows, const std::vector<std::string>& columns) {
+Status JournalWriter::Loader::Load(const std::vector<JournalRow>& rows,
+                                   const std::vector<std::string>& columns) {
   LX_ASSIGN_OR_RETURN(std::unique_ptr<sql::CopyIn> copy, writer_.db_.BeginCopy(table_.name, columns));
   std::string after = "[";
   after.reserve(rows.size() * 56);
@@ -150,15 +159,16 @@ Status JournalWriter::Loader::Load(const std::vector<JournalRow>& rows, const st
     if (after.size() > 1) after.push_back(',');
     AppendInsertBatchRow(after, key, JournalRowDigest(table_, row));
     Status added = copy->Add(row);
-    if (!added.ok()) return Status(added.code(), std::string(table_.name) + " " + key + ": " + added.message());
+    if (!added.ok())
+      return Status(added.code(), std::string(table_.name) + " " + key + ": " + added.message());
   }
   after.push_back(']');
   // PostgreSQL's COPY says which row at the end (its key in the message).
   Status finished = copy->Finish();
   if (!finished.ok()) return Status(finished.code(), std::string(table_.name) + ": " + finished.message());
   // The chain's head is this thread's while it holds the connection.
-  LoadedEntry entry =
-      writer_.NextEntry(kInsertBatchAction, table_.name, JournalKeyText(rows.front()[0]), "", std::move(after));
+  LoadedEntry entry = writer_.NextEntry(kInsertBatchAction, table_.name, JournalKeyText(rows.front()[0]), "",
+                                        std::move(after));
   return writer_.StoreEntry(entry);
 }
 
@@ -202,9 +212,8 @@ JournalWriter::LoadedEntry JournalWriter::NextEntry(std::string_view action, std
                                                     const std::string& key, std::string before,
                                                     std::string after) {
   LoadedEntry next;
-  next.entry = {head_.seq + 1,       at_millis_,          actor_,
-                std::string(action), std::string(entity), key,
-                std::move(before),   std::move(after)};
+  next.entry = {head_.seq + 1, at_millis_,        actor_,          std::string(action), std::string(entity),
+                key,           std::move(before), std::move(after)};
   next.prev_hash = head_.hash;
   next.hash = JournalHash(head_.hash, next.entry);
   head_ = {next.entry.seq, next.hash};
@@ -277,18 +286,25 @@ Result<UpsertOutcome> JournalWriter::Upsert(const JournalTable& table, JournalRo
 }
 
 Status JournalWriter::AddToBatch(const JournalTable& table, const std::string& key, std::string digest) {
-  if (batch_rows_ > 0 && (batch_entity_ != table.name || batch_rows_ == batch_limit_)) {
-    LX_RETURN_IF_ERROR(FlushBatch());
+  // A batch a table: rows of several tables written in turn (a household,
+  // then its members) still fill theirs.
+  auto batch = std::find_if(pending_.begin(), pending_.end(),
+                            [&](const PendingBatch& b) { return b.entity == table.name; });
+  if (batch != pending_.end() && batch->rows == batch_limit_) {
+    LX_RETURN_IF_ERROR(AwaitLoader());
+    PendingBatch full = std::move(*batch);
+    pending_.erase(batch);
+    LX_RETURN_IF_ERROR(AppendBatch(full));
+    batch = pending_.end();
   }
-  if (batch_rows_ == 0) {
-    batch_entity_ = table.name;
-    batch_first_key_ = key;
-    batch_after_.assign(1, '[');
+  if (batch == pending_.end()) {
+    pending_.push_back({table.name, key, "[", 0});
+    batch = std::prev(pending_.end());
   } else {
-    batch_after_.push_back(',');
+    batch->after.push_back(',');
   }
-  AppendInsertBatchRow(batch_after_, key, digest);
-  ++batch_rows_;
+  AppendInsertBatchRow(batch->after, key, digest);
+  ++batch->rows;
   return Status::Ok();
 }
 

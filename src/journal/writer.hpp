@@ -78,9 +78,9 @@ class JournalWriter {
   // was empty and the caller has made sure no key comes twice — and is
   // written, by batches, on a thread of its own (through CopyIn: COPY on
   // PostgreSQL) while the caller prepares the next: Upsert only hands it
-  // over and answers kInserted; the thread digests and journals it. A row the database refuses fails the transaction,
-  // named by table and key, at the next Drain (SealHead's at the latest).
-  // Batches the journal's inserts (BatchInserts) if nothing did yet.
+  // over and answers kInserted; the thread digests and journals it. A row the database refuses fails the
+  // transaction, named by table and key, at the next Drain (SealHead's at the latest). Batches the journal's
+  // inserts (BatchInserts) if nothing did yet.
   [[nodiscard]] Status LoadInto(const JournalTable& table);
   // Waits until the loading thread has written every row handed to it; its
   // first failure. Anything else done through this writer drains first,
@@ -111,6 +111,12 @@ class JournalWriter {
     std::map<std::vector<bool>, sql::Statement*> updates;
   };
   Result<Statements*> For(const JournalTable& table);
+  // The insert_batch entries being gathered (BatchInserts), a table each.
+  struct PendingBatch {
+    std::string_view entity;
+    std::string first_key, after;
+    size_t rows = 0;
+  };
   // A journal entry made: its place in the chain taken, to be stored.
   struct LoadedEntry {
     JournalEntry entry;
@@ -144,11 +150,13 @@ class JournalWriter {
   LoadedEntry NextEntry(std::string_view action, std::string_view entity, const std::string& key,
                         std::string before, std::string after);
   [[nodiscard]] Status StoreEntry(const LoadedEntry& entry);
-  // Adds an inserted row to the insert_batch entry being gathered, after
-  // flushing the one before when it is full or of another table.
+  // Adds an inserted row to its table's insert_batch entry, appending that
+  // first when it is full.
   [[nodiscard]] Status AddToBatch(const JournalTable& table, const std::string& key, std::string digest);
-  // Appends (or hands to the loader) the pending insert_batch entry, if any.
+  // Hands the loader its gathered rows, then appends every gathered
+  // insert_batch entry.
   [[nodiscard]] Status FlushBatch();
+  [[nodiscard]] Status AppendBatch(PendingBatch& batch);
   Result<sql::Statement*> UpdateOf(const JournalTable& table, Statements& st,
                                    const std::vector<bool>& changed);
 
@@ -161,9 +169,8 @@ class JournalWriter {
   JournalMark head_;
   bool appended_ = false;
   // The insert_batch entry being gathered (BatchInserts).
-  size_t batch_limit_ = 0, batch_rows_ = 0;
-  std::string_view batch_entity_;
-  std::string batch_first_key_, batch_after_;
+  size_t batch_limit_ = 0;
+  std::vector<PendingBatch> pending_;        // the insert_batch entries being gathered
   std::vector<JournalRow> batch_rows_data_;  // the next batch for the loader
   const JournalTable* load_table_ = nullptr;
   std::unique_ptr<Loader> loader_;

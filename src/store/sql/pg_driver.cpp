@@ -481,7 +481,8 @@ class PgConnection final : public Connection {
         Statement * select,
         Prepare("SELECT i.indexname, i.indexdef FROM pg_indexes i WHERE i.schemaname = current_schema() "
                 "AND i.tablename = ?1 AND NOT EXISTS (SELECT 1 FROM pg_constraint c WHERE c.conindid = "
-                "(quote_ident(i.schemaname) || '.' || quote_ident(i.indexname))::regclass) ORDER BY i.indexname"));
+                "(quote_ident(i.schemaname) || '.' || quote_ident(i.indexname))::regclass) ORDER BY "
+                "i.indexname"));
     select->Bind(1, table);
     return ReadIndexes(*select);
   }

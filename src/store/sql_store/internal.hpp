@@ -189,7 +189,6 @@ class SqlStore;
 
 class SqlTxn final : public WriteTxn {
  public:
-
   SqlTxn(SqlStore& store, std::string actor);
   ~SqlTxn() override;
 

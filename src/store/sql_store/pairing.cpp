@@ -7,6 +7,9 @@ namespace lianxin::sql_store {
 
 Result<PairChanges> SqlTxn::ApplyPairing(const PairingState& next, const std::string& reason,
                                          std::string_view county) {
+  // A county's first pairing inserts a hundred thousand pairs and as many
+  // history rows: journaled by batches, as an import is.
+  JournalInsertsInBatches();
   return pairing().Apply(next, reason, county);
 }
 
