@@ -178,6 +178,27 @@ TEST_P(JournalWriterTest, InsertsJournaledByBatchesVerifyRowByRow) {
   EXPECT_TRUE(Verify().ok());
 }
 
+// Rows of two tables written in turn (a household, then its members) each
+// fill their own table's batch.
+TEST_P(JournalWriterTest, InsertsOfTablesInTurnFillABatchEach) {
+  static const JournalTable kOthers{"others", {{"key"}, {"thing"}}, "key"};
+  ASSERT_TRUE(db_->Exec("CREATE TABLE others (key TEXT PRIMARY KEY, thing TEXT NOT NULL)").ok());
+  ASSERT_TRUE(
+      Write([&]() -> Status {
+        journal_->BatchInserts(100);
+        for (int i = 0; i < 60; ++i) {
+          const std::string key = "k" + std::to_string(i);
+          LX_RETURN_IF_ERROR(Upsert(Thing(key, "名", i, "s", "i" + key)).status());
+          LX_RETURN_IF_ERROR(journal_->Upsert(kOthers, {Value::Text("o" + key), Value::Text(key)}).status());
+        }
+        return Status::Ok();
+      }).ok());
+  EXPECT_EQ(journal_->head().seq, 2) << "60 things in one entry, 60 others in another";
+  EXPECT_TRUE(VerifyOnSeam(*db_, {&Things(), &kOthers}, Seal).ok());
+  ASSERT_TRUE(db_->Exec("UPDATE others SET thing = 'x' WHERE key = 'ok7'").ok());
+  EXPECT_EQ(VerifyOnSeam(*db_, {&Things(), &kOthers}, Seal).code(), Code::kTampered);
+}
+
 // Loading into an empty table: rows written on the loader's thread, the
 // table's own indexes made again at the end, the journal by batches; a row
 // the database refuses fails the transaction by its key, and nothing stays.
