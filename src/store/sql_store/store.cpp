@@ -17,7 +17,8 @@ SqlTxn::SqlTxn(SqlStore& store, std::string actor)
 
 SqlTxn::~SqlTxn() {
   journal_.StopLoading();
-  store_.loading_ = nullptr;
+  // A committed transaction may outlive its store (the store is not touched then).
+  if (open_) store_.loading_ = nullptr;
   if (open_ && joined_) {
     store_.txn_open_ = false;  // the caller rolls its transaction back
   } else if (open_) {
