@@ -196,7 +196,7 @@ Status JournalWriter::Drain() {
 Status JournalWriter::AwaitLoader() { return loader_ ? loader_->Drain() : Status::Ok(); }
 
 void JournalWriter::StopLoading() {
-  loader_.reset();  // waits for the batch in hand; the rest is dropped
+  loader_.reset();
   load_table_ = nullptr;
 }
 

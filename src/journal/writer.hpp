@@ -91,7 +91,9 @@ class JournalWriter {
   // which leaves the connection free; the rows still gathered wait for
   // their batch. Its first failure.
   [[nodiscard]] Status AwaitLoader();
-  // Ends loading without writing what waits (the transaction rolls back).
+  // Ends loading: the thread writes what it was handed (at most two
+  // batches) and stops; rows not yet handed over are dropped. For a
+  // transaction that rolls back, or one drained and sealed already.
   void StopLoading();
 
   // Makes SealHead write the head even when nothing was appended.
@@ -127,7 +129,7 @@ class JournalWriter {
   class Loader {
    public:
     Loader(JournalWriter& writer, const JournalTable& table);
-    ~Loader();  // waits for the batch in hand; drops the rest
+    ~Loader();  // the batches handed over are written first
     void Push(std::vector<JournalRow> batch);
     [[nodiscard]] Status Drain();
 
