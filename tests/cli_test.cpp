@@ -114,6 +114,14 @@ TEST(CliTest, ReportNoticePublishesOnceAndVerifyAtFindsItsRootHash) {
   EXPECT_EQ(verified.exit_code, 0) << verified.output;
   EXPECT_NE(verified.output.find("149901:2026-11"), std::string::npos) << verified.output;
   EXPECT_NE(verified.output.find("notices  新增 inserted 1"), std::string::npos) << verified.output;
+  // Rows written after it by batches (the pairing's) are counted one by one.
+  ASSERT_EQ(Lianxin("pair --db " + db).exit_code, 0);
+  const CliRun pairs = RunShell("sqlite3 " + db + " 'SELECT COUNT(*) FROM pairs'");
+  const std::string count = pairs.output.substr(0, pairs.output.find('\n'));
+  ASSERT_GT(std::stoi(count), 1) << pairs.output;
+  CliRun after_pairing = Lianxin("journal verify --db " + db + " --at " + hash);
+  EXPECT_NE(after_pairing.output.find("pairs  新增 inserted " + count + " "), std::string::npos)
+      << after_pairing.output;
   CliRun unknown = Lianxin("journal verify --db " + db + " --at " + std::string(64, 'a'));
   EXPECT_EQ(unknown.exit_code, 4) << unknown.output;
   EXPECT_NE(unknown.output.find("root_hash_not_found"), std::string::npos) << unknown.output;

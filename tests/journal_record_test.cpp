@@ -148,5 +148,34 @@ TEST_F(JournalWalkTest, EachEditBehindTheProgramsBackIsNamed) {
   ExpectTampered(walk.Head({1, chain_[0].hash}), "journal_head_mismatch");
 }
 
+// An insert_batch entry stands for each of its rows as an entry of its own
+// would: every row held to its digest, the rows counted; an `after` that is
+// not a batch is named.
+TEST_F(JournalWalkTest, AnInsertBatchHoldsEachOfItsRows) {
+  InsertBatch batch;
+  for (const JournalRow& row : Rows()) batch.Add(JournalKeyText(row[0]), JournalRowDigest(Table(), row));
+  EXPECT_EQ(batch.rows(), 2u);
+  EXPECT_EQ(batch.first_key(), "k1");
+  JournalEntry e{1,  1001,        "t", std::string(kInsertBatchAction), "things", batch.first_key(),
+                 "", batch.Take()};
+  chain_.push_back({e, JournalGenesis(), JournalHash(JournalGenesis(), e)});
+  JournalWalk walk({"things"}, std::nullopt);
+  ASSERT_TRUE(walk.Entry(chain_[0].entry, chain_[0].prev, chain_[0].hash).ok());
+  for (const JournalRow& row : Rows()) ASSERT_TRUE(walk.Row(Table(), row).ok());
+  EXPECT_TRUE(walk.Finish().ok());
+  EXPECT_EQ(walk.entries(), 1);
+  EXPECT_EQ(walk.rows(), 2);
+
+  std::vector<JournalRow> changed = Rows();
+  changed[1][2] = Value::Int(7);
+  ExpectTampered(Walk(changed), "journal_mismatch");
+  ExpectTampered(Walk({Rows()[1]}), "journal_deleted");
+
+  chain_[0].entry.after = "{\"not\":\"a batch\"}";
+  chain_[0].hash = JournalHash(JournalGenesis(), chain_[0].entry);
+  JournalWalk malformed({"things"}, std::nullopt);
+  ExpectTampered(malformed.Entry(chain_[0].entry, chain_[0].prev, chain_[0].hash), "journal_batch");
+}
+
 }  // namespace
 }  // namespace lianxin::testing

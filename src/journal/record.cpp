@@ -104,16 +104,28 @@ std::string JournalRowJson(const JournalTable& table, const JournalRow& row, boo
   return out;
 }
 
-std::string JournalRowDigest(const JournalTable& table, const JournalRow& row) {
-  return ToHex(ShortDigest(JournalRowJson(table, row)));
+std::string JournalRowDigest(const JournalTable& table, const JournalRow& row, bool legacy) {
+  return ToHex(ShortDigest(JournalRowJson(table, row, legacy)));
 }
 
-void AppendInsertBatchRow(std::string& after, std::string_view key, std::string_view digest) {
-  after.push_back('[');
-  AppendJsonString(after, key);
-  after.push_back(',');
-  AppendJsonString(after, digest);
-  after.push_back(']');
+void InsertBatch::Add(std::string_view key, std::string_view digest) {
+  if (rows_++ == 0) {
+    first_key_ = key;
+    json_.assign(1, '[');
+  } else {
+    json_.push_back(',');
+  }
+  json_.push_back('[');
+  AppendJsonString(json_, key);
+  json_.push_back(',');
+  AppendJsonString(json_, digest);
+  json_.push_back(']');
+}
+
+std::string InsertBatch::Take() {
+  json_.push_back(']');
+  rows_ = 0;
+  return std::move(json_);
 }
 
 Result<std::vector<std::pair<std::string, std::string>>> ParseInsertBatch(std::string_view after) {
@@ -187,7 +199,7 @@ Status JournalWalk::Row(const JournalTable& table, const JournalRow& row, bool l
   if (it == latest_.end() || it->second.deleted) {
     return Status::Tampered(record + " 在日志中没有记录,是绕过系统写入的 (journal_missing)");
   }
-  if (it->second.digest != ToHex(ShortDigest(JournalRowJson(table, row, legacy)))) {
+  if (it->second.digest != JournalRowDigest(table, row, legacy)) {
     return Status::Tampered(record + " 与日志第 " + std::to_string(it->second.seq) +
                             " 条记录的内容不符,数据被绕过系统改动 (journal_mismatch)");
   }

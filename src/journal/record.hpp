@@ -66,13 +66,25 @@ using JournalRow = std::vector<sql::Value>;
 std::string JournalRowJson(const JournalTable& table, const JournalRow& row, bool legacy = false);
 
 // The digest of a row's image (JournalRowJson): BLAKE2b-128, in hex.
-std::string JournalRowDigest(const JournalTable& table, const JournalRow& row);
+std::string JournalRowDigest(const JournalTable& table, const JournalRow& row, bool legacy = false);
 
 // An entry journaling many inserted rows of its entity (JournalWriter::
 // BatchInserts) has this action, the first row's key, and as `after` a JSON
 // array of [key, JournalRowDigest] pairs, one per row in the order inserted.
 inline constexpr std::string_view kInsertBatchAction = "insert_batch";
-void AppendInsertBatchRow(std::string& after, std::string_view key, std::string_view digest);
+// That `after`, made a row at a time.
+class InsertBatch {
+ public:
+  void Add(std::string_view key, std::string_view digest);
+  size_t rows() const { return rows_; }
+  const std::string& first_key() const { return first_key_; }
+  // The JSON array, closed; the next Add starts a new batch.
+  std::string Take();
+
+ private:
+  std::string first_key_, json_;
+  size_t rows_ = 0;
+};
 // The (key, digest) pairs of an insert_batch entry's `after`; kInvalid when
 // it is not one.
 Result<std::vector<std::pair<std::string, std::string>>> ParseInsertBatch(std::string_view after);

@@ -93,8 +93,7 @@ Status JournalWriter::FlushBatch() {
 }
 
 Status JournalWriter::AppendBatch(PendingBatch& batch) {
-  batch.after.push_back(']');
-  return AppendEntry(kInsertBatchAction, batch.entity, batch.first_key, "", std::move(batch.after));
+  return AppendEntry(kInsertBatchAction, batch.entity, batch.rows.first_key(), "", batch.rows.Take());
 }
 
 // ---------------------------------------------------------------------------
@@ -152,23 +151,19 @@ void JournalWriter::Loader::Run() {
 Status JournalWriter::Loader::Load(const std::vector<JournalRow>& rows,
                                    const std::vector<std::string>& columns) {
   LX_ASSIGN_OR_RETURN(std::unique_ptr<sql::CopyIn> copy, writer_.db_.BeginCopy(table_.name, columns));
-  std::string after = "[";
-  after.reserve(rows.size() * 56);
+  InsertBatch batch;
   for (const JournalRow& row : rows) {
     const std::string key = JournalKeyText(row[0]);
-    if (after.size() > 1) after.push_back(',');
-    AppendInsertBatchRow(after, key, JournalRowDigest(table_, row));
+    batch.Add(key, JournalRowDigest(table_, row));
     Status added = copy->Add(row);
     if (!added.ok())
       return Status(added.code(), std::string(table_.name) + " " + key + ": " + added.message());
   }
-  after.push_back(']');
   // PostgreSQL's COPY says which row at the end (its key in the message).
   Status finished = copy->Finish();
   if (!finished.ok()) return Status(finished.code(), std::string(table_.name) + ": " + finished.message());
   // The chain's head is this thread's while it holds the connection.
-  LoadedEntry entry = writer_.NextEntry(kInsertBatchAction, table_.name, JournalKeyText(rows.front()[0]), "",
-                                        std::move(after));
+  LoadedEntry entry = writer_.NextEntry(kInsertBatchAction, table_.name, batch.first_key(), "", batch.Take());
   return writer_.StoreEntry(entry);
 }
 
@@ -256,11 +251,8 @@ Result<UpsertOutcome> JournalWriter::Upsert(const JournalTable& table, JournalRo
   LX_RETURN_IF_ERROR(Run(*st->insert, row));
   const std::string key = JournalKeyText(row[0]);
   if (st->insert->Changes() == 1) {
-    if (batch_limit_ == 0) {
-      LX_RETURN_IF_ERROR(Append("insert", table.name, key, "", JournalRowJson(table, row)));
-      return UpsertOutcome::kInserted;
-    }
-    LX_RETURN_IF_ERROR(AddToBatch(table, key, JournalRowDigest(table, row)));
+    LX_RETURN_IF_ERROR(batch_limit_ == 0 ? Append("insert", table.name, key, "", JournalRowJson(table, row))
+                                         : AddToBatch(table, key, JournalRowDigest(table, row)));
     return UpsertOutcome::kInserted;
   }
   sql::Statement* select = st->select;
@@ -285,12 +277,13 @@ Result<UpsertOutcome> JournalWriter::Upsert(const JournalTable& table, JournalRo
   return UpsertOutcome::kUpdated;
 }
 
-Status JournalWriter::AddToBatch(const JournalTable& table, const std::string& key, std::string digest) {
+Status JournalWriter::AddToBatch(const JournalTable& table, const std::string& key,
+                                 const std::string& digest) {
   // A batch a table: rows of several tables written in turn (a household,
   // then its members) still fill theirs.
   auto batch = std::find_if(pending_.begin(), pending_.end(),
                             [&](const PendingBatch& b) { return b.entity == table.name; });
-  if (batch != pending_.end() && batch->rows == batch_limit_) {
+  if (batch != pending_.end() && batch->rows.rows() == batch_limit_) {
     LX_RETURN_IF_ERROR(AwaitLoader());
     PendingBatch full = std::move(*batch);
     pending_.erase(batch);
@@ -298,13 +291,10 @@ Status JournalWriter::AddToBatch(const JournalTable& table, const std::string& k
     batch = pending_.end();
   }
   if (batch == pending_.end()) {
-    pending_.push_back({table.name, key, "[", 0});
+    pending_.push_back({table.name, {}});
     batch = std::prev(pending_.end());
-  } else {
-    batch->after.push_back(',');
   }
-  AppendInsertBatchRow(batch->after, key, digest);
-  ++batch->rows;
+  batch->rows.Add(key, digest);
   return Status::Ok();
 }
 

@@ -78,8 +78,10 @@ class JournalWriter {
   // was empty and the caller has made sure no key comes twice — and is
   // written, by batches, on a thread of its own (through CopyIn: COPY on
   // PostgreSQL) while the caller prepares the next: Upsert only hands it
-  // over and answers kInserted; the thread digests and journals it. A row the database refuses fails the
-  // transaction, named by table and key, at the next Drain (SealHead's at the latest). Batches the journal's
+  // over and answers kInserted; the thread digests and journals it. A row
+  // the database refuses fails the transaction, named by table and key, at
+  // the next Drain (SealHead's at the latest). The table's other indexes
+  // are dropped until SealHead makes them again. Batches the journal's
   // inserts (BatchInserts) if nothing did yet.
   [[nodiscard]] Status LoadInto(const JournalTable& table);
   // Waits until the loading thread has written every row handed to it; its
@@ -113,11 +115,10 @@ class JournalWriter {
     std::map<std::vector<bool>, sql::Statement*> updates;
   };
   Result<Statements*> For(const JournalTable& table);
-  // The insert_batch entries being gathered (BatchInserts), a table each.
+  // An insert_batch entry being gathered (BatchInserts), a table each.
   struct PendingBatch {
     std::string_view entity;
-    std::string first_key, after;
-    size_t rows = 0;
+    InsertBatch rows;
   };
   // A journal entry made: its place in the chain taken, to be stored.
   struct LoadedEntry {
@@ -154,7 +155,8 @@ class JournalWriter {
   [[nodiscard]] Status StoreEntry(const LoadedEntry& entry);
   // Adds an inserted row to its table's insert_batch entry, appending that
   // first when it is full.
-  [[nodiscard]] Status AddToBatch(const JournalTable& table, const std::string& key, std::string digest);
+  [[nodiscard]] Status AddToBatch(const JournalTable& table, const std::string& key,
+                                  const std::string& digest);
   // Hands the loader its gathered rows, then appends every gathered
   // insert_batch entry.
   [[nodiscard]] Status FlushBatch();
@@ -170,8 +172,7 @@ class JournalWriter {
   std::int64_t at_millis_ = 0;
   JournalMark head_;
   bool appended_ = false;
-  // The insert_batch entry being gathered (BatchInserts).
-  size_t batch_limit_ = 0;
+  size_t batch_limit_ = 0;                   // rows an insert_batch entry holds; 0: an entry a row
   std::vector<PendingBatch> pending_;        // the insert_batch entries being gathered
   std::vector<JournalRow> batch_rows_data_;  // the next batch for the loader
   const JournalTable* load_table_ = nullptr;
