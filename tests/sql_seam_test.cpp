@@ -265,6 +265,20 @@ TEST(SqlSeamTextTest, AMigrationKeepsItsOwnDialectsBlock) {
             "CREATE TABLE a (x TEXT);\nPG ONLY;\nCREATE TABLE b (y TEXT);\n");
 }
 
+TEST(SqlSeamTextTest, ACheckListIsWrittenAsEqualities) {
+  EXPECT_EQ(CheckListsAsOr("CREATE TABLE t (\n  a TEXT NOT NULL CHECK (a IN ('x', 'y', 'z')),\n"
+                           "  b TEXT CHECK (b IN ('it''s',\n    'q')),\n  c INTEGER CHECK (c >= 1)\n)"),
+            "CREATE TABLE t (\n  a TEXT NOT NULL CHECK (a = 'x' OR a = 'y' OR a = 'z'),\n"
+            "  b TEXT CHECK (b = 'it''s' OR b = 'q'),\n  c INTEGER CHECK (c >= 1)\n)");
+  // What is not a bare list of strings stays as it is.
+  for (const char* other : {"CREATE TABLE t (a TEXT CHECK (a IN (SELECT x FROM y)))",
+                            "CREATE TABLE t (a INTEGER CHECK (a IN (1, 2, 3)))",
+                            "CREATE TABLE t (a TEXT CHECK (a IN ('x', 'y') AND a <> ''))",
+                            "CREATE TABLE t (a TEXT CHECK (a IN ('x', 'y'"}) {
+    EXPECT_EQ(CheckListsAsOr(other), other);
+  }
+}
+
 TEST(SqlSeamTextTest, TargetsAreToldApart) {
   EXPECT_TRUE(sql::IsPostgres("postgresql://postgres@127.0.0.1:5432/lianxin"));
   EXPECT_TRUE(sql::IsPostgres("host=127.0.0.1 dbname=lianxin"));

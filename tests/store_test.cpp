@@ -30,6 +30,64 @@ TEST(StoreTest, MigrationsApplyToAnEmptyDatabaseOnce) {
   EXPECT_EQ(*again->SchemaVersion(), Migrations().back().number);
 }
 
+// SQLite builds a temporary table for `x IN ('a', 'b', 'c')` on every row a
+// statement writes (CheckListsAsOr): the schema holds none, and the rule
+// still holds. A database from before migration 22 gets the same form.
+TEST(StoreTest, SqliteChecksItsListsByEqualities) {
+  LX_SQLITE_ONLY();
+  TempDir dir;
+  const std::string path = dir / "c.db";
+  auto lists_left = [&] {
+    sqlite3* db = nullptr;
+    EXPECT_EQ(sqlite3_open(path.c_str(), &db), SQLITE_OK);
+    sqlite3_stmt* select = nullptr;
+    EXPECT_EQ(sqlite3_prepare_v2(db,
+                                 "SELECT group_concat(name) FROM sqlite_master WHERE type = 'table' AND "
+                                 "sql LIKE '%CHECK (% IN (''%'",
+                                 -1, &select, nullptr),
+              SQLITE_OK);
+    EXPECT_EQ(sqlite3_step(select), SQLITE_ROW);
+    const unsigned char* names = sqlite3_column_text(select, 0);
+    std::string left = names ? reinterpret_cast<const char*>(names) : "";
+    sqlite3_finalize(select);
+    sqlite3_close(db);
+    return left;
+  };
+  ASSERT_NE(OpenOrDie(path), nullptr);
+  EXPECT_EQ(lists_left(), "");
+  // As a database made before migration 22 had it.
+  RawSql(path,
+         "PRAGMA writable_schema = ON; UPDATE sqlite_master SET sql = replace(sql, "
+         "'housing = ''safe'' OR housing = ''ordinary'' OR housing = ''dangerous''', "
+         "'housing IN (''safe'', ''ordinary'', ''dangerous'')') WHERE name = 'households'; "
+         "PRAGMA schema_version = 1000; PRAGMA writable_schema = OFF; "
+         "DELETE FROM schema_migrations WHERE number >= 22");
+  EXPECT_EQ(lists_left(), "households");
+  std::unique_ptr<Store> store = OpenOrDie(path);
+  ASSERT_NE(store, nullptr);
+  EXPECT_EQ(lists_left(), "");
+  EXPECT_EQ(*store->SchemaVersion(), Migrations().back().number);
+  std::unique_ptr<WriteTxn> txn = std::move(store->Begin("test")).value();
+  ASSERT_TRUE(txn->Upsert(Region{"149901", "连心县", RegionLevel::kCounty, ""}).ok());
+  ASSERT_TRUE(txn->Upsert(Region{"149901001", "东镇", RegionLevel::kTownship, "149901"}).ok());
+  ASSERT_TRUE(txn->Upsert(Region{"149901001001", "东村", RegionLevel::kVillage, "149901001"}).ok());
+  ASSERT_TRUE(txn->Commit().ok());
+  store.reset();
+  sqlite3* db = nullptr;
+  ASSERT_EQ(sqlite3_open(path.c_str(), &db), SQLITE_OK);
+  auto insert_with = [&](const std::string& housing) {
+    const std::string sql =
+        "INSERT INTO households (code, village_code, head_name, size, income_per_capita, housing, land_mu, "
+        "needs, address, difficulty, tier, county_code) VALUES ('1499010010010001', '149901001001', '甲', 1, "
+        "0, '" +
+        housing + "', 0, '', '', 0, 'easier', '149901')";
+    return sqlite3_exec(db, sql.c_str(), nullptr, nullptr, nullptr);
+  };
+  EXPECT_EQ(insert_with("castle"), SQLITE_CONSTRAINT);
+  EXPECT_EQ(insert_with("safe"), SQLITE_OK);
+  sqlite3_close(db);
+}
+
 // A committed transaction, loading or not, may be destroyed after its store
 // (the demo closes the store to reopen it with another clock): its
 // destructor leaves the store alone.

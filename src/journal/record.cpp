@@ -61,10 +61,23 @@ std::string ShortDigest(std::string_view bytes) {
   return std::string(reinterpret_cast<char*>(digest), sizeof digest);
 }
 
+// As ToHex writes `bytes`, onto `out` (hex needs no JSON escaping).
+void AppendHex(std::string& out, std::string_view bytes) {
+  static constexpr char kDigits[] = "0123456789abcdef";
+  size_t at = out.size();
+  out.resize(at + 2 * bytes.size());
+  for (unsigned char c : bytes) {
+    out[at++] = kDigits[c >> 4];
+    out[at++] = kDigits[c & 15];
+  }
+}
+
 }  // namespace
 
 std::string JournalRowJson(const JournalTable& table, const JournalRow& row, bool legacy) {
-  std::string out = "{";
+  std::string out;
+  out.reserve(512);
+  out.push_back('{');
   bool first = true;
   for (size_t i = 0; i < table.columns.size(); ++i) {
     if (legacy && table.columns[i].index_column >= 0) continue;
@@ -74,7 +87,9 @@ std::string JournalRowJson(const JournalTable& table, const JournalRow& row, boo
     out.push_back(':');
     const sql::Value& value = row[i];
     if (table.columns[i].Digested() && value.type != sql::Value::kNull) {
-      AppendJsonString(out, "blake2b:" + ToHex(ShortDigest(value.bytes)));
+      out += "\"blake2b:";
+      AppendHex(out, ShortDigest(value.bytes));
+      out.push_back('"');
       continue;
     }
     switch (value.type) {
@@ -84,9 +99,12 @@ std::string JournalRowJson(const JournalTable& table, const JournalRow& row, boo
       case sql::Value::kText:
         AppendJsonString(out, value.bytes);
         break;
-      case sql::Value::kInt:
-        out += std::to_string(value.integer);
+      case sql::Value::kInt: {
+        char buffer[24];
+        auto written = std::to_chars(buffer, buffer + sizeof buffer, value.integer);
+        out.append(buffer, written.ptr);
         break;
+      }
       case sql::Value::kReal: {
         // As printf's "%.17g" writes it (the form stored rows were hashed in).
         char buffer[32];
@@ -96,7 +114,9 @@ std::string JournalRowJson(const JournalTable& table, const JournalRow& row, boo
         break;
       }
       case sql::Value::kBlob:
-        AppendJsonString(out, ToHex(value.bytes));
+        out.push_back('"');
+        AppendHex(out, value.bytes);
+        out.push_back('"');
         break;
     }
   }

@@ -12,6 +12,7 @@
 #pragma once
 
 #include <string>
+#include <string_view>
 #include <vector>
 
 #include "store/sql/sql.hpp"
@@ -29,5 +30,12 @@ const std::vector<Migration>& Migrations();
 
 // The migration's text for `dialect`: its dialect blocks resolved.
 std::string MigrationSql(const Migration& migration, sql::Dialect dialect);
+
+// A table's CREATE statement with each `CHECK (x IN ('a', 'b', …))` written
+// as `CHECK (x = 'a' OR x = 'b' OR …)`, the same rule (a NULL passes both).
+// SQLite (3.40) checks an IN list of three or more by building a temporary
+// table each time a statement writes a row: 1 µs a list, the better part of
+// an import's row. Anything else is left as it is.
+std::string CheckListsAsOr(std::string_view create_sql);
 
 }  // namespace lianxin

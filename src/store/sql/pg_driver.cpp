@@ -434,7 +434,10 @@ class PgConnection final : public Connection {
     std::string text = PostgresText(sql);
     ResultPtr result(PQexec(conn_, text.c_str()));
     ExecStatusType status = PQresultStatus(result.get());
-    if (status != PGRES_COMMAND_OK && status != PGRES_TUPLES_OK) return PgError(conn_, result.get(), sql);
+    // PGRES_EMPTY_QUERY: only comments, as in a migration with nothing to
+    // do on this database.
+    if (status != PGRES_COMMAND_OK && status != PGRES_TUPLES_OK && status != PGRES_EMPTY_QUERY)
+      return PgError(conn_, result.get(), sql);
     return Status::Ok();
   }
 

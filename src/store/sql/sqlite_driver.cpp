@@ -19,6 +19,7 @@ class SqliteStatement final : public Statement {
  public:
   SqliteStatement(sqlite3* db, sqlite3_stmt* stmt) : db_(db), stmt_(stmt) {}
   ~SqliteStatement() override { sqlite3_finalize(stmt_); }
+  sqlite3_stmt* raw() const { return stmt_; }
 
   Statement& Bind(int index, std::int64_t value) override {
     Rewind();
@@ -112,17 +113,55 @@ class SqliteStatement final : public Statement {
   std::int64_t changes_ = 0;
 };
 
+// Rows into one reused INSERT, each value bound where it lies: a row
+// outlives its run, and nothing else runs the statement until Finish, which
+// drops the bindings.
 class SqliteCopy final : public CopyIn {
  public:
-  explicit SqliteCopy(Statement* insert) : insert_(insert) {}
+  SqliteCopy(sqlite3* db, Statement* insert, sqlite3_stmt* stmt) : db_(db), insert_(insert), stmt_(stmt) {}
   Status Add(const std::vector<Value>& row) override {
-    for (size_t i = 0; i < row.size(); ++i) insert_->Bind(static_cast<int>(i + 1), row[i]);
-    return insert_->Run();
+    for (size_t i = 0; i < row.size(); ++i) {
+      const Value& value = row[i];
+      const int index = static_cast<int>(i + 1);
+      switch (value.type) {
+        case Value::kNull:
+          sqlite3_bind_null(stmt_, index);
+          break;
+        case Value::kInt:
+          sqlite3_bind_int64(stmt_, index, value.integer);
+          break;
+        case Value::kReal:
+          sqlite3_bind_double(stmt_, index, value.real);
+          break;
+        case Value::kText:
+          sqlite3_bind_text(stmt_, index, value.bytes.data(), static_cast<int>(value.bytes.size()),
+                            SQLITE_STATIC);
+          break;
+        case Value::kBlob:
+          sqlite3_bind_blob(stmt_, index, value.bytes.data(), static_cast<int>(value.bytes.size()),
+                            SQLITE_STATIC);
+          break;
+      }
+    }
+    int rc = sqlite3_step(stmt_);
+    if (rc == SQLITE_DONE) {
+      sqlite3_reset(stmt_);
+      return Status::Ok();
+    }
+    Status error = SqliteError(db_, rc, sqlite3_sql(stmt_));
+    (void)Finish();  // the copy ends here: no binding outlives its row
+    return error;
   }
-  Status Finish() override { return Status::Ok(); }
+  Status Finish() override {
+    sqlite3_clear_bindings(stmt_);
+    insert_->Reset();
+    return Status::Ok();
+  }
 
  private:
-  Statement* insert_;
+  sqlite3* db_;
+  Statement* insert_;  // owns stmt_
+  sqlite3_stmt* stmt_;
 };
 
 class SqliteConnection final : public Connection {
@@ -180,7 +219,9 @@ class SqliteConnection final : public Connection {
     }
     sql += ") VALUES (" + values + ")";
     LX_ASSIGN_OR_RETURN(Statement * insert, Prepare(sql));
-    return std::unique_ptr<CopyIn>(std::make_unique<SqliteCopy>(insert));
+    insert->Reset();
+    return std::unique_ptr<CopyIn>(
+        std::make_unique<SqliteCopy>(db_, insert, static_cast<SqliteStatement*>(insert)->raw()));
   }
 
   std::string Translate(std::string_view sql) const override { return std::string(sql); }

@@ -518,6 +518,10 @@ class SqlStore final : public Store {
   // A household's members into `sink`, head first (no check that it exists).
   Status EmitMembers(std::string_view household_code, RegistrySink& sink);
   Status UpgradeToSchema5();
+  // SQLite: every table's `CHECK (x IN (…))` as an OR of equalities
+  // (CheckListsAsOr), by SQLite's documented procedure for changing a
+  // constraint in place (writable_schema, then schema_version one up).
+  Status RewriteCheckLists();
 
   DbHandle db_;
   std::unique_ptr<sql::Connection> seam_;  // after db_: closed before it

@@ -138,6 +138,7 @@ Status SqlStore::Migrate() {
     ResetStatements();
     Status status = seam_->Exec(MigrationSql(migration, seam_->dialect()));
     if (status.ok() && migration.number == 5) status = UpgradeToSchema5();
+    if (status.ok() && sqlite()) status = RewriteCheckLists();
     if (status.ok()) {
       Result<Statement*> record =
           Prepare("INSERT INTO schema_migrations (number, name, applied_at) VALUES (?1, ?2, ?3)");
@@ -158,6 +159,40 @@ Status SqlStore::Migrate() {
     spdlog::info("applied migration {}", migration.name);
   }
   return Status::Ok();
+}
+
+Status SqlStore::RewriteCheckLists() {
+  std::vector<std::pair<std::string, std::string>> changed;  // table, its new CREATE
+  {
+    LX_ASSIGN_OR_RETURN(
+        Statement * tables,
+        Prepare("SELECT name, sql FROM sqlite_master WHERE type = 'table' AND sql LIKE '%IN (%'"));
+    while (true) {
+      LX_ASSIGN_OR_RETURN(bool found, tables->Step());
+      if (!found) break;
+      std::string sql(tables->Text(1));
+      std::string rewritten = CheckListsAsOr(sql);
+      if (rewritten != sql) changed.emplace_back(std::string(tables->Text(0)), std::move(rewritten));
+    }
+  }
+  if (changed.empty()) return Status::Ok();
+  LX_ASSIGN_OR_RETURN(Statement * version, Prepare("PRAGMA schema_version"));
+  LX_ASSIGN_OR_RETURN(bool found, version->Step());
+  if (!found) return Status::Internal("PRAGMA schema_version 无结果");
+  const std::int64_t schema_version = version->Int(0);
+  version->Reset();
+  LX_RETURN_IF_ERROR(seam_->Exec("PRAGMA writable_schema = ON"));
+  Status status = Status::Ok();
+  for (const auto& [table, sql] : changed) {
+    Result<Statement*> update =
+        Prepare("UPDATE sqlite_master SET sql = ?1 WHERE type = 'table' AND name = ?2");
+    status = update.ok() ? (*update)->Bind(1, sql).Bind(2, table).Run() : update.status();
+    if (!status.ok()) break;
+  }
+  // Tells every connection (this one too) to read the schema again.
+  if (status.ok()) status = seam_->Exec("PRAGMA schema_version = " + std::to_string(schema_version + 1));
+  Status off = seam_->Exec("PRAGMA writable_schema = OFF");
+  return status.ok() ? off : status;
 }
 
 // Copies all of `from` into `to` with the online backup API, in one step:

@@ -1,0 +1,7 @@
+-- SQLite (3.40) checks `x IN ('a', 'b', 'c')` by building a temporary table
+-- each time a statement writes a row: about 1 µs a list, two of them on a
+-- household, the better part of an import's time. After every migration the
+-- store writes each such CHECK on SQLite as `x = 'a' OR x = 'b' OR …`, the
+-- same rule (SqlStore::RewriteCheckLists); this migration brings databases
+-- made before that to the same form. PostgreSQL keeps the lists: it checks
+-- them without a table. Nothing else changes.
