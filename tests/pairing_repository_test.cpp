@@ -111,6 +111,55 @@ TEST_P(PairingRepositoryTest, PairsPinsHistoryAndTheUncoveredRecordReadBackAlike
   EXPECT_NE(tampered.message().find("journal_deleted"), std::string::npos) << tampered.ToString();
 }
 
+// A county's first pairing (a thousand changes or more into empty tables)
+// goes through the journal's loader: every pair and history row written and
+// journaled, the tables' indexes there again after the commit, and the next
+// pairing, into tables that are no longer empty, a row at a time.
+TEST_P(PairingRepositoryTest, AFirstPairingOfThousandsIsLoadedAndVerifies) {
+  ASSERT_TRUE(db_->Exec("CREATE INDEX pairs_held ON pairs(kind, held)").ok());
+  ASSERT_TRUE(db_->Exec("CREATE INDEX pair_history_held ON pair_history(kind, held)").ok());
+  PairingState first;
+  for (int i = 1; i <= 2500; ++i) {
+    const std::string code = "14990100100" + std::to_string(20000 + i);
+    ASSERT_TRUE(db_->Exec("INSERT INTO households VALUES ('" + code + "', '149901')").ok());
+    first.assistance.push_back({"149901C" + std::to_string(10000 + i % 400), code});
+  }
+  ASSERT_TRUE(Write([&](PairingRepository& p) -> Status {
+                LX_ASSIGN_OR_RETURN(PairChanges changes, p.Apply(first, "首次结对", "149901"));
+                EXPECT_EQ(changes.made, 2500);
+                return Status::Ok();
+              }).ok());
+  PairingRepository read(*db_);
+  EXPECT_EQ(*read.Pairs("149901"), first);
+  ASSERT_EQ(read.History(first.assistance[1234].household_code)->size(), 1u);
+  for (const char* table : {"pairs", "pair_history"}) {
+    Result<sql::Statement*> batches =
+        db_->Prepare("SELECT COUNT(*) FROM journal WHERE action = 'insert_batch' AND entity = ?1");
+    ASSERT_TRUE(batches.ok());
+    (*batches)->Bind(1, std::string_view(table));
+    ASSERT_TRUE(*(*batches)->Step());
+    EXPECT_EQ((*batches)->Int(0), 3) << table << ": 2,500 rows loaded, journaled by batches of 1,000";
+    (*batches)->Reset();
+    Result<std::vector<sql::Connection::Index>> indexes = db_->Indexes(table);
+    ASSERT_TRUE(indexes.ok());
+    EXPECT_EQ(indexes->size(), 1u) << table << "'s index made again at the commit";
+  }
+  PairingState second = first;
+  second.assistance[7].cadre_code = "149901C99999";
+  ASSERT_TRUE(Write([&](PairingRepository& p) -> Status {
+                LX_ASSIGN_OR_RETURN(PairChanges changes, p.Apply(second, "调整", "149901"));
+                EXPECT_EQ(changes.made, 1);
+                EXPECT_EQ(changes.ended, 1);
+                return Status::Ok();
+              }).ok());
+  EXPECT_EQ(*read.Pairs("149901"), second);
+  std::vector<const JournalTable*> tables = PairingRepository::Tables();
+  EXPECT_TRUE(VerifyOnSeam(*db_, tables, Seal).ok()) << VerifyOnSeam(*db_, tables, Seal).ToString();
+  ASSERT_TRUE(db_->Exec("UPDATE pairs SET holder = '149901C00000' WHERE held = '1499010010021500'").ok());
+  EXPECT_NE(VerifyOnSeam(*db_, tables, Seal).message().find("pairs"), std::string::npos)
+      << "one changed row of the loaded thousands is named";
+}
+
 INSTANTIATE_TEST_SUITE_P(Backends, PairingRepositoryTest,
                          ::testing::Values(Backend::kSqlite, Backend::kPostgres), BackendName);
 

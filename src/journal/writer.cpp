@@ -111,7 +111,19 @@ JournalWriter::Loader::~Loader() {
   thread_.join();
 }
 
-void JournalWriter::Loader::Push(std::vector<JournalRow> batch) {
+void JournalWriter::Loader::Push(std::vector<JournalRow> rows) {
+  Batch batch{std::move(rows), std::nullopt};
+  bool behind = false;
+  {
+    std::lock_guard lock(mutex_);
+    behind = !queue_.empty();
+  }
+  if (behind) {
+    InsertBatch digests;
+    for (const JournalRow& row : batch.rows)
+      digests.Add(JournalKeyText(row[0]), JournalRowDigest(table_, row));
+    batch.digests = std::move(digests);
+  }
   std::unique_lock lock(mutex_);
   // Two batches ahead at most: the rows wait in memory, not the whole file.
   idle_.wait(lock, [&] { return queue_.size() < 2; });
@@ -132,7 +144,7 @@ void JournalWriter::Loader::Run() {
   while (true) {
     wake_.wait(lock, [&] { return stop_ || !queue_.empty(); });
     if (queue_.empty()) return;  // stopped
-    std::vector<JournalRow> batch = std::move(queue_.front());
+    Batch batch = std::move(queue_.front());
     queue_.pop_front();
     busy_ = true;
     const bool failed = !failure_.ok();
@@ -146,15 +158,15 @@ void JournalWriter::Loader::Run() {
   }
 }
 
-// A batch's rows, then its insert_batch entry: each row digested here, so
-// the caller's thread only reads, checks and seals.
-Status JournalWriter::Loader::Load(const std::vector<JournalRow>& rows,
-                                   const std::vector<std::string>& columns) {
+// A batch's rows, then its insert_batch entry: each row digested here
+// unless the caller did (Push).
+Status JournalWriter::Loader::Load(Batch& rows, const std::vector<std::string>& columns) {
   LX_ASSIGN_OR_RETURN(std::unique_ptr<sql::CopyIn> copy, writer_.db_.BeginCopy(table_.name, columns));
-  InsertBatch batch;
-  for (const JournalRow& row : rows) {
+  const bool digest = !rows.digests.has_value();
+  InsertBatch batch = digest ? InsertBatch() : std::move(*rows.digests);
+  for (const JournalRow& row : rows.rows) {
     const std::string key = JournalKeyText(row[0]);
-    batch.Add(key, JournalRowDigest(table_, row));
+    if (digest) batch.Add(key, JournalRowDigest(table_, row));
     Status added = copy->Add(row);
     if (!added.ok())
       return Status(added.code(), std::string(table_.name) + " " + key + ": " + added.message());

@@ -23,6 +23,7 @@
 #include <map>
 #include <memory>
 #include <mutex>
+#include <optional>
 #include <string>
 #include <string_view>
 #include <thread>
@@ -95,7 +96,8 @@ class JournalWriter {
   [[nodiscard]] Status AwaitLoader();
   // Ends loading: the thread writes what it was handed (at most two
   // batches) and stops; rows not yet handed over are dropped. For a
-  // transaction that rolls back, or one drained and sealed already.
+  // transaction that rolls back, or one drained already (the table's
+  // indexes are still made again at SealHead).
   void StopLoading();
 
   // Makes SealHead write the head even when nothing was appended.
@@ -131,17 +133,25 @@ class JournalWriter {
    public:
     Loader(JournalWriter& writer, const JournalTable& table);
     ~Loader();  // the batches handed over are written first
+    // Hands over a batch; waits while two are waiting. When one is waiting
+    // already, the caller digests this one itself rather than wait idle
+    // (a pairing makes rows faster than they are written; an import reads,
+    // checks and seals them slower, and leaves the digests to the loader).
     void Push(std::vector<JournalRow> batch);
     [[nodiscard]] Status Drain();
 
    private:
+    struct Batch {
+      std::vector<JournalRow> rows;
+      std::optional<InsertBatch> digests;  // made by the caller, or by Load
+    };
     void Run();
-    Status Load(const std::vector<JournalRow>& rows, const std::vector<std::string>& columns);
+    Status Load(Batch& batch, const std::vector<std::string>& columns);
     JournalWriter& writer_;
     const JournalTable& table_;
     std::mutex mutex_;
     std::condition_variable wake_, idle_;
-    std::deque<std::vector<JournalRow>> queue_;
+    std::deque<Batch> queue_;
     bool busy_ = false, stop_ = false;
     Status failure_;
     std::thread thread_;  // last: starts once the rest is made

@@ -152,19 +152,22 @@ Result<std::vector<PairHistoryEntry>> PairingRepository::History(std::string_vie
   return entries;
 }
 
-Result<std::string> PairingRepository::CountyOfHeld(PairingKind kind, const std::string& held) {
-  std::string_view table = "regions";
+// The tables whose records a kind of pair holds (CountyOfHeld).
+std::string_view HeldTable(PairingKind kind) {
   switch (kind) {
-    case PairingKind::kUnitVillage:
-      break;
     case PairingKind::kAssistance:
     case PairingKind::kContact:
-      table = "households";
-      break;
+      return "households";
     case PairingKind::kContactPoint:
-      table = "orgs";
+      return "orgs";
+    case PairingKind::kUnitVillage:
       break;
   }
+  return "regions";
+}
+
+Result<std::string> PairingRepository::CountyOfHeld(PairingKind kind, const std::string& held) {
+  const std::string_view table = HeldTable(kind);
   std::string cache_key = std::string(table) + '\0' + held;
   if (auto it = county_cache_.find(cache_key); it != county_cache_.end()) return it->second;
   LX_ASSIGN_OR_RETURN(sql::Statement * select,
@@ -178,8 +181,24 @@ Result<std::string> PairingRepository::CountyOfHeld(PairingKind kind, const std:
   return county;
 }
 
-Status PairingRepository::AddHistory(PairingKind kind, const std::string& held, const std::string& from,
-                                     const std::string& to, const std::string& reason) {
+Status PairingRepository::ReadCounties(std::string_view table, std::string_view county) {
+  LX_ASSIGN_OR_RETURN(sql::Statement * select,
+                      db_.Prepare("SELECT code, county_code FROM " + std::string(table) +
+                                  (county.empty() ? "" : " WHERE county_code = ?1")));
+  select->Reset();
+  if (!county.empty()) select->Bind(1, county);
+  const std::string prefix = std::string(table) + '\0';
+  while (true) {
+    LX_ASSIGN_OR_RETURN(bool found, select->Step());
+    if (!found) break;
+    county_cache_.emplace(prefix + std::string(select->Text(0)), std::string(select->Text(1)));
+  }
+  return Status::Ok();
+}
+
+Result<JournalRow> PairingRepository::HistoryRow(PairingKind kind, const std::string& held,
+                                                 const std::string& from, const std::string& to,
+                                                 const std::string& reason) {
   if (next_history_seq_ == 0) {
     LX_ASSIGN_OR_RETURN(sql::Statement * max, db_.Prepare("SELECT COALESCE(MAX(seq), 0) FROM pair_history"));
     max->Reset();
@@ -188,15 +207,34 @@ Status PairingRepository::AddHistory(PairingKind kind, const std::string& held, 
     max->Reset();
   }
   LX_ASSIGN_OR_RETURN(std::string county, CountyOfHeld(kind, held));
-  JournalRow row{Value::Int(next_history_seq_++),
-                 Value::Text(Token(kind)),
-                 Value::Text(held),
-                 Value::Text(from),
-                 Value::Text(to),
-                 Value::Text(reason),
-                 Value::Int(at_millis_),
-                 Value::Text(county)};
-  return journal_->Upsert(kHistory, std::move(row)).status();
+  return JournalRow{Value::Int(next_history_seq_++),
+                    Value::Text(Token(kind)),
+                    Value::Text(held),
+                    Value::Text(from),
+                    Value::Text(to),
+                    Value::Text(reason),
+                    Value::Int(at_millis_),
+                    Value::Text(county)};
+}
+
+Status PairingRepository::InsertNew(const JournalTable& table, std::vector<JournalRow> rows) {
+  if (rows.empty()) return Status::Ok();
+  bool load = false;
+  if (rows.size() >= kLoadFrom) {
+    LX_ASSIGN_OR_RETURN(sql::Statement * any,
+                        db_.Prepare("SELECT 1 FROM " + std::string(table.name) + " LIMIT 1"));
+    any->Reset();
+    LX_ASSIGN_OR_RETURN(bool found, any->Step());
+    any->Reset();
+    load = !found;
+  }
+  if (load) LX_RETURN_IF_ERROR(journal_->LoadInto(table));
+  for (JournalRow& row : rows) LX_RETURN_IF_ERROR(journal_->Upsert(table, std::move(row)).status());
+  if (!load) return Status::Ok();
+  // Every row written before anything else touches the connection again.
+  LX_RETURN_IF_ERROR(journal_->Drain());
+  journal_->StopLoading();
+  return Status::Ok();
 }
 
 Result<PairChanges> PairingRepository::Apply(const PairingState& next, const std::string& reason,
@@ -209,24 +247,44 @@ Result<PairChanges> PairingRepository::Apply(const PairingState& next, const std
     if (diff.kind != PairingKind::kUnitVillage) continue;
     for (const std::string& unit : diff.ended) LX_RETURN_IF_ERROR(CheckExit(unit, diff.held));
   }
+  // Read first: the held records' counties (in one pass a table when there
+  // are many) and the history's next number. Then the ended pairs go, and
+  // the new pairs and their history go in table by table.
+  std::set<std::string_view> tables;
+  size_t changed = 0;
+  for (const PairDiff& diff : diffs) {
+    if (diff.ended.empty() && diff.made.empty()) continue;
+    tables.insert(HeldTable(diff.kind));
+    ++changed;
+  }
+  if (changed >= kLoadFrom) {
+    for (std::string_view table : tables) LX_RETURN_IF_ERROR(ReadCounties(table, county));
+  }
+  std::vector<JournalRow> made, history;
+  for (const PairDiff& diff : diffs) {
+    if (diff.ended.empty() && diff.made.empty()) continue;
+    LX_ASSIGN_OR_RETURN(std::string held_county, CountyOfHeld(diff.kind, diff.held));
+    for (const std::string& holder : diff.made) {
+      made.push_back({Value::Text(PairKey(diff.kind, diff.held, holder)), Value::Text(Token(diff.kind)),
+                      Value::Text(holder), Value::Text(diff.held), Value::Text(held_county)});
+    }
+    // A household handed from one cadre to another reads as one change, from → to.
+    for (size_t i = 0; i < std::max(diff.ended.size(), diff.made.size()); ++i) {
+      LX_ASSIGN_OR_RETURN(JournalRow row,
+                          HistoryRow(diff.kind, diff.held, i < diff.ended.size() ? diff.ended[i] : "",
+                                     i < diff.made.size() ? diff.made[i] : "", reason));
+      history.push_back(std::move(row));
+    }
+  }
   for (const PairDiff& diff : diffs) {
     for (const std::string& holder : diff.ended) {
       LX_RETURN_IF_ERROR(journal_->Delete(kPairs, PairKey(diff.kind, diff.held, holder)));
       ++changes.ended;
     }
-    for (const std::string& holder : diff.made) {
-      LX_ASSIGN_OR_RETURN(std::string held_county, CountyOfHeld(diff.kind, diff.held));
-      JournalRow row{Value::Text(PairKey(diff.kind, diff.held, holder)), Value::Text(Token(diff.kind)),
-                     Value::Text(holder), Value::Text(diff.held), Value::Text(held_county)};
-      LX_RETURN_IF_ERROR(journal_->Upsert(kPairs, std::move(row)).status());
-      ++changes.made;
-    }
-    // A household handed from one cadre to another reads as one change, from → to.
-    for (size_t i = 0; i < std::max(diff.ended.size(), diff.made.size()); ++i) {
-      LX_RETURN_IF_ERROR(AddHistory(diff.kind, diff.held, i < diff.ended.size() ? diff.ended[i] : "",
-                                    i < diff.made.size() ? diff.made[i] : "", reason));
-    }
   }
+  changes.made = static_cast<int>(made.size());
+  LX_RETURN_IF_ERROR(InsertNew(kPairs, std::move(made)));
+  LX_RETURN_IF_ERROR(InsertNew(kHistory, std::move(history)));
   return changes;
 }
 

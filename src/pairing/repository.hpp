@@ -57,8 +57,16 @@ class PairingRepository {
 
  private:
   Result<PairingState> Read(std::string_view table, std::string_view county);
-  Status AddHistory(PairingKind kind, const std::string& held, const std::string& from, const std::string& to,
-                    const std::string& reason);
+  // Every record of `table` (of `county`, unless empty) into the county cache.
+  Status ReadCounties(std::string_view table, std::string_view county);
+  // The history's next row (its number, the held record's county).
+  Result<JournalRow> HistoryRow(PairingKind kind, const std::string& held, const std::string& from,
+                                const std::string& to, const std::string& reason);
+  // New rows of `table`: into an empty table, kLoadFrom rows or more, by the
+  // journal's loader (written and digested on its own thread, the indexes
+  // made again at commit; a county's first pairing), else one by one.
+  Status InsertNew(const JournalTable& table, std::vector<JournalRow> rows);
+  static constexpr size_t kLoadFrom = 1000;
   Status Writable() const;
   // The exit gate for one unit leaving one village: refused (kConflict,
   // exit_gate) while its cadres' tasks there are open, unless overridden,
