@@ -160,13 +160,13 @@ void JournalWriter::Loader::Run() {
 
 // A batch's rows, then its insert_batch entry: each row digested here
 // unless the caller did (Push).
-Status JournalWriter::Loader::Load(Batch& rows, const std::vector<std::string>& columns) {
+Status JournalWriter::Loader::Load(Batch& batch, const std::vector<std::string>& columns) {
   LX_ASSIGN_OR_RETURN(std::unique_ptr<sql::CopyIn> copy, writer_.db_.BeginCopy(table_.name, columns));
-  const bool digest = !rows.digests.has_value();
-  InsertBatch batch = digest ? InsertBatch() : std::move(*rows.digests);
-  for (const JournalRow& row : rows.rows) {
+  const bool digest = !batch.digests.has_value();
+  InsertBatch insert_batch = digest ? InsertBatch() : std::move(*batch.digests);
+  for (const JournalRow& row : batch.rows) {
     const std::string key = JournalKeyText(row[0]);
-    if (digest) batch.Add(key, JournalRowDigest(table_, row));
+    if (digest) insert_batch.Add(key, JournalRowDigest(table_, row));
     Status added = copy->Add(row);
     if (!added.ok())
       return Status(added.code(), std::string(table_.name) + " " + key + ": " + added.message());
@@ -175,7 +175,8 @@ Status JournalWriter::Loader::Load(Batch& rows, const std::vector<std::string>& 
   Status finished = copy->Finish();
   if (!finished.ok()) return Status(finished.code(), std::string(table_.name) + ": " + finished.message());
   // The chain's head is this thread's while it holds the connection.
-  LoadedEntry entry = writer_.NextEntry(kInsertBatchAction, table_.name, batch.first_key(), "", batch.Take());
+  LoadedEntry entry =
+      writer_.NextEntry(kInsertBatchAction, table_.name, insert_batch.first_key(), "", insert_batch.Take());
   return writer_.StoreEntry(entry);
 }
 
