@@ -155,14 +155,19 @@ std::string FieldCipher::BlindIndex(std::string_view domain, std::string_view pl
 }
 
 std::string ToHex(std::string_view bytes) {
-  static constexpr char kDigits[] = "0123456789abcdef";
   std::string out;
-  out.reserve(bytes.size() * 2);
-  for (unsigned char c : bytes) {
-    out.push_back(kDigits[c >> 4]);
-    out.push_back(kDigits[c & 15]);
-  }
+  AppendHex(out, bytes);
   return out;
+}
+
+void AppendHex(std::string& out, std::string_view bytes) {
+  static constexpr char kDigits[] = "0123456789abcdef";
+  size_t at = out.size();
+  out.resize(at + 2 * bytes.size());
+  for (unsigned char c : bytes) {
+    out[at++] = kDigits[c >> 4];
+    out[at++] = kDigits[c & 15];
+  }
 }
 
 }  // namespace lianxin

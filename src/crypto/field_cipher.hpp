@@ -52,5 +52,7 @@ class FieldCipher {
 
 // Lower-case hex of bytes.
 std::string ToHex(std::string_view bytes);
+// The same, appended to `out`.
+void AppendHex(std::string& out, std::string_view bytes);
 
 }  // namespace lianxin

@@ -61,17 +61,6 @@ std::string ShortDigest(std::string_view bytes) {
   return std::string(reinterpret_cast<char*>(digest), sizeof digest);
 }
 
-// As ToHex writes `bytes`, onto `out` (hex needs no JSON escaping).
-void AppendHex(std::string& out, std::string_view bytes) {
-  static constexpr char kDigits[] = "0123456789abcdef";
-  size_t at = out.size();
-  out.resize(at + 2 * bytes.size());
-  for (unsigned char c : bytes) {
-    out[at++] = kDigits[c >> 4];
-    out[at++] = kDigits[c & 15];
-  }
-}
-
 }  // namespace
 
 std::string JournalRowJson(const JournalTable& table, const JournalRow& row, bool legacy) {
@@ -87,7 +76,7 @@ std::string JournalRowJson(const JournalTable& table, const JournalRow& row, boo
     out.push_back(':');
     const sql::Value& value = row[i];
     if (table.columns[i].Digested() && value.type != sql::Value::kNull) {
-      out += "\"blake2b:";
+      out += "\"blake2b:";  // hex needs no JSON escaping
       AppendHex(out, ShortDigest(value.bytes));
       out.push_back('"');
       continue;
