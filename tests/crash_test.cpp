@@ -12,6 +12,7 @@
 #include <atomic>
 #include <chrono>
 #include <cstdio>
+#include <filesystem>
 #include <iostream>
 #include <mutex>
 #include <nlohmann/json.hpp>
@@ -63,10 +64,19 @@ void MakeRegistry(const TempDir& dir, const std::string& db) {
 bool Gone(int pid) {
   if (::kill(pid, 0) != 0) return true;
   // Not our child (the shell started it), so it may linger as a zombie
-  // until init reaps it; a zombie holds no file any more.
-  std::string stat = ReadFile("/proc/" + std::to_string(pid) + "/stat");
+  // until init reaps it; a zombie holds no file any more. But the main
+  // thread shows as a zombie as soon as it has exited itself, while the
+  // process's other threads (a loader, the server's workers) may still be
+  // on their way out, holding the files and their locks: gone once no
+  // thread but the main one is left.
+  const std::string proc = "/proc/" + std::to_string(pid);
+  std::string stat = ReadFile(proc + "/stat");
   size_t paren = stat.rfind(')');
-  return paren != std::string::npos && paren + 2 < stat.size() && stat[paren + 2] == 'Z';
+  if (paren == std::string::npos || paren + 2 >= stat.size() || stat[paren + 2] != 'Z') return false;
+  std::error_code ec;
+  auto threads = std::distance(std::filesystem::directory_iterator(proc + "/task", ec),
+                               std::filesystem::directory_iterator());
+  return ec || threads <= 1;
 }
 
 bool WaitGone(int pid) {
@@ -326,6 +336,82 @@ TEST(CrashTest, BackupUnderWriteLoadRestoresAndVerifies) {
   CliRun restore = Lianxin("restore --db " + restored + " --from " + (dir / "backup.db"));
   ASSERT_EQ(restore.exit_code, 0) << restore.output;
   ExpectIntact(restored, before_backup, "the restored backup");
+}
+
+// A first import, alone on its file, keeps a rollback journal
+// (StoreOptions::bulk): killed once its pages reach the file, it must leave
+// nothing of itself, and the next opener must find the file whole, its
+// journal verifying and back in WAL.
+TEST(CrashTest, SigkillDuringAFirstImportLeavesNothingOfIt) {
+  TempDir dir;
+  std::string db = dir / "import.db";
+  // 4 townships of 50 villages of 1,000 households with long addresses:
+  // more than the store's 64 MiB page cache holds, so pages are written into
+  // the file well before the commit.
+  std::string street;
+  for (int i = 0; i < 35; ++i) street += "幸福大道";
+  std::string regions = "区划代码,名称,级别,上级代码\n149901,连心县,县,\n";
+  std::string households =
+      "户编号,所属村,户主姓名,户主身份证号,联系电话,家庭人口,人均纯收入,住房状况,耕地面积,需求,地址,"
+      "富裕难度分,"
+      "富裕难度\n";
+  for (int t = 1; t <= 4; ++t) {
+    const std::string township = "149901" + Pad3(t);
+    regions += township + "000,第" + std::to_string(t) + "镇,乡镇,149901\n";
+    for (int v = 1; v <= 50; ++v) {
+      const std::string village = township + Pad3(v);
+      regions += village + ",第" + std::to_string(v) + "村,村," + township + "000\n";
+      for (int h = 0; h < 1000; ++h) {
+        std::string seq = std::to_string(h);
+        households += village + std::string(4 - seq.size(), '0') + seq + "," + village + ",户主" + seq +
+                      ",,1" + std::to_string(3000000000LL + t * 100000000LL + v * 10000 + h) +
+                      ",3,6000,一般,2.5,种养大户," + street + std::to_string(v) + "村" + seq + "号,2,较小\n";
+      }
+    }
+  }
+  WriteFile(dir / "regions.csv", regions);
+  WriteFile(dir / "households.csv", households);
+  CliRun made = Lianxin("import --db " + db + " --kind regions " + (dir / "regions.csv"));
+  ASSERT_EQ(made.exit_code, 0) << made.output;
+  const std::uintmax_t before = std::filesystem::file_size(db);
+
+  std::string pid_file = dir / "import.pid";
+  ASSERT_EQ(
+      std::system((std::string(LIANXIN_BINARY) + " import --db " + db + " --kind households " +
+                   (dir / "households.csv") + " > " + (dir / "import.log") + " 2>&1 & echo $! > " + pid_file)
+                      .c_str()),
+      0);
+  const int pid = std::atoi(ReadFile(pid_file).c_str());
+  ASSERT_GT(pid, 0);
+  KillOnExit guard{pid};
+  // Killed once the file has grown by 16 MB: rows are in it, not yet committed.
+  bool grown = false;
+  for (int i = 0; i < 12000 && !grown && !Gone(pid); ++i) {  // polls, with a generous bound
+    std::error_code ec;
+    grown = std::filesystem::file_size(db, ec) > before + (16u << 20);
+    if (!grown) std::this_thread::sleep_for(std::chrono::milliseconds(5));
+  }
+  ASSERT_TRUE(grown) << "the import ended or stalled before its pages reached the file: "
+                     << ReadFile(dir / "import.log");
+  EXPECT_TRUE(std::filesystem::exists(db + "-journal")) << "a rollback journal, not the WAL";
+  EXPECT_FALSE(std::filesystem::exists(db + "-wal"));
+  ASSERT_EQ(::kill(pid, SIGKILL), 0);
+  ASSERT_TRUE(WaitGone(pid));
+
+  // The next opener rolls the journal back: no household, the rest intact.
+  ExpectIntact(db, {}, "after the killed import");
+  CliRun counted = RunShell("sqlite3 " + db + " 'SELECT count(*) FROM households; PRAGMA journal_mode'");
+  EXPECT_EQ(counted.output, "0\nwal\n");
+  EXPECT_EQ(VillagesIn(db).size(), 200u);
+  // And the import goes through when tried again (a part of the file, to keep the test short).
+  std::string part = households.substr(0, households.find("1499010010020000"));
+  WriteFile(dir / "part.csv", part);
+  CliRun again = Lianxin("import --db " + db + " --kind households " + (dir / "part.csv"));
+  ASSERT_EQ(again.exit_code, 0) << again.output;
+  ExpectIntact(db, {}, "after importing again");
+  counted = RunShell("sqlite3 " + db + " 'SELECT count(*) FROM households; PRAGMA journal_mode'");
+  EXPECT_EQ(counted.output, "1000\nwal\n");
+  EXPECT_FALSE(std::filesystem::exists(db + "-journal")) << "the rollback journal outlived the import";
 }
 
 }  // namespace

@@ -30,6 +30,60 @@ TEST(StoreTest, MigrationsApplyToAnEmptyDatabaseOnce) {
   EXPECT_EQ(*again->SchemaVersion(), Migrations().back().number);
 }
 
+// StoreOptions::bulk: alone on its file, a store writes with a rollback
+// journal (a -journal file beside the database, no -wal) and leaves the file
+// in WAL when it closes; beside another connection (a server) it stays in
+// WAL, and both go on reading and writing.
+TEST(StoreTest, ABulkStoreKeepsARollbackJournalOnlyWhenAlone) {
+  LX_SQLITE_ONLY();
+  TempDir dir;
+  const std::string path = dir / "c.db";
+  auto journal_mode = [&] {
+    sqlite3* db = nullptr;
+    EXPECT_EQ(sqlite3_open(path.c_str(), &db), SQLITE_OK);
+    sqlite3_stmt* select = nullptr;
+    EXPECT_EQ(sqlite3_prepare_v2(db, "PRAGMA journal_mode", -1, &select, nullptr), SQLITE_OK);
+    EXPECT_EQ(sqlite3_step(select), SQLITE_ROW);
+    std::string mode = reinterpret_cast<const char*>(sqlite3_column_text(select, 0));
+    sqlite3_finalize(select);
+    sqlite3_close(db);
+    return mode;
+  };
+  ASSERT_NE(OpenOrDie(path), nullptr);  // made, in WAL
+  StoreOptions bulk = DbOptions(path);
+  bulk.bulk = true;
+  {
+    Result<std::unique_ptr<Store>> alone = Store::Open(path, bulk);
+    ASSERT_TRUE(alone.ok()) << alone.status().ToString();
+    ImportFixture(**alone);
+    EXPECT_TRUE(std::filesystem::exists(path + "-journal"));
+    EXPECT_FALSE(std::filesystem::exists(path + "-wal"));
+  }
+  EXPECT_FALSE(std::filesystem::exists(path + "-journal")) << "left behind when the store closed";
+  EXPECT_EQ(journal_mode(), "wal");
+  std::unique_ptr<Store> server = OpenOrDie(path);
+  ASSERT_NE(server, nullptr);
+  RegistryCounts before = *server->Counts();
+  EXPECT_GT(before.households, 0);
+  {
+    Result<std::unique_ptr<Store>> beside = Store::Open(path, bulk);
+    ASSERT_TRUE(beside.ok()) << beside.status().ToString();
+    std::unique_ptr<WriteTxn> txn = std::move((*beside)->Begin("test")).value();
+    Region village{.code = "149901001099",
+                   .name = "新村",
+                   .level = RegionLevel::kVillage,
+                   .parent_code = "149901001000"};
+    ASSERT_TRUE(txn->Upsert(village).ok());
+    ASSERT_TRUE(txn->Commit().ok());
+    EXPECT_FALSE(std::filesystem::exists(path + "-journal"));
+    EXPECT_EQ(server->Counts()->regions, before.regions + 1);  // the server reads on meanwhile
+  }
+  EXPECT_EQ(journal_mode(), "wal");
+  server.reset();
+  std::int64_t entries = 0;
+  EXPECT_TRUE(OpenOrDie(path)->VerifyJournal(&entries).ok());
+}
+
 // SQLite builds a temporary table for `x IN ('a', 'b', 'c')` on every row a
 // statement writes (CheckListsAsOr): the schema holds none, and the rule
 // still holds. A database from before migration 22 gets the same form.

@@ -53,6 +53,16 @@ struct StoreOptions {
   bool create = true;
   int busy_timeout_ms = 5000;
   const Clock* clock = nullptr;  // SystemClock() when null
+  // For a command that writes much and alone — the CLI's import, demo,
+  // pair and migrate; never the server. On SQLite, when no other
+  // connection has the file open, its write transactions keep a rollback
+  // journal instead of the WAL: new pages (a first import's) go into the
+  // file once, not into the WAL and then again into the file at the
+  // checkpoint, and a crash still leaves all or nothing (the next opener
+  // rolls the journal back). The file is in WAL again when the store
+  // closes, or as soon as another process opens it between two
+  // transactions. No effect on PostgreSQL.
+  bool bulk = false;
 };
 
 enum class UpsertOutcome { kInserted, kUpdated, kUnchanged };

@@ -84,11 +84,14 @@ Result<Config> LoadConfig(const Common& common) {
 
 // Opens the store and puts the console's settings (参数与字典, settings.hpp)
 // over `config`, as the server does: every command works by the same rules.
-Result<std::unique_ptr<Store>> OpenStore(Config& config, const std::string& path, bool create) {
+// `bulk`: a command that writes much (StoreOptions::bulk).
+Result<std::unique_ptr<Store>> OpenStore(Config& config, const std::string& path, bool create,
+                                         bool bulk = false) {
   StoreOptions options;
   options.key_file = config.key_file;
   options.busy_timeout_ms = config.busy_timeout_ms;
   options.create = create;
+  options.bulk = bulk;
   LX_ASSIGN_OR_RETURN(std::unique_ptr<Store> store, Store::Open(path, options));
   LX_ASSIGN_OR_RETURN(std::vector<StoredSetting> stored, store->Settings());
   SettingsApplied applied = ApplySettings(config, stored);
@@ -138,7 +141,7 @@ Status RunDemo(const Common& common, const std::string& scale_text, std::uint64_
     std::cout << "演示数据文件已写入 demo files written to " << out_dir << "\n";
   }
   if (!common.db.empty()) {
-    LX_ASSIGN_OR_RETURN(std::unique_ptr<Store> store, OpenStore(config, common.db, true));
+    LX_ASSIGN_OR_RETURN(std::unique_ptr<Store> store, OpenStore(config, common.db, true, /*bulk=*/true));
     LX_ASSIGN_OR_RETURN(std::unique_ptr<WriteTxn> txn, store->Begin("demo"));
     txn->JournalInsertsInBatches();
     TxnSink sink(*txn);
@@ -191,7 +194,7 @@ Status RunDemo(const Common& common, const std::string& scale_text, std::uint64_
 Status RunImport(const Common& common, const std::string& kind_text, const std::string& file, bool dry_run) {
   LX_ASSIGN_OR_RETURN(Config config, LoadConfig(common));
   LX_ASSIGN_OR_RETURN(RecordKind kind, KindOf(kind_text));
-  LX_ASSIGN_OR_RETURN(std::unique_ptr<Store> store, OpenStore(config, common.db, true));
+  LX_ASSIGN_OR_RETURN(std::unique_ptr<Store> store, OpenStore(config, common.db, true, /*bulk=*/!dry_run));
   ImportOptions options;
   options.dry_run = dry_run;
   options.actor = "cli:import";
@@ -297,7 +300,7 @@ void PrintExplanation(const Explanation& e) {
 Status RunPair(const Common& common, bool dry_run, bool json, const std::string& explain,
                const std::string& exit_override) {
   LX_ASSIGN_OR_RETURN(Config config, LoadConfig(common));
-  LX_ASSIGN_OR_RETURN(std::unique_ptr<Store> store, OpenStore(config, common.db, false));
+  LX_ASSIGN_OR_RETURN(std::unique_ptr<Store> store, OpenStore(config, common.db, false, /*bulk=*/!dry_run));
   if (!explain.empty()) {
     // Explaining computes but never writes.
     LX_ASSIGN_OR_RETURN(Explanation why, ExplainPairing(*store, config, explain));
@@ -634,6 +637,7 @@ Status RunMigrate(const Common& common, const std::string& from, const std::stri
   StoreOptions target_options = source_options;
   target_options.key_file = target_key;
   target_options.create = true;
+  target_options.bulk = true;
   Status moved;
   std::int64_t target_entries = 0;
   std::unique_ptr<Store> target;
@@ -647,7 +651,7 @@ Status RunMigrate(const Common& common, const std::string& from, const std::stri
   if (!moved.ok()) {
     target.reset();
     if (target_file) {
-      for (const char* suffix : {"", "-wal", "-shm"}) std::filesystem::remove(to + suffix, ec);
+      for (const char* suffix : {"", "-wal", "-shm", "-journal"}) std::filesystem::remove(to + suffix, ec);
     }
     if (copied_key) {
       std::filesystem::remove(target_key, ec);

@@ -1,7 +1,9 @@
 #include "store/sql/sqlite_api.hpp"
 
 #include <atomic>
+#include <chrono>
 #include <cstdint>
+#include <thread>
 
 namespace lianxin::sqlite {
 
@@ -149,6 +151,28 @@ Status Exec(sqlite3* db, std::string_view sql) {
   sqlite3_free(error);
   Status status = ErrorStatus(db, rc, text);
   return Status(status.code(), message + " (" + text.substr(0, 120) + ")");
+}
+
+Result<std::string> SetJournalMode(sqlite3* db, std::string_view mode, int wait_ms) {
+  const std::string sql = "PRAGMA journal_mode = " + std::string(mode);
+  const auto until = std::chrono::steady_clock::now() + std::chrono::milliseconds(wait_ms);
+  while (true) {
+    sqlite3_stmt* raw = nullptr;
+    int rc = sqlite3_prepare_v2(db, sql.c_str(), -1, &raw, nullptr);
+    std::string now;
+    if (rc == SQLITE_OK) {
+      rc = sqlite3_step(raw);
+      if (rc == SQLITE_ROW) {
+        now = reinterpret_cast<const char*>(sqlite3_column_text(raw, 0));
+        rc = SQLITE_OK;
+      }
+    }
+    sqlite3_finalize(raw);
+    if (rc == SQLITE_OK) return now;
+    if ((rc & 0xff) != SQLITE_BUSY || std::chrono::steady_clock::now() >= until)
+      return ErrorStatus(db, rc, sql);
+    std::this_thread::sleep_for(std::chrono::milliseconds(5));
+  }
 }
 
 }  // namespace lianxin::sqlite

@@ -93,6 +93,13 @@ Status ErrorStatus(sqlite3* db, int rc, std::string_view what);
 // Runs one or more statements with no results.
 Status Exec(sqlite3* db, std::string_view sql);
 
+// Sets the journal mode ("WAL", "TRUNCATE") and answers the one now in
+// force, lower case. Changing it needs the file to itself: while another
+// connection writes (or, to leave WAL, has the file open at all) SQLite
+// answers SQLITE_BUSY at once, without the busy handler, so this tries
+// again for up to `wait_ms` (0: once) and then returns kUnavailable.
+Result<std::string> SetJournalMode(sqlite3* db, std::string_view mode, int wait_ms);
+
 // Resets every statement of the connection that is still stepping. A
 // statement left mid-result keeps its read transaction open: later reads on
 // the connection would see that old snapshot, and a write would fail at once

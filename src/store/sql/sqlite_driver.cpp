@@ -251,8 +251,8 @@ Result<std::unique_ptr<Connection>> ConnectSqlite(const std::string& path, const
   auto connection = std::make_unique<SqliteConnection>(db);
   sqlite3_busy_timeout(db, options.busy_timeout_ms);
   lianxin::sqlite::CheckpointAndRestartWal(db, options.busy_timeout_ms);
-  LX_RETURN_IF_ERROR(
-      connection->Exec("PRAGMA journal_mode = WAL; PRAGMA synchronous = FULL; PRAGMA foreign_keys = ON"));
+  LX_RETURN_IF_ERROR(lianxin::sqlite::SetJournalMode(db, "WAL", options.busy_timeout_ms).status());
+  LX_RETURN_IF_ERROR(connection->Exec("PRAGMA synchronous = FULL; PRAGMA foreign_keys = ON"));
   return std::unique_ptr<Connection>(std::move(connection));
 }
 

@@ -297,7 +297,13 @@ class SqlStore final : public Store {
         key_file_(std::move(key_file)),
         checkpoint_path_(JournalCheckpointPath(key_file_)) {}
 
+  // Puts the file back in WAL when KeepRollbackJournal took it out.
+  ~SqlStore() override;
+
   Status Migrate();
+  // StoreOptions::bulk: a rollback journal while this is the file's only
+  // connection; nothing changes (WAL stays) when it is not.
+  void KeepRollbackJournal();
 
   Result<std::unique_ptr<WriteTxn>> Begin(std::string actor) override {
     if (txn_open_) return Status::Internal("同一 Store 上已有未结束的写事务");
@@ -530,6 +536,7 @@ class SqlStore final : public Store {
   const Clock& clock_;
   std::string key_file_;
   std::string checkpoint_path_;
+  bool rollback_journal_ = false;  // KeepRollbackJournal took the file out of WAL
 };
 
 }  // namespace lianxin::sql_store

@@ -104,6 +104,24 @@ std::string UtcTimestamp(std::int64_t millis) {
 // Each pending migration in a transaction of its own, recorded in
 // schema_migrations. On PostgreSQL a lock held to each transaction's end
 // keeps two processes opening a new database from migrating it together.
+void SqlStore::KeepRollbackJournal() {
+  if (!sqlite()) return;
+  EndRead();
+  // Once, no wait: another connection on the file (the server's) answers
+  // SQLITE_BUSY at once, and then the WAL stays as it is.
+  Result<std::string> mode = sqlite::SetJournalMode(db(), "TRUNCATE", 0);
+  rollback_journal_ = mode.ok() && *mode == "truncate";
+  if (!rollback_journal_)
+    spdlog::debug("另有连接打开数据库,仍用 WAL (the WAL stays: another connection is open)");
+}
+
+SqlStore::~SqlStore() {
+  if (!rollback_journal_) return;
+  ResetStatements();
+  Result<std::string> mode = sqlite::SetJournalMode(db(), "WAL", 1000);
+  if (!mode.ok()) spdlog::warn("数据库未能改回 WAL (the next opener will): {}", mode.status().message());
+}
+
 Status SqlStore::Migrate() {
   auto begin = [this]() -> Status {
     LX_RETURN_IF_ERROR(seam_->Exec(BeginWriteSql()));
@@ -443,15 +461,17 @@ Result<std::unique_ptr<Store>> Store::Open(const std::string& path, const StoreO
   sqlite3_busy_timeout(db.get(), options.busy_timeout_ms);
   sqlite::CheckpointAndRestartWal(db.get(), options.busy_timeout_ms);
   sqlite3_extended_result_codes(db.get(), 1);
+  LX_RETURN_IF_ERROR(sqlite::SetJournalMode(db.get(), "WAL", options.busy_timeout_ms).status());
   LX_RETURN_IF_ERROR(
       sqlite::Exec(db.get(),
-                   "PRAGMA journal_mode = WAL; PRAGMA synchronous = FULL; PRAGMA foreign_keys = ON; "
+                   "PRAGMA synchronous = FULL; PRAGMA foreign_keys = ON; "
                    "PRAGMA secure_delete = ON; PRAGMA cache_size = -65536; PRAGMA temp_store = MEMORY; "
                    "PRAGMA journal_size_limit = 67108864"));
   std::unique_ptr<sql::Connection> seam = sql::BorrowSqlite(db.get());
   auto store = std::make_unique<SqlStore>(std::move(db), std::move(seam), std::move(cipher),
                                           options.clock ? *options.clock : SystemClock(), key_file);
   LX_RETURN_IF_ERROR(store->Migrate());
+  if (options.bulk) store->KeepRollbackJournal();
   return std::unique_ptr<Store>(std::move(store));
 }
 
