@@ -207,14 +207,9 @@ Result<JournalRow> PairingRepository::HistoryRow(PairingKind kind, const std::st
     max->Reset();
   }
   LX_ASSIGN_OR_RETURN(std::string county, CountyOfHeld(kind, held));
-  return JournalRow{Value::Int(next_history_seq_++),
-                    Value::Text(Token(kind)),
-                    Value::Text(held),
-                    Value::Text(from),
-                    Value::Text(to),
-                    Value::Text(reason),
-                    Value::Int(at_millis_),
-                    Value::Text(county)};
+  return JournalRowOf(Value::Int(next_history_seq_++), Value::Text(Token(kind)), Value::Text(held),
+                      Value::Text(from), Value::Text(to), Value::Text(reason), Value::Int(at_millis_),
+                      Value::Text(county));
 }
 
 Status PairingRepository::InsertNew(const JournalTable& table, std::vector<JournalRow> rows) {
@@ -265,8 +260,9 @@ Result<PairChanges> PairingRepository::Apply(const PairingState& next, const std
     if (diff.ended.empty() && diff.made.empty()) continue;
     LX_ASSIGN_OR_RETURN(std::string held_county, CountyOfHeld(diff.kind, diff.held));
     for (const std::string& holder : diff.made) {
-      made.push_back({Value::Text(PairKey(diff.kind, diff.held, holder)), Value::Text(Token(diff.kind)),
-                      Value::Text(holder), Value::Text(diff.held), Value::Text(held_county)});
+      made.push_back(JournalRowOf(Value::Text(PairKey(diff.kind, diff.held, holder)),
+                                  Value::Text(Token(diff.kind)), Value::Text(holder), Value::Text(diff.held),
+                                  Value::Text(held_county)));
     }
     // A household handed from one cadre to another reads as one change, from → to.
     for (size_t i = 0; i < std::max(diff.ended.size(), diff.made.size()); ++i) {

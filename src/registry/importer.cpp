@@ -236,6 +236,8 @@ class Import {
   bool MapHeader(const TableRow& header) {
     const std::map<std::string, size_t>& by_key = header_keys_;
     column_of_.assign(columns_.size(), -1);
+    text_limit_.clear();
+    for (const ColumnSpec& column : columns_) text_limit_.push_back(TextLimit(column.field));
     header_text_ = header.cells;
     header_row_ = header.number;
     bool ok = true;
@@ -297,8 +299,11 @@ class Import {
   }
 
   size_t Index(std::string_view field) const {
+    // Asked a dozen times a row: the length and first letter rule out
+    // nearly every other column before the bytes are compared.
     for (size_t i = 0; i < columns_.size(); ++i) {
-      if (columns_[i].field == field) return i;
+      const std::string_view name = columns_[i].field;
+      if (name.size() == field.size() && !name.empty() && name[0] == field[0] && name == field) return i;
     }
     return columns_.size();
   }
@@ -359,13 +364,19 @@ class Import {
   // refused, and the column's cause and cure said once.
   // Free text a person reads (names, addresses): bounded in length, and free
   // of control characters and bidirectional overrides (kMaxNameChars …).
-  void CheckTextCells() {
+  // The longest each free-text column may be, in characters; 0 for the rest.
+  static int TextLimit(std::string_view field) {
     static const std::map<std::string_view, int> kLimits = {
         {"name", kMaxNameChars},    {"head_name", kMaxNameChars}, {"relation", kMaxNameChars},
         {"address", kMaxTextChars}, {"title", kMaxTextChars},     {"disability", kMaxTextChars}};
+    auto limit = kLimits.find(field);
+    return limit == kLimits.end() ? 0 : limit->second;
+  }
+
+  void CheckTextCells() {
     for (size_t i = 0; i < columns_.size(); ++i) {
-      auto limit = kLimits.find(columns_[i].field);
-      if (limit == kLimits.end() || column_of_[i] < 0) continue;
+      const int limit = text_limit_[i];
+      if (limit == 0 || column_of_[i] < 0) continue;
       size_t c = static_cast<size_t>(column_of_[i]);
       if (c >= row_->cells.size()) continue;
       std::string_view text = row_->cells[c];
@@ -390,9 +401,8 @@ class Import {
         AddProblem(row_->number, header_text_[c],
                    "含有控制字符或文字方向控制符,请删除后重新填写 (text_control)");
         row_ok_ = false;
-      } else if (chars > limit->second) {
-        AddProblem(row_->number, header_text_[c],
-                   "超过 " + std::to_string(limit->second) + " 个字 (text_too_long)");
+      } else if (chars > limit) {
+        AddProblem(row_->number, header_text_[c], "超过 " + std::to_string(limit) + " 个字 (text_too_long)");
         row_ok_ = false;
       }
     }
@@ -951,7 +961,8 @@ class Import {
   std::unique_ptr<WriteTxn> txn_;
   ImportReport report_;
 
-  std::vector<int> column_of_;  // per ColumnSpec: the file's column, or -1
+  std::vector<int> column_of_;   // per ColumnSpec: the file's column, or -1
+  std::vector<int> text_limit_;  // per ColumnSpec: TextLimit
   std::vector<std::string> header_text_;
   const TableRow* row_ = nullptr;
   bool row_ok_ = true;

@@ -93,67 +93,45 @@ class Codec {
   explicit Codec(const FieldCipher& cipher) : cipher_(cipher) {}
 
   Image Of(const Region& r) const {
-    return {Cell::Text(r.code), Cell::Text(r.name), Cell::Text(Token(r.level)),
-            Cell::TextOrNull(r.parent_code), Cell::Text(r.code.substr(0, 6))};
+    return JournalRowOf(Cell::Text(r.code), Cell::Text(r.name), Cell::Text(Token(r.level)),
+                        Cell::TextOrNull(r.parent_code), Cell::Text(r.code.substr(0, 6)));
   }
   Image Of(const Unit& u) const {
-    return {Cell::Text(u.code), Cell::Text(u.name), Cell::Text(u.county_code), Cell::Int(u.staff),
-            Cell::Text(Token(u.strength))};
+    return JournalRowOf(Cell::Text(u.code), Cell::Text(u.name), Cell::Text(u.county_code), Cell::Int(u.staff),
+                        Cell::Text(Token(u.strength)));
   }
   Image Of(const Org& o) const {
-    return {Cell::Text(o.code),        Cell::Text(o.name),          Cell::Text(Token(o.kind)),
-            Cell::Text(o.region_code), Cell::Text(Token(o.rating)), Cell::Text(o.region_code.substr(0, 6))};
+    return JournalRowOf(Cell::Text(o.code), Cell::Text(o.name), Cell::Text(Token(o.kind)),
+                        Cell::Text(o.region_code), Cell::Text(Token(o.rating)),
+                        Cell::Text(o.region_code.substr(0, 6)));
   }
   Image Of(const Cadre& c, const std::string& county_code) const {
-    return {Cell::Text(c.code),
-            Cell::Text(c.name),
-            Cell::Text(Token(c.gender)),
-            Sealed(c.id_number.Reveal(), "cadres.id", c.code),
-            Index(kIdDomain, c.id_number.Reveal()),
-            Sealed(c.phone.Reveal(), "cadres.phone", c.code),
-            Index(kPhoneDomain, c.phone.Reveal()),
-            Cell::TextOrNull(c.unit_code),
-            Cell::TextOrNull(c.village_code),
-            Cell::Text(Token(c.rank)),
-            Cell::Text(Token(c.education)),
-            Cell::Text(JoinList(c.skills)),
-            Cell::Text(c.title),
-            Cell::Int(c.unit_head ? 1 : 0),
-            Cell::Text(county_code)};
+    return JournalRowOf(
+        Cell::Text(c.code), Cell::Text(c.name), Cell::Text(Token(c.gender)),
+        Sealed(c.id_number.Reveal(), "cadres.id", c.code), Index(kIdDomain, c.id_number.Reveal()),
+        Sealed(c.phone.Reveal(), "cadres.phone", c.code), Index(kPhoneDomain, c.phone.Reveal()),
+        Cell::TextOrNull(c.unit_code), Cell::TextOrNull(c.village_code), Cell::Text(Token(c.rank)),
+        Cell::Text(Token(c.education)), Cell::Text(JoinList(c.skills)), Cell::Text(c.title),
+        Cell::Int(c.unit_head ? 1 : 0), Cell::Text(county_code));
   }
   Image Of(const Household& h) const {
-    return {Cell::Text(h.code),
-            Cell::Text(h.village_code),
-            Cell::Text(h.head_name),
-            Sealed(h.head_id_number.Reveal(), "households.head_id", h.code),
-            Index(kIdDomain, h.head_id_number.Reveal()),
-            Sealed(h.phone.Reveal(), "households.phone", h.code),
-            Index(kPhoneDomain, h.phone.Reveal()),
-            Cell::Int(h.size),
-            Cell::Int(h.income_per_capita),
-            Cell::Text(Token(h.housing)),
-            Cell::Real(h.land_mu),
-            Cell::Text(JoinList(h.needs)),
-            Cell::Text(h.address),
-            Cell::Real(h.difficulty),
-            Cell::Text(Token(h.tier)),
-            Cell::Text(h.village_code.substr(0, 6))};
+    return JournalRowOf(Cell::Text(h.code), Cell::Text(h.village_code), Cell::Text(h.head_name),
+                        Sealed(h.head_id_number.Reveal(), "households.head_id", h.code),
+                        Index(kIdDomain, h.head_id_number.Reveal()),
+                        Sealed(h.phone.Reveal(), "households.phone", h.code),
+                        Index(kPhoneDomain, h.phone.Reveal()), Cell::Int(h.size),
+                        Cell::Int(h.income_per_capita), Cell::Text(Token(h.housing)), Cell::Real(h.land_mu),
+                        Cell::Text(JoinList(h.needs)), Cell::Text(h.address), Cell::Real(h.difficulty),
+                        Cell::Text(Token(h.tier)), Cell::Text(h.village_code.substr(0, 6)));
   }
   Image Of(const Member& m, const std::string& county_code) const {
     Cell key = Index(kIdDomain, m.id_number.Reveal());
     std::string row_key = JournalKeyText(key);
-    return {std::move(key),
-            Sealed(m.id_number.Reveal(), "members.id", row_key),
-            Cell::Text(m.household_code),
-            Cell::Text(m.name),
-            Cell::Text(m.relation),
-            Cell::Text(m.birth_date),
-            Cell::Text(Token(m.gender)),
-            Cell::Text(Token(m.education)),
-            Cell::Text(Token(m.labour)),
-            Cell::Text(Token(m.health)),
-            Cell::Text(m.disability),
-            Cell::Text(county_code)};
+    return JournalRowOf(std::move(key), Sealed(m.id_number.Reveal(), "members.id", row_key),
+                        Cell::Text(m.household_code), Cell::Text(m.name), Cell::Text(m.relation),
+                        Cell::Text(m.birth_date), Cell::Text(Token(m.gender)), Cell::Text(Token(m.education)),
+                        Cell::Text(Token(m.labour)), Cell::Text(Token(m.health)), Cell::Text(m.disability),
+                        Cell::Text(county_code));
   }
 
   std::string IdIndex(const IdNumber& id) const { return cipher_.BlindIndex(kIdDomain, id.Reveal()); }
