@@ -95,6 +95,9 @@ Result<FieldCipher> FieldCipher::FromKeyFile(const std::string& path, bool creat
   crypto_kdf_derive_from_key(cipher.index_key_.data(), cipher.index_key_.size(), 2, kKdfContext, master);
   sodium_memzero(master, sizeof master);
   randombytes_buf(cipher.nonce_prefix_.data(), cipher.nonce_prefix_.size());
+  static_assert(sizeof cipher.nonce_prefix_ == crypto_core_hchacha20_INPUTBYTES);
+  crypto_core_hchacha20(cipher.prefix_key_.data(), cipher.nonce_prefix_.data(), cipher.aead_key_.data(),
+                        nullptr);
   return cipher;
 }
 
@@ -114,11 +117,17 @@ std::string FieldCipher::Encrypt(std::string_view plain, std::string_view bindin
   std::memcpy(bytes, nonce_prefix_.data(), nonce_prefix_.size());
   std::uint64_t counter = nonce_counter_++;
   for (int i = 0; i < 8; ++i) bytes[16 + i] = static_cast<unsigned char>(counter >> (8 * i));
+  // XChaCha20-Poly1305 as libsodium makes it: ChaCha20-Poly1305 (IETF)
+  // under HChaCha20(key, nonce[0..16]) — prefix_key_, as the prefix is this
+  // instance's — with four zero bytes and nonce[16..24] as its nonce.
+  unsigned char ietf_nonce[crypto_aead_chacha20poly1305_ietf_NPUBBYTES] = {};
+  static_assert(sizeof ietf_nonce == 4 + 8);
+  std::memcpy(ietf_nonce + 4, bytes + 16, 8);
   unsigned long long written = 0;
-  crypto_aead_xchacha20poly1305_ietf_encrypt(
+  crypto_aead_chacha20poly1305_ietf_encrypt(
       bytes + kNonce, &written, reinterpret_cast<const unsigned char*>(plain.data()), plain.size(),
-      reinterpret_cast<const unsigned char*>(binding.data()), binding.size(), nullptr, bytes,
-      aead_key_.data());
+      reinterpret_cast<const unsigned char*>(binding.data()), binding.size(), nullptr, ietf_nonce,
+      prefix_key_.data());
   out.resize(kNonce + written);
   return out;
 }

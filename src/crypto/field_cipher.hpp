@@ -47,6 +47,10 @@ class FieldCipher {
   // Nonces are a random 16-byte prefix drawn once per instance and a 64-bit
   // counter: unique without a system call per encryption.
   std::array<unsigned char, 16> nonce_prefix_{};
+  // XChaCha20's subkey for every nonce this instance makes, HChaCha20 of
+  // the key and the prefix they share: derived once instead of per field
+  // (the ciphertext is the same, and opens by the nonce it carries).
+  std::array<unsigned char, 32> prefix_key_{};
   mutable std::uint64_t nonce_counter_ = 0;
 };
 

@@ -27,5 +27,27 @@ TEST(FirstRowsTest, KeepsTheFirstRowOfEveryKeyAsTheStandardMapDoes) {
   EXPECT_EQ(first.Emplace("", 8), std::make_pair(7, false));
 }
 
+// A file sorted by its key, as offices export them, is taken in order until
+// a key comes out of order: a repeat of one far back, a new one that sorts
+// before the last. Both are then answered as the standard map would.
+TEST(FirstRowsTest, AnAscendingRunThenKeysOutOfOrder) {
+  FirstRows first;
+  std::unordered_map<std::string, int> expected;
+  auto both = [&](const std::string& key, int row) {
+    auto [held, fresh] = first.Emplace(key, row);
+    auto [it, expected_fresh] = expected.emplace(key, row);
+    EXPECT_EQ(fresh, expected_fresh) << key;
+    EXPECT_EQ(held, it->second) << key;
+  };
+  int row = 1;
+  for (int n = 100000; n < 150000; n += 2) both("1499010010" + std::to_string(n), row++);
+  both("1499010010100000", row++);  // the first key again
+  both("1499010010100001", row++);  // new, between two kept
+  both("1499010010149998", row++);  // the last again
+  for (int n = 100001; n < 100101; n += 2) both("1499010010" + std::to_string(n), row++);
+  both("1499010010100001", row++);
+  EXPECT_EQ(first.size(), expected.size());
+}
+
 }  // namespace
 }  // namespace lianxin
