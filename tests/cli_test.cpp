@@ -279,6 +279,65 @@ TEST(CliTest, PairCoversTheFixtureExplainsAndDryRunWritesNothing) {
   EXPECT_EQ(Lianxin("journal verify --db " + db).exit_code, 0);
 }
 
+// The fixture again as county 149902: every code moved over, ID numbers and
+// phones left out (they are the first county's people), no members.
+void ImportSecondCountyWithCli(const TempDir& dir, const std::string& db) {
+  for (std::string kind : {"regions", "units", "orgs", "cadres", "households"}) {
+    std::istringstream in(ReadFile(kFixture + "/" + kind + ".csv"));
+    std::string out;
+    for (std::string line; std::getline(in, line);) {
+      std::istringstream cells(line);
+      std::string cell, row;
+      for (bool first = true; std::getline(cells, cell, ','); first = false) {
+        const bool personal = (cell.size() == 18 || cell.size() == 11) &&
+                              cell.find_first_not_of("0123456789X") == std::string::npos;
+        if (personal) cell.clear();
+        if (cell.starts_with("149901")) cell.replace(0, 6, "149902");
+        row += (first ? "" : ",") + cell;
+      }
+      if (line.ends_with(",")) row += ",";
+      out += row + "\n";
+    }
+    WriteFile(dir / ("second-" + kind + ".csv"), out);
+    CliRun run = Lianxin("import --db " + db + " --kind " + kind + " " + (dir / ("second-" + kind + ".csv")));
+    ASSERT_EQ(run.exit_code, 0) << kind << ": " << run.output;
+  }
+}
+
+// A database of two counties pairs each in turn (one county's registry in
+// memory at a time), or the one --county names.
+TEST(CliTest, PairGoesCountyByCountyOrToTheOneNamed) {
+  TempDir dir;
+  std::string db = dir / "two.db";
+  ImportFixtureWithCli(db);
+  ASSERT_NO_FATAL_FAILURE(ImportSecondCountyWithCli(dir, db));
+  int code = -1;
+  nlohmann::json one = LianxinJson("pair --db " + db + " --county 149902 --json", &code);
+  ASSERT_EQ(code, 0);
+  ASSERT_TRUE(one.is_object());
+  EXPECT_EQ(one["county"], "149902");
+  EXPECT_EQ(one["households"]["total"], 3);
+  EXPECT_EQ(one["households"]["covered"], 3);
+  EXPECT_TRUE(one["written"].get<bool>());
+  nlohmann::json both = LianxinJson("pair --db " + db + " --json", &code);
+  ASSERT_EQ(code, 0);
+  ASSERT_TRUE(both.is_array());
+  ASSERT_EQ(both.size(), 2u);
+  EXPECT_EQ(both[0]["county"], "149901");
+  EXPECT_GT(both[0]["changes"]["made"].get<int>(), 0) << "the first county had not been paired";
+  EXPECT_EQ(both[1]["county"], "149902");
+  EXPECT_EQ(both[1]["changes"]["made"], 0) << "the second county was paired already";
+  EXPECT_EQ(both[1]["households"]["covered"], 3);
+  CliRun text = Lianxin("pair --db " + db + " --dry-run");
+  EXPECT_EQ(text.exit_code, 0) << text.output;
+  EXPECT_NE(text.output.find("== 县 county 149901"), std::string::npos) << text.output;
+  EXPECT_NE(text.output.find("== 县 county 149902"), std::string::npos) << text.output;
+  CliRun unknown = Lianxin("pair --db " + db + " --county 149903");
+  EXPECT_EQ(unknown.exit_code, 2) << unknown.output;
+  EXPECT_NE(unknown.output.find("county_unknown"), std::string::npos) << unknown.output;
+  EXPECT_EQ(Lianxin("journal verify --db " + db).exit_code, 0);
+}
+
 TEST(CliTest, PinIsKeptByTheNextRunAndNeedsAReason) {
   TempDir dir;
   std::string db = dir / "pin.db";

@@ -3,6 +3,8 @@
 // admin's preview shows its township only.
 #include <gtest/gtest.h>
 
+#include <set>
+
 #include "api_fixture.hpp"
 #include "lianxin/pairing_service.hpp"
 #include "lianxin/registry_io.hpp"
@@ -82,6 +84,80 @@ class PairingScopeTest : public ApiFixture {
 
   PairingState second_pairs_;
 };
+
+// Every record of each kind, in the order a scan gives them.
+struct Records final : RegistrySink {
+  std::vector<Region> regions;
+  std::vector<Unit> units;
+  std::vector<Org> orgs;
+  std::vector<Cadre> cadres;
+  std::vector<Household> households;
+  std::vector<Member> members;
+  Status Add(const Region& r) override { return regions.push_back(r), Status::Ok(); }
+  Status Add(const Unit& u) override { return units.push_back(u), Status::Ok(); }
+  Status Add(const Org& o) override { return orgs.push_back(o), Status::Ok(); }
+  Status Add(const Cadre& c) override { return cadres.push_back(c), Status::Ok(); }
+  Status Add(const Household& h) override { return households.push_back(h), Status::Ok(); }
+  Status Add(const Member& m) override { return members.push_back(m), Status::Ok(); }
+};
+
+// A province pairs a county at a time, reading that county's rows alone:
+// what a county's scan gives is exactly the county's share of the whole
+// table, in the same order, and a pairing's input read so is the one the
+// whole database gave before.
+TEST_F(PairingScopeTest, ACountyIsReadAloneAsTheWholeDatabaseHoldsIt) {
+  ASSERT_NO_FATAL_FAILURE(AddSecondCountyPaired());
+  std::unique_ptr<Store> store = OpenOrDie(path_);
+  ASSERT_NE(store, nullptr);
+  Records all;
+  for (RecordKind kind : kAllRecordKinds) ASSERT_TRUE(store->ScanWithoutSecrets(kind, all).ok());
+  for (const std::string county : {"149901", kSecondCounty}) {
+    Records one;
+    for (RecordKind kind : kAllRecordKinds) {
+      Status scanned = store->ScanWithoutSecrets(kind, one, county);
+      ASSERT_TRUE(scanned.ok()) << scanned.ToString();
+    }
+    auto in = [&](std::string_view code) { return code.starts_with(county); };
+    auto expect = [&](const auto& whole, const auto& part, auto code_of, const char* what) {
+      std::vector<std::decay_t<decltype(whole.front())>> wanted;
+      for (const auto& record : whole) {
+        if (code_of(record)) wanted.push_back(record);
+      }
+      EXPECT_FALSE(wanted.empty()) << county << " " << what;
+      EXPECT_EQ(part, wanted) << county << " " << what;
+    };
+    std::set<std::string> units, households;
+    for (const Unit& u : all.units) {
+      if (u.county_code == county) units.insert(u.code);
+    }
+    for (const Household& h : all.households) {
+      if (in(h.village_code)) households.insert(h.code);
+    }
+    expect(
+        all.regions, one.regions, [&](const Region& r) { return in(r.code); }, "regions");
+    expect(
+        all.units, one.units, [&](const Unit& u) { return units.contains(u.code); }, "units");
+    expect(
+        all.orgs, one.orgs, [&](const Org& o) { return in(o.region_code); }, "orgs");
+    expect(
+        all.cadres, one.cadres,
+        [&](const Cadre& c) { return units.contains(c.unit_code) || in(c.village_code); }, "cadres");
+    expect(
+        all.households, one.households, [&](const Household& h) { return in(h.village_code); }, "households");
+    if (county == "149901") {
+      expect(
+          all.members, one.members, [&](const Member& m) { return households.contains(m.household_code); },
+          "members");
+    } else {
+      EXPECT_TRUE(one.members.empty());  // the second county was given none
+    }
+  }
+  Records none;
+  Status wrong = store->ScanWithoutSecrets(RecordKind::kHouseholds, none, "149901001");
+  EXPECT_EQ(wrong.code(), Code::kInvalidInput) << wrong.ToString();
+  EXPECT_EQ(wrong.field(), "county");
+  EXPECT_TRUE(none.households.empty());
+}
 
 TEST_F(PairingScopeTest, ACountyRunLeavesAnotherCountyAsItWas) {
   AddSecondCountyPaired();

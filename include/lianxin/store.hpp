@@ -536,8 +536,13 @@ class Store {
   // members by household, head first) with sensitive fields decrypted.
   virtual Status Scan(RecordKind kind, RegistrySink& sink) = 0;
   // The same without decrypting: ID numbers and phones are left empty. For
-  // work that never needs them (pairing, reports), and faster.
-  virtual Status ScanWithoutSecrets(RecordKind kind, RegistrySink& sink) = 0;
+  // work that never needs them (pairing, reports), and faster. With
+  // `county` (its 6 digits), only that county's records — what a county's
+  // scope reaches: its regions, its units, the orgs and households of its
+  // villages, its villages' and its units' cadres, its households' members —
+  // read through the tables' indexes, so a province is read a county at a
+  // time; kInvalidInput (field "county") for a code that is not a county's.
+  virtual Status ScanWithoutSecrets(RecordKind kind, RegistrySink& sink, std::string_view county = {}) = 0;
   virtual Result<std::optional<Household>> GetHousehold(std::string_view code) = 0;
 
   // Streams one page of `kind` that `query` selects (see the scope rule

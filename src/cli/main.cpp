@@ -297,8 +297,14 @@ void PrintExplanation(const Explanation& e) {
   }
 }
 
+Result<std::vector<std::string>> CountiesOf(Store& store);
+
+// `pair [--county C]`: one county, or each of the database's counties in
+// turn — a run, a commit and one county's registry in memory at a time, so
+// a province pairs in the memory of its largest county. A database of one
+// county is paired whole, as it always was.
 Status RunPair(const Common& common, bool dry_run, bool json, const std::string& explain,
-               const std::string& exit_override) {
+               const std::string& exit_override, const std::string& county) {
   LX_ASSIGN_OR_RETURN(Config config, LoadConfig(common));
   LX_ASSIGN_OR_RETURN(std::unique_ptr<Store> store, OpenStore(config, common.db, false, /*bulk=*/!dry_run));
   if (!explain.empty()) {
@@ -311,16 +317,34 @@ Status RunPair(const Common& common, bool dry_run, bool json, const std::string&
     }
     return Status::Ok();
   }
-  PairRunOptions options;
-  options.dry_run = dry_run;
-  options.exit_override = exit_override;
-  options.progress = &ProgressFor(common);
-  LX_ASSIGN_OR_RETURN(PairRun run, RunPairing(*store, config, options));
-  if (json) {
-    std::cout << PairingSummaryJson(run).dump(2) << "\n";
-  } else {
-    PrintPairing(run);
+  LX_ASSIGN_OR_RETURN(std::vector<std::string> counties, CountiesOf(*store));
+  if (!county.empty()) {
+    if (std::find(counties.begin(), counties.end(), county) == counties.end()) {
+      return Status::Usage("数据库中没有县 " + county + " (county_unknown)");
+    }
+    counties = {county};
+  } else if (counties.size() <= 1) {
+    counties = {""};  // the whole database
   }
+  nlohmann::json summaries = nlohmann::json::array();
+  for (const std::string& code : counties) {
+    PairRunOptions options;
+    options.dry_run = dry_run;
+    options.exit_override = exit_override;
+    options.county = code;
+    options.progress = &ProgressFor(common);
+    LX_ASSIGN_OR_RETURN(PairRun run, RunPairing(*store, config, options));
+    if (json) {
+      nlohmann::json summary = PairingSummaryJson(run);
+      if (!code.empty()) summary["county"] = code;
+      summaries.push_back(std::move(summary));
+    } else {
+      if (counties.size() > 1) std::cout << "== 县 county " << code << "\n";
+      PrintPairing(run);
+    }
+  }
+  // One county's summary as it always was; several as a list.
+  if (json) std::cout << (summaries.size() == 1 ? summaries[0] : summaries).dump(2) << "\n";
   return Status::Ok();
 }
 
@@ -803,8 +827,8 @@ Status RunJournalVerify(const Common& common, const std::string& at) {
   return Status::Ok();
 }
 
-// The region a notice is for when --region is not given: the database's one county.
-Result<std::string> OnlyCounty(Store& store) {
+// The codes of the database's counties, in order.
+Result<std::vector<std::string>> CountiesOf(Store& store) {
   class Counties final : public RegistrySink {
    public:
     Status Add(const Region& r) override {
@@ -819,10 +843,16 @@ Result<std::string> OnlyCounty(Store& store) {
     std::vector<std::string> codes;
   } counties;
   LX_RETURN_IF_ERROR(store.ScanWithoutSecrets(RecordKind::kRegions, counties));
-  if (counties.codes.size() == 1) return counties.codes[0];
+  return std::move(counties.codes);
+}
+
+// The region a notice is for when --region is not given: the database's one county.
+Result<std::string> OnlyCounty(Store& store) {
+  LX_ASSIGN_OR_RETURN(std::vector<std::string> counties, CountiesOf(store));
+  if (counties.size() == 1) return counties[0];
   std::string listed;
-  for (const std::string& code : counties.codes) listed += " " + code;
-  return Status::Usage("数据库中有 " + std::to_string(counties.codes.size()) +
+  for (const std::string& code : counties) listed += " " + code;
+  return Status::Usage("数据库中有 " + std::to_string(counties.size()) +
                        " 个县,请用 --region 指定:" + listed);
 }
 
@@ -1088,7 +1118,11 @@ int Main(int argc, char** argv) {
       "--exit-override", exit_override,
       "准许单位在任务未完成时撤出村的理由(记入日志) the reason to let units leave villages whose "
       "tasks are open (journaled)");
-  pair->callback([&] { status = RunPair(common, dry_run, json, explain, exit_override); });
+  std::string pair_county;
+  pair->add_option("--county", pair_county,
+                   "只结对这个县(6 位区划代码);不给时多县的库逐县结对 pair this county only (6 digits); "
+                   "without it a database of several counties is paired county by county");
+  pair->callback([&] { status = RunPair(common, dry_run, json, explain, exit_override, pair_county); });
 
   std::string pin_kind, holder, held, reason;
   bool unpin = false;

@@ -40,7 +40,8 @@ TEST_F(FieldCipherTest, WhatOneInstanceSealsAnotherOpens) {
     ASSERT_TRUE(opened.ok()) << opened.status().ToString();
     EXPECT_EQ(*opened, plain);
     EXPECT_FALSE(opener->Decrypt(sealed, FieldCipher::Binding("households.phone", "1499010010010001")).ok());
-    EXPECT_FALSE(opener->Decrypt(sealed, FieldCipher::Binding("households.head_id", "1499010010010002")).ok());
+    EXPECT_FALSE(
+        opener->Decrypt(sealed, FieldCipher::Binding("households.head_id", "1499010010010002")).ok());
     for (size_t at : {size_t{0}, size_t{16}, size_t{23}, size_t{24}, sealed.size() - 1}) {
       std::string altered = sealed;
       altered[at] = static_cast<char>(altered[at] ^ 1);

@@ -40,7 +40,7 @@ Result<PairingInput> LoadPairingInput(Store& store, const Config& config, std::s
   PairingInputSink sink(input, std::string(county));
   for (RecordKind kind : {RecordKind::kRegions, RecordKind::kUnits, RecordKind::kOrgs, RecordKind::kCadres,
                           RecordKind::kHouseholds}) {
-    LX_RETURN_IF_ERROR(store.ScanWithoutSecrets(kind, sink));
+    LX_RETURN_IF_ERROR(store.ScanWithoutSecrets(kind, sink, county));
   }
   input.needs = config.needs;
   LX_ASSIGN_OR_RETURN(input.previous, store.Pairs(county));

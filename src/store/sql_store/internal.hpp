@@ -364,12 +364,14 @@ class SqlStore final : public Store {
 
   Result<RegistryCounts> Counts() override;
   Status Scan(RecordKind kind, RegistrySink& sink) override;
-  Status ScanWithoutSecrets(RecordKind kind, RegistrySink& sink) override {
+  Status ScanWithoutSecrets(RecordKind kind, RegistrySink& sink, std::string_view county) override {
     codec_.decrypt_ = false;
-    Status status = Scan(kind, sink);
+    Status status = ScanIn(kind, sink, county);
     codec_.decrypt_ = true;
     return status;
   }
+  // Scan, of one county when `county` is given.
+  Status ScanIn(RecordKind kind, RegistrySink& sink, std::string_view county);
   Result<std::optional<Household>> GetHousehold(std::string_view code) override;
   Result<PairingState> Pairs(std::string_view county) override {
     return PairingRepository(seam()).Pairs(county);

@@ -330,38 +330,7 @@ Result<RegistryCounts> SqlStore::Counts() {
 
 Status EmitRow(RecordKind kind, const Statement& row, const Codec& codec, RegistrySink& sink);
 
-// A chunk at a time (ForEachInChunks), so that neither database holds a
-// county's table in memory: by code, and members a few thousand households
-// at a time, in their export order.
-Status SqlStore::Scan(RecordKind kind, RegistrySink& sink) {
-  const TableDef& def = Def(kind);
-  auto emit = [&](const Statement& row) { return EmitRow(kind, row, codec_, sink); };
-  if (kind != RecordKind::kMembers) return sql::ForEachInChunks(seam(), SelectSql(def), "code", 0, emit);
-  constexpr int kHouseholdsAChunk = 5000;
-  for (std::string after;;) {
-    LX_ASSIGN_OR_RETURN(Statement * bound,
-                        Prepare("SELECT code FROM households WHERE code > ?1 ORDER BY code LIMIT 1 "
-                                "OFFSET " +
-                                std::to_string(kHouseholdsAChunk - 1)));
-    bound->Bind(1, after);
-    LX_ASSIGN_OR_RETURN(bool more, bound->Step());
-    std::optional<std::string> upto;
-    if (more) upto = std::string(bound->Text(0));
-    bound->Reset();
-    LX_ASSIGN_OR_RETURN(Statement * rows, Prepare(SelectSql(def) + " WHERE household_code > ?1" +
-                                                  (upto ? " AND household_code <= ?2" : "") + " ORDER BY " +
-                                                  std::string(def.order_by)));
-    rows->Bind(1, after);
-    if (upto) rows->Bind(2, *upto);
-    while (true) {
-      LX_ASSIGN_OR_RETURN(bool row, rows->Step());
-      if (!row) break;
-      LX_RETURN_IF_ERROR(emit(*rows));
-    }
-    if (!upto) return Status::Ok();
-    after = std::move(*upto);
-  }
-}
+Status SqlStore::Scan(RecordKind kind, RegistrySink& sink) { return ScanIn(kind, sink, ""); }
 
 Result<std::optional<Household>> SqlStore::GetHousehold(std::string_view code) {
   LX_ASSIGN_OR_RETURN(Statement * select,
@@ -478,6 +447,58 @@ Condition RegionRule(RecordKind kind, const Subtree& t, Use use) {
       return MembersOfHouseholds(InSubtree("village_code", t), use);
   }
   return kNothing;
+}
+
+// A chunk at a time (ForEachInChunks), so that neither database holds a
+// whole table in memory: by code, and members a few thousand households at
+// a time, in their export order. One county's records are read at once,
+// through the rule a county's scope has (RegionRule) and the tables'
+// indexes: a county's share of a province, not the province.
+Status SqlStore::ScanIn(RecordKind kind, RegistrySink& sink, std::string_view county) {
+  const TableDef& def = Def(kind);
+  auto emit = [&](const Statement& row) { return EmitRow(kind, row, codec_, sink); };
+  if (!county.empty()) {
+    std::optional<Subtree> subtree = SubtreeOf(county);
+    if (!subtree || !subtree->whole_county) {
+      return Status::Invalid("县的区划代码应为 6 位数字: " + std::string(county) + " (county_code)",
+                             "county");
+    }
+    Condition rule = RegionRule(kind, *subtree, Use::kLead);
+    LX_ASSIGN_OR_RETURN(Statement * rows, Prepare(SelectSql(def) + " WHERE " + rule.sql + " ORDER BY " +
+                                                  std::string(def.order_by)));
+    rows->Reset();
+    for (size_t i = 0; i < rule.binds.size(); ++i) rows->Bind(static_cast<int>(i + 1), rule.binds[i]);
+    while (true) {
+      LX_ASSIGN_OR_RETURN(bool row, rows->Step());
+      if (!row) return Status::Ok();
+      LX_RETURN_IF_ERROR(emit(*rows));
+    }
+  }
+  if (kind != RecordKind::kMembers) return sql::ForEachInChunks(seam(), SelectSql(def), "code", 0, emit);
+  constexpr int kHouseholdsAChunk = 5000;
+  for (std::string after;;) {
+    LX_ASSIGN_OR_RETURN(Statement * bound,
+                        Prepare("SELECT code FROM households WHERE code > ?1 ORDER BY code LIMIT 1 "
+                                "OFFSET " +
+                                std::to_string(kHouseholdsAChunk - 1)));
+    bound->Bind(1, after);
+    LX_ASSIGN_OR_RETURN(bool more, bound->Step());
+    std::optional<std::string> upto;
+    if (more) upto = std::string(bound->Text(0));
+    bound->Reset();
+    LX_ASSIGN_OR_RETURN(Statement * rows, Prepare(SelectSql(def) + " WHERE household_code > ?1" +
+                                                  (upto ? " AND household_code <= ?2" : "") + " ORDER BY " +
+                                                  std::string(def.order_by)));
+    rows->Bind(1, after);
+    if (upto) rows->Bind(2, *upto);
+    while (true) {
+      LX_ASSIGN_OR_RETURN(bool row, rows->Step());
+      if (!row) break;
+      LX_RETURN_IF_ERROR(emit(*rows));
+    }
+    if (!upto) return Status::Ok();
+    after = std::move(*upto);
+  }
 }
 
 // What `scope` reaches of `kind`; nothing for kNone or a malformed scope.
