@@ -297,7 +297,24 @@ void PrintExplanation(const Explanation& e) {
   }
 }
 
-Result<std::vector<std::string>> CountiesOf(Store& store);
+// The codes of the database's counties, in order.
+Result<std::vector<std::string>> CountiesOf(Store& store) {
+  class Counties final : public RegistrySink {
+   public:
+    Status Add(const Region& r) override {
+      if (r.level == RegionLevel::kCounty) codes.push_back(r.code);
+      return Status::Ok();
+    }
+    Status Add(const Unit&) override { return Status::Ok(); }
+    Status Add(const Org&) override { return Status::Ok(); }
+    Status Add(const Cadre&) override { return Status::Ok(); }
+    Status Add(const Household&) override { return Status::Ok(); }
+    Status Add(const Member&) override { return Status::Ok(); }
+    std::vector<std::string> codes;
+  } counties;
+  LX_RETURN_IF_ERROR(store.ScanWithoutSecrets(RecordKind::kRegions, counties));
+  return std::move(counties.codes);
+}
 
 // `pair [--county C]`: one county, or each of the database's counties in
 // turn — a run, a commit and one county's registry in memory at a time, so
@@ -825,25 +842,6 @@ Status RunJournalVerify(const Common& common, const std::string& at) {
               << "  删除 removed " << counts[2] << "\n";
   }
   return Status::Ok();
-}
-
-// The codes of the database's counties, in order.
-Result<std::vector<std::string>> CountiesOf(Store& store) {
-  class Counties final : public RegistrySink {
-   public:
-    Status Add(const Region& r) override {
-      if (r.level == RegionLevel::kCounty) codes.push_back(r.code);
-      return Status::Ok();
-    }
-    Status Add(const Unit&) override { return Status::Ok(); }
-    Status Add(const Org&) override { return Status::Ok(); }
-    Status Add(const Cadre&) override { return Status::Ok(); }
-    Status Add(const Household&) override { return Status::Ok(); }
-    Status Add(const Member&) override { return Status::Ok(); }
-    std::vector<std::string> codes;
-  } counties;
-  LX_RETURN_IF_ERROR(store.ScanWithoutSecrets(RecordKind::kRegions, counties));
-  return std::move(counties.codes);
 }
 
 // The region a notice is for when --region is not given: the database's one county.

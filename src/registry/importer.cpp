@@ -174,18 +174,25 @@ class Import {
   // New rows are journaled by batches. Into an empty table of a kind whose
   // keys this file may hold once only, they are written on a thread of their
   // own while this one reads and checks the next (WriteTxn::LoadIntoEmpty);
-  // the regions are read first, so the lookups that would make it wait for
-  // that thread are not needed.
+  // the regions (and for cadres the units) are read first, so the lookups
+  // that would make it wait for that thread are not needed.
   Status StartLoading() {
     txn_->JournalInsertsInBatches();
     const bool unique_keys = kind_ == RecordKind::kUnits || kind_ == RecordKind::kOrgs ||
                              kind_ == RecordKind::kCadres || kind_ == RecordKind::kHouseholds;
     if (!table_was_empty_ || !unique_keys) return Status::Ok();
-    EachRecord<Region> cache([this](const Region& r) {
+    EachRecord<Region> regions([this](const Region& r) {
       regions_.emplace(r.code, r);
       return Status::Ok();
     });
-    LX_RETURN_IF_ERROR(store_.Scan(RecordKind::kRegions, cache));
+    LX_RETURN_IF_ERROR(store_.ScanWithoutSecrets(RecordKind::kRegions, regions));
+    if (kind_ == RecordKind::kCadres) {
+      EachRecord<Unit> units([this](const Unit& u) {
+        known_[static_cast<int>(RecordKind::kUnits)].insert(u.code);
+        return Status::Ok();
+      });
+      LX_RETURN_IF_ERROR(store_.ScanWithoutSecrets(RecordKind::kUnits, units));
+    }
     return txn_->LoadIntoEmpty(kind_);
   }
 

@@ -101,9 +101,6 @@ std::string UtcTimestamp(std::int64_t millis) {
   return text;
 }
 
-// Each pending migration in a transaction of its own, recorded in
-// schema_migrations. On PostgreSQL a lock held to each transaction's end
-// keeps two processes opening a new database from migrating it together.
 void SqlStore::KeepRollbackJournal() {
   if (!sqlite()) return;
   EndRead();
@@ -122,6 +119,9 @@ SqlStore::~SqlStore() {
   if (!mode.ok()) spdlog::warn("数据库未能改回 WAL (the next opener will): {}", mode.status().message());
 }
 
+// Each pending migration in a transaction of its own, recorded in
+// schema_migrations. On PostgreSQL a lock held to each transaction's end
+// keeps two processes opening a new database from migrating it together.
 Status SqlStore::Migrate() {
   auto begin = [this]() -> Status {
     LX_RETURN_IF_ERROR(seam_->Exec(BeginWriteSql()));
