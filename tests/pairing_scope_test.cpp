@@ -85,22 +85,6 @@ class PairingScopeTest : public ApiFixture {
   PairingState second_pairs_;
 };
 
-// Every record of each kind, in the order a scan gives them.
-struct Records final : RegistrySink {
-  std::vector<Region> regions;
-  std::vector<Unit> units;
-  std::vector<Org> orgs;
-  std::vector<Cadre> cadres;
-  std::vector<Household> households;
-  std::vector<Member> members;
-  Status Add(const Region& r) override { return regions.push_back(r), Status::Ok(); }
-  Status Add(const Unit& u) override { return units.push_back(u), Status::Ok(); }
-  Status Add(const Org& o) override { return orgs.push_back(o), Status::Ok(); }
-  Status Add(const Cadre& c) override { return cadres.push_back(c), Status::Ok(); }
-  Status Add(const Household& h) override { return households.push_back(h), Status::Ok(); }
-  Status Add(const Member& m) override { return members.push_back(m), Status::Ok(); }
-};
-
 // A province pairs a county at a time, reading that county's rows alone:
 // what a county's scan gives is exactly the county's share of the whole
 // table, in the same order, and a pairing's input read so is the one the
@@ -109,10 +93,10 @@ TEST_F(PairingScopeTest, ACountyIsReadAloneAsTheWholeDatabaseHoldsIt) {
   ASSERT_NO_FATAL_FAILURE(AddSecondCountyPaired());
   std::unique_ptr<Store> store = OpenOrDie(path_);
   ASSERT_NE(store, nullptr);
-  Records all;
+  Collect all;
   for (RecordKind kind : kAllRecordKinds) ASSERT_TRUE(store->ScanWithoutSecrets(kind, all).ok());
   for (const std::string county : {"149901", kSecondCounty}) {
-    Records one;
+    Collect one;
     for (RecordKind kind : kAllRecordKinds) {
       Status scanned = store->ScanWithoutSecrets(kind, one, county);
       ASSERT_TRUE(scanned.ok()) << scanned.ToString();
@@ -152,7 +136,7 @@ TEST_F(PairingScopeTest, ACountyIsReadAloneAsTheWholeDatabaseHoldsIt) {
       EXPECT_TRUE(one.members.empty());  // the second county was given none
     }
   }
-  Records none;
+  Collect none;
   Status wrong = store->ScanWithoutSecrets(RecordKind::kHouseholds, none, "149901001");
   EXPECT_EQ(wrong.code(), Code::kInvalidInput) << wrong.ToString();
   EXPECT_EQ(wrong.field(), "county");

@@ -215,4 +215,39 @@ inline CliRun RunShell(const std::string& command) {
   return run;
 }
 
+// The natural key of a record (a member: its ID number).
+inline std::string KeyOf(const Region& r) { return r.code; }
+inline std::string KeyOf(const Unit& u) { return u.code; }
+inline std::string KeyOf(const Org& o) { return o.code; }
+inline std::string KeyOf(const Cadre& c) { return c.code; }
+inline std::string KeyOf(const Household& h) { return h.code; }
+inline std::string KeyOf(const Member& m) { return m.id_number.Reveal(); }
+
+// Collects what a scan or a list streams.
+class Collect final : public RegistrySink {
+ public:
+  Status Add(const Region& r) override { return Keep(regions, r); }
+  Status Add(const Unit& u) override { return Keep(units, u); }
+  Status Add(const Org& o) override { return Keep(orgs, o); }
+  Status Add(const Cadre& c) override { return Keep(cadres, c); }
+  Status Add(const Household& h) override { return Keep(households, h); }
+  Status Add(const Member& m) override { return Keep(members, m); }
+
+  std::vector<Region> regions;
+  std::vector<Unit> units;
+  std::vector<Org> orgs;
+  std::vector<Cadre> cadres;
+  std::vector<Household> households;
+  std::vector<Member> members;
+  std::vector<std::string> keys;  // in arrival order, every kind
+
+ private:
+  template <typename T>
+  Status Keep(std::vector<T>& into, const T& record) {
+    into.push_back(record);
+    keys.push_back(KeyOf(record));
+    return Status::Ok();
+  }
+};
+
 }  // namespace lianxin::testing
