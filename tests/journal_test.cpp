@@ -206,10 +206,14 @@ const Tamper kTampers[] = {
      "WHERE username = 'auditor'"},
     // Insert a row, in every journaled table.
     {"insert_region",
-     "INSERT INTO regions VALUES ('149901003000', '影子乡', 'township', '149901', '149901')"},
-    {"insert_unit", "INSERT INTO units VALUES ('149901U099', '影子单位', '149901', 1, 'weak')"},
+     "INSERT INTO regions (code, name, level, parent_code, county_code) "
+     "VALUES ('149901003000', '影子乡', 'township', '149901', '149901')"},
+    {"insert_unit",
+     "INSERT INTO units (code, name, county_code, staff, strength) "
+     "VALUES ('149901U099', '影子单位', '149901', 1, 'weak')"},
     {"insert_org",
-     "INSERT INTO orgs VALUES ('149901N099', '影子支部', 'social', '149901001000', 'good', '149901')"},
+     "INSERT INTO orgs (code, name, kind, region_code, rating, county_code) "
+     "VALUES ('149901N099', '影子支部', 'social', '149901001000', 'good', '149901')"},
     {"insert_cadre",
      "INSERT INTO cadres (code, name, gender, unit_code, rank, education, skills, title, unit_head, "
      "county_code) VALUES ('149901C00099', '影子', '男', '149901U002', 'ordinary', '本科', '', '', 0, "
@@ -223,16 +227,21 @@ const Tamper kTampers[] = {
      "labour, health, disability, county_code) VALUES (randomblob(16), randomblob(40), '1499010010010002', "
      "'影子', '子女', '2000-01-01', '男', 'none', 'full', 'healthy', '', '149901')"},
     {"insert_pair",
-     "INSERT INTO pairs VALUES ('contact|1499010020010001|149901C00001', 'contact', '149901C00001', "
+     "INSERT INTO pairs (key, kind, holder, held, county_code) "
+     "VALUES ('contact|1499010020010001|149901C00001', 'contact', '149901C00001', "
      "'1499010020010001', '149901')"},
     {"insert_pin",
-     "INSERT INTO pins VALUES ('contact|1499010020010001|149901C00001', 'contact', '149901C00001', "
+     "INSERT INTO pins (key, kind, holder, held, reason, county_code) "
+     "VALUES ('contact|1499010020010001|149901C00001', 'contact', '149901C00001', "
      "'1499010020010001', '理由', '149901')"},
     {"insert_pair_history",
-     "INSERT INTO pair_history (kind, held, from_holder, to_holder, reason, at_millis, county_code) "
-     "VALUES ('contact', '1499010020010001', '', '149901C00001', '理由', 1, '149901')"},
+     "INSERT INTO pair_history (seq, kind, held, from_holder, to_holder, reason, at_millis, county_code) "
+     "VALUES ((SELECT MAX(seq) + 1 FROM pair_history), 'contact', '1499010020010001', '', '149901C00001', "
+     "'理由', 1, '149901')"},
     {"insert_task",
-     "INSERT INTO tasks VALUES ('1499010020010001|149901C00001|低收入', '1499010020010001', '149901C00001', "
+     "INSERT INTO tasks (key, household_code, cadre_code, need, task, target, deadline, level, status, "
+     "progress, notes, county_code) "
+     "VALUES ('1499010020010001|149901C00001|低收入', '1499010020010001', '149901C00001', "
      "'低收入', '增收', '脱贫', '2026-12-31', 'normal', 'open', 0, '', '149901')"},
     {"insert_user",
      "INSERT INTO users VALUES ('intruder', 'x', 'sysadmin', 'none', '', 'x', 0, 0, NULL, 0, -1, 0, 0, 0, "

@@ -16,23 +16,22 @@ class PairingRepositoryTest : public BackendTest {
     BackendTest::SetUp();
     if (Unready()) return;
     ASSERT_TRUE(CreateJournalTables(*db_).ok());
-    // The records pairs hold, as far as their county goes, and the pairing's tables (migrations 002, 010).
+    // The records pairs hold, as far as their county goes, and the pairing's
+    // tables (migrations 002, 010, with 023's keys).
     for (const char* ddl :
          {"CREATE TABLE regions (code TEXT PRIMARY KEY, county_code TEXT NOT NULL)",
           "CREATE TABLE households (code TEXT PRIMARY KEY, county_code TEXT NOT NULL)",
           "CREATE TABLE orgs (code TEXT PRIMARY KEY, county_code TEXT NOT NULL)",
-          "CREATE TABLE pairs (key TEXT PRIMARY KEY, kind TEXT NOT NULL, holder TEXT NOT NULL, held TEXT NOT "
-          "NULL, "
-          "county_code TEXT NOT NULL)",
-          "CREATE TABLE pins (key TEXT PRIMARY KEY, kind TEXT NOT NULL, holder TEXT NOT NULL, held TEXT NOT "
-          "NULL, "
-          "reason TEXT NOT NULL, county_code TEXT NOT NULL)",
-          "CREATE TABLE pair_history (seq INTEGER PRIMARY KEY, kind TEXT NOT NULL, held TEXT NOT NULL, "
-          "from_holder TEXT NOT NULL, to_holder TEXT NOT NULL, reason TEXT NOT NULL, at_millis INTEGER NOT "
-          "NULL, "
-          "county_code TEXT NOT NULL)",
-          "CREATE TABLE pairing_uncovered (key TEXT PRIMARY KEY, pairing TEXT NOT NULL, kind TEXT NOT NULL, "
-          "id TEXT NOT NULL, reason TEXT NOT NULL, county_code TEXT NOT NULL)",
+          "CREATE TABLE pairs (key TEXT NOT NULL, county_code TEXT NOT NULL, kind TEXT NOT NULL, "
+          "holder TEXT NOT NULL, held TEXT NOT NULL, PRIMARY KEY (key, county_code))",
+          "CREATE TABLE pins (key TEXT NOT NULL, county_code TEXT NOT NULL, kind TEXT NOT NULL, "
+          "holder TEXT NOT NULL, held TEXT NOT NULL, reason TEXT NOT NULL, PRIMARY KEY (key, county_code))",
+          "CREATE TABLE pair_history (seq INTEGER NOT NULL, county_code TEXT NOT NULL, kind TEXT NOT NULL, "
+          "held TEXT NOT NULL, from_holder TEXT NOT NULL, to_holder TEXT NOT NULL, reason TEXT NOT NULL, "
+          "at_millis INTEGER NOT NULL, PRIMARY KEY (seq, county_code))",
+          "CREATE TABLE pairing_uncovered (key TEXT NOT NULL, county_code TEXT NOT NULL, "
+          "pairing TEXT NOT NULL, kind TEXT NOT NULL, id TEXT NOT NULL, reason TEXT NOT NULL, "
+          "PRIMARY KEY (key, county_code))",
           "INSERT INTO regions VALUES ('149901001001', '149901')",
           "INSERT INTO households VALUES ('1499010010010001', '149901'), ('1499010010010002', '149901'), "
           "('1499020010010001', '149902')"}) {

@@ -280,7 +280,9 @@ TEST_F(TamperTest, ChangedRowIsNamed) {
 }
 
 TEST_F(TamperTest, InsertedRowIsNamed) {
-  RawSql(path_, "INSERT INTO units VALUES ('149901U099', '影子单位', '149901', 1, 'weak')");
+  RawSql(path_,
+         "INSERT INTO units (code, name, county_code, staff, strength) "
+         "VALUES ('149901U099', '影子单位', '149901', 1, 'weak')");
   Status status = Verify();
   ASSERT_FALSE(status.ok());
   EXPECT_NE(status.message().find("units 149901U099"), std::string::npos) << status.message();

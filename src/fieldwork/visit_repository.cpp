@@ -64,11 +64,18 @@ Result<std::string> VisitRepository::Add(Visit visit, const std::string& recorde
   if (!found) return Status::NotFound("农户不存在: " + visit.household_code + " (not_found)");
   const std::string county(household->Text(0));
   household->Reset();
-  LX_ASSIGN_OR_RETURN(sql::Statement * cadre, db_.Prepare("SELECT 1 FROM cadres WHERE code = ?1"));
+  LX_ASSIGN_OR_RETURN(sql::Statement * cadre, db_.Prepare("SELECT county_code FROM cadres WHERE code = ?1"));
   cadre->Bind(1, visit.cadre_code);
   LX_ASSIGN_OR_RETURN(bool cadre_found, cadre->Step());
+  const std::string cadre_county(cadre_found ? cadre->Text(0) : "");
   cadre->Reset();
   if (!cadre_found) return Status::NotFound("干部不存在: " + visit.cadre_code + " (not_found)");
+  // A county's rows refer to their own county (migration 023).
+  if (cadre_county != county) {
+    return Status::Invalid("干部 " + visit.cadre_code + " 属于县 " + cadre_county + ",农户属于县 " + county +
+                               ",走访只记本县干部 (county_mismatch)",
+                           "cadre_code");
+  }
   if (visit.id.empty()) {
     visit.id = NewRecordId('V');
   } else {

@@ -53,6 +53,12 @@ struct JournalTable {
   std::string_view name;
   std::vector<JournalColumn> columns;  // the natural key first
   std::string_view order_by;           // the order rows are read and listed in
+  // The key is a code people give (户编号, 干部编号, an ID number), which a
+  // county-owned table's unique key (key, county_code) keeps unique within
+  // one county only (migration 023): the writer looks for a new row's key
+  // in the other counties. Keys made from such codes or drawn at random
+  // need no look-up.
+  bool given_key = false;
 };
 
 // A row of a journaled table: one value per column, in the table's order.

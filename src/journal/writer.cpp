@@ -25,8 +25,21 @@ Result<JournalWriter::Statements*> JournalWriter::For(const JournalTable& table)
     params += (i ? ", ?" : "?") + std::to_string(i + 1);
   }
   Statements st;
+  for (size_t i = 1; i < table.columns.size(); ++i) {
+    if (table.columns[i].name == "county_code") st.county = static_cast<int>(i);
+  }
+  // No conflict target: a county-owned table's key is (key, county_code)
+  // since migration 023, the key alone before it (migration 5's upgrade
+  // writes through here too). A row that another unique index refuses is
+  // then neither inserted nor found (Upsert).
   LX_ASSIGN_OR_RETURN(st.insert, db_.Prepare("INSERT INTO " + name + " (" + columns + ") VALUES (" + params +
-                                             ") ON CONFLICT (" + key + ") DO NOTHING"));
+                                             ") ON CONFLICT DO NOTHING"));
+  if (st.county >= 0 && table.given_key) {
+    LX_ASSIGN_OR_RETURN(st.elsewhere, db_.Prepare("SELECT county_code FROM " + name + " WHERE " + key +
+                                                  " = ?1 AND county_code <> ?2 LIMIT 1"));
+    LX_ASSIGN_OR_RETURN(st.unwrite,
+                        db_.Prepare("DELETE FROM " + name + " WHERE " + key + " = ?1 AND county_code = ?2"));
+  }
   LX_ASSIGN_OR_RETURN(st.select,
                       db_.Prepare("SELECT " + columns + " FROM " + name + " WHERE " + key + " = ?1"));
   LX_ASSIGN_OR_RETURN(st.remove, db_.Prepare("DELETE FROM " + name + " WHERE " + key + " = ?1"));
@@ -264,6 +277,7 @@ Result<UpsertOutcome> JournalWriter::Upsert(const JournalTable& table, JournalRo
   LX_RETURN_IF_ERROR(Run(*st->insert, row));
   const std::string key = JournalKeyText(row[0]);
   if (st->insert->Changes() == 1) {
+    LX_RETURN_IF_ERROR(RefuseOtherCounty(table, *st, row));
     LX_RETURN_IF_ERROR(batch_limit_ == 0 ? Append("insert", table.name, key, "", JournalRowJson(table, row))
                                          : AddToBatch(table, key, JournalRowDigest(table, row)));
     return UpsertOutcome::kInserted;
@@ -271,7 +285,11 @@ Result<UpsertOutcome> JournalWriter::Upsert(const JournalTable& table, JournalRo
   sql::Statement* select = st->select;
   select->Bind(1, row[0]);
   LX_ASSIGN_OR_RETURN(bool exists, select->Step());
-  if (!exists) return Status::Internal("upsert: row neither inserted nor found: " + key);
+  if (!exists) {
+    select->Reset();
+    return Status::Conflict(std::string(table.name) + " " + key +
+                            " 与已有记录的唯一值(如身份证号)重复 (unique)");
+  }
   JournalRow old = ReadJournalRow(*select, table.columns.size());
   select->Reset();
   bool changed = false;
@@ -288,6 +306,33 @@ Result<UpsertOutcome> JournalWriter::Upsert(const JournalTable& table, JournalRo
   if (!changed) return UpsertOutcome::kUnchanged;
   LX_RETURN_IF_ERROR(Rewrite(table, old, row, "update"));
   return UpsertOutcome::kUpdated;
+}
+
+// A given key is one record in the whole database, though the table's
+// unique key is (key, county_code): a row just inserted whose key another
+// county already holds is taken out again and refused. A record does not
+// move between counties (its county's server holds it, docs/scale.md).
+Status JournalWriter::RefuseOtherCounty(const JournalTable& table, Statements& st, const JournalRow& row) {
+  if (st.elsewhere == nullptr) return Status::Ok();
+  const sql::Value& county = row[static_cast<size_t>(st.county)];
+  st.elsewhere->Bind(1, row[0]).Bind(2, county);
+  LX_ASSIGN_OR_RETURN(bool found, st.elsewhere->Step());
+  if (!found) {
+    st.elsewhere->Reset();
+    return Status::Ok();
+  }
+  std::string other(st.elsewhere->Text(0));
+  st.elsewhere->Reset();
+  st.unwrite->Bind(1, row[0]).Bind(2, county);
+  LX_RETURN_IF_ERROR(st.unwrite->Run());
+  return CountyChange(table, JournalKeyText(row[0]), other, county);
+}
+
+Status JournalWriter::CountyChange(const JournalTable& table, const std::string& key, std::string_view from,
+                                   const sql::Value& to) {
+  return Status::Conflict(std::string(table.name) + " " + key + " 属于县 " + std::string(from) +
+                          ",不能改到县 " + JournalKeyText(to) +
+                          ";记录不跨县迁移,在新县请用新编号登记 (county_change)");
 }
 
 Status JournalWriter::AddToBatch(const JournalTable& table, const std::string& key,
@@ -318,6 +363,10 @@ Status JournalWriter::Rewrite(const JournalTable& table, const JournalRow& old, 
   // Only the columns that changed are set: SQLite then leaves alone every
   // index that holds none of them (a state change rewrites a row and its
   // state's indexes, not all nine).
+  if (st->county >= 0 && !(old[static_cast<size_t>(st->county)] == row[static_cast<size_t>(st->county)])) {
+    return CountyChange(table, JournalKeyText(row[0]), JournalKeyText(old[static_cast<size_t>(st->county)]),
+                        row[static_cast<size_t>(st->county)]);
+  }
   std::vector<bool> changed(row.size(), false);
   bool any = false;
   for (size_t i = 1; i < row.size(); ++i) any |= changed[i] = !(old[i] == row[i]);

@@ -113,10 +113,18 @@ class JournalWriter {
     sql::Statement* insert = nullptr;
     sql::Statement* select = nullptr;
     sql::Statement* remove = nullptr;
+    // A county-owned table (migration 023): its county_code column, and,
+    // for a given key, the look-up for the same key in another county.
+    int county = -1;
+    sql::Statement* elsewhere = nullptr;
+    sql::Statement* unwrite = nullptr;
     // An UPDATE per set of changed columns (true at each changed index).
     std::map<std::vector<bool>, sql::Statement*> updates;
   };
   Result<Statements*> For(const JournalTable& table);
+  [[nodiscard]] Status RefuseOtherCounty(const JournalTable& table, Statements& st, const JournalRow& row);
+  static Status CountyChange(const JournalTable& table, const std::string& key, std::string_view from,
+                             const sql::Value& to);
   // An insert_batch entry being gathered (BatchInserts), a table each.
   struct PendingBatch {
     std::string_view entity;

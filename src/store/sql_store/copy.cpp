@@ -61,7 +61,12 @@ Status CopyTable(sql::Connection& from, sql::Connection& to, std::string_view ta
                  std::uint64_t& copied) {
   LX_ASSIGN_OR_RETURN(std::vector<std::string> columns, from.Columns(table));
   LX_ASSIGN_OR_RETURN(std::vector<std::string> target_columns, to.Columns(table));
-  if (columns.empty() || columns != target_columns) {
+  // The same columns; their order may differ (migration 023 put a county
+  // table's key columns first on SQLite only): every statement names them.
+  std::vector<std::string> mine = columns, theirs = target_columns;
+  std::sort(mine.begin(), mine.end());
+  std::sort(theirs.begin(), theirs.end());
+  if (columns.empty() || mine != theirs) {
     return Status::Invalid("两边的表 " + std::string(table) + " 结构不同,不能复制 (schema_mismatch)");
   }
   const std::string select = "SELECT " + ColumnList(columns) + " FROM " + std::string(table);

@@ -248,6 +248,7 @@ class SqlTxn final : public WriteTxn {
   // through this transaction's journal.
   PairingRepository& pairing() { return *pairing_; }
   Result<std::string> CountyOfUnit(const std::string& unit_code);
+  Status CheckSupervisor(const std::string& unit_code, const std::string& county);
   Result<std::string> CountyOfHousehold(const std::string& household_code);
 
   SqlStore& store_;
@@ -507,6 +508,9 @@ class SqlStore final : public Store {
   // SQLite: every table's `CHECK (x IN (…))` as an OR of equalities
   // (CheckListsAsOr), by SQLite's documented procedure for changing a
   // constraint in place (writable_schema, then schema_version one up).
+  Status BeginMigration();
+  Status ApplyMigrations(int current);
+  Status CheckForeignKeys();
   Status RewriteCheckLists();
 
   DbHandle db_;

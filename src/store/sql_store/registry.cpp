@@ -12,12 +12,16 @@
 namespace lianxin::sql_store {
 
 const TableDef& Def(RecordKind kind) {
-  static const TableDef kRegions{
-      "regions", {{"code"}, {"name"}, {"level"}, {"parent_code"}, {"county_code"}}, "code"};
+  static const TableDef kRegions{"regions",
+                                 {{"code"}, {"name"}, {"level"}, {"parent_code"}, {"county_code"}},
+                                 "code",
+                                 /*given_key=*/true};
   static const TableDef kUnits{
-      "units", {{"code"}, {"name"}, {"county_code"}, {"staff"}, {"strength"}}, "code"};
-  static const TableDef kOrgs{
-      "orgs", {{"code"}, {"name"}, {"kind"}, {"region_code"}, {"rating"}, {"county_code"}}, "code"};
+      "units", {{"code"}, {"name"}, {"county_code"}, {"staff"}, {"strength"}}, "code", /*given_key=*/true};
+  static const TableDef kOrgs{"orgs",
+                              {{"code"}, {"name"}, {"kind"}, {"region_code"}, {"rating"}, {"county_code"}},
+                              "code",
+                              /*given_key=*/true};
   static const TableDef kCadres{"cadres",
                                 {{"code"},
                                  {"name"},
@@ -34,7 +38,8 @@ const TableDef& Def(RecordKind kind) {
                                  {"title"},
                                  {"unit_head"},
                                  {"county_code"}},
-                                "code"};
+                                "code",
+                                /*given_key=*/true};
   static const TableDef kHouseholds{"households",
                                     {{"code"},
                                      {"village_code"},
@@ -52,7 +57,8 @@ const TableDef& Def(RecordKind kind) {
                                      {"difficulty"},
                                      {"tier"},
                                      {"county_code"}},
-                                    "code"};
+                                    "code",
+                                    /*given_key=*/true};
   static const TableDef kMembers{"members",
                                  {{"id_bidx"},
                                   {"id_enc", 0, false, "members.id"},
@@ -67,7 +73,8 @@ const TableDef& Def(RecordKind kind) {
                                   {"disability"},
                                   {"county_code"}},
                                  // The head first, then the order members were added.
-                                 "household_code, relation <> '户主', seq"};
+                                 "household_code, relation <> '户主', seq",
+                                 /*given_key=*/true};
   // In RecordKind order.
   static const TableDef* const kByKind[] = {&kRegions, &kUnits, &kOrgs, &kCadres, &kHouseholds, &kMembers};
   return *kByKind[static_cast<size_t>(kind)];

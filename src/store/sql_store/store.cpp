@@ -119,20 +119,22 @@ SqlStore::~SqlStore() {
   if (!mode.ok()) spdlog::warn("数据库未能改回 WAL (the next opener will): {}", mode.status().message());
 }
 
+// On PostgreSQL a lock held to the transaction's end keeps two processes
+// opening a new database from migrating it together.
+Status SqlStore::BeginMigration() {
+  LX_RETURN_IF_ERROR(seam_->Exec(BeginWriteSql()));
+  if (!sqlite()) LX_RETURN_IF_ERROR(seam_->Exec("SELECT pg_advisory_xact_lock(2026120501)"));
+  return Status::Ok();
+}
+
 // Each pending migration in a transaction of its own, recorded in
-// schema_migrations. On PostgreSQL a lock held to each transaction's end
-// keeps two processes opening a new database from migrating it together.
+// schema_migrations.
 Status SqlStore::Migrate() {
-  auto begin = [this]() -> Status {
-    LX_RETURN_IF_ERROR(seam_->Exec(BeginWriteSql()));
-    if (!sqlite()) LX_RETURN_IF_ERROR(seam_->Exec("SELECT pg_advisory_xact_lock(2026120501)"));
-    return Status::Ok();
-  };
   // Up to date, the usual case: no write lock, which a server's read
   // connections would otherwise queue for behind the writer's batches.
   Result<int> applied = SchemaVersion();  // fails while there is no schema
   if (applied.ok() && *applied >= Migrations().back().number) return Status::Ok();
-  LX_RETURN_IF_ERROR(begin());
+  LX_RETURN_IF_ERROR(BeginMigration());
   Status created = seam_->Exec(
       "CREATE TABLE IF NOT EXISTS schema_migrations (number INTEGER PRIMARY KEY, name TEXT NOT NULL, "
       "applied_at TEXT NOT NULL)");
@@ -142,9 +144,22 @@ Status SqlStore::Migrate() {
     return created;
   }
   LX_ASSIGN_OR_RETURN(int current, SchemaVersion());
+  // SQLite makes a table again to change its key (migration 023), which
+  // it allows only with foreign keys off; they are checked before each
+  // migration commits instead, and are on again afterwards.
+  if (sqlite()) LX_RETURN_IF_ERROR(seam_->Exec("PRAGMA foreign_keys = OFF"));
+  Status migrated = ApplyMigrations(current);
+  if (sqlite()) {
+    Status on = seam_->Exec("PRAGMA foreign_keys = ON");
+    if (migrated.ok()) migrated = on;
+  }
+  return migrated;
+}
+
+Status SqlStore::ApplyMigrations(int current) {
   for (const Migration& migration : Migrations()) {
     if (migration.number <= current) continue;
-    LX_RETURN_IF_ERROR(begin());
+    LX_RETURN_IF_ERROR(BeginMigration());
     // Another process may have applied it while this one waited for the lock.
     Result<int> now = SchemaVersion();
     if (now.ok() && *now >= migration.number) {
@@ -157,6 +172,7 @@ Status SqlStore::Migrate() {
     Status status = seam_->Exec(MigrationSql(migration, seam_->dialect()));
     if (status.ok() && migration.number == 5) status = UpgradeToSchema5();
     if (status.ok() && sqlite()) status = RewriteCheckLists();
+    if (status.ok() && sqlite()) status = CheckForeignKeys();
     if (status.ok()) {
       Result<Statement*> record =
           Prepare("INSERT INTO schema_migrations (number, name, applied_at) VALUES (?1, ?2, ?3)");
@@ -177,6 +193,18 @@ Status SqlStore::Migrate() {
     spdlog::info("applied migration {}", migration.name);
   }
   return Status::Ok();
+}
+
+// What PRAGMA foreign_key_check finds, as the first row that refers to
+// nothing: a migration that leaves one is not committed.
+Status SqlStore::CheckForeignKeys() {
+  LX_ASSIGN_OR_RETURN(Statement * check, Prepare("PRAGMA foreign_key_check"));
+  LX_ASSIGN_OR_RETURN(bool found, check->Step());
+  if (!found) return Status::Ok();
+  std::string where = std::string(check->Text(0)) + " 中有记录引用的 " + std::string(check->Text(2)) +
+                      " 记录不存在或不在同一县 (foreign_key)";
+  check->Reset();
+  return Status::Conflict(where);
 }
 
 Status SqlStore::RewriteCheckLists() {

@@ -174,6 +174,23 @@ Result<Decision> ReadDecision(const Statement& row) {
 
 }  // namespace
 
+// A decision's supervising unit is of the handler's county (a county's rows
+// refer to their own county, migration 023).
+Status SqlTxn::CheckSupervisor(const std::string& unit_code, const std::string& county) {
+  LX_ASSIGN_OR_RETURN(Statement * unit, store_.Prepare("SELECT county_code FROM units WHERE code = ?1"));
+  unit->Bind(1, unit_code);
+  LX_ASSIGN_OR_RETURN(bool found, unit->Step());
+  const std::string its(found ? unit->Text(0) : "");
+  unit->Reset();
+  if (!found) return Status::NotFound("督办单位不存在: " + unit_code + " (not_found)");
+  if (its != county) {
+    return Status::Invalid("督办单位 " + unit_code + " 属于县 " + its + ",承办干部属于县 " + county +
+                               ",应为同一县 (county_mismatch)",
+                           "supervisor");
+  }
+  return Status::Ok();
+}
+
 Result<std::string> SqlTxn::AddDecision(const Decision& decision) {
   if (!open_) return Status::Internal("写事务已结束");
   LX_ASSIGN_OR_RETURN(Statement * cadre, store_.Prepare("SELECT county_code FROM cadres WHERE code = ?1"));
@@ -182,8 +199,7 @@ Result<std::string> SqlTxn::AddDecision(const Decision& decision) {
   const std::string county = found ? std::string(cadre->Text(0)) : "";
   cadre->Reset();
   if (!found) return Status::NotFound("承办干部不存在: " + decision.handler + " (not_found)");
-  LX_ASSIGN_OR_RETURN(bool office, Exists(RecordKind::kUnits, decision.supervisor));
-  if (!office) return Status::NotFound("督办单位不存在: " + decision.supervisor + " (not_found)");
+  LX_RETURN_IF_ERROR(CheckSupervisor(decision.supervisor, county));
   Decision d = decision;
   d.id = NewRecordId('D');
   LX_ASSIGN_OR_RETURN(UpsertOutcome outcome, UpsertImage(DecisionsDef(), DecisionImage(d, county)));
@@ -199,6 +215,7 @@ Status SqlTxn::UpdateDecision(const Decision& decision) {
   const std::string county = found ? std::string(select->Text(0)) : "";
   select->Reset();
   if (!found) return Status::NotFound("决定事项不存在: " + decision.id + " (not_found)");
+  LX_RETURN_IF_ERROR(CheckSupervisor(decision.supervisor, county));
   return UpsertImage(DecisionsDef(), DecisionImage(decision, county)).status();
 }
 
