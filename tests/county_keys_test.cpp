@@ -26,7 +26,8 @@ class CountyKeysTest : public ::testing::Test {
     for (const std::string county : {"149901", "149902"}) {
       ASSERT_TRUE(txn->Upsert(Region{county, "县" + county, RegionLevel::kCounty, ""}).ok());
       ASSERT_TRUE(txn->Upsert(Region{county + "001000", "镇", RegionLevel::kTownship, county}).ok());
-      ASSERT_TRUE(txn->Upsert(Region{county + "001001", "村", RegionLevel::kVillage, county + "001000"}).ok());
+      ASSERT_TRUE(
+          txn->Upsert(Region{county + "001001", "村", RegionLevel::kVillage, county + "001000"}).ok());
       ASSERT_TRUE(txn->Upsert(Unit{county + "U01", "单位", county, 10}).ok());
     }
     ASSERT_TRUE(txn->Upsert(Household{.code = "H1", .village_code = "149901001001", .head_name = "甲"}).ok());
@@ -62,7 +63,8 @@ TEST_F(CountyKeysTest, ARecordDoesNotMoveToAnotherCounty) {
     EXPECT_EQ(moved.status().code(), Code::kConflict);
     EXPECT_NE(moved.status().message().find("county_change"), std::string::npos) << moved.status().ToString();
     EXPECT_NE(moved.status().message().find("149901"), std::string::npos) << moved.status().ToString();
-    Result<UpsertOutcome> transferred = txn->Upsert(Cadre{.code = "C1", .name = "乙", .unit_code = "149902U01"});
+    Result<UpsertOutcome> transferred =
+        txn->Upsert(Cadre{.code = "C1", .name = "乙", .unit_code = "149902U01"});
     ASSERT_FALSE(transferred.ok());
     EXPECT_NE(transferred.status().message().find("county_change"), std::string::npos);
     // Within its county the same records still change.
@@ -100,7 +102,8 @@ TEST_F(CountyKeysTest, ReferencesStayInTheirCounty) {
   visit.date = *ParseDate("2026-11-02");
   Result<std::string> visited = txn->AddVisit(visit, "test");
   ASSERT_FALSE(visited.ok());
-  EXPECT_NE(visited.status().message().find("county_mismatch"), std::string::npos) << visited.status().ToString();
+  EXPECT_NE(visited.status().message().find("county_mismatch"), std::string::npos)
+      << visited.status().ToString();
   visit.cadre_code = "C1";
   ASSERT_TRUE(txn->AddVisit(visit, "test").ok());
   Decision decision{.meeting = "常委会",
@@ -111,7 +114,8 @@ TEST_F(CountyKeysTest, ReferencesStayInTheirCounty) {
                     .deadline = "2026-12-31"};
   Result<std::string> decided = txn->AddDecision(decision);
   ASSERT_FALSE(decided.ok());
-  EXPECT_NE(decided.status().message().find("county_mismatch"), std::string::npos) << decided.status().ToString();
+  EXPECT_NE(decided.status().message().find("county_mismatch"), std::string::npos)
+      << decided.status().ToString();
   decision.supervisor = "149901U01";
   ASSERT_TRUE(txn->AddDecision(decision).ok());
   ASSERT_TRUE(txn->Commit().ok());

@@ -397,7 +397,7 @@ Status JournalWriter::Delete(const JournalTable& table, const std::string& key) 
 
 Status JournalWriter::SealHead() {
   LX_RETURN_IF_ERROR(Drain());
-  for (const std::string& create : reindex_) LX_RETURN_IF_ERROR(db_.Exec(create));
+  LX_RETURN_IF_ERROR(db_.MakeIndexes(reindex_));
   reindex_.clear();
   if (!appended_) return Status::Ok();
   LX_ASSIGN_OR_RETURN(sql::Statement * upsert,

@@ -44,6 +44,11 @@ Result<std::vector<std::string>> Connection::ReadNames(Statement& select) {
   }
 }
 
+Status Connection::MakeIndexes(const std::vector<std::string>& creates) {
+  for (const std::string& create : creates) LX_RETURN_IF_ERROR(Exec(create));
+  return Status::Ok();
+}
+
 Result<std::vector<Connection::Index>> Connection::ReadIndexes(Statement& select) {
   std::vector<Index> indexes;
   while (true) {

@@ -151,6 +151,8 @@ class Connection {
     std::string name, create;
   };
   [[nodiscard]] virtual Result<std::vector<Index>> Indexes(std::string_view table) = 0;
+  // Runs those CREATE INDEX statements, the fastest way the database has.
+  [[nodiscard]] virtual Status MakeIndexes(const std::vector<std::string>& creates);
 
  protected:
   // The first column of every row `select` gives.

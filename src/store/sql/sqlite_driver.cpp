@@ -187,6 +187,14 @@ class SqliteConnection final : public Connection {
 
   Status Exec(std::string_view sql) override { return sqlite::Exec(db_, sql); }
 
+  Result<std::int64_t> PragmaValue(std::string_view name) {
+    LX_ASSIGN_OR_RETURN(Statement * pragma, Prepare("PRAGMA " + std::string(name)));
+    LX_ASSIGN_OR_RETURN(bool found, pragma->Step());
+    std::int64_t value = found ? pragma->Int(0) : 0;
+    pragma->Reset();
+    return value;
+  }
+
   Result<std::vector<std::string>> Columns(std::string_view table) override {
     LX_ASSIGN_OR_RETURN(Statement * select, Prepare("SELECT name FROM pragma_table_info(?1) ORDER BY cid"));
     select->Bind(1, table);
@@ -200,6 +208,21 @@ class SqliteConnection final : public Connection {
                                 "AND sql IS NOT NULL ORDER BY name"));
     select->Bind(1, table);
     return ReadIndexes(*select);
+  }
+
+  // Each index is a sort. SQLite's sorter hands runs to helper threads
+  // (PRAGMA threads, which a bulk store sets with its temporary data in
+  // files: SqlStore::Open) only when the data is larger than its memory,
+  // which the page cache's size sets: so with helpers, the cache is small
+  // while these sorts run, and as it was afterwards.
+  Status MakeIndexes(const std::vector<std::string>& creates) override {
+    LX_ASSIGN_OR_RETURN(std::int64_t threads, PragmaValue("threads"));
+    if (creates.empty() || threads == 0) return Connection::MakeIndexes(creates);
+    LX_ASSIGN_OR_RETURN(std::int64_t cache, PragmaValue("cache_size"));
+    LX_RETURN_IF_ERROR(Exec("PRAGMA cache_size = -8192"));
+    Status made = Connection::MakeIndexes(creates);
+    Status back = Exec("PRAGMA cache_size = " + std::to_string(cache));
+    return made.ok() ? back : made;
   }
 
   Status Begin() override { return Exec("BEGIN IMMEDIATE"); }
