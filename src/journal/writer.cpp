@@ -363,9 +363,10 @@ Status JournalWriter::Rewrite(const JournalTable& table, const JournalRow& old, 
   // Only the columns that changed are set: SQLite then leaves alone every
   // index that holds none of them (a state change rewrites a row and its
   // state's indexes, not all nine).
-  if (st->county >= 0 && !(old[static_cast<size_t>(st->county)] == row[static_cast<size_t>(st->county)])) {
-    return CountyChange(table, JournalKeyText(row[0]), JournalKeyText(old[static_cast<size_t>(st->county)]),
-                        row[static_cast<size_t>(st->county)]);
+  if (st->county >= 0) {
+    const auto county = static_cast<size_t>(st->county);
+    if (!(old[county] == row[county]))
+      return CountyChange(table, JournalKeyText(row[0]), JournalKeyText(old[county]), row[county]);
   }
   std::vector<bool> changed(row.size(), false);
   bool any = false;
