@@ -117,7 +117,13 @@ TEST_F(CountyKeysTest, ReferencesStayInTheirCounty) {
   EXPECT_NE(decided.status().message().find("county_mismatch"), std::string::npos)
       << decided.status().ToString();
   decision.supervisor = "149901U01";
-  ASSERT_TRUE(txn->AddDecision(decision).ok());
+  Result<std::string> id = txn->AddDecision(decision);
+  ASSERT_TRUE(id.ok()) << id.status().ToString();
+  // Handed on to another county's cadre: refused by name too.
+  decision.id = *id;
+  decision.handler = "C2";
+  Status handed = txn->UpdateDecision(decision);
+  EXPECT_NE(handed.message().find("county_mismatch"), std::string::npos) << handed.ToString();
   ASSERT_TRUE(txn->Commit().ok());
 }
 

@@ -248,7 +248,8 @@ class SqlTxn final : public WriteTxn {
   // through this transaction's journal.
   PairingRepository& pairing() { return *pairing_; }
   Result<std::string> CountyOfUnit(const std::string& unit_code);
-  Status CheckSupervisor(const std::string& unit_code, const std::string& county);
+  Status CheckInCounty(std::string_view table, const std::string& code, const std::string& county,
+                       std::string_view what, std::string field);
   Result<std::string> CountyOfHousehold(const std::string& household_code);
 
   SqlStore& store_;

@@ -174,19 +174,22 @@ Result<Decision> ReadDecision(const Statement& row) {
 
 }  // namespace
 
-// A decision's supervising unit is of the handler's county (a county's rows
-// refer to their own county, migration 023).
-Status SqlTxn::CheckSupervisor(const std::string& unit_code, const std::string& county) {
-  LX_ASSIGN_OR_RETURN(Statement * unit, store_.Prepare("SELECT county_code FROM units WHERE code = ?1"));
-  unit->Bind(1, unit_code);
-  LX_ASSIGN_OR_RETURN(bool found, unit->Step());
-  const std::string its(found ? unit->Text(0) : "");
-  unit->Reset();
-  if (!found) return Status::NotFound("督办单位不存在: " + unit_code + " (not_found)");
+// A decision's handler and supervising unit are of the decision's county
+// (a county's rows refer to their own county, migration 023): `table`'s
+// record `code`, which the caller calls `what`, in field `field`.
+Status SqlTxn::CheckInCounty(std::string_view table, const std::string& code, const std::string& county,
+                             std::string_view what, std::string field) {
+  LX_ASSIGN_OR_RETURN(Statement * select,
+                      store_.Prepare("SELECT county_code FROM " + std::string(table) + " WHERE code = ?1"));
+  select->Bind(1, code);
+  LX_ASSIGN_OR_RETURN(bool found, select->Step());
+  const std::string its(found ? select->Text(0) : "");
+  select->Reset();
+  if (!found) return Status::NotFound(std::string(what) + "不存在: " + code + " (not_found)");
   if (its != county) {
-    return Status::Invalid("督办单位 " + unit_code + " 属于县 " + its + ",承办干部属于县 " + county +
+    return Status::Invalid(std::string(what) + " " + code + " 属于县 " + its + ",决定事项属于县 " + county +
                                ",应为同一县 (county_mismatch)",
-                           "supervisor");
+                           std::move(field));
   }
   return Status::Ok();
 }
@@ -199,7 +202,7 @@ Result<std::string> SqlTxn::AddDecision(const Decision& decision) {
   const std::string county = found ? std::string(cadre->Text(0)) : "";
   cadre->Reset();
   if (!found) return Status::NotFound("承办干部不存在: " + decision.handler + " (not_found)");
-  LX_RETURN_IF_ERROR(CheckSupervisor(decision.supervisor, county));
+  LX_RETURN_IF_ERROR(CheckInCounty("units", decision.supervisor, county, "督办单位", "supervisor"));
   Decision d = decision;
   d.id = NewRecordId('D');
   LX_ASSIGN_OR_RETURN(UpsertOutcome outcome, UpsertImage(DecisionsDef(), DecisionImage(d, county)));
@@ -215,7 +218,8 @@ Status SqlTxn::UpdateDecision(const Decision& decision) {
   const std::string county = found ? std::string(select->Text(0)) : "";
   select->Reset();
   if (!found) return Status::NotFound("决定事项不存在: " + decision.id + " (not_found)");
-  LX_RETURN_IF_ERROR(CheckSupervisor(decision.supervisor, county));
+  LX_RETURN_IF_ERROR(CheckInCounty("cadres", decision.handler, county, "承办干部", "handler"));
+  LX_RETURN_IF_ERROR(CheckInCounty("units", decision.supervisor, county, "督办单位", "supervisor"));
   return UpsertImage(DecisionsDef(), DecisionImage(decision, county)).status();
 }
 
