@@ -133,15 +133,21 @@ void JournalWriter::Loader::Push(std::vector<JournalRow> rows) {
   }
   if (behind) {
     InsertBatch digests;
+    std::string scratch;
     for (const JournalRow& row : batch.rows)
-      digests.Add(JournalKeyText(row[0]), JournalRowDigest(table_, row));
+      digests.Add(JournalKeyText(row[0], scratch), JournalRowDigest(table_, row));
     batch.digests = std::move(digests);
   }
-  std::unique_lock lock(mutex_);
-  // Two batches ahead at most: the rows wait in memory, not the whole file.
-  idle_.wait(lock, [&] { return queue_.size() < 2; });
-  queue_.push_back(std::move(batch));
+  std::vector<std::vector<JournalRow>> written;
+  {
+    std::unique_lock lock(mutex_);
+    // Two batches ahead at most: the rows wait in memory, not the whole file.
+    idle_.wait(lock, [&] { return queue_.size() < 2; });
+    queue_.push_back(std::move(batch));
+    written.swap(written_);
+  }
   wake_.notify_all();
+  // `written` is freed here, on the thread that made its rows.
 }
 
 Status JournalWriter::Loader::Drain() {
@@ -165,6 +171,10 @@ void JournalWriter::Loader::Run() {
     // After a failure the rest is dropped: the transaction will not commit.
     Status done = failed ? Status::Ok() : Load(batch, columns);
     lock.lock();
+    // The rows go back to the thread that made them, to be freed there:
+    // memory freed on another thread than the one that took it costs
+    // glibc its arena's lock, which the making thread holds as often.
+    written_.push_back(std::move(batch.rows));
     if (!done.ok() && failure_.ok()) failure_ = done;
     busy_ = false;
     idle_.notify_all();
@@ -177,12 +187,13 @@ Status JournalWriter::Loader::Load(Batch& batch, const std::vector<std::string>&
   LX_ASSIGN_OR_RETURN(std::unique_ptr<sql::CopyIn> copy, writer_.db_.BeginCopy(table_.name, columns));
   const bool digest = !batch.digests.has_value();
   InsertBatch insert_batch = digest ? InsertBatch() : std::move(*batch.digests);
+  std::string scratch;
   for (const JournalRow& row : batch.rows) {
-    const std::string key = JournalKeyText(row[0]);
-    if (digest) insert_batch.Add(key, JournalRowDigest(table_, row));
+    if (digest) insert_batch.Add(JournalKeyText(row[0], scratch), JournalRowDigest(table_, row));
     Status added = copy->Add(row);
     if (!added.ok())
-      return Status(added.code(), std::string(table_.name) + " " + key + ": " + added.message());
+      return Status(added.code(),
+                    std::string(table_.name) + " " + JournalKeyText(row[0]) + ": " + added.message());
   }
   // PostgreSQL's COPY says which row at the end (its key in the message).
   Status finished = copy->Finish();

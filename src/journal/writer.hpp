@@ -160,6 +160,7 @@ class JournalWriter {
     std::mutex mutex_;
     std::condition_variable wake_, idle_;
     std::deque<Batch> queue_;
+    std::vector<std::vector<JournalRow>> written_;  // loaded, freed by the next Push
     bool busy_ = false, stop_ = false;
     Status failure_;
     std::thread thread_;  // last: starts once the rest is made
