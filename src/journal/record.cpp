@@ -53,19 +53,19 @@ void AppendJsonString(std::string& out, std::string_view s) {
   out.push_back('"');
 }
 
-// A 16-byte BLAKE2b digest, raw.
-std::string ShortDigest(std::string_view bytes) {
+// A 16-byte BLAKE2b digest, raw, kept where it is made (a digest a row,
+// three for a sealed household: no allocation for any).
+struct ShortDigest {
+  explicit ShortDigest(std::string_view bytes) {
+    crypto_generichash(digest, sizeof digest, reinterpret_cast<const unsigned char*>(bytes.data()),
+                       bytes.size(), nullptr, 0);
+  }
+  std::string_view view() const { return {reinterpret_cast<const char*>(digest), sizeof digest}; }
   unsigned char digest[16];
-  crypto_generichash(digest, sizeof digest, reinterpret_cast<const unsigned char*>(bytes.data()),
-                     bytes.size(), nullptr, 0);
-  return std::string(reinterpret_cast<char*>(digest), sizeof digest);
-}
+};
 
-}  // namespace
-
-std::string JournalRowJson(const JournalTable& table, const JournalRow& row, bool legacy) {
-  std::string out;
-  out.reserve(512);
+// JournalRowJson, appended to `out`.
+void AppendRowJson(std::string& out, const JournalTable& table, const JournalRow& row, bool legacy) {
   out.push_back('{');
   bool first = true;
   for (size_t i = 0; i < table.columns.size(); ++i) {
@@ -77,7 +77,7 @@ std::string JournalRowJson(const JournalTable& table, const JournalRow& row, boo
     const sql::Value& value = row[i];
     if (table.columns[i].Digested() && value.type != sql::Value::kNull) {
       out += "\"blake2b:";  // hex needs no JSON escaping
-      AppendHex(out, ShortDigest(value.bytes));
+      AppendHex(out, ShortDigest(value.bytes).view());
       out.push_back('"');
       continue;
     }
@@ -110,11 +110,23 @@ std::string JournalRowJson(const JournalTable& table, const JournalRow& row, boo
     }
   }
   out.push_back('}');
+}
+
+}  // namespace
+
+std::string JournalRowJson(const JournalTable& table, const JournalRow& row, bool legacy) {
+  std::string out;
+  out.reserve(512);
+  AppendRowJson(out, table, row, legacy);
   return out;
 }
 
 std::string JournalRowDigest(const JournalTable& table, const JournalRow& row, bool legacy) {
-  return ToHex(ShortDigest(JournalRowJson(table, row, legacy)));
+  // An import digests a row at a time: one buffer a thread, not one a row.
+  thread_local std::string image;
+  image.clear();
+  AppendRowJson(image, table, row, legacy);
+  return ToHex(ShortDigest(image).view());
 }
 
 void InsertBatch::Add(std::string_view key, std::string_view digest) {
@@ -151,6 +163,12 @@ Result<std::vector<std::pair<std::string, std::string>>> ParseInsertBatch(std::s
   return rows;
 }
 
+std::string_view JournalKeyText(const sql::Value& key, std::string& scratch) {
+  if (key.type == sql::Value::kText) return key.bytes;
+  scratch = JournalKeyText(key);
+  return scratch;
+}
+
 std::string JournalKeyText(const sql::Value& key) {
   if (key.type == sql::Value::kInt) return std::to_string(key.integer);
   return key.type == sql::Value::kBlob ? ToHex(key.bytes) : key.bytes;
@@ -181,7 +199,7 @@ Status JournalWalk::Entry(const JournalEntry& entry, std::string_view prev_hash,
     for (auto& [key, digest] : *rows)
       latest_[entry.entity + '\0' + key] = {std::move(digest), entry.seq, false};
   } else if (tables_.contains(entry.entity)) {
-    latest_[entry.entity + '\0' + entry.key] = {ToHex(ShortDigest(entry.after)), entry.seq,
+    latest_[entry.entity + '\0' + entry.key] = {ToHex(ShortDigest(entry.after).view()), entry.seq,
                                                 entry.action == "delete"};
   }
   head_ = {entry.seq, std::move(computed)};

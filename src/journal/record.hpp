@@ -108,6 +108,8 @@ Result<std::vector<std::pair<std::string, std::string>>> ParseInsertBatch(std::s
 // A natural key as the journal names it (entity_key): text as it is,
 // integers in decimal, blobs as hex.
 std::string JournalKeyText(const sql::Value& key);
+// The same, without a copy when the key is text; otherwise in `scratch`.
+std::string_view JournalKeyText(const sql::Value& key, std::string& scratch);
 
 // A point in the chain: the newest entry's seq and hash (seq 0 and the
 // genesis hash for an empty journal).
