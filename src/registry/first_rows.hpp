@@ -30,7 +30,7 @@ class FirstRows {
   std::pair<int, bool> Emplace(std::string_view key, int row) {
     if (ascending_) {
       if (entries_.empty() || key > KeyOf(entries_.back())) {
-        Keep(key, row);
+        Keep(key, row, Hash(key));
         return {row, true};
       }
       ascending_ = false;
@@ -42,7 +42,7 @@ class FirstRows {
     for (size_t i = hash & (slots_.size() - 1);; i = (i + 1) & (slots_.size() - 1)) {
       Slot& slot = slots_[i];
       if (slot.entry == 0) {
-        Keep(key, row);
+        Keep(key, row, hash);
         slot = {tag, static_cast<std::uint32_t>(entries_.size())};
         return {row, true};
       }
@@ -59,6 +59,7 @@ class FirstRows {
     size_t offset = 0;  // of the key in keys_
     std::uint32_t size = 0;
     int row = 0;
+    std::uint64_t hash = 0;  // kept: the table grows without reading the keys again
   };
   // A slot holds its entry's number (1-based; 0: empty) and a part of its
   // hash, so a probe reads another key only when that part matches.
@@ -71,13 +72,13 @@ class FirstRows {
   std::string_view KeyOf(const Entry& entry) const {
     return std::string_view(keys_).substr(entry.offset, entry.size);
   }
-  void Keep(std::string_view key, int row) {
-    entries_.push_back({keys_.size(), static_cast<std::uint32_t>(key.size()), row});
+  void Keep(std::string_view key, int row, std::uint64_t hash) {
+    entries_.push_back({keys_.size(), static_cast<std::uint32_t>(key.size()), row, hash});
     keys_.append(key);
   }
   // Each entry in the first empty slot from its hash's.
   void Place(std::uint32_t number) {
-    const std::uint64_t hash = Hash(KeyOf(entries_[number - 1]));
+    const std::uint64_t hash = entries_[number - 1].hash;
     size_t i = hash & (slots_.size() - 1);
     while (slots_[i].entry != 0) i = (i + 1) & (slots_.size() - 1);
     slots_[i] = {TagOf(hash), number};
