@@ -9,6 +9,7 @@
 #include <thread>
 
 #include "store/migrations.hpp"
+#include "store/sql/sqlite_api.hpp"
 #include "test_util.hpp"
 
 namespace lianxin::testing {
@@ -82,6 +83,31 @@ TEST(StoreTest, ABulkStoreKeepsARollbackJournalOnlyWhenAlone) {
   server.reset();
   std::int64_t entries = 0;
   EXPECT_TRUE(OpenOrDie(path)->VerifyJournal(&entries).ok());
+}
+
+// A new database's pages are 16 KiB (Store::Open), and the load's
+// writeback (sqlite_driver.cpp) finds SQLite's own descriptor of the file:
+// were the unix VFS's layout to change, it finds none rather than another.
+TEST(StoreTest, ANewDatabaseHasSixteenKiBPagesAndItsDescriptorIsFound) {
+  LX_SQLITE_ONLY();
+  TempDir dir;
+  const std::string path = dir / "p.db";
+  ASSERT_NE(OpenOrDie(path), nullptr);
+  sqlite3* db = nullptr;
+  ASSERT_EQ(sqlite3_open(path.c_str(), &db), SQLITE_OK);
+  EXPECT_EQ(sqlite::PageSize(db), 16384);
+  const int fd = sqlite::DatabaseFileDescriptor(db);
+  ASSERT_GE(fd, 0);
+  struct stat by_fd {
+  }, by_path{};
+  ASSERT_EQ(fstat(fd, &by_fd), 0);
+  ASSERT_EQ(stat(path.c_str(), &by_path), 0);
+  EXPECT_EQ(by_fd.st_ino, by_path.st_ino);
+  sqlite3_close(db);
+  ASSERT_EQ(sqlite3_open(":memory:", &db), SQLITE_OK);
+  EXPECT_EQ(sqlite::DatabaseFileDescriptor(db), -1);
+  EXPECT_EQ(sqlite::PageSize(db), 4096);  // SQLite's own default, for comparison
+  sqlite3_close(db);
 }
 
 // SQLite builds a temporary table for `x IN ('a', 'b', 'c')` on every row a

@@ -134,8 +134,8 @@ TEST(GroupCommitWriterTest, TheWalStaysSmallUnderSteadyReads) {
   stop = true;
   for (std::thread& reader : readers) reader.join();
   EXPECT_GT(reads.load(), 0);
-  // kWalCheckpointFrames frames of 4 KiB (32 MiB) and one commit before each
-  // restart; 1,500 commits of a few dozen pages each would be far over
+  // kWalCheckpointBytes (32 MiB, in frames of the database's page size) and
+  // one commit before each restart; 1,500 commits of a few dozen pages each would be far over
   // 100 MiB without one.
   EXPECT_LT(largest, 48u << 20) << "the WAL grew to " << largest << " bytes";
 }

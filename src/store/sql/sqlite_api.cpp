@@ -1,5 +1,8 @@
 #include "store/sql/sqlite_api.hpp"
 
+#include <sys/stat.h>
+
+#include <algorithm>
 #include <atomic>
 #include <chrono>
 #include <cstdint>
@@ -100,14 +103,23 @@ void ConfigureOnce() {
 namespace {
 std::atomic<std::int64_t> commits_in_this_process{0};
 
-int RestartWalWhenLong(void* busy_timeout_ms, sqlite3* db, const char* schema, int frames) {
+// The hook's context: the connection's busy timeout in the low 32 bits, the
+// WAL's length in frames that calls for a checkpoint in the high ones (no
+// allocation to free when the connection closes).
+void* HookContext(int busy_timeout_ms, int frames) {
+  return reinterpret_cast<void*>((static_cast<std::intptr_t>(frames) << 32) |
+                                 static_cast<std::uint32_t>(busy_timeout_ms));
+}
+
+int RestartWalWhenLong(void* context, sqlite3* db, const char* schema, int frames) {
   commits_in_this_process.fetch_add(1);
-  if (frames < kWalCheckpointFrames) return SQLITE_OK;
+  const auto packed = reinterpret_cast<std::intptr_t>(context);
+  if (frames < static_cast<int>(packed >> 32)) return SQLITE_OK;
   // RESTART waits, through the busy handler, for the readers still on the
   // WAL: briefly, so a long read (an export) never holds the writer up.
   sqlite3_busy_timeout(db, kWalRestartWaitMs);
   int rc = sqlite3_wal_checkpoint_v2(db, schema, SQLITE_CHECKPOINT_RESTART, nullptr, nullptr);
-  sqlite3_busy_timeout(db, static_cast<int>(reinterpret_cast<std::intptr_t>(busy_timeout_ms)));
+  sqlite3_busy_timeout(db, static_cast<int>(static_cast<std::uint32_t>(packed & 0xffffffff)));
   // SQLITE_BUSY: what could be was checkpointed; the restart is tried again
   // after a later commit. Nothing here can undo the commit that called us.
   (void)rc;
@@ -118,8 +130,43 @@ int RestartWalWhenLong(void* busy_timeout_ms, sqlite3* db, const char* schema, i
 std::int64_t CommitsInThisProcess() { return commits_in_this_process.load(); }
 
 void CheckpointAndRestartWal(sqlite3* db, int busy_timeout_ms) {
-  sqlite3_wal_hook(db, RestartWalWhenLong,
-                   reinterpret_cast<void*>(static_cast<std::intptr_t>(busy_timeout_ms)));
+  const int frames = static_cast<int>(kWalCheckpointBytes / std::max(PageSize(db), 512));
+  sqlite3_wal_hook(db, RestartWalWhenLong, HookContext(busy_timeout_ms, frames));
+}
+
+int PageSize(sqlite3* db) {
+  Statement pragma(db, "PRAGMA page_size");
+  Result<bool> row = pragma.Step();
+  return row.ok() && *row ? static_cast<int>(pragma.ColumnInt(0)) : 4096;
+}
+
+int DatabaseFileDescriptor(sqlite3* db) {
+  // The head of the unix VFS's unixFile, unchanged since 2010: its methods,
+  // its VFS, its inode's lock record, then the descriptor. Trusted only if
+  // the descriptor is the database file's (same device and inode).
+  struct UnixFile {
+    const sqlite3_io_methods* methods;
+    sqlite3_vfs* vfs;
+    void* inode;
+    int fd;
+  };
+  sqlite3_file* file = nullptr;
+  const char* path = sqlite3_db_filename(db, "main");
+  if (path == nullptr || *path == '\0' ||
+      sqlite3_file_control(db, "main", SQLITE_FCNTL_FILE_POINTER, &file) != SQLITE_OK || file == nullptr ||
+      file->pMethods == nullptr) {
+    return -1;
+  }
+  const sqlite3_vfs* vfs = sqlite3_vfs_find(nullptr);
+  if (vfs == nullptr || std::string_view(vfs->zName).substr(0, 4) != "unix") return -1;
+  const auto* unix_file = reinterpret_cast<const UnixFile*>(file);
+  struct stat by_fd {
+  }, by_path{};
+  if (unix_file->fd < 0 || fstat(unix_file->fd, &by_fd) != 0 || stat(path, &by_path) != 0 ||
+      by_fd.st_dev != by_path.st_dev || by_fd.st_ino != by_path.st_ino) {
+    return -1;
+  }
+  return unix_file->fd;
 }
 
 Status ErrorStatus(sqlite3* db, int rc, std::string_view what) {

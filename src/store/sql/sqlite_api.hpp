@@ -63,22 +63,31 @@ class Statement {
 void ConfigureOnce();
 
 // Replaces SQLite's automatic checkpoint on `db` with one that also restarts
-// the WAL: once a commit leaves kWalCheckpointFrames or more in it, the WAL is
+// the WAL: once a commit leaves kWalCheckpointBytes or more in it, the WAL is
 // checkpointed and, as soon as the readers that began before have finished
 // (waiting at most kWalRestartWaitMs, then again after a later commit), the
 // next commit writes it from its beginning. The automatic checkpoint never
 // restarts it while some reader is always active: under steady reads and
 // writes it grew by 900 MB in a minute, and every read and write slowed with it.
-// 8,192 frames (32 MiB, under the store's 64 MiB journal_size_limit), not
-// SQLite's default 1,000: under a stream of group commits a checkpoint (pages
+// 32 MiB (under the store's 64 MiB journal_size_limit: 8,192 frames of a
+// 4 KiB page, 2,048 of the 16 KiB a new database has), not SQLite's default
+// of 1,000 frames: under a stream of group commits a checkpoint (pages
 // copied into the database, which is synced once more) came every second
 // commit; an eighth as often, a page changed several times between two is
 // copied once (B7's state changes, bench/NOTES.md). The hook counts commits
 // too, so nothing may replace it: no PRAGMA wal_autocheckpoint on these
 // connections.
-inline constexpr int kWalCheckpointFrames = 8192;
+inline constexpr std::int64_t kWalCheckpointBytes = 32 << 20;
 inline constexpr int kWalRestartWaitMs = 20;
+// Call once the database's page size is settled (a new one's set).
 void CheckpointAndRestartWal(sqlite3* db, int busy_timeout_ms);
+
+// The size of the database's pages.
+int PageSize(sqlite3* db);
+
+// SQLite's own descriptor of the database file (unix VFS), or -1; see
+// Writeback in sqlite_driver.cpp.
+int DatabaseFileDescriptor(sqlite3* db);
 
 // Write transactions committed so far by the connections of this process
 // that CheckpointAndRestartWal set up (counted by the same WAL hook, which

