@@ -98,8 +98,8 @@ TEST(StoreTest, ANewDatabaseHasSixteenKiBPagesAndItsDescriptorIsFound) {
   EXPECT_EQ(sqlite::PageSize(db), 16384);
   const int fd = sqlite::DatabaseFileDescriptor(db);
   ASSERT_GE(fd, 0);
-  struct stat by_fd {
-  }, by_path{};
+  struct stat by_fd = {};
+  struct stat by_path = {};
   ASSERT_EQ(fstat(fd, &by_fd), 0);
   ASSERT_EQ(stat(path.c_str(), &by_path), 0);
   EXPECT_EQ(by_fd.st_ino, by_path.st_ino);

@@ -160,8 +160,8 @@ int DatabaseFileDescriptor(sqlite3* db) {
   const sqlite3_vfs* vfs = sqlite3_vfs_find(nullptr);
   if (vfs == nullptr || std::string_view(vfs->zName).substr(0, 4) != "unix") return -1;
   const auto* unix_file = reinterpret_cast<const UnixFile*>(file);
-  struct stat by_fd {
-  }, by_path{};
+  struct stat by_fd = {};
+  struct stat by_path = {};
   if (unix_file->fd < 0 || fstat(unix_file->fd, &by_fd) != 0 || stat(path, &by_path) != 0 ||
       by_fd.st_dev != by_path.st_dev || by_fd.st_ino != by_path.st_ino) {
     return -1;
