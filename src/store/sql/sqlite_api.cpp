@@ -106,6 +106,7 @@ std::atomic<std::int64_t> commits_in_this_process{0};
 // The hook's context: the connection's busy timeout in the low 32 bits, the
 // WAL's length in frames that calls for a checkpoint in the high ones (no
 // allocation to free when the connection closes).
+static_assert(sizeof(std::intptr_t) >= 8, "the WAL hook's context packs two 32-bit values");
 void* HookContext(int busy_timeout_ms, int frames) {
   return reinterpret_cast<void*>((static_cast<std::intptr_t>(frames) << 32) |
                                  static_cast<std::uint32_t>(busy_timeout_ms));

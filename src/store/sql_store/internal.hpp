@@ -248,6 +248,8 @@ class SqlTxn final : public WriteTxn {
   // through this transaction's journal.
   PairingRepository& pairing() { return *pairing_; }
   Result<std::string> CountyOfUnit(const std::string& unit_code);
+  Result<std::optional<std::string>> CountyOf(std::string_view table, std::string_view key_column,
+                                              const std::string& key);
   Status CheckInCounty(std::string_view table, const std::string& code, const std::string& county,
                        std::string_view what, std::string field);
   Result<std::string> CountyOfHousehold(const std::string& household_code);

@@ -174,20 +174,29 @@ Result<Decision> ReadDecision(const Statement& row) {
 
 }  // namespace
 
+// The county of the record of `table` whose `key_column` is `key`; none
+// when there is no such record.
+Result<std::optional<std::string>> SqlTxn::CountyOf(std::string_view table, std::string_view key_column,
+                                                    const std::string& key) {
+  LX_ASSIGN_OR_RETURN(Statement * select, store_.Prepare("SELECT county_code FROM " + std::string(table) +
+                                                         " WHERE " + std::string(key_column) + " = ?1"));
+  select->Bind(1, key);
+  LX_ASSIGN_OR_RETURN(bool found, select->Step());
+  std::optional<std::string> county;
+  if (found) county = std::string(select->Text(0));
+  select->Reset();
+  return county;
+}
+
 // A decision's handler and supervising unit are of the decision's county
 // (a county's rows refer to their own county, migration 023): `table`'s
 // record `code`, which the caller calls `what`, in field `field`.
 Status SqlTxn::CheckInCounty(std::string_view table, const std::string& code, const std::string& county,
                              std::string_view what, std::string field) {
-  LX_ASSIGN_OR_RETURN(Statement * select,
-                      store_.Prepare("SELECT county_code FROM " + std::string(table) + " WHERE code = ?1"));
-  select->Bind(1, code);
-  LX_ASSIGN_OR_RETURN(bool found, select->Step());
-  const std::string its(found ? select->Text(0) : "");
-  select->Reset();
-  if (!found) return Status::NotFound(std::string(what) + "不存在: " + code + " (not_found)");
-  if (its != county) {
-    return Status::Invalid(std::string(what) + " " + code + " 属于县 " + its + ",决定事项属于县 " + county +
+  LX_ASSIGN_OR_RETURN(std::optional<std::string> its, CountyOf(table, "code", code));
+  if (!its) return Status::NotFound(std::string(what) + "不存在: " + code + " (not_found)");
+  if (*its != county) {
+    return Status::Invalid(std::string(what) + " " + code + " 属于县 " + *its + ",决定事项属于县 " + county +
                                ",应为同一县 (county_mismatch)",
                            std::move(field));
   }
@@ -196,31 +205,23 @@ Status SqlTxn::CheckInCounty(std::string_view table, const std::string& code, co
 
 Result<std::string> SqlTxn::AddDecision(const Decision& decision) {
   if (!open_) return Status::Internal("写事务已结束");
-  LX_ASSIGN_OR_RETURN(Statement * cadre, store_.Prepare("SELECT county_code FROM cadres WHERE code = ?1"));
-  cadre->Bind(1, decision.handler);
-  LX_ASSIGN_OR_RETURN(bool found, cadre->Step());
-  const std::string county = found ? std::string(cadre->Text(0)) : "";
-  cadre->Reset();
-  if (!found) return Status::NotFound("承办干部不存在: " + decision.handler + " (not_found)");
-  LX_RETURN_IF_ERROR(CheckInCounty("units", decision.supervisor, county, "督办单位", "supervisor"));
+  LX_ASSIGN_OR_RETURN(std::optional<std::string> county, CountyOf("cadres", "code", decision.handler));
+  if (!county) return Status::NotFound("承办干部不存在: " + decision.handler + " (not_found)");
+  LX_RETURN_IF_ERROR(CheckInCounty("units", decision.supervisor, *county, "督办单位", "supervisor"));
   Decision d = decision;
   d.id = NewRecordId('D');
-  LX_ASSIGN_OR_RETURN(UpsertOutcome outcome, UpsertImage(DecisionsDef(), DecisionImage(d, county)));
+  LX_ASSIGN_OR_RETURN(UpsertOutcome outcome, UpsertImage(DecisionsDef(), DecisionImage(d, *county)));
   if (outcome != UpsertOutcome::kInserted) return Status::Internal("决定事项编号重复: " + d.id);
   return d.id;
 }
 
 Status SqlTxn::UpdateDecision(const Decision& decision) {
   if (!open_) return Status::Internal("写事务已结束");
-  LX_ASSIGN_OR_RETURN(Statement * select, store_.Prepare("SELECT county_code FROM decisions WHERE id = ?1"));
-  select->Bind(1, decision.id);
-  LX_ASSIGN_OR_RETURN(bool found, select->Step());
-  const std::string county = found ? std::string(select->Text(0)) : "";
-  select->Reset();
-  if (!found) return Status::NotFound("决定事项不存在: " + decision.id + " (not_found)");
-  LX_RETURN_IF_ERROR(CheckInCounty("cadres", decision.handler, county, "承办干部", "handler"));
-  LX_RETURN_IF_ERROR(CheckInCounty("units", decision.supervisor, county, "督办单位", "supervisor"));
-  return UpsertImage(DecisionsDef(), DecisionImage(decision, county)).status();
+  LX_ASSIGN_OR_RETURN(std::optional<std::string> county, CountyOf("decisions", "id", decision.id));
+  if (!county) return Status::NotFound("决定事项不存在: " + decision.id + " (not_found)");
+  LX_RETURN_IF_ERROR(CheckInCounty("cadres", decision.handler, *county, "承办干部", "handler"));
+  LX_RETURN_IF_ERROR(CheckInCounty("units", decision.supervisor, *county, "督办单位", "supervisor"));
+  return UpsertImage(DecisionsDef(), DecisionImage(decision, *county)).status();
 }
 
 Result<std::optional<Decision>> SqlStore::GetDecision(std::string_view id) {
