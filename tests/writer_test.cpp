@@ -186,6 +186,66 @@ TEST(GroupCommitWriterTest, AFailingWriteIsUndoneAndItsBatchStillCommits) {
   EXPECT_EQ(checked, 4);  // county, township, villages 1 and 2: nothing of 3 or 4
 }
 
+// A write of thousands of rows inside the writer's batch: its savepoint's
+// journal outgrows memory (sqlite::kStatementJournalSpill) and goes on in a
+// temporary file, from which a failing write is still undone whole. (An
+// in-memory journal that grew without bound made such a write minutes long
+// on a city; a spill past the 128 KiB the unix VFS writes at once failed
+// with "database or disk is full".)
+TEST(GroupCommitWriterTest, AWriteOfThousandsOfRowsCommitsOrIsUndoneWhole) {
+  TempDir dir;
+  std::string path = dir / "w.db";
+  Seed(path);
+  constexpr int kVillages = 2000, kPerTownship = 500;
+  auto code = [](int township, int village) {
+    char text[32];
+    std::snprintf(text, sizeof text, "149901%03d%03d", township + 1, village);
+    return std::string(text);
+  };
+  auto township = [&](int t) { return code(t, 0); };
+  auto village = [&](int i) { return code(i / kPerTownship, i % kPerTownship + 1); };
+  auto name_all = [&](const std::string& name, bool fail) {
+    return [&, name, fail](Store& store) -> Status {
+      LX_ASSIGN_OR_RETURN(std::unique_ptr<WriteTxn> txn, store.Begin("writer-test"));
+      for (int t = 0; t < kVillages / kPerTownship; ++t) {
+        LX_RETURN_IF_ERROR(
+            txn->Upsert(Region{township(t), "镇" + std::to_string(t), RegionLevel::kTownship, "149901"})
+                .status());
+      }
+      for (int i = 0; i < kVillages; ++i) {
+        // Long names: the rows fill some hundred pages, megabytes of journal.
+        Region row{village(i), name + std::to_string(i) + std::string(600, '.'), RegionLevel::kVillage,
+                   township(i / kPerTownship)};
+        LX_RETURN_IF_ERROR(txn->Upsert(row).status());
+      }
+      if (fail) return Status::Invalid("refused after every row");
+      return txn->Commit();
+    };
+  };
+  {
+    GroupCommitWriter writer(OpenAt(path), {.max_batch = 64}, nullptr);
+    ASSERT_TRUE(writer.Write(name_all("村", false)).ok());   // new rows
+    Status renamed = writer.Write(name_all("新村", false));  // every row rewritten in place
+    ASSERT_TRUE(renamed.ok()) << renamed.ToString();
+    EXPECT_EQ(writer.Write(name_all("错村", true)).code(), Code::kInvalidInput);
+  }
+  std::unique_ptr<Store> reader = OpenAt(path);
+  Result<RegistryCounts> counts = reader->Counts();
+  ASSERT_TRUE(counts.ok());
+  EXPECT_EQ(counts->villages, kVillages);
+  std::int64_t checked = 0;
+  EXPECT_TRUE(reader->VerifyJournal(&checked).ok());
+  // The seed's two, the townships (the seed's one renamed), two namings.
+  EXPECT_EQ(checked, 2 + kVillages / kPerTownship + 2 * kVillages);
+  auto txn = reader->Begin("writer-test");
+  ASSERT_TRUE(txn.ok());
+  for (int i = 0; i < kVillages; i += 97) {
+    Result<std::optional<Region>> found = (*txn)->FindRegion(village(i));
+    ASSERT_TRUE(found.ok() && found->has_value()) << village(i);
+    EXPECT_EQ((*found)->name, "新村" + std::to_string(i) + std::string(600, '.'));
+  }
+}
+
 TEST(GroupCommitWriterTest, StopCommitsWhatIsQueuedAndRefusesLaterWrites) {
   TempDir dir;
   std::string path = dir / "w.db";

@@ -95,6 +95,7 @@ void ConfigureOnce() {
   static const bool configured = [] {
     // Fails (harmlessly) should SQLite already be initialised.
     (void)sqlite3_config(SQLITE_CONFIG_MEMSTATUS, 0);
+    (void)sqlite3_config(SQLITE_CONFIG_STMTJRNL_SPILL, kStatementJournalSpill);
     return true;
   }();
   (void)configured;
