@@ -465,11 +465,17 @@ async function openTab(page, name) {
   await page.waitForSelector(`.section-${name}`);
 }
 
+// A save of the needs rescores every household of the demo county in one
+// write: a few seconds, more on the sanitized debug build of ./dev test on
+// a busy machine, than Playwright's 30 s by default.
+const SAVE_TIMEOUT = 120_000;
+
 // Clicks a tab's button and waits for the API's answer to it.
 async function submit(page, name, button, method = 'PUT') {
   const path = method === 'PUT' ? `/api/v1/settings/${name}` : `/api/v1/settings/${name}/reset`;
   const [response] = await Promise.all([
-    page.waitForResponse((r) => r.request().method() === method && new URL(r.url()).pathname === path),
+    page.waitForResponse((r) => r.request().method() === method && new URL(r.url()).pathname === path,
+      { timeout: SAVE_TIMEOUT }),
     page.click(`.section-${name} ${button}`),
   ]);
   return { status: response.status(), body: await response.json() };
@@ -480,7 +486,8 @@ async function resetTab(page, name) {
   await page.click(`.section-${name} .reset`);
   await page.waitForSelector('.el-message-box');
   const [response] = await Promise.all([
-    page.waitForResponse((r) => r.request().method() === 'POST' && new URL(r.url()).pathname === `/api/v1/settings/${name}/reset`),
+    page.waitForResponse((r) => r.request().method() === 'POST' && new URL(r.url()).pathname === `/api/v1/settings/${name}/reset`,
+      { timeout: SAVE_TIMEOUT }),
     page.click('.el-message-box__btns .el-button--primary'),
   ]);
   await page.waitForSelector('.el-message-box', { state: 'hidden' });
