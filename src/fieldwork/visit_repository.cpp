@@ -57,19 +57,14 @@ const JournalTable& VisitRepository::Table() {
 
 Result<std::string> VisitRepository::Add(Visit visit, const std::string& recorded_by) {
   if (journal_ == nullptr) return Status::Internal("VisitRepository: 只读,不能写入 (read-only)");
-  LX_ASSIGN_OR_RETURN(sql::Statement * household,
-                      db_.Prepare("SELECT county_code FROM households WHERE code = ?1"));
-  household->Bind(1, visit.household_code);
-  LX_ASSIGN_OR_RETURN(bool found, household->Step());
-  if (!found) return Status::NotFound("农户不存在: " + visit.household_code + " (not_found)");
-  const std::string county(household->Text(0));
-  household->Reset();
-  LX_ASSIGN_OR_RETURN(sql::Statement * cadre, db_.Prepare("SELECT county_code FROM cadres WHERE code = ?1"));
-  cadre->Bind(1, visit.cadre_code);
-  LX_ASSIGN_OR_RETURN(bool cadre_found, cadre->Step());
-  const std::string cadre_county(cadre_found ? cadre->Text(0) : "");
-  cadre->Reset();
-  if (!cadre_found) return Status::NotFound("干部不存在: " + visit.cadre_code + " (not_found)");
+  LX_ASSIGN_OR_RETURN(std::optional<std::string> household_county,
+                      sql::CountyOf(db_, "households", "code", visit.household_code));
+  if (!household_county) return Status::NotFound("农户不存在: " + visit.household_code + " (not_found)");
+  const std::string& county = *household_county;
+  LX_ASSIGN_OR_RETURN(std::optional<std::string> of_cadre,
+                      sql::CountyOf(db_, "cadres", "code", visit.cadre_code));
+  if (!of_cadre) return Status::NotFound("干部不存在: " + visit.cadre_code + " (not_found)");
+  const std::string& cadre_county = *of_cadre;
   // A county's rows refer to their own county (migration 023).
   if (cadre_county != county) {
     return Status::Invalid("干部 " + visit.cadre_code + " 属于县 " + cadre_county + ",农户属于县 " + county +

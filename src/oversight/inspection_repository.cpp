@@ -137,13 +137,10 @@ const JournalTable& InspectionRepository::ChecksTable() {
 Result<std::string> InspectionRepository::Open(Inspection inspection,
                                                const std::vector<std::string>& households) {
   if (journal_ == nullptr) return Status::Internal("InspectionRepository: 只读,不能写入 (read-only)");
-  LX_ASSIGN_OR_RETURN(sql::Statement * region,
-                      db_.Prepare("SELECT county_code FROM regions WHERE code = ?1"));
-  region->Bind(1, inspection.region_code);
-  LX_ASSIGN_OR_RETURN(bool found, region->Step());
-  const std::string county = found ? std::string(region->Text(0)) : "";
-  region->Reset();
-  if (!found) return Status::NotFound("区划不存在: " + inspection.region_code + " (not_found)");
+  LX_ASSIGN_OR_RETURN(std::optional<std::string> region_county,
+                      sql::CountyOf(db_, "regions", "code", inspection.region_code));
+  if (!region_county) return Status::NotFound("区划不存在: " + inspection.region_code + " (not_found)");
+  const std::string& county = *region_county;
   inspection.id = NewRecordId('I');
   inspection.closed = false;
   inspection.opened_millis = at_millis_;
@@ -203,15 +200,10 @@ Status InspectionRepository::Close(std::string_view id) {
   LX_ASSIGN_OR_RETURN(std::optional<Inspection> inspection, Get(id));
   if (!inspection) return Status::NotFound("督查不存在: " + std::string(id) + " (not_found)");
   if (inspection->closed) return Status::Conflict("督查已经结束 (inspection_closed)");
-  LX_ASSIGN_OR_RETURN(sql::Statement * county,
-                      db_.Prepare("SELECT county_code FROM inspections WHERE id = ?1"));
-  county->Bind(1, id);
-  LX_ASSIGN_OR_RETURN(bool found, county->Step());
-  const std::string code = found ? std::string(county->Text(0)) : "";
-  county->Reset();
+  LX_ASSIGN_OR_RETURN(std::optional<std::string> county, sql::CountyOf(db_, "inspections", "id", id));
   inspection->closed = true;
   inspection->closed_millis = at_millis_;
-  return journal_->Upsert(InspectionsTable(), InspectionRow(*inspection, code)).status();
+  return journal_->Upsert(InspectionsTable(), InspectionRow(*inspection, county.value_or(""))).status();
 }
 
 Result<InspectionCandidates> InspectionRepository::Candidates(std::string_view region) {

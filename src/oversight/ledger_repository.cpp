@@ -183,12 +183,10 @@ Result<std::vector<NoMeetingMonth>> LedgerRepository::NoMeetingMonths(std::strin
 Status LedgerRepository::Prepare(LedgerEntry& entry, const JournalTable& table, char prefix) {
   if (journal_ == nullptr) return Status::Internal("LedgerRepository: 只读,不能写入 (read-only)");
   if (!entry.unit_code.empty()) {
-    LX_ASSIGN_OR_RETURN(sql::Statement * unit, db_.Prepare("SELECT county_code FROM units WHERE code = ?1"));
-    unit->Bind(1, entry.unit_code);
-    LX_ASSIGN_OR_RETURN(bool found, unit->Step());
-    const std::string county = found ? std::string(unit->Text(0)) : "";
-    unit->Reset();
-    if (!found) return Status::NotFound("unit: 单位不存在: " + entry.unit_code + " (not_found)");
+    LX_ASSIGN_OR_RETURN(std::optional<std::string> unit_county,
+                        sql::CountyOf(db_, "units", "code", entry.unit_code));
+    if (!unit_county) return Status::NotFound("unit: 单位不存在: " + entry.unit_code + " (not_found)");
+    const std::string& county = *unit_county;
     if (entry.region_code.empty()) entry.region_code = county;
     if (entry.region_code != county) {
       return Status::Invalid("region: 单位 " + entry.unit_code + " 属于 " + county + ",不属于 " +
@@ -282,13 +280,8 @@ Result<std::string> LedgerRepository::AddExpense(Expense expense) {
                                  std::string(Noun(*table)) + " (expense_line)",
                              field);
     }
-    LX_ASSIGN_OR_RETURN(sql::Statement * select, db_.Prepare("SELECT county_code FROM " +
-                                                             std::string(table->name) + " WHERE id = ?1"));
-    select->Bind(1, *id);
-    LX_ASSIGN_OR_RETURN(bool found, select->Step());
-    const bool same_county = found && select->Text(0) == expense.region_code.substr(0, 6);
-    select->Reset();
-    if (!same_county) {
+    LX_ASSIGN_OR_RETURN(std::optional<std::string> county, sql::CountyOf(db_, table->name, "id", *id));
+    if (county != expense.region_code.substr(0, 6)) {
       return Status::NotFound(std::string(field) + ": " + std::string(Noun(*table)) + "不存在: " + *id +
                               " (not_found)");
     }

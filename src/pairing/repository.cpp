@@ -170,15 +170,10 @@ Result<std::string> PairingRepository::CountyOfHeld(PairingKind kind, const std:
   const std::string_view table = HeldTable(kind);
   std::string cache_key = std::string(table) + '\0' + held;
   if (auto it = county_cache_.find(cache_key); it != county_cache_.end()) return it->second;
-  LX_ASSIGN_OR_RETURN(sql::Statement * select,
-                      db_.Prepare("SELECT county_code FROM " + std::string(table) + " WHERE code = ?1"));
-  select->Bind(1, held);
-  LX_ASSIGN_OR_RETURN(bool found, select->Step());
-  if (!found) return Status::Conflict(held + " 不存在");
-  std::string county(select->Text(0));
-  select->Reset();
-  county_cache_.emplace(std::move(cache_key), county);
-  return county;
+  LX_ASSIGN_OR_RETURN(std::optional<std::string> county, sql::CountyOf(db_, table, "code", held));
+  if (!county) return Status::Conflict(held + " 不存在");
+  county_cache_.emplace(std::move(cache_key), *county);
+  return *county;
 }
 
 Status PairingRepository::ReadCounties(std::string_view table, std::string_view county) {

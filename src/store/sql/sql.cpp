@@ -28,6 +28,21 @@ Statement& Statement::Bind(int index, const Value& value) {
   return *this;
 }
 
+Result<std::optional<std::string>> CountyOf(Connection& db, std::string_view table,
+                                            std::string_view key_column, std::string_view key) {
+  std::string sql = "SELECT county_code FROM ";
+  sql.append(table).append(" WHERE ").append(key_column).append(" = ?1");
+  LX_ASSIGN_OR_RETURN(Statement * select, db.Prepare(sql));
+  select->Reset();
+  select->Bind(1, key);
+  Result<bool> found = select->Step();
+  std::optional<std::string> county;
+  if (found.ok() && *found) county = std::string(select->Text(0));
+  select->Reset();
+  if (!found.ok()) return found.status();
+  return county;
+}
+
 Status Statement::Run() {
   while (true) {
     LX_ASSIGN_OR_RETURN(bool row, Step());

@@ -35,6 +35,7 @@
 #include <cstdint>
 #include <functional>
 #include <memory>
+#include <optional>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -185,6 +186,13 @@ std::unique_ptr<Connection> BorrowSqlite(sqlite3* db);
 [[nodiscard]] Status ForEachInChunks(Connection& db, const std::string& select, const std::string& key,
                                      int key_index, const std::function<Status(const Statement&)>& row,
                                      std::int64_t chunk = 20000);
+
+// The county of `table`'s record whose `key_column` is `key`, none when
+// there is no such record: every county-owned table has its county_code
+// (migration 023), and a write checks a record's county against those of
+// the records it refers to.
+[[nodiscard]] Result<std::optional<std::string>> CountyOf(Connection& db, std::string_view table,
+                                                          std::string_view key_column, std::string_view key);
 
 // True when `target` names a PostgreSQL database.
 bool IsPostgres(std::string_view target);

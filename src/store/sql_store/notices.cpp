@@ -41,12 +41,10 @@ NoticeRecord ReadNotice(const Statement& row) {
 
 Status SqlTxn::PublishNotice(const NoticeRecord& notice) {
   if (!open_) return Status::Internal("写事务已结束");
-  LX_ASSIGN_OR_RETURN(Statement * region, store_.Prepare("SELECT county_code FROM regions WHERE code = ?1"));
-  region->Bind(1, notice.region_code);
-  LX_ASSIGN_OR_RETURN(bool found, region->Step());
-  const std::string county = found ? std::string(region->Text(0)) : "";
-  region->Reset();
-  if (!found) return Status::NotFound("区划不存在: " + notice.region_code + " (not_found)");
+  LX_ASSIGN_OR_RETURN(std::optional<std::string> region_county,
+                      CountyOf("regions", "code", notice.region_code));
+  if (!region_county) return Status::NotFound("区划不存在: " + notice.region_code + " (not_found)");
+  const std::string& county = *region_county;
   LX_ASSIGN_OR_RETURN(Statement * taken,
                       store_.Prepare("SELECT published_millis FROM notices WHERE id = ?1"));
   taken->Bind(1, notice.id);

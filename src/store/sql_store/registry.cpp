@@ -235,25 +235,19 @@ Result<UpsertOutcome> SqlTxn::Upsert(const Member& m) {
 Result<std::string> SqlTxn::CountyOfUnit(const std::string& unit_code) {
   auto it = county_of_unit_.find(unit_code);
   if (it != county_of_unit_.end()) return it->second;
-  LX_ASSIGN_OR_RETURN(Statement * select, store_.Prepare("SELECT county_code FROM units WHERE code = ?1"));
-  select->Bind(1, unit_code);
-  LX_ASSIGN_OR_RETURN(bool found, select->Step());
-  if (!found) return Status::Conflict("单位 " + unit_code + " 不存在");
-  std::string county(select->Text(0));
-  county_of_unit_.emplace(unit_code, county);
-  return county;
+  LX_ASSIGN_OR_RETURN(std::optional<std::string> county, CountyOf("units", "code", unit_code));
+  if (!county) return Status::Conflict("单位 " + unit_code + " 不存在");
+  county_of_unit_.emplace(unit_code, *county);
+  return *county;
 }
 
 Result<std::string> SqlTxn::CountyOfHousehold(const std::string& household_code) {
   // Members arrive grouped by household, so remembering the last one is enough.
   if (household_code == last_household_) return last_household_county_;
-  LX_ASSIGN_OR_RETURN(Statement * select,
-                      store_.Prepare("SELECT county_code FROM households WHERE code = ?1"));
-  select->Bind(1, household_code);
-  LX_ASSIGN_OR_RETURN(bool found, select->Step());
-  if (!found) return Status::Conflict("户 " + household_code + " 不存在");
+  LX_ASSIGN_OR_RETURN(std::optional<std::string> county, CountyOf("households", "code", household_code));
+  if (!county) return Status::Conflict("户 " + household_code + " 不存在");
   last_household_ = household_code;
-  last_household_county_ = std::string(select->Text(0));
+  last_household_county_ = std::move(*county);
   return last_household_county_;
 }
 

@@ -174,18 +174,12 @@ Result<Decision> ReadDecision(const Statement& row) {
 
 }  // namespace
 
-// The county of the record of `table` whose `key_column` is `key`; none
-// when there is no such record.
+// sql::CountyOf, once a loading thread has written what it was given
+// (it holds the connection until then, as SqlStore::Prepare says).
 Result<std::optional<std::string>> SqlTxn::CountyOf(std::string_view table, std::string_view key_column,
                                                     const std::string& key) {
-  LX_ASSIGN_OR_RETURN(Statement * select, store_.Prepare("SELECT county_code FROM " + std::string(table) +
-                                                         " WHERE " + std::string(key_column) + " = ?1"));
-  select->Bind(1, key);
-  LX_ASSIGN_OR_RETURN(bool found, select->Step());
-  std::optional<std::string> county;
-  if (found) county = std::string(select->Text(0));
-  select->Reset();
-  return county;
+  if (store_.loading_ != nullptr) LX_RETURN_IF_ERROR(store_.loading_->AwaitLoader());
+  return sql::CountyOf(store_.seam(), table, key_column, key);
 }
 
 // A decision's handler and supervising unit are of the decision's county
