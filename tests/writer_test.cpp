@@ -188,10 +188,10 @@ TEST(GroupCommitWriterTest, AFailingWriteIsUndoneAndItsBatchStillCommits) {
 
 // A write of thousands of rows inside the writer's batch: its savepoint's
 // journal outgrows memory (sqlite::kStatementJournalSpill) and goes on in a
-// temporary file, from which a failing write is still undone whole. (An
-// in-memory journal that grew without bound made such a write minutes long
-// on a city; a spill past the 128 KiB the unix VFS writes at once failed
-// with "database or disk is full".)
+// temporary file, from which a failing write is still undone whole. (A
+// spill past the 128 KiB the unix VFS writes at once failed with "database
+// or disk is full"; an in-memory journal without bound made such a write
+// slow as the square of its rows, which no test here times.)
 TEST(GroupCommitWriterTest, AWriteOfThousandsOfRowsCommitsOrIsUndoneWhole) {
   TempDir dir;
   std::string path = dir / "w.db";

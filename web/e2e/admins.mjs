@@ -466,8 +466,8 @@ async function openTab(page, name) {
 }
 
 // A save of the needs rescores every household of the demo county in one
-// write: a few seconds, more on the sanitized debug build of ./dev test on
-// a busy machine, than Playwright's 30 s by default.
+// write: about 10 s on the sanitized debug build ./dev test runs, nearer
+// Playwright's default 30 s than a busy CI machine allows.
 const SAVE_TIMEOUT = 120_000;
 
 // Clicks a tab's button and waits for the API's answer to it.
