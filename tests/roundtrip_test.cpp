@@ -36,7 +36,11 @@ TEST(RoundTripTest, DemoFilesImportBackIntoTheSameRegistry) {
   std::string expected = Snapshot(*demo, dir);
   demo.reset();
 
-  for (std::string variant : {"csv", "xlsx", "gb18030"}) {
+  // The file formats are the reader's, the same on either database: on
+  // PostgreSQL the CSV alone goes through its store.
+  std::vector<std::string> variants = {"csv", "xlsx", "gb18030"};
+  if (OnPostgres()) variants = {"csv"};
+  for (const std::string& variant : variants) {
     SCOPED_TRACE(variant);
     TempDir other;
     std::unique_ptr<Store> copy = OpenOrDie(other / "copy.db");
