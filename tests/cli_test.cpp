@@ -22,7 +22,7 @@
 namespace lianxin::testing {
 namespace {
 
-CliRun Lianxin(const std::string& args) { return RunShell(std::string(LIANXIN_BINARY) + " " + args); }
+CliRun Lianxin(const std::string& args) { return RunShell(LianxinBinary() + " " + args); }
 
 const std::string kFixture = (DataDir() / "import" / "fixture").string();
 
@@ -37,7 +37,7 @@ void ImportFixtureWithCli(const std::string& db) {
 // Starts `lianxin serve` in the background on a free port, its output in
 // LOG and its process id in PID_FILE.
 bool StartServe(const std::string& db, const std::string& log, const std::string& pid_file) {
-  return std::system((std::string(LIANXIN_BINARY) + " serve --db " + db + " --listen 127.0.0.1:0 > " + log +
+  return std::system((LianxinBinary() + " serve --db " + db + " --listen 127.0.0.1:0 > " + log +
                       " 2>&1 & echo $! > " + pid_file)
                          .c_str()) == 0;
 }
@@ -232,7 +232,7 @@ TEST(CliTest, ExportTemplateAndMaskedExport) {
 
 // Runs `lianxin` and parses its standard output as JSON.
 nlohmann::json LianxinJson(const std::string& args, int* exit_code) {
-  std::string command = std::string(LIANXIN_BINARY) + " " + args + " 2>/dev/null";
+  std::string command = LianxinBinary() + " " + args + " 2>/dev/null";
   std::string output;
   FILE* pipe = ::popen(command.c_str(), "r");
   std::array<char, 4096> buffer;

@@ -24,7 +24,7 @@ constexpr char kPassword[] = "Lianxin-Test-7q";
 CliRun Lianxin(const std::string& args, const TempDir& dir, const std::string& input = "") {
   std::string stdin_file = dir / "stdin.txt";
   WriteFile(stdin_file, input);
-  return RunShell(std::string(LIANXIN_BINARY) + " " + args + " < " + stdin_file);
+  return RunShell(LianxinBinary() + " " + args + " < " + stdin_file);
 }
 
 // The line of `user list` for USERNAME, or "" when it is not listed.
@@ -174,8 +174,8 @@ TEST(CliUserTest, AccountAddedOnTheCommandLineSignsInToServe) {
             0);
 
   std::string log = dir / "serve.log", pid_file = dir / "serve.pid";
-  ASSERT_EQ(std::system((std::string(LIANXIN_BINARY) + " serve --db " + db + " --listen 127.0.0.1:0 > " +
-                         log + " 2>&1 & echo $! > " + pid_file)
+  ASSERT_EQ(std::system((LianxinBinary() + " serve --db " + db + " --listen 127.0.0.1:0 > " + log +
+                         " 2>&1 & echo $! > " + pid_file)
                             .c_str()),
             0);
   int port = WaitForPort(log);

@@ -35,7 +35,7 @@ constexpr int kClients = 8;
 constexpr int kTownships = 9;
 constexpr int kVillageCodes = kTownships * 999;
 
-CliRun Lianxin(const std::string& args) { return RunShell(std::string(LIANXIN_BINARY) + " " + args); }
+CliRun Lianxin(const std::string& args) { return RunShell(LianxinBinary() + " " + args); }
 
 std::string Pad3(int n) {
   std::string digits = std::to_string(n);
@@ -98,8 +98,8 @@ Server StartServe(const TempDir& dir, const std::string& db, const std::string& 
   Server server;
   server.log = dir / (name + ".log");
   std::string pid_file = dir / (name + ".pid");
-  if (std::system((std::string(LIANXIN_BINARY) + " serve --db " + db + " --listen 127.0.0.1:0 > " +
-                   server.log + " 2>&1 & echo $! > " + pid_file)
+  if (std::system((LianxinBinary() + " serve --db " + db + " --listen 127.0.0.1:0 > " + server.log +
+                   " 2>&1 & echo $! > " + pid_file)
                       .c_str()) != 0) {
     return server;
   }
@@ -377,8 +377,8 @@ TEST(CrashTest, SigkillDuringAFirstImportLeavesNothingOfIt) {
 
   std::string pid_file = dir / "import.pid";
   ASSERT_EQ(
-      std::system((std::string(LIANXIN_BINARY) + " import --db " + db + " --kind households " +
-                   (dir / "households.csv") + " > " + (dir / "import.log") + " 2>&1 & echo $! > " + pid_file)
+      std::system((LianxinBinary() + " import --db " + db + " --kind households " + (dir / "households.csv") +
+                   " > " + (dir / "import.log") + " 2>&1 & echo $! > " + pid_file)
                       .c_str()),
       0);
   const int pid = std::atoi(ReadFile(pid_file).c_str());

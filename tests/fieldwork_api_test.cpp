@@ -515,9 +515,9 @@ TEST_F(FieldworkApiLaterTest, FlagsFilterByKindAndCadreAndPageWithoutLosingAny) 
   std::string cursor;
   int pages = 0;
   for (; pages < 1000; ++pages) {
-    json got = Json(Call("GET",
-                         "/api/v1/flags?limit=" + std::to_string(limit) + (cursor.empty() ? "" : "&cursor=" + cursor),
-                         "", county.headers));
+    json got = Json(Call(
+        "GET", "/api/v1/flags?limit=" + std::to_string(limit) + (cursor.empty() ? "" : "&cursor=" + cursor),
+        "", county.headers));
     for (const json& f : got["items"]) paged.push_back(f);
     if (got["next"].is_null()) break;
     EXPECT_GE(got["items"].size(), limit) << "only the last page holds fewer";

@@ -385,9 +385,9 @@ TEST_F(JournalTamperTest, CheckpointEditedFails) {
 
 TEST_F(JournalTamperTest, CliExitsWithTheTamperStatusAndSummaryPrintsTheCheckpoint) {
   std::string path = Copy("cli");
-  CliRun ok = RunShell(std::string(LIANXIN_BINARY) + " journal verify --db " + path);
+  CliRun ok = RunShell(LianxinBinary() + " journal verify --db " + path);
   EXPECT_EQ(ok.exit_code, 0) << ok.output;
-  CliRun summary = RunShell(std::string(LIANXIN_BINARY) + " summary --db " + path);
+  CliRun summary = RunShell(LianxinBinary() + " summary --db " + path);
   EXPECT_EQ(summary.exit_code, 0) << summary.output;
   std::unique_ptr<Store> store = OpenOrDie(path);
   std::string head = *store->JournalHead();
@@ -396,7 +396,7 @@ TEST_F(JournalTamperTest, CliExitsWithTheTamperStatusAndSummaryPrintsTheCheckpoi
   EXPECT_NE(summary.output.find(" " + head), std::string::npos) << summary.output;
 
   RawSql(path, "DELETE FROM sessions WHERE csrf_token = 'csrf-a'");
-  CliRun bad = RunShell(std::string(LIANXIN_BINARY) + " journal verify --db " + path);
+  CliRun bad = RunShell(LianxinBinary() + " journal verify --db " + path);
   EXPECT_EQ(bad.exit_code, 4) << bad.output;
   EXPECT_NE(bad.output.find("日志校验失败"), std::string::npos) << bad.output;
   EXPECT_NE(bad.output.find("journal_deleted"), std::string::npos) << bad.output;

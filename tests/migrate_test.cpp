@@ -12,7 +12,7 @@
 namespace lianxin::testing {
 namespace {
 
-CliRun Lianxin(const std::string& args) { return RunShell(std::string(LIANXIN_BINARY) + " " + args); }
+CliRun Lianxin(const std::string& args) { return RunShell(LianxinBinary() + " " + args); }
 
 // The root hash `journal verify` prints for a database (empty when it fails).
 std::string VerifiedHead(const std::string& key, const std::string& db) {
@@ -37,8 +37,8 @@ TEST(MigrateTest, ACountyMovesToPostgresAndBackWithNothingLost) {
   }
   CliRun paired = Lianxin("pair --db " + db);
   ASSERT_EQ(paired.exit_code, 0) << paired.output;
-  CliRun user = RunShell("echo 'Lianxin-2026-safe' | " + std::string(LIANXIN_BINARY) +
-                         " user add clerk --db " + db + " --role county_admin --scope region:149901");
+  CliRun user = RunShell("echo 'Lianxin-2026-safe' | " + LianxinBinary() + " user add clerk --db " + db +
+                         " --role county_admin --scope region:149901");
   ASSERT_EQ(user.exit_code, 0) << user.output;
   // Field work and oversight leave rows in tables of their own: a contact
   // card, an Open311 key, a no-meeting month, a console setting.

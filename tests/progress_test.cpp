@@ -96,9 +96,9 @@ TEST(ProgressTest, AnImportReportsEveryRowAndTheShareOfTheFileRead) {
 
 TEST(ProgressTest, TheCliDrawsOnATerminalOnly) {
   TempDir dir;
-  const std::string regions = std::string(LIANXIN_SOURCE_DIR) + "/tests/data/import/fixture/regions.csv";
+  const std::string regions = (DataDir() / "import" / "fixture" / "regions.csv").string();
   auto import = [&](const std::string& flags, const std::string& db) {
-    return std::string(LIANXIN_BINARY) + flags + " import --db " + dir / db + " --kind regions " + regions;
+    return LianxinBinary() + flags + " import --db " + dir / db + " --kind regions " + regions;
   };
   // `script` runs the command on a pseudo-terminal, as a clerk's shell would.
   CliRun on_terminal = RunShell("script -qec '" + import("", "a.db") + "' /dev/null");
@@ -120,16 +120,16 @@ TEST(ProgressTest, PairingAndBackupShowTheirPhasesOnATerminal) {
   TempDir dir;
   const std::string db = dir / "c.db";
   for (std::string kind : {"regions", "units", "orgs", "cadres", "households", "members"}) {
-    CliRun imported = RunShell(std::string(LIANXIN_BINARY) + " import --db " + db + " --kind " + kind + " " +
-                               LIANXIN_SOURCE_DIR + "/tests/data/import/fixture/" + kind + ".csv");
+    CliRun imported = RunShell(LianxinBinary() + " import --db " + db + " --kind " + kind + " " +
+                               (DataDir() / "import" / "fixture" / (kind + ".csv")).string());
     ASSERT_EQ(imported.exit_code, 0) << imported.output;
   }
-  CliRun pair = RunShell("script -qec '" + std::string(LIANXIN_BINARY) + " pair --db " + db + "' /dev/null");
+  CliRun pair = RunShell("script -qec '" + LianxinBinary() + " pair --db " + db + "' /dev/null");
   ASSERT_EQ(pair.exit_code, 0) << pair.output;
   for (const char* phase : {"读取登记库: 用时", "计算结对: 用时", "写入结对: 用时"}) {
     EXPECT_NE(pair.output.find(phase), std::string::npos) << phase << "\n" << pair.output;
   }
-  CliRun backup = RunShell("script -qec '" + std::string(LIANXIN_BINARY) + " backup --db " + db + " --out " +
+  CliRun backup = RunShell("script -qec '" + LianxinBinary() + " backup --db " + db + " --out " +
                            (dir / "b.db") + "' /dev/null");
   ASSERT_EQ(backup.exit_code, 0) << backup.output;
   EXPECT_NE(backup.output.find("在线备份并检查完整性"), std::string::npos) << backup.output;

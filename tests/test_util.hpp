@@ -23,7 +23,9 @@
 
 namespace lianxin::testing {
 
-inline std::filesystem::path SourceDir() { return LIANXIN_SOURCE_DIR; }
+// The source tree and the built CLI (tests/test_paths.cpp).
+std::filesystem::path SourceDir();
+std::string LianxinBinary();
 inline std::filesystem::path DataDir() { return SourceDir() / "tests" / "data"; }
 
 // The store tests run on SQLite, and again on PostgreSQL when

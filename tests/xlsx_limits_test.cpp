@@ -158,7 +158,7 @@ TEST(XlsxLimitsTest, BombsAreRefusedWhileInflatingAndTheImportStaysSmall) {
   const std::string tiny = dir / "tiny.csv";
   WriteFile(tiny, "户编号\n");
   const Peak baseline = RunMeasured(
-      {LIANXIN_BINARY, "import", "--db", dir / "c.db", "--kind", "households", tiny}, dir / "tiny.out");
+      {LianxinBinary(), "import", "--db", dir / "c.db", "--kind", "households", tiny}, dir / "tiny.out");
   ASSERT_GT(baseline.max_rss_kib, 0);
   for (const Bomb& bomb : Bombs()) {
     SCOPED_TRACE(bomb.name);
@@ -167,7 +167,7 @@ TEST(XlsxLimitsTest, BombsAreRefusedWhileInflatingAndTheImportStaysSmall) {
     EXPECT_LT(std::filesystem::file_size(path), 4u << 20) << "a small file";
     std::string out = dir / (bomb.name + ".out");
     Peak peak =
-        RunMeasured({LIANXIN_BINARY, "import", "--db", dir / "c.db", "--kind", "households", path}, out);
+        RunMeasured({LianxinBinary(), "import", "--db", dir / "c.db", "--kind", "households", path}, out);
     std::string said = Slurp(out);
     EXPECT_EQ(peak.exit_code, 1) << said;
     EXPECT_NE(said.find(bomb.code), std::string::npos) << said;
