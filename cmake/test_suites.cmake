@@ -7,15 +7,11 @@
 #             again on PostgreSQL, as "pg.<filter>" with
 #             LIANXIN_TEST_BACKEND=postgres
 #   TIMEOUT   seconds a suite may take
-#   SLOW      colon-separated suites known to take a minute or more under the
-#             sanitizers: started first, so none of them is left running
-#             alone at the end of `ctest -j`
 #
 # A suite runs in one process, so what its SetUpTestSuite makes (a demo county,
 # a paired template) is made once for all its tests instead of once a test, as
 # one process per test would (gtest_discover_tests). COST orders the work for
-# `ctest -j` until ctest has timed a run of its own: the slow suites, then
-# the PostgreSQL runs and the larger suites.
+# `ctest -j`: the PostgreSQL runs and the larger suites first.
 cmake_minimum_required(VERSION 3.25)
 execute_process(COMMAND "${BIN}" --gtest_list_tests
   OUTPUT_VARIABLE listing ERROR_VARIABLE errors RESULT_VARIABLE rc TIMEOUT 120)
@@ -47,14 +43,6 @@ macro(add_suite_test name filter cost env)
     "add_test([==[${name}]==] [==[${BIN}]==] [==[--gtest_filter=${filter}]==])\n"
     "set_tests_properties([==[${name}]==] PROPERTIES TIMEOUT ${TIMEOUT} COST ${cost}${env})\n")
 endmacro()
-
-string(REPLACE ":" ";" slow "${SLOW}")
-foreach(suite IN LISTS slow)
-  if(NOT suite IN_LIST suites)
-    message(FATAL_ERROR "the slow suite ${suite} is not in ${BIN}")
-  endif()
-  math(EXPR count_${suite} "${count_${suite}} + 1000")
-endforeach()
 
 foreach(suite IN LISTS suites)
   add_suite_test("${suite}" "${suite}.*" "${count_${suite}}" "")
