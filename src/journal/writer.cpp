@@ -66,6 +66,7 @@ Result<sql::Statement*> JournalWriter::UpdateOf(const JournalTable& table, State
 
 Status JournalWriter::Start(std::string actor, std::int64_t at_millis) {
   StopLoading();
+  ForgetDeferredKeys();
   batch_rows_data_.clear();
   reindex_.clear();
   actor_ = std::move(actor);
@@ -198,6 +199,7 @@ Status JournalWriter::Loader::Load(Batch& batch, const std::vector<std::string>&
   // PostgreSQL's COPY says which row at the end (its key in the message).
   Status finished = copy->Finish();
   if (!finished.ok()) return Status(finished.code(), std::string(table_.name) + ": " + finished.message());
+  copy.reset();  // the rows' foreign keys enforced again (Connection::DeferForeignKeys)
   // The chain's head is this thread's while it holds the connection.
   LoadedEntry entry =
       writer_.NextEntry(kInsertBatchAction, table_.name, insert_batch.first_key(), "", insert_batch.Take());
@@ -214,6 +216,9 @@ Status JournalWriter::LoadInto(const JournalTable& table) {
     LX_RETURN_IF_ERROR(db_.Exec("DROP INDEX " + index.name));
     reindex_.push_back(index.create);
   }
+  // Its foreign keys too are checked at the end, each parent once.
+  LX_RETURN_IF_ERROR(db_.DeferForeignKeys(table.name));
+  keys_deferred_ = true;
   loader_.reset();
   loader_ = std::make_unique<Loader>(*this, table);
   load_table_ = &table;
@@ -232,7 +237,17 @@ void JournalWriter::StopLoading() {
   load_table_ = nullptr;
 }
 
-JournalWriter::~JournalWriter() { StopLoading(); }
+// A load's foreign keys not checked are forgotten with its transaction
+// (only then: after a commit the connection may be gone).
+void JournalWriter::ForgetDeferredKeys() {
+  if (keys_deferred_) db_.ForgetDeferredKeys();
+  keys_deferred_ = false;
+}
+
+JournalWriter::~JournalWriter() {
+  StopLoading();
+  ForgetDeferredKeys();
+}
 
 Status JournalWriter::AppendEntry(std::string_view action, std::string_view entity, const std::string& key,
                                   std::string before, std::string after) {
@@ -409,6 +424,10 @@ Status JournalWriter::Delete(const JournalTable& table, const std::string& key) 
 
 Status JournalWriter::SealHead() {
   LX_RETURN_IF_ERROR(Drain());
+  if (keys_deferred_) {
+    keys_deferred_ = false;
+    LX_RETURN_IF_ERROR(db_.CheckDeferredKeys());
+  }
   LX_RETURN_IF_ERROR(db_.MakeIndexes(reindex_));
   reindex_.clear();
   if (!appended_) return Status::Ok();

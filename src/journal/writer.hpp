@@ -82,8 +82,9 @@ class JournalWriter {
   // over and answers kInserted; the thread digests and journals it. A row
   // the database refuses fails the transaction, named by table and key, at
   // the next Drain (SealHead's at the latest). The table's other indexes
-  // are dropped until SealHead makes them again. Batches the journal's
-  // inserts (BatchInserts) if nothing did yet.
+  // are dropped until SealHead makes them again, and its rows' foreign keys
+  // are looked up there, each parent once (Connection::DeferForeignKeys).
+  // Batches the journal's inserts (BatchInserts) if nothing did yet.
   [[nodiscard]] Status LoadInto(const JournalTable& table);
   // Waits until the loading thread has written every row handed to it; its
   // first failure. Anything else done through this writer drains first,
@@ -180,6 +181,7 @@ class JournalWriter {
   // insert_batch entry.
   [[nodiscard]] Status FlushBatch();
   [[nodiscard]] Status AppendBatch(PendingBatch& batch);
+  void ForgetDeferredKeys();
   Result<sql::Statement*> UpdateOf(const JournalTable& table, Statements& st,
                                    const std::vector<bool>& changed);
 
@@ -197,6 +199,7 @@ class JournalWriter {
   const JournalTable* load_table_ = nullptr;
   std::unique_ptr<Loader> loader_;
   std::vector<std::string> reindex_;  // the loaded table's indexes, made at SealHead
+  bool keys_deferred_ = false;        // its foreign keys, checked at SealHead
 };
 
 }  // namespace lianxin

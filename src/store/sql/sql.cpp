@@ -64,6 +64,10 @@ Status Connection::MakeIndexes(const std::vector<std::string>& creates) {
   return Status::Ok();
 }
 
+Status Connection::DeferForeignKeys(std::string_view) { return Status::Ok(); }
+
+Status Connection::CheckDeferredKeys() { return Status::Ok(); }
+
 Result<std::vector<Connection::Index>> Connection::ReadIndexes(Statement& select) {
   std::vector<Index> indexes;
   while (true) {

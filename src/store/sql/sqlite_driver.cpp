@@ -3,7 +3,9 @@
 #include <fcntl.h>
 #include <sqlite3.h>
 
+#include <algorithm>
 #include <unordered_map>
+#include <unordered_set>
 
 #include "store/sql/drivers.hpp"
 #include "store/sql/sqlite_api.hpp"
@@ -147,14 +149,87 @@ class Writeback {
   int fd_ = -1;
 };
 
+// The foreign keys of a table whose copies defer them
+// (Connection::DeferForeignKeys), and the distinct values its copied rows
+// gave each one: a load's rows come in key order, so the same parent runs
+// on for many rows and is kept once.
+struct DeferredKeys {
+  struct Key {
+    std::vector<std::string> columns;  // the child's, in the key's order
+    std::string parent;
+    std::vector<std::string> parent_columns;
+    std::string last;                          // the values of the row before, encoded
+    std::unordered_set<std::string> seen;      // every value encoded
+    std::vector<std::vector<Value>> distinct;  // the same, to look up
+  };
+  std::string table;
+  std::vector<Key> keys;
+
+  // Notes the values `row` gives each key (its columns at `at[k]`); a key
+  // with a NULL among them is not checked, as in SQL.
+  void Note(const std::vector<Value>& row, const std::vector<std::vector<size_t>>& at) {
+    for (size_t k = 0; k < keys.size(); ++k) {
+      Key& key = keys[k];
+      scratch_.clear();
+      bool null = false;
+      for (size_t column : at[k]) {
+        const Value& value = row[column];
+        null = null || value.type == Value::kNull;
+        scratch_.push_back(static_cast<char>('0' + value.type));
+        switch (value.type) {
+          case Value::kInt:
+            scratch_.append(std::to_string(value.integer));
+            break;
+          case Value::kReal:
+            scratch_.append(reinterpret_cast<const char*>(&value.real), sizeof value.real);
+            break;
+          default:
+            scratch_.append(std::to_string(value.bytes.size())).push_back(':');
+            scratch_.append(value.bytes);
+        }
+      }
+      if (null || scratch_ == key.last) continue;
+      key.last = scratch_;
+      if (!key.seen.insert(scratch_).second) continue;
+      std::vector<Value>& values = key.distinct.emplace_back();
+      for (size_t column : at[k]) values.push_back(row[column]);
+    }
+  }
+
+ private:
+  std::string scratch_;
+};
+
 // Rows into one reused INSERT, each value bound where it lies: a row
 // outlives its run, and nothing else runs the statement until Finish, which
-// drops the bindings.
+// drops the bindings. When the table's foreign keys are deferred, their
+// enforcement is off for the copy's life (SQLite allows turning it off
+// inside a transaction only through sqlite3_db_config; turning it back on
+// expires the prepared statements, which prepare again at their next step).
 class SqliteCopy final : public CopyIn {
  public:
-  SqliteCopy(sqlite3* db, Statement* insert, sqlite3_stmt* stmt, Writeback& writeback)
-      : db_(db), insert_(insert), stmt_(stmt), writeback_(writeback) {}
+  SqliteCopy(sqlite3* db, Statement* insert, sqlite3_stmt* stmt, Writeback& writeback, DeferredKeys* deferred,
+             std::vector<std::vector<size_t>> key_columns)
+      : db_(db),
+        insert_(insert),
+        stmt_(stmt),
+        writeback_(writeback),
+        deferred_(deferred),
+        key_columns_(std::move(key_columns)) {
+    if (deferred_ == nullptr) return;
+    int enforced = 0;
+    sqlite3_db_config(db_, SQLITE_DBCONFIG_ENABLE_FKEY, -1, &enforced);
+    if (enforced) sqlite3_db_config(db_, SQLITE_DBCONFIG_ENABLE_FKEY, 0, nullptr);
+    restore_ = enforced != 0;
+  }
+  ~SqliteCopy() override {
+    if (restore_) sqlite3_db_config(db_, SQLITE_DBCONFIG_ENABLE_FKEY, 1, nullptr);
+  }
+  SqliteCopy(const SqliteCopy&) = delete;
+  SqliteCopy& operator=(const SqliteCopy&) = delete;
+
   Status Add(const std::vector<Value>& row) override {
+    if (deferred_ != nullptr) deferred_->Note(row, key_columns_);
     for (size_t i = 0; i < row.size(); ++i) {
       const Value& value = row[i];
       const int index = static_cast<int>(i + 1);
@@ -202,6 +277,9 @@ class SqliteCopy final : public CopyIn {
   Statement* insert_;  // owns stmt_
   sqlite3_stmt* stmt_;
   Writeback& writeback_;
+  DeferredKeys* deferred_;                        // null: enforced as each row goes in
+  std::vector<std::vector<size_t>> key_columns_;  // each deferred key's columns in a row
+  bool restore_ = false;                          // enforcement was on before this copy
 };
 
 class SqliteConnection final : public Connection {
@@ -288,17 +366,110 @@ class SqliteConnection final : public Connection {
     sql += ") VALUES (" + values + ")";
     LX_ASSIGN_OR_RETURN(Statement * insert, Prepare(sql));
     insert->Reset();
+    auto of_table =
+        std::find_if(deferred_.begin(), deferred_.end(),
+                     [&](const std::unique_ptr<DeferredKeys>& keys) { return keys->table == table; });
+    DeferredKeys* deferred = of_table == deferred_.end() ? nullptr : of_table->get();
+    std::vector<std::vector<size_t>> key_columns;
+    for (size_t k = 0; deferred != nullptr && k < deferred->keys.size(); ++k) {
+      const DeferredKeys::Key& key = deferred->keys[k];
+      std::vector<size_t>& at = key_columns.emplace_back();
+      for (const std::string& column : key.columns) {
+        auto found = std::find(columns.begin(), columns.end(), column);
+        // A key column the copy leaves to its default would go unchecked.
+        if (found == columns.end()) {
+          return Status::Internal("复制 " + std::string(table) + " 未给出外键列 " + column +
+                                  ",不能推迟外键检查");
+        }
+        at.push_back(static_cast<size_t>(found - columns.begin()));
+      }
+    }
     return std::unique_ptr<CopyIn>(
-        std::make_unique<SqliteCopy>(db_, insert, static_cast<SqliteStatement*>(insert)->raw(), writeback_));
+        std::make_unique<SqliteCopy>(db_, insert, static_cast<SqliteStatement*>(insert)->raw(), writeback_,
+                                     deferred, std::move(key_columns)));
   }
+
+  Status DeferForeignKeys(std::string_view table) override {
+    for (const std::unique_ptr<DeferredKeys>& keys : deferred_) {
+      if (keys->table == table) return Status::Ok();
+    }
+    DeferredKeys deferred;
+    deferred.table = std::string(table);
+    LX_ASSIGN_OR_RETURN(Statement * list, Prepare("SELECT id, \"table\", \"from\", \"to\" "
+                                                  "FROM pragma_foreign_key_list(?1) ORDER BY id, seq"));
+    list->Bind(1, table);
+    std::int64_t id = -1;
+    bool implicit = false;  // a key naming no parent columns: the parent's primary key
+    while (true) {
+      LX_ASSIGN_OR_RETURN(bool row, list->Step());
+      if (!row) break;
+      if (list->Int(0) != id) {
+        id = list->Int(0);
+        deferred.keys.emplace_back().parent = std::string(list->Text(1));
+      }
+      DeferredKeys::Key& key = deferred.keys.back();
+      key.columns.emplace_back(list->Text(2));
+      implicit = implicit || list->IsNull(3);
+      if (!list->IsNull(3)) key.parent_columns.emplace_back(list->Text(3));
+    }
+    if (implicit) {
+      for (DeferredKeys::Key& key : deferred.keys) {
+        if (!key.parent_columns.empty()) continue;
+        LX_ASSIGN_OR_RETURN(Statement * primary,
+                            Prepare("SELECT name FROM pragma_table_info(?1) WHERE pk > 0 ORDER BY pk"));
+        primary->Bind(1, key.parent);
+        LX_ASSIGN_OR_RETURN(key.parent_columns, ReadNames(*primary));
+      }
+    }
+    if (!deferred.keys.empty()) deferred_.push_back(std::make_unique<DeferredKeys>(std::move(deferred)));
+    return Status::Ok();
+  }
+
+  Status CheckDeferredKeys() override {
+    std::vector<std::unique_ptr<DeferredKeys>> tables = std::move(deferred_);
+    deferred_.clear();
+    for (const std::unique_ptr<DeferredKeys>& deferred : tables) LX_RETURN_IF_ERROR(Check(*deferred));
+    return Status::Ok();
+  }
+
+  void ForgetDeferredKeys() override { deferred_.clear(); }
 
   std::string Translate(std::string_view sql) const override { return std::string(sql); }
 
  private:
+  // Each parent the copied rows of `deferred.table` named, looked up.
+  Status Check(const DeferredKeys& deferred) {
+    for (const DeferredKeys::Key& key : deferred.keys) {
+      std::string sql = "SELECT 1 FROM \"" + key.parent + "\" WHERE ";
+      for (size_t i = 0; i < key.parent_columns.size(); ++i) {
+        sql += (i ? " AND \"" : "\"") + key.parent_columns[i] + "\" = ?" + std::to_string(i + 1);
+      }
+      LX_ASSIGN_OR_RETURN(Statement * parent, Prepare(sql));
+      for (const std::vector<Value>& values : key.distinct) {
+        for (size_t i = 0; i < values.size(); ++i) parent->Bind(static_cast<int>(i + 1), values[i]);
+        LX_ASSIGN_OR_RETURN(bool found, parent->Step());
+        parent->Reset();
+        if (found) continue;
+        std::string columns, given;
+        for (size_t i = 0; i < values.size(); ++i) {
+          columns += (i ? ", " : "") + key.columns[i];
+          given += (i ? ", " : "") +
+                   (values[i].type == Value::kInt ? std::to_string(values[i].integer) : values[i].bytes);
+        }
+        return Status::Conflict("数据约束冲突: FOREIGN KEY constraint failed (" + deferred.table + " (" +
+                                columns + ") = (" + given + ") 在 " + key.parent + " 中不存在)");
+      }
+    }
+    return Status::Ok();
+  }
+
   sqlite3* db_;
   bool owned_;
   Writeback writeback_;
   std::unordered_map<std::string, std::unique_ptr<SqliteStatement>> statements_;
+  // The tables DeferForeignKeys named, until CheckDeferredKeys; each stays
+  // where it is while a copy notes into it.
+  std::vector<std::unique_ptr<DeferredKeys>> deferred_;
 };
 
 }  // namespace
