@@ -56,6 +56,46 @@ TEST(JournalRecordTest, ARowIsJournaledInOneCanonicalForm) {
   EXPECT_EQ(JournalKeyText(Value::Blob(std::string("\xab", 1))), "ab");
 }
 
+// The escaping looks at eight bytes at a time: every byte, in every place
+// of a word and of the tail after the last whole word, is written as the
+// byte-by-byte rule writes it (the rule the journals already written hold).
+TEST(JournalRecordTest, EveryByteIsEscapedAsItAlwaysWas) {
+  static const JournalTable kTexts{"texts", {{"key"}, {"text"}}, "key"};
+  auto by_bytes = [](std::string_view text) {
+    std::string out = "{\"key\":\"k\",\"text\":\"";
+    for (unsigned char c : text) {
+      char escaped[8];
+      if (c == '"' || c == '\\') {
+        out += '\\';
+        out += static_cast<char>(c);
+      } else if (c == '\n') {
+        out += "\\n";
+      } else if (c == '\r') {
+        out += "\\r";
+      } else if (c == '\t') {
+        out += "\\t";
+      } else if (c < 0x20) {
+        std::snprintf(escaped, sizeof escaped, "\\u%04x", c);
+        out += escaped;
+      } else {
+        out += static_cast<char>(c);
+      }
+    }
+    return out + "\"}";
+  };
+  for (size_t length : {1, 7, 8, 9, 16, 19}) {
+    for (size_t at = 0; at < length; ++at) {
+      for (int byte = 0; byte < 256; ++byte) {
+        std::string text(length, 'a');
+        text[at] = static_cast<char>(byte);
+        if (at + 1 < length) text[at + 1] = static_cast<char>(255 - byte);  // a neighbour of every kind too
+        ASSERT_EQ(JournalRowJson(kTexts, {Value::Text("k"), Value::Text(text)}), by_bytes(text))
+            << "length " << length << ", byte " << byte << " at " << at;
+      }
+    }
+  }
+}
+
 // A real is written as printf's "%.17g" writes it, whatever the value: the
 // form every stored row was hashed in.
 TEST(JournalRecordTest, RealsAreWrittenAsPrintfWroteThem) {
