@@ -100,7 +100,25 @@ TEST(JournalRecordTest, EveryByteIsEscapedAsItAlwaysWas) {
 // form every stored row was hashed in.
 TEST(JournalRecordTest, RealsAreWrittenAsPrintfWroteThem) {
   static const JournalTable kReals{"reals", {{"key"}, {"x"}}, "key"};
-  std::vector<double> values = {0.0, -0.0, 1.5, 13.5, 2.9, 0.1, 1e-300, 1e300, 123456789.125, -7.25e-5};
+  std::vector<double> values = {0.0,
+                                -0.0,
+                                1.5,
+                                13.5,
+                                2.9,
+                                0.1,
+                                1e-300,
+                                1e300,
+                                123456789.125,
+                                -7.25e-5,
+                                -5.0,
+                                1e15 - 1,
+                                1e15,
+                                1e16,
+                                1e17,
+                                -1e17,
+                                4503599627370496.0,
+                                9007199254740993.0,
+                                -123456789012345.0};
   std::uint64_t bits = 0x9e3779b97f4a7c15ULL;
   for (int i = 0; i < 20000; ++i) {
     bits = bits * 6364136223846793005ULL + 1442695040888963407ULL;

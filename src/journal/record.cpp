@@ -4,6 +4,7 @@
 
 #include <algorithm>
 #include <charconv>
+#include <cmath>
 #include <cstdint>
 #include <cstdio>
 #include <cstring>
@@ -131,9 +132,14 @@ void AppendRowJson(std::string& out, const JournalTable& table, const JournalRow
       }
       case sql::Value::kReal: {
         // As printf's "%.17g" writes it (the form stored rows were hashed in).
+        // Below 1e17 that is an integer's plain digits, which are quicker to
+        // write (a household's score is one); -0 keeps its sign.
         char buffer[32];
+        const double real = value.real;
         auto written =
-            std::to_chars(buffer, buffer + sizeof buffer, value.real, std::chars_format::general, 17);
+            real == std::trunc(real) && std::fabs(real) < 1e15 && !(real == 0 && std::signbit(real))
+                ? std::to_chars(buffer, buffer + sizeof buffer, static_cast<std::int64_t>(real))
+                : std::to_chars(buffer, buffer + sizeof buffer, real, std::chars_format::general, 17);
         out.append(buffer, written.ptr);
         break;
       }
