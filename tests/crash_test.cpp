@@ -386,7 +386,9 @@ TEST(CrashTest, SigkillDuringAFirstImportLeavesNothingOfIt) {
   KillOnExit guard{pid};
   // Killed once the file has grown by 16 MB: rows are in it, not yet committed.
   bool grown = false;
-  for (int i = 0; i < 12000 && !grown && !Gone(pid); ++i) {  // polls, with a generous bound
+  // Polled while the import runs, which ends it either way; the bound is
+  // for a hung import only (a loaded machine took over a minute to get there).
+  for (int i = 0; i < 120000 && !grown && !Gone(pid); ++i) {
     std::error_code ec;
     grown = std::filesystem::file_size(db, ec) > before + (16u << 20);
     if (!grown) std::this_thread::sleep_for(std::chrono::milliseconds(5));
