@@ -252,6 +252,43 @@ TEST_P(JournalWriterTest, LoadingWritesEveryRowAndRemakesTheIndexes) {
   EXPECT_EQ(indexes->size(), 2u) << "the rollback brings the dropped indexes back";
 }
 
+// A load's rows name parents that must be there at its end (on SQLite each
+// parent is looked up once, at SealHead): one that is not fails the load,
+// nothing of it stays, and the next transaction starts clean.
+TEST_P(JournalWriterTest, ALoadNamingAParentNoOneHasIsRefused) {
+  static const JournalTable kPets{"pets", {{"key"}, {"owner"}}, "key"};
+  ASSERT_TRUE(db_->Exec("CREATE TABLE owners (key TEXT PRIMARY KEY)").ok());
+  ASSERT_TRUE(db_->Exec("INSERT INTO owners (key) VALUES ('o1'), ('o2')").ok());
+  ASSERT_TRUE(
+      db_->Exec("CREATE TABLE pets (key TEXT PRIMARY KEY, owner TEXT NOT NULL REFERENCES owners (key))")
+          .ok());
+  auto load = [&](const std::string& last_owner) {
+    return Write([&]() -> Status {
+      LX_RETURN_IF_ERROR(journal_->LoadInto(kPets));
+      for (int i = 0; i < 300; ++i) {
+        const std::string owner = i == 299 ? last_owner : (i % 2 ? "o1" : "o2");
+        LX_RETURN_IF_ERROR(
+            journal_->Upsert(kPets, {Value::Text("p" + std::to_string(i)), Value::Text(owner)}).status());
+      }
+      return Status::Ok();
+    });
+  };
+  auto pets = [&] {
+    Result<sql::Statement*> count = db_->Prepare("SELECT COUNT(*) FROM pets");
+    EXPECT_TRUE(count.ok() && *(*count)->Step());
+    const std::int64_t n = (*count)->Int(0);
+    (*count)->Reset();
+    return n;
+  };
+  const Status refused = load("nobody");
+  EXPECT_EQ(refused.code(), Code::kConflict) << refused.ToString();
+  EXPECT_EQ(pets(), 0) << "nothing of the refused load stays";
+  const Status loaded = load("o1");
+  ASSERT_TRUE(loaded.ok()) << loaded.ToString();
+  EXPECT_EQ(pets(), 300);
+  EXPECT_TRUE(VerifyOnSeam(*db_, {&kPets}, Seal).ok());
+}
+
 INSTANTIATE_TEST_SUITE_P(Backends, JournalWriterTest, ::testing::Values(Backend::kSqlite, Backend::kPostgres),
                          BackendName);
 
