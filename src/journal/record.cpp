@@ -75,13 +75,6 @@ void AppendJsonString(std::string& out, std::string_view s) {
   out.push_back('"');
 }
 
-// Letters, digits and '_' only, as every column's name is.
-bool PlainName(std::string_view name) {
-  return std::all_of(name.begin(), name.end(), [](char c) {
-    return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') || c == '_';
-  });
-}
-
 // A 16-byte BLAKE2b digest, raw, kept where it is made (a digest a row,
 // three for a sealed household: no allocation for any).
 struct ShortDigest {
@@ -99,17 +92,10 @@ void AppendRowJson(std::string& out, const JournalTable& table, const JournalRow
   bool first = true;
   for (size_t i = 0; i < table.columns.size(); ++i) {
     if (legacy && table.columns[i].index_column >= 0) continue;
-    // `,"name":` in one piece: a column name needs no escaping (checked, in
-    // case one ever did), and this runs for every column of a million rows.
-    const std::string_view name = table.columns[i].name;
-    if (PlainName(name)) {
-      out.append(first ? "\"" : ",\"").append(name).append("\":");
-    } else {
-      if (!first) out.push_back(',');
-      AppendJsonString(out, name);
-      out.push_back(':');
-    }
+    if (!first) out.push_back(',');
     first = false;
+    AppendJsonString(out, table.columns[i].name);
+    out.push_back(':');
     const sql::Value& value = row[i];
     if (table.columns[i].Digested() && value.type != sql::Value::kNull) {
       out += "\"blake2b:";  // hex needs no JSON escaping
