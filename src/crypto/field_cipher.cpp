@@ -171,6 +171,12 @@ std::string ToHex(std::string_view bytes) {
 }
 
 void AppendHex(std::string& out, std::string_view bytes) {
+  const size_t at = out.size();
+  out.resize(at + 2 * bytes.size());
+  WriteHex(out.data() + at, bytes);
+}
+
+char* WriteHex(char* out, std::string_view bytes) {
   // Each byte's two digits, looked up at once: the journal writes a
   // million rows' blind indexes and digests in hex.
   static constexpr std::array<char, 512> kPairs = [] {
@@ -182,13 +188,11 @@ void AppendHex(std::string& out, std::string_view bytes) {
     }
     return pairs;
   }();
-  const size_t at = out.size();
-  out.resize(at + 2 * bytes.size());
-  char* next = out.data() + at;
   for (unsigned char c : bytes) {
-    std::memcpy(next, &kPairs[2 * c], 2);
-    next += 2;
+    std::memcpy(out, &kPairs[2 * c], 2);
+    out += 2;
   }
+  return out;
 }
 
 }  // namespace lianxin

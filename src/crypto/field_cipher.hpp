@@ -58,5 +58,8 @@ class FieldCipher {
 std::string ToHex(std::string_view bytes);
 // The same, appended to `out`.
 void AppendHex(std::string& out, std::string_view bytes);
+// The same, written at `out`, which has room for twice the bytes; returns
+// the end of what it wrote.
+char* WriteHex(char* out, std::string_view bytes);
 
 }  // namespace lianxin

@@ -28,13 +28,26 @@ constexpr bool AnyToEscape(std::uint64_t w) {
   return (any_below(w, 0x20) | any_below(quote, 1) | any_below(backslash, 1)) != 0;
 }
 
-// The journal's own JSON string escaping. It is part of the hashed form, so
-// it stays as it is even where the API's (http/router.cpp) differs.
-void AppendJsonString(std::string& out, std::string_view s) {
-  out.push_back('"');
+// The most WriteJsonString writes for `s`: its quotes, and six bytes a byte.
+constexpr size_t JsonStringRoom(std::string_view s) { return 6 * s.size() + 2; }
+
+// The journal's own JSON string escaping, written at `out`, which has room
+// for it (JsonStringRoom); returns the end of what it wrote. It is part of
+// the hashed form, so it stays as it is even where the API's
+// (http/router.cpp) differs.
+char* WriteJsonString(char* out, std::string_view s) {
+  *out++ = '"';
+  if (s.empty()) {  // whose data may be null, which memcpy may not be given
+    *out++ = '"';
+    return out;
+  }
   // Runs of characters that stand for themselves go in at once, and are
   // found eight bytes at a time (an import writes a million rows' images).
   size_t plain = 0;
+  auto put = [&out](std::string_view text) {
+    std::memcpy(out, text.data(), text.size());
+    out += text.size();
+  };
   for (size_t i = 0; i < s.size(); ++i) {
     while (i + 8 <= s.size()) {
       std::uint64_t word;
@@ -45,34 +58,41 @@ void AppendJsonString(std::string& out, std::string_view s) {
     if (i == s.size()) break;
     const unsigned char c = static_cast<unsigned char>(s[i]);
     if (c >= 0x20 && c != '"' && c != '\\') continue;
-    out.append(s.data() + plain, i - plain);
+    put(s.substr(plain, i - plain));
     plain = i + 1;
     switch (c) {
       case '"':
-        out += "\\\"";
+        put("\\\"");
         break;
       case '\\':
-        out += "\\\\";
+        put("\\\\");
         break;
       case '\n':
-        out += "\\n";
+        put("\\n");
         break;
       case '\r':
-        out += "\\r";
+        put("\\r");
         break;
       case '\t':
-        out += "\\t";
+        put("\\t");
         break;
       default: {
         static constexpr char kHex[] = "0123456789abcdef";
-        out += "\\u00";
-        out.push_back(kHex[c >> 4]);
-        out.push_back(kHex[c & 15]);
+        put("\\u00");
+        *out++ = kHex[c >> 4];
+        *out++ = kHex[c & 15];
       }
     }
   }
-  out.append(s.data() + plain, s.size() - plain);
-  out.push_back('"');
+  put(s.substr(plain));
+  *out++ = '"';
+  return out;
+}
+
+void AppendJsonString(std::string& out, std::string_view s) {
+  const size_t at = out.size();
+  out.resize(at + JsonStringRoom(s));
+  out.resize(static_cast<size_t>(WriteJsonString(out.data() + at, s) - out.data()));
 }
 
 // A 16-byte BLAKE2b digest, raw, kept where it is made (a digest a row,
@@ -86,57 +106,81 @@ struct ShortDigest {
   unsigned char digest[16];
 };
 
-// JournalRowJson, appended to `out`.
+// JournalRowJson, appended to `out`. Written through a pointer into room
+// sized first: an import writes a million rows' images, and a checked
+// append a piece cost more than the copying.
 void AppendRowJson(std::string& out, const JournalTable& table, const JournalRow& row, bool legacy) {
-  out.push_back('{');
+  constexpr std::string_view kDigestPrefix = "\"blake2b:";  // hex needs no JSON escaping
+  size_t room = 2;
+  for (size_t i = 0; i < table.columns.size(); ++i) {
+    const sql::Value& value = row[i];
+    room += JsonStringRoom(table.columns[i].name) + 2;
+    if (table.columns[i].Digested() && value.type != sql::Value::kNull) {
+      room += kDigestPrefix.size() + 2 * sizeof ShortDigest::digest + 1;
+      continue;
+    }
+    switch (value.type) {
+      case sql::Value::kText:
+        room += JsonStringRoom(value.bytes);
+        break;
+      case sql::Value::kBlob:
+        room += 2 * value.bytes.size() + 2;
+        break;
+      default:
+        room += 32;  // null, or a number's digits (at most 24)
+    }
+  }
+  const size_t at = out.size();
+  out.resize(at + room);
+  char* next = out.data() + at;
+  auto put = [&next](std::string_view text) {
+    std::memcpy(next, text.data(), text.size());
+    next += text.size();
+  };
+  *next++ = '{';
   bool first = true;
   for (size_t i = 0; i < table.columns.size(); ++i) {
     if (legacy && table.columns[i].index_column >= 0) continue;
-    if (!first) out.push_back(',');
+    if (!first) *next++ = ',';
     first = false;
-    AppendJsonString(out, table.columns[i].name);
-    out.push_back(':');
+    next = WriteJsonString(next, table.columns[i].name);
+    *next++ = ':';
     const sql::Value& value = row[i];
     if (table.columns[i].Digested() && value.type != sql::Value::kNull) {
-      out += "\"blake2b:";  // hex needs no JSON escaping
-      AppendHex(out, ShortDigest(value.bytes).view());
-      out.push_back('"');
+      put(kDigestPrefix);
+      next = WriteHex(next, ShortDigest(value.bytes).view());
+      *next++ = '"';
       continue;
     }
     switch (value.type) {
       case sql::Value::kNull:
-        out += "null";
+        put("null");
         break;
       case sql::Value::kText:
-        AppendJsonString(out, value.bytes);
+        next = WriteJsonString(next, value.bytes);
         break;
-      case sql::Value::kInt: {
-        char buffer[24];
-        auto written = std::to_chars(buffer, buffer + sizeof buffer, value.integer);
-        out.append(buffer, written.ptr);
+      case sql::Value::kInt:
+        next = std::to_chars(next, next + 24, value.integer).ptr;
         break;
-      }
       case sql::Value::kReal: {
         // As printf's "%.17g" writes it (the form stored rows were hashed in).
         // Below 1e17 that is an integer's plain digits, which are quicker to
         // write (a household's score is one); -0 keeps its sign.
-        char buffer[32];
         const double real = value.real;
-        auto written =
-            real == std::trunc(real) && std::fabs(real) < 1e15 && !(real == 0 && std::signbit(real))
-                ? std::to_chars(buffer, buffer + sizeof buffer, static_cast<std::int64_t>(real))
-                : std::to_chars(buffer, buffer + sizeof buffer, real, std::chars_format::general, 17);
-        out.append(buffer, written.ptr);
+        next = real == std::trunc(real) && std::fabs(real) < 1e15 && !(real == 0 && std::signbit(real))
+                   ? std::to_chars(next, next + 24, static_cast<std::int64_t>(real)).ptr
+                   : std::to_chars(next, next + 32, real, std::chars_format::general, 17).ptr;
         break;
       }
       case sql::Value::kBlob:
-        out.push_back('"');
-        AppendHex(out, value.bytes);
-        out.push_back('"');
+        *next++ = '"';
+        next = WriteHex(next, value.bytes);
+        *next++ = '"';
         break;
     }
   }
-  out.push_back('}');
+  *next++ = '}';
+  out.resize(static_cast<size_t>(next - out.data()));
 }
 
 }  // namespace
