@@ -262,13 +262,23 @@ TEST_P(JournalWriterTest, ALoadNamingAParentNoOneHasIsRefused) {
   ASSERT_TRUE(
       db_->Exec("CREATE TABLE pets (key TEXT PRIMARY KEY, owner TEXT NOT NULL REFERENCES owners (key))")
           .ok());
-  auto load = [&](const std::string& last_owner) {
+  // Halfway, a write of another table, by the thread that loads: checked as
+  // it goes in, whatever the load's copies (on the loading thread) left off.
+  static const JournalTable kToys{"toys", {{"key"}, {"owner"}}, "key"};
+  ASSERT_TRUE(
+      db_->Exec("CREATE TABLE toys (key TEXT PRIMARY KEY, owner TEXT NOT NULL REFERENCES owners (key))")
+          .ok());
+  auto load = [&](const std::string& last_owner, const std::string& toy_owner = "o2") {
     return Write([&]() -> Status {
+      journal_->BatchInserts(50);  // copies (and their journal entries) before the toy's write
       LX_RETURN_IF_ERROR(journal_->LoadInto(kPets));
       for (int i = 0; i < 300; ++i) {
         const std::string owner = i == 299 ? last_owner : (i % 2 ? "o1" : "o2");
         LX_RETURN_IF_ERROR(
             journal_->Upsert(kPets, {Value::Text("p" + std::to_string(i)), Value::Text(owner)}).status());
+        if (i == 150) {
+          LX_RETURN_IF_ERROR(journal_->Upsert(kToys, {Value::Text("t1"), Value::Text(toy_owner)}).status());
+        }
       }
       return Status::Ok();
     });
@@ -283,10 +293,13 @@ TEST_P(JournalWriterTest, ALoadNamingAParentNoOneHasIsRefused) {
   const Status refused = load("nobody");
   EXPECT_EQ(refused.code(), Code::kConflict) << refused.ToString();
   EXPECT_EQ(pets(), 0) << "nothing of the refused load stays";
+  const Status toy_refused = load("o1", "nobody");
+  EXPECT_EQ(toy_refused.code(), Code::kConflict) << toy_refused.ToString();
+  EXPECT_EQ(pets(), 0) << "nothing of the refused load stays";
   const Status loaded = load("o1");
   ASSERT_TRUE(loaded.ok()) << loaded.ToString();
   EXPECT_EQ(pets(), 300);
-  EXPECT_TRUE(VerifyOnSeam(*db_, {&kPets}, Seal).ok());
+  EXPECT_TRUE(VerifyOnSeam(*db_, {&kPets, &kToys}, Seal).ok());
 }
 
 INSTANTIATE_TEST_SUITE_P(Backends, JournalWriterTest, ::testing::Values(Backend::kSqlite, Backend::kPostgres),

@@ -4,6 +4,7 @@
 // is as exact as single inserts.
 #include <gtest/gtest.h>
 
+#include <cstdio>
 #include <limits>
 
 #include "sql_backends.hpp"
@@ -93,6 +94,72 @@ TEST_P(SqlSeamTest, ACopyIsAsExactAsInsertsAndFast) {
   EXPECT_EQ(All(), expected);
 }
 
+// A load adds a batch at once (AddRows), which SQLite takes in chunks of
+// rows a statement: the same rows as one at a time, and a failing row is
+// named as one at a time would name it, wherever it lies in a chunk.
+TEST_P(SqlSeamTest, RowsAddedAtOnceAreAsExactAsOneAtATime) {
+  ASSERT_TRUE(db_->Begin().ok());
+  Result<std::unique_ptr<sql::CopyIn>> copy = db_->BeginCopy("items", {"key", "n", "x", "t", "b"});
+  ASSERT_TRUE(copy.ok()) << copy.status().ToString();
+  std::vector<std::vector<Value>> rows = Awkward();
+  for (int i = 0; i < 1234; ++i) {  // whole chunks and a part of one
+    rows.push_back({Value::Text("z" + std::to_string(100000 + i)), i % 7 ? Value::Int(i) : Value::Null(),
+                    Value::Real(i / 8.0), Value::Text(std::string(i % 40, 'x') + "行"),
+                    i % 5 ? Value::Blob(std::to_string(i)) : Value::Null()});
+  }
+  size_t failed = 99;
+  Status added = (*copy)->AddRows(rows, failed);
+  ASSERT_TRUE(added.ok()) << added.ToString();
+  ASSERT_TRUE((*copy)->Finish().ok());
+  copy->reset();
+  ASSERT_TRUE(db_->Commit().ok());
+  EXPECT_EQ(All(), rows);
+
+  // A second table whose rows can fail in two ways: a key that is there and a check.
+  ASSERT_TRUE(db_->Exec("CREATE TABLE checked (key TEXT PRIMARY KEY, n INTEGER CHECK (n >= 0))").ok());
+  ASSERT_TRUE(db_->Exec("INSERT INTO checked (key, n) VALUES ('k0017', 1)").ok());
+  auto load = [&](size_t bad, bool by_check, bool at_once, size_t& failed_at) -> Status {
+    std::vector<std::vector<Value>> batch;
+    for (size_t i = 0; i < 130; ++i) {
+      char key[8];
+      std::snprintf(key, sizeof key, "r%04zu", i);
+      batch.push_back({Value::Text(i == bad && !by_check ? "k0017" : key),
+                       Value::Int(i == bad && by_check ? -1 : static_cast<std::int64_t>(i))});
+    }
+    LX_RETURN_IF_ERROR(db_->Begin());
+    Status status = Status::Ok();
+    Result<std::unique_ptr<sql::CopyIn>> checked = db_->BeginCopy("checked", {"key", "n"});
+    if (!checked.ok()) status = checked.status();
+    failed_at = batch.size();
+    if (status.ok() && at_once) status = (*checked)->AddRows(batch, failed_at);
+    for (size_t i = 0; status.ok() && !at_once && i < batch.size(); ++i) {
+      status = (*checked)->Add(batch[i]);
+      if (!status.ok()) failed_at = i;
+    }
+    if (status.ok()) status = (*checked)->Finish();
+    if (checked.ok()) checked->reset();
+    db_->Rollback();
+    return status;
+  };
+  for (bool by_check : {false, true}) {
+    for (size_t bad : {size_t{0}, size_t{1}, size_t{49}, size_t{50}, size_t{77}, size_t{99}, size_t{120}}) {
+      SCOPED_TRACE((by_check ? "check, row " : "key, row ") + std::to_string(bad));
+      size_t one_at = 0, at_once = 0;
+      Status single = load(bad, by_check, false, one_at);
+      Status batch = load(bad, by_check, true, at_once);
+      ASSERT_FALSE(batch.ok());
+      EXPECT_EQ(batch.code(), single.code()) << batch.ToString() << " / " << single.ToString();
+      EXPECT_EQ(batch.message(), single.message());
+      // PostgreSQL's COPY answers at its end, for the copy as a whole.
+      if (GetParam() == Backend::kSqlite) {
+        EXPECT_EQ(at_once, bad);
+        EXPECT_EQ(one_at, bad);
+      }
+    }
+  }
+  EXPECT_EQ(All(), rows);
+}
+
 TEST_P(SqlSeamTest, AFailedTransactionLeavesNothing) {
   ASSERT_TRUE(db_->Begin().ok());
   ASSERT_TRUE(
@@ -133,7 +200,8 @@ TEST_P(SqlSeamTest, ACopysForeignKeysMayBeCheckedAtItsEnd) {
     LX_RETURN_IF_ERROR(db_->DeferForeignKeys("children"));
     LX_ASSIGN_OR_RETURN(std::unique_ptr<sql::CopyIn> copy,
                         db_->BeginCopy("children", {"key", "parent", "county"}));
-    for (const auto& row : rows) LX_RETURN_IF_ERROR(copy->Add(row));
+    size_t failed = 0;  // as a load adds them: a batch at once
+    LX_RETURN_IF_ERROR(copy->AddRows(rows, failed));
     LX_RETURN_IF_ERROR(copy->Finish());
     copy.reset();
     return db_->CheckDeferredKeys();
@@ -197,6 +265,25 @@ TEST_P(SqlSeamTest, ACopysForeignKeysMayBeCheckedAtItsEnd) {
   EXPECT_EQ(plain.code(), Code::kConflict) << plain.ToString();
   db_->Rollback();
   EXPECT_EQ(count(), 4);
+
+  // A load's copies, one after another; resumed, any other write is checked
+  // again before the copies' parents are.
+  ASSERT_TRUE(db_->Begin().ok());
+  ASSERT_TRUE(db_->DeferForeignKeys("children").ok());
+  for (const char* key : {"b1", "b2"}) {
+    Result<std::unique_ptr<sql::CopyIn>> copy = db_->BeginCopy("children", {"key", "parent", "county"});
+    ASSERT_TRUE(copy.ok());
+    ASSERT_TRUE((*copy)->Add({Value::Text(key), Value::Text("p1"), Value::Text("c")}).ok());
+    ASSERT_TRUE((*copy)->Finish().ok());
+  }
+  db_->ResumeForeignKeys();
+  if (GetParam() == Backend::kSqlite) {
+    Status resumed = orphan("k7");
+    EXPECT_EQ(resumed.code(), Code::kConflict) << resumed.ToString();
+  }
+  ASSERT_TRUE(db_->CheckDeferredKeys().ok());
+  ASSERT_TRUE(db_->Commit().ok());
+  EXPECT_EQ(count(), 6);
 }
 
 // A server restart or failover drops the session: the statement in flight

@@ -132,13 +132,7 @@ void JournalWriter::Loader::Push(std::vector<JournalRow> rows) {
     std::lock_guard lock(mutex_);
     behind = !queue_.empty();
   }
-  if (behind) {
-    InsertBatch digests;
-    std::string scratch;
-    for (const JournalRow& row : batch.rows)
-      digests.Add(JournalKeyText(row[0], scratch), JournalRowDigest(table_, row));
-    batch.digests = std::move(digests);
-  }
+  if (behind) batch.digests = Digest(batch.rows);
   std::vector<std::vector<JournalRow>> written;
   {
     std::unique_lock lock(mutex_);
@@ -149,6 +143,15 @@ void JournalWriter::Loader::Push(std::vector<JournalRow> rows) {
   }
   wake_.notify_all();
   // `written` is freed here, on the thread that made its rows.
+}
+
+InsertBatch JournalWriter::Loader::Digest(std::vector<JournalRow>& rows) const {
+  InsertBatch digests;
+  std::string scratch;
+  for (JournalRow& row : rows) {
+    digests.Add(JournalKeyText(row[0], scratch), JournalRowDigest(table_, row));
+  }
+  return digests;
 }
 
 Status JournalWriter::Loader::Drain() {
@@ -186,20 +189,17 @@ void JournalWriter::Loader::Run() {
 // unless the caller did (Push).
 Status JournalWriter::Loader::Load(Batch& batch, const std::vector<std::string>& columns) {
   LX_ASSIGN_OR_RETURN(std::unique_ptr<sql::CopyIn> copy, writer_.db_.BeginCopy(table_.name, columns));
-  const bool digest = !batch.digests.has_value();
-  InsertBatch insert_batch = digest ? InsertBatch() : std::move(*batch.digests);
-  std::string scratch;
-  for (const JournalRow& row : batch.rows) {
-    if (digest) insert_batch.Add(JournalKeyText(row[0], scratch), JournalRowDigest(table_, row));
-    Status added = copy->Add(row);
-    if (!added.ok())
-      return Status(added.code(),
-                    std::string(table_.name) + " " + JournalKeyText(row[0]) + ": " + added.message());
+  InsertBatch insert_batch = batch.digests ? std::move(*batch.digests) : Digest(batch.rows);
+  size_t failed = 0;
+  Status added = copy->AddRows(batch.rows, failed);
+  if (!added.ok()) {
+    return Status(added.code(), std::string(table_.name) + " " + JournalKeyText(batch.rows[failed][0]) +
+                                    ": " + added.message());
   }
   // PostgreSQL's COPY says which row at the end (its key in the message).
   Status finished = copy->Finish();
   if (!finished.ok()) return Status(finished.code(), std::string(table_.name) + ": " + finished.message());
-  copy.reset();  // the rows' foreign keys enforced again (Connection::DeferForeignKeys)
+  copy.reset();  // (their foreign keys stay unenforced until AwaitLoader: ResumeForeignKeys)
   // The chain's head is this thread's while it holds the connection.
   LoadedEntry entry =
       writer_.NextEntry(kInsertBatchAction, table_.name, insert_batch.first_key(), "", insert_batch.Take());
@@ -230,11 +230,20 @@ Status JournalWriter::Drain() {
   return AwaitLoader();
 }
 
-Status JournalWriter::AwaitLoader() { return loader_ ? loader_->Drain() : Status::Ok(); }
+Status JournalWriter::AwaitLoader() {
+  if (loader_ == nullptr) return Status::Ok();
+  Status loaded = loader_->Drain();
+  // The connection is this thread's again: what it writes has its foreign
+  // keys looked up, whatever the loader's copies left off.
+  db_.ResumeForeignKeys();
+  return loaded;
+}
 
 void JournalWriter::StopLoading() {
-  loader_.reset();
   load_table_ = nullptr;
+  if (loader_ == nullptr) return;  // (the connection may be gone after a commit)
+  loader_.reset();
+  db_.ResumeForeignKeys();
 }
 
 // A load's foreign keys not checked are forgotten with its transaction

@@ -156,6 +156,7 @@ class JournalWriter {
     };
     void Run();
     Status Load(Batch& batch, const std::vector<std::string>& columns);
+    InsertBatch Digest(std::vector<JournalRow>& rows) const;
     JournalWriter& writer_;
     const JournalTable& table_;
     std::mutex mutex_;

@@ -59,6 +59,11 @@ Result<std::vector<std::string>> Connection::ReadNames(Statement& select) {
   }
 }
 
+Status CopyIn::AddRows(std::span<const std::vector<Value>> rows, size_t& failed) {
+  for (failed = 0; failed < rows.size(); ++failed) LX_RETURN_IF_ERROR(Add(rows[failed]));
+  return Status::Ok();
+}
+
 Status Connection::MakeIndexes(const std::vector<std::string>& creates) {
   for (const std::string& create : creates) LX_RETURN_IF_ERROR(Exec(create));
   return Status::Ok();

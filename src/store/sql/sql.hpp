@@ -36,6 +36,7 @@
 #include <functional>
 #include <memory>
 #include <optional>
+#include <span>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -111,6 +112,10 @@ class CopyIn {
   virtual ~CopyIn() = default;
   // One row, its values in the order of the columns given to BeginCopy.
   [[nodiscard]] virtual Status Add(const std::vector<Value>& row) = 0;
+  // Rows in order, as Add each (which is what this does unless a driver
+  // has a quicker way). On a failure `failed` is the index of the row that
+  // failed; the rows before it may be in the table, as with Add.
+  [[nodiscard]] virtual Status AddRows(std::span<const std::vector<Value>> rows, size_t& failed);
   // Sends what is buffered; a constraint failure anywhere in the copy shows
   // here at the latest.
   [[nodiscard]] virtual Status Finish() = 0;
@@ -160,14 +165,25 @@ class Connection {
   // CheckDeferredKeys, not as each row goes in. SQLite looks up a row's
   // parents at its insert: a city's households named their village a
   // million times, 0.8 s of the loading thread for a few thousand villages.
-  // PostgreSQL checks as it always does. Every other write is checked as
-  // it goes in, as before.
+  // PostgreSQL checks as it always does.
+  //
+  // On SQLite such a copy turns the enforcement of foreign keys off for the
+  // connection, and it stays off until ResumeForeignKeys: turning it on and
+  // off again expires every prepared statement, whose next run prepares it
+  // again, and a load makes a copy for each batch of a thousand rows. So
+  // whoever copies calls ResumeForeignKeys before anything else writes
+  // through the connection (JournalWriter: as its loading thread, which
+  // writes only the copies and their journal entries, gives the connection
+  // back). Every other write is then checked as it goes in, as before.
   [[nodiscard]] virtual Status DeferForeignKeys(std::string_view table);
+  // Enforcement as it was before the deferred copies.
+  virtual void ResumeForeignKeys() {}
   // Looks up every parent the deferred rows of every such table named:
   // kConflict for the first one missing, as its insert would have failed.
-  // Ends the deferral; call before the transaction commits.
+  // Ends the deferral (and resumes); call before the transaction commits.
   [[nodiscard]] virtual Status CheckDeferredKeys();
-  // Ends the deferral without a check: its transaction is not committed.
+  // Ends the deferral (and resumes) without a check: its transaction is not
+  // committed.
   virtual void ForgetDeferredKeys() {}
 
  protected:

@@ -202,57 +202,38 @@ struct DeferredKeys {
 
 // Rows into one reused INSERT, each value bound where it lies: a row
 // outlives its run, and nothing else runs the statement until Finish, which
-// drops the bindings. When the table's foreign keys are deferred, their
-// enforcement is off for the copy's life (SQLite allows turning it off
-// inside a transaction only through sqlite3_db_config; turning it back on
-// expires the prepared statements, which prepare again at their next step).
+// drops the bindings. When the table's foreign keys are deferred, the copy
+// turns their enforcement off until Connection::ResumeForeignKeys (SQLite
+// allows turning it off inside a transaction only through
+// sqlite3_db_config; turning it back on expires the prepared statements,
+// which prepare again at their next step).
 class SqliteCopy final : public CopyIn {
  public:
-  SqliteCopy(sqlite3* db, Statement* insert, sqlite3_stmt* stmt, Writeback& writeback, DeferredKeys* deferred,
-             std::vector<std::vector<size_t>> key_columns)
+  SqliteCopy(sqlite3* db, Statement* insert, sqlite3_stmt* stmt, Statement* chunk, Writeback& writeback,
+             DeferredKeys* deferred, std::vector<std::vector<size_t>> key_columns, bool& keys_off)
       : db_(db),
         insert_(insert),
         stmt_(stmt),
+        chunk_(chunk),
         writeback_(writeback),
         deferred_(deferred),
         key_columns_(std::move(key_columns)) {
-    if (deferred_ == nullptr) return;
+    if (deferred_ == nullptr || keys_off) return;
     int enforced = 0;
     sqlite3_db_config(db_, SQLITE_DBCONFIG_ENABLE_FKEY, -1, &enforced);
     if (enforced) sqlite3_db_config(db_, SQLITE_DBCONFIG_ENABLE_FKEY, 0, nullptr);
-    restore_ = enforced != 0;
-  }
-  ~SqliteCopy() override {
-    if (restore_) sqlite3_db_config(db_, SQLITE_DBCONFIG_ENABLE_FKEY, 1, nullptr);
+    keys_off = enforced != 0;  // on again at Connection::ResumeForeignKeys
   }
   SqliteCopy(const SqliteCopy&) = delete;
   SqliteCopy& operator=(const SqliteCopy&) = delete;
 
+  // Rows a multi-row INSERT takes at once: a batch of the journal's (1,000
+  // rows) in whole chunks.
+  static constexpr size_t kChunkRows = 50;
+
   Status Add(const std::vector<Value>& row) override {
     if (deferred_ != nullptr) deferred_->Note(row, key_columns_);
-    for (size_t i = 0; i < row.size(); ++i) {
-      const Value& value = row[i];
-      const int index = static_cast<int>(i + 1);
-      switch (value.type) {
-        case Value::kNull:
-          sqlite3_bind_null(stmt_, index);
-          break;
-        case Value::kInt:
-          sqlite3_bind_int64(stmt_, index, value.integer);
-          break;
-        case Value::kReal:
-          sqlite3_bind_double(stmt_, index, value.real);
-          break;
-        case Value::kText:
-          sqlite3_bind_text(stmt_, index, value.bytes.data(), static_cast<int>(value.bytes.size()),
-                            SQLITE_STATIC);
-          break;
-        case Value::kBlob:
-          sqlite3_bind_blob(stmt_, index, value.bytes.data(), static_cast<int>(value.bytes.size()),
-                            SQLITE_STATIC);
-          break;
-      }
-    }
+    Bind(stmt_, 1, row);
     int rc = sqlite3_step(stmt_);
     if (rc == SQLITE_DONE) {
       sqlite3_reset(stmt_);
@@ -261,6 +242,45 @@ class SqliteCopy final : public CopyIn {
     Status error = SqliteError(db_, rc, sqlite3_sql(stmt_));
     Clear();  // the copy ends here: no binding outlives its row
     return error;
+  }
+
+  // Whole chunks go in by one statement each, which keeps its cursor on the
+  // table's last page from row to row instead of seeking from the root for
+  // every row and opening and closing the table each time. It is INSERT OR
+  // FAIL: a failing row stops it with the rows before it in, as separate
+  // rows would be (and no statement journal is kept to undo them). The rows
+  // from the failing one on are then added one at a time, so the error is
+  // the one row's, word for word as Add gives it.
+  Status AddRows(std::span<const std::vector<Value>> rows, size_t& failed) override {
+    size_t at = 0;
+    if (chunk_ != nullptr) {
+      sqlite3_stmt* chunk = static_cast<SqliteStatement*>(chunk_)->raw();
+      for (; rows.size() - at >= kChunkRows; at += kChunkRows) {
+        for (size_t r = 0; r < kChunkRows; ++r) {
+          const std::vector<Value>& row = rows[at + r];
+          if (deferred_ != nullptr) deferred_->Note(row, key_columns_);
+          Bind(chunk, static_cast<int>(r * row.size() + 1), row);
+        }
+        const int rc = sqlite3_step(chunk);
+        const int added = sqlite3_changes(db_);
+        Status error = rc == SQLITE_DONE ? Status::Ok() : SqliteError(db_, rc, sqlite3_sql(stmt_));
+        sqlite3_clear_bindings(chunk);
+        chunk_->Reset();
+        if (error.ok()) continue;
+        failed = at;
+        // Any other failure may have ended the transaction: nothing more.
+        if ((rc & 0xff) == SQLITE_CONSTRAINT) {
+          for (failed += static_cast<size_t>(added); failed < at + kChunkRows; ++failed) {
+            LX_RETURN_IF_ERROR(Add(rows[failed]));
+          }
+          failed = at;  // not again one at a time: the error as it came
+        }
+        Clear();
+        return error;
+      }
+    }
+    for (failed = at; failed < rows.size(); ++failed) LX_RETURN_IF_ERROR(Add(rows[failed]));
+    return Status::Ok();
   }
   Status Finish() override {
     Clear();
@@ -273,13 +293,39 @@ class SqliteCopy final : public CopyIn {
     sqlite3_clear_bindings(stmt_);
     insert_->Reset();
   }
+  // `row`'s values bound where they lie, from parameter `first` on.
+  static void Bind(sqlite3_stmt* stmt, int first, const std::vector<Value>& row) {
+    for (size_t i = 0; i < row.size(); ++i) {
+      const Value& value = row[i];
+      const int index = first + static_cast<int>(i);
+      switch (value.type) {
+        case Value::kNull:
+          sqlite3_bind_null(stmt, index);
+          break;
+        case Value::kInt:
+          sqlite3_bind_int64(stmt, index, value.integer);
+          break;
+        case Value::kReal:
+          sqlite3_bind_double(stmt, index, value.real);
+          break;
+        case Value::kText:
+          sqlite3_bind_text(stmt, index, value.bytes.data(), static_cast<int>(value.bytes.size()),
+                            SQLITE_STATIC);
+          break;
+        case Value::kBlob:
+          sqlite3_bind_blob(stmt, index, value.bytes.data(), static_cast<int>(value.bytes.size()),
+                            SQLITE_STATIC);
+          break;
+      }
+    }
+  }
   sqlite3* db_;
   Statement* insert_;  // owns stmt_
   sqlite3_stmt* stmt_;
+  Statement* chunk_;  // kChunkRows rows at once; null where too many parameters
   Writeback& writeback_;
   DeferredKeys* deferred_;                        // null: enforced as each row goes in
   std::vector<std::vector<size_t>> key_columns_;  // each deferred key's columns in a row
-  bool restore_ = false;                          // enforcement was on before this copy
 };
 
 class SqliteConnection final : public Connection {
@@ -366,6 +412,20 @@ class SqliteConnection final : public Connection {
     sql += ") VALUES (" + values + ")";
     LX_ASSIGN_OR_RETURN(Statement * insert, Prepare(sql));
     insert->Reset();
+    Statement* chunk = nullptr;
+    if (columns.size() * SqliteCopy::kChunkRows <=
+        static_cast<size_t>(sqlite3_limit(db_, SQLITE_LIMIT_VARIABLE_NUMBER, -1))) {
+      // "INSERT OR FAIL INTO t (…) VALUES (?1, …), (…), …"
+      std::string chunk_sql = "INSERT OR FAIL" + sql.substr(std::string_view("INSERT").size());
+      chunk_sql.resize(chunk_sql.size() - values.size() - 2);
+      for (size_t r = 0, n = 0; r < SqliteCopy::kChunkRows; ++r) {
+        chunk_sql += r ? ", (" : "(";
+        for (size_t i = 0; i < columns.size(); ++i) chunk_sql += (i ? ", ?" : "?") + std::to_string(++n);
+        chunk_sql += ")";
+      }
+      LX_ASSIGN_OR_RETURN(chunk, Prepare(chunk_sql));
+      chunk->Reset();
+    }
     auto of_table =
         std::find_if(deferred_.begin(), deferred_.end(),
                      [&](const std::unique_ptr<DeferredKeys>& keys) { return keys->table == table; });
@@ -385,8 +445,8 @@ class SqliteConnection final : public Connection {
       }
     }
     return std::unique_ptr<CopyIn>(
-        std::make_unique<SqliteCopy>(db_, insert, static_cast<SqliteStatement*>(insert)->raw(), writeback_,
-                                     deferred, std::move(key_columns)));
+        std::make_unique<SqliteCopy>(db_, insert, static_cast<SqliteStatement*>(insert)->raw(), chunk,
+                                     writeback_, deferred, std::move(key_columns), keys_off_));
   }
 
   Status DeferForeignKeys(std::string_view table) override {
@@ -425,14 +485,23 @@ class SqliteConnection final : public Connection {
     return Status::Ok();
   }
 
+  void ResumeForeignKeys() override {
+    if (keys_off_) sqlite3_db_config(db_, SQLITE_DBCONFIG_ENABLE_FKEY, 1, nullptr);
+    keys_off_ = false;
+  }
+
   Status CheckDeferredKeys() override {
+    ResumeForeignKeys();
     std::vector<std::unique_ptr<DeferredKeys>> tables = std::move(deferred_);
     deferred_.clear();
     for (const std::unique_ptr<DeferredKeys>& deferred : tables) LX_RETURN_IF_ERROR(Check(*deferred));
     return Status::Ok();
   }
 
-  void ForgetDeferredKeys() override { deferred_.clear(); }
+  void ForgetDeferredKeys() override {
+    ResumeForeignKeys();
+    deferred_.clear();
+  }
 
   std::string Translate(std::string_view sql) const override { return std::string(sql); }
 
@@ -470,6 +539,7 @@ class SqliteConnection final : public Connection {
   // The tables DeferForeignKeys named, until CheckDeferredKeys; each stays
   // where it is while a copy notes into it.
   std::vector<std::unique_ptr<DeferredKeys>> deferred_;
+  bool keys_off_ = false;  // a deferred copy turned enforcement off (ResumeForeignKeys)
 };
 
 }  // namespace
