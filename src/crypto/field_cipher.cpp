@@ -6,6 +6,7 @@
 #include <unistd.h>
 
 #include <array>
+#include <atomic>
 #include <cerrno>
 #include <cstring>
 
@@ -116,7 +117,7 @@ std::string FieldCipher::Encrypt(std::string_view plain, std::string_view bindin
   auto* bytes = reinterpret_cast<unsigned char*>(out.data());
   static_assert(kNonce == 24);
   std::memcpy(bytes, nonce_prefix_.data(), nonce_prefix_.size());
-  std::uint64_t counter = nonce_counter_++;
+  const std::uint64_t counter = std::atomic_ref(nonce_counter_).fetch_add(1, std::memory_order_relaxed);
   for (int i = 0; i < 8; ++i) bytes[16 + i] = static_cast<unsigned char>(counter >> (8 * i));
   // XChaCha20-Poly1305 as libsodium makes it: ChaCha20-Poly1305 (IETF)
   // under HChaCha20(key, nonce[0..16]) — prefix_key_, as the prefix is this

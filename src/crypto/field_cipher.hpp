@@ -10,6 +10,7 @@
 #pragma once
 
 #include <array>
+#include <atomic>
 #include <cstdint>
 #include <string>
 #include <string_view>
@@ -32,8 +33,8 @@ class FieldCipher {
   static std::string Binding(std::string_view column, std::string_view row_key);
 
   // nonce ‖ ciphertext ‖ tag, bound to `binding` (see Binding; databases
-  // before schema 5 bound the column name alone). Not thread-safe (the nonce
-  // counter); use one FieldCipher per thread.
+  // before schema 5 bound the column name alone). Threads may share it: the
+  // nonce counter is taken atomically (a load seals on two).
   std::string Encrypt(std::string_view plain, std::string_view binding) const;
   // kInternal when the ciphertext was altered or belongs to another column,
   // row or key.
@@ -51,7 +52,7 @@ class FieldCipher {
   // the key and the prefix they share: derived once instead of per field
   // (the ciphertext is the same, and opens by the nonce it carries).
   std::array<unsigned char, 32> prefix_key_{};
-  mutable std::uint64_t nonce_counter_ = 0;
+  alignas(std::atomic_ref<std::uint64_t>::required_alignment) mutable std::uint64_t nonce_counter_ = 0;
 };
 
 // Lower-case hex of bytes.

@@ -4,7 +4,10 @@
 #include <sys/stat.h>
 
 #include <filesystem>
+#include <set>
 #include <string>
+#include <thread>
+#include <vector>
 
 namespace lianxin {
 namespace {
@@ -47,6 +50,32 @@ TEST_F(FieldCipherTest, WhatOneInstanceSealsAnotherOpens) {
       altered[at] = static_cast<char>(altered[at] ^ 1);
       EXPECT_FALSE(opener->Decrypt(altered, binding).ok()) << "byte " << at << " changed";
     }
+  }
+}
+
+// A load seals on two threads with one instance (SqlTxn::LoadIntoEmpty):
+// no nonce comes twice, and every field opens.
+TEST_F(FieldCipherTest, TwoThreadsSealingAtOnceNeverShareANonce) {
+  Result<FieldCipher> cipher = FieldCipher::FromKeyFile(path_, true);
+  ASSERT_TRUE(cipher.ok()) << cipher.status().ToString();
+  constexpr int kEach = 20000;
+  const std::string binding = FieldCipher::Binding("households.phone", "1499010010010001");
+  std::vector<std::string> sealed[2];
+  auto seal = [&](int thread) {
+    for (int i = 0; i < kEach; ++i) sealed[thread].push_back(cipher->Encrypt("15515028443", binding));
+  };
+  std::thread other(seal, 1);
+  seal(0);
+  other.join();
+  std::set<std::string> nonces;
+  for (const auto& fields : sealed) {
+    for (const std::string& field : fields) nonces.insert(field.substr(0, 24));
+  }
+  EXPECT_EQ(nonces.size(), 2u * kEach);
+  for (const std::string& field : {sealed[0].back(), sealed[1].back()}) {
+    Result<std::string> opened = cipher->Decrypt(field, binding);
+    ASSERT_TRUE(opened.ok()) << opened.status().ToString();
+    EXPECT_EQ(*opened, "15515028443");
   }
 }
 

@@ -113,8 +113,8 @@ Status JournalWriter::AppendBatch(PendingBatch& batch) {
 // ---------------------------------------------------------------------------
 // Loading new rows on a thread of their own (LoadInto).
 
-JournalWriter::Loader::Loader(JournalWriter& writer, const JournalTable& table)
-    : writer_(writer), table_(table), thread_([this] { Run(); }) {}
+JournalWriter::Loader::Loader(JournalWriter& writer, const JournalTable& table, Finish finish)
+    : writer_(writer), table_(table), finish_(std::move(finish)), thread_([this] { Run(); }) {}
 
 JournalWriter::Loader::~Loader() {
   {
@@ -149,6 +149,7 @@ InsertBatch JournalWriter::Loader::Digest(std::vector<JournalRow>& rows) const {
   InsertBatch digests;
   std::string scratch;
   for (JournalRow& row : rows) {
+    if (finish_) finish_(row);
     digests.Add(JournalKeyText(row[0], scratch), JournalRowDigest(table_, row));
   }
   return digests;
@@ -206,7 +207,7 @@ Status JournalWriter::Loader::Load(Batch& batch, const std::vector<std::string>&
   return writer_.StoreEntry(entry);
 }
 
-Status JournalWriter::LoadInto(const JournalTable& table) {
+Status JournalWriter::LoadInto(const JournalTable& table, Finish finish) {
   LX_RETURN_IF_ERROR(Drain());
   if (batch_limit_ == 0) batch_limit_ = kDefaultBatchRows;
   // The table's indexes are made again at the end, by a sort each; a
@@ -220,8 +221,9 @@ Status JournalWriter::LoadInto(const JournalTable& table) {
   LX_RETURN_IF_ERROR(db_.DeferForeignKeys(table.name));
   keys_deferred_ = true;
   loader_.reset();
-  loader_ = std::make_unique<Loader>(*this, table);
+  loader_ = std::make_unique<Loader>(*this, table, finish);
   load_table_ = &table;
+  load_finish_ = std::move(finish);
   return Status::Ok();
 }
 
@@ -241,6 +243,7 @@ Status JournalWriter::AwaitLoader() {
 
 void JournalWriter::StopLoading() {
   load_table_ = nullptr;
+  load_finish_ = nullptr;
   if (loader_ == nullptr) return;  // (the connection may be gone after a commit)
   loader_.reset();
   db_.ResumeForeignKeys();

@@ -85,7 +85,17 @@ class JournalWriter {
   // are dropped until SealHead makes them again, and its rows' foreign keys
   // are looked up there, each parent once (Connection::DeferForeignKeys).
   // Batches the journal's inserts (BatchInserts) if nothing did yet.
-  [[nodiscard]] Status LoadInto(const JournalTable& table);
+  //
+  // `finish`, when given, is work each row still needs before it is
+  // digested and written (a household's sealing: SqlTxn::LoadIntoEmpty):
+  // done with the digests, on whichever thread makes them (Loader::Push),
+  // so the caller's thread, which reads and checks the file, is not the
+  // one that holds the load back. Upsert's rows of the table are then
+  // unfinished (Finishes).
+  using Finish = std::function<void(JournalRow&)>;
+  [[nodiscard]] Status LoadInto(const JournalTable& table, Finish finish = {});
+  // Whether the rows of `table` Upsert is given now are left to a `finish`.
+  bool Finishes(const JournalTable& table) const { return &table == load_table_ && load_finish_ != nullptr; }
   // Waits until the loading thread has written every row handed to it; its
   // first failure. Anything else done through this writer drains first,
   // and so must any other use of the connection while loading (the thread
@@ -140,25 +150,28 @@ class JournalWriter {
   // the order given, two batches behind the caller at most.
   class Loader {
    public:
-    Loader(JournalWriter& writer, const JournalTable& table);
+    Loader(JournalWriter& writer, const JournalTable& table, Finish finish);
     ~Loader();  // the batches handed over are written first
     // Hands over a batch; waits while two are waiting. When one is waiting
-    // already, the caller digests this one itself rather than wait idle
-    // (a pairing makes rows faster than they are written; an import reads,
-    // checks and seals them slower, and leaves the digests to the loader).
+    // already, the caller finishes and digests this one itself rather than
+    // wait idle (a pairing makes rows faster than they are written; an
+    // import reads and checks them slower, and leaves the sealing and the
+    // digests to the loader).
     void Push(std::vector<JournalRow> batch);
     [[nodiscard]] Status Drain();
 
    private:
     struct Batch {
       std::vector<JournalRow> rows;
-      std::optional<InsertBatch> digests;  // made by the caller, or by Load
+      std::optional<InsertBatch> digests;  // its rows finished and digested by the caller, or by Load
     };
     void Run();
     Status Load(Batch& batch, const std::vector<std::string>& columns);
+    // Finishes each row and digests it.
     InsertBatch Digest(std::vector<JournalRow>& rows) const;
     JournalWriter& writer_;
     const JournalTable& table_;
+    const Finish finish_;
     std::mutex mutex_;
     std::condition_variable wake_, idle_;
     std::deque<Batch> queue_;
@@ -198,6 +211,7 @@ class JournalWriter {
   std::vector<PendingBatch> pending_;        // the insert_batch entries being gathered
   std::vector<JournalRow> batch_rows_data_;  // the next batch for the loader
   const JournalTable* load_table_ = nullptr;
+  Finish load_finish_;
   std::unique_ptr<Loader> loader_;
   std::vector<std::string> reindex_;  // the loaded table's indexes, made at SealHead
   bool keys_deferred_ = false;        // its foreign keys, checked at SealHead

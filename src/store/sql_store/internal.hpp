@@ -12,6 +12,7 @@
 // so adding a field touches one image function and one decode function.
 #pragma once
 
+#include <sodium.h>
 #include <sqlite3.h>
 
 #include <chrono>
@@ -115,14 +116,24 @@ class Codec {
         Cell::Int(c.unit_head ? 1 : 0), Cell::Text(county_code));
   }
   Image Of(const Household& h) const {
+    Image image = PlainOf(h);
+    SealHousehold(image);
+    return image;
+  }
+  // A household's image with its ID number and phone still in the clear
+  // where their ciphertexts go, and no blind indexes yet: SealHousehold
+  // finishes it (a load on its writing thread: SqlTxn::LoadIntoEmpty).
+  Image PlainOf(const Household& h) const {
     return JournalRowOf(Cell::Text(h.code), Cell::Text(h.village_code), Cell::Text(h.head_name),
-                        Sealed(h.head_id_number.Reveal(), "households.head_id", h.code),
-                        Index(kIdDomain, h.head_id_number.Reveal()),
-                        Sealed(h.phone.Reveal(), "households.phone", h.code),
-                        Index(kPhoneDomain, h.phone.Reveal()), Cell::Int(h.size),
-                        Cell::Int(h.income_per_capita), Cell::Text(Token(h.housing)), Cell::Real(h.land_mu),
-                        Cell::Text(JoinList(h.needs)), Cell::Text(h.address), Cell::Real(h.difficulty),
-                        Cell::Text(Token(h.tier)), Cell::Text(h.village_code.substr(0, 6)));
+                        Plain(h.head_id_number.Reveal()), Cell{}, Plain(h.phone.Reveal()), Cell{},
+                        Cell::Int(h.size), Cell::Int(h.income_per_capita), Cell::Text(Token(h.housing)),
+                        Cell::Real(h.land_mu), Cell::Text(JoinList(h.needs)), Cell::Text(h.address),
+                        Cell::Real(h.difficulty), Cell::Text(Token(h.tier)),
+                        Cell::Text(h.village_code.substr(0, 6)));
+  }
+  void SealHousehold(Image& image) const {
+    SealInPlace(image, 3, 4, "households.head_id", kIdDomain);
+    SealInPlace(image, 5, 6, "households.phone", kPhoneDomain);
   }
   Image Of(const Member& m, const std::string& county_code) const {
     Cell key = Index(kIdDomain, m.id_number.Reveal());
@@ -144,6 +155,18 @@ class Codec {
   }
 
  private:
+  static Cell Plain(const std::string& plain) { return plain.empty() ? Cell{} : Cell::Text(plain); }
+  // The plaintext at `at` (Plain) sealed there for `column`, its blind
+  // index at `index_at`, and the plaintext wiped.
+  void SealInPlace(Image& image, size_t at, size_t index_at, std::string_view column,
+                   std::string_view domain) const {
+    if (image[at].type == Cell::kNull) return;
+    std::string& plain = image[at].bytes;
+    image[index_at] = Index(domain, plain);
+    Cell sealed = Sealed(plain, column, image[0].bytes);
+    sodium_memzero(plain.data(), plain.size());
+    image[at] = std::move(sealed);
+  }
   Cell Sealed(const std::string& plain, std::string_view column, std::string_view row_key) const {
     return plain.empty() ? Cell{} : Cell::Blob(cipher_.Encrypt(plain, FieldCipher::Binding(column, row_key)));
   }

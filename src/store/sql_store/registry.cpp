@@ -224,7 +224,9 @@ Result<UpsertOutcome> SqlTxn::Upsert(const Cadre& c) {
 }
 
 Result<UpsertOutcome> SqlTxn::Upsert(const Household& h) {
-  return UpsertImage(Def(RecordKind::kHouseholds), store_.codec().Of(h));
+  const TableDef& def = Def(RecordKind::kHouseholds);
+  // A load seals its rows on the thread that writes them (LoadIntoEmpty).
+  return UpsertImage(def, journal_.Finishes(def) ? store_.codec().PlainOf(h) : store_.codec().Of(h));
 }
 
 Result<UpsertOutcome> SqlTxn::Upsert(const Member& m) {
