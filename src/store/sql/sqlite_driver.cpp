@@ -255,11 +255,18 @@ class SqliteCopy final : public CopyIn {
     size_t at = 0;
     if (chunk_ != nullptr) {
       sqlite3_stmt* chunk = static_cast<SqliteStatement*>(chunk_)->raw();
+      const size_t width = static_cast<size_t>(sqlite3_bind_parameter_count(stmt_));  // the copy's columns
       for (; rows.size() - at >= kChunkRows; at += kChunkRows) {
         for (size_t r = 0; r < kChunkRows; ++r) {
           const std::vector<Value>& row = rows[at + r];
+          if (row.size() != width) {  // would shift every row after it
+            failed = at + r;
+            sqlite3_clear_bindings(chunk);
+            return Status::Internal("复制的行有 " + std::to_string(row.size()) + " 个值,应有 " +
+                                    std::to_string(width) + " 个");
+          }
           if (deferred_ != nullptr) deferred_->Note(row, key_columns_);
-          Bind(chunk, static_cast<int>(r * row.size() + 1), row);
+          Bind(chunk, static_cast<int>(r * width + 1), row);
         }
         const int rc = sqlite3_step(chunk);
         const int added = sqlite3_changes(db_);
