@@ -115,6 +115,26 @@ TEST_P(SqlSeamTest, RowsAddedAtOnceAreAsExactAsOneAtATime) {
   ASSERT_TRUE(db_->Commit().ok());
   EXPECT_EQ(All(), rows);
 
+  // A row short of a value is refused where it is, not bound a column off.
+  if (GetParam() == Backend::kSqlite) {
+    ASSERT_TRUE(db_->Begin().ok());
+    Result<std::unique_ptr<sql::CopyIn>> narrow = db_->BeginCopy("items", {"key", "n", "x", "t", "b"});
+    ASSERT_TRUE(narrow.ok());
+    std::vector<std::vector<Value>> short_row;
+    for (int i = 0; i < 60; ++i) {
+      short_row.push_back(
+          {Value::Text("s" + std::to_string(i)), Value::Int(i), Value::Real(0), Value::Text("")});
+      if (i != 10) short_row.back().push_back(Value::Null());
+    }
+    size_t at = 0;
+    Status refused = (*narrow)->AddRows(short_row, at);
+    EXPECT_EQ(refused.code(), Code::kInternal) << refused.ToString();
+    EXPECT_EQ(at, 10u);
+    narrow->reset();
+    db_->Rollback();
+    EXPECT_EQ(All(), rows);
+  }
+
   // A second table whose rows can fail in two ways: a key that is there and a check.
   ASSERT_TRUE(db_->Exec("CREATE TABLE checked (key TEXT PRIMARY KEY, n INTEGER CHECK (n >= 0))").ok());
   ASSERT_TRUE(db_->Exec("INSERT INTO checked (key, n) VALUES ('k0017', 1)").ok());
