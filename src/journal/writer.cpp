@@ -221,10 +221,13 @@ Status JournalWriter::LoadInto(const JournalTable& table, Finish finish) {
   LX_RETURN_IF_ERROR(db_.DeferForeignKeys(table.name));
   keys_deferred_ = true;
   loader_.reset();
-  loader_ = std::make_unique<Loader>(*this, table, finish);
+  loader_ = std::make_unique<Loader>(*this, table, std::move(finish));
   load_table_ = &table;
-  load_finish_ = std::move(finish);
   return Status::Ok();
+}
+
+bool JournalWriter::Finishes(const JournalTable& table) const {
+  return &table == load_table_ && loader_ != nullptr && loader_->finishes();
 }
 
 Status JournalWriter::Drain() {
@@ -243,7 +246,6 @@ Status JournalWriter::AwaitLoader() {
 
 void JournalWriter::StopLoading() {
   load_table_ = nullptr;
-  load_finish_ = nullptr;
   if (loader_ == nullptr) return;  // (the connection may be gone after a commit)
   loader_.reset();
   db_.ResumeForeignKeys();

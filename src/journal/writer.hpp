@@ -95,7 +95,7 @@ class JournalWriter {
   using Finish = std::function<void(JournalRow&)>;
   [[nodiscard]] Status LoadInto(const JournalTable& table, Finish finish = {});
   // Whether the rows of `table` Upsert is given now are left to a `finish`.
-  bool Finishes(const JournalTable& table) const { return &table == load_table_ && load_finish_ != nullptr; }
+  bool Finishes(const JournalTable& table) const;
   // Waits until the loading thread has written every row handed to it; its
   // first failure. Anything else done through this writer drains first,
   // and so must any other use of the connection while loading (the thread
@@ -159,6 +159,7 @@ class JournalWriter {
     // digests to the loader).
     void Push(std::vector<JournalRow> batch);
     [[nodiscard]] Status Drain();
+    bool finishes() const { return finish_ != nullptr; }
 
    private:
     struct Batch {
@@ -211,7 +212,6 @@ class JournalWriter {
   std::vector<PendingBatch> pending_;        // the insert_batch entries being gathered
   std::vector<JournalRow> batch_rows_data_;  // the next batch for the loader
   const JournalTable* load_table_ = nullptr;
-  Finish load_finish_;
   std::unique_ptr<Loader> loader_;
   std::vector<std::string> reindex_;  // the loaded table's indexes, made at SealHead
   bool keys_deferred_ = false;        // its foreign keys, checked at SealHead

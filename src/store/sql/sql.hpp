@@ -106,7 +106,8 @@ class Statement {
 };
 
 // Rows appended to one table as fast as the database takes them: COPY on
-// PostgreSQL, one reused INSERT on SQLite. Inside the caller's transaction.
+// PostgreSQL, reused INSERTs of one row and of fifty on SQLite. Inside the
+// caller's transaction.
 class CopyIn {
  public:
   virtual ~CopyIn() = default;
