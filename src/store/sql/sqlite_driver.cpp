@@ -202,10 +202,12 @@ struct DeferredKeys {
 
 // Rows into two reused INSERTs, of one row (Add) and of kChunkRows
 // (AddRows), each value bound where it lies: a row outlives its run, and
-// nothing else runs the statements until Finish, which drops the bindings. When the table's foreign keys are
-// deferred, the copy turns their enforcement off until Connection::ResumeForeignKeys (SQLite allows turning
-// it off inside a transaction only through sqlite3_db_config; turning it back on expires the prepared
-// statements, which prepare again at their next step).
+// nothing else runs the statements until Finish, which drops the bindings.
+// When the table's foreign keys are deferred, the copy turns their
+// enforcement off until Connection::ResumeForeignKeys (SQLite allows
+// turning it off inside a transaction only through sqlite3_db_config;
+// turning it back on expires the prepared statements, which prepare again
+// at their next step).
 class SqliteCopy final : public CopyIn {
  public:
   SqliteCopy(sqlite3* db, Statement* insert, sqlite3_stmt* stmt, Statement* chunk, Writeback& writeback,
