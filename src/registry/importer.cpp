@@ -306,11 +306,18 @@ class Import {
   }
 
   size_t Index(std::string_view field) const {
-    // Asked a dozen times a row: the length and first letter rule out
-    // nearly every other column before the bytes are compared.
+    // Asked about forty times a row, most often for the field asked just
+    // before (Has, then Cell, then Take): that one is kept. For the others,
+    // the length and first letter rule out nearly every other column before
+    // the bytes are compared.
+    if (!last_field_.empty() && field == last_field_) return last_index_;
     for (size_t i = 0; i < columns_.size(); ++i) {
       const std::string_view name = columns_[i].field;
-      if (name.size() == field.size() && !name.empty() && name[0] == field[0] && name == field) return i;
+      if (name.size() == field.size() && !name.empty() && name[0] == field[0] && name == field) {
+        last_field_ = name;  // the column's own name, which outlives any caller's
+        last_index_ = i;
+        return i;
+      }
     }
     return columns_.size();
   }
@@ -967,6 +974,9 @@ class Import {
   std::string name_;
   ImportOptions options_;
   const std::vector<ColumnSpec>& columns_;
+  // Index's last answer: the column's name and its place in columns_.
+  mutable std::string_view last_field_;
+  mutable size_t last_index_ = 0;
   Dictionary need_dictionary_;
   std::unique_ptr<WriteTxn> txn_;
   ImportReport report_;
