@@ -429,7 +429,7 @@ TEST(BackupTest, BackupOfALargeDatabaseFinishesUnderWrites) {
     ASSERT_TRUE(txn->Upsert(Region{"149901001000", "城关镇", RegionLevel::kTownship, "149901"}).ok());
     // Units with long names: a database of many backup steps (1,024 pages each).
     for (int i = 0; i < 8000; ++i) {
-      char code[16];
+      char code[24];  // room for any int, which -Og's format check asks
       std::snprintf(code, sizeof code, "149901U%05d", i);
       ASSERT_TRUE(txn->Upsert(Unit{code, std::string(600, 'x') + std::to_string(i), "149901", 10}).ok());
     }
@@ -442,7 +442,7 @@ TEST(BackupTest, BackupOfALargeDatabaseFinishesUnderWrites) {
     std::unique_ptr<Store> store =
         std::move(Store::Open(testing::DbTarget(path), testing::DbOptions(path))).value();
     for (int n = 0; !stop; ++n) {  // a new village or a renamed one: a commit each time
-      char code[13];
+      char code[24];
       std::snprintf(code, sizeof code, "149901001%03d", 1 + n % 998);
       auto txn = store->Begin("writer");
       if (!txn.ok()) continue;
