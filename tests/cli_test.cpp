@@ -133,11 +133,32 @@ TEST(CliTest, ReportNoticePublishesOnceAndVerifyAtFindsItsRootHash) {
 }
 
 // An inspection's draw repeats from its seed: a dry run anyone makes prints
-// the households the stored draw holds; another seed draws others.
+// the households the stored draw holds; another seed draws others. Two
+// townships of three villages of eight households: enough to draw from, and
+// a second's import where a demo registry took half a minute sanitized.
 TEST(CliTest, InspectDrawRepeatsFromItsSeed) {
   TempDir dir;
   std::string db = dir / "i.db";
-  ASSERT_EQ(Lianxin("demo --db " + db + " --registry-only").exit_code, 0);
+  std::string regions = "区划代码,名称,级别,上级代码\n149901,连心县,县,\n";
+  std::string households = "户编号,所属村,户主姓名,家庭人口,人均纯收入\n";
+  for (const std::string township : {"001", "002"}) {
+    regions += "149901" + township + "000,镇" + township + ",乡镇,149901\n";
+    for (const std::string village : {"001", "002", "003"}) {
+      const std::string code = "149901" + township + village;
+      regions += code + ",村" + township + village + ",村,149901" + township + "000\n";
+      for (int n = 1; n <= 8; ++n) {
+        households +=
+            code + "000" + std::to_string(n) + "," + code + ",户主" + std::to_string(n) + ",2,5000\n";
+      }
+    }
+  }
+  WriteFile(dir / "regions.csv", regions);
+  WriteFile(dir / "households.csv", households);
+  for (const char* kind : {"regions", "households"}) {
+    CliRun imported =
+        Lianxin("import --db " + db + " --kind " + kind + " " + (dir / (std::string(kind) + ".csv")));
+    ASSERT_EQ(imported.exit_code, 0) << imported.output;
+  }
   const std::string args = " --db " + db + " --month 2026-12 --villages 1 --households 3 --seed ";
   CliRun opened = Lianxin("inspect draw" + args + "published-hash");
   ASSERT_EQ(opened.exit_code, 0) << opened.output;
