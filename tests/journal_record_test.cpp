@@ -56,6 +56,45 @@ TEST(JournalRecordTest, ARowIsJournaledInOneCanonicalForm) {
   EXPECT_EQ(JournalKeyText(Value::Blob(std::string("\xab", 1))), "ab");
 }
 
+// An insert_batch entry holds each row by the digest of its record, which
+// must never change either (computed by Python's hashlib.blake2b over the
+// tagged, length-prefixed columns); two rows' records are equal exactly
+// when their images are.
+TEST(JournalRecordTest, ARowsRecordIsAsFixedAsItsImageAndTellsTheSameRowsApart) {
+  EXPECT_EQ(JournalRecordDigest(Table(), Row("k1", "n")), "rec:366cf66a7772430f8bd5bc141ee505db");
+
+  static const JournalTable kPair{
+      "pairs", {{"key"}, {"a"}, {"b"}, {"enc", 4, false, "pairs.enc"}, {"bidx"}}, "key"};
+  auto image_and_record_agree = [](const JournalRow& x, const JournalRow& y, bool equal) {
+    EXPECT_EQ(JournalRowJson(kPair, x) == JournalRowJson(kPair, y), equal) << JournalRowJson(kPair, x);
+    EXPECT_EQ(JournalRecordDigest(kPair, x) == JournalRecordDigest(kPair, y), equal)
+        << JournalRowJson(kPair, x);
+  };
+  auto row = [](Value a, Value b, Value enc = Value::Null(), Value bidx = Value::Null()) {
+    return JournalRow{Value::Text("k"), std::move(a), std::move(b), std::move(enc), std::move(bidx)};
+  };
+  // The same for both: a whole real and its integer; a blob and the text of its hex.
+  image_and_record_agree(row(Value::Int(2), Value::Null()), row(Value::Real(2.0), Value::Null()), true);
+  image_and_record_agree(row(Value::Int(1'000'000'000'000'000), Value::Null()),
+                         row(Value::Real(1e15), Value::Null()), true);
+  image_and_record_agree(row(Value::Null(), Value::Null(), Value::Null(), Value::Blob("\xab\x01")),
+                         row(Value::Null(), Value::Null(), Value::Null(), Value::Text("ab01")), true);
+  // Told apart by both: a column's end moved, text against a number, empty
+  // against null, -0 against 0, one byte of a ciphertext.
+  image_and_record_agree(row(Value::Text("ab"), Value::Text("c")), row(Value::Text("a"), Value::Text("bc")),
+                         false);
+  image_and_record_agree(row(Value::Text("2"), Value::Null()), row(Value::Int(2), Value::Null()), false);
+  image_and_record_agree(row(Value::Text(""), Value::Null()), row(Value::Null(), Value::Null()), false);
+  image_and_record_agree(row(Value::Real(-0.0), Value::Null()), row(Value::Real(0.0), Value::Null()), false);
+  image_and_record_agree(row(Value::Real(2.9), Value::Null()),
+                         row(Value::Real(std::nextafter(2.9, 3.0)), Value::Null()), false);
+  image_and_record_agree(row(Value::Real(0.5), Value::Null()), row(Value::Text("0.5"), Value::Null()), false);
+  image_and_record_agree(row(Value::Null(), Value::Null(), Value::Blob("sealed-1")),
+                         row(Value::Null(), Value::Null(), Value::Blob("sealed-2")), false);
+  image_and_record_agree(row(Value::Null(), Value::Null(), Value::Blob("")),
+                         row(Value::Null(), Value::Null(), Value::Null()), false);
+}
+
 // The escaping looks at eight bytes at a time: every byte, in every place
 // of a word and of the tail after the last whole word, is written as the
 // byte-by-byte rule writes it (the rule the journals already written hold).
@@ -208,26 +247,36 @@ TEST_F(JournalWalkTest, EachEditBehindTheProgramsBackIsNamed) {
 
 // An insert_batch entry stands for each of its rows as an entry of its own
 // would: every row held to its digest, the rows counted; an `after` that is
-// not a batch is named.
+// not a batch is named. Batches written before the record form hold each
+// row by its image's digest, and verify holds them to it as it always did.
 TEST_F(JournalWalkTest, AnInsertBatchHoldsEachOfItsRows) {
-  InsertBatch batch;
-  for (const JournalRow& row : Rows()) batch.Add(JournalKeyText(row[0]), JournalRowDigest(Table(), row));
-  EXPECT_EQ(batch.rows(), 2u);
-  EXPECT_EQ(batch.first_key(), "k1");
-  JournalEntry e{1,  1001,        "t", std::string(kInsertBatchAction), "things", batch.first_key(),
-                 "", batch.Take()};
-  chain_.push_back({e, JournalGenesis(), JournalHash(JournalGenesis(), e)});
-  JournalWalk walk({"things"}, std::nullopt);
-  ASSERT_TRUE(walk.Entry(chain_[0].entry, chain_[0].prev, chain_[0].hash).ok());
-  for (const JournalRow& row : Rows()) ASSERT_TRUE(walk.Row(Table(), row).ok());
-  EXPECT_TRUE(walk.Finish().ok());
-  EXPECT_EQ(walk.entries(), 1);
-  EXPECT_EQ(walk.rows(), 2);
+  for (bool by_record : {true, false}) {
+    SCOPED_TRACE(by_record ? "by record" : "by image");
+    InsertBatch batch;
+    for (const JournalRow& row : Rows()) {
+      batch.Add(JournalKeyText(row[0]),
+                by_record ? JournalRecordDigest(Table(), row) : JournalRowDigest(Table(), row));
+    }
+    EXPECT_EQ(batch.rows(), 2u);
+    EXPECT_EQ(batch.first_key(), "k1");
+    JournalEntry e{1,  1001,        "t", std::string(kInsertBatchAction), "things", batch.first_key(),
+                   "", batch.Take()};
+    chain_ = {{e, JournalGenesis(), JournalHash(JournalGenesis(), e)}};
+    JournalWalk walk({"things"}, std::nullopt);
+    ASSERT_TRUE(walk.Entry(chain_[0].entry, chain_[0].prev, chain_[0].hash).ok());
+    for (const JournalRow& row : Rows()) ASSERT_TRUE(walk.Row(Table(), row).ok());
+    EXPECT_TRUE(walk.Finish().ok());
+    EXPECT_EQ(walk.entries(), 1);
+    EXPECT_EQ(walk.rows(), 2);
 
-  std::vector<JournalRow> changed = Rows();
-  changed[1][2] = Value::Int(7);
-  ExpectTampered(Walk(changed), "journal_mismatch");
-  ExpectTampered(Walk({Rows()[1]}), "journal_deleted");
+    std::vector<JournalRow> changed = Rows();
+    changed[1][2] = Value::Int(7);
+    ExpectTampered(Walk(changed), "journal_mismatch");
+    changed = Rows();
+    changed[0][7] = Value::Blob("another ciphertext");
+    ExpectTampered(Walk(changed), "journal_mismatch");
+    ExpectTampered(Walk({Rows()[1]}), "journal_deleted");
+  }
 
   chain_[0].entry.after = "{\"not\":\"a batch\"}";
   chain_[0].hash = JournalHash(JournalGenesis(), chain_[0].entry);

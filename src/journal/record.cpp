@@ -3,6 +3,7 @@
 #include <sodium.h>
 
 #include <algorithm>
+#include <bit>
 #include <charconv>
 #include <cmath>
 #include <cstdint>
@@ -106,6 +107,18 @@ struct ShortDigest {
   unsigned char digest[16];
 };
 
+// A number as the image writes it, at `out` (room for 32). An integer's
+// digits; a real as printf's "%.17g" writes it (the form stored rows were
+// hashed in). Below 1e17 that is an integer's plain digits, which are
+// quicker to write (a household's score is one); -0 keeps its sign.
+char* WriteNumber(char* out, const sql::Value& value) {
+  if (value.type == sql::Value::kInt) return std::to_chars(out, out + 24, value.integer).ptr;
+  const double real = value.real;
+  return real == std::trunc(real) && std::fabs(real) < 1e15 && !(real == 0 && std::signbit(real))
+             ? std::to_chars(out, out + 24, static_cast<std::int64_t>(real)).ptr
+             : std::to_chars(out, out + 32, real, std::chars_format::general, 17).ptr;
+}
+
 // JournalRowJson, appended to `out`. Written through a pointer into room
 // sized first: an import writes a million rows' images, and a checked
 // append a piece cost more than the copying.
@@ -160,18 +173,9 @@ void AppendRowJson(std::string& out, const JournalTable& table, const JournalRow
         next = WriteJsonString(next, value.bytes);
         break;
       case sql::Value::kInt:
-        next = std::to_chars(next, next + 24, value.integer).ptr;
+      case sql::Value::kReal:
+        next = WriteNumber(next, value);
         break;
-      case sql::Value::kReal: {
-        // As printf's "%.17g" writes it (the form stored rows were hashed in).
-        // Below 1e17 that is an integer's plain digits, which are quicker to
-        // write (a household's score is one); -0 keeps its sign.
-        const double real = value.real;
-        next = real == std::trunc(real) && std::fabs(real) < 1e15 && !(real == 0 && std::signbit(real))
-                   ? std::to_chars(next, next + 24, static_cast<std::int64_t>(real)).ptr
-                   : std::to_chars(next, next + 32, real, std::chars_format::general, 17).ptr;
-        break;
-      }
       case sql::Value::kBlob:
         *next++ = '"';
         next = WriteHex(next, value.bytes);
@@ -180,6 +184,59 @@ void AppendRowJson(std::string& out, const JournalTable& table, const JournalRow
     }
   }
   *next++ = '}';
+  out.resize(static_cast<size_t>(next - out.data()));
+}
+
+// A row's record (JournalRecordDigest), appended to `out`: each column in
+// the table's order as a tag and, but for a null, a 4-byte little-endian
+// length and its bytes. What the image holds as a JSON string (text, and a
+// blob as its hex) is tagged 's'; an integer or a whole real 'n', with the
+// image's digits; any other real 'r', with its eight bytes (little-endian),
+// which no integer's digits can equal; a null 'z'; a ciphertext or secret,
+// which the image holds as its digest, 'd' with its bytes as they are. So
+// two rows have the same record exactly when they have the same image, and
+// the record is made without the JSON, its escaping, the digests inside it
+// or a real's seventeen digits.
+void AppendRecord(std::string& out, const JournalTable& table, const JournalRow& row) {
+  constexpr size_t kHead = 5;  // the tag and the length
+  size_t room = 0;
+  for (size_t i = 0; i < table.columns.size(); ++i) {
+    const sql::Value& value = row[i];
+    const bool hex = value.type == sql::Value::kBlob && !table.columns[i].Digested();
+    room += kHead + (value.type == sql::Value::kText || value.type == sql::Value::kBlob
+                         ? (hex ? 2 : 1) * value.bytes.size()
+                         : 32);
+  }
+  const size_t at = out.size();
+  out.resize(at + room);
+  char* next = out.data() + at;
+  for (size_t i = 0; i < table.columns.size(); ++i) {
+    const sql::Value& value = row[i];
+    if (value.type == sql::Value::kNull) {
+      *next++ = 'z';
+      continue;
+    }
+    const bool digested = table.columns[i].Digested();
+    const bool number = value.type == sql::Value::kInt || value.type == sql::Value::kReal;
+    const bool bits = value.type == sql::Value::kReal && value.real != std::trunc(value.real);
+    *next++ = digested ? 'd' : bits ? 'r' : number ? 'n' : 's';
+    char* length = next;
+    next += 4;
+    char* const start = next;
+    if (bits) {
+      const auto word = std::bit_cast<std::uint64_t>(value.real);
+      for (int b = 0; b < 8; ++b) *next++ = static_cast<char>(word >> (8 * b));
+    } else if (number) {
+      next = WriteNumber(next, value);
+    } else if (value.type == sql::Value::kBlob && !digested) {
+      next = WriteHex(next, value.bytes);
+    } else if (!value.bytes.empty()) {  // whose data may be null, which memcpy may not be given
+      std::memcpy(next, value.bytes.data(), value.bytes.size());
+      next += value.bytes.size();
+    }
+    const auto size = static_cast<std::uint32_t>(next - start);
+    for (int b = 0; b < 4; ++b) length[b] = static_cast<char>(size >> (8 * b));
+  }
   out.resize(static_cast<size_t>(next - out.data()));
 }
 
@@ -198,6 +255,15 @@ std::string JournalRowDigest(const JournalTable& table, const JournalRow& row, b
   image.clear();
   AppendRowJson(image, table, row, legacy);
   return ToHex(ShortDigest(image).view());
+}
+
+std::string JournalRecordDigest(const JournalTable& table, const JournalRow& row) {
+  thread_local std::string record;
+  record.clear();
+  AppendRecord(record, table, row);
+  std::string digest(kRecordDigestPrefix);
+  AppendHex(digest, ShortDigest(record).view());
+  return digest;
 }
 
 void InsertBatch::Add(std::string_view key, std::string_view digest) {
@@ -297,7 +363,9 @@ Status JournalWalk::Row(const JournalTable& table, const JournalRow& row, bool l
   if (it == latest_.end() || it->second.deleted) {
     return Status::Tampered(record + " 在日志中没有记录,是绕过系统写入的 (journal_missing)");
   }
-  if (it->second.digest != JournalRowDigest(table, row, legacy)) {
+  const std::string& held = it->second.digest;
+  const bool by_record = held.starts_with(kRecordDigestPrefix);
+  if (held != (by_record ? JournalRecordDigest(table, row) : JournalRowDigest(table, row, legacy))) {
     return Status::Tampered(record + " 与日志第 " + std::to_string(it->second.seq) +
                             " 条记录的内容不符,数据被绕过系统改动 (journal_mismatch)");
   }

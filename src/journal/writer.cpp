@@ -150,7 +150,7 @@ InsertBatch JournalWriter::Loader::Digest(std::vector<JournalRow>& rows) const {
   std::string scratch;
   for (JournalRow& row : rows) {
     if (finish_) finish_(row);
-    digests.Add(JournalKeyText(row[0], scratch), JournalRowDigest(table_, row));
+    digests.Add(JournalKeyText(row[0], scratch), JournalRecordDigest(table_, row));
   }
   return digests;
 }
@@ -319,7 +319,7 @@ Result<UpsertOutcome> JournalWriter::Upsert(const JournalTable& table, JournalRo
   if (st->insert->Changes() == 1) {
     LX_RETURN_IF_ERROR(RefuseOtherCounty(table, *st, row));
     LX_RETURN_IF_ERROR(batch_limit_ == 0 ? Append("insert", table.name, key, "", JournalRowJson(table, row))
-                                         : AddToBatch(table, key, JournalRowDigest(table, row)));
+                                         : AddToBatch(table, key, JournalRecordDigest(table, row)));
     return UpsertOutcome::kInserted;
   }
   sql::Statement* select = st->select;
