@@ -470,6 +470,9 @@ class PgConnection final : public Connection {
   }
 
   std::string Translate(std::string_view sql) const override { return PostgresText(sql); }
+  std::string BlindIndexEquals(std::string_view column, std::string_view parameter) const override {
+    return std::string(column) + " = " + std::string(parameter);
+  }
 
   Result<std::vector<std::string>> Columns(std::string_view table) override {
     LX_ASSIGN_OR_RETURN(Statement * select,

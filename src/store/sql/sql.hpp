@@ -147,6 +147,12 @@ class Connection {
   // The DDL or query text as this connection's database takes it.
   virtual std::string Translate(std::string_view sql) const = 0;
 
+  // "`column` = `parameter`" for a blind-index column (a keyed hash, bound
+  // as a blob), written as the database's index on the column is made, so
+  // that the look-up reads it: SQLite's are made on CAST(column AS TEXT),
+  // which its sorter orders by memcmp (migration 024).
+  virtual std::string BlindIndexEquals(std::string_view column, std::string_view parameter) const = 0;
+
   // The columns of `table`, in their order; none when there is no such table.
   [[nodiscard]] virtual Result<std::vector<std::string>> Columns(std::string_view table) = 0;
 

@@ -512,6 +512,9 @@ class SqliteConnection final : public Connection {
   }
 
   std::string Translate(std::string_view sql) const override { return std::string(sql); }
+  std::string BlindIndexEquals(std::string_view column, std::string_view parameter) const override {
+    return "CAST(" + std::string(column) + " AS TEXT) = CAST(" + std::string(parameter) + " AS TEXT)";
+  }
 
  private:
   // Each parent the copied rows of `deferred.table` named, looked up.

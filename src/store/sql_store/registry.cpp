@@ -280,10 +280,10 @@ Result<std::optional<std::string>> SqlTxn::OwnerOfIdNumber(RecordKind kind, cons
   std::string sql;
   switch (kind) {
     case RecordKind::kCadres:
-      sql = "SELECT code FROM cadres WHERE id_bidx = ?1";
+      sql = "SELECT code FROM cadres WHERE " + store_.seam().BlindIndexEquals("id_bidx", "?1");
       break;
     case RecordKind::kHouseholds:
-      sql = "SELECT code FROM households WHERE head_id_bidx = ?1";
+      sql = "SELECT code FROM households WHERE " + store_.seam().BlindIndexEquals("head_id_bidx", "?1");
       break;
     case RecordKind::kMembers:
       sql = "SELECT household_code FROM members WHERE id_bidx = ?1";
@@ -571,7 +571,8 @@ std::string EscapeLike(std::string_view text) {
 // string like 14990100100 is both); any other text as a name (or address)
 // substring or a key prefix. The look-ups are index searches, the substring
 // a scan.
-Condition TextRule(RecordKind kind, std::string_view q, const FieldCipher& cipher, const Date& today) {
+Condition TextRule(RecordKind kind, std::string_view q, const FieldCipher& cipher, const Date& today,
+                   const sql::Connection& db) {
   Condition out;
   auto any = [&out](std::string sql, std::vector<Cell> binds) {
     if (!out.sql.empty()) out.sql += " OR ";
@@ -588,12 +589,14 @@ Condition TextRule(RecordKind kind, std::string_view q, const FieldCipher& ciphe
     const Cell id = Cell::Blob(cipher.BlindIndex(kIdDomain, info->normalized));
     switch (kind) {
       case RecordKind::kCadres:
+        any(db.BlindIndexEquals("id_bidx", "?"), {id});
+        break;
       case RecordKind::kMembers:
         any("id_bidx = ?", {id});
         break;
       case RecordKind::kHouseholds:
         // By its head, or by any member: the ID a caller gives may be anyone's in the household.
-        any("head_id_bidx = ?", {id});
+        any(db.BlindIndexEquals("head_id_bidx", "?"), {id});
         any("code IN (SELECT household_code FROM members WHERE id_bidx = ?)", {id});
         break;
       default:
@@ -603,7 +606,8 @@ Condition TextRule(RecordKind kind, std::string_view q, const FieldCipher& ciphe
   }
   if (Result<std::string> number = ParsePhone(q); number.ok()) {
     const Cell phone = Cell::Blob(cipher.BlindIndex(kPhoneDomain, *number));
-    if (kind == RecordKind::kCadres || kind == RecordKind::kHouseholds) any("phone_bidx = ?", {phone});
+    if (kind == RecordKind::kCadres || kind == RecordKind::kHouseholds)
+      any(db.BlindIndexEquals("phone_bidx", "?"), {phone});
     key_prefix();
     return out;
   }
@@ -781,7 +785,7 @@ Result<ListPage> SqlStore::List(RecordKind kind, const ListQuery& query, Registr
   auto conditions = [&](bool key_order) {
     std::vector<Condition> all{ScopeRule(kind, query.scope, key_order ? Use::kFilter : scope_use)};
     if (region) all.push_back(RegionRule(kind, *region, key_order ? Use::kFilter : region_use));
-    if (!q.empty()) all.push_back(TextRule(kind, q, cipher_, today));
+    if (!q.empty()) all.push_back(TextRule(kind, q, cipher_, today, seam()));
     return all;
   };
   const TableDef& def = Def(kind);
