@@ -104,11 +104,16 @@ Result<FieldCipher> FieldCipher::FromKeyFile(const std::string& path, bool creat
 }
 
 std::string FieldCipher::Binding(std::string_view column, std::string_view row_key) {
-  // The NUL keeps ("a.b", "c") apart from any other split: column names hold none.
-  std::string binding(column);
-  binding.push_back('\0');
-  binding.append(row_key);
+  std::string binding;
+  Binding(binding, column, row_key);
   return binding;
+}
+
+void FieldCipher::Binding(std::string& out, std::string_view column, std::string_view row_key) {
+  // The NUL keeps ("a.b", "c") apart from any other split: column names hold none.
+  out.assign(column);
+  out.push_back('\0');
+  out.append(row_key);
 }
 
 std::string FieldCipher::Encrypt(std::string_view plain, std::string_view binding) const {

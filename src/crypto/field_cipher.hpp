@@ -31,6 +31,8 @@ class FieldCipher {
   // The associated data that binds a field to its column ("households.phone")
   // and its row (the record's natural key, as the journal names it).
   static std::string Binding(std::string_view column, std::string_view row_key);
+  // The same, written over `out` (a buffer kept for many rows).
+  static void Binding(std::string& out, std::string_view column, std::string_view row_key);
 
   // nonce ‖ ciphertext ‖ tag, bound to `binding` (see Binding; databases
   // before schema 5 bound the column name alone). Threads may share it: the

@@ -53,6 +53,12 @@ class FirstRows {
     }
   }
   size_t size() const { return entries_.size(); }
+  // Starts bringing the slot `key` is looked up in into the cache, for an
+  // Emplace of it a little later: a city's table is larger than the cache,
+  // and a look-up would otherwise wait on memory for most of its time.
+  void Prefetch(std::string_view key) const {
+    if (!ascending_ && !slots_.empty()) __builtin_prefetch(&slots_[Hash(key) & (slots_.size() - 1)]);
+  }
 
  private:
   struct Entry {

@@ -1,6 +1,9 @@
 #include <spdlog/spdlog.h>
 
 #include <algorithm>
+#include <array>
+#include <cstdint>
+#include <cstring>
 #include <map>
 #include <set>
 #include <type_traits>
@@ -244,7 +247,11 @@ class Import {
     const std::map<std::string, size_t>& by_key = header_keys_;
     column_of_.assign(columns_.size(), -1);
     text_limit_.clear();
-    for (const ColumnSpec& column : columns_) text_limit_.push_back(TextLimit(column.field));
+    digits_.clear();
+    for (const ColumnSpec& column : columns_) {
+      text_limit_.push_back(TextLimit(column.field));
+      digits_.push_back(DigitsColumn(column.field));
+    }
     header_text_ = header.cells;
     header_row_ = header.number;
     bool ok = true;
@@ -306,16 +313,21 @@ class Import {
   }
 
   size_t Index(std::string_view field) const {
-    // Asked about forty times a row, most often for the field asked just
-    // before (Has, then Cell, then Take): that one is kept. For the others,
-    // the length and first letter rule out nearly every other column before
-    // the bytes are compared.
-    if (!last_field_.empty() && field == last_field_) return last_index_;
+    // Asked about forty times a row, for a dozen names, each the caller's
+    // literal at an address of its own: a small table by that address
+    // answers, once the name there is found to be the column's (so a name
+    // held anywhere else only misses). For the rest, the length and first
+    // letter rule out nearly every other column before the bytes are compared.
+    KnownField& known = known_fields_[(reinterpret_cast<std::uintptr_t>(field.data()) >> 3) % kKnownFields];
+    if (known.data == field.data() && known.index < columns_.size()) {
+      const std::string_view name = columns_[known.index].field;
+      if (name.size() == field.size() && std::memcmp(name.data(), field.data(), name.size()) == 0)
+        return known.index;
+    }
     for (size_t i = 0; i < columns_.size(); ++i) {
       const std::string_view name = columns_[i].field;
       if (name.size() == field.size() && !name.empty() && name[0] == field[0] && name == field) {
-        last_field_ = name;  // the column's own name, which outlives any caller's
-        last_index_ = i;
+        known = {field.data(), i};
         return i;
       }
     }
@@ -425,16 +437,26 @@ class Import {
   void FindMangledCells() {
     mangled_.clear();
     for (size_t i = 0; i < columns_.size(); ++i) {
-      if (column_of_[i] < 0 || !DigitsColumn(columns_[i].field)) continue;
+      if (column_of_[i] < 0 || !digits_[i]) continue;
       size_t c = static_cast<size_t>(column_of_[i]);
       if (c >= row_->cells.size()) continue;
       const std::string& text = row_->cells[c];
       bool numeric = std::binary_search(row_->numeric_columns.begin(), row_->numeric_columns.end(),
                                         static_cast<std::uint32_t>(c));
-      size_t digits = static_cast<size_t>(
-          std::count_if(text.begin(), text.end(), [](char ch) { return ch >= '0' && ch <= '9'; }));
-      bool exponent = text.find_first_of("eE") != std::string::npos &&
-                      text.find_first_not_of("0123456789.eE+- ") == std::string::npos && digits > 0;
+      // One pass: its digits, whether it has an exponent's e, and whether
+      // anything but a number's characters (0-9 . e E + - space).
+      size_t digits = 0;
+      bool has_e = false, other = false;
+      for (char ch : text) {
+        if (ch >= '0' && ch <= '9') {
+          ++digits;
+        } else if (ch == 'e' || ch == 'E') {
+          has_e = true;
+        } else if (ch != '.' && ch != '+' && ch != '-' && ch != ' ') {
+          other = true;
+        }
+      }
+      bool exponent = has_e && !other && digits > 0;
       if (!exponent && !(numeric && digits > 15)) continue;
       mangled_.insert(c);
       AddProblem(row_->number, header_text_[c],
@@ -847,12 +869,13 @@ class Import {
           CheckRegionRef("village_code", h.village_code, {RegionLevel::kVillage, RegionLevel::kGrid}));
     }
     if (!old || Has("head_name")) h.head_name = Required("head_name");
+    std::optional<IdInfo> id;
     if (Has("head_id_number")) {
       h.head_id_number = IdNumber();
-      std::optional<IdInfo> id = TakeId("head_id_number", false);
+      id = TakeId("head_id_number", false);
       if (id) {
         h.head_id_number = IdNumber(id->normalized);
-        LX_RETURN_IF_ERROR(CheckIdUnique("head_id_number", *id, h.code, RecordKind::kHouseholds));
+        ids_.Prefetch(id->normalized);  // checked after the other columns, by when it is at hand
       }
     }
     if (Has("phone")) {
@@ -883,6 +906,7 @@ class Import {
     }
     if (Has("needs") || !old) Take("needs", ParseNeeds(Cell("needs"), need_dictionary_), h.needs);
     if (Has("address") || !old) h.address = std::string(Cell("address"));
+    if (id) LX_RETURN_IF_ERROR(CheckIdUnique("head_id_number", *id, h.code, RecordKind::kHouseholds));
     ScoreDifficulty(config_, h);
     return Save(h, old);
   }
@@ -974,15 +998,20 @@ class Import {
   std::string name_;
   ImportOptions options_;
   const std::vector<ColumnSpec>& columns_;
-  // Index's last answer: the column's name and its place in columns_.
-  mutable std::string_view last_field_;
-  mutable size_t last_index_ = 0;
+  // Index's answers by where the name asked for was: its place in columns_.
+  struct KnownField {
+    const char* data = nullptr;
+    size_t index = 0;
+  };
+  static constexpr size_t kKnownFields = 64;
+  mutable std::array<KnownField, kKnownFields> known_fields_{};
   Dictionary need_dictionary_;
   std::unique_ptr<WriteTxn> txn_;
   ImportReport report_;
 
   std::vector<int> column_of_;   // per ColumnSpec: the file's column, or -1
   std::vector<int> text_limit_;  // per ColumnSpec: TextLimit
+  std::vector<bool> digits_;     // per ColumnSpec: DigitsColumn
   std::vector<std::string> header_text_;
   const TableRow* row_ = nullptr;
   bool row_ok_ = true;
