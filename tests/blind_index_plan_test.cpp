@@ -7,22 +7,12 @@
 #include <gtest/gtest.h>
 #include <sqlite3.h>
 
+#include "query_plan.hpp"
 #include "store/sql/sql.hpp"
 #include "test_util.hpp"
 
 namespace lianxin::testing {
 namespace {
-
-std::string PlanOf(sqlite3* db, const std::string& sql) {
-  sqlite3_stmt* plan = nullptr;
-  EXPECT_EQ(sqlite3_prepare_v2(db, ("EXPLAIN QUERY PLAN " + sql).c_str(), -1, &plan, nullptr), SQLITE_OK)
-      << sqlite3_errmsg(db);
-  std::string text;
-  while (sqlite3_step(plan) == SQLITE_ROW)
-    text += reinterpret_cast<const char*>(sqlite3_column_text(plan, 3));
-  sqlite3_finalize(plan);
-  return text;
-}
 
 class BlindIndexPlanTest : public ::testing::Test {
  protected:
