@@ -86,9 +86,9 @@ std::string JournalRowDigest(const JournalTable& table, const JournalRow& row, b
 
 // The digest of a row's record: "rec:" and BLAKE2b-128 in hex. The record
 // is a binary form of the image, equal for two rows exactly when their
-// images are, and a third of the work to make (a load digests a million).
-// An insert_batch entry holds rows by it; it is never shown, so no one
-// needs to read it.
+// images are, and about half the work to make and hash (a load digests a
+// million rows). An insert_batch entry holds rows by it: only the digest
+// is stored, so the record needs no form a person reads.
 inline constexpr std::string_view kRecordDigestPrefix = "rec:";
 std::string JournalRecordDigest(const JournalTable& table, const JournalRow& row);
 

@@ -2,7 +2,7 @@
 -- by its general record comparison, and text by memcmp alone: an index
 -- made on CAST(x AS TEXT) holds the same bytes in the same order, and a
 -- city's households are indexed a quarter faster for it (bench/NOTES.md,
--- B1). Look-ups name the same expression (sql::BlindIndexEquals); the
+-- B1). Look-ups name the same expression (Connection::BlindIndexEquals); the
 -- partial index's condition names it too, so that SQLite sees that the
 -- look-up implies it. A text that holds any byte, NUL included, compares
 -- by all of its bytes, as the BLOB did. PostgreSQL compares bytea by
